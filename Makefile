@@ -1,0 +1,126 @@
+# fairrate: one binary, ./fairrate. Sources are found by folder, so adding a module
+# needs no change here. `make help` lists the targets.
+
+CC      ?= cc
+PKGS    := libpq libmicrohttpd jansson libcurl libcrypto
+CSTD    := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 -Wvla
+INCS    := -I. -I/usr/include/postgresql
+CFLAGS  ?= -O2 -g
+LDLIBS  := -lmicrohttpd -ljansson -lcurl -lpq -lcrypto -lpthread -lm
+SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+MODULES := common rater collector api dispute
+LIB_SRC := $(foreach m,$(MODULES),$(wildcard $(m)/*.c))
+MAIN_SRC := cli/fairrate.c $(filter-out cli/fairrate.c,$(wildcard cli/*.c))
+SUPPORT_SRC := $(wildcard tests/support/*.c)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+INTEG_SRC := $(wildcard tests/integration/test_*.c)
+
+# build/rel for the normal build, build/san for AddressSanitizer + UBSan.
+define objs
+$(patsubst %.c,build/$(1)/%.o,$(2))
+endef
+
+# DATABASE_URL from the environment points everything at an existing server; without
+# it, the private cluster under ./var/pg is started and used.
+EXTERNAL_DB := $(if $(DATABASE_URL),1,)
+DATABASE_URL ?= $(shell scripts/db.sh url 2>/dev/null)
+export DATABASE_URL
+
+.PHONY: all help deps db-start db-stop migrate demo run test unit integration \
+        test-san san build-tests lint-openapi check-compose clean bench-rescore bench-api
+
+all: fairrate
+
+help:
+	@echo "make            build ./fairrate"
+	@echo "make run        install what is missing, start the private PostgreSQL, migrate,"
+	@echo "                load and rate the demo world, serve on http://127.0.0.1:8080"
+	@echo "make test       the same set-up, then every test (also under the sanitizers)"
+	@echo "make san        build the AddressSanitizer + UBSan binary build/san/fairrate"
+	@echo "make db-start | db-stop   the private PostgreSQL under ./var/pg"
+	@echo "make bench-rescore | bench-api   benchmarks"
+
+build/rel/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) $(INCS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+build/san/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) $(INCS) -O1 -g $(SAN) -MMD -MP -c $< -o $@
+
+fairrate: $(call objs,rel,$(MAIN_SRC) $(LIB_SRC))
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+build/san/fairrate: $(call objs,san,$(MAIN_SRC) $(LIB_SRC))
+	$(CC) $(SAN) -o $@ $^ $(LDLIBS)
+
+san: build/san/fairrate
+
+# Each test file is its own Criterion binary, linked with every module but no main().
+CMD_SRC := $(filter-out cli/fairrate.c,$(wildcard cli/*.c))
+TEST_DEPS_SRC := $(LIB_SRC) $(CMD_SRC) $(SUPPORT_SRC)
+build/rel/tests/%: build/rel/tests/%.o $(call objs,rel,$(TEST_DEPS_SRC))
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
+
+build/san/tests/%: build/san/tests/%.o $(call objs,san,$(TEST_DEPS_SRC))
+	$(CC) $(SAN) -o $@ $^ $(LDLIBS) -lcriterion
+
+UNIT_BINS := $(patsubst %.c,%,$(UNIT_SRC))
+INTEG_BINS := $(patsubst %.c,%,$(INTEG_SRC))
+build-tests: $(addprefix build/rel/,$(UNIT_BINS) $(INTEG_BINS)) fairrate
+
+deps:
+	@scripts/bootstrap.sh
+
+db-start: deps
+	@$(if $(EXTERNAL_DB),echo "db: using DATABASE_URL from the environment",scripts/db.sh start)
+
+db-stop:
+	@$(if $(EXTERNAL_DB),echo "db: DATABASE_URL is external; nothing to stop",scripts/db.sh stop)
+
+migrate: fairrate db-start
+	./fairrate migrate
+
+demo: migrate
+	./fairrate demo --companies 300 --seed 2026 --if-empty
+	./fairrate score
+
+run: deps
+	$(MAKE) fairrate
+	$(MAKE) demo
+	./fairrate serve --listen 127.0.0.1:8080
+
+# The test database is created afresh from the migrations on every run; integration
+# tests clone it (CREATE DATABASE ... TEMPLATE) so that each test has its own.
+test: deps
+	$(MAKE) db-start
+	$(MAKE) build-tests
+	scripts/run-tests.sh rel
+	$(MAKE) test-san
+	$(MAKE) check-docs
+
+test-san:
+	$(MAKE) build/san/fairrate $(addprefix build/san/,$(UNIT_BINS) $(INTEG_BINS))
+	scripts/run-tests.sh san
+
+unit: build-tests
+	scripts/run-tests.sh rel unit
+
+integration: build-tests db-start
+	scripts/run-tests.sh rel integration
+
+check-docs:
+	scripts/check-docs.sh
+
+bench-rescore: fairrate db-start
+	scripts/bench-rescore.sh
+
+bench-api: fairrate db-start
+	scripts/bench-api.sh
+
+clean:
+	rm -rf build fairrate
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,11 @@
+#ifndef FAIRRATE_COMMANDS_H
+#define FAIRRATE_COMMANDS_H
+
+/*
+ * The subcommands of ./fairrate. Each takes the arguments after its name (argv[0] is
+ * the subcommand's name), prints its own --help, and returns the process exit code:
+ * 0 success, 1 failure, 2 bad usage.
+ */
+int cmd_migrate(int argc, char **argv);
+
+#endif

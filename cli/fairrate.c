@@ -1,0 +1,54 @@
+/*
+ * fairrate: one binary, many subcommands. This file only dispatches; each command
+ * lives in cli/cmd_<name>.c and the work itself in its module.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/commands.h"
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{"migrate", cmd_migrate, "apply database migrations and load the methodology"},
+};
+
+static void
+usage(FILE *out)
+{
+	size_t i;
+
+	fprintf(out, "usage: fairrate COMMAND [ARGS...]\n\n"
+	    "fairrate computes transparent security ratings from evidence in PostgreSQL.\n\n"
+	    "commands:\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out, "\n'fairrate COMMAND --help' describes each. The database is $DATABASE_URL,\n"
+	    "or the private cluster under ./var/pg that 'make db-start' runs.\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return (2);
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return (0);
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return (commands[i].run(argc - 1, argv + 1));
+	fprintf(stderr, "fairrate: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return (2);
+}

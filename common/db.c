@@ -1,0 +1,121 @@
+#include "common/db.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/log.h"
+
+const char *
+db_url(void)
+{
+	static char fallback[1024];
+	const char *env = getenv("DATABASE_URL");
+	char cwd[512];
+
+	if (env != NULL && env[0] != '\0')
+		return (env);
+	if (fallback[0] == '\0') {
+		if (getcwd(cwd, sizeof(cwd)) == NULL)
+			snprintf(cwd, sizeof(cwd), ".");
+		snprintf(fallback, sizeof(fallback),
+		    "postgresql:///fairrate?host=%s/var/pg/run&user=%s", cwd,
+		    geteuid() == 0 ? "postgres" : (getenv("USER") ? getenv("USER") : "postgres"));
+	}
+	return (fallback);
+}
+
+PGconn *
+db_connect(const char *url)
+{
+	PGconn *conn;
+
+	if (url == NULL)
+		url = db_url();
+	conn = PQconnectdb(url);
+	if (conn == NULL) {
+		log_error("database: out of memory");
+		return (NULL);
+	}
+	if (PQstatus(conn) != CONNECTION_OK) {
+		log_error("database: cannot connect: %s", PQerrorMessage(conn));
+		PQfinish(conn);
+		return (NULL);
+	}
+	if (PQsetClientEncoding(conn, "UTF8") != 0 ||
+	    db_exec(conn, "SET TIME ZONE 'UTC'", 0, NULL) != 0 ||
+	    db_exec(conn, "SET client_min_messages = warning", 0, NULL) != 0) {
+		PQfinish(conn);
+		return (NULL);
+	}
+	return (conn);
+}
+
+static void
+db_log_failure(PGconn *conn, const char *sql, const PGresult *res)
+{
+	const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(conn);
+	size_t n = strlen(msg);
+
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		n--;
+	log_error("database: %.*s (in: %.80s)", (int)n, msg, sql);
+}
+
+int
+db_exec(PGconn *conn, const char *sql, int nparams, const char *const *params)
+{
+	PGresult *res;
+	ExecStatusType st;
+
+	res = PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
+	st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+		db_log_failure(conn, sql, res);
+		PQclear(res);
+		return (-1);
+	}
+	PQclear(res);
+	return (0);
+}
+
+PGresult *
+db_query(PGconn *conn, const char *sql, int nparams, const char *const *params)
+{
+	PGresult *res;
+
+	res = PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
+	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
+		db_log_failure(conn, sql, res);
+		PQclear(res);
+		return (NULL);
+	}
+	return (res);
+}
+
+int
+db_begin(PGconn *conn)
+{
+	return (db_exec(conn, "BEGIN", 0, NULL));
+}
+
+int
+db_commit(PGconn *conn)
+{
+	return (db_exec(conn, "COMMIT", 0, NULL));
+}
+
+void
+db_rollback(PGconn *conn)
+{
+	PQclear(PQexec(conn, "ROLLBACK"));
+}
+
+const char *
+db_sqlstate(const PGresult *res)
+{
+	const char *s = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+
+	return (s ? s : "");
+}

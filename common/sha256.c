@@ -1,0 +1,74 @@
+#include "common/sha256.h"
+
+#include <openssl/evp.h>
+
+struct sha256 {
+	EVP_MD_CTX *md;
+};
+
+struct sha256 *
+sha256_new(void)
+{
+	struct sha256 *ctx;
+
+	if ((ctx = OPENSSL_zalloc(sizeof(*ctx))) == NULL)
+		goto err0;
+	if ((ctx->md = EVP_MD_CTX_new()) == NULL)
+		goto err1;
+	if (EVP_DigestInit_ex(ctx->md, EVP_sha256(), NULL) != 1)
+		goto err2;
+	return (ctx);
+
+err2:
+	EVP_MD_CTX_free(ctx->md);
+err1:
+	OPENSSL_free(ctx);
+err0:
+	return (NULL);
+}
+
+int
+sha256_update(struct sha256 *ctx, const void *data, size_t len)
+{
+	return (EVP_DigestUpdate(ctx->md, data, len) == 1 ? 0 : -1);
+}
+
+int
+sha256_final_hex(struct sha256 *ctx, char out[65])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0, i;
+
+	if (EVP_DigestFinal_ex(ctx->md, md, &n) != 1 || n != 32)
+		return (-1);
+	for (i = 0; i < n; i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 0xf];
+	}
+	out[64] = '\0';
+	return (0);
+}
+
+void
+sha256_free(struct sha256 *ctx)
+{
+	if (ctx == NULL)
+		return;
+	EVP_MD_CTX_free(ctx->md);
+	OPENSSL_free(ctx);
+}
+
+int
+sha256_hex(const void *data, size_t len, char out[65])
+{
+	struct sha256 *ctx;
+	int rc = -1;
+
+	if ((ctx = sha256_new()) == NULL)
+		return (-1);
+	if (sha256_update(ctx, data, len) == 0 && sha256_final_hex(ctx, out) == 0)
+		rc = 0;
+	sha256_free(ctx);
+	return (rc);
+}

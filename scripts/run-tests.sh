@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Runs the test binaries of one build (rel or san) against the database of
+# $DATABASE_URL: unit tests first, then integration tests, each integration test on its
+# own clone of a freshly migrated template database.
+#   run-tests.sh rel|san [unit|integration]
+# Under the sanitizer build, any AddressSanitizer, UBSan or LeakSanitizer report fails
+# the run, even one that Criterion would not count as a failure.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+kind=${1:-rel}
+only=${2:-}
+outdir="$root/test-output/$kind"
+mkdir -p "$outdir"
+: "${DATABASE_URL:=$(scripts/db.sh url)}"
+export DATABASE_URL
+export FAIRRATE_SHARE_DIR="$root"
+export FAIRRATE_BIN="$root/$( [ "$kind" = san ] && echo build/san/fairrate || echo fairrate )"
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+export LSAN_OPTIONS="suppressions=$root/tests/lsan.supp:print_suppressions=0"
+
+template="fairrate_test_template_$kind"
+export FAIRRATE_TEST_TEMPLATE="$template"
+
+failed=0
+passed=0
+
+sanitizer_report() {
+  grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$1"
+}
+
+run_one() {
+  local bin=$1 jobs=$2 log
+  log="$outdir/$(basename "$bin").log"
+  if "$bin" --jobs="$jobs" --short-filename >"$log" 2>&1; then rc=0; else rc=$?; fi
+  tail -n 1 "$log" | sed "s|^|$(basename "$bin"): |"
+  if [ $rc -ne 0 ]; then
+    echo "FAILED: $bin (exit $rc); log: $log"
+    grep -E '\[(FAIL|----)\]|Assertion|Warning|signal' "$log" | head -n 40
+    failed=$((failed + 1))
+  elif [ "$kind" = san ] && sanitizer_report "$log"; then
+    echo "FAILED: $bin: sanitizer report in $log"
+    grep -A 12 -E 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$log" | head -n 40
+    failed=$((failed + 1))
+  else
+    passed=$((passed + 1))
+  fi
+}
+
+if [ -z "$only" ] || [ "$only" = unit ]; then
+  for t in build/$kind/tests/unit/test_*; do
+    [ -x "$t" ] || continue
+    run_one "$t" 2
+  done
+fi
+
+if [ -z "$only" ] || [ "$only" = integration ]; then
+  # A template database migrated afresh from migrations/ on every run. A later dbname
+  # overrides an earlier one, in URLs and keyword strings alike.
+  with_db() {
+    case "$DATABASE_URL" in
+      *://*\?*) echo "$DATABASE_URL&dbname=$1" ;;
+      *://*) echo "$DATABASE_URL?dbname=$1" ;;
+      *) echo "$DATABASE_URL dbname=$1" ;;
+    esac
+  }
+  psql "$(with_db postgres)" -v ON_ERROR_STOP=1 -Atq \
+    -c "DROP DATABASE IF EXISTS $template WITH (FORCE)" -c "CREATE DATABASE $template" || exit 1
+  DATABASE_URL="$(with_db "$template")" "$FAIRRATE_BIN" migrate >"$outdir/migrate.log" 2>&1 || {
+    echo "FAILED: migrating the template database"; cat "$outdir/migrate.log"; exit 1; }
+  for t in build/$kind/tests/integration/test_*; do
+    [ -x "$t" ] || continue
+    run_one "$t" 2
+  done
+fi
+
+echo "test binaries ($kind): $passed passed, $failed failed"
+[ $failed -eq 0 ]

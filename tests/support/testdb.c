@@ -1,0 +1,126 @@
+#include "tests/support/testdb.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/buf.h"
+#include "common/db.h"
+
+static char testdb_name[64];
+static char testdb_conninfo[2048];
+
+/* Rebuild the connection string of url with another database name. */
+static void
+testdb_conninfo_for(const char *url, const char *dbname, char *out, size_t n)
+{
+	PQconninfoOption *opts, *o;
+	char *err = NULL;
+	struct buf b;
+
+	opts = PQconninfoParse(url, &err);
+	cr_assert_not_null(opts, "cannot parse DATABASE_URL: %s", err ? err : "?");
+	buf_init(&b, n - 1);
+	for (o = opts; o->keyword != NULL; o++) {
+		const char *v = strcmp(o->keyword, "dbname") == 0 ? dbname : o->val;
+		const char *p;
+
+		if (v == NULL || v[0] == '\0')
+			continue;
+		buf_appendf(&b, "%s='", o->keyword);
+		for (p = v; *p; p++) {
+			if (*p == '\'' || *p == '\\')
+				buf_append(&b, "\\", 1);
+			buf_append(&b, p, 1);
+		}
+		buf_append(&b, "' ", 2);
+	}
+	snprintf(out, n, "%s", b.data ? b.data : "");
+	buf_free(&b);
+	PQconninfoFree(opts);
+}
+
+static PGconn *
+testdb_admin(void)
+{
+	char admin[2048];
+	PGconn *conn;
+
+	testdb_conninfo_for(db_url(), "postgres", admin, sizeof(admin));
+	conn = db_connect(admin);
+	cr_assert_not_null(conn, "cannot reach the test server");
+	return (conn);
+}
+
+PGconn *
+testdb_create(void)
+{
+	static unsigned counter;
+	const char *template = getenv("FAIRRATE_TEST_TEMPLATE");
+	char sql[256];
+	PGconn *admin, *conn;
+	int tries;
+
+	cr_assert(template != NULL && template[0] != '\0',
+	    "FAIRRATE_TEST_TEMPLATE is not set: run integration tests through make test");
+	snprintf(testdb_name, sizeof(testdb_name), "fairrate_t_%ld_%u", (long)getpid(),
+	    counter++);
+	admin = testdb_admin();
+	snprintf(sql, sizeof(sql), "CREATE DATABASE %s TEMPLATE %s", testdb_name, template);
+	/* A template in use by another CREATE DATABASE makes this fail; try again. */
+	for (tries = 0; tries < 50; tries++) {
+		PGresult *res = PQexec(admin, sql);
+		int ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+
+		PQclear(res);
+		if (ok)
+			break;
+		usleep(100000);
+	}
+	cr_assert(tries < 50, "cannot create test database %s: %s", testdb_name,
+	    PQerrorMessage(admin));
+	PQfinish(admin);
+	testdb_conninfo_for(db_url(), testdb_name, testdb_conninfo, sizeof(testdb_conninfo));
+	setenv("DATABASE_URL", testdb_conninfo, 1);
+	conn = db_connect(testdb_conninfo);
+	cr_assert_not_null(conn, "cannot connect to %s", testdb_name);
+	return (conn);
+}
+
+const char *
+testdb_url(void)
+{
+	return (testdb_conninfo);
+}
+
+void
+testdb_drop(PGconn *conn)
+{
+	char sql[256];
+	PGconn *admin;
+
+	if (conn != NULL)
+		PQfinish(conn);
+	if (testdb_name[0] == '\0')
+		return;
+	admin = testdb_admin();
+	snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s WITH (FORCE)", testdb_name);
+	PQclear(PQexec(admin, sql));
+	PQfinish(admin);
+	testdb_name[0] = '\0';
+}
+
+long
+testdb_scalar(PGconn *conn, const char *sql)
+{
+	PGresult *res = PQexec(conn, sql);
+	long v;
+
+	cr_assert(PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1,
+	    "%s: %s", sql, PQresultErrorMessage(res));
+	v = atol(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return (v);
+}

@@ -1,0 +1,27 @@
+#ifndef FAIRRATE_TESTDB_H
+#define FAIRRATE_TESTDB_H
+
+#include <libpq-fe.h>
+
+/*
+ * A private database per integration test. scripts/run-tests.sh migrates a template
+ * database once per run and exports FAIRRATE_TEST_TEMPLATE; testdb_create() clones it
+ * (CREATE DATABASE ... TEMPLATE), so tests can run in parallel without sharing rows.
+ */
+
+/* testdb_create: create a fresh, migrated database, point DATABASE_URL at it (so that
+ * commands run by the test use it too), and return a connection to it. Aborts the test
+ * with a message on failure. */
+PGconn *testdb_create(void);
+
+/* testdb_url: the connection string of the database testdb_create made. */
+const char *testdb_url(void);
+
+/* testdb_drop: close conn (may be NULL) and drop the database. */
+void testdb_drop(PGconn *conn);
+
+/* testdb_scalar: run sql (no parameters) and return its single value as a long;
+ * aborts the test on error. */
+long testdb_scalar(PGconn *conn, const char *sql);
+
+#endif

@@ -17,9 +17,13 @@ SUPPORT_SRC := $(wildcard tests/support/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 INTEG_SRC := $(wildcard tests/integration/test_*.c)
 
-# build/rel for the normal build, build/san for AddressSanitizer + UBSan.
+# $(B)/rel for the normal build, $(B)/san for AddressSanitizer + UBSan. B and BIN can
+# be overridden so that several builds share one checkout.
+B   ?= build
+BIN ?= fairrate
+export B
 define objs
-$(patsubst %.c,build/$(1)/%.o,$(2))
+$(patsubst %.c,$(B)/$(1)/%.o,$(2))
 endef
 
 # DATABASE_URL from the environment points everything at an existing server; without
@@ -28,48 +32,49 @@ EXTERNAL_DB := $(if $(DATABASE_URL),1,)
 DATABASE_URL ?= $(shell scripts/db.sh url 2>/dev/null)
 export DATABASE_URL
 
+FORCE:
 .PHONY: all help deps db-start db-stop migrate demo run test unit integration \
         test-san san build-tests lint-openapi check-compose clean bench-rescore bench-api
 
-all: fairrate
+all: $(BIN)
 
 help:
 	@echo "make            build ./fairrate"
 	@echo "make run        install what is missing, start the private PostgreSQL, migrate,"
 	@echo "                load and rate the demo world, serve on http://127.0.0.1:8080"
 	@echo "make test       the same set-up, then every test (also under the sanitizers)"
-	@echo "make san        build the AddressSanitizer + UBSan binary build/san/fairrate"
+	@echo "make san        build the AddressSanitizer + UBSan binary $(B)/san/fairrate"
 	@echo "make db-start | db-stop   the private PostgreSQL under ./var/pg"
 	@echo "make bench-rescore | bench-api   benchmarks"
 
-build/rel/%.o: %.c
+$(B)/rel/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CSTD) $(WARN) $(INCS) $(CFLAGS) -MMD -MP -c $< -o $@
 
-build/san/%.o: %.c
+$(B)/san/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CSTD) $(WARN) $(INCS) -O1 -g $(SAN) -MMD -MP -c $< -o $@
 
-fairrate: $(call objs,rel,$(MAIN_SRC) $(LIB_SRC))
+$(BIN): $(call objs,rel,$(MAIN_SRC) $(LIB_SRC))
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
-build/san/fairrate: $(call objs,san,$(MAIN_SRC) $(LIB_SRC))
+$(B)/san/fairrate: $(call objs,san,$(MAIN_SRC) $(LIB_SRC))
 	$(CC) $(SAN) -o $@ $^ $(LDLIBS)
 
-san: build/san/fairrate
+san: $(B)/san/fairrate
 
 # Each test file is its own Criterion binary, linked with every module but no main().
 CMD_SRC := $(filter-out cli/fairrate.c,$(wildcard cli/*.c))
 TEST_DEPS_SRC := $(LIB_SRC) $(CMD_SRC) $(SUPPORT_SRC)
-build/rel/tests/%: build/rel/tests/%.o $(call objs,rel,$(TEST_DEPS_SRC))
+$(B)/rel/tests/%: $(B)/rel/tests/%.o $(call objs,rel,$(TEST_DEPS_SRC))
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
 
-build/san/tests/%: build/san/tests/%.o $(call objs,san,$(TEST_DEPS_SRC))
+$(B)/san/tests/%: $(B)/san/tests/%.o $(call objs,san,$(TEST_DEPS_SRC))
 	$(CC) $(SAN) -o $@ $^ $(LDLIBS) -lcriterion
 
 UNIT_BINS := $(patsubst %.c,%,$(UNIT_SRC))
 INTEG_BINS := $(patsubst %.c,%,$(INTEG_SRC))
-build-tests: $(addprefix build/rel/,$(UNIT_BINS) $(INTEG_BINS)) fairrate
+build-tests: $(addprefix $(B)/rel/,$(UNIT_BINS) $(INTEG_BINS)) $(BIN)
 
 deps:
 	@scripts/bootstrap.sh
@@ -102,7 +107,7 @@ test: deps
 	$(MAKE) check-docs
 
 test-san:
-	$(MAKE) build/san/fairrate $(addprefix build/san/,$(UNIT_BINS) $(INTEG_BINS))
+	$(MAKE) $(B)/san/fairrate $(addprefix $(B)/san/,$(UNIT_BINS) $(INTEG_BINS))
 	scripts/run-tests.sh san
 
 unit: build-tests
@@ -121,6 +126,6 @@ bench-api: fairrate db-start
 	scripts/bench-api.sh
 
 clean:
-	rm -rf build fairrate
+	rm -rf $(B) $(BIN)
 
--include $(shell find build -name '*.d' 2>/dev/null)
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

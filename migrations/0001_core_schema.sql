@@ -102,6 +102,9 @@ CREATE TABLE ratings (
     factors             jsonb NOT NULL,
     evidence_count      integer NOT NULL CHECK (evidence_count >= 0),
     inputs_digest       text NOT NULL CHECK (inputs_digest ~ '^[0-9a-f]{64}$'),
+    -- SHA-256 of what a reader sees (status, score, grade, confidence, factor scores
+    -- and counts): the engine writes a new row only when this changes.
+    outcome_digest      text NOT NULL CHECK (outcome_digest ~ '^[0-9a-f]{64}$'),
     reason              text NOT NULL CHECK (reason IN ('initial', 'new_evidence',
                             'evidence_expired', 'correction', 'methodology_change',
                             'evidence_changed')),

@@ -10,17 +10,18 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 kind=${1:-rel}
 only=${2:-}
-outdir="$root/test-output/$kind"
+bdir="${B:-build}/$kind"
+outdir="$root/test-output/${FAIRRATE_TEST_TAG:-main}/$kind"
 mkdir -p "$outdir"
 : "${DATABASE_URL:=$(scripts/db.sh url)}"
 export DATABASE_URL
 export FAIRRATE_SHARE_DIR="$root"
-export FAIRRATE_BIN="$root/$( [ "$kind" = san ] && echo build/san/fairrate || echo fairrate )"
+export FAIRRATE_BIN="$root/$( [ "$kind" = san ] && echo "$bdir/fairrate" || echo "${BIN:-fairrate}" )"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 export LSAN_OPTIONS="suppressions=$root/tests/lsan.supp:print_suppressions=0"
 
-template="fairrate_test_template_$kind"
+template="fairrate_test_template_${kind}_${FAIRRATE_TEST_TAG:-main}"
 export FAIRRATE_TEST_TEMPLATE="$template"
 
 failed=0
@@ -49,7 +50,7 @@ run_one() {
 }
 
 if [ -z "$only" ] || [ "$only" = unit ]; then
-  for t in build/$kind/tests/unit/test_*; do
+  for t in "$bdir"/tests/unit/test_*; do
     [ -x "$t" ] || continue
     run_one "$t" 2
   done
@@ -69,7 +70,7 @@ if [ -z "$only" ] || [ "$only" = integration ]; then
     -c "DROP DATABASE IF EXISTS $template WITH (FORCE)" -c "CREATE DATABASE $template" || exit 1
   DATABASE_URL="$(with_db "$template")" "$FAIRRATE_BIN" migrate >"$outdir/migrate.log" 2>&1 || {
     echo "FAILED: migrating the template database"; cat "$outdir/migrate.log"; exit 1; }
-  for t in build/$kind/tests/integration/test_*; do
+  for t in "$bdir"/tests/integration/test_*; do
     [ -x "$t" ] || continue
     run_one "$t" 2
   done

@@ -1,0 +1,27 @@
+# fairrate on Debian 12: build stage compiles ./fairrate, runtime stage carries only the
+# binary, the migrations, the methodology documents and the docs it serves.
+FROM debian:12-slim AS build
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends build-essential pkg-config \
+      libpq-dev libmicrohttpd-dev libjansson-dev libcurl4-openssl-dev libssl-dev \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY . .
+RUN make clean && make -j"$(nproc)" fairrate
+
+FROM debian:12-slim
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libpq5 libmicrohttpd12 libjansson4 \
+      libcurl4 libssl3 ca-certificates curl \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --system --home /opt/fairrate fairrate
+WORKDIR /opt/fairrate
+COPY --from=build /src/fairrate /opt/fairrate/fairrate
+COPY --from=build /src/migrations /opt/fairrate/migrations
+COPY --from=build /src/methodology /opt/fairrate/methodology
+COPY --from=build /src/docs /opt/fairrate/docs
+ENV FAIRRATE_SHARE_DIR=/opt/fairrate
+USER fairrate
+EXPOSE 8080
+# Migrating on start is safe with several replicas: migrations take an advisory lock.
+CMD ["sh", "-c", "./fairrate migrate && exec ./fairrate serve --listen 0.0.0.0:8080"]

@@ -2,6 +2,7 @@
 #define FAIRRATE_METHODOLOGY_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * A methodology version: the data that turns evidence into a rating. Parsed from the
@@ -70,6 +71,11 @@ struct methodology {
 	int min_factors;               /* PENALTY factors with data (not clean-by-absence) */
 	int high_evidence, high_factors;
 	int medium_evidence, medium_factors;
+	/* Added for publication and the methodology store. */
+	char title[160];
+	int64_t effective_at;          /* Unix seconds: when this version takes effect */
+	char *summary;                 /* owned; "" when the document has none */
+	char *change_log;              /* owned; "" when the document has none */
 };
 
 /* One problem found while parsing or validating a methodology document. */
@@ -79,6 +85,13 @@ struct methodology_error {
 };
 
 #define METHODOLOGY_MAX_ERRORS 32
+
+/* Caps on a methodology document: larger documents or counts are validation errors. */
+#define METHODOLOGY_MAX_DOCUMENT (1024 * 1024)   /* bytes */
+#define METHODOLOGY_MAX_FACTORS 32
+#define METHODOLOGY_MAX_CHECKS 512
+#define METHODOLOGY_MAX_BANDS 16
+#define METHODOLOGY_MAX_TEXT 20000               /* summary, change_log: bytes */
 
 struct methodology_errors {
 	size_t n;                      /* errors found (may exceed what is kept) */

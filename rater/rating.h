@@ -102,6 +102,12 @@ struct rating {
 
 /* rating_compute: rate one company. Returns the rating, or NULL when memory is short.
  * Free with rating_free. */
+/* More about rating_compute (added with the engine): it also returns NULL (logged) when
+ * the methodology has more than METHODOLOGY_MAX_FACTORS factors. An insufficient-data
+ * rating has score and score_unrounded 0, grade "" and confidence none; its factors and
+ * findings are still filled in for the company's own view. A factor without data has
+ * score 0. For a BONUS finding, penalty holds the points it adds (points * decay). The
+ * costs of all findings add up to 100 - score_unrounded. */
 struct rating *rating_compute(const struct rating_input *in);
 
 /* rating_free: release r; NULL is a no-op. */

@@ -1,0 +1,531 @@
+#include "rater/rating.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdalign.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "common/sha256.h"
+#include "common/timefmt.h"
+
+/*
+ * Every formula here is stated in docs/methodology.md; the two must change together.
+ * A rating is one allocation: the struct, its factors, its findings and (past the end
+ * of what the caller sees) the scratch array used to sort the evidence.
+ */
+
+/* An evidence item that counts, resolved against the methodology. */
+struct rating_item {
+	const struct rating_evidence *ev;
+	size_t check;
+	size_t factor;
+	double decay;
+};
+
+#define RATING_ALIGN(n) (((n) + alignof(max_align_t) - 1) & ~(alignof(max_align_t) - 1))
+
+/* Canonical order: check code (checks are sorted by code, so the index will do), asset
+ * id, evidence id, then every other field so that even duplicate ids sort the same. */
+static int
+rating_item_cmp(const void *pa, const void *pb)
+{
+	const struct rating_item *a = pa, *b = pb;
+	const struct rating_evidence *x = a->ev, *y = b->ev;
+
+	if (a->check != b->check)
+		return (a->check < b->check ? -1 : 1);
+	if (x->asset_id != y->asset_id)
+		return (x->asset_id < y->asset_id ? -1 : 1);
+	if (x->id != y->id)
+		return (x->id < y->id ? -1 : 1);
+	if (x->outcome != y->outcome)
+		return (x->outcome < y->outcome ? -1 : 1);
+	if (x->first_seen != y->first_seen)
+		return (x->first_seen < y->first_seen ? -1 : 1);
+	if (x->last_seen != y->last_seen)
+		return (x->last_seen < y->last_seen ? -1 : 1);
+	return ((x->disputed > y->disputed) - (x->disputed < y->disputed));
+}
+
+/* Whether ev counts at as_of, and with what decay (docs/methodology.md "Evidence life"). */
+static int
+rating_evidence_decay(const struct methodology_factor *f, const struct rating_evidence *ev,
+    int64_t as_of, double *decay)
+{
+	double age;
+
+	if (ev->first_seen > as_of)
+		return (0);
+	age = (double)(as_of - (ev->last_seen < as_of ? ev->last_seen : as_of)) /
+	    (double)TIMEFMT_DAY;
+	if (f->lifetime_days > 0) {
+		if (age > (double)f->lifetime_days)
+			return (0);
+		*decay = 1.0;
+		return (1);
+	}
+	if (age > (double)f->max_age_days)
+		return (0);
+	*decay = pow(0.5, age / f->half_life_days);
+	return (1);
+}
+
+static double
+rating_footprint_divisor(const struct methodology *m, size_t asset_count)
+{
+	double d;
+
+	d = pow((double)asset_count / m->footprint_reference_assets, m->footprint_exponent);
+	return (d > 1.0 ? d : 1.0);
+}
+
+/*
+ * The overall unrounded score from per-factor sums: sums[f] is P_f (points off) for a
+ * penalty factor and the uncapped bonus points for a bonus factor. Factors without data
+ * are left out. Sets *base to B and *bonus to the bonus points actually added.
+ */
+static double
+rating_combine(const struct methodology *m, const struct rating_factor *rf,
+    const double *sums, double *base, double *bonus)
+{
+	double wsum = 0, acc = 0, g = 0, s, total;
+	size_t f;
+
+	for (f = 0; f < m->nfactors; f++) {
+		const struct methodology_factor *mf = &m->factors[f];
+
+		if (!rf[f].has_data)
+			continue;
+		if (mf->kind == METHODOLOGY_FACTOR_PENALTY) {
+			s = 100.0 - sums[f];
+			if (s < 0)
+				s = 0;
+			wsum += mf->weight;
+			acc += mf->weight * s;
+		} else
+			g += sums[f] < mf->bonus_cap ? sums[f] : mf->bonus_cap;
+	}
+	*base = wsum > 0 ? acc / wsum : 0;
+	total = *base + g;
+	if (total > 100.0)
+		total = 100.0;
+	*bonus = total - *base;
+	return (total);
+}
+
+static double
+rating_round1(double x)
+{
+	return (round(x * 10.0) / 10.0);
+}
+
+/* Lines of a digest text go through a small buffer to keep hashing calls few. */
+struct rating_digest {
+	struct sha256 *ctx;
+	char text[4096];
+	size_t len;
+	int failed;
+};
+
+static void rating_digest_line(struct rating_digest *d, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+rating_digest_line(struct rating_digest *d, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (d->failed)
+		return;
+	if (d->len > sizeof(d->text) - 512) {
+		if (sha256_update(d->ctx, d->text, d->len) != 0)
+			d->failed = 1;
+		d->len = 0;
+	}
+	va_start(ap, fmt);
+	n = vsnprintf(d->text + d->len, sizeof(d->text) - d->len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(d->text) - d->len)
+		d->failed = 1;
+	else
+		d->len += (size_t)n;
+}
+
+static int
+rating_digest_finish(struct rating_digest *d, char out[65])
+{
+	int rc = -1;
+
+	if (!d->failed && sha256_update(d->ctx, d->text, d->len) == 0 &&
+	    sha256_final_hex(d->ctx, out) == 0)
+		rc = 0;
+	sha256_free(d->ctx);
+	return (rc);
+}
+
+static const char *const rating_outcome_names[] = {"pass", "fail", "info"};
+
+/* docs/methodology.md "Inputs digest": the exact text hashed. */
+static int
+rating_inputs_digest(const struct rating_input *in, const struct rating_item *items,
+    size_t n, char out[65])
+{
+	struct rating_digest d = {.len = 0, .failed = 0};
+	char t1[21], t2[21];
+	size_t i;
+
+	if ((d.ctx = sha256_new()) == NULL)
+		return (-1);
+	rating_digest_line(&d, "fairrate-inputs-v1\nmethodology %s\nas_of %s\nassets %zu\n",
+	    in->methodology->version, timefmt_format(in->as_of, t1), in->asset_count);
+	for (i = 0; i < n; i++) {
+		const struct rating_evidence *ev = items[i].ev;
+
+		rating_digest_line(&d, "%lld\t%s\t%lld\t%s\t%s\t%s\n", (long long)ev->id,
+		    in->methodology->checks[items[i].check].code, (long long)ev->asset_id,
+		    rating_outcome_names[ev->outcome], timefmt_format(ev->first_seen, t1),
+		    timefmt_format(ev->last_seen, t2));
+	}
+	return (rating_digest_finish(&d, out));
+}
+
+/* docs/methodology.md "Outcome digest". */
+static int
+rating_outcome_digest(const struct methodology *m, const struct rating *r, char out[65])
+{
+	struct rating_digest d = {.len = 0, .failed = 0};
+	const struct rating_factor *rf;
+	size_t f;
+
+	if ((d.ctx = sha256_new()) == NULL)
+		return (-1);
+	rating_digest_line(&d, "fairrate-outcome-v1\nstatus %s\nscore %.1f\ngrade %s\n"
+	    "confidence %s\n", r->status == RATING_RATED ? "rated" : "insufficient_data",
+	    r->score, r->grade, rating_confidence_name(r->confidence));
+	for (f = 0; f < r->nfactors; f++) {
+		rf = &r->factors[f];
+		rating_digest_line(&d, "factor %s %d %.1f %d %d %d %d %d %d\n",
+		    m->factors[f].code, rf->has_data, rating_round1(rf->score),
+		    rf->findings_by_severity[0], rf->findings_by_severity[1],
+		    rf->findings_by_severity[2], rf->findings_by_severity[3],
+		    rf->findings_by_severity[4], rf->disputed);
+	}
+	return (rating_digest_finish(&d, out));
+}
+
+static void
+rating_classify(const struct methodology *m, struct rating *r, int factors_with_data)
+{
+	size_t b;
+	int used = (int)r->evidence_used;
+
+	if (used < m->min_evidence || factors_with_data < m->min_factors) {
+		r->status = RATING_INSUFFICIENT_DATA;
+		r->score = 0;
+		r->score_unrounded = 0;
+		r->grade[0] = '\0';
+		r->confidence = RATING_CONFIDENCE_NONE;
+		snprintf(r->insufficient_reason, sizeof(r->insufficient_reason),
+		    "%d evidence item%s in %d factor%s with findings or observations; "
+		    "a rating needs at least %d items in %d factors", used, used == 1 ? "" : "s",
+		    factors_with_data, factors_with_data == 1 ? "" : "s", m->min_evidence,
+		    m->min_factors);
+		return;
+	}
+	r->status = RATING_RATED;
+	r->score = rating_round1(r->score_unrounded);
+	for (b = 0; b < m->nbands; b++)
+		if (r->score >= m->bands[b].min_score)
+			break;
+	snprintf(r->grade, sizeof(r->grade), "%s", m->bands[b < m->nbands ? b :
+	    m->nbands - 1].grade);
+	if (used >= m->high_evidence && factors_with_data >= m->high_factors)
+		r->confidence = RATING_CONFIDENCE_HIGH;
+	else if (used >= m->medium_evidence && factors_with_data >= m->medium_factors)
+		r->confidence = RATING_CONFIDENCE_MEDIUM;
+	else
+		r->confidence = RATING_CONFIDENCE_LOW;
+}
+
+/* Findings grouped by factor (methodology order), canonical order within a factor. */
+static void
+rating_collect_findings(const struct methodology *m, struct rating *r,
+    const struct rating_item *items, size_t n, double divisor)
+{
+	size_t start[METHODOLOGY_MAX_FACTORS + 1], pos[METHODOLOGY_MAX_FACTORS];
+	size_t i, f;
+	const struct methodology_factor *mf;
+	struct rating_finding *fd;
+	int counts;
+
+	memset(start, 0, sizeof(start));
+	for (i = 0; i < n; i++) {
+		mf = &m->factors[items[i].factor];
+		counts = mf->kind == METHODOLOGY_FACTOR_PENALTY ?
+		    items[i].ev->outcome == RATING_OUTCOME_FAIL :
+		    items[i].ev->outcome == RATING_OUTCOME_PASS;
+		if (counts)
+			start[items[i].factor + 1]++;
+	}
+	for (f = 0; f < m->nfactors; f++) {
+		start[f + 1] += start[f];
+		pos[f] = start[f];
+	}
+	r->nfindings = start[m->nfactors];
+	for (i = 0; i < n; i++) {
+		const struct methodology_check *c = &m->checks[items[i].check];
+
+		mf = &m->factors[items[i].factor];
+		counts = mf->kind == METHODOLOGY_FACTOR_PENALTY ?
+		    items[i].ev->outcome == RATING_OUTCOME_FAIL :
+		    items[i].ev->outcome == RATING_OUTCOME_PASS;
+		if (!counts)
+			continue;
+		fd = &r->findings[pos[items[i].factor]++];
+		fd->evidence_id = items[i].ev->id;
+		fd->check = items[i].check;
+		fd->factor = items[i].factor;
+		fd->decay = items[i].decay;
+		fd->disputed = items[i].ev->disputed;
+		if (mf->kind == METHODOLOGY_FACTOR_PENALTY)
+			fd->penalty = c->points * items[i].decay /
+			    (mf->footprint_normalised ? divisor : 1.0);
+		else
+			fd->penalty = c->points * items[i].decay;
+		r->factors[items[i].factor].findings_by_severity[c->severity]++;
+	}
+}
+
+/* Per-factor sums of the findings (in their order), skipping finding number skip. */
+static void
+rating_sums(const struct rating *r, size_t skip, double *sums)
+{
+	size_t i;
+
+	memset(sums, 0, sizeof(double) * r->nfactors);
+	for (i = 0; i < r->nfindings; i++)
+		if (i != skip)
+			sums[r->findings[i].factor] += r->findings[i].penalty;
+}
+
+struct rating *
+rating_compute(const struct rating_input *in)
+{
+	const struct methodology *m = in->methodology;
+	const struct methodology_check *c;
+	struct rating_item *items;
+	struct rating_factor *rf;
+	struct rating *r;
+	double sums[METHODOLOGY_MAX_FACTORS], divisor, base, bonus, wsum = 0, gsum = 0, scale;
+	double decay;
+	size_t off_factors, off_findings, off_items, total, i, f, n = 0;
+	int factors_with_data = 0;
+
+	if (m->nfactors > METHODOLOGY_MAX_FACTORS) {
+		log_error("rating: methodology %s has more than %d factors", m->version,
+		    METHODOLOGY_MAX_FACTORS);
+		return (NULL);
+	}
+	off_factors = RATING_ALIGN(sizeof(struct rating));
+	off_findings = off_factors + RATING_ALIGN(m->nfactors * sizeof(struct rating_factor));
+	if (in->nevidence > (SIZE_MAX / 2 - off_findings) /
+	    (sizeof(struct rating_finding) + sizeof(struct rating_item) + 16)) {
+		log_error("rating: %zu evidence items is too many", in->nevidence);
+		return (NULL);
+	}
+	off_items = off_findings + RATING_ALIGN(in->nevidence * sizeof(struct rating_finding));
+	total = off_items + in->nevidence * sizeof(struct rating_item);
+	if ((r = calloc(1, total)) == NULL) {
+		log_error("rating: out of memory");
+		return (NULL);
+	}
+	r->factors = (struct rating_factor *)(void *)((char *)r + off_factors);
+	r->findings = (struct rating_finding *)(void *)((char *)r + off_findings);
+	items = (struct rating_item *)(void *)((char *)r + off_items);
+	r->nfactors = m->nfactors;
+	r->as_of = in->as_of;
+	snprintf(r->methodology_version, sizeof(r->methodology_version), "%s", m->version);
+
+	for (i = 0; i < in->nevidence; i++) {
+		const struct rating_evidence *ev = &in->evidence[i];
+
+		if ((c = methodology_find_check(m, ev->check_code)) == NULL ||
+		    (unsigned)ev->outcome > RATING_OUTCOME_INFO ||
+		    !rating_evidence_decay(&m->factors[c->factor], ev, in->as_of, &decay)) {
+			r->evidence_ignored++;
+			continue;
+		}
+		items[n].ev = ev;
+		items[n].check = (size_t)(c - m->checks);
+		items[n].factor = c->factor;
+		items[n].decay = decay;
+		n++;
+	}
+	qsort(items, n, sizeof(*items), rating_item_cmp);
+	r->evidence_used = n;
+
+	divisor = rating_footprint_divisor(m, in->asset_count);
+	for (i = 0; i < n; i++) {
+		rf = &r->factors[items[i].factor];
+		rf->evidence_count++;
+		if (items[i].ev->disputed)
+			rf->disputed = 1;
+	}
+	rating_collect_findings(m, r, items, n, divisor);
+	rating_sums(r, (size_t)-1, sums);
+
+	for (f = 0; f < m->nfactors; f++) {
+		const struct methodology_factor *mf = &m->factors[f];
+
+		rf = &r->factors[f];
+		rf->factor = f;
+		rf->divisor = mf->kind == METHODOLOGY_FACTOR_PENALTY && mf->footprint_normalised ?
+		    divisor : 1.0;
+		if (mf->kind == METHODOLOGY_FACTOR_PENALTY) {
+			rf->has_data = rf->evidence_count > 0 || mf->absence_is_clean;
+			rf->score = !rf->has_data ? 0.0 : sums[f] < 100.0 ? 100.0 - sums[f] : 0.0;
+			if (rf->evidence_count > 0)
+				factors_with_data++;
+			if (rf->has_data)
+				wsum += mf->weight;
+		} else {
+			rf->has_data = rf->evidence_count > 0;
+			rf->score = sums[f] < mf->bonus_cap ? sums[f] : mf->bonus_cap;
+		}
+		if (rf->disputed)
+			r->disputed = 1;
+	}
+	r->score_unrounded = rating_combine(m, r->factors, sums, &base, &bonus);
+
+	/* Shares, contributions and each finding's cost (an allocation of 100 - score).
+	 * Bonus points cut by the ceiling of 100 scale down the bonus contributions. */
+	for (f = 0; f < m->nfactors; f++)
+		if (m->factors[f].kind == METHODOLOGY_FACTOR_BONUS && r->factors[f].has_data)
+			gsum += r->factors[f].score;
+	scale = gsum > bonus && gsum > 0 ? bonus / gsum : 1.0;
+	for (f = 0; f < m->nfactors; f++) {
+		const struct methodology_factor *mf = &m->factors[f];
+
+		rf = &r->factors[f];
+		if (!rf->has_data)
+			continue;
+		if (mf->kind == METHODOLOGY_FACTOR_PENALTY) {
+			rf->weight_share = mf->weight / wsum;
+			rf->contribution = rf->weight_share * rf->score;
+		} else
+			rf->contribution = rf->score * scale;
+	}
+	for (i = 0; i < r->nfindings; i++) {
+		struct rating_finding *fd = &r->findings[i];
+		const struct methodology_factor *mf = &m->factors[fd->factor];
+
+		rf = &r->factors[fd->factor];
+		if (mf->kind == METHODOLOGY_FACTOR_PENALTY) {
+			fd->cost = fd->penalty * rf->weight_share;
+			if (sums[fd->factor] > 100.0)
+				fd->cost *= 100.0 / sums[fd->factor];
+		} else {
+			fd->cost = -fd->penalty * scale;
+			if (sums[fd->factor] > mf->bonus_cap)
+				fd->cost *= mf->bonus_cap / sums[fd->factor];
+		}
+	}
+
+	rating_classify(m, r, factors_with_data);
+	if (rating_inputs_digest(in, items, n, r->inputs_digest) != 0 ||
+	    rating_outcome_digest(m, r, r->outcome_digest) != 0) {
+		log_error("rating: cannot compute a digest");
+		free(r);
+		return (NULL);
+	}
+	return (r);
+}
+
+void
+rating_free(struct rating *r)
+{
+	free(r);
+}
+
+static int
+rating_remediation_cmp(const void *pa, const void *pb)
+{
+	const struct rating_remediation *a = pa, *b = pb;
+
+	if (a->gain != b->gain)
+		return (a->gain > b->gain ? -1 : 1);
+	if (a->check != b->check)
+		return (a->check < b->check ? -1 : 1);
+	return ((a->evidence_id > b->evidence_id) - (a->evidence_id < b->evidence_id));
+}
+
+int
+rating_remediation_plan(const struct rating_input *in, const struct rating *r,
+    struct rating_remediation **out, size_t *n)
+{
+	const struct methodology *m = in->methodology;
+	struct rating_remediation *plan;
+	double sums[METHODOLOGY_MAX_FACTORS], base, bonus, without;
+	size_t i, k = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (r->status != RATING_RATED || r->nfindings == 0)
+		return (0);
+	if ((plan = malloc(r->nfindings * sizeof(*plan))) == NULL) {
+		log_error("rating: out of memory");
+		return (-1);
+	}
+	for (i = 0; i < r->nfindings; i++) {
+		if (m->factors[r->findings[i].factor].kind != METHODOLOGY_FACTOR_PENALTY)
+			continue;
+		rating_sums(r, i, sums);
+		without = rating_combine(m, r->factors, sums, &base, &bonus);
+		plan[k].evidence_id = r->findings[i].evidence_id;
+		plan[k].check = r->findings[i].check;
+		plan[k].gain = without - r->score_unrounded;
+		k++;
+	}
+	if (k == 0) {
+		free(plan);
+		return (0);
+	}
+	qsort(plan, k, sizeof(*plan), rating_remediation_cmp);
+	*out = plan;
+	*n = k;
+	return (0);
+}
+
+const char *
+rating_confidence_name(enum rating_confidence c)
+{
+	switch (c) {
+	case RATING_CONFIDENCE_LOW:
+		return ("low");
+	case RATING_CONFIDENCE_MEDIUM:
+		return ("medium");
+	case RATING_CONFIDENCE_HIGH:
+		return ("high");
+	case RATING_CONFIDENCE_NONE:
+		break;
+	}
+	return ("none");
+}
+
+int
+rating_outcome_parse(const char *s, enum rating_outcome *out)
+{
+	int i;
+
+	for (i = 0; i <= RATING_OUTCOME_INFO; i++)
+		if (strcmp(s, rating_outcome_names[i]) == 0) {
+			*out = (enum rating_outcome)i;
+			return (0);
+		}
+	return (-1);
+}

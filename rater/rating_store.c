@@ -1,0 +1,624 @@
+#include "rater/rating_store.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/db.h"
+#include "common/log.h"
+#include "common/timefmt.h"
+
+/* The rescoring lock: pg_advisory_lock(RATING_STORE_LOCK_CLASS, 1). "fair" in ASCII. */
+#define RATING_STORE_LOCK_CLASS "1717658994"
+
+/* Epoch conversions done by the server: whole seconds for the engine's times, exact
+ * microseconds for the change times that decide a rating's reason. */
+#define EPOCH_S(col) "extract(epoch FROM " col ")::bigint"
+#define EPOCH_US(col) "(extract(epoch FROM " col ") * 1000000)::bigint"
+
+#define EVIDENCE_SELECT \
+	"SELECT company_id, id, check_code, coalesce(asset_id, 0), outcome, " \
+	"status = 'disputed', " EPOCH_S("first_seen") ", " EPOCH_S("last_seen") ", " \
+	EPOCH_US("recorded_at") ", " EPOCH_US("updated_at") " " \
+	"FROM evidence WHERE status IN ('active', 'disputed') "
+
+static const char evidence_all_sql[] =
+    "COPY (" EVIDENCE_SELECT "ORDER BY company_id, id) TO STDOUT";
+static const char evidence_one_sql[] =
+    "COPY (" EVIDENCE_SELECT
+    "AND company_id = current_setting('fairrate.rescore_company')::bigint "
+    "ORDER BY company_id, id) TO STDOUT";
+
+#define COMPANIES_SELECT \
+	"SELECT c.id, c.slug, coalesce(a.n, 0), r.id, r.methodology_version, " \
+	EPOCH_US("r.computed_at") ", " EPOCH_S("r.as_of") ", r.outcome_digest, " \
+	EPOCH_US("k.corrected_at") " " \
+	"FROM companies c " \
+	"LEFT JOIN (SELECT company_id, count(*) AS n FROM assets " \
+	"  WHERE detached_at IS NULL GROUP BY company_id) a ON a.company_id = c.id " \
+	"LEFT JOIN (SELECT company_id, max(corrected_at) AS corrected_at FROM evidence " \
+	"  WHERE status = 'corrected' GROUP BY company_id) k ON k.company_id = c.id " \
+	"LEFT JOIN LATERAL (SELECT id, methodology_version, computed_at, as_of, " \
+	"  outcome_digest FROM ratings WHERE company_id = c.id ORDER BY id DESC LIMIT 1) r " \
+	"  ON true "
+
+static const char companies_all_sql[] =
+    "COPY (" COMPANIES_SELECT "ORDER BY c.id) TO STDOUT";
+static const char companies_one_sql[] =
+    "COPY (" COMPANIES_SELECT
+    "WHERE c.id = current_setting('fairrate.rescore_company')::bigint "
+    "ORDER BY c.id) TO STDOUT";
+
+int
+rating_store_copy_split(char *line, size_t len, char **fields, int max)
+{
+	size_t i = 0;
+	char *out = line, *start = line;
+	int n = 0, escaped_null;
+
+	if (len > 0 && line[len - 1] == '\n')
+		len--;
+	for (;;) {
+		escaped_null = 0;
+		start = out;
+		if (i + 2 <= len && line[i] == '\\' && line[i + 1] == 'N' &&
+		    (i + 2 == len || line[i + 2] == '\t')) {
+			escaped_null = 1;
+			i += 2;
+		} else {
+			while (i < len && line[i] != '\t') {
+				char c = line[i++];
+
+				if (c == '\\') {
+					if (i >= len)
+						return (-1);
+					switch (line[i++]) {
+					case '\\': c = '\\'; break;
+					case 't': c = '\t'; break;
+					case 'n': c = '\n'; break;
+					case 'r': c = '\r'; break;
+					case 'b': c = '\b'; break;
+					case 'f': c = '\f'; break;
+					case 'v': c = '\v'; break;
+					default: return (-1);
+					}
+				}
+				*out++ = c;
+			}
+		}
+		if (n >= max)
+			return (-1);
+		fields[n++] = escaped_null ? NULL : start;
+		if (i >= len) {
+			*out = '\0';
+			return (n);
+		}
+		/* line[i] is the tab: end this field (out never passes i). */
+		*out++ = '\0';
+		i++;
+	}
+}
+
+int
+rating_store_copy_escape(struct buf *b, const char *s)
+{
+	const char *p = s, *run = s;
+
+	for (; *p != '\0'; p++) {
+		const char *esc;
+
+		switch (*p) {
+		case '\\': esc = "\\\\"; break;
+		case '\t': esc = "\\t"; break;
+		case '\n': esc = "\\n"; break;
+		case '\r': esc = "\\r"; break;
+		default: continue;
+		}
+		if (buf_append(b, run, (size_t)(p - run)) != 0 || buf_append(b, esc, 2) != 0)
+			return (-1);
+		run = p + 1;
+	}
+	return (buf_append(b, run, (size_t)(p - run)));
+}
+
+int
+rating_store_lock(PGconn *conn, int xact)
+{
+	return (db_exec(conn, xact ?
+	    "SELECT pg_advisory_xact_lock(" RATING_STORE_LOCK_CLASS ", 1)" :
+	    "SELECT pg_advisory_lock(" RATING_STORE_LOCK_CLASS ", 1)", 0, NULL));
+}
+
+void
+rating_store_unlock(PGconn *conn)
+{
+	PQclear(PQexec(conn, "SELECT pg_advisory_unlock(" RATING_STORE_LOCK_CLASS ", 1)"));
+}
+
+static int
+rating_store_parse_i64(const char *s, int64_t *out)
+{
+	char *end;
+	long long v;
+
+	if (s == NULL || *s == '\0')
+		return (-1);
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return (-1);
+	*out = (int64_t)v;
+	return (0);
+}
+
+int
+rating_store_snapshot_export(PGconn *conn, char snap[64], int64_t *now_us)
+{
+	PGresult *res;
+
+	if (db_exec(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL) != 0)
+		return (-1);
+	res = db_query(conn, "SELECT pg_export_snapshot(), " EPOCH_US("now()"), 0, NULL);
+	if (res == NULL)
+		goto fail;
+	if (PQntuples(res) != 1 || strlen(PQgetvalue(res, 0, 0)) >= 64 ||
+	    rating_store_parse_i64(PQgetvalue(res, 0, 1), now_us) != 0) {
+		log_error("rescore: unexpected answer exporting a snapshot");
+		PQclear(res);
+		goto fail;
+	}
+	snprintf(snap, 64, "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return (0);
+fail:
+	db_rollback(conn);
+	return (-1);
+}
+
+int
+rating_store_snapshot_import(PGconn *conn, const char *snap)
+{
+	char sql[128];
+	size_t i;
+
+	/* SET TRANSACTION SNAPSHOT takes no parameters: the id is PostgreSQL's own, made
+	 * of hex digits and dashes, and is checked before it goes into the statement. */
+	for (i = 0; snap[i] != '\0'; i++)
+		if (!((snap[i] >= '0' && snap[i] <= '9') || (snap[i] >= 'A' && snap[i] <= 'F') ||
+		    (snap[i] >= 'a' && snap[i] <= 'f') || snap[i] == '-')) {
+			log_error("rescore: malformed snapshot id");
+			return (-1);
+		}
+	if (i == 0 || i > 60) {
+		log_error("rescore: malformed snapshot id");
+		return (-1);
+	}
+	snprintf(sql, sizeof(sql), "SET TRANSACTION SNAPSHOT '%s'", snap);
+	if (db_exec(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL) != 0)
+		return (-1);
+	if (db_exec(conn, sql, 0, NULL) != 0) {
+		db_rollback(conn);
+		return (-1);
+	}
+	return (0);
+}
+
+static int
+rating_store_scalar_i64(PGconn *conn, const char *sql, int nparams,
+    const char *const *params, int64_t *out)
+{
+	PGresult *res = db_query(conn, sql, nparams, params);
+	int rc = -1;
+
+	if (res == NULL)
+		return (-1);
+	if (PQntuples(res) == 1 && rating_store_parse_i64(PQgetvalue(res, 0, 0), out) == 0)
+		rc = 0;
+	else
+		log_error("rescore: unexpected answer to: %.60s", sql);
+	PQclear(res);
+	return (rc);
+}
+
+int
+rating_store_now_us(PGconn *conn, int64_t *now_us)
+{
+	return (rating_store_scalar_i64(conn, "SELECT " EPOCH_US("now()"), 0, NULL, now_us));
+}
+
+int
+rating_store_company_id(PGconn *conn, const char *slug, int64_t *id)
+{
+	const char *params[1] = {slug};
+	PGresult *res;
+	int rc = -1;
+
+	res = db_query(conn, "SELECT id FROM companies WHERE slug = $1", 1, params);
+	if (res == NULL)
+		return (-1);
+	if (PQntuples(res) == 0)
+		rc = 1;
+	else if (rating_store_parse_i64(PQgetvalue(res, 0, 0), id) == 0)
+		rc = 0;
+	PQclear(res);
+	return (rc);
+}
+
+int
+rating_store_count_companies(PGconn *conn, int64_t company_id, int64_t *n)
+{
+	char idtext[24];
+	const char *params[1] = {idtext};
+
+	snprintf(idtext, sizeof(idtext), "%" PRId64, company_id);
+	return (rating_store_scalar_i64(conn,
+	    "SELECT count(*) FROM companies WHERE $1::bigint = 0 OR id = $1::bigint", 1,
+	    params, n));
+}
+
+static int
+rating_store_copy_out(PGconn *conn, const char *sql, int64_t company_id)
+{
+	char idtext[24];
+	const char *params[1] = {idtext};
+	PGresult *res;
+
+	if (company_id != 0) {
+		snprintf(idtext, sizeof(idtext), "%" PRId64, company_id);
+		if (db_exec(conn, "SELECT set_config('fairrate.rescore_company', $1, true)", 1,
+		    params) != 0)
+			return (-1);
+	}
+	res = PQexec(conn, sql);
+	if (res == NULL || PQresultStatus(res) != PGRES_COPY_OUT) {
+		log_error("database: %s(in: %.60s)", res ? PQresultErrorMessage(res) :
+		    PQerrorMessage(conn), sql);
+		PQclear(res);
+		return (-1);
+	}
+	PQclear(res);
+	return (0);
+}
+
+int
+rating_store_companies_start(PGconn *conn, int64_t company_id)
+{
+	return (rating_store_copy_out(conn, company_id ? companies_one_sql :
+	    companies_all_sql, company_id));
+}
+
+int
+rating_store_evidence_start(PGconn *conn, int64_t company_id)
+{
+	return (rating_store_copy_out(conn, company_id ? evidence_one_sql :
+	    evidence_all_sql, company_id));
+}
+
+/* Read the next COPY row on conn and split it into exactly nfields fields. The row
+ * lives in *line (PQfreemem it). 1, 0 at a clean end, -1 on error. */
+static int
+rating_store_copy_row(PGconn *conn, char **line, char **fields, int nfields)
+{
+	PGresult *res;
+	int len, n, ok;
+
+	*line = NULL;
+	len = PQgetCopyData(conn, line, 0);
+	if (len > 0) {
+		if (len > RATING_STORE_MAX_ROW) {
+			log_error("rescore: a streamed row is longer than %d bytes",
+			    RATING_STORE_MAX_ROW);
+			return (-1);
+		}
+		n = rating_store_copy_split(*line, (size_t)len, fields, RATING_STORE_MAX_FIELDS);
+		if (n != nfields) {
+			log_error("rescore: malformed streamed row (%d fields)", n);
+			return (-1);
+		}
+		return (1);
+	}
+	if (len == -2) {
+		log_error("database: %s", PQerrorMessage(conn));
+		return (-1);
+	}
+	/* The end of the stream: the command's own result says whether it completed. */
+	ok = 1;
+	while ((res = PQgetResult(conn)) != NULL) {
+		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+			if (ok)
+				log_error("database: %s", PQresultErrorMessage(res));
+			ok = 0;
+		}
+		PQclear(res);
+	}
+	return (ok ? 0 : -1);
+}
+
+int
+rating_store_companies_next(PGconn *conn, struct rating_store_company *out)
+{
+	char *line, *f[RATING_STORE_MAX_FIELDS];
+	int rc;
+	int64_t assets;
+
+	rc = rating_store_copy_row(conn, &line, f, 9);
+	if (rc != 1)
+		goto done;
+	rc = -1;
+	memset(out, 0, sizeof(*out));
+	if (rating_store_parse_i64(f[0], &out->id) != 0 || f[1] == NULL ||
+	    strlen(f[1]) >= sizeof(out->slug) || rating_store_parse_i64(f[2], &assets) != 0 ||
+	    assets < 0)
+		goto malformed;
+	snprintf(out->slug, sizeof(out->slug), "%s", f[1]);
+	out->asset_count = (size_t)assets;
+	if (f[3] != NULL) {
+		out->prev.exists = 1;
+		if (rating_store_parse_i64(f[3], &out->prev.id) != 0 || f[4] == NULL ||
+		    strlen(f[4]) >= sizeof(out->prev.methodology_version) ||
+		    rating_store_parse_i64(f[5], &out->prev.computed_at_us) != 0 ||
+		    rating_store_parse_i64(f[6], &out->prev.as_of) != 0 || f[7] == NULL ||
+		    strlen(f[7]) != 64)
+			goto malformed;
+		snprintf(out->prev.methodology_version, sizeof(out->prev.methodology_version),
+		    "%s", f[4]);
+		memcpy(out->prev.outcome_digest, f[7], 65);
+	}
+	if (f[8] != NULL && rating_store_parse_i64(f[8], &out->last_corrected_us) != 0)
+		goto malformed;
+	rc = 1;
+	goto done;
+malformed:
+	log_error("rescore: malformed company row");
+done:
+	PQfreemem(line);
+	return (rc);
+}
+
+int
+rating_store_evidence_next(PGconn *conn, struct rating_store_evidence *out)
+{
+	char *line, *f[RATING_STORE_MAX_FIELDS];
+	int rc;
+	size_t codelen;
+
+	for (;;) {
+		rc = rating_store_copy_row(conn, &line, f, 10);
+		if (rc != 1)
+			break;
+		rc = -1;
+		if (rating_store_parse_i64(f[0], &out->company_id) != 0 ||
+		    rating_store_parse_i64(f[1], &out->ev.id) != 0 || f[2] == NULL ||
+		    rating_store_parse_i64(f[3], &out->ev.asset_id) != 0 ||
+		    f[4] == NULL || rating_outcome_parse(f[4], &out->ev.outcome) != 0 ||
+		    f[5] == NULL ||
+		    rating_store_parse_i64(f[6], &out->ev.first_seen) != 0 ||
+		    rating_store_parse_i64(f[7], &out->ev.last_seen) != 0 ||
+		    rating_store_parse_i64(f[8], &out->recorded_us) != 0 ||
+		    rating_store_parse_i64(f[9], &out->updated_us) != 0) {
+			log_error("rescore: malformed evidence row");
+			break;
+		}
+		out->ev.disputed = f[5][0] == 't';
+		codelen = strlen(f[2]);
+		if (codelen >= sizeof(out->ev.check_code)) {
+			PQfreemem(line);
+			continue;
+		}
+		memcpy(out->ev.check_code, f[2], codelen + 1);
+		rc = 1;
+		break;
+	}
+	PQfreemem(line);
+	return (rc);
+}
+
+void
+rating_store_stream_abort(PGconn *conn)
+{
+	PGcancel *cancel;
+	char errbuf[256], *line;
+	PGresult *res;
+
+	if (PQtransactionStatus(conn) != PQTRANS_ACTIVE)
+		return;
+	if ((cancel = PQgetCancel(conn)) != NULL) {
+		(void)PQcancel(cancel, errbuf, sizeof(errbuf));
+		PQfreeCancel(cancel);
+	}
+	for (;;) {
+		line = NULL;
+		if (PQgetCopyData(conn, &line, 0) < 0)
+			break;
+		PQfreemem(line);
+	}
+	while ((res = PQgetResult(conn)) != NULL)
+		PQclear(res);
+}
+
+static const char *
+rating_store_status_name(enum rating_status s)
+{
+	return (s == RATING_RATED ? "rated" : "insufficient_data");
+}
+
+int
+rating_store_ratings_format(struct buf *b, int64_t company_id, const struct rating *r,
+    const char *factors_json, int64_t computed_us, const char *reason,
+    const char *detail_json)
+{
+	char asof[21], computed[21];
+	int64_t secs = computed_us >= 0 ? computed_us / 1000000 :
+	    -((-computed_us + 999999) / 1000000);
+	int64_t frac = computed_us - secs * 1000000;
+
+	timefmt_format(r->as_of, asof);
+	timefmt_format(secs, computed);
+	computed[19] = '\0';  /* drop the Z: the fraction and Z follow */
+	if (buf_appendf(b, "%" PRId64 "\t", company_id) != 0 ||
+	    rating_store_copy_escape(b, r->methodology_version) != 0 ||
+	    buf_appendf(b, "\t%s.%06" PRId64 "Z\t%s\t%s\t", computed, frac, asof,
+	    rating_store_status_name(r->status)) != 0)
+		return (-1);
+	if (r->status == RATING_RATED) {
+		if (buf_appendf(b, "%.1f\t", r->score) != 0 ||
+		    rating_store_copy_escape(b, r->grade) != 0 ||
+		    buf_appendf(b, "\t%s\t\\N\t",
+		    rating_confidence_name(r->confidence)) != 0)
+			return (-1);
+	} else {
+		if (buf_appendf(b, "\\N\t\\N\t%s\t",
+		    rating_confidence_name(r->confidence)) != 0 ||
+		    rating_store_copy_escape(b, r->insufficient_reason) != 0 ||
+		    buf_append(b, "\t", 1) != 0)
+			return (-1);
+	}
+	if (rating_store_copy_escape(b, factors_json) != 0 ||
+	    buf_appendf(b, "\t%zu\t%s\t%s\t", r->evidence_used, r->inputs_digest,
+	    r->outcome_digest) != 0 ||
+	    rating_store_copy_escape(b, reason) != 0 || buf_append(b, "\t", 1) != 0 ||
+	    rating_store_copy_escape(b, detail_json) != 0 || buf_append(b, "\n", 1) != 0)
+		return (-1);
+	return (0);
+}
+
+int
+rating_store_ratings_start(PGconn *conn)
+{
+	static const char sql[] = "COPY ratings (company_id, methodology_version, "
+	    "computed_at, as_of, status, score, grade, confidence, insufficient_reason, "
+	    "factors, evidence_count, inputs_digest, outcome_digest, reason, reason_detail) "
+	    "FROM STDIN";
+	PGresult *res = PQexec(conn, sql);
+
+	if (res == NULL || PQresultStatus(res) != PGRES_COPY_IN) {
+		log_error("database: %s(in: COPY ratings)", res ? PQresultErrorMessage(res) :
+		    PQerrorMessage(conn));
+		PQclear(res);
+		return (-1);
+	}
+	PQclear(res);
+	return (0);
+}
+
+int
+rating_store_ratings_put(PGconn *conn, const char *data, size_t len)
+{
+	size_t chunk;
+
+	while (len > 0) {
+		chunk = len > (1u << 20) ? (1u << 20) : len;
+		if (PQputCopyData(conn, data, (int)chunk) != 1) {
+			log_error("database: %s", PQerrorMessage(conn));
+			return (-1);
+		}
+		data += chunk;
+		len -= chunk;
+	}
+	return (0);
+}
+
+int
+rating_store_ratings_end(PGconn *conn)
+{
+	PGresult *res;
+	int ok = 1;
+
+	if (PQputCopyEnd(conn, NULL) != 1) {
+		log_error("database: %s", PQerrorMessage(conn));
+		return (-1);
+	}
+	while ((res = PQgetResult(conn)) != NULL) {
+		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+			if (ok)
+				log_error("database: storing ratings: %s",
+				    PQresultErrorMessage(res));
+			ok = 0;
+		}
+		PQclear(res);
+	}
+	return (ok ? 0 : -1);
+}
+
+int
+rating_store_load_evidence(PGconn *conn, int64_t company_id,
+    struct rating_evidence **out, size_t *n, size_t *asset_count)
+{
+	char idtext[24], limit[24];
+	const char *params[2] = {idtext, limit};
+	struct rating_evidence *ev = NULL;
+	PGresult *res;
+	int64_t assets;
+	int i, rows;
+
+	*out = NULL;
+	*n = 0;
+	snprintf(idtext, sizeof(idtext), "%" PRId64, company_id);
+	snprintf(limit, sizeof(limit), "%d", RATING_STORE_MAX_EVIDENCE + 1);
+	if (rating_store_scalar_i64(conn, "SELECT count(*) FROM assets "
+	    "WHERE company_id = $1 AND detached_at IS NULL", 1, params, &assets) != 0)
+		return (-1);
+	*asset_count = (size_t)assets;
+	res = db_query(conn, "SELECT id, check_code, coalesce(asset_id, 0), outcome, "
+	    "status = 'disputed', " EPOCH_S("first_seen") ", " EPOCH_S("last_seen") " "
+	    "FROM evidence WHERE company_id = $1 AND status IN ('active', 'disputed') "
+	    "ORDER BY id LIMIT $2", 2, params);
+	if (res == NULL)
+		return (-1);
+	rows = PQntuples(res);
+	if (rows > RATING_STORE_MAX_EVIDENCE) {
+		log_error("company has more than %d evidence items", RATING_STORE_MAX_EVIDENCE);
+		goto fail;
+	}
+	if (rows > 0 && (ev = calloc((size_t)rows, sizeof(*ev))) == NULL) {
+		log_error("out of memory");
+		goto fail;
+	}
+	for (i = 0; i < rows; i++) {
+		struct rating_evidence *e = &ev[*n];
+		const char *code = PQgetvalue(res, i, 1);
+
+		if (strlen(code) >= sizeof(e->check_code))
+			continue;
+		snprintf(e->check_code, sizeof(e->check_code), "%s", code);
+		if (rating_store_parse_i64(PQgetvalue(res, i, 0), &e->id) != 0 ||
+		    rating_store_parse_i64(PQgetvalue(res, i, 2), &e->asset_id) != 0 ||
+		    rating_outcome_parse(PQgetvalue(res, i, 3), &e->outcome) != 0 ||
+		    rating_store_parse_i64(PQgetvalue(res, i, 5), &e->first_seen) != 0 ||
+		    rating_store_parse_i64(PQgetvalue(res, i, 6), &e->last_seen) != 0) {
+			log_error("malformed evidence row");
+			goto fail;
+		}
+		e->disputed = PQgetvalue(res, i, 4)[0] == 't';
+		(*n)++;
+	}
+	PQclear(res);
+	*out = ev;
+	return (0);
+fail:
+	free(ev);
+	*n = 0;
+	PQclear(res);
+	return (-1);
+}
+
+PGresult *
+rating_store_latest(PGconn *conn, int64_t company_id)
+{
+	char idtext[24];
+	const char *params[1] = {idtext};
+
+	snprintf(idtext, sizeof(idtext), "%" PRId64, company_id);
+	return (db_query(conn, "SELECT c.name, c.sector, c.size_band, c.country, "
+	    "c.visibility, r.id, r.methodology_version, r.status, r.score, r.grade, "
+	    "r.confidence, r.insufficient_reason, r.factors, r.evidence_count, "
+	    "r.inputs_digest, r.outcome_digest, r.reason, " EPOCH_S("r.as_of") ", "
+	    "to_char(r.computed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+	    "EXISTS (SELECT 1 FROM evidence e WHERE e.company_id = c.id "
+	    "  AND e.status = 'disputed') "
+	    "FROM companies c LEFT JOIN LATERAL (SELECT * FROM ratings "
+	    "  WHERE company_id = c.id ORDER BY id DESC LIMIT 1) r ON true "
+	    "WHERE c.id = $1", 1, params));
+}

@@ -1,0 +1,132 @@
+#ifndef FAIRRATE_RATING_STORE_H
+#define FAIRRATE_RATING_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libpq-fe.h>
+
+#include "common/buf.h"
+#include "rater/rating.h"
+#include "rater/rating_reason.h"
+
+/*
+ * The rater's SQL: the two ordered streams rescoring reads (companies with their
+ * latest rating, and active or disputed evidence, both in company id order, both as
+ * COPY ... TO STDOUT in text format), the COPY that writes ratings rows, and the
+ * reads behind `fairrate show`. Nothing here reads the commercial schema.
+ */
+
+/* Most evidence rows one company may have: past it rescoring fails for that company
+ * rather than silently rate part of its evidence. */
+#define RATING_STORE_MAX_EVIDENCE 200000
+
+/* Most fields a COPY row of ours has, and the longest row accepted (bytes). */
+#define RATING_STORE_MAX_FIELDS 16
+#define RATING_STORE_MAX_ROW (64 * 1024)
+
+/* rating_store_copy_split: split one COPY text-format row (line, len bytes, without
+ * or with its trailing newline) in place into at most max fields, undoing backslash
+ * escapes; an SQL NULL (\N) becomes a NULL pointer. Pure. Returns the number of
+ * fields, or -1 when there are more than max or an escape is malformed. */
+int rating_store_copy_split(char *line, size_t len, char **fields, int max);
+
+/* rating_store_copy_escape: append s to b escaped for COPY text format (backslash,
+ * tab, newline, carriage return). 0, or -1 when b's cap is reached. Pure. */
+int rating_store_copy_escape(struct buf *b, const char *s);
+
+/* One row of the companies stream. */
+struct rating_store_company {
+	int64_t id;
+	char slug[64];
+	size_t asset_count;                /* attributed, non-detached */
+	struct rating_reason_previous prev;
+	int64_t last_corrected_us;         /* latest evidence.corrected_at, 0 when none */
+};
+
+/* One row of the evidence stream. */
+struct rating_store_evidence {
+	int64_t company_id;
+	struct rating_evidence ev;
+	int64_t recorded_us;
+	int64_t updated_us;
+};
+
+/* rating_store_lock: wait for the rescoring lock (one writer of ratings at a time):
+ * for the session (xact 0) or until the end of the current transaction (xact 1).
+ * 0 or -1. */
+int rating_store_lock(PGconn *conn, int xact);
+
+/* rating_store_unlock: release the session lock taken with xact 0. */
+void rating_store_unlock(PGconn *conn);
+
+/* rating_store_snapshot_export: begin a read-only repeatable-read transaction on conn
+ * and export its snapshot into snap (the id PostgreSQL gives, NUL-terminated); also
+ * sets *now_us to the transaction's clock (Unix microseconds). 0 or -1. */
+int rating_store_snapshot_export(PGconn *conn, char snap[64], int64_t *now_us);
+
+/* rating_store_snapshot_import: begin a read-only repeatable-read transaction on conn
+ * that sees exactly snapshot snap. 0 or -1. */
+int rating_store_snapshot_import(PGconn *conn, const char *snap);
+
+/* rating_store_now_us: the current transaction's clock, Unix microseconds. 0 or -1. */
+int rating_store_now_us(PGconn *conn, int64_t *now_us);
+
+/* rating_store_company_id: look slug up. 0 and *id when found, 1 when no company has
+ * it, -1 on a database error. */
+int rating_store_company_id(PGconn *conn, const char *slug, int64_t *id);
+
+/* rating_store_count_companies: how many companies there are (company_id 0) or 1 when
+ * company_id exists. 0 or -1. */
+int rating_store_count_companies(PGconn *conn, int64_t company_id, int64_t *n);
+
+/* rating_store_companies_start, rating_store_evidence_start: start the stream on conn,
+ * inside a transaction, for every company (company_id 0) or for that one only. conn
+ * then serves nothing else until the stream has ended. 0 or -1. */
+int rating_store_companies_start(PGconn *conn, int64_t company_id);
+int rating_store_evidence_start(PGconn *conn, int64_t company_id);
+
+/* rating_store_companies_next, rating_store_evidence_next: the next row of the stream
+ * on conn. 1 and *out filled, 0 at the end of a stream that completed, -1 on an
+ * error (logged; a malformed or oversized row is an error). Evidence whose check code
+ * is longer than any methodology's can be is skipped: it could match no check. */
+int rating_store_companies_next(PGconn *conn, struct rating_store_company *out);
+int rating_store_evidence_next(PGconn *conn, struct rating_store_evidence *out);
+
+/* rating_store_stream_abort: end a stream early (after an error elsewhere) so that
+ * conn can be closed or rolled back cleanly. */
+void rating_store_stream_abort(PGconn *conn);
+
+/* rating_store_ratings_format: append to b the COPY line of a new ratings row for
+ * company_id: r with its factors (JSON text), computed at computed_us, and reason with
+ * its detail (JSON text). 0, or -1 when b's cap is reached. Pure. */
+int rating_store_ratings_format(struct buf *b, int64_t company_id, const struct rating *r,
+    const char *factors_json, int64_t computed_us, const char *reason,
+    const char *detail_json);
+
+/* rating_store_ratings_start: start COPY ratings FROM STDIN on conn (inside the
+ * caller's transaction). 0 or -1. */
+int rating_store_ratings_start(PGconn *conn);
+
+/* rating_store_ratings_put: send len bytes of lines made by rating_store_ratings_format.
+ * 0 or -1. */
+int rating_store_ratings_put(PGconn *conn, const char *data, size_t len);
+
+/* rating_store_ratings_end: finish the COPY; 0 when every row was stored, -1 (logged)
+ * when the server refused the batch. */
+int rating_store_ratings_end(PGconn *conn);
+
+/* rating_store_load_evidence: the company's active or disputed evidence, in id order,
+ * for explaining a rating. Sets *out (free with free()) and *n. 0 or -1. */
+int rating_store_load_evidence(PGconn *conn, int64_t company_id,
+    struct rating_evidence **out, size_t *n, size_t *asset_count);
+
+/* rating_store_latest: the company (by id) and its latest rating for display: one
+ * row with columns name, sector, size_band, country, visibility, then (NULL when it
+ * has no rating) id, methodology_version, status, score, grade, confidence,
+ * insufficient_reason, factors, evidence_count, inputs_digest, outcome_digest,
+ * reason, as_of (Unix seconds), computed_at (ISO 8601), disputed (t/f: some evidence is
+ * disputed now). The caller PQclears it; NULL on error. */
+PGresult *rating_store_latest(PGconn *conn, int64_t company_id);
+
+#endif

@@ -6,6 +6,7 @@
 #include "common/db.h"
 #include "common/migrate.h"
 #include "common/paths.h"
+#include "rater/methodology_store.h"
 
 static void
 migrate_usage(FILE *out)
@@ -65,6 +66,9 @@ cmd_migrate(int argc, char **argv)
 	rc = migrate_apply(conn, dir, stdout);
 	if (rc >= 0)
 		printf("%d migration%s applied\n", rc, rc == 1 ? "" : "s");
+	if (rc >= 0 && (paths_join(dir, sizeof(dir), "methodology") != 0 ||
+	    methodology_store_seed_report(conn, dir, stdout) != 0))
+		rc = -1;
 	PQfinish(conn);
 	return (rc < 0 ? 1 : 0);
 }

@@ -1,0 +1,116 @@
+/* The public operational routes: liveness, readiness, metrics, the OpenAPI document. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/metrics.h"
+#include "api/request.h"
+#include "api/routes.h"
+#include "api/server.h"
+#include "common/buf.h"
+#include "common/db_pool.h"
+#include "common/log.h"
+#include "common/paths.h"
+
+#define HEALTH_READY "health_ready"
+#define HEALTH_OPENAPI_MAX (4 * 1024 * 1024)
+#define HEALTH_METRICS_MAX (8 * 1024 * 1024)
+
+static pthread_once_t health_openapi_once = PTHREAD_ONCE_INIT;
+static struct buf health_openapi_doc;
+static int health_openapi_ok;
+
+int
+health_routes_register(struct db_pool *pool)
+{
+	return (db_pool_register(pool, HEALTH_READY, "SELECT 1", 0));
+}
+
+void
+health_routes_healthz(struct api_request *r)
+{
+	static const char body[] = "{\"status\":\"ok\"}\n";
+
+	request_reply_data(r, 200, "application/json", body, sizeof(body) - 1);
+}
+
+void
+health_routes_readyz(struct api_request *r)
+{
+	static const char body[] = "{\"status\":\"ready\"}\n";
+	PGresult *res;
+	PGconn *db;
+
+	if ((db = request_db(r)) == NULL)
+		return;
+	if ((res = db_pool_exec(request_pool(r), db, HEALTH_READY, 0, NULL, NULL)) == NULL) {
+		request_reply_error(r, 503, "database_unavailable",
+		    "the database does not answer");
+		return;
+	}
+	PQclear(res);
+	request_reply_data(r, 200, "application/json", body, sizeof(body) - 1);
+}
+
+void
+health_routes_metrics(struct api_request *r)
+{
+	struct metrics_pool mp;
+	struct buf out;
+
+	buf_init(&out, HEALTH_METRICS_MAX);
+	db_pool_stats(request_pool(r), &mp.open, &mp.in_use, &mp.waiting);
+	mp.size = db_pool_size(request_pool(r));
+	if (metrics_render(server_metrics(r->srv), &mp, &out) != 0) {
+		request_reply_error(r, 500, "internal_error", "the metrics do not fit");
+		goto out;
+	}
+	request_reply_data(r, 200, "text/plain; version=0.0.4; charset=utf-8",
+	    out.data ? out.data : "", out.len);
+out:
+	buf_free(&out);
+}
+
+/* Read docs/openapi.yaml once; it ships with the binary and does not change under a
+ * running server. */
+static void
+health_openapi_load(void)
+{
+	char path[4096], chunk[8192];
+	FILE *f;
+	size_t n;
+
+	buf_init(&health_openapi_doc, HEALTH_OPENAPI_MAX);
+	if (paths_join(path, sizeof(path), "docs/openapi.yaml") != 0 ||
+	    (f = fopen(path, "r")) == NULL) {
+		log_error("openapi: cannot open docs/openapi.yaml: %s", strerror(errno));
+		return;
+	}
+	health_openapi_ok = 1;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (buf_append(&health_openapi_doc, chunk, n) != 0) {
+			log_error("openapi: docs/openapi.yaml is larger than %d bytes",
+			    HEALTH_OPENAPI_MAX);
+			health_openapi_ok = 0;
+			break;
+		}
+	if (ferror(f)) {
+		log_error("openapi: cannot read docs/openapi.yaml");
+		health_openapi_ok = 0;
+	}
+	fclose(f);
+}
+
+void
+health_routes_openapi(struct api_request *r)
+{
+	pthread_once(&health_openapi_once, health_openapi_load);
+	if (!health_openapi_ok) {
+		request_reply_error(r, 500, "internal_error", "the OpenAPI document is missing");
+		return;
+	}
+	request_reply_data(r, 200, "application/yaml; charset=utf-8",
+	    health_openapi_doc.data ? health_openapi_doc.data : "", health_openapi_doc.len);
+}

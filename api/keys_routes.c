@@ -1,0 +1,137 @@
+/* API keys over HTTP, for admins: list, create (the key is shown once), revoke. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/auth.h"
+#include "api/keys_store.h"
+#include "api/paging.h"
+#include "api/request.h"
+#include "api/routes.h"
+
+void
+keys_routes_list(struct api_request *r)
+{
+	char position[PAGING_POSITION_MAX + 1], cursor[PAGING_CURSOR_MAX];
+	const char *c = request_query(r, "cursor");
+	unsigned limit;
+	int64_t after = 0;
+	json_t *items, *next = NULL;
+	PGconn *db;
+	size_t n;
+
+	if (paging_limit(request_query(r, "limit"), &limit) != 0) {
+		request_reply_error(r, 400, "invalid_limit", "limit must be an integer from 1 to %d",
+		    PAGING_MAX_LIMIT);
+		return;
+	}
+	if (c != NULL) {
+		char *end;
+
+		if (paging_cursor_decode(c, position, sizeof(position)) != 0 ||
+		    (after = strtoll(position, &end, 10)) <= 0 || *end != '\0') {
+			request_reply_error(r, 400, "invalid_cursor", "the cursor is not valid");
+			return;
+		}
+	}
+	if ((db = request_db(r)) == NULL)
+		return;
+	if ((items = keys_store_list(db, after, limit + 1)) == NULL) {
+		request_reply_error(r, 500, "internal_error", "cannot list the keys");
+		return;
+	}
+	n = json_array_size(items);
+	if (n > limit) {
+		json_array_remove(items, limit);
+		snprintf(position, sizeof(position), "%lld", (long long)json_integer_value(
+		    json_object_get(json_array_get(items, limit - 1), "id")));
+		if (paging_cursor_encode(position, cursor, sizeof(cursor)) != 0) {
+			json_decref(items);
+			request_reply_error(r, 500, "internal_error", "cannot make a cursor");
+			return;
+		}
+		next = json_string(cursor);
+	}
+	request_reply_json(r, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor",
+	    next ? next : json_null()));
+}
+
+void
+keys_routes_create(struct api_request *r)
+{
+	json_t *body = request_json(r), *v;
+	const char *role_name = NULL, *company = NULL, *name = NULL, *field;
+	char key[AUTH_KEY_SIZE];
+	enum auth_role role;
+	enum keys_store_result rc;
+	int64_t id = 0;
+	PGconn *db;
+
+	if (!json_is_object(body)) {
+		request_reply_error(r, 400, "invalid_body", "the body must be a JSON object");
+		return;
+	}
+	json_object_foreach(body, field, v) {
+		if (!json_is_string(v) && !(json_is_null(v) && strcmp(field, "company") == 0)) {
+			request_reply_error(r, 400, "invalid_body", "%.40s must be a string", field);
+			return;
+		}
+		if (strcmp(field, "role") == 0)
+			role_name = json_string_value(v);
+		else if (strcmp(field, "company") == 0)
+			company = json_string_value(v);
+		else if (strcmp(field, "name") == 0)
+			name = json_string_value(v);
+		else {
+			request_reply_error(r, 400, "unknown_field", "unknown field %.40s", field);
+			return;
+		}
+	}
+	if (auth_role_parse(role_name, &role) != 0) {
+		request_reply_error(r, 400, "invalid_role",
+		    "role must be investor, company, analyst or admin");
+		return;
+	}
+	if (name != NULL && strlen(name) > 200) {
+		request_reply_error(r, 400, "invalid_name", "name has at most 200 characters");
+		return;
+	}
+	if ((db = request_db(r)) == NULL)
+		return;
+	rc = keys_store_create(db, role, company, name, request_principal(r)->key_id, key, &id);
+	switch (rc) {
+	case KEYS_STORE_OK:
+		request_reply_json(r, 201, json_pack("{s:I, s:s, s:s, s:s?, s:s}", "id",
+		    (json_int_t)id, "key", key, "role", auth_role_name(role), "company", company,
+		    "name", name ? name : ""));
+		memset(key, 0, sizeof(key));
+		break;
+	case KEYS_STORE_UNKNOWN_COMPANY:
+		request_reply_error(r, 400, "unknown_company", "no company has that slug");
+		break;
+	case KEYS_STORE_BAD_SCOPE:
+		request_reply_error(r, 400, "invalid_scope",
+		    "a company key needs a company, and only a company key has one");
+		break;
+	default:
+		request_reply_error(r, 500, "internal_error", "cannot create the key");
+	}
+}
+
+void
+keys_routes_revoke(struct api_request *r)
+{
+	int64_t id = strtoll(request_param(r, "id"), NULL, 10);
+	PGconn *db;
+	int rc;
+
+	if ((db = request_db(r)) == NULL)
+		return;
+	rc = keys_store_revoke(db, id, request_principal(r)->key_id);
+	if (rc < 0)
+		request_reply_error(r, 500, "internal_error", "cannot revoke the key");
+	else if (rc == 0)
+		request_reply_error(r, 404, "not_found", "no active key has that id");
+	else
+		request_reply_empty(r, 204);
+}

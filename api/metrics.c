@@ -1,0 +1,154 @@
+#include "api/metrics.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The statuses the server answers with; anything else counts as "other". */
+static const unsigned metrics_statuses[] = {
+	200, 201, 204, 304, 400, 401, 403, 404, 405, 408, 409, 413, 415, 422, 429,
+	499, 500, 503, 0
+};
+#define METRICS_NSTATUS (sizeof(metrics_statuses) / sizeof(metrics_statuses[0]))
+
+/* Histogram upper bounds in microseconds; the last bucket is +Inf. */
+static const int64_t metrics_bounds_us[] = {
+	500, 1000, 2500, 5000, 10000, 25000, 50000, 100000, 250000, 500000, 1000000,
+	2500000, 5000000
+};
+#define METRICS_NBOUNDS (sizeof(metrics_bounds_us) / sizeof(metrics_bounds_us[0]))
+
+struct metrics_route {
+	uint64_t by_status[METRICS_NSTATUS];
+	uint64_t buckets[METRICS_NBOUNDS + 1];   /* not cumulative; summed when rendered */
+	uint64_t sum_us;
+	uint64_t count;
+};
+
+struct metrics {
+	const struct router_route *routes;
+	size_t nroutes;
+	struct metrics_route *per;              /* nroutes + 1 (unmatched) */
+};
+
+struct metrics *
+metrics_new(const struct router_route *routes, size_t nroutes)
+{
+	struct metrics *m;
+
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		return (NULL);
+	if ((m->per = calloc(nroutes + 1, sizeof(*m->per))) == NULL) {
+		free(m);
+		return (NULL);
+	}
+	m->routes = routes;
+	m->nroutes = nroutes;
+	return (m);
+}
+
+void
+metrics_observe(struct metrics *m, size_t route, unsigned status, int64_t duration_us)
+{
+	struct metrics_route *r = &m->per[route < m->nroutes ? route : m->nroutes];
+	size_t s, b;
+
+	for (s = 0; s < METRICS_NSTATUS - 1; s++)
+		if (metrics_statuses[s] == status)
+			break;
+	for (b = 0; b < METRICS_NBOUNDS; b++)
+		if (duration_us <= metrics_bounds_us[b])
+			break;
+	if (duration_us < 0)
+		duration_us = 0;
+	__atomic_fetch_add(&r->by_status[s], 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&r->buckets[b], 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&r->sum_us, (uint64_t)duration_us, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&r->count, 1, __ATOMIC_RELAXED);
+}
+
+static const char *
+metrics_label(const struct metrics *m, size_t i)
+{
+	return (i < m->nroutes ? m->routes[i].pattern : "unmatched");
+}
+
+static const char *
+metrics_method(const struct metrics *m, size_t i)
+{
+	return (i < m->nroutes ? m->routes[i].method : "");
+}
+
+int
+metrics_render(struct metrics *m, const struct metrics_pool *pool, struct buf *out)
+{
+	size_t i, s, b;
+	int rc = 0;
+
+	rc |= buf_appendf(out, "# HELP fairrate_http_requests_total HTTP requests answered, "
+	    "by route pattern and status.\n# TYPE fairrate_http_requests_total counter\n");
+	for (i = 0; i <= m->nroutes; i++)
+		for (s = 0; s < METRICS_NSTATUS; s++) {
+			uint64_t v = __atomic_load_n(&m->per[i].by_status[s], __ATOMIC_RELAXED);
+			char status[16];
+
+			if (v == 0)
+				continue;
+			if (metrics_statuses[s] == 0)
+				memcpy(status, "other", 6);
+			else
+				snprintf(status, sizeof(status), "%u", metrics_statuses[s]);
+			rc |= buf_appendf(out, "fairrate_http_requests_total{method=\"%s\","
+			    "route=\"%s\",status=\"%s\"} %llu\n", metrics_method(m, i),
+			    metrics_label(m, i), status, (unsigned long long)v);
+		}
+	rc |= buf_appendf(out, "# HELP fairrate_http_request_duration_seconds Time from the "
+	    "request's first byte to its answer.\n"
+	    "# TYPE fairrate_http_request_duration_seconds histogram\n");
+	for (i = 0; i <= m->nroutes; i++) {
+		uint64_t cum = 0, count = __atomic_load_n(&m->per[i].count, __ATOMIC_RELAXED);
+
+		if (count == 0)
+			continue;
+		for (b = 0; b <= METRICS_NBOUNDS; b++) {
+			cum += __atomic_load_n(&m->per[i].buckets[b], __ATOMIC_RELAXED);
+			if (b < METRICS_NBOUNDS)
+				rc |= buf_appendf(out, "fairrate_http_request_duration_seconds_bucket"
+				    "{method=\"%s\",route=\"%s\",le=\"%g\"} %llu\n",
+				    metrics_method(m, i), metrics_label(m, i),
+				    (double)metrics_bounds_us[b] / 1e6, (unsigned long long)cum);
+			else
+				rc |= buf_appendf(out, "fairrate_http_request_duration_seconds_bucket"
+				    "{method=\"%s\",route=\"%s\",le=\"+Inf\"} %llu\n",
+				    metrics_method(m, i), metrics_label(m, i),
+				    (unsigned long long)cum);
+		}
+		rc |= buf_appendf(out, "fairrate_http_request_duration_seconds_sum{method=\"%s\","
+		    "route=\"%s\"} %.6f\n", metrics_method(m, i), metrics_label(m, i),
+		    (double)__atomic_load_n(&m->per[i].sum_us, __ATOMIC_RELAXED) / 1e6);
+		rc |= buf_appendf(out, "fairrate_http_request_duration_seconds_count{method=\"%s\","
+		    "route=\"%s\"} %llu\n", metrics_method(m, i), metrics_label(m, i),
+		    (unsigned long long)cum);
+	}
+	if (pool != NULL)
+		rc |= buf_appendf(out,
+		    "# HELP fairrate_db_pool_size Most PostgreSQL connections the pool opens.\n"
+		    "# TYPE fairrate_db_pool_size gauge\nfairrate_db_pool_size %zu\n"
+		    "# HELP fairrate_db_pool_open PostgreSQL connections open.\n"
+		    "# TYPE fairrate_db_pool_open gauge\nfairrate_db_pool_open %zu\n"
+		    "# HELP fairrate_db_pool_in_use Connections lent to requests.\n"
+		    "# TYPE fairrate_db_pool_in_use gauge\nfairrate_db_pool_in_use %zu\n"
+		    "# HELP fairrate_db_pool_waiting Requests waiting for a connection.\n"
+		    "# TYPE fairrate_db_pool_waiting gauge\nfairrate_db_pool_waiting %zu\n",
+		    pool->size, pool->open, pool->in_use, pool->waiting);
+	return (rc == 0 ? 0 : -1);
+}
+
+void
+metrics_free(struct metrics *m)
+{
+	if (m == NULL)
+		return;
+	free(m->per);
+	free(m);
+}

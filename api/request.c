@@ -1,0 +1,196 @@
+#include "api/request.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/http_json.h"
+#include "api/server.h"
+#include "common/log.h"
+
+const char *
+request_param(struct api_request *r, const char *name)
+{
+	return (router_param(&r->match, name));
+}
+
+const char *
+request_query(struct api_request *r, const char *name)
+{
+	return (MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name));
+}
+
+const char *
+request_header(struct api_request *r, const char *name)
+{
+	return (MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name));
+}
+
+json_t *
+request_json(struct api_request *r)
+{
+	return (r->json);
+}
+
+const struct auth_principal *
+request_principal(struct api_request *r)
+{
+	return (&r->who);
+}
+
+struct db_pool *
+request_pool(struct api_request *r)
+{
+	return (server_pool(r->srv));
+}
+
+PGconn *
+request_db(struct api_request *r)
+{
+	enum db_pool_error err;
+
+	if (r->db != NULL)
+		return (r->db);
+	r->db = db_pool_acquire(server_pool(r->srv), &err);
+	if (r->db == NULL)
+		request_reply_error(r, 503, db_pool_error_code(err), "%s",
+		    err == DB_POOL_EXHAUSTED ?
+		    "every database connection is busy; try again shortly" :
+		    "the database cannot be reached");
+	return (r->db);
+}
+
+PGresult *
+request_exec(struct api_request *r, const char *name, int nparams, const char *const *params)
+{
+	const char *state = "";
+	PGresult *res;
+
+	if (request_db(r) == NULL)
+		return (NULL);
+	res = db_pool_exec(server_pool(r->srv), r->db, name, nparams, params, &state);
+	if (res == NULL) {
+		if (PQstatus(r->db) != CONNECTION_OK)
+			request_reply_error(r, 503, "database_unavailable",
+			    "the database connection was lost");
+		else
+			request_reply_error(r, 500, "internal_error", "a database query failed");
+	}
+	return (res);
+}
+
+int
+request_add_header(struct api_request *r, const char *name, const char *value)
+{
+	if (r->nheaders >= REQUEST_MAX_HEADERS || strlen(name) >= sizeof(r->headers[0][0]) ||
+	    strlen(value) >= sizeof(r->headers[0][1]))
+		return (-1);
+	memcpy(r->headers[r->nheaders][0], name, strlen(name) + 1);
+	memcpy(r->headers[r->nheaders][1], value, strlen(value) + 1);
+	r->nheaders++;
+	return (0);
+}
+
+/* Queue resp as the answer (taking it); the first answer wins. */
+static void
+request_queue(struct api_request *r, unsigned status, struct MHD_Response *resp)
+{
+	size_t i;
+
+	if (resp == NULL) {
+		log_error("http: cannot build a response");
+		r->answered = 1;
+		r->status = 500;
+		return;
+	}
+	if (r->answered) {
+		log_error("http: %s %s answered twice", r->method,
+		    r->match.route ? r->match.route->pattern : r->path);
+		MHD_destroy_response(resp);
+		return;
+	}
+	for (i = 0; i < r->nheaders; i++)
+		MHD_add_response_header(resp, r->headers[i][0], r->headers[i][1]);
+	if (server_draining(r->srv))
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+	r->answered = 1;
+	r->status = status;
+	r->queued = MHD_queue_response(r->conn, status, resp) == MHD_YES;
+	if (!r->queued)
+		log_error("http: cannot queue a %u response", status);
+	MHD_destroy_response(resp);
+}
+
+static void
+request_reply_body(struct api_request *r, unsigned status, const char *ctype, char *body,
+    size_t len)
+{
+	struct MHD_Response *resp;
+
+	resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	if (resp == NULL) {
+		free(body);
+		request_queue(r, 500, NULL);
+		return;
+	}
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+	request_queue(r, status, resp);
+}
+
+void
+request_reply_json(struct api_request *r, unsigned status, json_t *v)
+{
+	size_t len = 0;
+	char *body = v ? http_json_dump(v, &len) : NULL;
+
+	json_decref(v);
+	if (body == NULL) {
+		request_reply_error(r, 500, "internal_error", "cannot encode the response");
+		return;
+	}
+	request_reply_body(r, status, "application/json", body, len);
+}
+
+void
+request_reply_error(struct api_request *r, unsigned status, const char *code,
+    const char *fmt, ...)
+{
+	static const char fallback[] =
+	    "{\"error\":{\"code\":\"internal_error\",\"message\":\"out of memory\"}}\n";
+	char message[512];
+	size_t len = 0;
+	char *body;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(message, sizeof(message), fmt, ap);
+	va_end(ap);
+	if (code == NULL)
+		code = http_json_status_code(status);
+	if ((body = http_json_error(code, message, &len)) == NULL) {
+		request_queue(r, 500, MHD_create_response_from_buffer(sizeof(fallback) - 1,
+		    (void *)fallback, MHD_RESPMEM_PERSISTENT));
+		return;
+	}
+	request_reply_body(r, status, "application/json", body, len);
+}
+
+void
+request_reply_data(struct api_request *r, unsigned status, const char *content_type,
+    const void *data, size_t len)
+{
+	struct MHD_Response *resp;
+
+	resp = MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
+	if (resp != NULL)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
+	request_queue(r, resp ? status : 500, resp);
+}
+
+void
+request_reply_empty(struct api_request *r, unsigned status)
+{
+	request_queue(r, status, MHD_create_response_from_buffer(0, NULL,
+	    MHD_RESPMEM_PERSISTENT));
+}

@@ -1,0 +1,104 @@
+#ifndef FAIRRATE_API_REQUEST_H
+#define FAIRRATE_API_REQUEST_H
+
+#include <stdint.h>
+
+#include <jansson.h>
+#include <libpq-fe.h>
+#include <microhttpd.h>
+
+#include "api/auth.h"
+#include "api/router.h"
+#include "common/buf.h"
+#include "common/db_pool.h"
+
+/*
+ * One HTTP request as a route handler sees it. By the time a handler runs, the server
+ * has matched the route, checked the query parameters against the route's list,
+ * authenticated the key and its role, applied the rate limit, and (for ROUTER_JSON_BODY
+ * routes) checked the Content-Type and parsed the body. A handler reads what it needs
+ * through the functions below and answers exactly once through a request_reply_*
+ * function; a handler that answers nothing gets a 500.
+ *
+ * The fields belong to the server (api/server.c); handlers use the functions.
+ */
+
+#define REQUEST_MAX_HEADERS 4
+
+struct server;
+
+struct api_request {
+	struct server *srv;
+	struct MHD_Connection *conn;
+	const char *method;
+	const char *path;
+	int64_t started_us;
+	struct router_match match;
+	enum router_result routed;
+	struct auth_principal who;
+	struct buf body;
+	int body_too_large;
+	json_t *json;
+	PGconn *db;
+	unsigned status;               /* 0 until answered */
+	int answered;                  /* an answer was given (the first one wins) */
+	int queued;                    /* MHD accepted it; else the connection is closed */
+	int counted;                   /* counted in the server's in-flight requests */
+	size_t nheaders;
+	char headers[REQUEST_MAX_HEADERS][2][128];
+};
+
+/* request_param: the path parameter name ("slug", "id", ...), already validated by
+ * the router (see api/router.h); NULL if the route has none by that name. */
+const char *request_param(struct api_request *r, const char *name);
+
+/* request_query: the value of query parameter name (one the route declares), or NULL
+ * when absent. */
+const char *request_query(struct api_request *r, const char *name);
+
+/* request_header: a request header's value, or NULL. */
+const char *request_header(struct api_request *r, const char *name);
+
+/* request_json: the parsed body of a ROUTER_JSON_BODY route (borrowed; never NULL for
+ * such routes), else NULL. */
+json_t *request_json(struct api_request *r);
+
+/* request_principal: who is calling; key_id is 0 on public routes. */
+const struct auth_principal *request_principal(struct api_request *r);
+
+/* request_pool: the server's connection pool (to use db_pool_exec directly when a
+ * handler must tell SQLSTATEs apart). */
+struct db_pool *request_pool(struct api_request *r);
+
+/* request_db: a pooled connection for this request, acquired on first use and given
+ * back when the handler returns. NULL after answering 503 (pool_exhausted or
+ * database_unavailable): the handler then just returns. */
+PGconn *request_db(struct api_request *r);
+
+/* request_exec: run the prepared statement name (registered by the group's
+ * *_register function) on request_db. Returns the result (the caller PQclears it),
+ * or NULL after answering 503 (connection lost) or 500 (any other error). */
+PGresult *request_exec(struct api_request *r, const char *name, int nparams,
+    const char *const *params);
+
+/* request_add_header: add a response header (Location, Cache-Control...) to the answer
+ * still to come. 0, or -1 when there are already REQUEST_MAX_HEADERS or they do not
+ * fit in 127 bytes. */
+int request_add_header(struct api_request *r, const char *name, const char *value);
+
+/* request_reply_json: answer status with v as JSON; takes v's reference (v may be
+ * NULL: then 500). */
+void request_reply_json(struct api_request *r, unsigned status, json_t *v);
+
+/* request_reply_error: answer status with the one error shape, code and message. */
+void request_reply_error(struct api_request *r, unsigned status, const char *code,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* request_reply_data: answer status with len bytes of data of content_type (copied). */
+void request_reply_data(struct api_request *r, unsigned status, const char *content_type,
+    const void *data, size_t len);
+
+/* request_reply_empty: answer status (204, ...) with no body. */
+void request_reply_empty(struct api_request *r, unsigned status);
+
+#endif

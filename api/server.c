@@ -1,0 +1,479 @@
+#include "api/server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "api/access_log.h"
+#include "api/http_json.h"
+#include "api/keys_store.h"
+#include "api/metrics.h"
+#include "api/paging.h"
+#include "api/ratelimit.h"
+#include "api/request.h"
+#include "api/routes.h"
+#include "common/log.h"
+
+#define SERVER_RATELIMIT_KEYS 100000
+
+struct server {
+	struct server_config cfg;
+	const struct router_route *routes;
+	size_t nroutes;
+	struct db_pool *pool;
+	struct ratelimit *by_key;
+	struct ratelimit *by_addr;
+	struct metrics *metrics;
+	struct access_log *log;
+	struct MHD_Daemon *daemon;
+	atomic_long inflight;
+	atomic_int draining;
+};
+
+void
+server_config_defaults(struct server_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	snprintf(cfg->host, sizeof(cfg->host), "127.0.0.1");
+	cfg->port = 8080;
+	cfg->pool_size = 8;
+	cfg->pool_wait_ms = 2000;
+	cfg->threads = 0;              /* 0: twice the pool size */
+	cfg->body_limit = 1024 * 1024;
+	cfg->connection_timeout = 30;
+	cfg->request_timeout = 30;
+	cfg->rate_limit = 600;
+	cfg->public_rate_limit = 300;
+}
+
+struct db_pool *
+server_pool(struct server *srv)
+{
+	return (srv->pool);
+}
+
+struct metrics *
+server_metrics(struct server *srv)
+{
+	return (srv->metrics);
+}
+
+int
+server_draining(struct server *srv)
+{
+	return (atomic_load_explicit(&srv->draining, memory_order_relaxed));
+}
+
+static int64_t
+server_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
+}
+
+static void
+server_client_address(struct MHD_Connection *conn, char *out, size_t n)
+{
+	const union MHD_ConnectionInfo *ci;
+	const struct sockaddr *sa;
+
+	snprintf(out, n, "unknown");
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci == NULL || (sa = ci->client_addr) == NULL)
+		return;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+		    out, (socklen_t)n);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+		    out, (socklen_t)n);
+}
+
+/* Check one query parameter against the route's list; stops at the first bad one. */
+struct server_query_check {
+	const struct router_route *route;
+	const char *bad;
+	int invalid_utf8;
+};
+
+static enum MHD_Result
+server_query_iter(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct server_query_check *qc = cls;
+
+	(void)kind;
+	if (!router_query_accepted(qc->route, key)) {
+		qc->bad = key;
+		return (MHD_NO);
+	}
+	if (value != NULL && !http_json_utf8_valid(value, strlen(value))) {
+		qc->bad = key;
+		qc->invalid_utf8 = 1;
+		return (MHD_NO);
+	}
+	return (MHD_YES);
+}
+
+static int
+server_rate_limited(struct server *srv, struct api_request *r, struct ratelimit *rl,
+    const char *who)
+{
+	unsigned retry = 0;
+	char s[16];
+
+	if (rl == NULL || ratelimit_take(rl, who, server_now_us() / 1000, &retry))
+		return (0);
+	snprintf(s, sizeof(s), "%u", retry);
+	request_add_header(r, MHD_HTTP_HEADER_RETRY_AFTER, s);
+	request_reply_error(r, 429, "rate_limited",
+	    "too many requests; retry after %u seconds", retry);
+	(void)srv;
+	return (1);
+}
+
+/* Authenticate a non-public route's caller; 0, or -1 after answering. */
+static int
+server_authenticate(struct server *srv, struct api_request *r)
+{
+	const char *header = request_header(r, MHD_HTTP_HEADER_AUTHORIZATION);
+	char key[AUTH_KEY_SIZE], prefix[AUTH_PREFIX_LEN + 1], hash[AUTH_HASH_SIZE];
+	struct keys_record rec;
+	int found, lost;
+
+	if (header == NULL || auth_bearer(header, key) != 0) {
+		request_add_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
+		request_reply_error(r, 401, "unauthorized",
+		    "an API key is required: Authorization: Bearer KEY");
+		return (-1);
+	}
+	if (auth_key_parse(key, prefix, hash) != 0) {
+		request_add_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
+		request_reply_error(r, 401, "invalid_key", "the API key is not valid");
+		return (-1);
+	}
+	if (request_db(r) == NULL)
+		return (-1);
+	found = keys_store_find(srv->pool, r->db, prefix, &rec, &lost);
+	if (found < 0) {
+		request_reply_error(r, lost ? 503 : 500, lost ? "database_unavailable" :
+		    "internal_error", "cannot check the API key");
+		return (-1);
+	}
+	if (found == 0 || !auth_hash_equal(rec.secret_sha256, hash)) {
+		request_add_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
+		request_reply_error(r, 401, "invalid_key", "the API key is not valid");
+		return (-1);
+	}
+	if (rec.revoked) {
+		request_add_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
+		request_reply_error(r, 401, "revoked_key", "the API key has been revoked");
+		return (-1);
+	}
+	r->who.key_id = rec.id;
+	r->who.role = rec.role;
+	r->who.company_id = rec.company_id;
+	if ((r->match.route->roles & (unsigned)rec.role) == 0) {
+		request_reply_error(r, 403, "forbidden",
+		    "this route is not open to %s keys", auth_role_name(rec.role));
+		return (-1);
+	}
+	if (rec.use_stale)
+		(void)keys_store_touch(srv->pool, r->db, rec.id);
+	return (0);
+}
+
+/* The last call of a request: route, check, authenticate, run the handler. */
+static void
+server_dispatch(struct server *srv, struct api_request *r)
+{
+	const struct router_route *route;
+	struct server_query_check qc;
+	char allow[128], addr[64];
+
+	if (r->body_too_large) {
+		request_reply_error(r, 413, "payload_too_large",
+		    "the request body exceeds %zu bytes", srv->cfg.body_limit);
+		return;
+	}
+	if (r->routed == ROUTER_NOT_FOUND) {
+		request_reply_error(r, 404, "not_found", "no such resource");
+		return;
+	}
+	if (r->routed == ROUTER_METHOD_NOT_ALLOWED) {
+		if (router_allow(srv->routes, srv->nroutes, r->path, allow, sizeof(allow)) > 0)
+			request_add_header(r, MHD_HTTP_HEADER_ALLOW, allow);
+		request_reply_error(r, 405, "method_not_allowed",
+		    "%s is not allowed here; see the Allow header", r->method);
+		return;
+	}
+	route = r->match.route;
+	memset(&qc, 0, sizeof(qc));
+	qc.route = route;
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, server_query_iter, &qc);
+	if (qc.bad != NULL) {
+		request_reply_error(r, 400, qc.invalid_utf8 ? "invalid_parameter" :
+		    "unknown_parameter", qc.invalid_utf8 ?
+		    "a query parameter is not valid UTF-8" :
+		    "this route does not take that query parameter");
+		return;
+	}
+	if ((route->roles & AUTH_ROLE_PUBLIC) == 0) {
+		char who[32];
+
+		if (server_authenticate(srv, r) != 0)
+			return;
+		snprintf(who, sizeof(who), "key:%lld", (long long)r->who.key_id);
+		if ((route->flags & ROUTER_UNLIMITED) == 0 &&
+		    server_rate_limited(srv, r, srv->by_key, who))
+			return;
+	} else if ((route->flags & ROUTER_UNLIMITED) == 0) {
+		server_client_address(r->conn, addr, sizeof(addr));
+		if (server_rate_limited(srv, r, srv->by_addr, addr))
+			return;
+	}
+	if (route->flags & ROUTER_JSON_BODY) {
+		const char *code = NULL;
+		char msg[256];
+
+		if (!http_json_is_json(request_header(r, MHD_HTTP_HEADER_CONTENT_TYPE))) {
+			request_reply_error(r, 415, "unsupported_media_type",
+			    "the request body must be application/json");
+			return;
+		}
+		r->json = http_json_parse(r->body.data ? r->body.data : "", r->body.len,
+		    &code, msg, sizeof(msg));
+		if (r->json == NULL) {
+			request_reply_error(r, 400, code, "%s", msg);
+			return;
+		}
+	}
+	route->handler(r);
+	if (!r->answered)
+		request_reply_error(r, 500, "internal_error", "the handler gave no answer");
+}
+
+static enum MHD_Result
+server_access(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+    const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
+{
+	struct server *srv = cls;
+	struct api_request *r = *con_cls;
+	const char *cl;
+
+	(void)version;
+	if (r == NULL) {
+		if ((r = calloc(1, sizeof(*r))) == NULL)
+			return (MHD_NO);
+		r->srv = srv;
+		r->conn = conn;
+		r->method = method;
+		r->path = url;
+		r->started_us = server_now_us();
+		buf_init(&r->body, srv->cfg.body_limit);
+		*con_cls = r;
+		atomic_fetch_add(&srv->inflight, 1);
+		r->counted = 1;
+		r->routed = router_match(srv->routes, srv->nroutes, method, url, &r->match);
+		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+		    MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (cl != NULL && strtoull(cl, NULL, 10) > srv->cfg.body_limit) {
+			request_reply_error(r, 413, "payload_too_large",
+			    "the request body exceeds %zu bytes", srv->cfg.body_limit);
+			return (r->queued ? MHD_YES : MHD_NO);
+		}
+		return (MHD_YES);
+	}
+	if (*upload_data_size > 0) {
+		if (!r->answered && !r->body_too_large &&
+		    buf_append(&r->body, upload_data, *upload_data_size) != 0) {
+			r->body_too_large = 1;
+			buf_free(&r->body);
+		}
+		*upload_data_size = 0;
+		if (server_now_us() - r->started_us >
+		    (int64_t)srv->cfg.request_timeout * 1000000) {
+			r->status = 408;
+			return (MHD_NO);
+		}
+		return (MHD_YES);
+	}
+	if (r->answered)
+		return (r->queued ? MHD_YES : MHD_NO);
+	server_dispatch(srv, r);
+	if (r->db != NULL) {
+		db_pool_release(srv->pool, r->db);
+		r->db = NULL;
+	}
+	return (r->queued ? MHD_YES : MHD_NO);
+}
+
+static void
+server_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct server *srv = cls;
+	struct api_request *r = *con_cls;
+	unsigned status;
+	int64_t took;
+
+	(void)conn;
+	if (r == NULL)
+		return;
+	*con_cls = NULL;
+	status = r->status ? r->status :
+	    (toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? 408 : 499);
+	took = server_now_us() - r->started_us;
+	metrics_observe(srv->metrics, r->match.route ? r->match.index : srv->nroutes, status,
+	    took);
+	access_log_write(srv->log, r->method, r->match.route ? r->match.route->pattern : NULL,
+	    status, took, r->who.key_id);
+	if (r->db != NULL)
+		db_pool_release(srv->pool, r->db);
+	json_decref(r->json);
+	buf_free(&r->body);
+	if (r->counted)
+		atomic_fetch_sub(&srv->inflight, 1);
+	free(r);
+}
+
+static void
+server_free(struct server *srv)
+{
+	ratelimit_free(srv->by_key);
+	ratelimit_free(srv->by_addr);
+	metrics_free(srv->metrics);
+	access_log_close(srv->log);
+	db_pool_free(srv->pool);
+}
+
+static int
+server_setup(struct server *srv, const struct server_config *cfg)
+{
+	char session[64];
+
+	memset(srv, 0, sizeof(*srv));
+	srv->cfg = *cfg;
+	if (srv->cfg.threads == 0)
+		srv->cfg.threads = 2 * cfg->pool_size;
+	srv->routes = routes_table(&srv->nroutes);
+	if (router_check_table(srv->routes, srv->nroutes) != 0)
+		return (-1);
+	if (cfg->cursor_secret != NULL && cfg->cursor_secret[0] != '\0') {
+		if (paging_set_secret(cfg->cursor_secret, strlen(cfg->cursor_secret)) != 0) {
+			log_error("serve: FAIRRATE_CURSOR_SECRET must be 16 to 64 bytes");
+			return (-1);
+		}
+	} else if (paging_set_random_secret() != 0) {
+		log_error("serve: cannot draw a cursor secret");
+		return (-1);
+	}
+	snprintf(session, sizeof(session), "SET statement_timeout = %u",
+	    cfg->request_timeout * 1000);
+	if ((srv->pool = db_pool_new(cfg->database_url, cfg->pool_size, (int)cfg->pool_wait_ms,
+	    session)) == NULL ||
+	    (srv->metrics = metrics_new(srv->routes, srv->nroutes)) == NULL ||
+	    (srv->log = access_log_open(cfg->access_log)) == NULL) {
+		log_error("serve: cannot set the server up");
+		return (-1);
+	}
+	if (cfg->rate_limit > 0 && (srv->by_key = ratelimit_new(cfg->rate_limit,
+	    cfg->rate_limit, SERVER_RATELIMIT_KEYS)) == NULL)
+		return (-1);
+	if (cfg->public_rate_limit > 0 && (srv->by_addr = ratelimit_new(cfg->public_rate_limit,
+	    cfg->public_rate_limit, SERVER_RATELIMIT_KEYS)) == NULL)
+		return (-1);
+	if (keys_store_register(srv->pool) != 0 || routes_register(srv->pool) != 0) {
+		log_error("serve: cannot register the database statements");
+		return (-1);
+	}
+	return (0);
+}
+
+static struct MHD_Daemon *
+server_start_daemon(struct server *srv)
+{
+	struct addrinfo hints, *ai = NULL;
+	struct MHD_Daemon *d;
+	char port[8];
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC;
+	int err;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	snprintf(port, sizeof(port), "%u", srv->cfg.port);
+	if ((err = getaddrinfo(srv->cfg.host, port, &hints, &ai)) != 0) {
+		log_error("serve: cannot resolve %s: %s", srv->cfg.host, gai_strerror(err));
+		return (NULL);
+	}
+	if (ai->ai_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	d = MHD_start_daemon(flags, (uint16_t)srv->cfg.port, NULL, NULL, server_access, srv,
+	    MHD_OPTION_SOCK_ADDR, ai->ai_addr,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)srv->cfg.threads,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)srv->cfg.connection_timeout,
+	    MHD_OPTION_NOTIFY_COMPLETED, server_completed, srv,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)4096,
+	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024,
+	    MHD_OPTION_END);
+	freeaddrinfo(ai);
+	if (d == NULL)
+		log_error("serve: cannot listen on %s:%u (in use, or not an address here?)",
+		    srv->cfg.host, srv->cfg.port);
+	return (d);
+}
+
+int
+server_run(const struct server_config *cfg)
+{
+	struct server srv;
+	sigset_t set;
+	int sig = 0, rc = -1;
+	MHD_socket lsock;
+	int64_t deadline;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	/* Blocked before any thread starts, so that every thread inherits the mask and
+	 * only sigwait below sees them. */
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (server_setup(&srv, cfg) != 0)
+		goto out;
+	if ((srv.daemon = server_start_daemon(&srv)) == NULL)
+		goto out;
+	log_info("serving on http://%s:%u (%u threads, %u database connections)",
+	    cfg->host, cfg->port, srv.cfg.threads, cfg->pool_size);
+	while (sigwait(&set, &sig) != 0)
+		;
+	log_info("received signal %d: finishing requests in flight", sig);
+	atomic_store(&srv.draining, 1);
+	lsock = MHD_quiesce_daemon(srv.daemon);
+	deadline = server_now_us() + (int64_t)(cfg->request_timeout + 5) * 1000000;
+	while (atomic_load(&srv.inflight) > 0 && server_now_us() < deadline)
+		usleep(20000);
+	if (atomic_load(&srv.inflight) > 0)
+		log_error("serve: %ld requests still running at shutdown",
+		    (long)atomic_load(&srv.inflight));
+	MHD_stop_daemon(srv.daemon);
+	if (lsock != MHD_INVALID_SOCKET)
+		close(lsock);
+	log_info("stopped");
+	rc = 0;
+out:
+	server_free(&srv);
+	return (rc);
+}

@@ -1,0 +1,49 @@
+#ifndef FAIRRATE_API_SERVER_H
+#define FAIRRATE_API_SERVER_H
+
+#include <stddef.h>
+
+/*
+ * The HTTP API server: libmicrohttpd with an epoll thread pool sized for handlers that
+ * block on PostgreSQL, a bounded connection pool, per-key and per-address rate limits,
+ * Prometheus metrics and a JSON-lines access log. Routes come from api/routes.c.
+ */
+
+struct server;
+struct db_pool;
+struct metrics;
+
+struct server_config {
+	char host[256];                /* address to listen on: "127.0.0.1", "::", ... */
+	unsigned port;
+	const char *database_url;
+	unsigned pool_size;            /* PostgreSQL connections */
+	unsigned pool_wait_ms;         /* how long a request waits for one */
+	unsigned threads;              /* HTTP worker threads */
+	size_t body_limit;             /* bytes */
+	unsigned connection_timeout;   /* seconds of inactivity before a connection closes */
+	unsigned request_timeout;      /* seconds a request may take in all */
+	unsigned rate_limit;           /* requests a minute per key; 0: no limit */
+	unsigned public_rate_limit;    /* requests a minute per client address on public
+	                                  routes; 0: no limit */
+	const char *access_log;        /* NULL or "-": stdout; "off": none; else a file */
+	const char *cursor_secret;     /* HMAC key for pagination cursors; NULL: random */
+};
+
+/* server_config_defaults: fill cfg with the documented defaults. */
+void server_config_defaults(struct server_config *cfg);
+
+/* server_run: serve until SIGTERM or SIGINT, then stop accepting, let requests in
+ * flight finish (up to the request timeout), and return 0; -1 when the server cannot
+ * start (logged). Blocks those signals in the calling thread. */
+int server_run(const struct server_config *cfg);
+
+/* server_pool, server_metrics: the running server's pool and metrics, for handlers. */
+struct db_pool *server_pool(struct server *srv);
+struct metrics *server_metrics(struct server *srv);
+
+/* server_draining: 1 once a shutdown has begun (responses then close their
+ * connection), else 0. */
+int server_draining(struct server *srv);
+
+#endif

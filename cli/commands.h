@@ -7,5 +7,9 @@
  * 0 success, 1 failure, 2 bad usage.
  */
 int cmd_migrate(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_keys(int argc, char **argv);
 
 #endif

@@ -15,6 +15,10 @@ struct command {
 
 static const struct command commands[] = {
 	{"migrate", cmd_migrate, "apply database migrations and load the methodology"},
+	{"demo", cmd_demo, "load a deterministic synthetic world (demo data)"},
+	{"import", cmd_import, "import companies, evidence or incidents from CSV or JSON Lines"},
+	{"serve", cmd_serve, "serve the HTTP API"},
+	{"keys", cmd_keys, "create, list and revoke API keys"},
 };
 
 static void

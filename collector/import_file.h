@@ -1,0 +1,44 @@
+#ifndef FAIRRATE_IMPORT_FILE_H
+#define FAIRRATE_IMPORT_FILE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include <libpq-fe.h>
+
+#include "collector/import_rows.h"
+#include "collector/import_store.h"
+
+/*
+ * One import of one file, all or nothing: every row is read and validated (CSV or
+ * JSON Lines), staged, checked against the database, and written in one transaction
+ * only when no row is bad. Bad rows are reported as "FILE:LINE: reason".
+ */
+
+enum import_format { IMPORT_FORMAT_CSV = 0, IMPORT_FORMAT_JSONL };
+
+#define IMPORT_MAX_LINE (64 * 1024)       /* bytes in a JSONL line or a CSV record */
+#define IMPORT_MAX_ROWS 5000000L          /* data rows in one file */
+#define IMPORT_MAX_REPORTED 100           /* bad rows listed; the rest are counted */
+
+struct import_options {
+	enum import_kind kind;
+	enum import_format format;
+	const char *source;                   /* --source, or NULL */
+	int64_t now;                          /* times after now (+ skew) are refused */
+	FILE *errors;                         /* where bad rows are listed */
+	const char *label;                    /* the file's name in messages (NULL: path) */
+};
+
+/* import_file_format_for: the format that path's extension implies (.csv, .jsonl,
+ * .ndjson); 0 and *format set, or -1 when the extension says nothing. */
+int import_file_format_for(const char *path, enum import_format *format);
+
+/* import_file_run: import path (or standard input when path is "-") into conn.
+ * Returns 0 when every row was written (counts filled), 1 when the file was rejected
+ * (bad rows listed on opt->errors; nothing written), -1 on a failure that is not the
+ * file's fault (logged; nothing written). */
+int import_file_run(PGconn *conn, const char *path, const struct import_options *opt,
+    struct import_counts *counts);
+
+#endif

@@ -1,0 +1,651 @@
+#include "collector/import_store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/buf.h"
+#include "common/db.h"
+#include "common/log.h"
+#include "common/timefmt.h"
+
+#define STORE_COPY_FLUSH (256 * 1024)
+#define STORE_COPY_LIMIT (1024 * 1024)
+
+struct import_store {
+	PGconn *conn;
+	enum import_kind kind;
+	int copying;
+	struct buf copy;
+	long rows;
+};
+
+static const char *const store_stage_sql[] = {
+	"CREATE TEMP TABLE stage_companies (line bigint NOT NULL, slug text, name text,"
+	" sector text, size_band text, country text, visibility text, domains text[],"
+	" ip_ranges text[]) ON COMMIT DROP",
+	"CREATE TEMP TABLE stage_evidence (line bigint NOT NULL, company text,"
+	" asset_kind text, asset_value text, check_code text, outcome text,"
+	" observation_key text, first_seen timestamptz, last_seen timestamptz, source text,"
+	" collector_version text, details text) ON COMMIT DROP",
+	"CREATE TEMP TABLE stage_incidents (line bigint NOT NULL, company text,"
+	" occurred_at timestamptz, disclosed_at timestamptz, kind text, severity text,"
+	" source text, external_ref text, summary text) ON COMMIT DROP",
+};
+
+static const char *const store_copy_sql[] = {
+	"COPY stage_companies FROM STDIN",
+	"COPY stage_evidence FROM STDIN",
+	"COPY stage_incidents FROM STDIN",
+};
+
+struct import_store *
+import_store_begin(PGconn *conn, enum import_kind kind)
+{
+	struct import_store *s;
+	PGresult *res;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		log_error("import: out of memory");
+		return (NULL);
+	}
+	s->conn = conn;
+	s->kind = kind;
+	buf_init(&s->copy, STORE_COPY_LIMIT);
+	if (db_begin(conn) != 0)
+		goto err1;
+	if (db_exec(conn, store_stage_sql[kind], 0, NULL) != 0)
+		goto err2;
+	if (kind == IMPORT_INCIDENTS && db_exec(conn, store_stage_sql[IMPORT_EVIDENCE], 0,
+	    NULL) != 0)
+		goto err2;
+	res = PQexec(conn, store_copy_sql[kind]);
+	if (PQresultStatus(res) != PGRES_COPY_IN) {
+		log_error("import: cannot stage rows: %s", PQerrorMessage(conn));
+		PQclear(res);
+		goto err2;
+	}
+	PQclear(res);
+	s->copying = 1;
+	return (s);
+
+err2:
+	db_rollback(conn);
+err1:
+	buf_free(&s->copy);
+	free(s);
+	return (NULL);
+}
+
+static int
+store_flush(struct import_store *s)
+{
+	if (s->copy.len > 0 && PQputCopyData(s->conn, s->copy.data, (int)s->copy.len) != 1) {
+		log_error("import: staging rows failed: %s", PQerrorMessage(s->conn));
+		return (-1);
+	}
+	buf_reset(&s->copy);
+	return (0);
+}
+
+/* Append one COPY text-format field: NULL as \N, the escapes of COPY otherwise. */
+static int
+store_field(struct import_store *s, const char *v, size_t n, int last)
+{
+	size_t i, run = 0;
+	int rc = 0;
+
+	if (v == NULL) {
+		rc = buf_append(&s->copy, "\\N", 2);
+	} else {
+		for (i = 0; i < n && rc == 0; i++) {
+			const char *esc = NULL;
+
+			switch (v[i]) {
+			case '\\': esc = "\\\\"; break;
+			case '\t': esc = "\\t"; break;
+			case '\n': esc = "\\n"; break;
+			case '\r': esc = "\\r"; break;
+			default: continue;
+			}
+			rc = buf_append(&s->copy, v + run, i - run);
+			if (rc == 0)
+				rc = buf_append(&s->copy, esc, 2);
+			run = i + 1;
+		}
+		if (rc == 0)
+			rc = buf_append(&s->copy, v + run, n - run);
+	}
+	if (rc == 0)
+		rc = buf_append(&s->copy, last ? "\n" : "\t", 1);
+	if (rc != 0)
+		log_error("import: a staged row is too large");
+	return (rc);
+}
+
+static int
+store_text(struct import_store *s, const char *v)
+{
+	return (store_field(s, v, v ? strlen(v) : 0, 0));
+}
+
+static int
+store_time(struct import_store *s, int64_t t)
+{
+	char iso[21];
+
+	return (store_text(s, timefmt_format(t, iso)));
+}
+
+static int
+store_row_start(struct import_store *s, long line)
+{
+	char n[24];
+
+	if (s->copy.len >= STORE_COPY_FLUSH && store_flush(s) != 0)
+		return (-1);
+	snprintf(n, sizeof(n), "%ld", line);
+	s->rows++;
+	return (store_text(s, n));
+}
+
+static int
+store_row_end(struct import_store *s, const char *v, size_t n)
+{
+	return (store_field(s, v, n, 1));
+}
+
+/* An array literal of the assets of one kind; their characters need no quoting. */
+static int
+store_assets(struct import_store *s, const struct import_company *c,
+    enum import_asset_kind kind, int last)
+{
+	struct buf b;
+	size_t i;
+	int rc = 0, first = 1;
+
+	buf_init(&b, 2 * IMPORT_MAX_FIELD);
+	rc = buf_append(&b, "{", 1);
+	for (i = 0; i < c->nassets && rc == 0; i++) {
+		if (c->assets[i].kind != kind)
+			continue;
+		rc = buf_appendf(&b, "%s%s", first ? "" : ",", c->assets[i].value);
+		first = 0;
+	}
+	if (rc == 0)
+		rc = buf_append(&b, "}", 1);
+	if (rc == 0)
+		rc = store_field(s, b.data, b.len, last);
+	else
+		log_error("import: out of memory");
+	buf_free(&b);
+	return (rc);
+}
+
+int
+import_store_add_company(struct import_store *s, long line, const struct import_company *c)
+{
+	if (store_row_start(s, line) || store_text(s, c->slug) || store_text(s, c->name) ||
+	    store_text(s, c->sector) || store_text(s, c->size_band) ||
+	    store_text(s, c->country) ||
+	    store_text(s, c->visibility[0] ? c->visibility : NULL) ||
+	    store_assets(s, c, IMPORT_ASSET_DOMAIN, 0) ||
+	    store_assets(s, c, IMPORT_ASSET_IP_RANGE, 1))
+		return (-1);
+	return (0);
+}
+
+int
+import_store_add_evidence(struct import_store *s, long line, const struct import_evidence *e)
+{
+	int asset = e->asset.kind != IMPORT_ASSET_NONE;
+
+	if (store_row_start(s, line) || store_text(s, e->company) ||
+	    store_text(s, !asset ? NULL :
+	    e->asset.kind == IMPORT_ASSET_DOMAIN ? "domain" : "ip_range") ||
+	    store_text(s, asset ? e->asset.value : NULL) || store_text(s, e->check_code) ||
+	    store_text(s, e->outcome) || store_text(s, e->observation_key) ||
+	    store_time(s, e->first_seen) || store_time(s, e->last_seen) ||
+	    store_text(s, e->source) || store_text(s, e->collector_version) ||
+	    store_row_end(s, e->details, e->details_len))
+		return (-1);
+	return (0);
+}
+
+int
+import_store_add_incident(struct import_store *s, long line, const struct import_incident *i)
+{
+	if (store_row_start(s, line) || store_text(s, i->company) ||
+	    store_time(s, i->occurred_at) ||
+	    (i->disclosed ? store_time(s, i->disclosed_at) : store_text(s, NULL)) ||
+	    store_text(s, i->kind) || store_text(s, i->severity) || store_text(s, i->source) ||
+	    store_text(s, i->external_ref) ||
+	    store_row_end(s, i->summary, strlen(i->summary)))
+		return (-1);
+	return (0);
+}
+
+/* Finish the COPY; 0 or -1 (logged). With abort, the COPY is cancelled. */
+static int
+store_copy_end(struct import_store *s, int abort)
+{
+	PGresult *res;
+	int rc = 0;
+
+	if (!s->copying)
+		return (0);
+	s->copying = 0;
+	if (!abort && store_flush(s) != 0)
+		abort = 1, rc = -1;
+	if (PQputCopyEnd(s->conn, abort ? "import abandoned" : NULL) != 1) {
+		log_error("import: staging rows failed: %s", PQerrorMessage(s->conn));
+		rc = -1;
+	}
+	while ((res = PQgetResult(s->conn)) != NULL) {
+		if (!abort && PQresultStatus(res) != PGRES_COMMAND_OK) {
+			log_error("import: staging rows failed: %s", PQresultErrorMessage(res));
+			rc = -1;
+		}
+		PQclear(res);
+	}
+	return (rc);
+}
+
+void
+import_store_abort(struct import_store *s)
+{
+	if (s == NULL)
+		return;
+	store_copy_end(s, 1);
+	db_rollback(s->conn);
+	buf_free(&s->copy);
+	free(s);
+}
+
+
+/*
+ * The checks against the database. Each returns (line, reason, how many in all) for
+ * the first $1 rejected rows in line order.
+ */
+static const char store_companies_problems[] =
+    "SELECT line, format('slug: ''%s'' is also on line %s', slug, first), count(*) OVER ()"
+    " FROM (SELECT line, slug, min(line) OVER (PARTITION BY slug) AS first"
+    "       FROM stage_companies) d"
+    " WHERE line > first ORDER BY line LIMIT $1";
+
+static const char store_incidents_problems[] =
+    "SELECT line, problem, count(*) OVER () FROM ("
+    " SELECT s.line, CASE WHEN c.id IS NULL THEN format('company: no company ''%s''', s.company)"
+    "   ELSE format('the same incident (company, source, external_ref, occurred_at) is"
+    " also on line %s', s.first) END AS problem"
+    " FROM (SELECT *, min(line) OVER (PARTITION BY company, source, external_ref,"
+    "       occurred_at) AS first FROM stage_incidents) s"
+    " LEFT JOIN companies c ON c.slug = s.company"
+    " WHERE c.id IS NULL OR s.line > s.first) p"
+    " ORDER BY line LIMIT $1";
+
+/* The check codes of every published methodology. */
+static const char store_known_checks[] =
+    "CREATE TEMP TABLE known_checks ON COMMIT DROP AS"
+    " SELECT DISTINCT c->>'code' AS code FROM methodology_versions m"
+    " CROSS JOIN LATERAL jsonb_array_elements(CASE jsonb_typeof(m.definition->'checks')"
+    "   WHEN 'array' THEN m.definition->'checks' ELSE '[]'::jsonb END) c"
+    " WHERE m.status = 'published' AND jsonb_typeof(c) = 'object'";
+
+/* Staged evidence with its company, asset (an attributed one first) and check. */
+static const char store_resolve_evidence[] =
+    "CREATE TEMP TABLE ev_resolved ON COMMIT DROP AS"
+    " SELECT s.*, c.id AS company_id, a.id AS asset_id,"
+    "   a.detached_at IS NOT NULL AS asset_detached, k.code IS NOT NULL AS known"
+    " FROM stage_evidence s"
+    " LEFT JOIN companies c ON c.slug = s.company"
+    " LEFT JOIN (SELECT DISTINCT ON (company_id, kind, lower(value)) id, company_id, kind,"
+    "     lower(value) AS lvalue, detached_at FROM assets"
+    "   WHERE company_id IN (SELECT id FROM companies"
+    "     WHERE slug IN (SELECT company FROM stage_evidence))"
+    "   ORDER BY company_id, kind, lower(value), detached_at IS NULL DESC, id) a"
+    "   ON a.company_id = c.id AND a.kind = s.asset_kind AND a.lvalue = s.asset_value"
+    " LEFT JOIN known_checks k ON k.code = s.check_code";
+
+static const char store_evidence_problems[] =
+    "SELECT line, CASE"
+    " WHEN company_id IS NULL THEN format('company: no company ''%s''', company)"
+    " WHEN asset_value IS NOT NULL AND asset_id IS NULL THEN"
+    "   format('asset: ''%s'' is not attributed to company ''%s''', asset_value, company)"
+    " WHEN asset_detached THEN"
+    "   format('asset: ''%s'' was detached from company ''%s''', asset_value, company)"
+    " ELSE format('check_code: ''%s'' is in no published methodology', check_code) END,"
+    " count(*) OVER ()"
+    " FROM ev_resolved"
+    " WHERE company_id IS NULL OR (asset_value IS NOT NULL AND asset_id IS NULL)"
+    "   OR asset_detached OR NOT known"
+    " ORDER BY line LIMIT $1";
+
+/* Several observations of one fact in a file become one: the earliest first_seen,
+ * and the rest from the newest observation (the later line on a tie). */
+static const char store_merge_evidence[] =
+    "CREATE TEMP TABLE ev_merged ON COMMIT DROP AS"
+    " SELECT DISTINCT ON (company_id, coalesce(asset_id, 0), check_code, source,"
+    "   observation_key) line, company_id, asset_id, check_code, outcome, observation_key,"
+    "   details, source, collector_version, last_seen,"
+    "   min(first_seen) OVER (PARTITION BY company_id, coalesce(asset_id, 0), check_code,"
+    "     source, observation_key) AS first_seen"
+    " FROM ev_resolved"
+    " ORDER BY company_id, coalesce(asset_id, 0), check_code, source, observation_key,"
+    "   last_seen DESC, line DESC";
+
+#define STORE_ISO(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+
+/*
+ * Re-observation: first_seen the least, last_seen the greatest, outcome, details and
+ * collector_version from the newer observation. Corrections stick: a corrected row
+ * is left alone unless the observation is strictly newer than the correction; then
+ * it is a new fact and the row starts again from it.
+ */
+static const char store_upsert_evidence[] =
+    "WITH up AS (INSERT INTO evidence AS e (company_id, asset_id, check_code, outcome,"
+    "   observation_key, details, source, collector_version, first_seen, last_seen)"
+    " SELECT company_id, asset_id, check_code, outcome, observation_key, details::jsonb,"
+    "   source, collector_version, first_seen, last_seen"
+    " FROM ev_merged WHERE line BETWEEN $1 AND $2"
+    " ON CONFLICT (company_id, coalesce(asset_id, 0), check_code, source, observation_key)"
+    " DO UPDATE SET"
+    "  status = CASE WHEN e.status = 'corrected' THEN 'active'"
+    "    WHEN e.status = 'expired' AND EXCLUDED.last_seen > e.last_seen THEN 'active'"
+    "    ELSE e.status END,"
+    "  status_reason = CASE WHEN e.status = 'corrected' THEN"
+    "      format('re-observed on %s after the correction of %s',"
+    "        " STORE_ISO("EXCLUDED.last_seen") ", " STORE_ISO("e.corrected_at") ")"
+    "    WHEN e.status = 'expired' AND EXCLUDED.last_seen > e.last_seen THEN"
+    "      format('re-observed on %s after it expired', " STORE_ISO("EXCLUDED.last_seen") ")"
+    "    ELSE e.status_reason END,"
+    "  corrected_at = NULL,"
+    "  first_seen = CASE WHEN e.status = 'corrected' THEN EXCLUDED.first_seen"
+    "    ELSE least(e.first_seen, EXCLUDED.first_seen) END,"
+    "  last_seen = CASE WHEN e.status = 'corrected' THEN EXCLUDED.last_seen"
+    "    ELSE greatest(e.last_seen, EXCLUDED.last_seen) END,"
+    "  outcome = CASE WHEN e.status = 'corrected' OR EXCLUDED.last_seen >= e.last_seen"
+    "    THEN EXCLUDED.outcome ELSE e.outcome END,"
+    "  details = CASE WHEN e.status = 'corrected' OR EXCLUDED.last_seen >= e.last_seen"
+    "    THEN EXCLUDED.details ELSE e.details END,"
+    "  collector_version = CASE WHEN e.status = 'corrected'"
+    "    OR EXCLUDED.last_seen >= e.last_seen"
+    "    THEN EXCLUDED.collector_version ELSE e.collector_version END,"
+    "  updated_at = now()"
+    " WHERE e.status <> 'corrected' OR EXCLUDED.last_seen > e.corrected_at"
+    " RETURNING (xmax = 0) AS ins)"
+    " SELECT count(*) FILTER (WHERE ins), count(*) FILTER (WHERE NOT ins) FROM up";
+
+/* A visibility left empty keeps the stored one. */
+static const char store_upsert_companies[] =
+    "WITH up AS (INSERT INTO companies AS c (slug, name, sector, size_band, country,"
+    "   visibility)"
+    " SELECT slug, name, sector, size_band, country, coalesce(visibility, 'public')"
+    " FROM stage_companies WHERE line BETWEEN $1 AND $2"
+    " ON CONFLICT (slug) DO UPDATE SET name = EXCLUDED.name, sector = EXCLUDED.sector,"
+    "   size_band = EXCLUDED.size_band, country = EXCLUDED.country,"
+    "   visibility = coalesce((SELECT s.visibility FROM stage_companies s"
+    "     WHERE s.slug = EXCLUDED.slug), c.visibility),"
+    "   updated_at = now()"
+    " WHERE (c.name, c.sector, c.size_band, c.country, c.visibility) IS DISTINCT FROM"
+    "   (EXCLUDED.name, EXCLUDED.sector, EXCLUDED.size_band, EXCLUDED.country,"
+    "    coalesce((SELECT s.visibility FROM stage_companies s"
+    "      WHERE s.slug = EXCLUDED.slug), c.visibility))"
+    " RETURNING (xmax = 0) AS ins)"
+    " SELECT count(*) FILTER (WHERE ins), count(*) FILTER (WHERE NOT ins) FROM up";
+
+/* New assets only: one already attributed, or detached, is left as it is. */
+static const char store_insert_assets[] =
+    "WITH up AS (INSERT INTO assets (company_id, kind, value, source, confidence)"
+    " SELECT DISTINCT c.id, x.kind, x.value, $3, 1"
+    " FROM stage_companies s JOIN companies c ON c.slug = s.slug"
+    " CROSS JOIN LATERAL (SELECT 'domain' AS kind, d AS value FROM unnest(s.domains) d"
+    "   UNION ALL SELECT 'ip_range', r FROM unnest(s.ip_ranges) r) x"
+    " WHERE s.line BETWEEN $1 AND $2 AND NOT EXISTS (SELECT 1 FROM assets a"
+    "   WHERE a.company_id = c.id AND a.kind = x.kind AND lower(a.value) = x.value)"
+    " ON CONFLICT (company_id, kind, value) DO NOTHING RETURNING 1)"
+    " SELECT count(*), 0 FROM up";
+
+static const char store_upsert_incidents[] =
+    "WITH up AS (INSERT INTO incidents AS i (company_id, occurred_at, disclosed_at, kind,"
+    "   severity, source, external_ref, summary)"
+    " SELECT c.id, s.occurred_at, s.disclosed_at, s.kind, s.severity, s.source,"
+    "   s.external_ref, s.summary"
+    " FROM stage_incidents s JOIN companies c ON c.slug = s.company"
+    " WHERE s.line BETWEEN $1 AND $2"
+    " ON CONFLICT (company_id, source, external_ref, occurred_at) DO UPDATE SET"
+    "   disclosed_at = EXCLUDED.disclosed_at, kind = EXCLUDED.kind,"
+    "   severity = EXCLUDED.severity, summary = EXCLUDED.summary"
+    " WHERE (i.disclosed_at, i.kind, i.severity, i.summary) IS DISTINCT FROM"
+    "   (EXCLUDED.disclosed_at, EXCLUDED.kind, EXCLUDED.severity, EXCLUDED.summary)"
+    " RETURNING (xmax = 0) AS ins)"
+    " SELECT count(*) FILTER (WHERE ins), count(*) FILTER (WHERE NOT ins) FROM up";
+
+/* A disclosed breach, ransomware attack or data exposure is also evidence. */
+static const char store_incident_evidence[] =
+    "INSERT INTO stage_evidence (line, company, check_code, outcome, observation_key,"
+    "   first_seen, last_seen, source, collector_version, details)"
+    " SELECT line, company, CASE kind WHEN 'breach' THEN 'incidents.breach_disclosed'"
+    "   WHEN 'ransomware' THEN 'incidents.ransomware' ELSE 'incidents.data_exposure' END,"
+    "   'fail', CASE WHEN external_ref <> '' THEN external_ref"
+    "   ELSE " STORE_ISO("occurred_at") " END,"
+    "   disclosed_at, disclosed_at, source, '',"
+    "   jsonb_build_object('incident_kind', kind, 'severity', severity, 'occurred_at',"
+    "     " STORE_ISO("occurred_at") ", 'external_ref', external_ref)::text"
+    " FROM stage_incidents"
+    " WHERE disclosed_at IS NOT NULL AND kind IN ('breach', 'ransomware', 'data_exposure')";
+
+struct store_finish {
+	struct import_store *s;
+	long max_reports;
+	import_store_report_fn *report;
+	void *arg;
+	long *rejected;
+};
+
+/* Run a problems query; 0 (with *f->rejected counting the rows found) or -1. */
+static int
+store_problems(struct store_finish *f, const char *sql)
+{
+	char limit[24];
+	const char *params[1] = {limit};
+	PGresult *res;
+	int i;
+
+	snprintf(limit, sizeof(limit), "%ld", f->max_reports);
+	if ((res = db_query(f->s->conn, sql, 1, params)) == NULL)
+		return (-1);
+	for (i = 0; i < PQntuples(res); i++)
+		f->report(f->arg, atol(PQgetvalue(res, i, 0)), PQgetvalue(res, i, 1));
+	if (PQntuples(res) > 0)
+		*f->rejected = atol(PQgetvalue(res, 0, 2));
+	PQclear(res);
+	return (0);
+}
+
+static int
+store_is_data_error(const PGresult *res)
+{
+	const char *state = db_sqlstate(res);
+
+	return (strncmp(state, "22", 2) == 0 || strncmp(state, "23", 2) == 0);
+}
+
+/* Run sql over lines first..last; 1 done (counts in a, b), 0 a data error (its
+ * message in msg), -1 any other failure (logged). */
+static int
+store_try(PGconn *conn, const char *sql, long first, long last, const char *extra, long *a,
+    long *b, char *msg, size_t msglen)
+{
+	char lo_s[24], hi_s[24];
+	const char *params[3] = {lo_s, hi_s, extra};
+	const char *primary;
+	PGresult *res;
+	int rc;
+
+	snprintf(lo_s, sizeof(lo_s), "%ld", first);
+	snprintf(hi_s, sizeof(hi_s), "%ld", last);
+	res = PQexecParams(conn, sql, extra ? 3 : 2, NULL, params, NULL, NULL, 0);
+	if (res != NULL && PQresultStatus(res) == PGRES_TUPLES_OK) {
+		*a = atol(PQgetvalue(res, 0, 0));
+		*b = atol(PQgetvalue(res, 0, 1));
+		rc = 1;
+	} else if (res != NULL && store_is_data_error(res)) {
+		primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+		snprintf(msg, msglen, "%s", primary ? primary : "?");
+		rc = 0;
+	} else {
+		log_error("import: database: %s", res ? PQresultErrorMessage(res) :
+		    PQerrorMessage(conn));
+		rc = -1;
+	}
+	PQclear(res);
+	return (rc);
+}
+
+/*
+ * Run an upsert ($1, $2: a range of lines; $3: extra) over every line in the range
+ * bounds_sql returns. 0 with its two counts in a and b; 1 when the database rejected
+ * a row: the first line that fails is found by halving the range under a savepoint,
+ * and reported; -1 on any other failure (logged).
+ */
+static int
+store_upsert(struct store_finish *f, const char *bounds_sql, const char *sql,
+    const char *extra, long *a, long *b)
+{
+	char msg[400], line_msg[480];
+	PGconn *conn = f->s->conn;
+	PGresult *res;
+	long first, lo, hi, mid;
+	int rc;
+
+	if ((res = db_query(conn, bounds_sql, 0, NULL)) == NULL)
+		return (-1);
+	first = lo = atol(PQgetvalue(res, 0, 0));
+	hi = atol(PQgetvalue(res, 0, 1));
+	PQclear(res);
+	if (db_exec(conn, "SAVEPOINT import_try", 0, NULL) != 0)
+		return (-1);
+	if ((rc = store_try(conn, sql, first, hi, extra, a, b, msg, sizeof(msg))) != 0)
+		return (rc < 0 ? -1 : db_exec(conn, "RELEASE SAVEPOINT import_try", 0, NULL));
+	while (lo < hi) {
+		if (db_exec(conn, "ROLLBACK TO SAVEPOINT import_try", 0, NULL) != 0)
+			return (-1);
+		mid = lo + (hi - lo) / 2;
+		if ((rc = store_try(conn, sql, first, mid, extra, a, b, msg, sizeof(msg))) < 0)
+			return (-1);
+		if (rc == 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	snprintf(line_msg, sizeof(line_msg), "rejected by the database: %s", msg);
+	f->report(f->arg, lo, line_msg);
+	*f->rejected = 1;
+	return (1);
+}
+
+/* Resolve, check, merge and write the staged evidence. 0, 1 (rejected) or -1. */
+static int
+store_evidence(struct store_finish *f, struct import_counts *counts)
+{
+	PGconn *conn = f->s->conn;
+	PGresult *res;
+	long merged;
+	int rc;
+
+	if (db_exec(conn, store_known_checks, 0, NULL) != 0 ||
+	    db_exec(conn, store_resolve_evidence, 0, NULL) != 0 ||
+	    store_problems(f, store_evidence_problems) != 0)
+		return (-1);
+	if (*f->rejected > 0)
+		return (1);
+	res = PQexec(conn, store_merge_evidence);
+	if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK) {
+		log_error("import: database: %s", res ? PQresultErrorMessage(res) :
+		    PQerrorMessage(conn));
+		PQclear(res);
+		return (-1);
+	}
+	merged = atol(PQcmdTuples(res));
+	PQclear(res);
+	rc = store_upsert(f, "SELECT coalesce(min(line), 0), coalesce(max(line), 0)"
+	    " FROM ev_merged", store_upsert_evidence, NULL, &counts->evidence_inserted,
+	    &counts->evidence_updated);
+	counts->evidence_kept = merged - counts->evidence_inserted - counts->evidence_updated;
+	return (rc);
+}
+
+static int
+store_finish_companies(struct store_finish *f, const char *asset_source,
+    struct import_counts *counts)
+{
+	static const char bounds[] = "SELECT coalesce(min(line), 0), coalesce(max(line), 0)"
+	    " FROM stage_companies";
+	long unused;
+	int rc;
+
+	if (db_exec(f->s->conn, "CREATE INDEX ON stage_companies (slug)", 0, NULL) != 0 ||
+	    store_problems(f, store_companies_problems) != 0)
+		return (-1);
+	if (*f->rejected > 0)
+		return (1);
+	if ((rc = store_upsert(f, bounds, store_upsert_companies, NULL, &counts->inserted,
+	    &counts->updated)) != 0)
+		return (rc);
+	return (store_upsert(f, bounds, store_insert_assets, asset_source,
+	    &counts->assets_added, &unused));
+}
+
+static int
+store_finish_incidents(struct store_finish *f, struct import_counts *counts)
+{
+	int rc;
+
+	if (store_problems(f, store_incidents_problems) != 0)
+		return (-1);
+	if (*f->rejected > 0)
+		return (1);
+	if (db_exec(f->s->conn, store_incident_evidence, 0, NULL) != 0)
+		return (-1);
+	if ((rc = store_upsert(f, "SELECT coalesce(min(line), 0), coalesce(max(line), 0)"
+	    " FROM stage_incidents", store_upsert_incidents, NULL, &counts->inserted,
+	    &counts->updated)) != 0)
+		return (rc);
+	return (store_evidence(f, counts));
+}
+
+int
+import_store_finish(struct import_store *s, const char *asset_source, long max_reports,
+    import_store_report_fn *report, void *arg, long *rejected, struct import_counts *counts)
+{
+	struct store_finish f = {s, max_reports, report, arg, rejected};
+	int rc = -1;
+
+	memset(counts, 0, sizeof(*counts));
+	*rejected = 0;
+	counts->rows = s->rows;
+	if (store_copy_end(s, 0) != 0)
+		goto done;
+	switch (s->kind) {
+	case IMPORT_COMPANIES:
+		rc = store_finish_companies(&f, asset_source, counts);
+		break;
+	case IMPORT_EVIDENCE:
+		rc = store_evidence(&f, counts);
+		counts->inserted = counts->evidence_inserted;
+		counts->updated = counts->evidence_updated;
+		break;
+	case IMPORT_INCIDENTS:
+		rc = store_finish_incidents(&f, counts);
+		break;
+	}
+	if (rc == 0 && db_commit(s->conn) != 0)
+		rc = -1;
+done:
+	if (rc != 0)
+		db_rollback(s->conn);
+	buf_free(&s->copy);
+	free(s);
+	return (rc);
+}

@@ -1,0 +1,56 @@
+#ifndef FAIRRATE_IMPORT_STORE_H
+#define FAIRRATE_IMPORT_STORE_H
+
+#include <libpq-fe.h>
+
+#include "collector/import_rows.h"
+
+/*
+ * Writing validated import rows to PostgreSQL, all or nothing. Rows are staged with
+ * COPY into temporary tables inside one transaction; at the end, joins against the
+ * staged rows find every row the database cannot take (unknown company, asset not
+ * attributed, unknown check code, duplicates in the file), and only when there is
+ * none does one INSERT ... SELECT ... ON CONFLICT per table write them all. Any
+ * failure rolls everything back. docs/import-formats.md states the rules.
+ */
+
+struct import_store;
+
+struct import_counts {
+	long rows;                 /* rows staged */
+	long inserted;             /* rows of the imported kind added */
+	long updated;              /* rows of the imported kind changed */
+	long assets_added;         /* companies: assets attributed */
+	long evidence_inserted;    /* evidence (and incidents' evidence) added */
+	long evidence_updated;     /* evidence re-observed */
+	long evidence_kept;        /* corrected evidence left as it is */
+};
+
+/* import_store_report_fn: called with the file line and reason of each row the
+ * database side rejects, in line order. */
+typedef void import_store_report_fn(void *arg, long line, const char *message);
+
+/* import_store_begin: open a transaction on conn and start staging rows of kind.
+ * Returns the store, or NULL after logging (nothing is left open). */
+struct import_store *import_store_begin(PGconn *conn, enum import_kind kind);
+
+/* import_store_add_company, _evidence, _incident: stage one validated row read at
+ * line of the file (the row must match the store's kind). 0, or -1 after logging;
+ * after -1 only import_store_abort is left to call. */
+int import_store_add_company(struct import_store *s, long line, const struct import_company *c);
+int import_store_add_evidence(struct import_store *s, long line, const struct import_evidence *e);
+int import_store_add_incident(struct import_store *s, long line, const struct import_incident *i);
+
+/* import_store_finish: check the staged rows and write them. asset_source names the
+ * source of assets that a companies import attributes. Rows the database rejects
+ * are passed to report (at most max_reports of them); *rejected gets how many there
+ * are in all. Returns 0 when everything was written and committed (counts filled),
+ * 1 when rows were rejected (nothing written), -1 on a database failure (logged;
+ * nothing written). Frees s in every case. */
+int import_store_finish(struct import_store *s, const char *asset_source, long max_reports,
+    import_store_report_fn *report, void *arg, long *rejected, struct import_counts *counts);
+
+/* import_store_abort: roll back and free s; NULL is a no-op. */
+void import_store_abort(struct import_store *s);
+
+#endif

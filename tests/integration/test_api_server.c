@@ -1,0 +1,423 @@
+/* The HTTP server over real HTTP against a real PostgreSQL: health, errors, keys,
+ * limits, pool exhaustion, database restarts and graceful shutdown. */
+#include <criterion/criterion.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/db.h"
+#include "tests/support/api_client.h"
+#include "tests/support/testdb.h"
+
+static PGconn *conn;
+
+static void
+setup(void)
+{
+	conn = testdb_create();
+}
+
+static void
+teardown(void)
+{
+	testdb_drop(conn);
+}
+
+TestSuite(api_server, .init = setup, .fini = teardown, .timeout = 120);
+
+static void
+expect_error(struct api_response *r, long status, const char *code)
+{
+	char got[64];
+
+	cr_assert_eq(r->status, status, "status %ld, expected %ld: %s", r->status, status,
+	    r->body.data ? r->body.data : "");
+	cr_assert_not_null(api_response_error_code(r, got, sizeof(got)),
+	    "not the one error shape: %s", r->body.data ? r->body.data : "");
+	cr_assert_str_eq(got, code);
+}
+
+static void
+get_expect(struct api_client *c, const char *path, const char *key, long status,
+    const char *code)
+{
+	struct api_response r;
+
+	api_client_get(c, path, key, &r);
+	if (code != NULL)
+		expect_error(&r, status, code);
+	else
+		cr_assert_eq(r.status, status, "%s: %ld", path, r.status);
+	api_response_free(&r);
+}
+
+static void
+post_expect(struct api_client *c, const char *key, const char *ctype, const char *body,
+    size_t len, int chunked, long status, const char *code)
+{
+	struct api_response r;
+
+	api_client_request(c, "POST", "/v1/staff/keys", key, ctype, body, len, chunked, &r);
+	if (code != NULL)
+		expect_error(&r, status, code);
+	else
+		cr_assert_eq(r.status, status, "%ld: %s", r.status, r.body.data);
+	api_response_free(&r);
+}
+
+Test(api_server, public_routes)
+{
+	struct api_client *c = api_client_start(NULL);
+	struct api_response r;
+
+	api_client_get(c, "/healthz", NULL, &r);
+	cr_assert_eq(r.status, 200);
+	cr_assert_str_eq(r.body.data, "{\"status\":\"ok\"}\n");
+	api_response_free(&r);
+	get_expect(c, "/readyz", NULL, 200, NULL);
+	api_client_get(c, "/v1/openapi.yaml", NULL, &r);
+	cr_assert_eq(r.status, 200);
+	cr_assert_not_null(strstr(r.body.data, "openapi: 3.0.3"));
+	cr_assert_not_null(strstr(r.body.data, "/v1/staff/keys"));
+	api_response_free(&r);
+	api_client_request(c, "HEAD", "/healthz", NULL, NULL, NULL, 0, 0, &r);
+	cr_assert_eq(r.status, 200);
+	cr_assert_eq(r.body.len, 0, "HEAD has no body");
+	api_response_free(&r);
+	api_client_get(c, "/metrics", NULL, &r);
+	cr_assert_eq(r.status, 200);
+	cr_assert_not_null(strstr(r.body.data,
+	    "fairrate_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"}"));
+	cr_assert_not_null(strstr(r.body.data, "fairrate_http_request_duration_seconds_bucket"));
+	cr_assert_not_null(strstr(r.body.data, "fairrate_db_pool_in_use "));
+	cr_assert_not_null(strstr(r.body.data, "fairrate_db_pool_waiting "));
+	api_response_free(&r);
+	cr_assert_eq(api_client_stop(c), 0);
+}
+
+Test(api_server, routing_errors)
+{
+	struct api_client *c = api_client_start(NULL);
+	char *admin = api_client_create_key("admin", NULL);
+	struct api_response r;
+	char allow[64];
+
+	get_expect(c, "/nope", NULL, 404, "not_found");
+	get_expect(c, "/v1/staff/keys/abc", admin, 404, "not_found");
+	api_client_request(c, "POST", "/healthz", NULL, NULL, NULL, 0, 0, &r);
+	expect_error(&r, 405, "method_not_allowed");
+	cr_assert_not_null(api_response_header(&r, "Allow", allow, sizeof(allow)));
+	cr_assert_str_eq(allow, "GET, HEAD");
+	api_response_free(&r);
+	api_client_request(c, "PUT", "/v1/staff/keys", admin, NULL, NULL, 0, 0, &r);
+	expect_error(&r, 405, "method_not_allowed");
+	cr_assert_not_null(api_response_header(&r, "Allow", allow, sizeof(allow)));
+	cr_assert_str_eq(allow, "GET, HEAD, POST");
+	api_response_free(&r);
+	get_expect(c, "/v1/staff/keys?bogus=1", admin, 400, "unknown_parameter");
+	get_expect(c, "/v1/staff/keys?limit=0", admin, 400, "invalid_limit");
+	get_expect(c, "/v1/staff/keys?limit=%FF", admin, 400, "invalid_parameter");
+	get_expect(c, "/v1/staff/keys?cursor=AAAAAAAAAAAAAAAAAAAAAAAA", admin, 400,
+	    "invalid_cursor");
+	free(admin);
+	cr_assert_eq(api_client_stop(c), 0);
+}
+
+Test(api_server, keys_and_roles)
+{
+	struct api_client *c = api_client_start(NULL);
+	char *admin = api_client_create_key("admin", NULL);
+	char *investor = api_client_create_key("investor", NULL);
+	char *other = api_client_create_key("analyst", NULL);
+	const char *revoke[] = {"keys", "revoke", "3", NULL};
+	char forged[160], line[4096];
+	struct buf out;
+	FILE *log;
+
+	get_expect(c, "/v1/staff/keys", NULL, 401, "unauthorized");
+	get_expect(c, "/v1/staff/keys", "not-a-key", 401, "invalid_key");
+	/* The right prefix with another secret. */
+	snprintf(forged, sizeof(forged), "%.16s%064d", admin, 0);
+	get_expect(c, "/v1/staff/keys", forged, 401, "invalid_key");
+	get_expect(c, "/v1/staff/keys", investor, 403, "forbidden");
+	get_expect(c, "/v1/staff/keys", other, 403, "forbidden");
+	get_expect(c, "/v1/staff/keys", admin, 200, NULL);
+	cr_assert_eq(testdb_scalar(conn, "SELECT count(*) FROM api_keys WHERE id = 3 AND"
+	    " role = 'analyst'"), 1);
+	cr_assert_eq(api_client_run(revoke, &out), 0);
+	buf_free(&out);
+	get_expect(c, "/v1/staff/keys", other, 401, "revoked_key");
+	cr_assert_eq(testdb_scalar(conn, "SELECT count(*) FROM audit_log WHERE"
+	    " action = 'key.revoke' AND target = 'api_key:3'"), 1);
+	cr_assert_eq(testdb_scalar(conn, "SELECT count(*) FROM api_keys WHERE"
+	    " last_used_at IS NOT NULL AND id = 1"), 1, "use is recorded");
+	/* The access log names routes and key ids, never keys. */
+	log = fopen(api_client_access_log(c), "r");
+	cr_assert_not_null(log);
+	buf_init(&out, 1024 * 1024);
+	while (fgets(line, sizeof(line), log) != NULL)
+		buf_append(&out, line, strlen(line));
+	fclose(log);
+	cr_assert_not_null(strstr(out.data, "\"route\":\"/v1/staff/keys\",\"status\":200"));
+	cr_assert_not_null(strstr(out.data, "\"key_id\":1}"));
+	cr_assert_null(strstr(out.data, "fr_"), "no key in the access log");
+	buf_free(&out);
+	cr_assert_eq(api_client_stop(c), 0);
+	free(admin);
+	free(investor);
+	free(other);
+}
+
+Test(api_server, request_bodies)
+{
+	const char *env[] = {"FAIRRATE_BODY_LIMIT=4096", NULL};
+	struct api_client *c = api_client_start(env);
+	char *admin = api_client_create_key("admin", NULL);
+	const char *json = "application/json";
+	static const char good[] = "{\"role\":\"investor\",\"name\":\"fund\"}";
+	static const char bad_utf8[] = "{\"role\":\"investor\",\"name\":\"\xc3\x28\"}";
+	char *big = malloc(10000);
+	struct api_response r;
+
+	cr_assert_not_null(big);
+	memset(big, ' ', 10000);
+	big[0] = '{';
+	big[9999] = '}';
+	post_expect(c, admin, json, big, 10000, 0, 413, "payload_too_large");
+	post_expect(c, admin, json, big, 10000, 1, 413, "payload_too_large");
+	post_expect(c, admin, json, big, 4000, 1, 400, "malformed_json");
+	post_expect(c, admin, "text/plain", good, strlen(good), 0, 415,
+	    "unsupported_media_type");
+	post_expect(c, admin, NULL, good, strlen(good), 0, 415, "unsupported_media_type");
+	post_expect(c, admin, "application/json; charset=latin1", good, strlen(good), 0, 415,
+	    "unsupported_media_type");
+	post_expect(c, admin, json, "{\"role\":", 8, 0, 400, "malformed_json");
+	post_expect(c, admin, json, "", 0, 0, 400, "malformed_json");
+	post_expect(c, admin, json, bad_utf8, strlen(bad_utf8), 0, 400, "invalid_utf8");
+	post_expect(c, admin, json, "{\"role\":\"boss\"}", 15, 0, 400, "invalid_role");
+	post_expect(c, admin, json, "{\"role\":\"company\"}", 18, 0, 400, "invalid_scope");
+	post_expect(c, admin, json, "{\"role\":\"company\",\"company\":\"nobody\"}", 37, 0, 400,
+	    "unknown_company");
+	post_expect(c, admin, json, "{\"role\":\"investor\",\"x\":\"1\"}", 27, 0, 400,
+	    "unknown_field");
+	post_expect(c, admin, "application/json; charset=utf-8", good, strlen(good), 1, 201,
+	    NULL);
+	api_client_request(c, "POST", "/v1/staff/keys", admin, json, good, strlen(good), 0, &r);
+	cr_assert_eq(r.status, 201);
+	cr_assert_not_null(strstr(r.body.data, "\"key\":\"fr_"));
+	api_response_free(&r);
+	cr_assert_eq(testdb_scalar(conn, "SELECT count(*) FROM api_keys WHERE name = 'fund'"),
+	    2);
+	cr_assert_eq(testdb_scalar(conn, "SELECT count(*) FROM audit_log WHERE"
+	    " action = 'key.create' AND actor = 'key:1'"), 2);
+	/* The server is still well after all that. */
+	get_expect(c, "/healthz", NULL, 200, NULL);
+	free(big);
+	free(admin);
+	cr_assert_eq(api_client_stop(c), 0);
+}
+
+Test(api_server, pages_of_keys_follow_cursors)
+{
+	struct api_client *c = api_client_start(NULL);
+	char *admin = api_client_create_key("admin", NULL);
+	char path[512], next[256];
+	struct api_response r;
+	int i, pages = 0, seen = 0;
+	const char *p;
+
+	for (i = 0; i < 4; i++)
+		free(api_client_create_key("investor", NULL));
+	snprintf(path, sizeof(path), "/v1/staff/keys?limit=2");
+	for (;;) {
+		api_client_get(c, path, admin, &r);
+		cr_assert_eq(r.status, 200, "%s", r.body.data);
+		pages++;
+		for (p = r.body.data; (p = strstr(p, "\"prefix\"")) != NULL; p++)
+			seen++;
+		cr_assert_null(strstr(r.body.data, "sha256"), "never a hash");
+		p = strstr(r.body.data, "\"next_cursor\":\"");
+		if (p == NULL) {
+			cr_assert_not_null(strstr(r.body.data, "\"next_cursor\":null"));
+			api_response_free(&r);
+			break;
+		}
+		cr_assert_eq(sscanf(p, "\"next_cursor\":\"%255[^\"]\"", next), 1);
+		snprintf(path, sizeof(path), "/v1/staff/keys?limit=2&cursor=%s", next);
+		api_response_free(&r);
+	}
+	cr_assert_eq(seen, 5);
+	cr_assert_eq(pages, 3);
+	free(admin);
+	cr_assert_eq(api_client_stop(c), 0);
+}
+
+Test(api_server, rate_limits_answer_429_with_retry_after)
+{
+	const char *env[] = {"FAIRRATE_RATE_LIMIT=3", "FAIRRATE_PUBLIC_RATE_LIMIT=2", NULL};
+	struct api_client *c = api_client_start(env);
+	char *admin = api_client_create_key("admin", NULL);
+	char *admin2 = api_client_create_key("admin", NULL);
+	struct api_response r;
+	char retry[16];
+	int i;
+
+	for (i = 0; i < 3; i++)
+		get_expect(c, "/v1/staff/keys", admin, 200, NULL);
+	api_client_get(c, "/v1/staff/keys", admin, &r);
+	expect_error(&r, 429, "rate_limited");
+	cr_assert_not_null(api_response_header(&r, "Retry-After", retry, sizeof(retry)));
+	cr_assert_geq(atoi(retry), 1);
+	cr_assert_leq(atoi(retry), 20);
+	api_response_free(&r);
+	get_expect(c, "/v1/staff/keys", admin2, 200, NULL);
+	get_expect(c, "/v1/openapi.yaml", NULL, 200, NULL);
+	get_expect(c, "/v1/openapi.yaml", NULL, 200, NULL);
+	get_expect(c, "/v1/openapi.yaml", NULL, 429, "rate_limited");
+	for (i = 0; i < 10; i++)
+		get_expect(c, "/healthz", NULL, 200, NULL);
+	free(admin);
+	free(admin2);
+	cr_assert_eq(api_client_stop(c), 0);
+}
+
+/* A request that blocks in the database until the test lets it go. */
+struct slow_request {
+	struct api_client *c;
+	const char *key;
+	struct api_response r;
+};
+
+static void *
+slow_request_run(void *arg)
+{
+	struct slow_request *s = arg;
+
+	api_client_get(s->c, "/v1/staff/keys", s->key, &s->r);
+	return (NULL);
+}
+
+static void
+lock_keys(PGconn *holder)
+{
+	PGresult *res = PQexec(holder, "BEGIN; LOCK TABLE api_keys IN ACCESS EXCLUSIVE MODE");
+
+	cr_assert_eq(PQresultStatus(res), PGRES_COMMAND_OK, "%s", PQresultErrorMessage(res));
+	PQclear(res);
+}
+
+static void
+unlock_keys(PGconn *holder)
+{
+	PQclear(PQexec(holder, "COMMIT"));
+}
+
+/* Asked on the test's own connection: inside the holder's transaction
+ * pg_stat_activity would not change. */
+static void
+wait_for_lock_waiter(PGconn *observer)
+{
+	int i;
+
+	for (i = 0; i < 200; i++) {
+		if (testdb_scalar(observer, "SELECT count(*) FROM pg_stat_activity WHERE"
+		    " wait_event_type = 'Lock' AND datname = current_database()") > 0)
+			return;
+		usleep(25000);
+	}
+	cr_assert_fail("the slow request never reached the database");
+}
+
+Test(api_server, a_busy_pool_answers_503_pool_exhausted)
+{
+	const char *env[] = {"FAIRRATE_POOL_SIZE=1", "FAIRRATE_POOL_WAIT_MS=200", NULL};
+	struct api_client *c;
+	char *admin = api_client_create_key("admin", NULL);
+	PGconn *holder = db_connect(testdb_url());
+	struct slow_request s;
+	pthread_t t;
+
+	cr_assert_not_null(holder);
+	c = api_client_start(env);
+	memset(&s, 0, sizeof(s));
+	s.c = c;
+	s.key = admin;
+	lock_keys(holder);
+	cr_assert_eq(pthread_create(&t, NULL, slow_request_run, &s), 0);
+	wait_for_lock_waiter(conn);
+	get_expect(c, "/readyz", NULL, 503, "pool_exhausted");
+	get_expect(c, "/healthz", NULL, 200, NULL);
+	unlock_keys(holder);
+	pthread_join(t, NULL);
+	cr_assert_eq(s.r.status, 200);
+	api_response_free(&s.r);
+	get_expect(c, "/readyz", NULL, 200, NULL);
+	PQfinish(holder);
+	free(admin);
+	cr_assert_eq(api_client_stop(c), 0);
+}
+
+Test(api_server, sigterm_lets_a_request_in_flight_finish)
+{
+	struct api_client *c = api_client_start(NULL);
+	char *admin = api_client_create_key("admin", NULL);
+	PGconn *holder = db_connect(testdb_url());
+	struct slow_request s;
+	pthread_t t;
+
+	cr_assert_not_null(holder);
+	memset(&s, 0, sizeof(s));
+	s.c = c;
+	s.key = admin;
+	lock_keys(holder);
+	cr_assert_eq(pthread_create(&t, NULL, slow_request_run, &s), 0);
+	wait_for_lock_waiter(conn);
+	cr_assert_eq(kill(api_client_pid(c), SIGTERM), 0);
+	cr_assert_eq(api_client_wait(c, 500), -1, "still running while a request is in flight");
+	unlock_keys(holder);
+	pthread_join(t, NULL);
+	cr_assert_eq(s.r.status, 200, "the request in flight was answered: %s",
+	    s.r.body.data ? s.r.body.data : "");
+	api_response_free(&s.r);
+	cr_assert_eq(api_client_wait(c, 10000), 0, "then the server exits 0");
+	PQfinish(holder);
+	free(admin);
+	cr_assert_eq(api_client_stop(c), 0);
+}
+
+Test(api_server, keys_create_prints_the_key_last)
+{
+	const char *company[] = {"keys", "create", "--role", "company", "--company", "acme",
+	    "--name", "acme ops", NULL};
+	const char *missing[] = {"keys", "create", "--role", "company", NULL};
+	const char *extra[] = {"keys", "create", "--role", "investor", "--company", "acme", NULL};
+	const char *list[] = {"keys", "list", NULL};
+	struct buf out;
+	char *key, *last;
+
+	PQclear(PQexec(conn, "INSERT INTO companies (slug, name, sector, size_band, country)"
+	    " VALUES ('acme', 'Acme', 'finance', 'large', 'DE')"));
+	cr_assert_eq(api_client_run(company, &out), 0);
+	out.data[--out.len] = '\0';
+	last = strrchr(out.data, '\n');
+	last = last ? last + 1 : out.data;
+	cr_assert_eq(strlen(last), 3 + 12 + 1 + 64, "the last line is the key alone: %s", last);
+	cr_assert_eq(strncmp(last, "fr_", 3), 0);
+	key = strdup(last);
+	buf_free(&out);
+	cr_assert_eq(testdb_scalar(conn, "SELECT count(*) FROM api_keys k JOIN companies c"
+	    " ON c.id = k.company_id WHERE c.slug = 'acme' AND k.role = 'company'"), 1);
+	cr_assert_eq(api_client_run(missing, &out), 2);
+	buf_free(&out);
+	cr_assert_eq(api_client_run(extra, &out), 2);
+	buf_free(&out);
+	cr_assert_eq(api_client_run(list, &out), 0);
+	cr_assert_not_null(strstr(out.data, "acme"));
+	cr_assert_null(strstr(out.data, key + 16), "list never shows the secret");
+	buf_free(&out);
+	free(key);
+}

@@ -170,7 +170,9 @@ struct dispute_queue_filter {
 };
 
 /* dispute_store_queue: the staff queue, oldest first, filtered; without a state filter
- * it holds the disputes that are not final. Sets *out. OK or ERROR. */
+ * it holds the disputes waiting for staff or the company (dispute_state_is_active:
+ * not final, and not a rejection that may still be appealed). Sets *out (free with
+ * dispute_list_free). OK or ERROR. */
 enum dispute_store_result dispute_store_queue(PGconn *conn,
     const struct dispute_queue_filter *f, const struct dispute_sla_config *cfg,
     int64_t now, struct dispute_list **out);

@@ -271,8 +271,8 @@ dispute_store_queue(PGconn *conn, const struct dispute_queue_filter *f,
 	static const char sql[] =
 	    "SELECT " DISPUTE_STORE_COLS " FROM disputes d JOIN companies c ON c.id = d.company_id"
 	    " WHERE d.id > $1"
-	    " AND (CASE WHEN $2::text IS NULL THEN d.state NOT IN ('accepted',"
-	    "  'appeal_accepted', 'appeal_rejected', 'withdrawn') ELSE d.state = $2 END)"
+	    " AND (CASE WHEN $2::text IS NULL THEN d.state IN ('open', 'in_review',"
+	    "  'info_requested', 'appealed', 'in_review_appeal') ELSE d.state = $2 END)"
 	    " AND ($3::bigint IS NULL OR ($3 = -1 AND d.assignee_key_id IS NULL)"
 	    "  OR d.assignee_key_id = $3)"
 	    " AND extract(epoch FROM d.opened_at) <= $4::bigint - $5::bigint"

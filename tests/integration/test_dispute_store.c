@@ -654,9 +654,27 @@ Test(dispute_store, the_queue_filters_and_pages_by_id)
 	cr_assert_eq(l->next_after, 0);
 	dispute_list_free(l);
 
+	/* A rejection waiting for a possible appeal leaves the default queue. */
+	cr_assert_eq(dispute_store_open(conn, &co, DISPUTE_KIND_EVIDENCE,
+	    DISPUTE_REASON_OTHER, "rejected", &ev[4], 1, now, &fresh), DISPUTE_STORE_OK);
+	cr_assert_eq(act(&an, fresh, DISPUTE_EV_ASSIGN, NULL, now, &r), DISPUTE_STORE_OK);
+	cr_assert_eq(act(&an, fresh, DISPUTE_EV_DECIDE_REJECT, "no", now, &r),
+	    DISPUTE_STORE_OK);
+	memset(&f, 0, sizeof(f));
+	cr_assert_eq(dispute_store_queue(conn, &f, &sla, now, &l), DISPUTE_STORE_OK);
+	cr_assert_eq(l->n, 3);
+	dispute_list_free(l);
+	f.has_state = 1;
+	f.state = DISPUTE_REJECTED;
+	cr_assert_eq(dispute_store_queue(conn, &f, &sla, now, &l), DISPUTE_STORE_OK);
+	cr_assert_eq(l->n, 1);
+	cr_assert_eq(l->items[0].id, fresh);
+	cr_assert_eq(l->items[0].sla, DISPUTE_SLA_MET);
+	dispute_list_free(l);
+
 	cr_assert_eq(dispute_store_list_company(conn, acme, 0, 50, &sla, now, &l),
 	    DISPUTE_STORE_OK);
-	cr_assert_eq(l->n, 3);
+	cr_assert_eq(l->n, 4);
 	dispute_list_free(l);
 	cr_assert_eq(dispute_store_list_company(conn, globex, 0, 50, &sla, now, &l),
 	    DISPUTE_STORE_OK);

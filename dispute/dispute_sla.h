@@ -51,8 +51,8 @@ int64_t dispute_sla_first_response_due(const struct dispute_sla_config *cfg,
 int64_t dispute_sla_resolution_due(const struct dispute_sla_config *cfg,
     int64_t opened_at, int64_t paused_secs);
 
-/* dispute_sla_paused_total: t->paused_secs plus the pause under way up to `at`
- * (resolved_at when the clock stopped, else now). */
+/* dispute_sla_paused_total: t->paused_secs plus the pause under way (from
+ * t->paused_since up to t->resolved_at when the clock stopped, else up to now). */
 int64_t dispute_sla_paused_total(const struct dispute_sla_times *t, int64_t now);
 
 /* dispute_sla_first_response_state, dispute_sla_resolution_state: one clock. */

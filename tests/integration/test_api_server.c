@@ -3,6 +3,7 @@
 #include <criterion/criterion.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "tests/support/testdb.h"
 
 static PGconn *conn;
+static char own_cluster[64];       /* a cluster this test started, stopped at teardown */
 
 static void
 setup(void)
@@ -24,7 +26,16 @@ setup(void)
 static void
 teardown(void)
 {
+	char cmd[512];
+
 	testdb_drop(conn);
+	if (own_cluster[0] != '\0') {
+		snprintf(cmd, sizeof(cmd), "%s /usr/lib/postgresql/15/bin/pg_ctl -D %s/data"
+		    " -m immediate -w stop >/dev/null 2>&1; rm -rf %s",
+		    geteuid() == 0 ? "runuser -u postgres --" : "", own_cluster, own_cluster);
+		if (system(cmd) != 0)
+			fprintf(stderr, "cannot remove %s\n", own_cluster);
+	}
 }
 
 TestSuite(api_server, .init = setup, .fini = teardown, .timeout = 120);
@@ -420,4 +431,77 @@ Test(api_server, keys_create_prints_the_key_last)
 	cr_assert_null(strstr(out.data, key + 16), "list never shows the secret");
 	buf_free(&out);
 	free(key);
+}
+
+/* A throw-away PostgreSQL cluster of our own, so that the test can stop and start it
+ * under a running server. initdb refuses root: as root it runs as postgres. */
+static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int
+sh(const char *fmt, ...)
+{
+	char cmd[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	return (system(cmd));
+}
+
+#define AS_OWNER "$( [ \"$(id -u)\" -eq 0 ] && echo 'runuser -u postgres --' ) "
+#define PGBIN "/usr/lib/postgresql/15/bin/"
+
+static void
+wait_ready(struct api_client *c, long status, const char *code)
+{
+	struct api_response r;
+	char got[64];
+	int i;
+
+	for (i = 0; i < 150; i++) {
+		api_client_get(c, "/readyz", NULL, &r);
+		if (r.status == status && (code == NULL ||
+		    (api_response_error_code(&r, got, sizeof(got)) != NULL &&
+		    strcmp(got, code) == 0))) {
+			api_response_free(&r);
+			return;
+		}
+		api_response_free(&r);
+		usleep(100000);
+	}
+	cr_assert_fail("/readyz never answered %ld", status);
+}
+
+Test(api_server, the_server_recovers_after_the_database_restarts)
+{
+	char dir[] = "/tmp/fairrate-pg-XXXXXX", url[512];
+	const char *migrate[] = {"migrate", NULL};
+	struct api_client *c;
+	struct buf out;
+
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(own_cluster, sizeof(own_cluster), "%s", dir);
+	cr_assert_eq(sh("chmod 755 %s && ( [ \"$(id -u)\" -ne 0 ] || chown postgres: %s ) && "
+	    AS_OWNER PGBIN "initdb -D %s/data -A trust -U postgres >%s/initdb.log 2>&1", dir, dir,
+	    dir, dir), 0);
+	cr_assert_eq(sh("printf \"listen_addresses = ''\\nunix_socket_directories = '%s'\\n\""
+	    " >> %s/data/postgresql.conf", dir, dir), 0);
+	cr_assert_eq(sh(AS_OWNER PGBIN "pg_ctl -D %s/data -l %s/pg.log -w start >/dev/null", dir,
+	    dir),
+	    0);
+	snprintf(url, sizeof(url), "postgresql:///postgres?host=%s&user=postgres", dir);
+	setenv("DATABASE_URL", url, 1);
+	cr_assert_eq(api_client_run(migrate, &out), 0, "migrating the new cluster");
+	buf_free(&out);
+	c = api_client_start_url(url, NULL);
+	wait_ready(c, 200, NULL);
+	cr_assert_eq(sh(AS_OWNER PGBIN "pg_ctl -D %s/data -m fast -w stop >/dev/null", dir), 0);
+	wait_ready(c, 503, "database_unavailable");
+	get_expect(c, "/healthz", NULL, 200, NULL);
+	cr_assert_eq(sh(AS_OWNER PGBIN "pg_ctl -D %s/data -l %s/pg.log -w start >/dev/null", dir,
+	    dir),
+	    0);
+	wait_ready(c, 200, NULL);
+	cr_assert_eq(api_client_stop(c), 0);
 }

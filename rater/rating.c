@@ -170,28 +170,135 @@ rating_digest_finish(struct rating_digest *d, char out[65])
 
 static const char *const rating_outcome_names[] = {"pass", "fail", "info"};
 
+/*
+ * The inputs digest formats two times and three integers per evidence item; printf and
+ * strftime would be most of the engine's time, so these do it by hand. Both write
+ * exactly what "%lld" and timefmt_format write.
+ */
+static char *
+rating_put_int(char *p, int64_t v)
+{
+	char tmp[24];
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	size_t n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		*p++ = '-';
+	while (n > 0)
+		*p++ = tmp[--n];
+	return (p);
+}
+
+static char *
+rating_put_2(char *p, unsigned v)
+{
+	*p++ = (char)('0' + v / 10 % 10);
+	*p++ = (char)('0' + v % 10);
+	return (p);
+}
+
+/* YYYY-MM-DDTHH:MM:SSZ for years 0 to 9999 (days to civil date: H. Hinnant's
+ * algorithm); other times go through timefmt_format. */
+static char *
+rating_put_time(char *p, int64_t t)
+{
+	int64_t days = (t >= 0 ? t : t - (TIMEFMT_DAY - 1)) / TIMEFMT_DAY, z, era, y;
+	unsigned secs = (unsigned)(t - days * TIMEFMT_DAY), doe, yoe, doy, mp, d, m;
+	char buf[21];
+
+	z = days + 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = (unsigned)(z - era * 146097);
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	y = (int64_t)yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = doy - (153 * mp + 2) / 5 + 1;
+	m = mp < 10 ? mp + 3 : mp - 9;
+	y += m <= 2;
+	if (y < 0 || y > 9999) {
+		timefmt_format(t, buf);
+		memcpy(p, buf, 20);
+		return (p + 20);
+	}
+	p = rating_put_2(p, (unsigned)(y / 100));
+	p = rating_put_2(p, (unsigned)(y % 100));
+	*p++ = '-';
+	p = rating_put_2(p, m);
+	*p++ = '-';
+	p = rating_put_2(p, d);
+	*p++ = 'T';
+	p = rating_put_2(p, secs / 3600);
+	*p++ = ':';
+	p = rating_put_2(p, secs / 60 % 60);
+	*p++ = ':';
+	p = rating_put_2(p, secs % 60);
+	*p++ = 'Z';
+	return (p);
+}
+
 /* docs/methodology.md "Inputs digest": the exact text hashed. */
 static int
 rating_inputs_digest(const struct rating_input *in, const struct rating_item *items,
     size_t n, char out[65])
 {
 	struct rating_digest d = {.len = 0, .failed = 0};
-	char t1[21], t2[21];
-	size_t i;
+	const struct rating_evidence *ev;
+	const char *code, *outcome;
+	size_t i, lc, lo;
+	char t1[21], *p;
 
 	if ((d.ctx = sha256_new()) == NULL)
 		return (-1);
 	rating_digest_line(&d, "fairrate-inputs-v1\nmethodology %s\nas_of %s\nassets %zu\n",
 	    in->methodology->version, timefmt_format(in->as_of, t1), in->asset_count);
-	for (i = 0; i < n; i++) {
-		const struct rating_evidence *ev = items[i].ev;
-
-		rating_digest_line(&d, "%lld\t%s\t%lld\t%s\t%s\t%s\n", (long long)ev->id,
-		    in->methodology->checks[items[i].check].code, (long long)ev->asset_id,
-		    rating_outcome_names[ev->outcome], timefmt_format(ev->first_seen, t1),
-		    timefmt_format(ev->last_seen, t2));
+	for (i = 0; i < n && !d.failed; i++) {
+		ev = items[i].ev;
+		code = in->methodology->checks[items[i].check].code;
+		outcome = rating_outcome_names[ev->outcome];
+		lc = strlen(code);
+		lo = strlen(outcome);
+		/* Two ids of at most 20 characters, the code, the outcome, two times of 20
+		 * and six separators. */
+		if (d.len + 2 * 20 + lc + lo + 2 * 20 + 6 > sizeof(d.text)) {
+			if (sha256_update(d.ctx, d.text, d.len) != 0)
+				d.failed = 1;
+			d.len = 0;
+		}
+		p = d.text + d.len;
+		p = rating_put_int(p, ev->id);
+		*p++ = '\t';
+		memcpy(p, code, lc);
+		p += lc;
+		*p++ = '\t';
+		p = rating_put_int(p, ev->asset_id);
+		*p++ = '\t';
+		memcpy(p, outcome, lo);
+		p += lo;
+		*p++ = '\t';
+		p = rating_put_time(p, ev->first_seen);
+		*p++ = '\t';
+		p = rating_put_time(p, ev->last_seen);
+		*p++ = '\n';
+		d.len = (size_t)(p - d.text);
 	}
 	return (rating_digest_finish(&d, out));
+}
+
+/* A value already rounded to one decimal (0 to 100), as "%.1f" would print it. */
+static char *
+rating_put_tenths(char *p, double v)
+{
+	int64_t k = (int64_t)llround(v * 10.0);
+
+	p = rating_put_int(p, k / 10);
+	*p++ = '.';
+	*p++ = (char)('0' + k % 10);
+	return (p);
 }
 
 /* docs/methodology.md "Outcome digest". */
@@ -200,20 +307,41 @@ rating_outcome_digest(const struct methodology *m, const struct rating *r, char 
 {
 	struct rating_digest d = {.len = 0, .failed = 0};
 	const struct rating_factor *rf;
-	size_t f;
+	size_t f, lc;
+	char *p;
+	int s;
 
 	if ((d.ctx = sha256_new()) == NULL)
 		return (-1);
 	rating_digest_line(&d, "fairrate-outcome-v1\nstatus %s\nscore %.1f\ngrade %s\n"
 	    "confidence %s\n", r->status == RATING_RATED ? "rated" : "insufficient_data",
 	    r->score, r->grade, rating_confidence_name(r->confidence));
-	for (f = 0; f < r->nfactors; f++) {
+	for (f = 0; f < r->nfactors && !d.failed; f++) {
 		rf = &r->factors[f];
-		rating_digest_line(&d, "factor %s %d %.1f %d %d %d %d %d %d\n",
-		    m->factors[f].code, rf->has_data, rating_round1(rf->score),
-		    rf->findings_by_severity[0], rf->findings_by_severity[1],
-		    rf->findings_by_severity[2], rf->findings_by_severity[3],
-		    rf->findings_by_severity[4], rf->disputed);
+		lc = strlen(m->factors[f].code);
+		/* "factor ", the code, and at most 9 fields of 12 characters. */
+		if (d.len + 7 + lc + 9 * 12 > sizeof(d.text)) {
+			if (sha256_update(d.ctx, d.text, d.len) != 0)
+				d.failed = 1;
+			d.len = 0;
+		}
+		p = d.text + d.len;
+		memcpy(p, "factor ", 7);
+		p += 7;
+		memcpy(p, m->factors[f].code, lc);
+		p += lc;
+		*p++ = ' ';
+		*p++ = rf->has_data ? '1' : '0';
+		*p++ = ' ';
+		p = rating_put_tenths(p, rating_round1(rf->score));
+		for (s = 0; s < METHODOLOGY_NSEV; s++) {
+			*p++ = ' ';
+			p = rating_put_int(p, rf->findings_by_severity[s]);
+		}
+		*p++ = ' ';
+		*p++ = rf->disputed ? '1' : '0';
+		*p++ = '\n';
+		d.len = (size_t)(p - d.text);
 	}
 	return (rating_digest_finish(&d, out));
 }

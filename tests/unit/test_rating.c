@@ -631,3 +631,64 @@ Test(rating, names_and_outcome_parsing)
 	cr_assert_eq(o, RATING_OUTCOME_INFO);
 	cr_assert_eq(rating_outcome_parse("FAIL", &o), -1);
 }
+
+/* The outcome digest is SHA-256 of the documented text (the basic case: 91.25). */
+Test(rating, outcome_digest_is_the_documented_text)
+{
+	static const char text[] =
+	    "fairrate-outcome-v1\nstatus rated\nscore 91.3\ngrade A\nconfidence low\n"
+	    "factor a 1 80.0 0 0 0 1 0 0\n"
+	    "factor b 1 90.0 0 0 1 0 0 1\n"
+	    "factor c 0 0.0 0 0 0 0 0 0\n"
+	    "factor d 1 100.0 0 0 0 0 0 0\n"
+	    "factor g 0 0.0 0 0 0 0 0 0\n";
+	struct rating_evidence e[3];
+	struct rating *r;
+	char hex[65];
+
+	ev(&e[0], 1, "a.x", 1, RATING_OUTCOME_FAIL, DAY);
+	ev(&e[1], 2, "b.x", 1, RATING_OUTCOME_FAIL, DAY);
+	ev(&e[2], 3, "b.x", 2, RATING_OUTCOME_PASS, DAY);
+	e[2].disputed = 1;
+	r = rate(e, 3, 4);
+	cr_assert_eq(sha256_hex(text, strlen(text), hex), 0);
+	cr_assert_str_eq(r->outcome_digest, hex);
+	rating_free(r);
+}
+
+/* Times in the inputs digest are written as timefmt_format writes them, including
+ * before 1970, on leap days and at the end of a century. */
+Test(rating, inputs_digest_times_match_timefmt)
+{
+	static const int64_t times[] = {-86401, -1, 0, 951782400, 951868799, 4107542399LL,
+	    4107542400LL, 253402300799LL};
+	struct rating_evidence e[1];
+	struct rating_input in;
+	struct rating *r;
+	struct buf text;
+	char t[21], hex[65];
+	size_t i;
+
+	for (i = 0; i < sizeof(times) / sizeof(times[0]); i++) {
+		ev(&e[0], 1, "b.x", 1, RATING_OUTCOME_PASS, 0);
+		e[0].first_seen = times[i];
+		e[0].last_seen = 253402300799LL;
+		memset(&in, 0, sizeof(in));
+		in.methodology = m;
+		in.evidence = e;
+		in.nevidence = 1;
+		in.as_of = e[0].last_seen;
+		r = rating_compute(&in);
+		cr_assert_not_null(r);
+		cr_assert_eq(r->evidence_used, 1);
+		buf_init(&text, 4096);
+		buf_appendf(&text, "fairrate-inputs-v1\nmethodology 2099.1\nas_of %s\nassets 0\n",
+		    timefmt_format(in.as_of, t));
+		buf_appendf(&text, "1\tb.x\t1\tpass\t%s\t", timefmt_format(times[i], t));
+		buf_appendf(&text, "%s\n", timefmt_format(in.as_of, t));
+		cr_assert_eq(sha256_hex(text.data, text.len, hex), 0);
+		cr_assert_str_eq(r->inputs_digest, hex, "time %lld", (long long)times[i]);
+		buf_free(&text);
+		rating_free(r);
+	}
+}

@@ -125,6 +125,11 @@ struct dispute {
 enum dispute_store_result dispute_store_get(PGconn *conn, const struct dispute_actor *actor,
     int64_t id, struct dispute **out);
 
+/* dispute_store_sla_times: the SLA clock that runs for d: once appealed, the appeal's
+ * (a fresh resolution window from appealed_at, no first-response clock), else the
+ * dispute's own (d->sla). Pure. */
+void dispute_store_sla_times(const struct dispute *d, struct dispute_sla_times *t);
+
 /* dispute_free: release d; NULL is a no-op. */
 void dispute_free(struct dispute *d);
 

@@ -9,10 +9,8 @@
 #include "common/log.h"
 #include "dispute/dispute_store_impl.h"
 
-/* The SLA clock that runs for d: the appeal's once appealed (fresh resolution window
- * from appealed_at, no first-response clock), else the dispute's own. */
-static void
-sla_times_now(const struct dispute *d, struct dispute_sla_times *t)
+void
+dispute_store_sla_times(const struct dispute *d, struct dispute_sla_times *t)
 {
 	if (d->facts.appealed) {
 		memset(t, 0, sizeof(*t));
@@ -227,7 +225,7 @@ run_list(PGconn *conn, const char *sql, int n, const char *const *p, size_t limi
 		s->assignee = d.facts.assignee;
 		s->opened_at = d.sla.opened_at;
 		s->nitems = d.nitems;
-		sla_times_now(&d, &t);
+		dispute_store_sla_times(&d, &t);
 		s->sla = dispute_sla_state(cfg, &t, now);
 	}
 	l->n = (size_t)rows;

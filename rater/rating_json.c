@@ -1,6 +1,8 @@
 #include "rater/rating_json.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "common/log.h"
 #include "common/timefmt.h"
@@ -223,4 +225,186 @@ fail:
 	json_decref(o);
 	log_error("rating_json: out of memory");
 	return (NULL);
+}
+
+/*
+ * The factors object as text, without jansson. Numbers rounded to d decimals are
+ * written with up to d decimals (at least one, so that they read back as reals, as
+ * jansson writes them); other reals as jansson does with JSON_REAL_PRECISION(15).
+ */
+static int
+rating_json_put_string(struct buf *out, const char *s)
+{
+	const unsigned char *p;
+	char esc[8];
+	int rc = buf_append(out, "\"", 1);
+
+	for (p = (const unsigned char *)s; *p && rc == 0; p++) {
+		if (*p == '"' || *p == '\\') {
+			esc[0] = '\\';
+			esc[1] = (char)*p;
+			rc = buf_append(out, esc, 2);
+		} else if (*p < 0x20) {
+			snprintf(esc, sizeof(esc), "\\u%04x", *p);
+			rc = buf_append(out, esc, 6);
+		} else
+			rc = buf_append(out, p, 1);
+	}
+	return (rc == 0 ? buf_append(out, "\"", 1) : -1);
+}
+
+static int
+rating_json_put_rounded(struct buf *out, double v, int decimals)
+{
+	static const double scales[] = {1, 10, 100, 1000, 10000};
+	char digits[48];
+	unsigned long long u;
+	long long k;
+	size_t n = sizeof(digits), end;
+	int i;
+
+	k = llround(v * scales[decimals]);
+	u = k < 0 ? 0ULL - (unsigned long long)k : (unsigned long long)k;
+	for (i = 0; i < decimals; i++) {
+		digits[--n] = (char)('0' + u % 10);
+		u /= 10;
+	}
+	digits[--n] = '.';
+	do {
+		digits[--n] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (k < 0)
+		digits[--n] = '-';
+	/* Drop trailing zeros, keeping one digit after the point. */
+	end = sizeof(digits);
+	while (digits[end - 1] == '0' && digits[end - 2] != '.')
+		end--;
+	return (buf_append(out, digits + n, end - n));
+}
+
+static int
+rating_json_put_real(struct buf *out, double v)
+{
+	char digits[48];
+	int n = snprintf(digits, sizeof(digits), "%.15g", v);
+
+	if (strpbrk(digits, ".eE") == NULL)
+		n += snprintf(digits + n, sizeof(digits) - (size_t)n, ".0");
+	return (buf_append(out, digits, (size_t)n));
+}
+
+static int
+rating_json_put_lit(struct buf *out, const char *s)
+{
+	return (buf_append(out, s, strlen(s)));
+}
+
+static int
+rating_json_put_int(struct buf *out, long long v)
+{
+	char tmp[24];
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	size_t n = sizeof(tmp);
+
+	do {
+		tmp[--n] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		tmp[--n] = '-';
+	return (buf_append(out, tmp + n, sizeof(tmp) - n));
+}
+
+static int
+rating_json_put_bool(struct buf *out, int v)
+{
+	return (rating_json_put_lit(out, v ? "true" : "false"));
+}
+
+static int
+rating_json_put_finding(struct buf *out, const struct methodology *m,
+    const struct rating_finding *fd)
+{
+	const struct methodology_check *c = &m->checks[fd->check];
+
+	if (rating_json_put_lit(out, "{\"evidence_id\":") ||
+	    rating_json_put_int(out, (long long)fd->evidence_id) ||
+	    rating_json_put_lit(out, ",\"check\":") || rating_json_put_string(out, c->code) ||
+	    rating_json_put_lit(out, ",\"severity\":\"") ||
+	    rating_json_put_lit(out, methodology_severity_name(c->severity)) ||
+	    rating_json_put_lit(out, "\",\"decay\":") ||
+	    rating_json_put_rounded(out, fd->decay, 4) ||
+	    rating_json_put_lit(out, ",\"cost\":") || rating_json_put_rounded(out, fd->cost, 2) ||
+	    rating_json_put_lit(out, ",\"disputed\":") || rating_json_put_bool(out, fd->disputed))
+		return (-1);
+	return (rating_json_put_lit(out, "}"));
+}
+
+static int
+rating_json_put_factor(struct buf *out, const struct rating *r,
+    const struct methodology *m, size_t f)
+{
+	const struct methodology_factor *mf = &m->factors[f];
+	const struct rating_factor *rf = &r->factors[f];
+	int bonus = mf->kind == METHODOLOGY_FACTOR_BONUS, s, first = 1;
+	size_t i;
+
+	if (rating_json_put_string(out, mf->code) || rating_json_put_lit(out, ":{\"name\":") ||
+	    rating_json_put_string(out, mf->name) ||
+	    rating_json_put_lit(out, bonus ? ",\"kind\":\"bonus\",\"has_data\":" :
+	    ",\"kind\":\"penalty\",\"has_data\":") ||
+	    rating_json_put_bool(out, rf->has_data) || rating_json_put_lit(out, ",\"score\":") ||
+	    rating_json_put_rounded(out, rf->score, 1) ||
+	    rating_json_put_lit(out, ",\"weight\":") ||
+	    rating_json_put_real(out, bonus ? 0.0 : mf->weight))
+		return (-1);
+	if (bonus && (rating_json_put_lit(out, ",\"bonus_cap\":") ||
+	    rating_json_put_real(out, mf->bonus_cap)))
+		return (-1);
+	if (rating_json_put_lit(out, ",\"findings_by_severity\":{"))
+		return (-1);
+	for (s = 0; s < METHODOLOGY_NSEV; s++)
+		if (rating_json_put_lit(out, s ? ",\"" : "\"") ||
+		    rating_json_put_lit(out,
+		    methodology_severity_name((enum methodology_severity)s)) ||
+		    rating_json_put_lit(out, "\":") ||
+		    rating_json_put_int(out, rf->findings_by_severity[s]))
+			return (-1);
+	if (rating_json_put_lit(out, "},\"disputed\":") ||
+	    rating_json_put_bool(out, rf->disputed) ||
+	    rating_json_put_lit(out, ",\"weight_share\":") ||
+	    rating_json_put_rounded(out, rf->weight_share, 4) ||
+	    rating_json_put_lit(out, ",\"contribution\":") ||
+	    rating_json_put_rounded(out, rf->contribution, 2) ||
+	    rating_json_put_lit(out, ",\"divisor\":") ||
+	    rating_json_put_rounded(out, rf->divisor, 4) ||
+	    rating_json_put_lit(out, ",\"evidence_count\":") ||
+	    rating_json_put_int(out, rf->evidence_count) ||
+	    rating_json_put_lit(out, ",\"findings\":["))
+		return (-1);
+	for (i = 0; i < r->nfindings; i++) {
+		if (r->findings[i].factor != f)
+			continue;
+		if ((!first && rating_json_put_lit(out, ",")) ||
+		    rating_json_put_finding(out, m, &r->findings[i]))
+			return (-1);
+		first = 0;
+	}
+	return (rating_json_put_lit(out, "]}"));
+}
+
+int
+rating_json_factors_text(const struct rating *r, const struct methodology *m,
+    struct buf *out)
+{
+	size_t f;
+
+	if (buf_append(out, "{", 1) != 0)
+		return (-1);
+	for (f = 0; f < r->nfactors && f < m->nfactors; f++)
+		if ((f > 0 && buf_append(out, ",", 1) != 0) ||
+		    rating_json_put_factor(out, r, m, f) != 0)
+			return (-1);
+	return (buf_append(out, "}", 1));
 }

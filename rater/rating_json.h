@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 
+#include "common/buf.h"
 #include "rater/methodology.h"
 #include "rater/rating.h"
 
@@ -26,6 +27,14 @@
  * "cost", "disputed"}]}}. r was computed with m. Returns a new reference, or NULL
  * (logged) when memory is short. */
 json_t *rating_json_factors(const struct rating *r, const struct methodology *m);
+
+/* rating_json_factors_text: the same object as rating_json_factors, written directly
+ * as compact JSON text and appended to out (about 10 times faster than building and
+ * dumping it with jansson: for the rescoring's ratings rows). Parsed back it is
+ * json_equal to rating_json_factors(r, m). Returns 0, or -1 when out's cap or memory
+ * is reached (out may then hold part of the text: reset it). */
+int rating_json_factors_text(const struct rating *r, const struct methodology *m,
+    struct buf *out);
 
 /* rating_json_explanation: the full explanation for the rated company itself: status
  * ("rated"|"insufficient_data"), score and grade (null when insufficient),

@@ -13,6 +13,7 @@
 #include "common/timefmt.h"
 #include "rater/methodology.h"
 #include "rater/rating.h"
+#include "rater/rating_json.h"
 
 /*
  * A small methodology for the arithmetic: weights 30 + 10 + 20 + 40 = 100.
@@ -691,4 +692,38 @@ Test(rating, inputs_digest_times_match_timefmt)
 		buf_free(&text);
 		rating_free(r);
 	}
+}
+
+/* The fast text writer of ratings.factors says exactly what the jansson one says. */
+Test(rating, factors_text_equals_the_jansson_object)
+{
+	static const char *const codes[] = {"a.x", "a.y", "b.x", "c.x", "d.x", "g.p", "g.q"};
+	struct rating_evidence e[30];
+	json_t *built, *parsed;
+	json_error_t err;
+	struct rating *r;
+	struct buf text;
+	size_t i;
+
+	srand(11);
+	for (i = 0; i < 30; i++) {
+		ev(&e[i], (int64_t)i + 1, codes[rand() % 7], rand() % 4,
+		    (enum rating_outcome)(rand() % 3), (int64_t)(rand() % (35 * DAY)));
+		e[i].disputed = rand() % 5 == 0;
+	}
+	r = rate(e, 30, 25);
+	built = rating_json_factors(r, m);
+	cr_assert_not_null(built);
+	buf_init(&text, 1 << 20);
+	cr_assert_eq(rating_json_factors_text(r, m, &text), 0);
+	parsed = json_loadb(text.data, text.len, 0, &err);
+	cr_assert_not_null(parsed, "%s: %s", err.text, text.data);
+	cr_assert(json_equal(parsed, built), "%s", text.data);
+	json_decref(parsed);
+	json_decref(built);
+	buf_free(&text);
+	buf_init(&text, 100);
+	cr_assert_eq(rating_json_factors_text(r, m, &text), -1, "past the cap is an error");
+	buf_free(&text);
+	rating_free(r);
 }

@@ -4,10 +4,12 @@
 #include <string.h>
 
 #include "api/auth.h"
+#include "api/key_cache.h"
 #include "api/keys_store.h"
 #include "api/paging.h"
 #include "api/request.h"
 #include "api/routes.h"
+#include "api/server.h"
 
 void
 keys_routes_list(struct api_request *r)
@@ -128,10 +130,14 @@ keys_routes_revoke(struct api_request *r)
 	if ((db = request_db(r)) == NULL)
 		return;
 	rc = keys_store_revoke(db, id, request_principal(r)->key_id);
-	if (rc < 0)
+	if (rc < 0) {
 		request_reply_error(r, 500, "internal_error", "cannot revoke the key");
-	else if (rc == 0)
+		return;
+	}
+	if (rc == 0) {
 		request_reply_error(r, 404, "not_found", "no active key has that id");
-	else
-		request_reply_empty(r, 204);
+		return;
+	}
+	key_cache_forget(server_key_cache(r->srv), id);
+	request_reply_empty(r, 204);
 }

@@ -15,6 +15,7 @@
 
 #include "api/access_log.h"
 #include "api/http_json.h"
+#include "api/key_cache.h"
 #include "api/keys_store.h"
 #include "api/metrics.h"
 #include "api/paging.h"
@@ -24,6 +25,7 @@
 #include "common/log.h"
 
 #define SERVER_RATELIMIT_KEYS 100000
+#define SERVER_KEY_CACHE_ENTRIES 100000
 
 struct server {
 	struct server_config cfg;
@@ -33,6 +35,7 @@ struct server {
 	struct ratelimit *by_key;
 	struct ratelimit *by_addr;
 	struct metrics *metrics;
+	struct key_cache *keys;
 	struct access_log *log;
 	struct MHD_Daemon *daemon;
 	atomic_long inflight;
@@ -53,6 +56,7 @@ server_config_defaults(struct server_config *cfg)
 	cfg->request_timeout = 30;
 	cfg->rate_limit = 600;
 	cfg->public_rate_limit = 300;
+	cfg->key_cache_ttl = 5;
 }
 
 struct db_pool *
@@ -65,6 +69,12 @@ struct metrics *
 server_metrics(struct server *srv)
 {
 	return (srv->metrics);
+}
+
+struct key_cache *
+server_key_cache(struct server *srv)
+{
+	return (srv->keys);
 }
 
 int
@@ -149,7 +159,8 @@ server_authenticate(struct server *srv, struct api_request *r)
 	const char *header = request_header(r, MHD_HTTP_HEADER_AUTHORIZATION);
 	char key[AUTH_KEY_SIZE], prefix[AUTH_PREFIX_LEN + 1], hash[AUTH_HASH_SIZE];
 	struct keys_record rec;
-	int found, lost;
+	int64_t now_ms;
+	int found, lost = 0;
 
 	if (header == NULL || auth_bearer(header, key) != 0) {
 		request_add_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
@@ -162,13 +173,23 @@ server_authenticate(struct server *srv, struct api_request *r)
 		request_reply_error(r, 401, "invalid_key", "the API key is not valid");
 		return (-1);
 	}
-	if (request_db(r) == NULL)
-		return (-1);
-	found = keys_store_find(srv->pool, r->db, prefix, &rec, &lost);
-	if (found < 0) {
-		request_reply_error(r, lost ? 503 : 500, lost ? "database_unavailable" :
-		    "internal_error", "cannot check the API key");
-		return (-1);
+	now_ms = server_now_us() / 1000;
+	if (key_cache_get(srv->keys, prefix, now_ms, &rec)) {
+		found = 1;
+	} else {
+		if (request_db(r) == NULL)
+			return (-1);
+		found = keys_store_find(srv->pool, r->db, prefix, &rec, &lost);
+		if (found < 0) {
+			request_reply_error(r, lost ? 503 : 500, lost ? "database_unavailable" :
+			    "internal_error", "cannot check the API key");
+			return (-1);
+		}
+		if (found == 1) {
+			key_cache_put(srv->keys, prefix, &rec, now_ms);
+			if (rec.use_stale)
+				(void)keys_store_touch(srv->pool, r->db, rec.id);
+		}
 	}
 	if (found == 0 || !auth_hash_equal(rec.secret_sha256, hash)) {
 		request_add_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
@@ -188,8 +209,6 @@ server_authenticate(struct server *srv, struct api_request *r)
 		    "this route is not open to %s keys", auth_role_name(rec.role));
 		return (-1);
 	}
-	if (rec.use_stale)
-		(void)keys_store_touch(srv->pool, r->db, rec.id);
 	return (0);
 }
 
@@ -353,6 +372,7 @@ server_free(struct server *srv)
 	ratelimit_free(srv->by_key);
 	ratelimit_free(srv->by_addr);
 	metrics_free(srv->metrics);
+	key_cache_free(srv->keys);
 	access_log_close(srv->log);
 	db_pool_free(srv->pool);
 }
@@ -387,6 +407,9 @@ server_setup(struct server *srv, const struct server_config *cfg)
 		log_error("serve: cannot set the server up");
 		return (-1);
 	}
+	if (cfg->key_cache_ttl > 0 && (srv->keys = key_cache_new(
+	    (int64_t)cfg->key_cache_ttl * 1000, SERVER_KEY_CACHE_ENTRIES)) == NULL)
+		return (-1);
 	if (cfg->rate_limit > 0 && (srv->by_key = ratelimit_new(cfg->rate_limit,
 	    cfg->rate_limit, SERVER_RATELIMIT_KEYS)) == NULL)
 		return (-1);

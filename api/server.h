@@ -12,6 +12,7 @@
 struct server;
 struct db_pool;
 struct metrics;
+struct key_cache;
 
 struct server_config {
 	char host[256];                /* address to listen on: "127.0.0.1", "::", ... */
@@ -26,6 +27,7 @@ struct server_config {
 	unsigned rate_limit;           /* requests a minute per key; 0: no limit */
 	unsigned public_rate_limit;    /* requests a minute per client address on public
 	                                  routes; 0: no limit */
+	unsigned key_cache_ttl;        /* seconds an API key's row is cached; 0: off */
 	const char *access_log;        /* NULL or "-": stdout; "off": none; else a file */
 	const char *cursor_secret;     /* HMAC key for pagination cursors; NULL: random */
 };
@@ -38,9 +40,11 @@ void server_config_defaults(struct server_config *cfg);
  * start (logged). Blocks those signals in the calling thread. */
 int server_run(const struct server_config *cfg);
 
-/* server_pool, server_metrics: the running server's pool and metrics, for handlers. */
+/* server_pool, server_metrics, server_key_cache: the running server's pool, metrics
+ * and key cache (NULL when off), for handlers. */
 struct db_pool *server_pool(struct server *srv);
 struct metrics *server_metrics(struct server *srv);
+struct key_cache *server_key_cache(struct server *srv);
 
 /* server_draining: 1 once a shutdown has begun (responses then close their
  * connection), else 0. */

@@ -26,12 +26,15 @@ serve_usage(FILE *out, const struct server_config *d)
 	    "  --rate-limit N           FAIRRATE_RATE_LIMIT          default %u requests/min per key\n"
 	    "  --public-rate-limit N    FAIRRATE_PUBLIC_RATE_LIMIT   default %u requests/min per\n"
 	    "                                                        client address, public routes\n"
+	    "  --key-cache-ttl S        FAIRRATE_KEY_CACHE_TTL       default %u (0: off); a key revoked\n"
+	    "                                                        elsewhere works that long here\n"
 	    "  --access-log PATH|-|off  FAIRRATE_ACCESS_LOG          default - (standard output)\n"
 	    "  --help                   this text\n\n"
 	    "A rate limit of 0 turns it off. FAIRRATE_CURSOR_SECRET (16..64 bytes) signs\n"
 	    "pagination cursors; without it a random secret is drawn at start-up.\n",
 	    d->host, d->port, d->pool_size, d->pool_wait_ms, d->body_limit,
-	    d->connection_timeout, d->request_timeout, d->rate_limit, d->public_rate_limit);
+	    d->connection_timeout, d->request_timeout, d->rate_limit, d->public_rate_limit,
+	    d->key_cache_ttl);
 }
 
 /* A whole number within [min, max]; -1 and a message otherwise. */
@@ -131,6 +134,11 @@ serve_set(struct server_config *cfg, int opt, const char *v)
 			return (-1);
 		cfg->public_rate_limit = (unsigned)n;
 		return (0);
+	case 'K':
+		if (serve_number("the key cache time", v, 0, 3600, &n) != 0)
+			return (-1);
+		cfg->key_cache_ttl = (unsigned)n;
+		return (0);
 	case 'a':
 		cfg->access_log = v;
 		return (0);
@@ -152,6 +160,7 @@ cmd_serve(int argc, char **argv)
 		{"request-timeout", required_argument, NULL, 'r'},
 		{"rate-limit", required_argument, NULL, 'k'},
 		{"public-rate-limit", required_argument, NULL, 'P'},
+		{"key-cache-ttl", required_argument, NULL, 'K'},
 		{"access-log", required_argument, NULL, 'a'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -165,6 +174,7 @@ cmd_serve(int argc, char **argv)
 		{"FAIRRATE_BODY_LIMIT", 'b'}, {"FAIRRATE_CONNECTION_TIMEOUT", 'c'},
 		{"FAIRRATE_REQUEST_TIMEOUT", 'r'}, {"FAIRRATE_RATE_LIMIT", 'k'},
 		{"FAIRRATE_PUBLIC_RATE_LIMIT", 'P'}, {"FAIRRATE_ACCESS_LOG", 'a'},
+		{"FAIRRATE_KEY_CACHE_TTL", 'K'},
 	};
 	struct server_config cfg, defaults;
 	const char *v;

@@ -140,7 +140,8 @@ Test(api_server, routing_errors)
 
 Test(api_server, keys_and_roles)
 {
-	struct api_client *c = api_client_start(NULL);
+	const char *env[] = {"FAIRRATE_KEY_CACHE_TTL=1", NULL};
+	struct api_client *c = api_client_start(env);
 	char *admin = api_client_create_key("admin", NULL);
 	char *investor = api_client_create_key("investor", NULL);
 	char *other = api_client_create_key("analyst", NULL);
@@ -161,6 +162,8 @@ Test(api_server, keys_and_roles)
 	    " role = 'analyst'"), 1);
 	cr_assert_eq(api_client_run(revoke, &out), 0);
 	buf_free(&out);
+	/* Revoked elsewhere: refused once the one-second key cache has expired. */
+	usleep(1100000);
 	get_expect(c, "/v1/staff/keys", other, 401, "revoked_key");
 	cr_assert_eq(testdb_scalar(conn, "SELECT count(*) FROM audit_log WHERE"
 	    " action = 'key.revoke' AND target = 'api_key:3'"), 1);
@@ -181,6 +184,26 @@ Test(api_server, keys_and_roles)
 	free(admin);
 	free(investor);
 	free(other);
+}
+
+Test(api_server, a_key_revoked_over_the_api_is_refused_at_once)
+{
+	struct api_client *c = api_client_start(NULL);
+	char *admin = api_client_create_key("admin", NULL);
+	char *victim = api_client_create_key("admin", NULL);
+	struct api_response r;
+
+	get_expect(c, "/v1/staff/keys", victim, 200, NULL);
+	api_client_request(c, "DELETE", "/v1/staff/keys/2", admin, NULL, NULL, 0, 0, &r);
+	cr_assert_eq(r.status, 204, "%ld %s", r.status, r.body.data);
+	api_response_free(&r);
+	get_expect(c, "/v1/staff/keys", victim, 401, "revoked_key");
+	api_client_request(c, "DELETE", "/v1/staff/keys/2", admin, NULL, NULL, 0, 0, &r);
+	expect_error(&r, 404, "not_found");
+	api_response_free(&r);
+	free(admin);
+	free(victim);
+	cr_assert_eq(api_client_stop(c), 0);
 }
 
 Test(api_server, request_bodies)

@@ -1,0 +1,82 @@
+/* The API key cache: hits within the ttl, misses after, forgetting, bounded size. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "api/key_cache.h"
+
+static struct keys_record
+record(int64_t id)
+{
+	struct keys_record r;
+
+	memset(&r, 0, sizeof(r));
+	r.id = id;
+	r.role = AUTH_ROLE_INVESTOR;
+	snprintf(r.secret_sha256, sizeof(r.secret_sha256), "%064lld", (long long)id);
+	return (r);
+}
+
+Test(key_cache, hits_until_the_ttl)
+{
+	struct key_cache *kc = key_cache_new(1000, 100);
+	struct keys_record in = record(7), out;
+
+	cr_assert_not_null(kc);
+	cr_assert_eq(key_cache_get(kc, "abcdefghijkl", 0, &out), 0);
+	key_cache_put(kc, "abcdefghijkl", &in, 0);
+	cr_assert_eq(key_cache_get(kc, "abcdefghijkl", 999, &out), 1);
+	cr_assert_eq(out.id, 7);
+	cr_assert_str_eq(out.secret_sha256, in.secret_sha256);
+	cr_assert_eq(key_cache_get(kc, "abcdefghijkl", 1000, &out), 0, "expired");
+	cr_assert_eq(key_cache_get(kc, "abcdefghijkm", 10, &out), 0, "another prefix");
+	key_cache_put(kc, "abcdefghijkl", &in, 1000);
+	cr_assert_eq(key_cache_get(kc, "abcdefghijkl", 1500, &out), 1, "refreshed");
+	key_cache_free(kc);
+}
+
+Test(key_cache, forget_drops_a_key_by_id)
+{
+	struct key_cache *kc = key_cache_new(60000, 100);
+	struct keys_record a = record(1), b = record(2), out;
+
+	key_cache_put(kc, "aaaaaaaaaaaa", &a, 0);
+	key_cache_put(kc, "bbbbbbbbbbbb", &b, 0);
+	key_cache_forget(kc, 1);
+	cr_assert_eq(key_cache_get(kc, "aaaaaaaaaaaa", 1, &out), 0);
+	cr_assert_eq(key_cache_get(kc, "bbbbbbbbbbbb", 1, &out), 1);
+	key_cache_free(kc);
+}
+
+Test(key_cache, a_full_cache_caches_nothing_more_until_entries_expire)
+{
+	struct key_cache *kc = key_cache_new(100, 16);
+	struct keys_record r = record(1), out;
+	char prefix[16];
+	int i, cached = 0;
+
+	for (i = 0; i < 1000; i++) {
+		snprintf(prefix, sizeof(prefix), "p%011d", i);
+		key_cache_put(kc, prefix, &r, 0);
+	}
+	for (i = 0; i < 1000; i++) {
+		snprintf(prefix, sizeof(prefix), "p%011d", i);
+		cached += key_cache_get(kc, prefix, 1, &out);
+	}
+	cr_assert_leq(cached, 16, "at most max_entries: %d", cached);
+	cr_assert_gt(cached, 0);
+	key_cache_put(kc, "zzzzzzzzzzzz", &r, 200);
+	cr_assert_eq(key_cache_get(kc, "zzzzzzzzzzzz", 201, &out), 1, "expired room reused");
+	key_cache_free(kc);
+}
+
+Test(key_cache, off_and_bad_arguments)
+{
+	struct keys_record out;
+
+	cr_assert_null(key_cache_new(0, 10));
+	cr_assert_null(key_cache_new(10, 0));
+	cr_assert_eq(key_cache_get(NULL, "abcdefghijkl", 0, &out), 0);
+	key_cache_forget(NULL, 1);
+	key_cache_free(NULL);
+}

@@ -411,7 +411,8 @@ demo_email_checks(struct demo_checks_ctx *x, const struct demo_checks_host *h)
 	return (0);
 }
 
-/* Open ports on host h: each found port is a finding keyed by its number. */
+/* Open ports on host h: each found port is a finding keyed by its number; a group
+ * with no open port is one clean observation with an empty key. */
 static int
 demo_port_checks(struct demo_checks_ctx *x, const struct demo_checks_host *h)
 {
@@ -442,6 +443,13 @@ demo_port_checks(struct demo_checks_ctx *x, const struct demo_checks_host *h)
 		n = demo_rng_poisson(&x->rng, demo_base_fail[groups[i].check] * x->fail_scale);
 		if ((size_t)n > groups[i].nports)
 			n = (int)groups[i].nports;
+		if (n == 0) {   /* scanned, none of this group open: a clean result */
+			demo_checks_fmt(x, d, sizeof(d), "{\"ip\": \"%s\", \"open_ports\": []}", ip);
+			if (demo_observe(x, h, groups[i].check, "pass", demo_first_scan(x, h), "",
+			    "demo-scanner", d))
+				return (-1);
+			continue;
+		}
 		/* n distinct ports: consecutive entries from a random start. */
 		start = (size_t)demo_rng_between(&x->rng, 0, (int64_t)groups[i].nports - 1);
 		for (k = 0; k < (size_t)n; k++) {
@@ -475,9 +483,21 @@ demo_patch_checks(struct demo_checks_ctx *x, const struct demo_checks_host *h,
 	const struct demo_software *sw;
 	size_t nsw = (size_t)demo_rng_between(&x->rng, 1, 2), k, start;
 	int64_t scan = demo_first_scan(x, h);
-	char d[512];
+	char d[512], where[128];
 	int outdated, eol;
 
+	/* A domain's software is named by host; a range's by one of its addresses. */
+	if (h->is_ip) {
+		char net[20];
+
+		demo_checks_fmt(x, net, sizeof(net), "%s", h->value);
+		*strchr(net, '/') = '\0';
+		*strrchr(net, '.') = '\0';
+		demo_checks_fmt(x, where, sizeof(where), "\"ip\": \"%s.%d\"", net,
+		    atoi(strrchr(h->value, '.') + 1) + 1 + (int)demo_rng_between(&x->rng, 0, 13));
+	} else {
+		demo_checks_fmt(x, where, sizeof(where), "\"host\": \"%s\"", h->value);
+	}
 	start = (size_t)demo_rng_between(&x->rng, 0, (int64_t)nlist - 1);
 	for (k = 0; k < nsw; k++) {
 		sw = k == 0 && first != NULL ? first : &list[(start + k) % nlist];
@@ -485,8 +505,8 @@ demo_patch_checks(struct demo_checks_ctx *x, const struct demo_checks_host *h,
 			break;
 		outdated = demo_fails(x, C_OUTDATED);
 		eol = outdated && demo_fails(x, C_END_OF_LIFE);
-		demo_checks_fmt(x, d, sizeof(d), "{\"host\": \"%s\", \"software\": \"%s\", "
-		    "\"version\": \"%s\", \"latest\": \"%s\"}", h->value, sw->name,
+		demo_checks_fmt(x, d, sizeof(d), "{%s, \"software\": \"%s\", "
+		    "\"version\": \"%s\", \"latest\": \"%s\"}", where, sw->name,
 		    eol ? sw->end_of_life : outdated ? sw->outdated : sw->current, sw->current);
 		if (demo_observe(x, h, C_OUTDATED, demo_outcome(outdated), scan, sw->name,
 		    "demo-scanner", d))
@@ -495,9 +515,9 @@ demo_patch_checks(struct demo_checks_ctx *x, const struct demo_checks_host *h,
 		    "demo-scanner", d))
 			return (-1);
 		if (demo_rng_chance(&x->rng, outdated ? demo_fail_chance(x, C_KNOWN_VULN) : 0.02)) {
-			demo_checks_fmt(x, d, sizeof(d), "{\"host\": \"%s\", \"software\": \"%s\", "
+			demo_checks_fmt(x, d, sizeof(d), "{%s, \"software\": \"%s\", "
 			    "\"version\": \"%s\", \"advisory\": \"DEMO-ADV-%04d\", \"cvss\": %.1f}",
-			    h->value, sw->name, eol ? sw->end_of_life : outdated ? sw->outdated :
+			    where, sw->name, eol ? sw->end_of_life : outdated ? sw->outdated :
 			    sw->current, (int)demo_rng_between(&x->rng, 1, 9999),
 			    5.0 + (double)demo_rng_between(&x->rng, 0, 49) / 10.0);
 			if (demo_observe(x, h, C_KNOWN_VULN, "fail", scan, sw->name,
@@ -533,24 +553,29 @@ demo_checks_host(struct demo_checks_ctx *x, const struct demo_checks_host *h,
 {
 	const struct demo_software *server;
 	int64_t scan;
-	int rc;
+	int rc, web;
 
 	if (h->is_ip)
 		return (demo_port_checks(x, h) || demo_patch_checks(x, h, demo_host_software,
 		    NELEM(demo_host_software), NULL) ? -1 : 0);
 	if (h->is_apex && demo_email_checks(x, h))
 		return (-1);
-	if (!demo_rng_chance(&x->rng, h->is_apex ? 0.92 : 0.65))
-		return (x->failed ? -1 : 0);    /* no website on this name */
-	server = &demo_web_software[demo_rng_between(&x->rng, 0, DEMO_WEB_SERVERS - 1)];
-	scan = demo_first_scan(x, h);
-	if ((rc = demo_tls_checks(x, h, scan)) < 0)
-		return (-1);
-	if (rc == 0 && demo_header_checks(x, h, scan, server))
-		return (-1);
-	if (demo_patch_checks(x, h, demo_web_software, NELEM(demo_web_software), server))
-		return (-1);
-	if (scan_ports && demo_port_checks(x, h))
+	web = demo_rng_chance(&x->rng, h->is_apex ? 0.92 : 0.65);
+	if (web) {
+		server = &demo_web_software[demo_rng_between(&x->rng, 0,
+		    DEMO_WEB_SERVERS - 1)];
+		scan = demo_first_scan(x, h);
+		if ((rc = demo_tls_checks(x, h, scan)) < 0)
+			return (-1);
+		if (rc == 0 && demo_header_checks(x, h, scan, server))
+			return (-1);
+		if (demo_patch_checks(x, h, demo_web_software, NELEM(demo_web_software),
+		    server))
+			return (-1);
+	}
+	/* A scanned host without a website still shows its services' software. */
+	if (scan_ports && (demo_port_checks(x, h) || (!web && demo_patch_checks(x, h,
+	    demo_host_software, NELEM(demo_host_software), NULL))))
 		return (-1);
 	return (x->failed ? -1 : 0);
 }

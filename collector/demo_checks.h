@@ -39,7 +39,8 @@ const char *const *demo_checks_codes(size_t *n);
 
 /* demo_checks_host: every observation of host h: for a domain, mail authentication
  * when it is apex, then (when it runs a website) TLS, headers and its web software,
- * and open ports when scan_ports is set; for an IP range, open ports and software.
+ * and with scan_ports its open ports (and, without a website, its services'
+ * software); for an IP range, open ports and software.
  * 0, or -1 with x->failed set. */
 int demo_checks_host(struct demo_checks_ctx *x, const struct demo_checks_host *h,
     int scan_ports);

@@ -143,7 +143,7 @@ struct demo_gen {
 	size_t slug_cap;
 	size_t next_asset;
 	struct demo_co *co;             /* the company being generated (large: heap) */
-	/* For the customers: the worst and best public postures seen. */
+	/* For the customers: the worst and best postures of public, rateable companies. */
 	int64_t worst, best;
 	double worst_posture, best_posture;
 };
@@ -286,7 +286,7 @@ demo_governance(struct demo_co *co)
 	return (0);
 }
 
-/* Incidents over the past three years, at a rate that grows with the square of
+/* Incidents over the past three years, at a rate that grows with the cube of
  * (1 - posture); disclosed breaches, ransomware and data exposures are evidence too. */
 static int
 demo_incidents(struct demo_gen *g, struct demo_co *co)
@@ -295,7 +295,7 @@ demo_incidents(struct demo_gen *g, struct demo_co *co)
 	static const int sev_weights[] = {20, 40, 30, 10};
 	struct demo_checks_ctx *x = &co->x;
 	double b = 1.0 - co->c.posture;
-	int n = demo_rng_poisson(&x->rng, co->band->incident_scale * (0.04 + 1.6 * b * b));
+	int n = demo_rng_poisson(&x->rng, co->band->incident_scale * (0.03 + 2.4 * b * b * b));
 	const struct demo_incident_kind *kind;
 	struct demo_incident in;
 	struct demo_evidence e;
@@ -368,9 +368,8 @@ demo_company_identity(struct demo_gen *g, struct demo_co *co, size_t i)
 	    demo_rng_weighted(&x->rng, demo_country_weights, NELEM(demo_country_weights))]);
 	co->c.visibility = demo_rng_chance(&x->rng, 0.03) ? "private" : "public";
 	co->c.sparse = demo_rng_chance(&x->rng, 0.03);
-	co->c.posture = demo_clamp((demo_rng_unit(&x->rng) + demo_rng_unit(&x->rng) +
-	    demo_rng_unit(&x->rng)) / 3.0 + sec->posture_shift + co->band->posture_shift,
-	    0.02, 0.98);
+	co->c.posture = demo_clamp((demo_rng_unit(&x->rng) + demo_rng_unit(&x->rng)) / 2.0 +
+	    sec->posture_shift + co->band->posture_shift, 0.02, 0.98);
 	x->fail_scale = 0.15 + 1.85 * pow(1.0 - co->c.posture, 1.3);
 	co->c.created_at = x->as_of - 760 * DAY - demo_rng_between(&x->rng, 0, 30) * DAY;
 	demo_checks_fmt(x, root, sizeof(root), "%s%s",
@@ -484,8 +483,9 @@ demo_company(struct demo_gen *g, size_t i)
 	return (co->x.failed ? -1 : 0);
 }
 
-/* The demo's paying customers. Two are rated companies, the worst and the best public
- * posture, so that the demo shows a subscription buys no rating. */
+/* The demo's paying customers. Two are rated companies, those of the worst and the
+ * best posture among public companies with enough evidence, so that the demo shows a
+ * subscription buys no rating. */
 static int
 demo_customers(struct demo_gen *g)
 {

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/auth.h"
+#include "api/routes.h"
 #include "api/server.h"
 #include "cli/commands.h"
 #include "common/db.h"
@@ -29,12 +31,37 @@ serve_usage(FILE *out, const struct server_config *d)
 	    "  --key-cache-ttl S        FAIRRATE_KEY_CACHE_TTL       default %u (0: off); a key revoked\n"
 	    "                                                        elsewhere works that long here\n"
 	    "  --access-log PATH|-|off  FAIRRATE_ACCESS_LOG          default - (standard output)\n"
+	    "  --list-routes            print the route table (method, pattern, roles) and exit\n"
 	    "  --help                   this text\n\n"
 	    "A rate limit of 0 turns it off. FAIRRATE_CURSOR_SECRET (16..64 bytes) signs\n"
 	    "pagination cursors; without it a random secret is drawn at start-up.\n",
 	    d->host, d->port, d->pool_size, d->pool_wait_ms, d->body_limit,
 	    d->connection_timeout, d->request_timeout, d->rate_limit, d->public_rate_limit,
 	    d->key_cache_ttl);
+}
+
+/* Print every route: method, pattern and the roles it admits. */
+static int
+serve_list_routes(void)
+{
+	static const enum auth_role roles[] = {AUTH_ROLE_PUBLIC, AUTH_ROLE_INVESTOR,
+	    AUTH_ROLE_COMPANY, AUTH_ROLE_ANALYST, AUTH_ROLE_ADMIN};
+	const struct router_route *routes;
+	size_t n, i, j;
+
+	routes = routes_table(&n);
+	for (i = 0; i < n; i++) {
+		const char *sep = "";
+
+		printf("%-7s %-50s ", routes[i].method, routes[i].pattern);
+		for (j = 0; j < sizeof(roles) / sizeof(roles[0]); j++)
+			if (routes[i].roles & (unsigned)roles[j]) {
+				printf("%s%s", sep, auth_role_name(roles[j]));
+				sep = ",";
+			}
+		printf("\n");
+	}
+	return (fflush(stdout) == 0 ? 0 : 1);
 }
 
 /* A whole number within [min, max]; -1 and a message otherwise. */
@@ -162,6 +189,7 @@ cmd_serve(int argc, char **argv)
 		{"public-rate-limit", required_argument, NULL, 'P'},
 		{"key-cache-ttl", required_argument, NULL, 'K'},
 		{"access-log", required_argument, NULL, 'a'},
+		{"list-routes", no_argument, NULL, 'L'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -195,6 +223,8 @@ cmd_serve(int argc, char **argv)
 			serve_usage(stdout, &defaults);
 			return (0);
 		}
+		if (c == 'L')
+			return (serve_list_routes());
 		if (c == '?' || serve_set(&cfg, c, optarg) != 0) {
 			serve_usage(stderr, &defaults);
 			return (2);

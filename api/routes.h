@@ -33,4 +33,39 @@ void keys_routes_list(struct api_request *r);
 void keys_routes_create(struct api_request *r);
 void keys_routes_revoke(struct api_request *r);
 
+/* api/methodology_routes.c, api/transparency_routes.c: what is public. */
+int methodology_routes_register(struct db_pool *pool);
+void methodology_routes_current(struct api_request *r);
+void methodology_routes_versions(struct api_request *r);
+void methodology_routes_version(struct api_request *r);
+void methodology_routes_validation(struct api_request *r);
+void transparency_routes_coverage(struct api_request *r);
+
+/* api/company_routes.c, api/sector_routes.c: companies and sectors, for investors. */
+int company_routes_register(struct db_pool *pool);
+void company_routes_search(struct api_request *r);
+void company_routes_get(struct api_request *r);
+void company_routes_history(struct api_request *r);
+void company_routes_peers(struct api_request *r);
+void company_routes_lookup(struct api_request *r);
+void sector_routes_list(struct api_request *r);
+void sector_routes_distribution(struct api_request *r);
+
+/* api/portfolio_routes.c: investors' portfolios, each owned by the key that made it. */
+int portfolio_routes_register(struct db_pool *pool);
+void portfolio_routes_list(struct api_request *r);
+void portfolio_routes_create(struct api_request *r);
+void portfolio_routes_get(struct api_request *r);
+void portfolio_routes_delete(struct api_request *r);
+void portfolio_routes_add(struct api_request *r);
+void portfolio_routes_remove(struct api_request *r);
+void portfolio_routes_ratings(struct api_request *r);
+
+/* api/me_routes.c: a company key's own company. */
+int me_routes_register(struct db_pool *pool);
+void me_routes_me(struct api_request *r);
+void me_routes_rating(struct api_request *r);
+void me_routes_evidence(struct api_request *r);
+void me_routes_assets(struct api_request *r);
+
 #endif

@@ -1,0 +1,224 @@
+/* The investor routes about companies: search, summary, history, peers, lookup by
+ * domain. Private companies answer 404 like unknown ones. */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "api/company_store.h"
+#include "api/paging.h"
+#include "api/request.h"
+#include "api/resource.h"
+#include "api/router.h"
+#include "api/routes.h"
+#include "api/sector_store.h"
+#include "common/timefmt.h"
+
+#define COMPANY_LOOKUP_MAX 100
+#define COMPANY_QUERY_MAX 100
+#define COMPANY_DOMAIN_MAX 253
+
+int
+company_routes_register(struct db_pool *pool)
+{
+	if (company_store_register(pool) != 0 || sector_store_register(pool) != 0)
+		return (-1);
+	return (0);
+}
+
+static void
+company_not_found(struct api_request *r)
+{
+	request_reply_error(r, 404, "not_found", "no company has that slug");
+}
+
+/* A grade as bands name them: a capital letter and an optional + or -. */
+static int
+company_grade_valid(const char *g)
+{
+	return (g[0] >= 'A' && g[0] <= 'Z' && (g[1] == '\0' ||
+	    ((g[1] == '+' || g[1] == '-') && g[2] == '\0')));
+}
+
+/* A domain name's characters and length (1..253 of [A-Za-z0-9.-]). */
+static int
+company_domain_valid(const char *d)
+{
+	size_t n = strlen(d);
+
+	return (n >= 1 && n <= COMPANY_DOMAIN_MAX && strspn(d,
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") == n);
+}
+
+void
+company_routes_search(struct api_request *r)
+{
+	char position[PAGING_POSITION_MAX + 1];
+	struct company_store_query f;
+	unsigned limit;
+	PGconn *db;
+
+	f.q = request_query(r, "q");
+	f.domain = request_query(r, "domain");
+	f.sector = request_query(r, "sector");
+	f.grade = request_query(r, "grade");
+	if (f.q != NULL && (f.q[0] == '\0' || strlen(f.q) > COMPANY_QUERY_MAX)) {
+		request_reply_error(r, 400, "invalid_parameter",
+		    "q must have 1 to %d bytes", COMPANY_QUERY_MAX);
+		return;
+	}
+	if (f.domain != NULL && !company_domain_valid(f.domain)) {
+		request_reply_error(r, 400, "invalid_parameter", "domain is not a domain name");
+		return;
+	}
+	if (f.sector != NULL && !router_param_valid("sector", f.sector)) {
+		request_reply_error(r, 400, "invalid_parameter", "sector is not a sector code");
+		return;
+	}
+	if (f.grade != NULL && !company_grade_valid(f.grade)) {
+		request_reply_error(r, 400, "invalid_parameter", "grade is not a grade");
+		return;
+	}
+	if (resource_paging(r, &limit, position, sizeof(position)) != 0 ||
+	    resource_position_slug(r, position) != 0 || (db = request_db(r)) == NULL)
+		return;
+	resource_reply_page(r, company_store_search(request_pool(r), db, &f, position,
+	    limit + 1), limit, "slug");
+}
+
+void
+company_routes_get(struct api_request *r)
+{
+	json_t *summary = NULL;
+	PGconn *db;
+	int rc;
+
+	if ((db = request_db(r)) == NULL)
+		return;
+	rc = company_store_summary(request_pool(r), db, request_param(r, "slug"), 0,
+	    timefmt_now(), &summary);
+	if (rc < 0)
+		resource_db_failed(r, "cannot read the company");
+	else if (rc == 0)
+		company_not_found(r);
+	else
+		resource_reply(r, 200, summary);
+}
+
+/* The id of the path's company; 1, or 0/-1 after answering. */
+static int
+company_path_id(struct api_request *r, PGconn *db, int64_t *id)
+{
+	int rc = company_store_find(request_pool(r), db, request_param(r, "slug"), id);
+
+	if (rc < 0)
+		resource_db_failed(r, "cannot read the company");
+	else if (rc == 0)
+		company_not_found(r);
+	return (rc);
+}
+
+void
+company_routes_history(struct api_request *r)
+{
+	char position[PAGING_POSITION_MAX + 1];
+	int64_t id, before;
+	unsigned limit;
+	PGconn *db;
+
+	if (resource_paging(r, &limit, position, sizeof(position)) != 0 ||
+	    resource_position_id(r, position, INT64_MAX, &before) != 0 ||
+	    (db = request_db(r)) == NULL || company_path_id(r, db, &id) != 1)
+		return;
+	resource_reply_page(r, company_store_history(request_pool(r), db, id, before,
+	    limit + 1), limit, "id");
+}
+
+void
+company_routes_peers(struct api_request *r)
+{
+	json_t *peers = NULL, *dist = NULL;
+	int64_t id;
+	PGconn *db;
+	int rc;
+
+	if ((db = request_db(r)) == NULL || company_path_id(r, db, &id) != 1)
+		return;
+	if ((rc = company_store_peers(request_pool(r), db, id, &peers)) != 1 ||
+	    (rc = sector_store_distribution(request_pool(r), db,
+	    json_string_value(json_object_get(peers, "sector")), &dist)) != 1) {
+		json_decref(peers);
+		if (rc == 0)
+			company_not_found(r);
+		else
+			resource_db_failed(r, "cannot compare the company with its peers");
+		return;
+	}
+	json_object_set_new(peers, "slug", json_string(request_param(r, "slug")));
+	json_object_set_new(peers, "sector_distribution", dist);
+	resource_reply(r, 200, peers);
+}
+
+void
+company_routes_lookup(struct api_request *r)
+{
+	json_t *body = request_json(r), *domains, *v, *items, *item, *summary;
+	const char *field, *d;
+	int64_t now = timefmt_now(), id;
+	size_t i;
+	PGconn *db;
+	int rc;
+
+	if (!json_is_object(body)) {
+		request_reply_error(r, 400, "invalid_body", "the body must be a JSON object");
+		return;
+	}
+	json_object_foreach(body, field, v)
+		if (strcmp(field, "domains") != 0) {
+			request_reply_error(r, 400, "unknown_field", "unknown field %.40s", field);
+			return;
+		}
+	domains = json_object_get(body, "domains");
+	if (!json_is_array(domains) || json_array_size(domains) == 0) {
+		request_reply_error(r, 400, "invalid_body",
+		    "domains must be an array of 1 to %d domain names", COMPANY_LOOKUP_MAX);
+		return;
+	}
+	if (json_array_size(domains) > COMPANY_LOOKUP_MAX) {
+		request_reply_error(r, 400, "too_many_domains",
+		    "at most %d domains per lookup", COMPANY_LOOKUP_MAX);
+		return;
+	}
+	json_array_foreach(domains, i, v)
+		if (!json_is_string(v) || !company_domain_valid(json_string_value(v))) {
+			request_reply_error(r, 400, "invalid_body",
+			    "domains[%zu] is not a domain name", i);
+			return;
+		}
+	if ((db = request_db(r)) == NULL)
+		return;
+	if ((items = json_array()) == NULL) {
+		request_reply_error(r, 500, "internal_error", "out of memory");
+		return;
+	}
+	json_array_foreach(domains, i, v) {
+		d = json_string_value(v);
+		summary = NULL;
+		rc = company_store_by_domain(request_pool(r), db, d, &id);
+		if (rc == 1)
+			rc = company_store_summary(request_pool(r), db, NULL, id, now, &summary);
+		if (rc < 0) {
+			json_decref(items);
+			resource_db_failed(r, "cannot look the domains up");
+			return;
+		}
+		item = rc == 1 ? json_pack("{s:s, s:s, s:o}", "domain", d, "result", "found",
+		    "company", summary) : json_pack("{s:s, s:s}", "domain", d, "result",
+		    "not_found");
+		if (item == NULL || json_array_append_new(items, item) != 0) {
+			json_decref(items);
+			request_reply_error(r, 500, "internal_error", "out of memory");
+			return;
+		}
+	}
+	resource_reply(r, 200, json_pack("{s:o}", "items", items));
+}

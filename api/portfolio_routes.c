@@ -1,0 +1,272 @@
+/* Investors' portfolios. A portfolio belongs to the key that made it: any other key
+ * gets 404, exactly as for a portfolio that does not exist. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/paging.h"
+#include "api/portfolio_store.h"
+#include "api/request.h"
+#include "api/resource.h"
+#include "api/routes.h"
+#include "common/buf.h"
+
+#define PORTFOLIO_NAME_MAX 200
+#define PORTFOLIO_CSV_MAX (4 * 1024 * 1024)
+
+int
+portfolio_routes_register(struct db_pool *pool)
+{
+	return (portfolio_store_register(pool));
+}
+
+static int64_t
+portfolio_owner(struct api_request *r)
+{
+	return (request_principal(r)->key_id);
+}
+
+static int64_t
+portfolio_id(struct api_request *r)
+{
+	return (strtoll(request_param(r, "id"), NULL, 10));
+}
+
+/* Answer a store result other than OK. */
+static void
+portfolio_fail(struct api_request *r, enum portfolio_result rc)
+{
+	switch (rc) {
+	case PORTFOLIO_NO_PORTFOLIO:
+		request_reply_error(r, 404, "not_found", "no portfolio of yours has that id");
+		break;
+	case PORTFOLIO_NO_COMPANY:
+		request_reply_error(r, 404, "company_not_found",
+		    "no company by that slug is available for this portfolio");
+		break;
+	case PORTFOLIO_FULL:
+		request_reply_error(r, 409, "limit_reached",
+		    "at most %d portfolios per key and %d companies per portfolio",
+		    PORTFOLIO_MAX_PER_KEY, PORTFOLIO_MAX_COMPANIES);
+		break;
+	default:
+		resource_db_failed(r, "cannot use the portfolio");
+	}
+}
+
+void
+portfolio_routes_list(struct api_request *r)
+{
+	char position[PAGING_POSITION_MAX + 1];
+	unsigned limit;
+	int64_t after;
+	PGconn *db;
+
+	if (resource_paging(r, &limit, position, sizeof(position)) != 0 ||
+	    resource_position_id(r, position, 0, &after) != 0 || (db = request_db(r)) == NULL)
+		return;
+	resource_reply_page(r, portfolio_store_list(request_pool(r), db, portfolio_owner(r),
+	    after, limit + 1), limit, "id");
+}
+
+void
+portfolio_routes_create(struct api_request *r)
+{
+	json_t *body = request_json(r), *v, *out = NULL;
+	const char *field, *name = NULL;
+	enum portfolio_result rc;
+	char location[64];
+	PGconn *db;
+
+	if (!json_is_object(body)) {
+		request_reply_error(r, 400, "invalid_body", "the body must be a JSON object");
+		return;
+	}
+	json_object_foreach(body, field, v) {
+		if (strcmp(field, "name") != 0) {
+			request_reply_error(r, 400, "unknown_field", "unknown field %.40s", field);
+			return;
+		}
+		name = json_string_value(v);
+	}
+	if (name == NULL || name[0] == '\0' || strlen(name) > PORTFOLIO_NAME_MAX) {
+		request_reply_error(r, 400, "invalid_name",
+		    "name must be a string of 1 to %d bytes", PORTFOLIO_NAME_MAX);
+		return;
+	}
+	if ((db = request_db(r)) == NULL)
+		return;
+	rc = portfolio_store_create(request_pool(r), db, portfolio_owner(r), name, &out);
+	if (rc != PORTFOLIO_OK) {
+		portfolio_fail(r, rc);
+		return;
+	}
+	snprintf(location, sizeof(location), "/v1/portfolios/%lld", (long long)
+	    json_integer_value(json_object_get(out, "id")));
+	request_add_header(r, "Location", location);
+	resource_reply(r, 201, out);
+}
+
+void
+portfolio_routes_get(struct api_request *r)
+{
+	enum portfolio_result rc;
+	json_t *out = NULL;
+	PGconn *db;
+
+	if ((db = request_db(r)) == NULL)
+		return;
+	rc = portfolio_store_get(request_pool(r), db, portfolio_owner(r), portfolio_id(r), &out);
+	if (rc != PORTFOLIO_OK)
+		portfolio_fail(r, rc);
+	else
+		resource_reply(r, 200, out);
+}
+
+void
+portfolio_routes_delete(struct api_request *r)
+{
+	enum portfolio_result rc;
+	PGconn *db;
+
+	if ((db = request_db(r)) == NULL)
+		return;
+	rc = portfolio_store_delete(request_pool(r), db, portfolio_owner(r), portfolio_id(r));
+	if (rc != PORTFOLIO_OK)
+		portfolio_fail(r, rc);
+	else
+		request_reply_empty(r, 204);
+}
+
+void
+portfolio_routes_add(struct api_request *r)
+{
+	enum portfolio_result rc;
+	PGconn *db;
+
+	if ((db = request_db(r)) == NULL)
+		return;
+	rc = portfolio_store_add(request_pool(r), db, portfolio_owner(r), portfolio_id(r),
+	    request_param(r, "slug"));
+	if (rc != PORTFOLIO_OK)
+		portfolio_fail(r, rc);
+	else
+		request_reply_empty(r, 204);
+}
+
+void
+portfolio_routes_remove(struct api_request *r)
+{
+	enum portfolio_result rc;
+	PGconn *db;
+
+	if ((db = request_db(r)) == NULL)
+		return;
+	rc = portfolio_store_remove(request_pool(r), db, portfolio_owner(r), portfolio_id(r),
+	    request_param(r, "slug"));
+	if (rc != PORTFOLIO_OK)
+		portfolio_fail(r, rc);
+	else
+		request_reply_empty(r, 204);
+}
+
+/* One CSV field (RFC 4180); text that a spreadsheet would run as a formula gets a
+ * leading apostrophe. */
+static int
+portfolio_csv_field(struct buf *b, const char *s, int last)
+{
+	const char *p;
+	int rc = 0;
+
+	if (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')
+		rc |= buf_append(b, "'", 1);
+	if (strpbrk(s, ",\"\r\n") == NULL)
+		rc |= buf_append(b, s, strlen(s));
+	else {
+		rc |= buf_append(b, "\"", 1);
+		for (p = s; *p != '\0'; p++)
+			rc |= *p == '"' ? buf_append(b, "\"\"", 2) : buf_append(b, p, 1);
+		rc |= buf_append(b, "\"", 1);
+	}
+	rc |= buf_append(b, last ? "\r\n" : ",", last ? 2 : 1);
+	return (rc ? -1 : 0);
+}
+
+/* A JSON scalar as CSV text ("" for null). */
+static const char *
+portfolio_csv_text(const json_t *v, char *tmp, size_t n)
+{
+	if (json_is_string(v))
+		return (json_string_value(v));
+	if (json_is_real(v))
+		snprintf(tmp, n, "%.1f", json_real_value(v));
+	else if (json_is_boolean(v))
+		snprintf(tmp, n, "%s", json_is_true(v) ? "true" : "false");
+	else
+		tmp[0] = '\0';
+	return (tmp);
+}
+
+static void
+portfolio_reply_csv(struct api_request *r, json_t *items)
+{
+	static const char *const cols[] = {"slug", "name", "sector", "size_band", "country",
+	    "status", "score", "grade", "confidence", "methodology_version", "as_of",
+	    "disputed"};
+	const size_t ncols = sizeof(cols) / sizeof(cols[0]);
+	struct buf b;
+	char tmp[64];
+	json_t *item;
+	size_t i, c;
+	int bad = 0;
+
+	buf_init(&b, PORTFOLIO_CSV_MAX);
+	for (c = 0; c < ncols; c++)
+		bad |= portfolio_csv_field(&b, cols[c], c + 1 == ncols);
+	json_array_foreach(items, i, item)
+		for (c = 0; c < ncols; c++)
+			bad |= portfolio_csv_field(&b, portfolio_csv_text(json_object_get(item,
+			    cols[c]), tmp, sizeof(tmp)), c + 1 == ncols);
+	if (bad)
+		request_reply_error(r, 500, "internal_error", "the CSV export does not fit");
+	else
+		request_reply_data(r, 200, "text/csv; charset=utf-8; header=present",
+		    b.data, b.len);
+	buf_free(&b);
+	json_decref(items);
+}
+
+void
+portfolio_routes_ratings(struct api_request *r)
+{
+	char position[PAGING_POSITION_MAX + 1];
+	const char *format = request_query(r, "format");
+	enum portfolio_result rc;
+	json_t *items = NULL;
+	unsigned limit;
+	int csv;
+	PGconn *db;
+
+	if (format != NULL && strcmp(format, "csv") != 0 && strcmp(format, "json") != 0) {
+		request_reply_error(r, 400, "invalid_parameter", "format is json or csv");
+		return;
+	}
+	csv = format != NULL && strcmp(format, "csv") == 0;
+	if (csv && (request_query(r, "limit") != NULL || request_query(r, "cursor") != NULL)) {
+		request_reply_error(r, 400, "invalid_parameter",
+		    "the CSV export holds the whole portfolio: no limit or cursor");
+		return;
+	}
+	if (resource_paging(r, &limit, position, sizeof(position)) != 0 ||
+	    resource_position_slug(r, position) != 0 || (db = request_db(r)) == NULL)
+		return;
+	rc = portfolio_store_ratings(request_pool(r), db, portfolio_owner(r), portfolio_id(r),
+	    position, csv ? PORTFOLIO_MAX_COMPANIES : limit + 1, &items);
+	if (rc != PORTFOLIO_OK)
+		portfolio_fail(r, rc);
+	else if (csv)
+		portfolio_reply_csv(r, items);
+	else
+		resource_reply_page(r, items, limit, "slug");
+}

@@ -1,0 +1,303 @@
+#include "api/portfolio_store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/company_view.h"
+#include "common/db_pool.h"
+#include "common/log.h"
+
+#define PF_CREATE "portfolio_create"
+#define PF_LIST "portfolio_list"
+#define PF_OWNED "portfolio_owned"
+#define PF_COMPANIES "portfolio_companies"
+#define PF_DELETE "portfolio_delete"
+#define PF_ADD "portfolio_add"
+#define PF_REMOVE "portfolio_remove"
+#define PF_RATINGS "portfolio_ratings"
+
+#define PF_STR(x) #x
+#define PF_XSTR(x) PF_STR(x)
+
+#define PF_COLS \
+	"p.id, p.name, extract(epoch FROM p.created_at)::bigint," \
+	" extract(epoch FROM p.updated_at)::bigint," \
+	" (SELECT count(*) FROM portfolio_companies pc JOIN companies c" \
+	"  ON c.id = pc.company_id AND c.visibility = 'public' WHERE pc.portfolio_id = p.id)"
+
+int
+portfolio_store_register(struct db_pool *pool)
+{
+	if (db_pool_register(pool, PF_CREATE, "WITH p AS (INSERT INTO portfolios"
+	    " (owner_key_id, name) SELECT $1, $2 WHERE (SELECT count(*) FROM portfolios"
+	    " WHERE owner_key_id = $1) < " PF_XSTR(PORTFOLIO_MAX_PER_KEY)
+	    " RETURNING *) SELECT " PF_COLS " FROM p", 2) != 0 ||
+	    db_pool_register(pool, PF_LIST, "SELECT " PF_COLS " FROM portfolios p"
+	    " WHERE p.owner_key_id = $1 AND p.id > $2 ORDER BY p.id LIMIT $3", 3) != 0 ||
+	    db_pool_register(pool, PF_OWNED, "SELECT " PF_COLS " FROM portfolios p"
+	    " WHERE p.id = $1 AND p.owner_key_id = $2", 2) != 0 ||
+	    db_pool_register(pool, PF_COMPANIES, "SELECT c.slug, c.name,"
+	    " extract(epoch FROM pc.added_at)::bigint FROM portfolio_companies pc"
+	    " JOIN companies c ON c.id = pc.company_id AND c.visibility = 'public'"
+	    " WHERE pc.portfolio_id = $1 ORDER BY c.slug", 1) != 0 ||
+	    db_pool_register(pool, PF_DELETE, "DELETE FROM portfolios"
+	    " WHERE id = $1 AND owner_key_id = $2 RETURNING id", 2) != 0 ||
+	    db_pool_register(pool, PF_ADD, "WITH p AS (SELECT id FROM portfolios"
+	    "  WHERE id = $1 AND owner_key_id = $2),"
+	    " c AS (SELECT id FROM companies WHERE slug = $3 AND visibility = 'public'),"
+	    " n AS (SELECT count(*) AS n FROM portfolio_companies WHERE portfolio_id = $1),"
+	    " present AS (SELECT 1 FROM portfolio_companies pc, c"
+	    "  WHERE pc.portfolio_id = $1 AND pc.company_id = c.id),"
+	    " ins AS (INSERT INTO portfolio_companies (portfolio_id, company_id)"
+	    "  SELECT p.id, c.id FROM p, c, n WHERE n.n < "
+	    PF_XSTR(PORTFOLIO_MAX_COMPANIES)
+	    "  ON CONFLICT DO NOTHING RETURNING 1),"
+	    " upd AS (UPDATE portfolios SET updated_at = now() WHERE id = $1"
+	    "  AND EXISTS (SELECT 1 FROM ins) RETURNING 1)"
+	    " SELECT (SELECT count(*) FROM p), (SELECT count(*) FROM c),"
+	    " (SELECT count(*) FROM present), (SELECT count(*) FROM ins),"
+	    " (SELECT count(*) FROM upd)", 3) != 0 ||
+	    db_pool_register(pool, PF_REMOVE, "WITH p AS (SELECT id FROM portfolios"
+	    "  WHERE id = $1 AND owner_key_id = $2),"
+	    " del AS (DELETE FROM portfolio_companies pc USING p, companies c"
+	    "  WHERE pc.portfolio_id = p.id AND c.id = pc.company_id AND c.slug = $3"
+	    "  AND c.visibility = 'public' RETURNING 1),"
+	    " upd AS (UPDATE portfolios SET updated_at = now() WHERE id = $1"
+	    "  AND EXISTS (SELECT 1 FROM del) RETURNING 1)"
+	    " SELECT (SELECT count(*) FROM p), (SELECT count(*) FROM del),"
+	    " (SELECT count(*) FROM upd)", 3) != 0 ||
+	    db_pool_register(pool, PF_RATINGS, "SELECT c.slug, c.name, c.sector,"
+	    " c.size_band, r.status, r.score, r.grade, r.confidence, r.methodology_version,"
+	    " extract(epoch FROM r.as_of)::bigint, EXISTS (SELECT 1 FROM evidence e"
+	    "  WHERE e.company_id = c.id AND e.status = 'disputed'), c.country"
+	    " FROM portfolio_companies pc JOIN companies c ON c.id = pc.company_id"
+	    " AND c.visibility = 'public' LEFT JOIN LATERAL (SELECT status, score, grade,"
+	    " confidence, methodology_version, as_of FROM ratings WHERE company_id = c.id"
+	    " ORDER BY id DESC LIMIT 1) r ON true"
+	    " WHERE pc.portfolio_id = $1 AND c.slug > $2 ORDER BY c.slug LIMIT $3", 3) != 0)
+		return (-1);
+	return (0);
+}
+
+static json_t *
+pf_object(const PGresult *res, int row)
+{
+	return (json_pack("{s:I, s:s, s:o, s:o, s:I}",
+	    "id", (json_int_t)strtoll(PQgetvalue(res, row, 0), NULL, 10),
+	    "name", PQgetvalue(res, row, 1),
+	    "created_at", company_view_time(PQgetvalue(res, row, 2)),
+	    "updated_at", company_view_time(PQgetvalue(res, row, 3)),
+	    "companies", (json_int_t)strtoll(PQgetvalue(res, row, 4), NULL, 10)));
+}
+
+static void
+pf_ids(char sid[24], int64_t id, char sowner[24], int64_t owner)
+{
+	snprintf(sid, 24, "%lld", (long long)id);
+	snprintf(sowner, 24, "%lld", (long long)owner);
+}
+
+enum portfolio_result
+portfolio_store_create(struct db_pool *pool, PGconn *conn, int64_t owner, const char *name,
+    json_t **out)
+{
+	char sowner[24];
+	const char *params[2] = {sowner, name};
+	enum portfolio_result rc = PORTFOLIO_FULL;
+	PGresult *res;
+
+	snprintf(sowner, sizeof(sowner), "%lld", (long long)owner);
+	if ((res = db_pool_exec(pool, conn, PF_CREATE, 2, params, NULL)) == NULL)
+		return (PORTFOLIO_ERROR);
+	if (PQntuples(res) == 1)
+		rc = (*out = pf_object(res, 0)) != NULL ? PORTFOLIO_OK : PORTFOLIO_ERROR;
+	PQclear(res);
+	return (rc);
+}
+
+json_t *
+portfolio_store_list(struct db_pool *pool, PGconn *conn, int64_t owner, int64_t after,
+    unsigned limit)
+{
+	char sowner[24], safter[24], slimit[16];
+	const char *params[3] = {sowner, safter, slimit};
+	json_t *items, *item;
+	PGresult *res;
+	int i;
+
+	pf_ids(safter, after, sowner, owner);
+	snprintf(slimit, sizeof(slimit), "%u", limit);
+	if ((res = db_pool_exec(pool, conn, PF_LIST, 3, params, NULL)) == NULL)
+		return (NULL);
+	items = json_array();
+	for (i = 0; items != NULL && i < PQntuples(res); i++)
+		if ((item = pf_object(res, i)) == NULL ||
+		    json_array_append_new(items, item) != 0) {
+			json_decref(items);
+			items = NULL;
+		}
+	PQclear(res);
+	return (items);
+}
+
+enum portfolio_result
+portfolio_store_get(struct db_pool *pool, PGconn *conn, int64_t owner, int64_t id,
+    json_t **out)
+{
+	char sid[24], sowner[24];
+	const char *params[2] = {sid, sowner};
+	json_t *list = NULL, *item;
+	PGresult *res;
+	int i;
+
+	pf_ids(sid, id, sowner, owner);
+	if ((res = db_pool_exec(pool, conn, PF_OWNED, 2, params, NULL)) == NULL)
+		return (PORTFOLIO_ERROR);
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		return (PORTFOLIO_NO_PORTFOLIO);
+	}
+	*out = pf_object(res, 0);
+	PQclear(res);
+	if (*out == NULL || (res = db_pool_exec(pool, conn, PF_COMPANIES, 1, params,
+	    NULL)) == NULL)
+		goto fail;
+	list = json_array();
+	for (i = 0; list != NULL && i < PQntuples(res); i++)
+		if ((item = json_pack("{s:s, s:s, s:o}", "slug", PQgetvalue(res, i, 0),
+		    "name", PQgetvalue(res, i, 1), "added_at",
+		    company_view_time(PQgetvalue(res, i, 2)))) == NULL ||
+		    json_array_append_new(list, item) != 0) {
+			json_decref(list);
+			list = NULL;
+		}
+	PQclear(res);
+	if (list == NULL || json_object_set_new(*out, "members", list) != 0)
+		goto fail;
+	return (PORTFOLIO_OK);
+fail:
+	json_decref(*out);
+	*out = NULL;
+	return (PORTFOLIO_ERROR);
+}
+
+enum portfolio_result
+portfolio_store_delete(struct db_pool *pool, PGconn *conn, int64_t owner, int64_t id)
+{
+	char sid[24], sowner[24];
+	const char *params[2] = {sid, sowner};
+	PGresult *res;
+	int n;
+
+	pf_ids(sid, id, sowner, owner);
+	if ((res = db_pool_exec(pool, conn, PF_DELETE, 2, params, NULL)) == NULL)
+		return (PORTFOLIO_ERROR);
+	n = PQntuples(res);
+	PQclear(res);
+	return (n == 1 ? PORTFOLIO_OK : PORTFOLIO_NO_PORTFOLIO);
+}
+
+/* Run a membership change; columns: portfolio found, then per statement. */
+static PGresult *
+pf_change(struct db_pool *pool, PGconn *conn, const char *name, int64_t owner, int64_t id,
+    const char *slug)
+{
+	char sid[24], sowner[24];
+	const char *params[3] = {sid, sowner, slug};
+
+	pf_ids(sid, id, sowner, owner);
+	return (db_pool_exec(pool, conn, name, 3, params, NULL));
+}
+
+enum portfolio_result
+portfolio_store_add(struct db_pool *pool, PGconn *conn, int64_t owner, int64_t id,
+    const char *slug)
+{
+	enum portfolio_result rc;
+	PGresult *res;
+
+	if ((res = pf_change(pool, conn, PF_ADD, owner, id, slug)) == NULL)
+		return (PORTFOLIO_ERROR);
+	if (strcmp(PQgetvalue(res, 0, 0), "1") != 0)
+		rc = PORTFOLIO_NO_PORTFOLIO;
+	else if (strcmp(PQgetvalue(res, 0, 1), "1") != 0)
+		rc = PORTFOLIO_NO_COMPANY;
+	else if (strcmp(PQgetvalue(res, 0, 2), "1") == 0 ||
+	    strcmp(PQgetvalue(res, 0, 3), "1") == 0)
+		rc = PORTFOLIO_OK;
+	else
+		rc = PORTFOLIO_FULL;
+	PQclear(res);
+	return (rc);
+}
+
+enum portfolio_result
+portfolio_store_remove(struct db_pool *pool, PGconn *conn, int64_t owner, int64_t id,
+    const char *slug)
+{
+	enum portfolio_result rc;
+	PGresult *res;
+
+	if ((res = pf_change(pool, conn, PF_REMOVE, owner, id, slug)) == NULL)
+		return (PORTFOLIO_ERROR);
+	if (strcmp(PQgetvalue(res, 0, 0), "1") != 0)
+		rc = PORTFOLIO_NO_PORTFOLIO;
+	else
+		rc = strcmp(PQgetvalue(res, 0, 1), "1") == 0 ? PORTFOLIO_OK :
+		    PORTFOLIO_NO_COMPANY;
+	PQclear(res);
+	return (rc);
+}
+
+enum portfolio_result
+portfolio_store_ratings(struct db_pool *pool, PGconn *conn, int64_t owner, int64_t id,
+    const char *after, unsigned limit, json_t **out)
+{
+	char sid[24], sowner[24], slimit[16];
+	const char *owned[2] = {sid, sowner}, *params[3] = {sid, after, slimit};
+	struct company_view_row row;
+	json_t *item;
+	PGresult *res;
+	int i, n;
+
+	pf_ids(sid, id, sowner, owner);
+	snprintf(slimit, sizeof(slimit), "%u", limit);
+	if ((res = db_pool_exec(pool, conn, PF_OWNED, 2, owned, NULL)) == NULL)
+		return (PORTFOLIO_ERROR);
+	n = PQntuples(res);
+	PQclear(res);
+	if (n != 1)
+		return (PORTFOLIO_NO_PORTFOLIO);
+	if ((res = db_pool_exec(pool, conn, PF_RATINGS, 3, params, NULL)) == NULL)
+		return (PORTFOLIO_ERROR);
+	*out = json_array();
+	for (i = 0; *out != NULL && i < PQntuples(res); i++) {
+		memset(&row, 0, sizeof(row));
+		row.slug = PQgetvalue(res, i, 0);
+		row.name = PQgetvalue(res, i, 1);
+		row.sector = PQgetvalue(res, i, 2);
+		row.size_band = PQgetvalue(res, i, 3);
+		row.country = PQgetvalue(res, i, 11);
+		row.status = PQgetisnull(res, i, 4) ? NULL : PQgetvalue(res, i, 4);
+		row.score = PQgetisnull(res, i, 5) ? NULL : PQgetvalue(res, i, 5);
+		row.grade = PQgetisnull(res, i, 6) ? NULL : PQgetvalue(res, i, 6);
+		row.confidence = PQgetisnull(res, i, 7) ? NULL : PQgetvalue(res, i, 7);
+		row.methodology_version = PQgetisnull(res, i, 8) ? NULL : PQgetvalue(res, i, 8);
+		row.as_of = PQgetisnull(res, i, 9) ? NULL : PQgetvalue(res, i, 9);
+		if ((item = company_view_item(&row)) != NULL &&
+		    json_object_set_new(item, "disputed",
+		    json_boolean(PQgetvalue(res, i, 10)[0] == 't')) != 0) {
+			json_decref(item);
+			item = NULL;
+		}
+		if (item == NULL || json_array_append_new(*out, item) != 0) {
+			json_decref(*out);
+			*out = NULL;
+		}
+	}
+	PQclear(res);
+	if (*out == NULL)
+		log_error("portfolios: out of memory listing ratings");
+	return (*out != NULL ? PORTFOLIO_OK : PORTFOLIO_ERROR);
+}

@@ -1,0 +1,125 @@
+#include "api/resource.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/paging.h"
+#include "api/request.h"
+#include "api/router.h"
+#include "rater/rating_json.h"
+
+void
+resource_reply(struct api_request *r, unsigned status, json_t *v)
+{
+	size_t n;
+	char *body;
+
+	if (v == NULL) {
+		request_reply_error(r, 500, "internal_error", "cannot build the response");
+		return;
+	}
+	n = json_dumpb(v, NULL, 0, RATING_JSON_DUMP_FLAGS);
+	if (n == 0 || (body = malloc(n + 1)) == NULL) {
+		json_decref(v);
+		request_reply_error(r, 500, "internal_error", "cannot encode the response");
+		return;
+	}
+	if (json_dumpb(v, body, n, RATING_JSON_DUMP_FLAGS) != n) {
+		free(body);
+		json_decref(v);
+		request_reply_error(r, 500, "internal_error", "cannot encode the response");
+		return;
+	}
+	body[n] = '\n';
+	json_decref(v);
+	request_reply_data(r, status, "application/json", body, n + 1);
+	free(body);
+}
+
+int
+resource_paging(struct api_request *r, unsigned *limit, char *position, size_t posn)
+{
+	const char *c = request_query(r, "cursor");
+
+	if (paging_limit(request_query(r, "limit"), limit) != 0) {
+		request_reply_error(r, 400, "invalid_limit",
+		    "limit must be an integer from 1 to %d", PAGING_MAX_LIMIT);
+		return (-1);
+	}
+	position[0] = '\0';
+	if (c != NULL && paging_cursor_decode(c, position, posn) != 0) {
+		request_reply_error(r, 400, "invalid_cursor", "the cursor is not valid");
+		return (-1);
+	}
+	return (0);
+}
+
+int
+resource_position_id(struct api_request *r, const char *position, int64_t dflt,
+    int64_t *id)
+{
+	char *end;
+
+	if (position[0] == '\0') {
+		*id = dflt;
+		return (0);
+	}
+	*id = strtoll(position, &end, 10);
+	if (*end != '\0' || *id <= 0 || strlen(position) > 18) {
+		request_reply_error(r, 400, "invalid_cursor", "the cursor is not valid");
+		return (-1);
+	}
+	return (0);
+}
+
+int
+resource_position_slug(struct api_request *r, const char *position)
+{
+	if (position[0] != '\0' && !router_param_valid("slug", position)) {
+		request_reply_error(r, 400, "invalid_cursor", "the cursor is not valid");
+		return (-1);
+	}
+	return (0);
+}
+
+void
+resource_reply_page(struct api_request *r, json_t *items, unsigned limit,
+    const char *field)
+{
+	char position[PAGING_POSITION_MAX + 1], cursor[PAGING_CURSOR_MAX];
+	json_t *next = json_null(), *v;
+
+	if (items == NULL) {
+		request_reply_error(r, 500, "internal_error", "cannot build the page");
+		return;
+	}
+	if (json_array_size(items) > limit) {
+		json_array_remove(items, limit);
+		v = json_object_get(json_array_get(items, limit - 1), field);
+		if (json_is_integer(v))
+			snprintf(position, sizeof(position), "%lld",
+			    (long long)json_integer_value(v));
+		else
+			snprintf(position, sizeof(position), "%s",
+			    json_is_string(v) ? json_string_value(v) : "");
+		if (position[0] == '\0' ||
+		    paging_cursor_encode(position, cursor, sizeof(cursor)) != 0) {
+			json_decref(items);
+			request_reply_error(r, 500, "internal_error", "cannot make a cursor");
+			return;
+		}
+		next = json_string(cursor);
+	}
+	resource_reply(r, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor", next));
+}
+
+void
+resource_db_failed(struct api_request *r, const char *message)
+{
+	if (r->db != NULL && PQstatus(r->db) != CONNECTION_OK)
+		request_reply_error(r, 503, "database_unavailable",
+		    "the database connection was lost");
+	else
+		request_reply_error(r, 500, "internal_error", "%s", message);
+}

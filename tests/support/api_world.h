@@ -1,0 +1,39 @@
+#ifndef FAIRRATE_API_WORLD_H
+#define FAIRRATE_API_WORLD_H
+
+#include <libpq-fe.h>
+
+/*
+ * A small rated world for the API resource tests, inserted with SQL into a test
+ * database and rated by the engine itself (rating_compute) at API_WORLD_NOW:
+ *   acme     public, finance, medium: domain acme.example and a host with distinctive
+ *            host-level details (API_WORLD_SECRET_*); evidence active, disputed,
+ *            corrected, and one past its factor's lifetime; two ratings (history)
+ *   beta     public, finance, small; gamma public, health, large; both rated
+ *   hidden   private, finance: rated, must never show to investors or the public
+ *   norating public, retail: no rating
+ * Methodology 2026.1 is in force, 2026.2 is published and upcoming (2026-04-01), and
+ * 2026.3 is a draft. Every failure aborts the test.
+ */
+
+#define API_WORLD_NOW "2026-03-01T00:00:00Z"
+#define API_WORLD_NOW_ENV "FAIRRATE_NOW=" API_WORLD_NOW
+
+/* Host-level values that only the company's own /v1/me routes may show. */
+#define API_WORLD_SECRET_HOST "secret-host-7f3a.example"
+#define API_WORLD_SECRET_IP "203.0.113.77"
+#define API_WORLD_SECRET_PORT "6379"
+#define API_WORLD_SECRET_SOFTWARE "nginx/1.14.0"
+#define API_WORLD_SECRET_HEADER "x-internal-token-9c2e51"
+
+/* api_world_seed: insert and rate the world. */
+void api_world_seed(PGconn *conn);
+
+/* api_world_rate: rate company slug now (at API_WORLD_NOW) with the engine and
+ * insert a ratings row with reason; returns the new row's id. */
+long api_world_rate(PGconn *conn, const char *slug, const char *reason);
+
+/* api_world_exec: run sql (no parameters, may hold several statements). */
+void api_world_exec(PGconn *conn, const char *sql);
+
+#endif

@@ -19,6 +19,7 @@ static const struct command commands[] = {
 	{"import", cmd_import, "import companies, evidence or incidents from CSV or JSON Lines"},
 	{"serve", cmd_serve, "serve the HTTP API"},
 	{"keys", cmd_keys, "create, list and revoke API keys"},
+	{"score", cmd_score, "rescore companies from their evidence (rating history)"},
 };
 
 static void

@@ -1,13 +1,18 @@
 /* The HTTP server over real HTTP against a real PostgreSQL: health, errors, keys,
  * limits, pool exhaustion, database restarts and graceful shutdown. */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "common/db.h"
@@ -526,5 +531,58 @@ Test(api_server, the_server_recovers_after_the_database_restarts)
 	    dir),
 	    0);
 	wait_ready(c, 200, NULL);
+	cr_assert_eq(api_client_stop(c), 0);
+}
+
+/* A raw connection to the server, for requests libcurl will not send slowly. */
+static int
+raw_connect(struct api_client *c)
+{
+	struct sockaddr_in sa;
+	struct timeval tv = {10, 0};
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	cr_assert_geq(fd, 0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)api_client_port(c));
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	cr_assert_eq(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	return (fd);
+}
+
+static void
+raw_send(int fd, const char *s)
+{
+	cr_assert_eq(send(fd, s, strlen(s), MSG_NOSIGNAL), (ssize_t)strlen(s));
+}
+
+Test(api_server, slow_clients_are_cut_off)
+{
+	const char *env[] = {"FAIRRATE_REQUEST_TIMEOUT=1", "FAIRRATE_CONNECTION_TIMEOUT=1",
+	    NULL};
+	struct api_client *c = api_client_start(env);
+	char got[256];
+	ssize_t n;
+	int fd;
+
+	/* A body that trickles in past the request timeout: the connection is closed. */
+	fd = raw_connect(c);
+	raw_send(fd, "POST /v1/staff/keys HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+	    "Content-Length: 40\r\n\r\n{\"role\":");
+	usleep(1500000);
+	send(fd, "\"investor\"", 10, MSG_NOSIGNAL);
+	n = recv(fd, got, sizeof(got), 0);
+	cr_assert(n == 0 || (n < 0 && errno == ECONNRESET),
+	    "no answer, the connection is closed (not left hanging): %zd", n);
+	close(fd);
+	/* Headers that never finish: closed by the connection timeout. */
+	fd = raw_connect(c);
+	raw_send(fd, "GET /healthz HTTP/1.1\r\nHost: x\r\n");
+	n = recv(fd, got, sizeof(got), 0);
+	cr_assert(n == 0 || (n < 0 && errno == ECONNRESET), "closed while idle: %zd", n);
+	close(fd);
+	get_expect(c, "/healthz", NULL, 200, NULL);
 	cr_assert_eq(api_client_stop(c), 0);
 }

@@ -135,9 +135,9 @@ server_query_iter(void *cls, enum MHD_ValueKind kind, const char *key, const cha
 	return (MHD_YES);
 }
 
+/* Take a token for who from rl; 0, or 1 after answering 429 with Retry-After. */
 static int
-server_rate_limited(struct server *srv, struct api_request *r, struct ratelimit *rl,
-    const char *who)
+server_rate_limited(struct api_request *r, struct ratelimit *rl, const char *who)
 {
 	unsigned retry = 0;
 	char s[16];
@@ -148,7 +148,6 @@ server_rate_limited(struct server *srv, struct api_request *r, struct ratelimit 
 	request_add_header(r, MHD_HTTP_HEADER_RETRY_AFTER, s);
 	request_reply_error(r, 429, "rate_limited",
 	    "too many requests; retry after %u seconds", retry);
-	(void)srv;
 	return (1);
 }
 
@@ -254,11 +253,11 @@ server_dispatch(struct server *srv, struct api_request *r)
 			return;
 		snprintf(who, sizeof(who), "key:%lld", (long long)r->who.key_id);
 		if ((route->flags & ROUTER_UNLIMITED) == 0 &&
-		    server_rate_limited(srv, r, srv->by_key, who))
+		    server_rate_limited(r, srv->by_key, who))
 			return;
 	} else if ((route->flags & ROUTER_UNLIMITED) == 0) {
 		server_client_address(r->conn, addr, sizeof(addr));
-		if (server_rate_limited(srv, r, srv->by_addr, addr))
+		if (server_rate_limited(r, srv->by_addr, addr))
 			return;
 	}
 	if (route->flags & ROUTER_JSON_BODY) {

@@ -32,7 +32,6 @@ EXTERNAL_DB := $(if $(DATABASE_URL),1,)
 DATABASE_URL ?= $(shell scripts/db.sh url 2>/dev/null)
 export DATABASE_URL
 
-FORCE:
 .PHONY: all help deps db-start db-stop migrate demo run test unit integration \
         test-san san build-tests lint-openapi check-compose clean bench-rescore bench-api
 

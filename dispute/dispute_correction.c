@@ -9,10 +9,6 @@
 #include "common/log.h"
 #include "rater/rescore.h"
 
-/* Interim, until rater/rescore.c is in the tree: a weak reference keeps every binary
- * linking; dispute_correction_apply fails cleanly without it. */
-#pragma weak rescore_company
-
 /* The items of the dispute, as evidence ids and asset ids. */
 #define ITEMS_EVIDENCE "(SELECT i.evidence_id FROM dispute_items i WHERE i.dispute_id = $1::bigint)"
 #define ITEMS_ASSETS "(SELECT i.asset_id FROM dispute_items i WHERE i.dispute_id = $1::bigint)"
@@ -49,10 +45,6 @@ dispute_correction_apply(PGconn *conn, int64_t dispute_id, int64_t company_id,
 	detail = json_pack("{s:I}", "dispute_id", (json_int_t)dispute_id);
 	if (detail == NULL) {
 		log_error("dispute %s: out of memory", sid);
-		goto cleanup;
-	}
-	if (rescore_company == NULL) {
-		log_error("dispute %s: rescoring is not built in", sid);
 		goto cleanup;
 	}
 	rc = rescore_company(conn, company_id, now, detail, &row, &sum);

@@ -560,7 +560,7 @@ demo_checks_host(struct demo_checks_ctx *x, const struct demo_checks_host *h,
 		    NELEM(demo_host_software), NULL) ? -1 : 0);
 	if (h->is_apex && demo_email_checks(x, h))
 		return (-1);
-	web = demo_rng_chance(&x->rng, h->is_apex ? 0.92 : 0.65);
+	web = demo_rng_chance(&x->rng, h->is_apex ? 0.92 : 0.45);
 	if (web) {
 		server = &demo_web_software[demo_rng_between(&x->rng, 0,
 		    DEMO_WEB_SERVERS - 1)];

@@ -1,0 +1,220 @@
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli/commands.h"
+#include "common/db.h"
+#include "common/log.h"
+#include "common/timefmt.h"
+#include "rater/methodology_store.h"
+#include "rater/rating.h"
+#include "rater/rating_store.h"
+
+/* Columns of rating_store_latest. */
+enum {
+	SHOW_NAME, SHOW_SECTOR, SHOW_SIZE, SHOW_COUNTRY, SHOW_VISIBILITY, SHOW_ID,
+	SHOW_VERSION, SHOW_STATUS, SHOW_SCORE, SHOW_GRADE, SHOW_CONFIDENCE,
+	SHOW_INSUFFICIENT, SHOW_FACTORS, SHOW_EVIDENCE, SHOW_INPUTS, SHOW_OUTCOME,
+	SHOW_REASON, SHOW_AS_OF, SHOW_COMPUTED, SHOW_DISPUTED
+};
+
+static void
+show_usage(FILE *out)
+{
+	fprintf(out, "usage: fairrate show SLUG\n\n"
+	    "Prints a company's latest rating for a person: score, grade and confidence (or\n"
+	    "why data is insufficient), methodology version, as-of time, whether evidence\n"
+	    "is disputed, each factor with its findings and their cost in points, the\n"
+	    "remediation plan (exact gain of fixing each finding) and the inputs digest.\n\n"
+	    "The database is $DATABASE_URL, or the private cluster under ./var/pg.\n");
+}
+
+static double
+show_number(const json_t *o, const char *key)
+{
+	return (json_number_value(json_object_get(o, key)));
+}
+
+/* One factor of the stored explanation, with its findings. */
+static void
+show_factor(const struct methodology_factor *mf, const json_t *f)
+{
+	static const char *const sev[] = {"critical", "high", "medium", "low", "info"};
+	const json_t *counts = json_object_get(f, "findings_by_severity");
+	const json_t *findings = json_object_get(f, "findings"), *it;
+	size_t i;
+
+	if (!json_is_true(json_object_get(f, "has_data"))) {
+		printf("  %-20s %-36s no data (left out of the score)\n", mf->code, mf->name);
+		return;
+	}
+	if (mf->kind == METHODOLOGY_FACTOR_BONUS)
+		printf("  %-20s %-36s +%.1f points (cap %.1f)", mf->code, mf->name,
+		    show_number(f, "score"), mf->bonus_cap);
+	else
+		printf("  %-20s %-36s %5.1f  weight %g", mf->code, mf->name,
+		    show_number(f, "score"), mf->weight);
+	printf("%s\n", json_is_true(json_object_get(f, "disputed")) ? "  [disputed]" : "");
+	printf("  %-20s findings:", "");
+	for (i = 0; i < sizeof(sev) / sizeof(sev[0]); i++)
+		printf(" %s %lld", sev[i],
+		    (long long)json_integer_value(json_object_get(counts, sev[i])));
+	printf("\n");
+	json_array_foreach(findings, i, it) {
+		double cost = show_number(it, "cost");
+
+		printf("  %-22s %s %-40s evidence %-8lld %s %.2f points%s\n", "",
+		    cost < 0 ? "bonus" : "cost ", json_string_value(json_object_get(it, "check")),
+		    (long long)json_integer_value(json_object_get(it, "evidence_id")),
+		    json_string_value(json_object_get(it, "severity")), cost < 0 ? -cost : cost,
+		    json_is_true(json_object_get(it, "disputed")) ? " [disputed]" : "");
+	}
+}
+
+/* The remediation plan on the company's current evidence at the rating's as-of. */
+static int
+show_plan(PGconn *conn, int64_t company_id, const struct methodology *m, int64_t as_of,
+    const char *stored_inputs)
+{
+	struct rating_evidence *ev = NULL;
+	struct rating_remediation *plan = NULL;
+	struct rating_input in;
+	struct rating *r = NULL;
+	size_t nev = 0, nplan = 0, assets = 0, i;
+	int rc = -1;
+
+	if (rating_store_load_evidence(conn, company_id, &ev, &nev, &assets) != 0)
+		goto done;
+	in.methodology = m;
+	in.evidence = ev;
+	in.nevidence = nev;
+	in.asset_count = assets;
+	in.as_of = as_of;
+	if ((r = rating_compute(&in)) == NULL ||
+	    rating_remediation_plan(&in, r, &plan, &nplan) != 0) {
+		log_error("show: out of memory");
+		goto done;
+	}
+	printf("\nRemediation plan (exact score gain of fixing each finding alone):\n");
+	if (strcmp(r->inputs_digest, stored_inputs) != 0)
+		printf("  (the evidence has changed since this rating; the plan uses the "
+		    "current evidence)\n");
+	if (nplan == 0)
+		printf("  nothing to fix\n");
+	for (i = 0; i < nplan; i++)
+		printf("  %+7.2f  %-40s evidence %-8" PRId64 " %s\n", plan[i].gain,
+		    m->checks[plan[i].check].code, plan[i].evidence_id,
+		    m->checks[plan[i].check].title);
+	rc = 0;
+done:
+	free(plan);
+	rating_free(r);
+	free(ev);
+	return (rc);
+}
+
+static int
+show_company(PGconn *conn, const char *slug, int64_t id)
+{
+	PGresult *res;
+	struct methodology *m = NULL;
+	json_t *factors = NULL;
+	json_error_t jerr;
+	char asof[21];
+	int64_t as_of;
+	size_t i;
+	int rc = 1;
+
+	if ((res = rating_store_latest(conn, id)) == NULL || PQntuples(res) != 1)
+		goto done;
+	printf("%s (%s): %s, %s, %s%s\n", PQgetvalue(res, 0, SHOW_NAME), slug,
+	    PQgetvalue(res, 0, SHOW_SECTOR), PQgetvalue(res, 0, SHOW_SIZE),
+	    PQgetvalue(res, 0, SHOW_COUNTRY),
+	    strcmp(PQgetvalue(res, 0, SHOW_VISIBILITY), "private") == 0 ?
+	    ", private (no rating is published)" : "");
+	if (PQgetisnull(res, 0, SHOW_ID)) {
+		printf("not rated yet: run 'fairrate score'\n");
+		rc = 0;
+		goto done;
+	}
+	as_of = strtoll(PQgetvalue(res, 0, SHOW_AS_OF), NULL, 10);
+	if (strcmp(PQgetvalue(res, 0, SHOW_STATUS), "rated") == 0)
+		printf("Rating: %s  grade %s  confidence %s", PQgetvalue(res, 0, SHOW_SCORE),
+		    PQgetvalue(res, 0, SHOW_GRADE), PQgetvalue(res, 0, SHOW_CONFIDENCE));
+	else
+		printf("Rating: insufficient data (%s)", PQgetvalue(res, 0, SHOW_INSUFFICIENT));
+	printf("%s\n", PQgetvalue(res, 0, SHOW_DISPUTED)[0] == 't' ?
+	    "  [DISPUTED: some evidence is under dispute]" : "");
+	printf("Methodology %s, as of %s, computed %s (%s), %s evidence items used\n",
+	    PQgetvalue(res, 0, SHOW_VERSION), timefmt_format(as_of, asof),
+	    PQgetvalue(res, 0, SHOW_COMPUTED), PQgetvalue(res, 0, SHOW_REASON),
+	    PQgetvalue(res, 0, SHOW_EVIDENCE));
+	if ((m = methodology_store_load(conn, PQgetvalue(res, 0, SHOW_VERSION))) == NULL)
+		goto done;
+	factors = json_loads(PQgetvalue(res, 0, SHOW_FACTORS), 0, &jerr);
+	if (!json_is_object(factors)) {
+		log_error("show: the stored factors are not a JSON object: %s", jerr.text);
+		goto done;
+	}
+	printf("\nFactors (score 0-100, weight; each finding's cost in points of the "
+	    "overall score):\n");
+	for (i = 0; i < m->nfactors; i++) {
+		const json_t *f = json_object_get(factors, m->factors[i].code);
+
+		if (f != NULL)
+			show_factor(&m->factors[i], f);
+	}
+	if (show_plan(conn, id, m, as_of, PQgetvalue(res, 0, SHOW_INPUTS)) != 0)
+		goto done;
+	printf("\nInputs digest: %s\n(recompute it from the evidence export with the "
+	    "published methodology: docs/methodology.md)\n", PQgetvalue(res, 0, SHOW_INPUTS));
+	rc = 0;
+done:
+	json_decref(factors);
+	methodology_free(m);
+	PQclear(res);
+	return (rc);
+}
+
+int
+cmd_show(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	PGconn *conn;
+	int64_t id = 0;
+	int c, rc;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			show_usage(stdout);
+			return (0);
+		default:
+			show_usage(stderr);
+			return (2);
+		}
+	}
+	if (optind + 1 != argc) {
+		show_usage(stderr);
+		return (2);
+	}
+	if ((conn = db_connect(NULL)) == NULL)
+		return (1);
+	rc = rating_store_company_id(conn, argv[optind], &id);
+	if (rc == 1)
+		log_error("show: no company has the slug '%s'", argv[optind]);
+	if (rc == 0)
+		rc = show_company(conn, argv[optind], id);
+	else
+		rc = 1;
+	PQfinish(conn);
+	return (rc);
+}

@@ -12,5 +12,6 @@ int cmd_import(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_keys(int argc, char **argv);
 int cmd_score(int argc, char **argv);
+int cmd_show(int argc, char **argv);
 
 #endif

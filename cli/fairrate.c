@@ -20,6 +20,7 @@ static const struct command commands[] = {
 	{"serve", cmd_serve, "serve the HTTP API"},
 	{"keys", cmd_keys, "create, list and revoke API keys"},
 	{"score", cmd_score, "rescore companies from their evidence (rating history)"},
+	{"show", cmd_show, "print a company's latest rating, its findings and remediation plan"},
 };
 
 static void

@@ -105,6 +105,7 @@ int
 rating_store_copy_escape(struct buf *b, const char *s)
 {
 	const char *p = s, *run = s;
+	size_t start = b->len;
 
 	for (; *p != '\0'; p++) {
 		const char *esc;
@@ -117,10 +118,18 @@ rating_store_copy_escape(struct buf *b, const char *s)
 		default: continue;
 		}
 		if (buf_append(b, run, (size_t)(p - run)) != 0 || buf_append(b, esc, 2) != 0)
-			return (-1);
+			goto fail;
 		run = p + 1;
 	}
-	return (buf_append(b, run, (size_t)(p - run)));
+	if (buf_append(b, run, (size_t)(p - run)) != 0)
+		goto fail;
+	return (0);
+fail:
+	/* Leave b as it was. */
+	b->len = start;
+	if (b->data != NULL)
+		b->data[start] = '\0';
+	return (-1);
 }
 
 int

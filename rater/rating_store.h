@@ -32,7 +32,8 @@
 int rating_store_copy_split(char *line, size_t len, char **fields, int max);
 
 /* rating_store_copy_escape: append s to b escaped for COPY text format (backslash,
- * tab, newline, carriage return). 0, or -1 when b's cap is reached. Pure. */
+ * tab, newline, carriage return). 0, or -1 when b's cap is reached (b is then as it
+ * was). Pure. */
 int rating_store_copy_escape(struct buf *b, const char *s);
 
 /* One row of the companies stream. */

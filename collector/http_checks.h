@@ -1,0 +1,92 @@
+#ifndef FAIRRATE_HTTP_CHECKS_H
+#define FAIRRATE_HTTP_CHECKS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "collector/scan_results.h"
+
+/*
+ * The web checks of a domain, from what the scanner saw: the TLS facts of the HTTPS
+ * connection, the final HTTPS response's headers and the plain HTTP response. Pure:
+ * no I/O; the caller passes the time. The check codes are those of methodology
+ * 2026.1 (tls.*, web_headers.*); docs/collector.md lists what each looks at.
+ */
+
+/* How a fetch ended. */
+enum http_reach {
+	HTTP_REACH_NONE = 0,                  /* not tried */
+	HTTP_REACH_OK,                        /* a response arrived (headers complete) */
+	HTTP_REACH_UNAVAILABLE,               /* no such host, refused, reset, TLS failed:
+	                                         the service is not offered */
+	HTTP_REACH_UNTRUSTED,                 /* TLS verification failed: response ignored */
+	HTTP_REACH_TIMEOUT,                   /* too slow: nothing can be concluded */
+	HTTP_REACH_REFUSED_ADDRESS,           /* an address the policy refuses */
+	HTTP_REACH_ERROR                      /* anything else (too large headers, ...) */
+};
+
+#define HTTP_CHECKS_DAYS_EXPIRING 14
+#define HTTP_CHECKS_HSTS_MIN_AGE (180L * 86400)
+#define HTTP_CHECKS_MIN_RSA_BITS 2048
+#define HTTP_CHECKS_MIN_EC_BITS 256
+
+/* The leaf certificate and connection of the first HTTPS handshake. */
+struct http_tls_facts {
+	int seen;                             /* a certificate was received */
+	char version[16];                     /* "TLSv1.3", "TLSv1", ... */
+	int verify_error;                     /* OpenSSL X509_V_ERR_*, 0 when it verified */
+	char verify_message[128];
+	int64_t not_before, not_after;        /* Unix seconds */
+	int hostname_match;                   /* 1 when the name is covered */
+	int self_signed;                      /* issued by its own subject */
+	char key_type[16];                    /* "RSA", "EC", "ED25519", "DSA", ... */
+	int key_bits;
+	char signature[64];                   /* "sha256WithRSAEncryption" */
+	char issuer[160];
+	char fingerprint[65];                 /* SHA-256 of the DER, hex */
+};
+
+struct http_observation {
+	const char *host;
+	int64_t now;
+	/* https://HOST/ (redirects followed within the cap) */
+	enum http_reach https;
+	char https_error[160];
+	long https_status;
+	const char *https_headers;            /* the final response's header block: lines
+	                                         "Name: value", CRLF or LF; may be NULL */
+	struct http_tls_facts tls;
+	/* http://HOST/ (no redirect followed) */
+	enum http_reach http;
+	long http_status;
+	const char *http_location;            /* its Location header, or NULL */
+};
+
+/* http_checks_run: append the results of the web checks of o to out (checks that
+ * cannot be observed, such as the headers of a site without HTTPS, are left out).
+ * 0, or -1 when out is full (what fitted is kept). */
+int http_checks_run(const struct http_observation *o, struct scan_results *out);
+
+/* http_checks_header: the value of the idx-th header called name (case-insensitive)
+ * in block, copied into out (size n, truncated) without surrounding blanks. Returns
+ * out, or NULL when there is no such header. */
+char *http_checks_header(const char *block, const char *name, int idx, char *out,
+    size_t n);
+
+/* http_checks_version_disclosed: whether a Server or X-Powered-By value names a
+ * version ("nginx/1.18.0", "PHP/7.4", "Apache 2.4"), not just a product. */
+int http_checks_version_disclosed(const char *value);
+
+/* http_checks_hsts_max_age: the max-age of a Strict-Transport-Security value, or -1
+ * when it has none or it does not parse. */
+long http_checks_hsts_max_age(const char *value);
+
+/* http_checks_csp_unsafe: whether a Content-Security-Policy lets scripts run inline
+ * or through eval ('unsafe-inline' or 'unsafe-eval' in script-src, or in default-src
+ * when there is no script-src). */
+int http_checks_csp_unsafe(const char *policy);
+
+/* http_checks_csp_directive: whether policy has directive name (case-insensitive). */
+int http_checks_csp_directive(const char *policy, const char *name);
+
+#endif

@@ -1,0 +1,67 @@
+#ifndef FAIRRATE_SCAN_RESULTS_H
+#define FAIRRATE_SCAN_RESULTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libpq-fe.h>
+
+/*
+ * What one scan of one domain observed, and writing it as evidence. Results go
+ * through the importer's staging and upsert (collector/import_store.h), so that
+ * observing a fact again only moves its last_seen, a fixed problem (now a pass) stops
+ * being a finding, and evidence corrected by a dispute stays corrected unless the
+ * observation is newer than the correction.
+ */
+
+#define SCAN_RESULT_DETAILS 2048              /* bytes of one result's details (JSON) */
+#define SCAN_RESULTS_MAX 32                   /* results of one domain */
+#define SCAN_RESULTS_SOURCE "fairrate-scan"   /* evidence.source of the scanner */
+#define SCAN_RESULTS_VERSION "fairrate-collector/1.0"
+
+/* One observed check: a check code of the methodology, pass/fail/info, an
+ * observation key ("" for one result per asset) and details (a JSON object). */
+struct scan_result {
+	char code[64];
+	char outcome[5];
+	char key[64];
+	char details[SCAN_RESULT_DETAILS];
+};
+
+/* The results of one domain's scan. */
+struct scan_results {
+	size_t n;
+	int truncated;                        /* more than SCAN_RESULTS_MAX were added */
+	struct scan_result items[SCAN_RESULTS_MAX];
+};
+
+/* scan_results_add: append a result (details: a JSON object's text, NULL for "{}";
+ * key NULL for ""). 0, or -1 when the set is full or a value is too long (the set
+ * is marked truncated and the result dropped). */
+int scan_results_add(struct scan_results *r, const char *code, const char *outcome,
+    const char *key, const char *details);
+
+/* One domain's results, ready to store. */
+struct scan_results_item {
+	const char *company;                  /* slug */
+	const char *domain;                   /* the asset's value */
+	int64_t observed_at;
+	const struct scan_results *results;
+};
+
+struct scan_results_counts {
+	long results;                         /* evidence rows written or confirmed */
+	long inserted, updated, unchanged;
+	long domains_rejected;                /* domains whose results the database refused
+	                                         (company or asset gone, unknown code) */
+};
+
+/* scan_results_store: write the results of n domains in one transaction on conn (no
+ * transaction may be open). When the database refuses a row (the asset was detached
+ * meanwhile, a code is in no published methodology), each domain is written on its
+ * own so that one domain's problem loses only its results. counts (added to) may be
+ * NULL. 0, or -1 after logging on a database failure. */
+int scan_results_store(PGconn *conn, const struct scan_results_item *items, size_t n,
+    struct scan_results_counts *counts);
+
+#endif

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -77,6 +78,9 @@ api_client_try_start(struct api_client *c, const char *url, const char *const *e
 	cr_assert_geq(c->pid, 0);
 	if (c->pid == 0) {
 		int fd = open(c->log, O_WRONLY | O_CREAT | O_APPEND, 0600);
+
+		/* A test that fails an assertion exits at once: take the server with it. */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
 
 		if (fd >= 0) {
 			dup2(fd, STDOUT_FILENO);

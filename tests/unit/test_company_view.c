@@ -1,0 +1,123 @@
+/* The investor view of a stored rating: what is kept, what is dropped, and when a
+ * factor counts as disputed. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/company_view.h"
+#include "rater/methodology.h"
+
+static const char factors[] =
+    "{\"tls\": {\"name\": \"TLS\", \"kind\": \"penalty\", \"has_data\": true,"
+    " \"score\": 80.5, \"weight\": 20, \"weight_share\": 0.2, \"contribution\": 16.1,"
+    " \"divisor\": 1, \"evidence_count\": 3, \"disputed\": false,"
+    " \"findings_by_severity\": {\"high\": 1},"
+    " \"findings\": [{\"evidence_id\": 42, \"check\": \"tls.self_signed\", \"cost\": 3}]},"
+    " \"patching\": {\"name\": \"Patching\", \"kind\": \"penalty\", \"has_data\": true,"
+    " \"score\": 100, \"weight\": 15, \"disputed\": true, \"findings\": [],"
+    " \"findings_by_severity\": {}}}";
+
+static struct methodology *
+load(void)
+{
+	FILE *f = fopen("methodology/2026.1.json", "r");
+	static char doc[256 * 1024];
+	struct methodology_errors errs;
+	struct methodology *m;
+	size_t n;
+
+	cr_assert_not_null(f, "run from the project root");
+	n = fread(doc, 1, sizeof(doc), f);
+	fclose(f);
+	m = methodology_parse(doc, n, &errs);
+	cr_assert_not_null(m);
+	return (m);
+}
+
+Test(company_view, keeps_only_what_investors_may_see)
+{
+	json_t *v = company_view_factors(factors, "[]", NULL), *tls;
+	char *text;
+
+	cr_assert_not_null(v);
+	tls = json_object_get(v, "tls");
+	cr_assert_eq(json_object_size(tls), 7);
+	cr_assert_null(json_object_get(tls, "findings"));
+	cr_assert_null(json_object_get(tls, "contribution"));
+	cr_assert_float_eq(json_real_value(json_object_get(tls, "score")), 80.5, 1e-9);
+	cr_assert_eq(json_integer_value(json_object_get(json_object_get(tls,
+	    "findings_by_severity"), "high")), 1);
+	text = json_dumps(v, 0);
+	cr_assert_null(strstr(text, "evidence_id"));
+	cr_assert_null(strstr(text, "tls.self_signed"));
+	free(text);
+	cr_assert(json_is_true(json_object_get(json_object_get(v, "patching"), "disputed")),
+	    "the stored flag is kept");
+	cr_assert(json_is_false(json_object_get(tls, "disputed")));
+	json_decref(v);
+}
+
+Test(company_view, disputes_opened_since_the_rating_mark_their_factor)
+{
+	struct methodology *m = load();
+	json_t *v = company_view_factors(factors, "[\"tls.weak_key\"]", m);
+
+	cr_assert(json_is_true(json_object_get(json_object_get(v, "tls"), "disputed")));
+	json_decref(v);
+	v = company_view_factors(factors, "[\"email_auth.spf_missing\"]", m);
+	cr_assert(json_is_false(json_object_get(json_object_get(v, "tls"), "disputed")),
+	    "a dispute elsewhere does not mark tls");
+	json_decref(v);
+	methodology_free(m);
+}
+
+Test(company_view, malformed_factors_are_refused)
+{
+	cr_assert_null(company_view_factors("[1, 2]", NULL, NULL));
+	cr_assert_null(company_view_factors("{\"tls\": 3}", NULL, NULL));
+	cr_assert_null(company_view_factors("{", NULL, NULL));
+	cr_assert_null(company_view_factors(factors, "{}", NULL));
+}
+
+Test(company_view, summary_of_a_rated_and_an_unrated_company)
+{
+	struct company_view_row row;
+	json_t *v;
+
+	memset(&row, 0, sizeof(row));
+	row.slug = "acme";
+	row.name = "Acme";
+	row.sector = "finance";
+	row.size_band = "small";
+	row.country = "DE";
+	row.status = "rated";
+	row.score = "89.9";
+	row.grade = "B";
+	row.confidence = "high";
+	row.methodology_version = "2026.1";
+	row.factors = factors;
+	row.as_of = "1772323200";
+	row.disputed_checks = "[\"tls.weak_key\"]";
+	row.upcoming_version = "2026.2";
+	row.upcoming_effective_at = "1775001600";
+	v = company_view_summary(&row, NULL);
+	cr_assert_not_null(v);
+	cr_assert_float_eq(json_real_value(json_object_get(v, "score")), 89.9, 1e-9);
+	cr_assert_str_eq(json_string_value(json_object_get(v, "as_of")), "2026-03-01T00:00:00Z");
+	cr_assert(json_is_true(json_object_get(v, "disputed")));
+	cr_assert_str_eq(json_string_value(json_object_get(json_object_get(v,
+	    "upcoming_methodology"), "effective_at")), "2026-04-01T00:00:00Z");
+	json_decref(v);
+
+	memset(&row, 0, sizeof(row));
+	row.slug = "new";
+	row.name = "New";
+	row.disputed_checks = "[]";
+	v = company_view_summary(&row, NULL);
+	cr_assert_str_eq(json_string_value(json_object_get(v, "status")), "not_rated");
+	cr_assert(json_is_null(json_object_get(v, "score")));
+	cr_assert(json_is_false(json_object_get(v, "disputed")));
+	cr_assert(json_is_null(json_object_get(v, "upcoming_methodology")));
+	cr_assert_eq(json_object_size(json_object_get(v, "factors")), 0);
+	json_decref(v);
+}

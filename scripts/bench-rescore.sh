@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Rescoring benchmark (make bench-rescore). In a database of its own (fairrate_bench):
+# migrate, generate 100,000 companies with 20 evidence rows each from SQL
+# generate_series (deterministic), time a full `fairrate score` against a bare COPY of
+# the same evidence columns to /dev/null, measure peak RSS, then double to 200,000
+# companies and do it again. The database is dropped at the end.
+#   BIN=path/to/fairrate scripts/bench-rescore.sh [COMPANIES]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+bin="${BIN:-fairrate}"
+case "$bin" in /*) ;; *) bin="$root/$bin" ;; esac
+[ -x "$bin" ] || { echo "bench: no fairrate binary at $bin (run make first)" >&2; exit 1; }
+n1=${1:-100000}
+per=20
+dbname=fairrate_bench
+as_of="2026-06-01T00:00:00Z"
+export FAIRRATE_SHARE_DIR="$root"
+
+base="${DATABASE_URL:-$(scripts/db.sh url)}"
+with_db() {
+  case "$base" in
+    *://*\?*) echo "$base&dbname=$1" ;;
+    *://*) echo "$base?dbname=$1" ;;
+    *) echo "$base dbname=$1" ;;
+  esac
+}
+admin=$(with_db postgres)
+url=$(with_db "$dbname")
+export DATABASE_URL="$url"
+
+cleanup() { psql "$admin" -qAtc "DROP DATABASE IF EXISTS $dbname WITH (FORCE)" >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+cleanup
+psql "$admin" -qAtc "CREATE DATABASE $dbname" >/dev/null
+"$bin" migrate >/dev/null
+
+# Check codes of the shipped methodology: the generated evidence uses all of them.
+codes=$(grep -o '"code": "[a-z_]*\.[a-z0-9_.]*"' methodology/2026.1.json |
+  sed 's/"code": "\(.*\)"/'"'"'\1'"'"'/' | paste -sd, -)
+[ -n "$codes" ] || { echo "bench: no check codes in methodology/2026.1.json" >&2; exit 1; }
+
+# generate FROM TO: companies FROM..TO, 1 to 6 domains each, $per evidence rows each:
+# distinct checks per company, about 60% pass, 30% fail, 10% info, last seen 0 to 119
+# days before the as-of time (so some evidence has aged out), a few disputed.
+generate() {
+  psql "$url" -v ON_ERROR_STOP=1 -qAt <<SQL
+INSERT INTO companies (id, slug, name, sector, size_band, country)
+SELECT g, 'bench-' || g, 'Bench company ' || g,
+       (ARRAY['finance','health','retail','energy','public_sector'])[1 + g % 5],
+       (ARRAY['micro','small','medium','large','enterprise'])[1 + (g / 5) % 5], 'JP'
+FROM generate_series($1, $2) g;
+SELECT setval('companies_id_seq', $2);
+INSERT INTO assets (company_id, kind, value, source)
+SELECT g, 'domain', 'd' || k || '.bench-' || g || '.example', 'bench'
+FROM generate_series($1, $2) g, generate_series(1, 1 + g % 6) k;
+INSERT INTO evidence (company_id, check_code, outcome, source, first_seen, last_seen,
+                      status, recorded_at, updated_at)
+SELECT g, c.codes[1 + (g * 7 + j) % c.n],
+       CASE WHEN (g * 13 + j * 7) % 10 < 6 THEN 'pass'
+            WHEN (g * 13 + j * 7) % 10 < 9 THEN 'fail' ELSE 'info' END,
+       'bench',
+       t.last_seen - ((g + j) % 300) * interval '1 day', t.last_seen,
+       CASE WHEN (g * 3 + j) % 97 = 0 THEN 'disputed' ELSE 'active' END,
+       t.last_seen, t.last_seen
+FROM generate_series($1, $2) g, generate_series(0, $per - 1) j,
+     (SELECT ARRAY[$codes] AS codes, cardinality(ARRAY[$codes]) AS n) c,
+     LATERAL (SELECT timestamptz '$as_of' - ((g * 31 + j * 17) % 120) * interval '1 day'
+             - ((g + j) % 86400) * interval '1 second' AS last_seen) t;
+ANALYZE;
+SQL
+}
+
+now() { date +%s.%N; }
+
+# The stream the rescorer reads, without the rating: the same COPY, to /dev/null.
+stream_sql="COPY (SELECT company_id, id, check_code, coalesce(asset_id, 0), outcome,
+  status = 'disputed', extract(epoch FROM first_seen)::bigint,
+  extract(epoch FROM last_seen)::bigint, (extract(epoch FROM recorded_at) * 1000000)::bigint,
+  (extract(epoch FROM updated_at) * 1000000)::bigint FROM evidence
+  WHERE status IN ('active', 'disputed') ORDER BY company_id, id) TO STDOUT"
+
+rss_kb() { sed -n 's/.*Maximum resident set size (kbytes): //p' "$1"; }
+
+# measure N AGAIN: a full rescore into an empty ratings table, then the bare stream,
+# then (AGAIN=1) a second rescore with nothing changed.
+measure() {
+  local n=$1 again=$2 t0 t1 t2 t3 rescore stream log
+  log=$(mktemp)
+  psql "$url" -qAtc "TRUNCATE ratings" >/dev/null
+  psql "$url" -qAtc "$stream_sql" >/dev/null   # warm the cache for both
+  t0=$(now)
+  /usr/bin/time -v -o "$log" "$bin" score --as-of "$as_of" --json >"$log.out"
+  t1=$(now)
+  psql "$url" -qAtc "$stream_sql" >/dev/null
+  t2=$(now)
+  if [ "$again" = 1 ]; then "$bin" score --as-of "$as_of" --json >"$log.again"; fi
+  t3=$(now)
+  rescore=$(echo "$t1 - $t0" | bc -l)
+  stream=$(echo "$t2 - $t1" | bc -l)
+  rss=$(rss_kb "$log")
+  rows=$(psql "$url" -qAtc "SELECT count(*) FROM ratings")
+  printf '%7d companies (%d evidence rows): rescore %.2f s = %.0f companies/s, peak RSS %.1f MB, %s ratings rows\n' \
+    "$n" $((n * per)) "$rescore" "$(echo "$n / $rescore" | bc -l)" "$(echo "$rss / 1024" | bc -l)" "$rows"
+  printf '         bare COPY of the evidence stream %.2f s; rescore/stream = %.2f\n' \
+    "$stream" "$(echo "$rescore / $stream" | bc -l)"
+  if [ "$again" = 1 ]; then
+    printf '         second run, nothing changed: %.2f s, %s new rows\n' \
+      "$(echo "$t3 - $t2" | bc -l)" "$(sed -n 's/.*"new_rows": \([0-9]*\).*/\1/p' "$log.again")"
+  fi
+  eval "rss_$n=$rss"
+  rm -f "$log" "$log.out" "$log.again"
+}
+
+echo "bench-rescore: generating $n1 companies x $per evidence"
+t=$(now); generate 1 "$n1"; echo "  generated in $(printf %.1f "$(echo "$(now) - $t" | bc -l)") s"
+measure "$n1" 1
+n2=$((n1 * 2))
+echo "bench-rescore: adding companies up to $n2"
+t=$(now); generate $((n1 + 1)) "$n2"; echo "  generated in $(printf %.1f "$(echo "$(now) - $t" | bc -l)") s"
+measure "$n2" 0
+eval "a=\$rss_$n1; b=\$rss_$n2"
+printf 'peak RSS: %.1f MB at %d companies, %.1f MB at %d companies (ratio %.2f)\n' \
+  "$(echo "$a / 1024" | bc -l)" "$n1" "$(echo "$b / 1024" | bc -l)" "$n2" "$(echo "$b / $a" | bc -l)"

@@ -39,13 +39,13 @@ import_summary(const char *file, enum import_kind kind, const struct import_coun
 		    file, c->rows, c->inserted, c->updated, c->assets_added);
 		break;
 	case IMPORT_EVIDENCE:
-		printf("%s: %ld rows: %ld evidence added, %ld re-observed, %ld corrected kept\n",
-		    file, c->rows, c->evidence_inserted, c->evidence_updated, c->evidence_kept);
+		printf("%s: %ld rows: %ld evidence added, %ld re-observed, %ld unchanged\n",
+		    file, c->rows, c->evidence_inserted, c->evidence_updated, c->evidence_unchanged);
 		break;
 	case IMPORT_INCIDENTS:
 		printf("%s: %ld rows: %ld incidents added, %ld changed; evidence: %ld added, "
-		    "%ld re-observed, %ld corrected kept\n", file, c->rows, c->inserted,
-		    c->updated, c->evidence_inserted, c->evidence_updated, c->evidence_kept);
+		    "%ld re-observed, %ld unchanged\n", file, c->rows, c->inserted,
+		    c->updated, c->evidence_inserted, c->evidence_updated, c->evidence_unchanged);
 		break;
 	}
 }

@@ -321,6 +321,17 @@ static const char store_evidence_problems[] =
     "   OR asset_detached OR NOT known"
     " ORDER BY line LIMIT $1";
 
+/* Whether two staged rows are observations of one fact. */
+static const char store_evidence_repeats[] =
+    "SELECT EXISTS (SELECT 1 FROM ev_resolved GROUP BY company_id, coalesce(asset_id, 0),"
+    " check_code, source, observation_key HAVING count(*) > 1)";
+
+/* Without repeats, the rows as they are. */
+static const char store_single_evidence[] =
+    "CREATE TEMP VIEW ev_merged AS"
+    " SELECT line, company_id, asset_id, check_code, outcome, observation_key, details,"
+    "   source, collector_version, last_seen, first_seen FROM ev_resolved";
+
 /* Several observations of one fact in a file become one: the earliest first_seen,
  * and the rest from the newest observation (the later line on a tie). */
 static const char store_merge_evidence[] =
@@ -340,7 +351,8 @@ static const char store_merge_evidence[] =
  * Re-observation: first_seen the least, last_seen the greatest, outcome, details and
  * collector_version from the newer observation. Corrections stick: a corrected row
  * is left alone unless the observation is strictly newer than the correction; then
- * it is a new fact and the row starts again from it.
+ * it is a new fact and the row starts again from it. An observation that would
+ * change nothing leaves the row untouched (updated_at too).
  */
 static const char store_upsert_evidence[] =
     "WITH up AS (INSERT INTO evidence AS e (company_id, asset_id, check_code, outcome,"
@@ -372,7 +384,11 @@ static const char store_upsert_evidence[] =
     "    OR EXCLUDED.last_seen >= e.last_seen"
     "    THEN EXCLUDED.collector_version ELSE e.collector_version END,"
     "  updated_at = now()"
-    " WHERE e.status <> 'corrected' OR EXCLUDED.last_seen > e.corrected_at"
+    " WHERE CASE WHEN e.status = 'corrected' THEN EXCLUDED.last_seen > e.corrected_at"
+    "   ELSE EXCLUDED.last_seen > e.last_seen OR EXCLUDED.first_seen < e.first_seen"
+    "     OR (EXCLUDED.last_seen = e.last_seen AND (e.outcome, e.details,"
+    "       e.collector_version) IS DISTINCT FROM (EXCLUDED.outcome, EXCLUDED.details,"
+    "       EXCLUDED.collector_version)) END"
     " RETURNING (xmax = 0) AS ins)"
     " SELECT count(*) FILTER (WHERE ins), count(*) FILTER (WHERE NOT ins) FROM up";
 
@@ -552,7 +568,7 @@ store_evidence(struct store_finish *f, struct import_counts *counts)
 	PGconn *conn = f->s->conn;
 	PGresult *res;
 	long merged;
-	int rc;
+	int rc, repeats;
 
 	if (db_exec(conn, store_known_checks, 0, NULL) != 0 ||
 	    db_exec(conn, store_resolve_evidence, 0, NULL) != 0 ||
@@ -560,19 +576,21 @@ store_evidence(struct store_finish *f, struct import_counts *counts)
 		return (-1);
 	if (*f->rejected > 0)
 		return (1);
-	res = PQexec(conn, store_merge_evidence);
-	if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK) {
-		log_error("import: database: %s", res ? PQresultErrorMessage(res) :
-		    PQerrorMessage(conn));
-		PQclear(res);
+	if ((res = db_query(conn, store_evidence_repeats, 0, NULL)) == NULL)
 		return (-1);
-	}
-	merged = atol(PQcmdTuples(res));
+	repeats = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	PQclear(res);
+	if (db_exec(conn, repeats ? store_merge_evidence : store_single_evidence, 0,
+	    NULL) != 0)
+		return (-1);
+	if ((res = db_query(conn, "SELECT count(*) FROM ev_merged", 0, NULL)) == NULL)
+		return (-1);
+	merged = atol(PQgetvalue(res, 0, 0));
 	PQclear(res);
 	rc = store_upsert(f, "SELECT coalesce(min(line), 0), coalesce(max(line), 0)"
 	    " FROM ev_merged", store_upsert_evidence, NULL, &counts->evidence_inserted,
 	    &counts->evidence_updated);
-	counts->evidence_kept = merged - counts->evidence_inserted - counts->evidence_updated;
+	counts->evidence_unchanged = merged - counts->evidence_inserted - counts->evidence_updated;
 	return (rc);
 }
 
@@ -626,6 +644,11 @@ import_store_finish(struct import_store *s, const char *asset_source, long max_r
 	*rejected = 0;
 	counts->rows = s->rows;
 	if (store_copy_end(s, 0) != 0)
+		goto done;
+	/* Temporary tables get no statistics by themselves; the joins need them. */
+	if (db_exec(s->conn, s->kind == IMPORT_COMPANIES ? "ANALYZE stage_companies" :
+	    s->kind == IMPORT_EVIDENCE ? "ANALYZE stage_evidence" : "ANALYZE stage_incidents",
+	    0, NULL) != 0)
 		goto done;
 	switch (s->kind) {
 	case IMPORT_COMPANIES:

@@ -23,7 +23,8 @@ struct import_counts {
 	long assets_added;         /* companies: assets attributed */
 	long evidence_inserted;    /* evidence (and incidents' evidence) added */
 	long evidence_updated;     /* evidence re-observed */
-	long evidence_kept;        /* corrected evidence left as it is */
+	long evidence_unchanged;   /* already known as observed, or corrected and not
+	                              observed after the correction: left as it is */
 };
 
 /* import_store_report_fn: called with the file line and reason of each row the

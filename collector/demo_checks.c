@@ -126,7 +126,6 @@ static const struct demo_software demo_host_software[] = {
 	{"postfix", "3.8.5", "3.4.13", "2.11.11"},
 };
 
-
 void
 demo_checks_fmt(struct demo_checks_ctx *x, char *out, size_t n, const char *fmt, ...)
 {
@@ -139,7 +138,6 @@ demo_checks_fmt(struct demo_checks_ctx *x, char *out, size_t n, const char *fmt,
 	if (len < 0 || (size_t)len >= n)
 		x->failed = 1;
 }
-
 
 int
 demo_checks_emit(struct demo_checks_ctx *x, const struct demo_evidence *e)
@@ -200,8 +198,7 @@ demo_fail_chance(const struct demo_checks_ctx *x, int check)
 	return (demo_clamp(demo_base_fail[check] * x->fail_scale, 0.0, 0.97));
 }
 
-
-/* Emit one observation of check on h (NULL: company-level) first seen at first. */
+/* Emit one observation of check on h, first seen at first (findings may have aged out). */
 static int
 demo_observe(struct demo_checks_ctx *x, const struct demo_checks_host *h, int check,
     const char *outcome, int64_t first, const char *key, const char *source,

@@ -43,14 +43,12 @@ demo_rng_next(struct demo_rng *r)
 	return (result);
 }
 
-/* A double in [0, 1). */
 double
 demo_rng_unit(struct demo_rng *r)
 {
 	return ((double)(demo_rng_next(r) >> 11) * 0x1.0p-53);
 }
 
-/* An integer in [lo, hi]. */
 int64_t
 demo_rng_between(struct demo_rng *r, int64_t lo, int64_t hi)
 {
@@ -63,7 +61,7 @@ demo_rng_chance(struct demo_rng *r, double p)
 	return (demo_rng_unit(r) < p);
 }
 
-/* A Poisson draw (Knuth); lambda is small here. */
+/* Knuth's method: fine for the small means the demo uses. */
 int
 demo_rng_poisson(struct demo_rng *r, double lambda)
 {
@@ -77,7 +75,6 @@ demo_rng_poisson(struct demo_rng *r, double lambda)
 	return (k);
 }
 
-/* An index drawn from integer weights. */
 size_t
 demo_rng_weighted(struct demo_rng *r, const int *weights, size_t n)
 {

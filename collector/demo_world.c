@@ -207,7 +207,6 @@ demo_slugify(const char *name, char *out, size_t n)
 	out[j] = '\0';
 }
 
-
 /* Rare compromise events from threat feeds, keyed by the host's address; their rate
  * grows with the square of the posture's failure scale. */
 static int

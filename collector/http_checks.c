@@ -359,6 +359,9 @@ http_checks_run(const struct http_observation *o, struct scan_results *out)
 		rc |= checks_add(out, "tls.https_unavailable", 0, NULL);
 		break;
 	case HTTP_REACH_UNAVAILABLE:
+		/* A domain that serves no web at all has no web findings. */
+		if (o->http != HTTP_REACH_OK)
+			return (0);
 		rc |= checks_add(out, "tls.https_unavailable", 1, json_pack("{ss}", "error",
 		    o->https_error));
 		break;

@@ -56,6 +56,9 @@ struct http_observation {
 	const char *https_headers;            /* the final response's header block: lines
 	                                         "Name: value", CRLF or LF; may be NULL */
 	struct http_tls_facts tls;
+	int redirects;                        /* HTTPS redirects followed */
+	char refused_address[64];             /* an address the policy refused ("" none),
+	                                         on the first hop or on a redirect */
 	/* http://HOST/ (no redirect followed) */
 	enum http_reach http;
 	long http_status;

@@ -1,0 +1,30 @@
+#ifndef FAIRRATE_DNS_MAIL_H
+#define FAIRRATE_DNS_MAIL_H
+
+#include "collector/mail_auth.h"
+
+/*
+ * TXT lookups for the mail checks, through the C library's resolver (res_nquery),
+ * asking one configurable nameserver (or the system's, from /etc/resolv.conf).
+ * A resolver is used by one thread at a time.
+ */
+
+struct dns_mail;
+
+/* dns_mail_new: a resolver asking nameserver ("IPv4" or "IPv4:PORT"; NULL: the
+ * system's), waiting timeout_s seconds per try (0: 2), with tries attempts (0: 2).
+ * NULL after logging. */
+struct dns_mail *dns_mail_new(const char *nameserver, int timeout_s, int tries);
+
+/* dns_mail_lookup: a mail_auth_lookup_fn (arg: the resolver): the TXT records of
+ * name. No such name, or no TXT, is 0 with out->n = 0; a failure is -1. */
+int dns_mail_lookup(void *arg, const char *name, struct mail_auth_txt *out);
+
+/* dns_mail_parse_txt: the TXT records of the DNS answer msg (len bytes) into out,
+ * each record's strings joined. Pure. 0, or -1 when the message does not parse. */
+int dns_mail_parse_txt(const unsigned char *msg, int len, struct mail_auth_txt *out);
+
+/* dns_mail_free: release r; NULL is a no-op. */
+void dns_mail_free(struct dns_mail *r);
+
+#endif

@@ -1,0 +1,658 @@
+#include "collector/http_scan.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "collector/tls_cert.h"
+#include "common/buf.h"
+#include "common/log.h"
+#include "common/timefmt.h"
+
+#define SCAN_MAX_NETS 32
+#define SCAN_MAX_CHAIN 8
+#define SCAN_URL 1100
+
+struct http_scan {
+	struct http_scan_options opt;
+	struct http_scan_net nets[SCAN_MAX_NETS];
+	size_t nnets;
+	CURLM *multi;
+	struct curl_slist *connect_to, *resolve;
+	struct tls_cert_store *certs;
+	size_t active;
+	int64_t now;
+	struct scan_xfer *xfers;              /* every transfer in flight */
+};
+
+struct scan_host {
+	struct http_scan *scan;
+	void *tag;
+	char host[254];
+	struct http_observation obs;
+	struct buf final_headers;             /* the last HTTPS response's headers */
+	char location[SCAN_URL];
+	int pending;                          /* transfers in flight */
+	struct scan_host *next;
+};
+
+struct scan_xfer {
+	struct scan_host *h;
+	int https;
+	int hop;                              /* 0 for the first HTTPS request */
+	CURL *easy;
+	struct buf headers;                   /* the current response's header block */
+	int headers_done;
+	long body;
+	int oversized, headers_over, refused;
+	char refused_address[64];
+	char version[16];
+	char hop_host[254];
+	char errbuf[CURL_ERROR_SIZE];
+	struct scan_xfer *prev, *next;
+};
+
+/* ---- addresses ---- */
+
+int
+http_scan_parse_allow(const char *list, struct http_scan_net *nets, size_t max, size_t *n)
+{
+	char item[64], *slash;
+	const char *p = list, *end;
+	size_t len;
+	long prefix;
+
+	*n = 0;
+	while (p != NULL && *p != '\0') {
+		end = strchr(p, ',');
+		len = end ? (size_t)(end - p) : strlen(p);
+		if (len == 0 || len >= sizeof(item) || *n >= max)
+			return (-1);
+		memcpy(item, p, len);
+		item[len] = '\0';
+		struct http_scan_net *net = &nets[*n];
+		memset(net, 0, sizeof(*net));
+		slash = strchr(item, '/');
+		if (slash != NULL)
+			*slash = '\0';
+		if (inet_pton(AF_INET, item, net->addr) == 1)
+			net->family = AF_INET;
+		else if (inet_pton(AF_INET6, item, net->addr) == 1)
+			net->family = AF_INET6;
+		else
+			return (-1);
+		prefix = net->family == AF_INET ? 32 : 128;
+		if (slash != NULL) {
+			char *e;
+
+			prefix = strtol(slash + 1, &e, 10);
+			if (*e != '\0' || slash[1] == '\0' || prefix < 0 ||
+			    prefix > (net->family == AF_INET ? 32 : 128))
+				return (-1);
+		}
+		net->prefix = (int)prefix;
+		(*n)++;
+		p = end ? end + 1 : NULL;
+	}
+	return (0);
+}
+
+static int
+net_contains(const unsigned char *net, int prefix, const unsigned char *a)
+{
+	int full = prefix / 8, rest = prefix % 8;
+
+	if (memcmp(net, a, (size_t)full) != 0)
+		return (0);
+	if (rest == 0)
+		return (1);
+	return (((net[full] ^ a[full]) & (0xff << (8 - rest)) & 0xff) == 0);
+}
+
+/* Whether an IPv4 address (network order bytes) is public. */
+static int
+v4_public(const unsigned char *a)
+{
+	static const struct { unsigned char net[4]; int prefix; } blocked[] = {
+		{{0, 0, 0, 0}, 8}, {{10, 0, 0, 0}, 8}, {{100, 64, 0, 0}, 10},
+		{{127, 0, 0, 0}, 8}, {{169, 254, 0, 0}, 16}, {{172, 16, 0, 0}, 12},
+		{{192, 0, 0, 0}, 24}, {{192, 168, 0, 0}, 16}, {{198, 18, 0, 0}, 15},
+		{{224, 0, 0, 0}, 4}, {{240, 0, 0, 0}, 4},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(blocked) / sizeof(blocked[0]); i++)
+		if (net_contains(blocked[i].net, blocked[i].prefix, a))
+			return (0);
+	return (1);
+}
+
+static int
+v6_public(const unsigned char *a)
+{
+	static const unsigned char zero[16];
+	static const unsigned char loop[16] = {[15] = 1};
+
+	if (memcmp(a, zero, 16) == 0 || memcmp(a, loop, 16) == 0)
+		return (0);
+	if ((a[0] & 0xfe) == 0xfc)                     /* fc00::/7 unique local */
+		return (0);
+	if (a[0] == 0xfe && (a[1] & 0xc0) == 0x80)     /* fe80::/10 link-local */
+		return (0);
+	if (a[0] == 0xff)                              /* multicast */
+		return (0);
+	return (1);
+}
+
+int
+http_scan_address_allowed(const struct sockaddr *sa, const struct http_scan_net *nets,
+    size_t n)
+{
+	static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	const unsigned char *a;
+	int family = sa->sa_family;
+	size_t i;
+
+	if (family == AF_INET) {
+		a = (const unsigned char *)&((const struct sockaddr_in *)(const void *)sa)->sin_addr;
+	} else if (family == AF_INET6) {
+		a = ((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr.s6_addr;
+		if (memcmp(a, mapped, 12) == 0) {
+			a += 12;
+			family = AF_INET;
+		}
+	} else {
+		return (0);
+	}
+	for (i = 0; i < n; i++)
+		if (nets[i].family == family && net_contains(nets[i].addr, nets[i].prefix, a))
+			return (1);
+	return (family == AF_INET ? v4_public(a) : v6_public(a));
+}
+
+/* ---- libcurl callbacks ---- */
+
+static curl_socket_t
+xfer_opensocket(void *clientp, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	struct scan_xfer *x = clientp;
+	struct http_scan *s = x->h->scan;
+	char text[INET6_ADDRSTRLEN] = "?";
+
+	(void)purpose;
+	if (!http_scan_address_allowed(&a->addr, s->nets, s->nnets)) {
+		if (a->family == AF_INET)
+			inet_ntop(AF_INET, &((struct sockaddr_in *)(void *)&a->addr)->sin_addr,
+			    text, sizeof(text));
+		else if (a->family == AF_INET6)
+			inet_ntop(AF_INET6, &((struct sockaddr_in6 *)(void *)&a->addr)->sin6_addr,
+			    text, sizeof(text));
+		x->refused = 1;
+		snprintf(x->refused_address, sizeof(x->refused_address), "%s", text);
+		return (CURL_SOCKET_BAD);
+	}
+	return (socket(a->family, a->socktype, a->protocol));
+}
+
+static size_t
+xfer_header(char *data, size_t size, size_t n, void *userp)
+{
+	struct scan_xfer *x = userp;
+	size_t len = size * n;
+
+	if (len >= 5 && memcmp(data, "HTTP/", 5) == 0) {
+		buf_reset(&x->headers);
+		x->headers_done = 0;
+	}
+	if ((len == 2 && data[0] == '\r') || (len == 1 && data[0] == '\n')) {
+		x->headers_done = 1;
+		return (len);
+	}
+	if (buf_append(&x->headers, data, len) != 0) {
+		x->headers_over = 1;
+		return (0);
+	}
+	return (len);
+}
+
+static size_t
+xfer_write(char *data, size_t size, size_t n, void *userp)
+{
+	struct scan_xfer *x = userp;
+
+	(void)data;
+	x->body += (long)(size * n);
+	if (!x->https || x->body > x->h->scan->opt.max_body) {
+		/* Plain HTTP: the headers are all that is needed. */
+		x->oversized = x->https;
+		return (0);
+	}
+	return (size * n);
+}
+
+static int
+xfer_debug(CURL *easy, curl_infotype type, char *data, size_t size, void *userp)
+{
+	static const char marker[] = "SSL connection using ";
+	struct scan_xfer *x = userp;
+	size_t i, m = sizeof(marker) - 1;
+
+	(void)easy;
+	if (type != CURLINFO_TEXT || size <= m || memcmp(data, marker, m) != 0)
+		return (0);
+	for (i = 0; m + i < size && i + 1 < sizeof(x->version) && data[m + i] != ' ' &&
+	    data[m + i] != '\n'; i++)
+		x->version[i] = data[m + i];
+	x->version[i] = '\0';
+	return (0);
+}
+
+/* ---- transfers ---- */
+
+static void
+xfer_free(struct scan_xfer *x)
+{
+	if (x == NULL)
+		return;
+	if (x->easy != NULL) {
+		curl_multi_remove_handle(x->h->scan->multi, x->easy);
+		curl_easy_cleanup(x->easy);
+	}
+	if (x->prev != NULL)
+		x->prev->next = x->next;
+	else if (x->h->scan->xfers == x)
+		x->h->scan->xfers = x->next;
+	if (x->next != NULL)
+		x->next->prev = x->prev;
+	buf_free(&x->headers);
+	free(x);
+}
+
+/* Start a request of url for h; 0 or -1 (logged). */
+static int
+xfer_start(struct scan_host *h, const char *url, const char *hop_host, int https, int hop)
+{
+	struct http_scan *s = h->scan;
+	struct scan_xfer *x;
+	CURL *e;
+
+	if ((x = calloc(1, sizeof(*x))) == NULL || (x->easy = e = curl_easy_init()) == NULL) {
+		free(x);
+		log_error("scan: out of memory");
+		return (-1);
+	}
+	x->h = h;
+	x->https = https;
+	x->hop = hop;
+	snprintf(x->hop_host, sizeof(x->hop_host), "%s", hop_host);
+	buf_init(&x->headers, (size_t)s->opt.max_headers);
+	curl_easy_setopt(e, CURLOPT_URL, url);
+	curl_easy_setopt(e, CURLOPT_PRIVATE, x);
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, s->opt.connect_timeout_ms);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, s->opt.timeout_ms);
+	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)s->opt.max_body);
+	curl_easy_setopt(e, CURLOPT_USERAGENT, "fairrate-collector/1.0");
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf);
+	curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, xfer_opensocket);
+	curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, x);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, xfer_header);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, x);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, xfer_write);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
+	curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
+	if (s->connect_to != NULL)
+		curl_easy_setopt(e, CURLOPT_CONNECT_TO, s->connect_to);
+	if (s->resolve != NULL)
+		curl_easy_setopt(e, CURLOPT_RESOLVE, s->resolve);
+	if (https) {
+		/* The chain is verified by tls_cert on every hop, so that a bad certificate
+		 * is described as well as refused; legacy protocols are let through so that
+		 * they can be seen. */
+		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+		curl_easy_setopt(e, CURLOPT_CERTINFO, 1L);
+		curl_easy_setopt(e, CURLOPT_SSL_SESSIONID_CACHE, 0L);
+		curl_easy_setopt(e, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_0);
+		curl_easy_setopt(e, CURLOPT_SSL_CIPHER_LIST, "DEFAULT:@SECLEVEL=0");
+		curl_easy_setopt(e, CURLOPT_VERBOSE, 1L);
+		curl_easy_setopt(e, CURLOPT_DEBUGFUNCTION, xfer_debug);
+		curl_easy_setopt(e, CURLOPT_DEBUGDATA, x);
+	}
+	if (curl_multi_add_handle(s->multi, e) != CURLM_OK) {
+		log_error("scan: cannot start a transfer");
+		curl_easy_cleanup(e);
+		buf_free(&x->headers);
+		free(x);
+		return (-1);
+	}
+	h->pending++;
+	x->next = s->xfers;
+	if (s->xfers != NULL)
+		s->xfers->prev = x;
+	s->xfers = x;
+	return (0);
+}
+
+static enum http_reach
+xfer_reach(const struct scan_xfer *x, CURLcode rc)
+{
+	if (x->refused)
+		return (HTTP_REACH_REFUSED_ADDRESS);
+	if (x->headers_over)
+		return (HTTP_REACH_ERROR);
+	if (x->headers_done && (rc == CURLE_OK || rc == CURLE_WRITE_ERROR ||
+	    rc == CURLE_OPERATION_TIMEDOUT || rc == CURLE_FILESIZE_EXCEEDED ||
+	    rc == CURLE_PARTIAL_FILE))
+		return (HTTP_REACH_OK);
+	switch (rc) {
+	case CURLE_OPERATION_TIMEDOUT:
+		return (HTTP_REACH_TIMEOUT);
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
+	case CURLE_GOT_NOTHING:
+	case CURLE_WEIRD_SERVER_REPLY:
+	case CURLE_UNSUPPORTED_PROTOCOL:
+		return (HTTP_REACH_UNAVAILABLE);
+	default:
+		return (HTTP_REACH_ERROR);
+	}
+}
+
+/* Verify the chain of an HTTPS hop. 1 trusted, 0 not, -1 no certificate seen. */
+static int
+xfer_verify(struct scan_xfer *x, struct http_tls_facts *facts)
+{
+	const char *pems[SCAN_MAX_CHAIN];
+	struct curl_certinfo *ci = NULL;
+	struct curl_slist *l;
+	size_t n = 0;
+	int i;
+
+	if (curl_easy_getinfo(x->easy, CURLINFO_CERTINFO, &ci) != CURLE_OK || ci == NULL ||
+	    ci->num_of_certs <= 0)
+		return (-1);
+	for (i = 0; i < ci->num_of_certs && n < SCAN_MAX_CHAIN; i++)
+		for (l = ci->certinfo[i]; l != NULL; l = l->next)
+			if (strncmp(l->data, "Cert:", 5) == 0) {
+				pems[n++] = l->data + 5;
+				break;
+			}
+	if (n == 0)
+		return (-1);
+	snprintf(facts->version, sizeof(facts->version), "%s",
+	    x->version[0] ? x->version : "unknown");
+	return (tls_cert_check(x->h->scan->certs, pems, n, x->hop_host, x->h->scan->now,
+	    facts) == 1);
+}
+
+static void
+host_error(struct scan_host *h, struct scan_xfer *x, CURLcode rc)
+{
+	snprintf(h->obs.https_error, sizeof(h->obs.https_error), "%.150s",
+	    x->refused ? "address refused by policy" :
+	    x->headers_over ? "response headers too large" :
+	    x->errbuf[0] ? x->errbuf : curl_easy_strerror(rc));
+}
+
+/* A finished HTTPS hop: verify, follow a redirect, or settle the result. */
+static void
+xfer_https_done(struct scan_xfer *x, CURLcode rc)
+{
+	struct scan_host *h = x->h;
+	struct http_tls_facts hop_facts, *facts = x->hop == 0 ? &h->obs.tls : &hop_facts;
+	enum http_reach reach = xfer_reach(x, rc);
+	char *redirect = NULL, next_host[254];
+	long status = 0;
+	int trusted;
+	CURLU *u;
+	char *uhost = NULL;
+
+	memset(&hop_facts, 0, sizeof(hop_facts));
+	if (x->refused)
+		snprintf(h->obs.refused_address, sizeof(h->obs.refused_address), "%s",
+		    x->refused_address);
+	trusted = xfer_verify(x, facts);
+	if (x->hop > 0 && (reach != HTTP_REACH_OK || trusted != 1)) {
+		/* A redirect that went wrong: the previous response stands. */
+		h->obs.https_status = h->obs.https_status ? h->obs.https_status : 0;
+		if (reach != HTTP_REACH_OK || trusted == 0)
+			host_error(h, x, rc);
+		if (trusted == 0)
+			snprintf(h->obs.https_error, sizeof(h->obs.https_error),
+			    "redirect to %.60s: %.80s", x->hop_host, hop_facts.verify_message);
+		return;
+	}
+	if (x->hop == 0) {
+		if (trusted == 0) {
+			h->obs.https = HTTP_REACH_UNTRUSTED;
+			snprintf(h->obs.https_error, sizeof(h->obs.https_error), "%s",
+			    !facts->hostname_match && facts->verify_error == 0 ?
+			    "certificate does not match the host name" : facts->verify_message);
+			return;
+		}
+		h->obs.https = reach == HTTP_REACH_OK && trusted != 1 ? HTTP_REACH_ERROR : reach;
+		if (reach != HTTP_REACH_OK) {
+			host_error(h, x, rc);
+			return;
+		}
+	}
+	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
+	h->obs.https_status = status;
+	buf_reset(&h->final_headers);
+	if (x->headers.len > 0)
+		buf_append(&h->final_headers, x->headers.data, x->headers.len);
+	if (status < 300 || status >= 400 || x->hop >= h->scan->opt.max_redirects ||
+	    curl_easy_getinfo(x->easy, CURLINFO_REDIRECT_URL, &redirect) != CURLE_OK ||
+	    redirect == NULL || strncasecmp(redirect, "https://", 8) != 0)
+		return;
+	if ((u = curl_url()) == NULL)
+		return;
+	if (curl_url_set(u, CURLUPART_URL, redirect, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &uhost, 0) == CURLUE_OK && strlen(uhost) <
+	    sizeof(next_host)) {
+		snprintf(next_host, sizeof(next_host), "%s", uhost);
+		if (xfer_start(h, redirect, next_host, 1, x->hop + 1) == 0)
+			h->obs.redirects = x->hop + 1;
+	}
+	curl_free(uhost);
+	curl_url_cleanup(u);
+}
+
+static void
+xfer_http_done(struct scan_xfer *x, CURLcode rc)
+{
+	struct scan_host *h = x->h;
+	char *redirect = NULL;
+	long status = 0;
+
+	h->obs.http = xfer_reach(x, rc);
+	if (h->obs.http != HTTP_REACH_OK)
+		return;
+	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
+	h->obs.http_status = status;
+	if (curl_easy_getinfo(x->easy, CURLINFO_REDIRECT_URL, &redirect) == CURLE_OK &&
+	    redirect != NULL)
+		snprintf(h->location, sizeof(h->location), "%s", redirect);
+}
+
+/* ---- the scanner ---- */
+
+struct http_scan *
+http_scan_new(const struct http_scan_options *opt)
+{
+	struct http_scan *s;
+	size_t i;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		log_error("scan: out of memory");
+		return (NULL);
+	}
+	s->opt = *opt;
+	if (s->opt.concurrency <= 0)
+		s->opt.concurrency = 64;
+	if (s->opt.connect_timeout_ms <= 0)
+		s->opt.connect_timeout_ms = 5000;
+	if (s->opt.timeout_ms <= 0)
+		s->opt.timeout_ms = 15000;
+	if (s->opt.max_redirects == 0)
+		s->opt.max_redirects = 3;
+	if (s->opt.max_redirects < 0)
+		s->opt.max_redirects = 0;
+	if (s->opt.max_body <= 0)
+		s->opt.max_body = 256 * 1024;
+	if (s->opt.max_headers <= 0)
+		s->opt.max_headers = 32 * 1024;
+	s->now = s->opt.now ? s->opt.now : timefmt_now();
+	if (http_scan_parse_allow(opt->allow, s->nets, SCAN_MAX_NETS, &s->nnets) != 0) {
+		log_error("scan: bad allowed network list '%s'", opt->allow);
+		goto err;
+	}
+	for (i = 0; opt->connect_to != NULL && opt->connect_to[i] != NULL; i++)
+		s->connect_to = curl_slist_append(s->connect_to, opt->connect_to[i]);
+	for (i = 0; opt->resolve != NULL && opt->resolve[i] != NULL; i++)
+		s->resolve = curl_slist_append(s->resolve, opt->resolve[i]);
+	if ((s->certs = tls_cert_store_new(opt->ca_file)) == NULL)
+		goto err;
+	if ((s->multi = curl_multi_init()) == NULL) {
+		log_error("scan: cannot start libcurl");
+		goto err;
+	}
+	curl_multi_setopt(s->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)s->opt.concurrency);
+	curl_multi_setopt(s->multi, CURLMOPT_MAXCONNECTS, (long)s->opt.concurrency);
+	return (s);
+err:
+	http_scan_free(s);
+	return (NULL);
+}
+
+int
+http_scan_add(struct http_scan *s, const char *host, void *tag)
+{
+	struct scan_host *h;
+	char url[SCAN_URL];
+
+	if (strlen(host) >= sizeof(h->host) || strchr(host, '/') != NULL) {
+		log_error("scan: bad host name '%s'", host);
+		return (-1);
+	}
+	if ((h = calloc(1, sizeof(*h))) == NULL) {
+		log_error("scan: out of memory");
+		return (-1);
+	}
+	h->scan = s;
+	h->tag = tag;
+	snprintf(h->host, sizeof(h->host), "%s", host);
+	h->obs.host = h->host;
+	h->obs.now = s->now;
+	buf_init(&h->final_headers, (size_t)s->opt.max_headers);
+	snprintf(url, sizeof(url), "https://%s/", host);
+	if (xfer_start(h, url, host, 1, 0) != 0)
+		goto err;
+	snprintf(url, sizeof(url), "http://%s/", host);
+	if (xfer_start(h, url, host, 0, 0) != 0)
+		goto err;
+	s->active++;
+	return (0);
+err:
+	if (h->pending > 0) {
+		/* The HTTPS transfer started: let it finish, reported as an error. */
+		h->obs.http = HTTP_REACH_ERROR;
+		s->active++;
+		return (-1);
+	}
+	buf_free(&h->final_headers);
+	free(h);
+	return (-1);
+}
+
+size_t
+http_scan_active(const struct http_scan *s)
+{
+	return (s->active);
+}
+
+static void
+host_report(struct http_scan *s, struct scan_host *h, http_scan_done_fn *done, void *arg)
+{
+	h->obs.https_headers = h->final_headers.len > 0 ? h->final_headers.data : NULL;
+	h->obs.http_location = h->location[0] ? h->location : NULL;
+	if (h->obs.https == HTTP_REACH_NONE)
+		h->obs.https = HTTP_REACH_ERROR;
+	s->active--;
+	done(arg, h->tag, &h->obs);
+	buf_free(&h->final_headers);
+	free(h);
+}
+
+int
+http_scan_run(struct http_scan *s, int timeout_ms, http_scan_done_fn *done, void *arg)
+{
+	struct scan_xfer *x;
+	struct scan_host *h;
+	CURLMsg *m;
+	int running, left, reported = 0, pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		if (curl_multi_perform(s->multi, &running) != CURLM_OK) {
+			log_error("scan: libcurl failed");
+			return (-1);
+		}
+		while ((m = curl_multi_info_read(s->multi, &left)) != NULL) {
+			if (m->msg != CURLMSG_DONE)
+				continue;
+			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&x);
+			h = x->h;
+			if (x->https)
+				xfer_https_done(x, m->data.result);
+			else
+				xfer_http_done(x, m->data.result);
+			xfer_free(x);
+			if (--h->pending == 0) {
+				host_report(s, h, done, arg);
+				reported++;
+			}
+		}
+		if (reported > 0 || pass == 1 || s->active == 0)
+			break;
+		if (curl_multi_poll(s->multi, NULL, 0, timeout_ms, NULL) != CURLM_OK) {
+			log_error("scan: libcurl failed");
+			return (-1);
+		}
+	}
+	return (reported);
+}
+
+void
+http_scan_free(struct http_scan *s)
+{
+	struct scan_host *h;
+
+	if (s == NULL)
+		return;
+	while (s->xfers != NULL) {
+		h = s->xfers->h;
+		xfer_free(s->xfers);
+		if (--h->pending == 0) {
+			buf_free(&h->final_headers);
+			free(h);
+		}
+	}
+	if (s->multi != NULL)
+		curl_multi_cleanup(s->multi);
+	curl_slist_free_all(s->connect_to);
+	curl_slist_free_all(s->resolve);
+	tls_cert_store_free(s->certs);
+	free(s);
+}

@@ -1,0 +1,471 @@
+#include "collector/mail_auth.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <jansson.h>
+
+int
+mail_auth_is_spf(const char *txt)
+{
+	return (strncasecmp(txt, "v=spf1", 6) == 0 && (txt[6] == '\0' || txt[6] == ' '));
+}
+
+int
+mail_auth_is_dmarc(const char *txt)
+{
+	while (*txt == ' ')
+		txt++;
+	return (strncasecmp(txt, "v=DMARC1", 8) == 0 && (txt[8] == '\0' || txt[8] == ';' ||
+	    txt[8] == ' '));
+}
+
+/* A domain-spec: non-empty, no blanks, at most 253 bytes (macros allowed). */
+static int
+spf_domain_ok(const char *d, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n > 253)
+		return (0);
+	for (i = 0; i < n; i++)
+		if (!isgraph((unsigned char)d[i]))
+			return (0);
+	return (1);
+}
+
+/* An address with an optional /prefix, of family af. */
+static int
+spf_ip_ok(const char *v, size_t n, int af)
+{
+	char addr[64], *slash, *end;
+	unsigned char buf[16];
+	long prefix;
+
+	if (n == 0 || n >= sizeof(addr))
+		return (0);
+	memcpy(addr, v, n);
+	addr[n] = '\0';
+	if ((slash = strchr(addr, '/')) != NULL) {
+		*slash = '\0';
+		prefix = strtol(slash + 1, &end, 10);
+		if (slash[1] == '\0' || *end != '\0' || prefix < 0 ||
+		    prefix > (af == AF_INET ? 32 : 128))
+			return (0);
+	}
+	return (inet_pton(af, addr, buf) == 1);
+}
+
+/* An optional ":domain" then optional "/cidr" (or "//cidr6") after a or mx. */
+static int
+spf_a_args_ok(const char *v, size_t n)
+{
+	const char *slash = memchr(v, '/', n);
+	size_t dlen = slash ? (size_t)(slash - v) : n;
+	size_t i;
+
+	if (dlen > 0 && (v[0] != ':' || !spf_domain_ok(v + 1, dlen - 1)))
+		return (0);
+	if (slash == NULL)
+		return (1);
+	for (i = (size_t)(slash - v) + 1; i < n; i++)
+		if (!isdigit((unsigned char)v[i]) && v[i] != '/')
+			return (0);
+	return (n > (size_t)(slash - v) + 1);
+}
+
+static int
+spf_fail(struct mail_auth_spf *out, const char *term, size_t n, const char *why)
+{
+	snprintf(out->error, sizeof(out->error), "%s '%.*s'", why, (int)(n > 60 ? 60 : n),
+	    term);
+	out->ok = 0;
+	return (-1);
+}
+
+static void
+spf_copy(char *dst, size_t cap, const char *v, size_t n)
+{
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(dst, v, n);
+	dst[n] = '\0';
+}
+
+int
+mail_auth_spf_parse(const char *record, struct mail_auth_spf *out)
+{
+	const char *p = record, *t, *arg;
+	size_t n, name_len;
+	int seen_exp = 0;
+	char q;
+
+	memset(out, 0, sizeof(*out));
+	if (!mail_auth_is_spf(record))
+		return (spf_fail(out, record, strlen(record), "not an SPF record:"));
+	p += 6;
+	for (;;) {
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			break;
+		t = p;
+		while (*p != '\0' && *p != ' ')
+			p++;
+		n = (size_t)(p - t);
+		name_len = strcspn(t, "=:/ ");
+		if (name_len < n && t[name_len] == '=') {
+			/* A modifier. */
+			arg = t + name_len + 1;
+			if (name_len == 0 || !isalpha((unsigned char)t[0]))
+				return (spf_fail(out, t, n, "bad modifier"));
+			if (name_len == 8 && strncasecmp(t, "redirect", 8) == 0) {
+				if (out->redirect[0] != '\0')
+					return (spf_fail(out, t, n, "second redirect"));
+				if (!spf_domain_ok(arg, n - 9))
+					return (spf_fail(out, t, n, "bad redirect domain"));
+				spf_copy(out->redirect, sizeof(out->redirect), arg, n - 9);
+				out->lookups++;
+			} else if (name_len == 3 && strncasecmp(t, "exp", 3) == 0) {
+				if (seen_exp++)
+					return (spf_fail(out, t, n, "second exp"));
+			}
+			continue;
+		}
+		q = '+';
+		if (*t == '+' || *t == '-' || *t == '~' || *t == '?') {
+			q = *t++;
+			n--;
+		}
+		name_len = strcspn(t, ":/ ");
+		if (name_len > n)
+			name_len = n;
+		arg = t + name_len;
+		if (name_len == 3 && strncasecmp(t, "all", 3) == 0 && n == 3) {
+			out->all = q;
+		} else if (name_len == 7 && strncasecmp(t, "include", 7) == 0) {
+			if (n < 9 || *arg != ':' || !spf_domain_ok(arg + 1, n - 8))
+				return (spf_fail(out, t, n, "include needs a domain:"));
+			if (out->nincludes < sizeof(out->includes) / sizeof(out->includes[0]))
+				spf_copy(out->includes[out->nincludes++], sizeof(out->includes[0]),
+				    arg + 1, n - 8);
+			out->lookups++;
+		} else if ((name_len == 1 && (*t == 'a' || *t == 'A')) ||
+		    (name_len == 2 && strncasecmp(t, "mx", 2) == 0)) {
+			if (!spf_a_args_ok(arg, n - name_len))
+				return (spf_fail(out, t, n, "bad arguments in"));
+			out->lookups++;
+		} else if (name_len == 3 && strncasecmp(t, "ptr", 3) == 0) {
+			if (n > 3 && (*arg != ':' || !spf_domain_ok(arg + 1, n - 4)))
+				return (spf_fail(out, t, n, "bad arguments in"));
+			out->lookups++;
+		} else if (name_len == 6 && strncasecmp(t, "exists", 6) == 0) {
+			if (n < 8 || *arg != ':' || !spf_domain_ok(arg + 1, n - 7))
+				return (spf_fail(out, t, n, "exists needs a domain:"));
+			out->lookups++;
+		} else if (name_len == 3 && strncasecmp(t, "ip4", 3) == 0) {
+			if (*arg != ':' || !spf_ip_ok(arg + 1, n - 4, AF_INET))
+				return (spf_fail(out, t, n, "bad IPv4 network in"));
+		} else if (name_len == 3 && strncasecmp(t, "ip6", 3) == 0) {
+			if (*arg != ':' || !spf_ip_ok(arg + 1, n - 4, AF_INET6))
+				return (spf_fail(out, t, n, "bad IPv6 network in"));
+		} else {
+			return (spf_fail(out, t, n, "unknown mechanism"));
+		}
+	}
+	out->ok = 1;
+	return (0);
+}
+
+/* The single SPF record among txt into rec; 1 found, 0 none, -1 several. */
+static int
+spf_pick(const struct mail_auth_txt *txt, const char **rec)
+{
+	size_t i;
+	int found = 0;
+
+	for (i = 0; i < txt->n; i++)
+		if (mail_auth_is_spf(txt->rec[i])) {
+			*rec = txt->rec[i];
+			found++;
+		}
+	return (found > 1 ? -1 : found);
+}
+
+struct spf_walk {
+	mail_auth_lookup_fn *lookup;
+	void *arg;
+	int fetches;
+	struct mail_auth_spf_result *out;
+};
+
+/* Count the lookups of domain's record, included or redirected to (depth > 0).
+ * 0, or -1 when a lookup failed. Problems go to w->out. */
+static int
+spf_walk(struct spf_walk *w, const char *domain, int depth, char *all)
+{
+	struct mail_auth_txt *txt = NULL;
+	struct mail_auth_spf *spf = NULL;
+	const char *rec = NULL;
+	size_t i;
+	int rc = -1, found;
+
+	if (w->out->lookups > MAIL_AUTH_MAX_LOOKUPS || !w->out->syntax_ok)
+		return (0);
+	if (++w->fetches > MAIL_AUTH_MAX_FETCHES) {
+		w->out->lookups = MAIL_AUTH_MAX_LOOKUPS + 1;
+		return (0);
+	}
+	if ((txt = calloc(1, sizeof(*txt))) == NULL || (spf = calloc(1, sizeof(*spf))) == NULL)
+		goto done;
+	if (w->lookup(w->arg, domain, txt) != 0)
+		goto done;
+	found = spf_pick(txt, &rec);
+	if (found <= 0) {
+		w->out->syntax_ok = 0;
+		snprintf(w->out->error, sizeof(w->out->error), found < 0 ?
+		    "%.100s has more than one SPF record" : "%.100s has no SPF record", domain);
+		rc = 0;
+		goto done;
+	}
+	if (depth == 0)
+		snprintf(w->out->record, sizeof(w->out->record), "%s", rec);
+	if (mail_auth_spf_parse(rec, spf) != 0) {
+		w->out->syntax_ok = 0;
+		snprintf(w->out->error, sizeof(w->out->error), "%s%.100s: %s",
+		    depth ? "in the record of " : "", depth ? domain : "", spf->error);
+		rc = 0;
+		goto done;
+	}
+	w->out->lookups += spf->lookups;
+	if (all != NULL)
+		*all = spf->all;
+	for (i = 0; i < spf->nincludes; i++)
+		if (spf_walk(w, spf->includes[i], depth + 1, NULL) != 0)
+			goto done;
+	/* A redirect applies only when the record has no "all". */
+	if (spf->redirect[0] != '\0' && spf->all == 0 &&
+	    spf_walk(w, spf->redirect, depth + 1, all) != 0)
+		goto done;
+	rc = 0;
+done:
+	free(txt);
+	free(spf);
+	return (rc);
+}
+
+int
+mail_auth_spf_check(const char *domain, mail_auth_lookup_fn *lookup, void *arg,
+    struct mail_auth_spf_result *out)
+{
+	struct spf_walk w = {lookup, arg, 0, out};
+	struct mail_auth_txt *txt;
+	const char *rec = NULL;
+	int found, rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	if ((txt = calloc(1, sizeof(*txt))) == NULL)
+		return (-1);
+	if (lookup(arg, domain, txt) != 0)
+		goto done;
+	found = spf_pick(txt, &rec);
+	rc = 0;
+	if (found == 0)
+		goto done;
+	out->present = 1;
+	if (found < 0) {
+		snprintf(out->error, sizeof(out->error), "more than one SPF record");
+		goto done;
+	}
+	out->syntax_ok = 1;
+	w.fetches = 0;
+	if (spf_walk(&w, domain, 0, &out->all) != 0) {
+		rc = -1;
+		goto done;
+	}
+	out->weak = out->all == 0 || out->all == '+' || out->all == '?';
+done:
+	free(txt);
+	return (rc);
+}
+
+static int
+dmarc_fail(struct mail_auth_dmarc *out, const char *why, const char *tag, size_t n)
+{
+	snprintf(out->error, sizeof(out->error), "%s '%.*s'", why, (int)(n > 60 ? 60 : n),
+	    tag);
+	out->ok = 0;
+	return (-1);
+}
+
+static int
+dmarc_policy_ok(const char *v, size_t n)
+{
+	return ((n == 4 && strncasecmp(v, "none", 4) == 0) ||
+	    (n == 10 && strncasecmp(v, "quarantine", 10) == 0) ||
+	    (n == 6 && strncasecmp(v, "reject", 6) == 0));
+}
+
+int
+mail_auth_dmarc_parse(const char *record, struct mail_auth_dmarc *out)
+{
+	const char *p = record, *t, *eq, *v;
+	size_t n, name_len, vlen;
+	int index = 0, seen_p = 0, seen_sp = 0, seen_pct = 0, i;
+
+	memset(out, 0, sizeof(*out));
+	out->pct = 100;
+	while (*p != '\0') {
+		while (*p == ' ' || *p == '\t' || *p == ';')
+			p++;
+		if (*p == '\0')
+			break;
+		t = p;
+		while (*p != '\0' && *p != ';')
+			p++;
+		n = (size_t)(p - t);
+		while (n > 0 && (t[n - 1] == ' ' || t[n - 1] == '\t'))
+			n--;
+		if ((eq = memchr(t, '=', n)) == NULL)
+			return (dmarc_fail(out, "not a tag=value pair:", t, n));
+		name_len = (size_t)(eq - t);
+		while (name_len > 0 && t[name_len - 1] == ' ')
+			name_len--;
+		v = eq + 1;
+		while (v < t + n && *v == ' ')
+			v++;
+		vlen = (size_t)(t + n - v);
+		if (index++ == 0) {
+			if (name_len != 1 || t[0] != 'v' || vlen != 6 || strncmp(v, "DMARC1", 6) != 0)
+				return (dmarc_fail(out, "the record must start with v=DMARC1, not", t, n));
+			continue;
+		}
+		if (name_len == 1 && t[0] == 'p') {
+			if (seen_p++ || !dmarc_policy_ok(v, vlen))
+				return (dmarc_fail(out, "bad policy", t, n));
+			snprintf(out->policy, sizeof(out->policy), "%.*s", (int)vlen, v);
+		} else if (name_len == 2 && strncmp(t, "sp", 2) == 0) {
+			if (seen_sp++ || !dmarc_policy_ok(v, vlen))
+				return (dmarc_fail(out, "bad subdomain policy", t, n));
+			snprintf(out->subdomain_policy, sizeof(out->subdomain_policy), "%.*s",
+			    (int)vlen, v);
+		} else if (name_len == 3 && strncmp(t, "pct", 3) == 0) {
+			if (seen_pct++ || vlen == 0 || vlen > 3)
+				return (dmarc_fail(out, "bad pct", t, n));
+			for (i = 0; (size_t)i < vlen; i++)
+				if (!isdigit((unsigned char)v[i]))
+					return (dmarc_fail(out, "bad pct", t, n));
+			out->pct = atoi(v);
+			if (out->pct > 100)
+				return (dmarc_fail(out, "bad pct", t, n));
+		} else if (name_len == 3 && (strncmp(t, "rua", 3) == 0 ||
+		    strncmp(t, "ruf", 3) == 0)) {
+			if (vlen < 8 || strncasecmp(v, "mailto:", 7) != 0)
+				return (dmarc_fail(out, "reports need a mailto: address:", t, n));
+			out->has_rua |= t[2] == 'a';
+		}
+	}
+	if (index == 0)
+		return (dmarc_fail(out, "empty record", record, 0));
+	if (!seen_p)
+		return (dmarc_fail(out, "no policy (p=) in", record, strlen(record)));
+	out->ok = 1;
+	return (0);
+}
+
+static int
+run_add(struct scan_results *out, const char *code, int fail, json_t *d)
+{
+	char *text = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS);
+	int rc = scan_results_add(out, code, fail ? "fail" : "pass", NULL, text);
+
+	free(text);
+	json_decref(d);
+	return (rc);
+}
+
+static int
+run_dmarc(const char *domain, mail_auth_lookup_fn *lookup, void *arg,
+    struct scan_results *out)
+{
+	struct mail_auth_dmarc d;
+	struct mail_auth_txt *txt;
+	char name[300];
+	const char *rec = NULL;
+	size_t i, found = 0;
+	int rc = -1;
+
+	if ((txt = calloc(1, sizeof(*txt))) == NULL)
+		return (-1);
+	snprintf(name, sizeof(name), "_dmarc.%s", domain);
+	if (lookup(arg, name, txt) != 0)
+		goto done;
+	for (i = 0; i < txt->n; i++)
+		if (mail_auth_is_dmarc(txt->rec[i])) {
+			rec = txt->rec[i];
+			found++;
+		}
+	rc = 0;
+	if (found == 0) {
+		rc |= run_add(out, "email_auth.dmarc_missing", 1, json_pack("{ss}", "name", name));
+		goto done;
+	}
+	rc |= run_add(out, "email_auth.dmarc_missing", 0, json_pack("{ss}", "record", rec));
+	if (found > 1) {
+		rc |= run_add(out, "email_auth.dmarc_syntax_error", 1, json_pack("{ss}",
+		    "error", "more than one DMARC record"));
+		goto done;
+	}
+	if (mail_auth_dmarc_parse(rec, &d) != 0) {
+		rc |= run_add(out, "email_auth.dmarc_syntax_error", 1, json_pack("{ssss}",
+		    "error", d.error, "record", rec));
+		goto done;
+	}
+	rc |= run_add(out, "email_auth.dmarc_syntax_error", 0, NULL == NULL ?
+	    json_object() : NULL);
+	rc |= run_add(out, "email_auth.dmarc_policy_none", strcasecmp(d.policy, "none") == 0,
+	    json_pack("{sssisb}", "policy", d.policy, "pct", d.pct, "reports", d.has_rua));
+done:
+	free(txt);
+	return (rc);
+}
+
+int
+mail_auth_run(const char *domain, mail_auth_lookup_fn *lookup, void *arg,
+    struct scan_results *out)
+{
+	struct mail_auth_spf_result *spf;
+	int rc = -1;
+
+	if ((spf = calloc(1, sizeof(*spf))) == NULL)
+		return (-1);
+	if (mail_auth_spf_check(domain, lookup, arg, spf) != 0)
+		goto done;
+	rc = 0;
+	if (!spf->present) {
+		rc |= run_add(out, "email_auth.spf_missing", 1, json_pack("{ss}", "name", domain));
+	} else {
+		rc |= run_add(out, "email_auth.spf_missing", 0, json_pack("{ss}", "record",
+		    spf->record));
+		rc |= run_add(out, "email_auth.spf_syntax_error", !spf->syntax_ok,
+		    spf->syntax_ok ? json_object() : json_pack("{ss}", "error", spf->error));
+		if (spf->syntax_ok) {
+			char all[3] = {spf->all ? spf->all : '?', 0, 0};
+
+			rc |= run_add(out, "email_auth.spf_weak", spf->weak, json_pack("{ss}",
+			    "all", spf->all ? all : "none"));
+			rc |= run_add(out, "email_auth.spf_too_many_lookups",
+			    spf->lookups > MAIL_AUTH_MAX_LOOKUPS, json_pack("{sisi}", "lookups",
+			    spf->lookups, "limit", MAIL_AUTH_MAX_LOOKUPS));
+		}
+	}
+	if (rc == 0 && run_dmarc(domain, lookup, arg, out) != 0)
+		rc = -1;
+done:
+	free(spf);
+	return (rc);
+}

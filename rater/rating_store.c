@@ -297,9 +297,12 @@ rating_store_companies_start(PGconn *conn, int64_t company_id)
 	/* The latest rating is one index probe per company. On a first run the ratings
 	 * table is empty when the plan is made and fills while the stream runs, and a
 	 * sequential scan per company would then grow with every row written: forbid
-	 * it for this transaction. JIT compilation costs more than it saves here. */
-	if (db_exec(conn, "SET LOCAL enable_seqscan = off", 0, NULL) != 0 ||
-	    db_exec(conn, "SET LOCAL jit = off", 0, NULL) != 0)
+	 * it for this transaction. JIT compilation costs more than it saves here. One
+	 * company is found through indexes anyway, and its transaction may be the
+	 * caller's (rescore_company), whose settings are left alone. */
+	if (company_id == 0 &&
+	    (db_exec(conn, "SET LOCAL enable_seqscan = off", 0, NULL) != 0 ||
+	    db_exec(conn, "SET LOCAL jit = off", 0, NULL) != 0))
 		return (-1);
 	return (rating_store_copy_out(conn, company_id ? companies_one_sql :
 	    companies_all_sql, company_id));
@@ -308,7 +311,7 @@ rating_store_companies_start(PGconn *conn, int64_t company_id)
 int
 rating_store_evidence_start(PGconn *conn, int64_t company_id)
 {
-	if (db_exec(conn, "SET LOCAL jit = off", 0, NULL) != 0)
+	if (company_id == 0 && db_exec(conn, "SET LOCAL jit = off", 0, NULL) != 0)
 		return (-1);
 	return (rating_store_copy_out(conn, company_id ? evidence_one_sql :
 	    evidence_all_sql, company_id));

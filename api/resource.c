@@ -91,7 +91,7 @@ resource_reply_page(struct api_request *r, json_t *items, unsigned limit,
 	json_t *next = json_null(), *v;
 
 	if (items == NULL) {
-		request_reply_error(r, 500, "internal_error", "cannot build the page");
+		resource_db_failed(r, "cannot build the page");
 		return;
 	}
 	if (json_array_size(items) > limit) {

@@ -35,7 +35,8 @@ int resource_position_slug(struct api_request *r, const char *position);
 /* resource_reply_page: answer 200 {"items": items, "next_cursor": ...} for items
  * fetched with limit + 1: when there are more than limit, the extra one is dropped
  * and the cursor carries field of the last item kept (an integer or a string).
- * Takes items' reference. */
+ * Takes items' reference; items NULL (a failed store call) answers as
+ * resource_db_failed. */
 void resource_reply_page(struct api_request *r, json_t *items, unsigned limit,
     const char *field);
 

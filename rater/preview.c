@@ -1,0 +1,225 @@
+#include "rater/preview.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/db.h"
+#include "common/log.h"
+#include "rater/governance_store.h"
+#include "rater/impact.h"
+#include "rater/methodology_store.h"
+#include "rater/rating.h"
+#include "rater/rating_store.h"
+
+#define PREVIEW_TOP_MOVERS 20
+#define PREVIEW_PROGRESS_EVERY 512
+
+/* The evidence stream, read one company at a time. */
+struct preview_stream {
+	PGconn *conn;
+	struct rating_evidence *ev;
+	size_t nev, evcap;
+	struct rating_store_evidence ahead;
+	int have_ahead, done;
+};
+
+static int
+preview_push(struct preview_stream *s, const struct rating_store_evidence *e)
+{
+	struct rating_evidence *p;
+	size_t ncap;
+
+	if (s->nev == s->evcap) {
+		if (s->evcap >= RATING_STORE_MAX_EVIDENCE) {
+			log_error("preview: company %" PRId64 " has more than %d evidence items",
+			    e->company_id, RATING_STORE_MAX_EVIDENCE);
+			return (-1);
+		}
+		ncap = s->evcap ? s->evcap * 2 : 64;
+		if (ncap > RATING_STORE_MAX_EVIDENCE)
+			ncap = RATING_STORE_MAX_EVIDENCE;
+		if ((p = realloc(s->ev, ncap * sizeof(*p))) == NULL) {
+			log_error("preview: out of memory");
+			return (-1);
+		}
+		s->ev = p;
+		s->evcap = ncap;
+	}
+	s->ev[s->nev++] = e->ev;
+	return (0);
+}
+
+/* Gather company_id's evidence; rows of an earlier company (none in one snapshot)
+ * are skipped, the first row of a later one is kept for it. */
+static int
+preview_gather(struct preview_stream *s, int64_t company_id)
+{
+	int rc;
+
+	s->nev = 0;
+	for (;;) {
+		if (!s->have_ahead) {
+			if (s->done)
+				return (0);
+			if ((rc = rating_store_evidence_next(s->conn, &s->ahead)) < 0)
+				return (-1);
+			if (rc == 0) {
+				s->done = 1;
+				return (0);
+			}
+			s->have_ahead = 1;
+		}
+		if (s->ahead.company_id > company_id)
+			return (0);
+		if (s->ahead.company_id == company_id && preview_push(s, &s->ahead) != 0)
+			return (-1);
+		s->have_ahead = 0;
+	}
+}
+
+/* Rate one company under both versions and count it. */
+static int
+preview_rate(struct impact *im, const struct methodology *before,
+    const struct methodology *after, const struct preview_stream *s,
+    const struct rating_store_company *c, int64_t as_of)
+{
+	struct rating_input in;
+	struct impact_company ic;
+	struct rating *rb = NULL, *ra = NULL;
+	int rc = -1;
+
+	in.evidence = s->ev;
+	in.nevidence = s->nev;
+	in.asset_count = c->asset_count;
+	in.as_of = as_of;
+	in.methodology = before;
+	if ((rb = rating_compute(&in)) == NULL)
+		goto done;
+	in.methodology = after;
+	if ((ra = rating_compute(&in)) == NULL)
+		goto done;
+	memset(&ic, 0, sizeof(ic));
+	ic.id = c->id;
+	memcpy(ic.slug, c->slug, sizeof(ic.slug));
+	impact_side_of(rb, &ic.before);
+	impact_side_of(ra, &ic.after);
+	if (impact_add(im, &ic) != 0) {
+		log_error("preview: %s got a grade neither version has", c->slug);
+		goto done;
+	}
+	rc = 0;
+done:
+	if (rc != 0 && (rb == NULL || ra == NULL))
+		log_error("preview: out of memory rating %s", c->slug);
+	rating_free(rb);
+	rating_free(ra);
+	return (rc);
+}
+
+/* Stream every company and its evidence through the two versions. */
+static int
+preview_stream_all(PGconn *cconn, struct preview_stream *s, struct impact *im,
+    const struct methodology *before, const struct methodology *after,
+    const struct preview_options *opt, int64_t total)
+{
+	struct rating_store_company c;
+	int64_t done = 0;
+	int n;
+
+	if (rating_store_companies_start(cconn, 0) != 0)
+		return (-1);
+	if (rating_store_evidence_start(s->conn, 0) != 0) {
+		rating_store_stream_abort(cconn);
+		return (-1);
+	}
+	while ((n = rating_store_companies_next(cconn, &c)) == 1) {
+		if (preview_gather(s, c.id) != 0 ||
+		    preview_rate(im, before, after, s, &c, opt->as_of) != 0)
+			break;
+		if (opt->progress != NULL && ++done % PREVIEW_PROGRESS_EVERY == 0)
+			opt->progress(opt->progress_arg, done, total);
+	}
+	if (n != 0) {
+		rating_store_stream_abort(cconn);
+		rating_store_stream_abort(s->conn);
+		return (-1);
+	}
+	if (preview_gather(s, INT64_MAX) != 0 || !s->done) {
+		rating_store_stream_abort(s->conn);
+		return (-1);
+	}
+	if (opt->progress != NULL)
+		opt->progress(opt->progress_arg, impact_companies(im), total);
+	return (0);
+}
+
+enum preview_result
+preview_run(const char *url, const struct preview_options *opt, json_t **impact)
+{
+	struct methodology *before = NULL, *after = NULL;
+	struct preview_stream s;
+	struct impact *im = NULL;
+	enum preview_result rc = PREVIEW_ERROR;
+	enum governance_store_result gs;
+	PGconn *cconn = NULL;
+	char status[16], sha[65], snap[64];
+	int64_t now_us, total = 0;
+
+	*impact = NULL;
+	memset(&s, 0, sizeof(s));
+	if ((cconn = db_connect(url)) == NULL || (s.conn = db_connect(url)) == NULL)
+		goto done;
+	gs = governance_store_version_info(cconn, opt->version, status, sha);
+	if (gs != GOVERNANCE_STORE_OK) {
+		if (gs == GOVERNANCE_STORE_NOT_FOUND) {
+			log_error("preview: no methodology version %s", opt->version);
+			rc = PREVIEW_NOT_FOUND;
+		}
+		goto done;
+	}
+	if (strcmp(status, "draft") != 0) {
+		log_error("preview: methodology %s is %s, not a draft", opt->version, status);
+		rc = PREVIEW_NOT_DRAFT;
+		goto done;
+	}
+	if ((after = methodology_store_load(cconn, opt->version)) == NULL)
+		goto done;
+	if ((before = methodology_store_load_in_force(cconn, opt->as_of)) == NULL) {
+		rc = PREVIEW_NO_BASELINE;
+		goto done;
+	}
+	if ((im = impact_new(before, after, PREVIEW_TOP_MOVERS)) == NULL) {
+		log_error("preview: out of memory");
+		goto done;
+	}
+	if (rating_store_snapshot_export(cconn, snap, &now_us) != 0 ||
+	    rating_store_snapshot_import(s.conn, snap) != 0 ||
+	    rating_store_count_companies(cconn, 0, &total) != 0)
+		goto done;
+	if (preview_stream_all(cconn, &s, im, before, after, opt, total) != 0)
+		goto done;
+	db_rollback(cconn);
+	db_rollback(s.conn);
+	if ((*impact = impact_json(im)) == NULL) {
+		log_error("preview: out of memory");
+		goto done;
+	}
+	if (governance_store_preview_save(cconn, opt->version, before->version, sha,
+	    opt->as_of, impact_companies(im), *impact) != 0) {
+		json_decref(*impact);
+		*impact = NULL;
+		goto done;
+	}
+	rc = PREVIEW_OK;
+done:
+	impact_free(im);
+	methodology_free(before);
+	methodology_free(after);
+	free(s.ev);
+	if (s.conn != NULL)
+		PQfinish(s.conn);
+	if (cconn != NULL)
+		PQfinish(cconn);
+	return (rc);
+}

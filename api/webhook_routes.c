@@ -1,0 +1,168 @@
+/* Webhooks: a company's (dispute state changes and its own rating changes) and an
+ * investor portfolio's (rating changes of its public companies). The secret that
+ * signs the bodies is shown once, when the webhook is set. The delivery worker of
+ * `fairrate serve` starts when the routes are registered. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/rand.h>
+
+#include "api/request.h"
+#include "api/resource.h"
+#include "api/routes.h"
+#include "common/buf.h"
+#include "common/db_pool.h"
+#include "common/log.h"
+#include "dispute/webhook.h"
+#include "dispute/webhook_store.h"
+#include "dispute/webhook_worker.h"
+
+/* The connection string of a pooled connection, so that the worker talks to the
+ * database the server was given, however it was given. 0, or -1 (logged). */
+static int
+webhook_routes_conninfo(PGconn *conn, struct buf *out)
+{
+	PQconninfoOption *opts = PQconninfo(conn), *o;
+	const char *p;
+	int rc = 0;
+
+	if (opts == NULL)
+		return (-1);
+	for (o = opts; rc == 0 && o->keyword != NULL; o++) {
+		if (o->val == NULL || o->val[0] == '\0')
+			continue;
+		rc |= buf_appendf(out, "%s%s='", out->len ? " " : "", o->keyword);
+		for (p = o->val; rc == 0 && *p != '\0'; p++)
+			rc |= (*p == '\'' || *p == '\\') ? buf_appendf(out, "\\%c", *p) :
+			    buf_append(out, p, 1);
+		rc |= buf_append(out, "'", 1);
+	}
+	PQconninfoFree(opts);
+	return (rc == 0 ? 0 : -1);
+}
+
+int
+webhook_routes_register(struct db_pool *pool)
+{
+	struct buf info;
+	PGconn *conn;
+	int rc;
+
+	if ((conn = db_pool_acquire(pool, NULL)) == NULL) {
+		log_error("webhooks: no database at start-up; deliveries wait for a restart");
+		return (0);
+	}
+	buf_init(&info, 8192);
+	rc = webhook_routes_conninfo(conn, &info);
+	db_pool_release(pool, conn);
+	if (rc == 0)
+		rc = webhook_worker_start(info.data);
+	else
+		log_error("webhooks: cannot read the connection settings");
+	buf_free(&info);
+	return (rc);
+}
+
+/* Whose webhook the request is about: the company of a company key, or the {id}
+ * portfolio, which the key must own (404 otherwise). 0, or -1 after answering. */
+static int
+webhook_routes_owner(struct api_request *r, enum webhook_owner *owner, int64_t *id)
+{
+	const char *pid = request_param(r, "id");
+	PGconn *db;
+	int rc;
+
+	if (pid == NULL) {
+		*owner = WEBHOOK_OWNER_COMPANY;
+		*id = request_principal(r)->company_id;
+		return (0);
+	}
+	*owner = WEBHOOK_OWNER_PORTFOLIO;
+	*id = strtoll(pid, NULL, 10);
+	if ((db = request_db(r)) == NULL)
+		return (-1);
+	if ((rc = webhook_store_portfolio_owned(db, *id, request_principal(r)->key_id)) < 0) {
+		resource_db_failed(r, "cannot read the portfolio");
+		return (-1);
+	}
+	if (rc == 0) {
+		request_reply_error(r, 404, "not_found", "no such portfolio for this key");
+		return (-1);
+	}
+	return (0);
+}
+
+void
+webhook_routes_get(struct api_request *r)
+{
+	enum webhook_owner owner;
+	json_t *v;
+	int64_t id;
+	int found;
+
+	if (webhook_routes_owner(r, &owner, &id) != 0 || request_db(r) == NULL)
+		return;
+	v = webhook_store_get(request_db(r), owner, id, &found);
+	if (!found)
+		request_reply_error(r, 404, "not_found", "no webhook is set");
+	else if (v == NULL)
+		resource_db_failed(r, "cannot read the webhook");
+	else
+		resource_reply(r, 200, v);
+}
+
+void
+webhook_routes_put(struct api_request *r)
+{
+	const char *url = json_string_value(json_object_get(request_json(r), "url"));
+	unsigned char raw[WEBHOOK_SECRET_LEN / 2];
+	char secret[WEBHOOK_SECRET_LEN + 1];
+	enum webhook_owner owner;
+	json_t *v;
+	int64_t id;
+	size_t i;
+	int found;
+
+	if (url == NULL || !webhook_url_valid(url)) {
+		request_reply_error(r, 400, "invalid_url", "url is an https:// URL of at most"
+		    " %d bytes, without user information", WEBHOOK_URL_MAX);
+		return;
+	}
+	if (webhook_routes_owner(r, &owner, &id) != 0 || request_db(r) == NULL)
+		return;
+	if (RAND_bytes(raw, sizeof(raw)) != 1) {
+		request_reply_error(r, 500, "internal_error", "cannot draw random bytes");
+		return;
+	}
+	for (i = 0; i < sizeof(raw); i++)
+		snprintf(secret + 2 * i, 3, "%02x", raw[i]);
+	if (webhook_store_put(request_db(r), owner, id, url, secret,
+	    request_principal(r)->key_id) != 0 ||
+	    (v = webhook_store_get(request_db(r), owner, id, &found)) == NULL) {
+		resource_db_failed(r, "cannot set the webhook");
+		return;
+	}
+	/* The secret is shown once, here. */
+	json_object_set_new(v, "secret", json_string(secret));
+	resource_reply(r, 200, v);
+	memset(secret, 0, sizeof(secret));
+}
+
+void
+webhook_routes_delete(struct api_request *r)
+{
+	enum webhook_owner owner;
+	int64_t id;
+	int rc;
+
+	if (webhook_routes_owner(r, &owner, &id) != 0 || request_db(r) == NULL)
+		return;
+	if ((rc = webhook_store_delete(request_db(r), owner, id)) < 0)
+		resource_db_failed(r, "cannot remove the webhook");
+	else if (rc == 0)
+		request_reply_error(r, 404, "not_found", "no webhook is set");
+	else
+		request_reply_empty(r, 204);
+}

@@ -13,5 +13,8 @@ int cmd_serve(int argc, char **argv);
 int cmd_keys(int argc, char **argv);
 int cmd_score(int argc, char **argv);
 int cmd_show(int argc, char **argv);
+int cmd_methodology(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
+int cmd_tick(int argc, char **argv);
 
 #endif

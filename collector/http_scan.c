@@ -54,6 +54,7 @@ struct scan_xfer {
 	char refused_address[64];
 	char version[16];
 	char hop_host[254];
+	char url[SCAN_URL];
 	char errbuf[CURL_ERROR_SIZE];
 	struct scan_xfer *prev, *next;
 };
@@ -291,6 +292,7 @@ xfer_start(struct scan_host *h, const char *url, const char *hop_host, int https
 	x->https = https;
 	x->hop = hop;
 	snprintf(x->hop_host, sizeof(x->hop_host), "%s", hop_host);
+	snprintf(x->url, sizeof(x->url), "%s", url);
 	buf_init(&x->headers, (size_t)s->opt.max_headers);
 	curl_easy_setopt(e, CURLOPT_URL, url);
 	curl_easy_setopt(e, CURLOPT_PRIVATE, x);
@@ -299,7 +301,6 @@ xfer_start(struct scan_host *h, const char *url, const char *hop_host, int https
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, s->opt.connect_timeout_ms);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, s->opt.timeout_ms);
-	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)s->opt.max_body);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, "fairrate-collector/1.0");
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf);
 	curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, xfer_opensocket);
@@ -370,6 +371,34 @@ xfer_reach(const struct scan_xfer *x, CURLcode rc)
 	}
 }
 
+/* The absolute URL of the response's Location header into out (size n), and its
+ * host into host (size hn). 0, or -1 when there is none or it does not parse. */
+static int
+xfer_location(const struct scan_xfer *x, char *out, size_t n, char *host, size_t hn)
+{
+	char loc[SCAN_URL];
+	char *full = NULL, *h = NULL;
+	CURLU *u;
+	int rc = -1;
+
+	if (x->headers.len == 0 || http_checks_header(x->headers.data, "location", 0, loc,
+	    sizeof(loc)) == NULL || loc[0] == '\0' || (u = curl_url()) == NULL)
+		return (-1);
+	if (curl_url_set(u, CURLUPART_URL, x->url, 0) == CURLUE_OK &&
+	    curl_url_set(u, CURLUPART_URL, loc, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_URL, &full, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &h, 0) == CURLUE_OK &&
+	    strlen(full) < n && strlen(h) < hn) {
+		snprintf(out, n, "%s", full);
+		snprintf(host, hn, "%s", h);
+		rc = 0;
+	}
+	curl_free(full);
+	curl_free(h);
+	curl_url_cleanup(u);
+	return (rc);
+}
+
 /* Verify the chain of an HTTPS hop. 1 trusted, 0 not, -1 no certificate seen. */
 static int
 xfer_verify(struct scan_xfer *x, struct http_tls_facts *facts)
@@ -413,11 +442,9 @@ xfer_https_done(struct scan_xfer *x, CURLcode rc)
 	struct scan_host *h = x->h;
 	struct http_tls_facts hop_facts, *facts = x->hop == 0 ? &h->obs.tls : &hop_facts;
 	enum http_reach reach = xfer_reach(x, rc);
-	char *redirect = NULL, next_host[254];
+	char redirect[SCAN_URL], next_host[254];
 	long status = 0;
 	int trusted;
-	CURLU *u;
-	char *uhost = NULL;
 
 	memset(&hop_facts, 0, sizeof(hop_facts));
 	if (x->refused)
@@ -454,27 +481,18 @@ xfer_https_done(struct scan_xfer *x, CURLcode rc)
 	if (x->headers.len > 0)
 		buf_append(&h->final_headers, x->headers.data, x->headers.len);
 	if (status < 300 || status >= 400 || x->hop >= h->scan->opt.max_redirects ||
-	    curl_easy_getinfo(x->easy, CURLINFO_REDIRECT_URL, &redirect) != CURLE_OK ||
-	    redirect == NULL || strncasecmp(redirect, "https://", 8) != 0)
+	    xfer_location(x, redirect, sizeof(redirect), next_host, sizeof(next_host)) != 0 ||
+	    strncasecmp(redirect, "https://", 8) != 0)
 		return;
-	if ((u = curl_url()) == NULL)
-		return;
-	if (curl_url_set(u, CURLUPART_URL, redirect, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_HOST, &uhost, 0) == CURLUE_OK && strlen(uhost) <
-	    sizeof(next_host)) {
-		snprintf(next_host, sizeof(next_host), "%s", uhost);
-		if (xfer_start(h, redirect, next_host, 1, x->hop + 1) == 0)
-			h->obs.redirects = x->hop + 1;
-	}
-	curl_free(uhost);
-	curl_url_cleanup(u);
+	if (xfer_start(h, redirect, next_host, 1, x->hop + 1) == 0)
+		h->obs.redirects = x->hop + 1;
 }
 
 static void
 xfer_http_done(struct scan_xfer *x, CURLcode rc)
 {
 	struct scan_host *h = x->h;
-	char *redirect = NULL;
+	char unused[254];
 	long status = 0;
 
 	h->obs.http = xfer_reach(x, rc);
@@ -482,9 +500,8 @@ xfer_http_done(struct scan_xfer *x, CURLcode rc)
 		return;
 	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
 	h->obs.http_status = status;
-	if (curl_easy_getinfo(x->easy, CURLINFO_REDIRECT_URL, &redirect) == CURLE_OK &&
-	    redirect != NULL)
-		snprintf(h->location, sizeof(h->location), "%s", redirect);
+	if (xfer_location(x, h->location, sizeof(h->location), unused, sizeof(unused)) != 0)
+		h->location[0] = '\0';
 }
 
 /* ---- the scanner ---- */

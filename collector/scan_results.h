@@ -14,8 +14,8 @@
  * observation is newer than the correction.
  */
 
-#define SCAN_RESULT_DETAILS 2048              /* bytes of one result's details (JSON) */
-#define SCAN_RESULTS_MAX 32                   /* results of one domain */
+#define SCAN_RESULT_DETAILS 1536              /* bytes of one result's details (JSON) */
+#define SCAN_RESULTS_MAX 28                   /* results of one domain */
 #define SCAN_RESULTS_SOURCE "fairrate-scan"   /* evidence.source of the scanner */
 #define SCAN_RESULTS_VERSION "fairrate-collector/1.0"
 

@@ -1,0 +1,383 @@
+/*
+ * fairrate scan: claim due scan jobs from the queue, scan each domain's web (HTTP and
+ * TLS, collector/http_scan) and mail authentication records (collector/dns_mail), and
+ * write the results as evidence (collector/scan_results), many domains at once.
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "cli/commands.h"
+#include "collector/dns_mail.h"
+#include "collector/http_scan.h"
+#include "collector/scan_queue.h"
+#include "collector/scan_results.h"
+#include "common/db.h"
+#include "common/log.h"
+#include "common/progress.h"
+#include "common/timefmt.h"
+
+#define SCAN_MAX_LIST 64                      /* --connect-to and --resolve entries */
+#define SCAN_FLUSH_JOBS 256                   /* finished jobs written at once */
+#define SCAN_FLUSH_MS 1000
+#define SCAN_IDLE_POLL_S 5                    /* a worker with nothing due waits */
+
+static volatile sig_atomic_t scan_stopping;
+
+struct scan_slot {
+	struct scan_job job;
+	struct scan_results results;
+	char error[160];                      /* "" when the scan concluded */
+	struct scan_slot *next;
+};
+
+struct scan_run {
+	PGconn *conn;
+	char worker[128];
+	struct http_scan *http;
+	struct dns_mail *dns;
+	int concurrency, lease, interval, once;
+	struct scan_slot *finished;           /* scanned, not yet written */
+	size_t nfinished;
+	long claimed, done, errors;
+	struct scan_results_counts counts;
+	struct progress *progress;
+};
+
+static void
+scan_usage(FILE *out)
+{
+	fprintf(out, "usage: fairrate scan --worker | --once [--json] [--concurrency N]\n"
+	    "       [--nameserver IP[:PORT]] [--no-mail] [--ca-file FILE] [--allow CIDRS]\n"
+	    "       [--connect-to ENTRY]... [--resolve ENTRY]... [--timeout S]\n"
+	    "       [--connect-timeout S] [--lease S] [--interval S] [--max-body BYTES]\n\n"
+	    "Claims due scan jobs (one per attributed domain) from the queue in PostgreSQL and\n"
+	    "scans them: HTTPS (TLS version, certificate, security headers, cookies), the\n"
+	    "HTTP to HTTPS redirect, SPF and DMARC. Results become evidence (source\n"
+	    "fairrate-scan). Any number of workers may share the queue.\n\n"
+	    "  --once            scan what is due now, then exit\n"
+	    "  --worker          keep claiming jobs until SIGINT or SIGTERM\n"
+	    "  --json            print a JSON summary at the end\n"
+	    "  --concurrency N   connections at once (default 64)\n"
+	    "  --nameserver NS   ask this DNS server (default: /etc/resolv.conf)\n"
+	    "  --no-mail         skip the SPF and DMARC checks\n"
+	    "  --ca-file FILE    trusted CA certificates, PEM (default: the system's)\n"
+	    "  --allow CIDRS     networks that may be scanned although not public\n"
+	    "                    (\"127.0.0.0/8,::1/128\"); private, loopback and link-local\n"
+	    "                    addresses are refused otherwise, also on redirects\n"
+	    "  --connect-to E    libcurl CONNECT_TO entry HOST:PORT:ADDR:PORT (repeatable)\n"
+	    "  --resolve E       libcurl RESOLVE entry HOST:PORT:ADDR (repeatable)\n"
+	    "  --timeout S       seconds a request may take (default 15)\n"
+	    "  --connect-timeout S  seconds to connect (default 5)\n"
+	    "  --max-body BYTES  bytes of a response body read (default 262144)\n"
+	    "  --lease S         seconds a claim lasts before others may take it (default 300)\n"
+	    "  --interval S      rescan interval of new jobs (default 86400)\n\n"
+	    "Exit status: 0 done, 1 failure, 2 bad usage.\n");
+}
+
+static void
+scan_on_signal(int sig)
+{
+	(void)sig;
+	scan_stopping = 1;
+}
+
+static int64_t
+scan_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
+static void
+scan_on_done(void *arg, void *tag, const struct http_observation *o)
+{
+	struct scan_run *r = arg;
+	struct scan_slot *s = tag;
+
+	http_checks_run(o, &s->results);
+	if (s->error[0] == '\0' && (o->https == HTTP_REACH_TIMEOUT ||
+	    o->https == HTTP_REACH_ERROR || o->https == HTTP_REACH_REFUSED_ADDRESS))
+		snprintf(s->error, sizeof(s->error), "https: %.140s", o->https_error[0] ?
+		    o->https_error : "no result");
+	s->next = r->finished;
+	r->finished = s;
+	r->nfinished++;
+}
+
+/* Write the finished jobs' results and end their leases. 0 or -1. */
+static int
+scan_flush(struct scan_run *r)
+{
+	struct scan_results_item *items = NULL;
+	const char **errors = NULL;
+	int64_t *ids = NULL, now = timefmt_now();
+	struct scan_slot *s, *next;
+	size_t i = 0;
+	int rc = -1;
+
+	if (r->nfinished == 0)
+		return (0);
+	items = calloc(r->nfinished, sizeof(*items));
+	errors = calloc(r->nfinished, sizeof(*errors));
+	ids = calloc(r->nfinished, sizeof(*ids));
+	if (items == NULL || errors == NULL || ids == NULL) {
+		log_error("scan: out of memory");
+		goto done;
+	}
+	for (s = r->finished; s != NULL; s = s->next, i++) {
+		items[i].company = s->job.company;
+		items[i].domain = s->job.domain;
+		items[i].observed_at = now;
+		items[i].results = &s->results;
+		ids[i] = s->job.id;
+		errors[i] = s->error[0] ? s->error : NULL;
+		r->errors += s->error[0] != '\0';
+	}
+	if (scan_results_store(r->conn, items, i, &r->counts) != 0 ||
+	    scan_queue_finish(r->conn, r->worker, now, ids, errors, i, NULL) != 0)
+		goto done;
+	r->done += (long)i;
+	progress_update(r->progress, (uint64_t)r->done);
+	rc = 0;
+done:
+	for (s = r->finished; s != NULL; s = next) {
+		next = s->next;
+		free(s);
+	}
+	r->finished = NULL;
+	r->nfinished = 0;
+	free(items);
+	free(errors);
+	free(ids);
+	return (rc);
+}
+
+/* Claim up to room jobs and start them. The count claimed, or -1. */
+static long
+scan_claim(struct scan_run *r, size_t room)
+{
+	struct scan_job *jobs;
+	struct scan_slot *s;
+	size_t n = 0, i;
+
+	if ((jobs = calloc(room, sizeof(*jobs))) == NULL) {
+		log_error("scan: out of memory");
+		return (-1);
+	}
+	if (scan_queue_claim(r->conn, r->worker, timefmt_now(), r->lease, room, jobs, &n) != 0) {
+		free(jobs);
+		return (-1);
+	}
+	for (i = 0; i < n; i++) {
+		if ((s = calloc(1, sizeof(*s))) == NULL) {
+			log_error("scan: out of memory");
+			break;
+		}
+		s->job = jobs[i];
+		if (r->dns != NULL && mail_auth_run(s->job.domain, dns_mail_lookup, r->dns,
+		    &s->results) != 0)
+			snprintf(s->error, sizeof(s->error), "dns: lookup failed");
+		if (http_scan_add(r->http, s->job.domain, s) != 0) {
+			snprintf(s->error, sizeof(s->error), "could not start the scan");
+			s->next = r->finished;
+			r->finished = s;
+			r->nfinished++;
+		}
+	}
+	r->claimed += (long)n;
+	free(jobs);
+	return ((long)n);
+}
+
+static void
+scan_print(const struct scan_run *r, double secs, int as_json)
+{
+	const struct scan_results_counts *c = &r->counts;
+	json_t *o;
+
+	if (!as_json) {
+		printf("scanned %ld domains in %.1f s (%.1f/s), %ld with errors; evidence: %ld"
+		    " results, %ld added, %ld updated, %ld unchanged\n", r->done, secs,
+		    secs > 0 ? r->done / secs : 0.0, r->errors, c->results, c->inserted,
+		    c->updated, c->unchanged);
+		return;
+	}
+	o = json_pack("{sssIsIsfsfs{sIsIsIsIsI}}", "worker", r->worker,
+	    "domains", (json_int_t)r->done, "errors", (json_int_t)r->errors,
+	    "seconds", secs, "domains_per_second", secs > 0 ? r->done / secs : 0.0,
+	    "evidence", "results", (json_int_t)c->results, "inserted", (json_int_t)c->inserted,
+	    "updated", (json_int_t)c->updated, "unchanged", (json_int_t)c->unchanged,
+	    "domains_rejected", (json_int_t)c->domains_rejected);
+	json_dumpf(o, stdout, JSON_COMPACT);
+	putchar('\n');
+	json_decref(o);
+}
+
+/* The claim, scan and write loop. 0 or -1. */
+static int
+scan_loop(struct scan_run *r)
+{
+	int64_t last_flush = scan_ms(), last_renew = last_flush, idle_until = 0, t;
+	long got;
+	int exhausted = 0;
+
+	for (;;) {
+		t = scan_ms();
+		if (!scan_stopping && !exhausted && t >= idle_until &&
+		    http_scan_active(r->http) < (size_t)r->concurrency) {
+			got = scan_claim(r, (size_t)r->concurrency - http_scan_active(r->http));
+			if (got < 0)
+				return (-1);
+			if (got == 0 && r->once)
+				exhausted = 1;
+			else if (got == 0)
+				idle_until = t + SCAN_IDLE_POLL_S * 1000;
+		}
+		if (http_scan_active(r->http) > 0 &&
+		    http_scan_run(r->http, 100, scan_on_done, r) < 0)
+			return (-1);
+		t = scan_ms();
+		if (r->nfinished >= SCAN_FLUSH_JOBS || (r->nfinished > 0 &&
+		    (t - last_flush >= SCAN_FLUSH_MS || http_scan_active(r->http) == 0))) {
+			if (scan_flush(r) != 0)
+				return (-1);
+			last_flush = t;
+		}
+		if (t - last_renew >= (int64_t)r->lease * 1000 / 3) {
+			if (scan_queue_renew(r->conn, r->worker, timefmt_now(), r->lease, NULL) != 0)
+				return (-1);
+			last_renew = t;
+		}
+		if (http_scan_active(r->http) == 0 && r->nfinished == 0) {
+			if (exhausted || scan_stopping)
+				return (0);
+			if (t < idle_until)
+				usleep(200 * 1000);
+		}
+	}
+}
+
+static int
+scan_int_arg(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+
+	*out = strtol(s, &end, 10);
+	return (*end != '\0' || s[0] == '\0' || *out < lo || *out > hi ? -1 : 0);
+}
+
+int
+cmd_scan(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"worker", no_argument, NULL, 'w'}, {"once", no_argument, NULL, 'o'},
+		{"json", no_argument, NULL, 'j'}, {"concurrency", required_argument, NULL, 'c'},
+		{"nameserver", required_argument, NULL, 'n'}, {"no-mail", no_argument, NULL, 'M'},
+		{"ca-file", required_argument, NULL, 'C'}, {"allow", required_argument, NULL, 'a'},
+		{"connect-to", required_argument, NULL, 'T'},
+		{"resolve", required_argument, NULL, 'R'}, {"timeout", required_argument, NULL, 't'},
+		{"connect-timeout", required_argument, NULL, 'k'},
+		{"max-body", required_argument, NULL, 'b'}, {"lease", required_argument, NULL, 'l'},
+		{"interval", required_argument, NULL, 'i'}, {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0}};
+	const char *connect_to[SCAN_MAX_LIST + 1] = {NULL}, *resolve[SCAN_MAX_LIST + 1] = {NULL};
+	const char *nameserver = NULL;
+	struct http_scan_options hopt;
+	struct scan_run r;
+	size_t nct = 0, nres = 0;
+	long v, added, removed, due;
+	int c, as_json = 0, worker = 0, mail = 1, rc = 1;
+	int64_t started;
+
+	memset(&r, 0, sizeof(r));
+	memset(&hopt, 0, sizeof(hopt));
+	r.concurrency = 64;
+	r.lease = SCAN_QUEUE_DEFAULT_LEASE;
+	r.interval = SCAN_QUEUE_DEFAULT_INTERVAL;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'w': worker = 1; break;
+		case 'o': r.once = 1; break;
+		case 'j': as_json = 1; break;
+		case 'M': mail = 0; break;
+		case 'n': nameserver = optarg; break;
+		case 'C': hopt.ca_file = optarg; break;
+		case 'a': hopt.allow = optarg; break;
+		case 'T':
+		case 'R':
+			if ((c == 'T' ? nct : nres) >= SCAN_MAX_LIST) {
+				fprintf(stderr, "fairrate scan: at most %d --%s entries\n",
+				    SCAN_MAX_LIST, c == 'T' ? "connect-to" : "resolve");
+				return (2);
+			}
+			if (c == 'T')
+				connect_to[nct++] = optarg;
+			else
+				resolve[nres++] = optarg;
+			break;
+		case 'c': case 't': case 'k': case 'b': case 'l': case 'i':
+			if (scan_int_arg(optarg, c == 'i' ? 60 : 1, c == 'b' ? 1L << 30 :
+			    c == 'i' ? 31536000L : c == 'c' ? 10000 : 86400, &v) != 0) {
+				fprintf(stderr, "fairrate scan: bad value '%s'\n", optarg);
+				return (2);
+			}
+			if (c == 'c') r.concurrency = (int)v;
+			if (c == 't') hopt.timeout_ms = v * 1000;
+			if (c == 'k') hopt.connect_timeout_ms = v * 1000;
+			if (c == 'b') hopt.max_body = v;
+			if (c == 'l') r.lease = (int)v;
+			if (c == 'i') r.interval = (int)v;
+			break;
+		case 'h':
+			scan_usage(stdout);
+			return (0);
+		default:
+			scan_usage(stderr);
+			return (2);
+		}
+	}
+	if (optind != argc || worker == r.once) {
+		scan_usage(stderr);
+		return (2);
+	}
+	hopt.concurrency = r.concurrency;
+	hopt.connect_to = connect_to;
+	hopt.resolve = resolve;
+	if (as_json)
+		log_set_quiet(1);
+	signal(SIGINT, scan_on_signal);
+	signal(SIGTERM, scan_on_signal);
+	scan_queue_worker_id(r.worker, sizeof(r.worker));
+	if ((r.conn = db_connect(NULL)) == NULL)
+		return (1);
+	if (scan_queue_sync(r.conn, timefmt_now(), r.interval, &added, &removed) != 0 ||
+	    (due = scan_queue_due(r.conn, timefmt_now())) < 0)
+		goto done;
+	log_info("scan: %ld jobs added, %ld removed, %ld due", added, removed, due);
+	if ((r.http = http_scan_new(&hopt)) == NULL)
+		goto done;
+	if (mail && (r.dns = dns_mail_new(nameserver, 2, 2)) == NULL)
+		goto done;
+	started = scan_ms();
+	r.progress = progress_new("scan", r.once ? (uint64_t)due : 0, "domains");
+	rc = scan_loop(&r) == 0 ? 0 : 1;
+	progress_finish(r.progress);
+	if (rc != 0)
+		scan_queue_release(r.conn, r.worker);
+	scan_print(&r, (double)(scan_ms() - started) / 1000.0, as_json);
+done:
+	http_scan_free(r.http);
+	dns_mail_free(r.dns);
+	PQfinish(r.conn);
+	return (rc);
+}

@@ -1,0 +1,233 @@
+/* The HTTP and TLS scanner against local nginx servers signed by a test CA. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "collector/http_checks.h"
+#include "collector/http_scan.h"
+#include "common/timefmt.h"
+#include "tests/support/scan_fixture.h"
+
+static struct scan_fixture fx;
+
+struct seen {
+	char host[64];
+	struct http_observation obs;
+	char headers[4096];
+	struct scan_results results;
+};
+
+static struct seen seen[16];
+static size_t nseen;
+
+static void
+setup(void)
+{
+	scan_fixture_start(&fx);
+	nseen = 0;
+}
+
+static void
+teardown(void)
+{
+	scan_fixture_stop(&fx);
+}
+
+TestSuite(scanner, .init = setup, .fini = teardown, .timeout = 60);
+
+static void
+on_done(void *arg, void *tag, const struct http_observation *o)
+{
+	struct seen *s = &seen[nseen++];
+
+	(void)arg;
+	(void)tag;
+	cr_assert(nseen <= 16);
+	snprintf(s->host, sizeof(s->host), "%s", o->host);
+	s->obs = *o;
+	snprintf(s->headers, sizeof(s->headers), "%s", o->https_headers ? o->https_headers : "");
+	s->obs.host = s->host;
+	s->obs.https_headers = s->headers;
+	s->obs.http_location = NULL;
+	cr_assert_eq(http_checks_run(o, &s->results), 0);
+}
+
+/* Scan hosts with the fixture's routes; now_shift moves the certificates' clock. */
+static void
+scan(const char *const *hosts, int64_t now_shift, const char *allow,
+    const char *const *resolve, long timeout_ms, long max_body)
+{
+	struct http_scan_options opt;
+	struct http_scan *s;
+	size_t i;
+
+	memset(&opt, 0, sizeof(opt));
+	opt.ca_file = fx.ca_file;
+	opt.allow = allow;
+	opt.connect_to = fx.connect_to;
+	opt.resolve = resolve;
+	opt.timeout_ms = timeout_ms;
+	opt.connect_timeout_ms = 2000;
+	opt.max_body = max_body;
+	opt.now = timefmt_now() + now_shift;
+	cr_assert_not_null(s = http_scan_new(&opt));
+	for (i = 0; hosts[i] != NULL; i++)
+		cr_assert_eq(http_scan_add(s, hosts[i], NULL), 0);
+	while (http_scan_active(s) > 0)
+		cr_assert(http_scan_run(s, 200, on_done, NULL) >= 0);
+	http_scan_free(s);
+}
+
+static const struct seen *
+host(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < nseen; i++)
+		if (strcmp(seen[i].host, name) == 0)
+			return (&seen[i]);
+	cr_assert_fail("no result for %s", name);
+	return (NULL);
+}
+
+/* The outcome of check code for name, or "-" when not observed. */
+static const char *
+outcome(const char *name, const char *code)
+{
+	const struct seen *s = host(name);
+	size_t i;
+
+	for (i = 0; i < s->results.n; i++)
+		if (strcmp(s->results.items[i].code, code) == 0)
+			return (s->results.items[i].outcome);
+	return ("-");
+}
+
+static const char *
+details(const char *name, const char *code)
+{
+	const struct seen *s = host(name);
+	size_t i;
+
+	for (i = 0; i < s->results.n; i++)
+		if (strcmp(s->results.items[i].code, code) == 0)
+			return (s->results.items[i].details);
+	return ("");
+}
+
+#define LOOPBACK "127.0.0.0/8"
+
+Test(scanner, good_site_passes_every_check)
+{
+	static const char *const hosts[] = {"good.test", NULL};
+	static const char *const codes[] = {"tls.https_unavailable", "tls.no_https_redirect",
+	    "tls.legacy_protocol", "tls.certificate_expired", "tls.certificate_expiring",
+	    "tls.hostname_mismatch", "tls.self_signed", "tls.weak_key", "tls.weak_signature",
+	    "web_headers.hsts_missing", "web_headers.hsts_short_max_age",
+	    "web_headers.csp_missing", "web_headers.csp_unsafe",
+	    "web_headers.frame_options_missing", "web_headers.content_type_options_missing",
+	    "web_headers.referrer_policy_missing", "web_headers.cookie_insecure",
+	    "web_headers.version_disclosure", NULL};
+	size_t i;
+
+	scan(hosts, 0, LOOPBACK, NULL, 5000, 0);
+	cr_assert_eq(host("good.test")->obs.https, HTTP_REACH_OK);
+	for (i = 0; codes[i] != NULL; i++)
+		cr_expect_str_eq(outcome("good.test", codes[i]), "pass", "%s %s", codes[i],
+		    details("good.test", codes[i]));
+	cr_expect(strstr(details("good.test", "tls.legacy_protocol"), "TLSv1.3") != NULL,
+	    "%s", details("good.test", "tls.legacy_protocol"));
+	cr_expect(strstr(details("good.test", "tls.weak_key"), "\"EC\"") != NULL);
+	cr_expect(strstr(details("good.test", "web_headers.cookie_insecure"),
+	    "\"samesite\":\"Lax\"") != NULL, "%s",
+	    details("good.test", "web_headers.cookie_insecure"));
+}
+
+Test(scanner, weak_headers_cookies_key_and_signature_fail)
+{
+	static const char *const hosts[] = {"weak.test", NULL};
+
+	scan(hosts, 0, LOOPBACK, NULL, 5000, 0);
+	cr_assert_eq(host("weak.test")->obs.https, HTTP_REACH_OK);
+	cr_expect_str_eq(outcome("weak.test", "web_headers.hsts_missing"), "pass");
+	cr_expect_str_eq(outcome("weak.test", "web_headers.hsts_short_max_age"), "fail");
+	cr_expect_str_eq(outcome("weak.test", "web_headers.csp_unsafe"), "fail");
+	cr_expect_str_eq(outcome("weak.test", "web_headers.frame_options_missing"), "pass");
+	cr_expect_str_eq(outcome("weak.test", "web_headers.content_type_options_missing"),
+	    "fail");
+	cr_expect_str_eq(outcome("weak.test", "web_headers.referrer_policy_missing"), "fail");
+	cr_expect_str_eq(outcome("weak.test", "web_headers.cookie_insecure"), "fail");
+	cr_expect(strstr(details("weak.test", "web_headers.cookie_insecure"),
+	    "\"insecure\":1") != NULL);
+	cr_expect_str_eq(outcome("weak.test", "web_headers.version_disclosure"), "fail");
+	cr_expect(strstr(details("weak.test", "web_headers.version_disclosure"),
+	    "PHP/7.4.3") != NULL);
+	cr_expect_str_eq(outcome("weak.test", "tls.weak_key"), "fail");
+	cr_expect_str_eq(outcome("weak.test", "tls.weak_signature"), "fail");
+	cr_expect_str_eq(outcome("weak.test", "tls.no_https_redirect"), "fail");
+}
+
+Test(scanner, expired_expiring_mismatched_and_self_signed_certificates)
+{
+	static const char *const hosts[] = {"expired.test", "expiring.test", "wrong.test",
+	    "self.test", NULL};
+
+	/* Five days on: the one-day certificate has expired, the 12-day one expires soon. */
+	scan(hosts, 5 * TIMEFMT_DAY, LOOPBACK, NULL, 5000, 0);
+	cr_expect_eq(host("expired.test")->obs.https, HTTP_REACH_UNTRUSTED);
+	cr_expect_str_eq(outcome("expired.test", "tls.certificate_expired"), "fail");
+	cr_expect_str_eq(outcome("expired.test", "tls.https_unavailable"), "pass");
+	cr_expect_str_eq(outcome("expired.test", "web_headers.hsts_missing"), "-",
+	    "headers over an untrusted connection are not observed");
+	cr_expect_eq(host("expiring.test")->obs.https, HTTP_REACH_OK);
+	cr_expect_str_eq(outcome("expiring.test", "tls.certificate_expired"), "pass");
+	cr_expect_str_eq(outcome("expiring.test", "tls.certificate_expiring"), "fail");
+	cr_expect_eq(host("wrong.test")->obs.https, HTTP_REACH_UNTRUSTED);
+	cr_expect_str_eq(outcome("wrong.test", "tls.hostname_mismatch"), "fail");
+	cr_expect_str_eq(outcome("wrong.test", "tls.self_signed"), "pass");
+	cr_expect_eq(host("self.test")->obs.https, HTTP_REACH_UNTRUSTED);
+	cr_expect_str_eq(outcome("self.test", "tls.self_signed"), "fail");
+	cr_expect_str_eq(outcome("self.test", "tls.hostname_mismatch"), "pass");
+}
+
+Test(scanner, redirects_to_private_addresses_are_refused)
+{
+	static const char *const hosts[] = {"redirect.test", "internal.test", "hop.test", NULL};
+	static const char *const resolve[] = {"inside.test:443:10.0.0.7", NULL};
+
+	scan(hosts, 0, LOOPBACK, resolve, 5000, 0);
+	cr_expect_str_eq(host("redirect.test")->obs.refused_address, "10.255.255.1");
+	cr_expect_str_eq(host("internal.test")->obs.refused_address, "10.0.0.7");
+	cr_expect_eq(host("redirect.test")->obs.https_status, 302);
+	/* A redirect to a public-looking name on the allowed network is followed. */
+	cr_expect_eq(host("hop.test")->obs.redirects, 1);
+	cr_expect_str_eq(outcome("hop.test", "web_headers.hsts_missing"), "pass");
+	cr_expect_str_eq(host("hop.test")->obs.refused_address, "");
+}
+
+Test(scanner, loopback_is_refused_unless_allowed)
+{
+	static const char *const hosts[] = {"good.test", NULL};
+
+	scan(hosts, 0, NULL, NULL, 5000, 0);
+	cr_expect_eq(host("good.test")->obs.https, HTTP_REACH_REFUSED_ADDRESS);
+	cr_expect_eq(host("good.test")->obs.http, HTTP_REACH_REFUSED_ADDRESS);
+	cr_expect_str_eq(host("good.test")->obs.refused_address, "127.0.0.1");
+	cr_expect_eq(host("good.test")->results.n, 0, "nothing is concluded");
+}
+
+Test(scanner, oversized_slow_and_closed_servers)
+{
+	static const char *const hosts[] = {"big.test", "slow.test", "nohttps.test", NULL};
+
+	scan(hosts, 0, LOOPBACK, NULL, 1500, 64 * 1024);
+	/* 2 MB body, 64 KiB read: the headers still count. */
+	cr_expect_eq(host("big.test")->obs.https, HTTP_REACH_OK);
+	cr_expect_str_eq(outcome("big.test", "web_headers.hsts_missing"), "pass");
+	cr_expect_eq(host("slow.test")->obs.https, HTTP_REACH_TIMEOUT);
+	cr_expect_eq(host("slow.test")->results.n, 0);
+	cr_expect_eq(host("nohttps.test")->obs.https, HTTP_REACH_UNAVAILABLE);
+	cr_expect_str_eq(outcome("nohttps.test", "tls.https_unavailable"), "fail");
+	cr_expect_str_eq(outcome("nohttps.test", "tls.no_https_redirect"), "fail");
+}

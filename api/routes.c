@@ -6,6 +6,7 @@
 #define ADMIN AUTH_ROLE_ADMIN
 #define INVESTORS AUTH_ROLES_INVESTOR
 #define COMPANY AUTH_ROLE_COMPANY
+#define STAFF AUTH_ROLES_STAFF
 
 /* One line a route: method, pattern, roles, flags, accepted query parameters, handler.
  * docs/openapi.yaml documents each of them. */
@@ -50,6 +51,56 @@ static const struct router_route routes[] = {
 	{"GET", "/v1/me/evidence", COMPANY, 0, "status,factor,limit,cursor",
 	    me_routes_evidence},
 	{"GET", "/v1/me/assets", COMPANY, 0, "limit,cursor", me_routes_assets},
+	{"GET", "/v1/transparency/disputes", PUBLIC, 0, NULL,
+	    staff_dispute_routes_transparency},
+	{"POST", "/v1/claims", PUBLIC, ROUTER_JSON_BODY, NULL, claim_routes_create},
+	{"POST", "/v1/claims/{id}/verify", PUBLIC, ROUTER_JSON_BODY, NULL,
+	    claim_routes_verify},
+	{"GET", "/v1/me/disputes", COMPANY, 0, "limit,cursor", dispute_routes_list},
+	{"POST", "/v1/me/disputes", COMPANY, ROUTER_JSON_BODY, NULL, dispute_routes_open},
+	{"GET", "/v1/me/disputes/{id}", COMPANY, 0, NULL, dispute_routes_get},
+	{"POST", "/v1/me/disputes/{id}/comments", COMPANY, ROUTER_JSON_BODY, NULL,
+	    dispute_routes_comment},
+	{"POST", "/v1/me/disputes/{id}/attachments", COMPANY, ROUTER_JSON_BODY, NULL,
+	    dispute_routes_attach},
+	{"GET", "/v1/me/disputes/{id}/attachments/{attachment}", COMPANY, 0, NULL,
+	    dispute_routes_attachment},
+	{"POST", "/v1/me/disputes/{id}/appeal", COMPANY, ROUTER_JSON_BODY, NULL,
+	    dispute_routes_appeal},
+	{"GET", "/v1/me/webhook", COMPANY, 0, NULL, webhook_routes_get},
+	{"PUT", "/v1/me/webhook", COMPANY, ROUTER_JSON_BODY, NULL, webhook_routes_put},
+	{"DELETE", "/v1/me/webhook", COMPANY, 0, NULL, webhook_routes_delete},
+	{"GET", "/v1/portfolios/{id}/webhook", INVESTORS, 0, NULL, webhook_routes_get},
+	{"PUT", "/v1/portfolios/{id}/webhook", INVESTORS, ROUTER_JSON_BODY, NULL,
+	    webhook_routes_put},
+	{"DELETE", "/v1/portfolios/{id}/webhook", INVESTORS, 0, NULL, webhook_routes_delete},
+	{"GET", "/v1/staff/disputes", STAFF, 0,
+	    "status,overdue,assignee,min_age_days,limit,cursor", staff_dispute_routes_queue},
+	{"GET", "/v1/staff/disputes/{id}", STAFF, 0, NULL, staff_dispute_routes_get},
+	{"POST", "/v1/staff/disputes/{id}/assign", STAFF, ROUTER_JSON_BODY, NULL,
+	    staff_dispute_routes_assign},
+	{"POST", "/v1/staff/disputes/{id}/comments", STAFF, ROUTER_JSON_BODY, NULL,
+	    staff_dispute_routes_comment},
+	{"POST", "/v1/staff/disputes/{id}/request-info", STAFF, ROUTER_JSON_BODY, NULL,
+	    staff_dispute_routes_request_info},
+	{"POST", "/v1/staff/disputes/{id}/decision", STAFF, ROUTER_JSON_BODY, NULL,
+	    staff_dispute_routes_decision},
+	{"GET", "/v1/staff/disputes/{id}/attachments/{attachment}", STAFF, 0, NULL,
+	    staff_dispute_routes_attachment},
+	{"GET", "/v1/staff/audit", ADMIN, 0, "action,limit,cursor", staff_dispute_routes_audit},
+	{"POST", "/v1/staff/methodology/drafts", ADMIN, ROUTER_JSON_BODY, NULL,
+	    methodology_draft_routes_create},
+	{"GET", "/v1/staff/methodology/drafts/{version}", ADMIN, 0, NULL,
+	    methodology_draft_routes_get},
+	{"PUT", "/v1/staff/methodology/drafts/{version}", ADMIN, ROUTER_JSON_BODY, NULL,
+	    methodology_draft_routes_update},
+	{"POST", "/v1/staff/methodology/drafts/{version}/preview", ADMIN, 0, NULL,
+	    methodology_draft_routes_preview},
+	{"GET", "/v1/staff/methodology/drafts/{version}/impact", AUTH_ROLES_STAFF, 0, NULL,
+	    methodology_draft_routes_impact},
+	{"POST", "/v1/staff/methodology/drafts/{version}/publish", ADMIN, ROUTER_JSON_BODY,
+	    NULL, methodology_draft_routes_publish},
+	{"GET", "/v1/me/projection", COMPANY, 0, NULL, projection_routes_me},
 };
 
 const struct router_route *
@@ -66,6 +117,8 @@ routes_register(struct db_pool *pool)
 		return (-1);
 	if (methodology_routes_register(pool) != 0 || company_routes_register(pool) != 0 ||
 	    portfolio_routes_register(pool) != 0 || me_routes_register(pool) != 0)
+		return (-1);
+	if (webhook_routes_register(pool) != 0)
 		return (-1);
 	return (0);
 }

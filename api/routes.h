@@ -68,4 +68,45 @@ void me_routes_rating(struct api_request *r);
 void me_routes_evidence(struct api_request *r);
 void me_routes_assets(struct api_request *r);
 
+/* api/claim_routes.c: profile claims by domain control (public). */
+void claim_routes_create(struct api_request *r);
+void claim_routes_verify(struct api_request *r);
+
+/* api/dispute_routes.c: a company key's disputes. */
+void dispute_routes_list(struct api_request *r);
+void dispute_routes_open(struct api_request *r);
+void dispute_routes_get(struct api_request *r);
+void dispute_routes_comment(struct api_request *r);
+void dispute_routes_attach(struct api_request *r);
+void dispute_routes_attachment(struct api_request *r);
+void dispute_routes_appeal(struct api_request *r);
+
+/* api/staff_dispute_routes.c: the staff side of disputes, the audit log (admin) and
+ * the public dispute statistics. */
+void staff_dispute_routes_queue(struct api_request *r);
+void staff_dispute_routes_get(struct api_request *r);
+void staff_dispute_routes_assign(struct api_request *r);
+void staff_dispute_routes_comment(struct api_request *r);
+void staff_dispute_routes_request_info(struct api_request *r);
+void staff_dispute_routes_decision(struct api_request *r);
+void staff_dispute_routes_attachment(struct api_request *r);
+void staff_dispute_routes_audit(struct api_request *r);
+void staff_dispute_routes_transparency(struct api_request *r);
+
+/* api/webhook_routes.c: company and portfolio webhooks; registering starts the
+ * delivery worker (dispute/webhook_worker.h). */
+int webhook_routes_register(struct db_pool *pool);
+void webhook_routes_get(struct api_request *r);
+void webhook_routes_put(struct api_request *r);
+void webhook_routes_delete(struct api_request *r);
+
+/* api/methodology_draft_routes.c, api/projection_routes.c: methodology governance. */
+void methodology_draft_routes_create(struct api_request *r);
+void methodology_draft_routes_get(struct api_request *r);
+void methodology_draft_routes_update(struct api_request *r);
+void methodology_draft_routes_preview(struct api_request *r);
+void methodology_draft_routes_impact(struct api_request *r);
+void methodology_draft_routes_publish(struct api_request *r);
+void projection_routes_me(struct api_request *r);
+
 #endif

@@ -101,19 +101,6 @@ static const struct router_route routes[] = {
 	{"POST", "/v1/staff/methodology/drafts/{version}/publish", ADMIN, ROUTER_JSON_BODY,
 	    NULL, methodology_draft_routes_publish},
 	{"GET", "/v1/me/projection", COMPANY, 0, NULL, projection_routes_me},
-	{"POST", "/v1/staff/methodology/drafts", ADMIN, ROUTER_JSON_BODY, NULL,
-	    methodology_draft_routes_create},
-	{"GET", "/v1/staff/methodology/drafts/{version}", ADMIN, 0, NULL,
-	    methodology_draft_routes_get},
-	{"PUT", "/v1/staff/methodology/drafts/{version}", ADMIN, ROUTER_JSON_BODY, NULL,
-	    methodology_draft_routes_update},
-	{"POST", "/v1/staff/methodology/drafts/{version}/preview", ADMIN, 0, NULL,
-	    methodology_draft_routes_preview},
-	{"GET", "/v1/staff/methodology/drafts/{version}/impact", AUTH_ROLES_STAFF, 0, NULL,
-	    methodology_draft_routes_impact},
-	{"POST", "/v1/staff/methodology/drafts/{version}/publish", ADMIN, ROUTER_JSON_BODY,
-	    NULL, methodology_draft_routes_publish},
-	{"GET", "/v1/me/projection", COMPANY, 0, NULL, projection_routes_me},
 };
 
 const struct router_route *

@@ -109,13 +109,4 @@ void methodology_draft_routes_impact(struct api_request *r);
 void methodology_draft_routes_publish(struct api_request *r);
 void projection_routes_me(struct api_request *r);
 
-/* api/methodology_draft_routes.c, api/projection_routes.c: methodology governance. */
-void methodology_draft_routes_create(struct api_request *r);
-void methodology_draft_routes_get(struct api_request *r);
-void methodology_draft_routes_update(struct api_request *r);
-void methodology_draft_routes_preview(struct api_request *r);
-void methodology_draft_routes_impact(struct api_request *r);
-void methodology_draft_routes_publish(struct api_request *r);
-void projection_routes_me(struct api_request *r);
-
 #endif

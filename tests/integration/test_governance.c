@@ -1,0 +1,384 @@
+/*
+ * Methodology governance end to end. Over HTTP on the small rated world
+ * (tests/support/api_world.h: 2026.1 in force, 2026.2 upcoming on 2026-04-01, now
+ * 2026-03-01, a 60-day notice period configured): draft validation errors with their
+ * paths, create, read with diff, edit, preview, impact, the notice rules and the
+ * short-notice path with its published reason, a company reading its projection and
+ * every other role refused. From the command line on a demo world: the preview equals
+ * an actual rescore under the version, preview writes no rating, and `fairrate tick`
+ * switches at the effective time, once, keeping the old ratings.
+ */
+#include <criterion/criterion.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/buf.h"
+#include "common/paths.h"
+#include "tests/support/api_client.h"
+#include "tests/support/api_world.h"
+#include "tests/support/testdb.h"
+
+static PGconn *conn;
+static struct api_client *c;
+
+static void
+setup_api(void)
+{
+	static const char *const env[] = {API_WORLD_NOW_ENV, "FAIRRATE_RATE_LIMIT=0",
+	    "FAIRRATE_PUBLIC_RATE_LIMIT=0", "FAIRRATE_NOTICE_DAYS=60", NULL};
+
+	conn = testdb_create();
+	api_world_seed(conn);
+	c = api_client_start(env);
+}
+
+static void
+teardown(void)
+{
+	if (c != NULL)
+		api_client_stop(c);
+	c = NULL;
+	testdb_drop(conn);
+}
+
+static json_t *
+call(const char *method, const char *path, const char *key, const char *body, long status)
+{
+	struct api_response r;
+	json_t *v = NULL;
+
+	api_client_request(c, method, path, key, body ? "application/json" : NULL, body,
+	    body ? strlen(body) : 0, 0, &r);
+	cr_assert_eq(r.status, status, "%s %s: %ld, expected %ld: %s", method, path,
+	    r.status, status, r.body.data ? r.body.data : "");
+	if (r.body.len > 0) {
+		v = json_loads(r.body.data, 0, NULL);
+		cr_assert_not_null(v, "%s %s: not JSON: %s", method, path, r.body.data);
+	}
+	api_response_free(&r);
+	return (v);
+}
+
+static const char *
+err_code(const json_t *v)
+{
+	const char *s = json_string_value(json_object_get(json_object_get(v, "error"), "code"));
+
+	return (s ? s : "(none)");
+}
+
+/* The shipped 2026.1 document as version, with mutate applied (may be NULL). */
+static char *
+document(const char *version, void (*mutate)(json_t *))
+{
+	char path[1024], *text;
+	json_error_t err;
+	json_t *d;
+
+	cr_assert_eq(paths_join(path, sizeof(path), "methodology/2026.1.json"), 0);
+	d = json_load_file(path, JSON_PRESERVE_ORDER, &err);
+	cr_assert_not_null(d, "%s", err.text);
+	json_object_set_new(d, "version", json_string(version));
+	if (mutate != NULL)
+		mutate(d);
+	text = json_dumps(d, JSON_PRESERVE_ORDER);
+	json_decref(d);
+	return (text);
+}
+
+static void
+heavier_tls(json_t *d)
+{
+	json_object_set_new(json_array_get(json_object_get(d, "factors"), 0), "weight",
+	    json_integer(35));
+}
+
+static void
+broken(json_t *d)
+{
+	json_object_set_new(json_array_get(json_object_get(d, "factors"), 0), "weight",
+	    json_integer(-1));
+	json_object_set_new(json_array_get(json_object_get(d, "checks"), 2), "factor",
+	    json_string("tlss"));
+}
+
+TestSuite(governance_api, .init = setup_api, .fini = teardown, .timeout = 120);
+
+Test(governance_api, draft_validation_errors_say_where)
+{
+	char *admin = api_client_create_key("admin", NULL), *doc = document("2026.4", broken);
+	json_t *v, *d;
+	size_t i;
+	int saw_weight = 0, saw_factor = 0;
+
+	v = call("POST", "/v1/staff/methodology/drafts", admin, doc, 400);
+	cr_assert_str_eq(err_code(v), "invalid_methodology");
+	json_array_foreach(json_object_get(json_object_get(v, "error"), "details"), i, d) {
+		const char *p = json_string_value(json_object_get(d, "path"));
+
+		saw_weight |= strcmp(p, "factors[0].weight") == 0;
+		saw_factor |= strcmp(p, "checks[2].factor") == 0 &&
+		    strstr(json_string_value(json_object_get(d, "message")), "tlss") != NULL;
+	}
+	cr_assert(saw_weight && saw_factor, "errors without their paths: %s",
+	    json_dumps(v, 0));
+	json_decref(v);
+	/* Nothing was stored; an analyst may not create drafts. */
+	cr_assert_eq(testdb_scalar(conn, "SELECT count(*) FROM methodology_versions"
+	    " WHERE version = '2026.4'"), 0);
+	free(doc);
+	doc = document("2026.4", NULL);
+	{
+		char *analyst = api_client_create_key("analyst", NULL);
+
+		json_decref(call("POST", "/v1/staff/methodology/drafts", analyst, doc, 403));
+		free(analyst);
+	}
+	free(doc);
+	free(admin);
+}
+
+Test(governance_api, draft_diff_preview_impact_and_publish_with_notice)
+{
+	char *admin = api_client_create_key("admin", NULL), *doc = document("2026.4", NULL);
+	char *edited = document("2026.4", heavier_tls), *other = document("2026.5", NULL);
+	json_t *v, *ch, *vs, *it;
+	size_t i;
+	int found = 0;
+
+	v = call("POST", "/v1/staff/methodology/drafts", admin, doc, 201);
+	cr_assert_str_eq(json_string_value(json_object_get(v, "status")), "draft");
+	cr_assert_eq(json_array_size(json_object_get(json_object_get(v, "diff"), "changes")),
+	    0);
+	json_decref(v);
+	json_decref(call("POST", "/v1/staff/methodology/drafts", admin, doc, 409));
+	/* Edit: the diff shows the number that moved. */
+	json_decref(call("PUT", "/v1/staff/methodology/drafts/2026.4", admin, other, 400));
+	v = call("PUT", "/v1/staff/methodology/drafts/2026.4", admin, edited, 200);
+	ch = json_array_get(json_object_get(json_object_get(v, "diff"), "changes"), 0);
+	cr_assert_str_eq(json_string_value(json_object_get(ch, "path")), "factors.tls.weight");
+	cr_assert_eq(json_number_value(json_object_get(ch, "new")), 35);
+	cr_assert_str_eq(json_string_value(json_object_get(json_object_get(v, "diff"),
+	    "against")), "2026.1");
+	json_decref(v);
+	/* Publishing needs a preview of this very definition. */
+	v = call("POST", "/v1/staff/methodology/drafts/2026.4/publish", admin,
+	    "{\"effective_at\": \"2026-06-01T00:00:00Z\"}", 409);
+	cr_assert_str_eq(err_code(v), "preview_required");
+	json_decref(v);
+	json_decref(call("GET", "/v1/staff/methodology/drafts/2026.4/impact", admin, NULL,
+	    404));
+	v = call("POST", "/v1/staff/methodology/drafts/2026.4/preview", admin, NULL, 200);
+	cr_assert_eq(json_integer_value(json_object_get(v, "companies")), 5);
+	cr_assert(json_is_true(json_object_get(v, "current")));
+	cr_assert_eq(json_integer_value(json_object_get(json_object_get(v, "impact"),
+	    "companies")), 5);
+	cr_assert_not_null(json_object_get(json_object_get(json_object_get(v, "impact"),
+	    "grade_migration"), "matrix"));
+	json_decref(v);
+	{
+		char *analyst = api_client_create_key("analyst", NULL);
+
+		v = call("GET", "/v1/staff/methodology/drafts/2026.4/impact", analyst, NULL, 200);
+		json_decref(v);
+		json_decref(call("POST", "/v1/staff/methodology/drafts/2026.4/preview", analyst,
+		    NULL, 403));
+		free(analyst);
+	}
+	/* Notice: 60 days configured. In the past, too soon without a reason, a reason too
+	 * thin, and before the upcoming 2026.2 are all refused. */
+	v = call("POST", "/v1/staff/methodology/drafts/2026.4/publish", admin,
+	    "{\"effective_at\": \"2026-02-01T00:00:00Z\"}", 422);
+	cr_assert_str_eq(err_code(v), "effective_in_past");
+	json_decref(v);
+	v = call("POST", "/v1/staff/methodology/drafts/2026.4/publish", admin,
+	    "{\"effective_at\": \"2026-04-10T00:00:00Z\"}", 422);
+	cr_assert_str_eq(err_code(v), "notice_too_short");
+	json_decref(v);
+	v = call("POST", "/v1/staff/methodology/drafts/2026.4/publish", admin,
+	    "{\"effective_at\": \"2026-04-10T00:00:00Z\", \"reason\": \"urgent\"}", 422);
+	cr_assert_str_eq(err_code(v), "invalid_reason");
+	json_decref(v);
+	v = call("POST", "/v1/staff/methodology/drafts/2026.4/publish", admin,
+	    "{\"effective_at\": \"2026-03-20T00:00:00Z\", \"reason\": \"a certificate flaw "
+	    "exploited in the wild\"}", 409);
+	cr_assert_str_eq(err_code(v), "effective_date_conflict");
+	json_decref(v);
+	/* The emergency path: 40 days' notice with a written reason. */
+	v = call("POST", "/v1/staff/methodology/drafts/2026.4/publish", admin,
+	    "{\"effective_at\": \"2026-04-10T00:00:00Z\", \"reason\": \"a certificate flaw "
+	    "exploited in the wild\"}", 200);
+	cr_assert(json_is_true(json_object_get(v, "short_notice")));
+	cr_assert_eq(json_integer_value(json_object_get(v, "notice_days")), 40);
+	json_decref(v);
+	json_decref(call("PUT", "/v1/staff/methodology/drafts/2026.4", admin, edited, 409));
+	/* The public change log shows it with its reason and its impact. */
+	vs = call("GET", "/v1/methodology/versions", NULL, NULL, 200);
+	json_array_foreach(json_object_get(vs, "items"), i, it) {
+		if (strcmp(json_string_value(json_object_get(it, "version")), "2026.4") != 0)
+			continue;
+		found = 1;
+		cr_assert_str_eq(json_string_value(json_object_get(it, "short_notice_reason")),
+		    "a certificate flaw exploited in the wild");
+		cr_assert_eq(json_integer_value(json_object_get(it, "notice_days")), 40);
+		cr_assert_not_null(strstr(json_string_value(json_object_get(it, "change_log")),
+		    "Impact preview against 2026.1 over 5 companies"));
+		cr_assert_not_null(strstr(json_string_value(json_object_get(it, "change_log")),
+		    "Short notice (40 days): a certificate flaw"));
+	}
+	cr_assert(found, "2026.4 is not in the public change log");
+	json_decref(vs);
+	free(doc);
+	free(edited);
+	free(other);
+	free(admin);
+}
+
+Test(governance_api, a_company_reads_only_its_own_projection)
+{
+	char *acme = api_client_create_key("company", "acme");
+	char *beta = api_client_create_key("company", "beta");
+	char *investor = api_client_create_key("investor", NULL);
+	char *admin = api_client_create_key("admin", NULL);
+	json_t *a, *b, *pa, *pb;
+
+	a = call("GET", "/v1/me/projection", acme, NULL, 200);
+	cr_assert_str_eq(json_string_value(json_object_get(a, "version")), "2026.2");
+	cr_assert_str_eq(json_string_value(json_object_get(a, "effective_at")),
+	    "2026-04-01T00:00:00Z");
+	cr_assert_str_eq(json_string_value(json_object_get(a, "in_force_version")), "2026.1");
+	pa = json_object_get(a, "projection");
+	cr_assert_str_eq(json_string_value(json_object_get(pa, "methodology_version")),
+	    "2026.2");
+	b = call("GET", "/v1/me/projection", beta, NULL, 200);
+	pb = json_object_get(b, "projection");
+	cr_assert_str_neq(json_string_value(json_object_get(pa, "inputs_digest")),
+	    json_string_value(json_object_get(pb, "inputs_digest")),
+	    "two companies got the same projection");
+	/* No other role may read a projection, and there is no way to name another
+	 * company on this route. */
+	json_decref(call("GET", "/v1/me/projection", investor, NULL, 403));
+	json_decref(call("GET", "/v1/me/projection", admin, NULL, 403));
+	json_decref(call("GET", "/v1/me/projection", NULL, NULL, 401));
+	json_decref(call("GET", "/v1/me/projection?company=beta", acme, NULL, 400));
+	json_decref(a);
+	json_decref(b);
+	free(acme);
+	free(beta);
+	free(investor);
+	free(admin);
+}
+
+/* The command line on a demo world. */
+static void
+setup_cli(void)
+{
+	conn = testdb_create();
+	c = NULL;
+}
+
+TestSuite(governance_cli, .init = setup_cli, .fini = teardown, .timeout = 180);
+
+static void
+run_ok(const char *const *args, struct buf *out)
+{
+	int rc;
+
+	buf_reset(out);
+	rc = api_client_run(args, out);
+	cr_assert_eq(rc, 0, "%s %s failed (%d): %s", args[0], args[1] ? args[1] : "", rc,
+	    out->data ? out->data : "");
+}
+
+Test(governance_cli, preview_equals_the_rescore_and_tick_switches_once)
+{
+	static const char *const demo[] = {"demo", "--companies", "40", "--seed", "7", NULL};
+	static const char *const score[] = {"score", NULL};
+	/* Rated as of the moment the switch will run, so that both see the same ages. */
+	static const char *const preview[] = {"methodology", "preview", "2026.4", "--json",
+	    "--as-of", "2026-12-20T00:00:30Z", NULL};
+	static const char *const publish[] = {"methodology", "publish", "2026.4",
+	    "--effective-at", "2026-12-20T00:00:00Z", "--reason",
+	    "testing the switch on a short schedule", NULL};
+	static const char *const tick[] = {"tick", NULL};
+	char path[] = "/tmp/fairrate-gov-XXXXXX";
+	const char *create[] = {"methodology", "create", path, NULL};
+	char *doc = document("2026.4", heavier_tls), sql[512];
+	json_t *im, *matrix, *grades, *mv;
+	struct buf out;
+	long rows_before, n;
+	size_t i, j;
+	FILE *f;
+	int fd;
+
+	buf_init(&out, 1 << 20);
+	setenv("FAIRRATE_NOW", "2026-12-01T00:00:00Z", 1);
+	run_ok(demo, &out);
+	run_ok(score, &out);
+	fd = mkstemp(path);
+	cr_assert(fd >= 0);
+	f = fdopen(fd, "w");
+	fputs(doc, f);
+	fclose(f);
+	run_ok(create, &out);
+	unlink(path);
+	rows_before = testdb_scalar(conn, "SELECT count(*) FROM ratings");
+	run_ok(preview, &out);
+	im = json_loads(out.data, 0, NULL);
+	cr_assert_not_null(im, "%s", out.data);
+	cr_assert_eq(testdb_scalar(conn, "SELECT count(*) FROM ratings"), rows_before,
+	    "the preview wrote ratings");
+	run_ok(publish, &out);
+	/* Before the effective time tick only records 2026.1's switch. */
+	run_ok(tick, &out);
+	cr_assert_eq(testdb_scalar(conn, "SELECT count(*) FROM ratings"), rows_before);
+	setenv("FAIRRATE_NOW", "2026-12-20T00:00:30Z", 1);
+	run_ok(tick, &out);
+	cr_assert_not_null(strstr(out.data, "switched to methodology 2026.4"), "%s", out.data);
+	/* Every company has a 2026.4 rating; the 2026.1 ones are all still there. */
+	cr_assert_eq(testdb_scalar(conn, "SELECT count(*) FROM ratings WHERE"
+	    " methodology_version = '2026.1'"), rows_before);
+	cr_assert_eq(testdb_scalar(conn, "SELECT count(DISTINCT company_id) FROM ratings"
+	    " WHERE methodology_version = '2026.4' AND reason = 'methodology_change'"),
+	    testdb_scalar(conn, "SELECT count(*) FROM companies"));
+	/* The preview's grade columns are the grades the rescore gave. */
+	grades = json_object_get(json_object_get(im, "grade_migration"), "grades");
+	matrix = json_object_get(json_object_get(im, "grade_migration"), "matrix");
+	for (j = 0; j < json_array_size(grades); j++) {
+		const char *g = json_string_value(json_array_get(grades, j));
+		long col = 0;
+
+		for (i = 0; i < json_array_size(matrix); i++)
+			col += (long)json_integer_value(json_array_get(json_array_get(matrix, i),
+			    j));
+		if (strcmp(g, "insufficient_data") == 0)
+			snprintf(sql, sizeof(sql), "SELECT count(*) FROM ratings WHERE"
+			    " methodology_version = '2026.4' AND status = 'insufficient_data'");
+		else
+			snprintf(sql, sizeof(sql), "SELECT count(*) FROM ratings WHERE"
+			    " methodology_version = '2026.4' AND grade = '%s'", g);
+		n = testdb_scalar(conn, sql);
+		cr_assert_eq(n, col, "grade %s: preview %ld, rescore %ld", g, col, n);
+	}
+	/* Each top mover's projected score is the score the rescore gave it. */
+	json_array_foreach(json_object_get(json_object_get(im, "top_movers"), "down"), i, mv) {
+		snprintf(sql, sizeof(sql), "SELECT round(score * 10)::bigint FROM ratings WHERE"
+		    " company_id = %lld AND methodology_version = '2026.4'",
+		    (long long)json_integer_value(json_object_get(mv, "id")));
+		cr_assert_eq(testdb_scalar(conn, sql),
+		    (long)(json_number_value(json_object_get(mv, "after_score")) * 10 + 0.5));
+	}
+	cr_assert_gt(json_array_size(json_object_get(json_object_get(im, "top_movers"),
+	    "down")), 0, "a heavier TLS weight moved nobody");
+	/* A second tick does nothing. */
+	n = testdb_scalar(conn, "SELECT count(*) FROM ratings");
+	run_ok(tick, &out);
+	cr_assert_not_null(strstr(out.data, "nothing to switch"), "%s", out.data);
+	cr_assert_eq(testdb_scalar(conn, "SELECT count(*) FROM ratings"), n);
+	json_decref(im);
+	buf_free(&out);
+	free(doc);
+}

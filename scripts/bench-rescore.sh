@@ -44,7 +44,7 @@ codes=$(grep -o '"code": "[a-z_]*\.[a-z0-9_.]*"' methodology/2026.1.json |
 # distinct checks per company, about 60% pass, 30% fail, 10% info, last seen 0 to 119
 # days before the as-of time (so some evidence has aged out), a few disputed.
 generate() {
-  psql "$url" -v ON_ERROR_STOP=1 -qAt <<SQL
+  psql "$url" -v ON_ERROR_STOP=1 -qAt >/dev/null <<SQL
 INSERT INTO companies (id, slug, name, sector, size_band, country)
 SELECT g, 'bench-' || g, 'Bench company ' || g,
        (ARRAY['finance','health','retail','energy','public_sector'])[1 + g % 5],

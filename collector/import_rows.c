@@ -203,7 +203,7 @@ import_choice(const struct import_fields *f, int col, const char *name, int requ
 		return (required ? import_fail(err, errlen, "%s: required", name) : 0);
 	for (i = 0; words[i] != NULL; i++)
 		if (strlen(words[i]) == n && memcmp(words[i], v, n) == 0 && n < outsize) {
-			memcpy(out, v, n + 1);
+			memcpy(out, v, n);
 			out[n] = '\0';
 			return (0);
 		}

@@ -1,7 +1,9 @@
 /* The investor routes about companies: search, summary, history, peers, lookup by
- * domain. Private companies answer 404 like unknown ones. */
+ * domain. Private companies answer 404 like unknown ones. Summaries, and the 404 of a
+ * slug, are answered from the server's summary cache when it is on. */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/company_store.h"
@@ -11,11 +13,16 @@
 #include "api/router.h"
 #include "api/routes.h"
 #include "api/sector_store.h"
+#include "api/server.h"
+#include "api/summary_cache.h"
 #include "common/timefmt.h"
+#include "rater/rating_json.h"
 
 #define COMPANY_LOOKUP_MAX 100
 #define COMPANY_QUERY_MAX 100
 #define COMPANY_DOMAIN_MAX 253
+/* The largest cached summary body served (a summary is a few KB). */
+#define COMPANY_SUMMARY_MAX (1024 * 1024)
 
 int
 company_routes_register(struct db_pool *pool)
@@ -85,17 +92,93 @@ company_routes_search(struct api_request *r)
 	    limit + 1), limit, "slug");
 }
 
-void
-company_routes_get(struct api_request *r)
+/* The cache entry's end of truth: when the upcoming methodology of summary takes
+ * effect, "upcoming_methodology" changes without any write; 0 when there is none. */
+static int64_t
+company_summary_expiry(json_t *summary)
 {
+	json_t *u = json_object_get(summary, "upcoming_methodology");
+	int64_t at;
+
+	if (!json_is_object(u) ||
+	    timefmt_parse(json_string_value(json_object_get(u, "effective_at")), &at) != 0)
+		return (0);
+	return (at);
+}
+
+/* Read slug's summary from the database (2 statements: its id, then its summary by
+ * id, so that the cache can be invalidated by id), answer it, and store the answer
+ * in sc unless something changed meanwhile (ticket). */
+static void
+company_get_uncached(struct api_request *r, struct summary_cache *sc, const char *slug,
+    int64_t now)
+{
+	uint64_t ticket = summary_cache_ticket(sc);
 	json_t *summary = NULL;
+	int64_t id = 0;
+	char *body;
+	size_t n;
 	PGconn *db;
 	int rc;
 
 	if ((db = request_db(r)) == NULL)
 		return;
-	rc = company_store_summary(request_pool(r), db, request_param(r, "slug"), 0,
-	    timefmt_now(), &summary);
+	rc = company_store_find(request_pool(r), db, slug, &id);
+	if (rc == 1)
+		rc = company_store_summary(request_pool(r), db, NULL, id, now, &summary);
+	if (rc < 0) {
+		resource_db_failed(r, "cannot read the company");
+		return;
+	}
+	if (rc == 0) {
+		(void)summary_cache_put(sc, ticket, slug, 0, 404, NULL, 0, 0);
+		company_not_found(r);
+		return;
+	}
+	n = json_dumpb(summary, NULL, 0, RATING_JSON_DUMP_FLAGS);
+	if (n == 0 || (body = malloc(n + 1)) == NULL ||
+	    json_dumpb(summary, body, n, RATING_JSON_DUMP_FLAGS) != n) {
+		if (n != 0)
+			free(body);
+		json_decref(summary);
+		request_reply_error(r, 500, "internal_error", "cannot encode the response");
+		return;
+	}
+	body[n] = '\n';
+	(void)summary_cache_put(sc, ticket, slug, id, 200, body, n + 1,
+	    company_summary_expiry(summary));
+	json_decref(summary);
+	request_reply_data(r, 200, "application/json", body, n + 1);
+	free(body);
+}
+
+void
+company_routes_get(struct api_request *r)
+{
+	struct summary_cache *sc = server_summary_cache(r->srv);
+	const char *slug = request_param(r, "slug");
+	int64_t now = timefmt_now();
+	json_t *summary = NULL;
+	unsigned status = 0;
+	struct buf body;
+	PGconn *db;
+	int rc;
+
+	if (sc != NULL) {
+		buf_init(&body, COMPANY_SUMMARY_MAX);
+		if (summary_cache_get(sc, slug, now, &body, &status)) {
+			if (status == 200)
+				request_reply_data(r, 200, "application/json", body.data, body.len);
+			else
+				company_not_found(r);
+		} else
+			company_get_uncached(r, sc, slug, now);
+		buf_free(&body);
+		return;
+	}
+	if ((db = request_db(r)) == NULL)
+		return;
+	rc = company_store_summary(request_pool(r), db, slug, 0, now, &summary);
 	if (rc < 0)
 		resource_db_failed(r, "cannot read the company");
 	else if (rc == 0)

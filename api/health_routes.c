@@ -5,10 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/cache_listener.h"
 #include "api/metrics.h"
 #include "api/request.h"
 #include "api/routes.h"
 #include "api/server.h"
+#include "api/summary_cache.h"
 #include "common/buf.h"
 #include "common/db_pool.h"
 #include "common/log.h"
@@ -54,6 +56,32 @@ health_routes_readyz(struct api_request *r)
 	request_reply_data(r, 200, "application/json", body, sizeof(body) - 1);
 }
 
+/* The summary cache's part of /metrics; 0 when the cache is off. */
+static int
+health_summary_cache_metrics(struct api_request *r, struct buf *out)
+{
+	struct summary_cache *sc = server_summary_cache(r->srv);
+	struct metrics_summary_cache mc;
+	struct summary_cache_stats st;
+
+	if (sc == NULL)
+		return (0);
+	summary_cache_stats(sc, &st);
+	memset(&mc, 0, sizeof(mc));
+	mc.hits = st.hits;
+	mc.misses = st.misses;
+	mc.evictions = st.evictions;
+	mc.invalidations = st.invalidations;
+	mc.refused_fills = st.refused_fills;
+	mc.entries = st.entries;
+	mc.bytes = st.bytes;
+	mc.max_bytes = st.max_bytes;
+	mc.enabled = st.enabled;
+	mc.listener_connected = cache_listener_connected(server_cache_listener(r->srv));
+	mc.listener_connects = cache_listener_reconnects(server_cache_listener(r->srv));
+	return (metrics_render_summary_cache(&mc, out));
+}
+
 void
 health_routes_metrics(struct api_request *r)
 {
@@ -63,7 +91,8 @@ health_routes_metrics(struct api_request *r)
 	buf_init(&out, HEALTH_METRICS_MAX);
 	db_pool_stats(request_pool(r), &mp.open, &mp.in_use, &mp.waiting);
 	mp.size = db_pool_size(request_pool(r));
-	if (metrics_render(server_metrics(r->srv), &mp, &out) != 0) {
+	if (metrics_render(server_metrics(r->srv), &mp, &out) != 0 ||
+	    health_summary_cache_metrics(r, &out) != 0) {
 		request_reply_error(r, 500, "internal_error", "the metrics do not fit");
 		goto out;
 	}

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "rater/rating_json.h"
+
 int
 http_json_utf8_valid(const char *str, size_t n)
 {
@@ -104,12 +106,12 @@ http_json_is_json(const char *ct)
 char *
 http_json_dump(const json_t *v, size_t *len)
 {
-	size_t n = json_dumpb(v, NULL, 0, JSON_COMPACT);
+	size_t n = json_dumpb(v, NULL, 0, RATING_JSON_DUMP_FLAGS);
 	char *out;
 
 	if (n == 0 || (out = malloc(n + 2)) == NULL)
 		return (NULL);
-	if (json_dumpb(v, out, n, JSON_COMPACT) != n) {
+	if (json_dumpb(v, out, n, RATING_JSON_DUMP_FLAGS) != n) {
 		free(out);
 		return (NULL);
 	}

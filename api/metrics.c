@@ -144,6 +144,56 @@ metrics_render(struct metrics *m, const struct metrics_pool *pool, struct buf *o
 	return (rc == 0 ? 0 : -1);
 }
 
+int
+metrics_render_summary_cache(const struct metrics_summary_cache *c, struct buf *out)
+{
+	int rc = 0;
+
+	rc |= buf_appendf(out,
+	    "# HELP fairrate_summary_cache_hits_total Company summaries answered from memory.\n"
+	    "# TYPE fairrate_summary_cache_hits_total counter\n"
+	    "fairrate_summary_cache_hits_total %llu\n"
+	    "# HELP fairrate_summary_cache_misses_total Company summaries read from the "
+	    "database.\n# TYPE fairrate_summary_cache_misses_total counter\n"
+	    "fairrate_summary_cache_misses_total %llu\n"
+	    "# HELP fairrate_summary_cache_evictions_total Entries dropped for the memory cap.\n"
+	    "# TYPE fairrate_summary_cache_evictions_total counter\n"
+	    "fairrate_summary_cache_evictions_total %llu\n"
+	    "# HELP fairrate_summary_cache_invalidations_total Change notifications applied "
+	    "(one company, or all).\n"
+	    "# TYPE fairrate_summary_cache_invalidations_total counter\n"
+	    "fairrate_summary_cache_invalidations_total %llu\n"
+	    "# HELP fairrate_summary_cache_refused_fills_total Summaries not stored because "
+	    "something changed while they were read.\n"
+	    "# TYPE fairrate_summary_cache_refused_fills_total counter\n"
+	    "fairrate_summary_cache_refused_fills_total %llu\n",
+	    (unsigned long long)c->hits, (unsigned long long)c->misses,
+	    (unsigned long long)c->evictions, (unsigned long long)c->invalidations,
+	    (unsigned long long)c->refused_fills);
+	rc |= buf_appendf(out,
+	    "# HELP fairrate_summary_cache_entries Company summaries in memory.\n"
+	    "# TYPE fairrate_summary_cache_entries gauge\nfairrate_summary_cache_entries %zu\n"
+	    "# HELP fairrate_summary_cache_bytes Memory the entries take.\n"
+	    "# TYPE fairrate_summary_cache_bytes gauge\nfairrate_summary_cache_bytes %zu\n"
+	    "# HELP fairrate_summary_cache_max_bytes The cache's memory cap.\n"
+	    "# TYPE fairrate_summary_cache_max_bytes gauge\n"
+	    "fairrate_summary_cache_max_bytes %zu\n"
+	    "# HELP fairrate_summary_cache_enabled 1 while the cache serves (its listener is "
+	    "connected).\n# TYPE fairrate_summary_cache_enabled gauge\n"
+	    "fairrate_summary_cache_enabled %d\n"
+	    "# HELP fairrate_summary_cache_listener_up 1 while LISTEN "
+	    "fairrate_company_changed is in place.\n"
+	    "# TYPE fairrate_summary_cache_listener_up gauge\n"
+	    "fairrate_summary_cache_listener_up %d\n"
+	    "# HELP fairrate_summary_cache_listener_connects_total Connections the listener "
+	    "made (1 + reconnections).\n"
+	    "# TYPE fairrate_summary_cache_listener_connects_total counter\n"
+	    "fairrate_summary_cache_listener_connects_total %llu\n",
+	    c->entries, c->bytes, c->max_bytes, c->enabled, c->listener_connected,
+	    (unsigned long long)c->listener_connects);
+	return (rc == 0 ? 0 : -1);
+}
+
 void
 metrics_free(struct metrics *m)
 {

@@ -33,6 +33,18 @@ struct metrics_pool {
 /* metrics_render: append the exposition text to out. 0, or -1 when out's cap is hit. */
 int metrics_render(struct metrics *m, const struct metrics_pool *pool, struct buf *out);
 
+/* metrics_summary_cache: the investor summary cache's numbers (api/summary_cache.h)
+ * and its listener's state, rendered as counters and gauges. */
+struct metrics_summary_cache {
+	uint64_t hits, misses, evictions, invalidations, refused_fills, listener_connects;
+	size_t entries, bytes, max_bytes;
+	int enabled, listener_connected;
+};
+
+/* metrics_render_summary_cache: append c's exposition text to out. 0, or -1 when
+ * out's cap is hit. */
+int metrics_render_summary_cache(const struct metrics_summary_cache *c, struct buf *out);
+
 /* metrics_free: NULL is a no-op. */
 void metrics_free(struct metrics *m);
 

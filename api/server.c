@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "api/access_log.h"
+#include "api/cache_listener.h"
 #include "api/http_json.h"
 #include "api/key_cache.h"
 #include "api/keys_store.h"
@@ -22,10 +23,13 @@
 #include "api/ratelimit.h"
 #include "api/request.h"
 #include "api/routes.h"
+#include "api/summary_cache.h"
 #include "common/log.h"
 
 #define SERVER_RATELIMIT_KEYS 100000
 #define SERVER_KEY_CACHE_ENTRIES 100000
+/* How long a write waits for the summary cache to catch up with its commit. */
+#define SERVER_CACHE_SYNC_MS 2000
 
 struct server {
 	struct server_config cfg;
@@ -36,6 +40,8 @@ struct server {
 	struct ratelimit *by_addr;
 	struct metrics *metrics;
 	struct key_cache *keys;
+	struct summary_cache *summaries;
+	struct cache_listener *listener;
 	struct access_log *log;
 	struct MHD_Daemon *daemon;
 	atomic_long inflight;
@@ -57,6 +63,7 @@ server_config_defaults(struct server_config *cfg)
 	cfg->rate_limit = 600;
 	cfg->public_rate_limit = 300;
 	cfg->key_cache_ttl = 5;
+	cfg->summary_cache_mb = 16;
 }
 
 struct db_pool *
@@ -75,6 +82,18 @@ struct key_cache *
 server_key_cache(struct server *srv)
 {
 	return (srv->keys);
+}
+
+struct summary_cache *
+server_summary_cache(struct server *srv)
+{
+	return (srv->summaries);
+}
+
+struct cache_listener *
+server_cache_listener(struct server *srv)
+{
+	return (srv->listener);
 }
 
 int
@@ -333,6 +352,12 @@ server_access(void *cls, struct MHD_Connection *conn, const char *url, const cha
 		db_pool_release(srv->pool, r->db);
 		r->db = NULL;
 	}
+	/* A write that succeeded has committed; its answer leaves only once the summary
+	 * cache has applied the notifications of that commit, so that the writer's next
+	 * read (a corrected rating) cannot come from a stale entry. */
+	if (srv->listener != NULL && r->status >= 200 && r->status < 300 &&
+	    strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+		(void)cache_listener_sync(srv->listener, SERVER_CACHE_SYNC_MS);
 	return (r->queued ? MHD_YES : MHD_NO);
 }
 
@@ -372,6 +397,8 @@ server_free(struct server *srv)
 	ratelimit_free(srv->by_addr);
 	metrics_free(srv->metrics);
 	key_cache_free(srv->keys);
+	cache_listener_stop(srv->listener);
+	summary_cache_free(srv->summaries);
 	access_log_close(srv->log);
 	db_pool_free(srv->pool);
 }
@@ -409,6 +436,12 @@ server_setup(struct server *srv, const struct server_config *cfg)
 	if (cfg->key_cache_ttl > 0 && (srv->keys = key_cache_new(
 	    (int64_t)cfg->key_cache_ttl * 1000, SERVER_KEY_CACHE_ENTRIES)) == NULL)
 		return (-1);
+	if (cfg->summary_cache_mb > 0 && ((srv->summaries = summary_cache_new(
+	    (size_t)cfg->summary_cache_mb * 1024 * 1024)) == NULL ||
+	    (srv->listener = cache_listener_start(cfg->database_url, srv->summaries)) == NULL)) {
+		log_error("serve: cannot set the summary cache up");
+		return (-1);
+	}
 	if (cfg->rate_limit > 0 && (srv->by_key = ratelimit_new(cfg->rate_limit,
 	    cfg->rate_limit, SERVER_RATELIMIT_KEYS)) == NULL)
 		return (-1);

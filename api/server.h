@@ -13,6 +13,8 @@ struct server;
 struct db_pool;
 struct metrics;
 struct key_cache;
+struct summary_cache;
+struct cache_listener;
 
 struct server_config {
 	char host[256];                /* address to listen on: "127.0.0.1", "::", ... */
@@ -30,6 +32,8 @@ struct server_config {
 	unsigned key_cache_ttl;        /* seconds an API key's row is cached; 0: off */
 	const char *access_log;        /* NULL or "-": stdout; "off": none; else a file */
 	const char *cursor_secret;     /* HMAC key for pagination cursors; NULL: random */
+	unsigned summary_cache_mb;     /* investor summary cache (api/summary_cache.h),
+	                                  MB; 0: off */
 };
 
 /* server_config_defaults: fill cfg with the documented defaults. */
@@ -45,6 +49,11 @@ int server_run(const struct server_config *cfg);
 struct db_pool *server_pool(struct server *srv);
 struct metrics *server_metrics(struct server *srv);
 struct key_cache *server_key_cache(struct server *srv);
+
+/* server_summary_cache, server_cache_listener: the investor summary cache and the
+ * thread keeping it true to the database; both NULL when the cache is off. */
+struct summary_cache *server_summary_cache(struct server *srv);
+struct cache_listener *server_cache_listener(struct server *srv);
 
 /* server_draining: 1 once a shutdown has begun (responses then close their
  * connection), else 0. */

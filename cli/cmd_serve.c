@@ -30,6 +30,9 @@ serve_usage(FILE *out, const struct server_config *d)
 	    "                                                        client address, public routes\n"
 	    "  --key-cache-ttl S        FAIRRATE_KEY_CACHE_TTL       default %u (0: off); a key revoked\n"
 	    "                                                        elsewhere works that long here\n"
+	    "  --summary-cache-mb N     FAIRRATE_SUMMARY_CACHE_MB    default %u (0: off); company\n"
+	    "                                                        summaries kept in memory,\n"
+	    "                                                        invalidated by LISTEN/NOTIFY\n"
 	    "  --access-log PATH|-|off  FAIRRATE_ACCESS_LOG          default - (standard output)\n"
 	    "  --list-routes            print the route table (method, pattern, roles) and exit\n"
 	    "  --help                   this text\n\n"
@@ -37,7 +40,7 @@ serve_usage(FILE *out, const struct server_config *d)
 	    "pagination cursors; without it a random secret is drawn at start-up.\n",
 	    d->host, d->port, d->pool_size, d->pool_wait_ms, d->body_limit,
 	    d->connection_timeout, d->request_timeout, d->rate_limit, d->public_rate_limit,
-	    d->key_cache_ttl);
+	    d->key_cache_ttl, d->summary_cache_mb);
 }
 
 /* Print every route: method, pattern and the roles it admits. */
@@ -166,6 +169,11 @@ serve_set(struct server_config *cfg, int opt, const char *v)
 			return (-1);
 		cfg->key_cache_ttl = (unsigned)n;
 		return (0);
+	case 'S':
+		if (serve_number("the summary cache size", v, 0, 65536, &n) != 0)
+			return (-1);
+		cfg->summary_cache_mb = (unsigned)n;
+		return (0);
 	case 'a':
 		cfg->access_log = v;
 		return (0);
@@ -188,6 +196,7 @@ cmd_serve(int argc, char **argv)
 		{"rate-limit", required_argument, NULL, 'k'},
 		{"public-rate-limit", required_argument, NULL, 'P'},
 		{"key-cache-ttl", required_argument, NULL, 'K'},
+		{"summary-cache-mb", required_argument, NULL, 'S'},
 		{"access-log", required_argument, NULL, 'a'},
 		{"list-routes", no_argument, NULL, 'L'},
 		{"help", no_argument, NULL, 'h'},
@@ -202,7 +211,7 @@ cmd_serve(int argc, char **argv)
 		{"FAIRRATE_BODY_LIMIT", 'b'}, {"FAIRRATE_CONNECTION_TIMEOUT", 'c'},
 		{"FAIRRATE_REQUEST_TIMEOUT", 'r'}, {"FAIRRATE_RATE_LIMIT", 'k'},
 		{"FAIRRATE_PUBLIC_RATE_LIMIT", 'P'}, {"FAIRRATE_ACCESS_LOG", 'a'},
-		{"FAIRRATE_KEY_CACHE_TTL", 'K'},
+		{"FAIRRATE_KEY_CACHE_TTL", 'K'}, {"FAIRRATE_SUMMARY_CACHE_MB", 'S'},
 	};
 	struct server_config cfg, defaults;
 	const char *v;

@@ -1,6 +1,5 @@
 #include "rater/rating_store.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,26 +103,21 @@ rating_store_copy_split(char *line, size_t len, char **fields, int max)
 int
 rating_store_copy_escape(struct buf *b, const char *s)
 {
-	const char *p = s, *run = s;
-	size_t start = b->len;
+	size_t start = b->len, plain;
+	const char *esc;
 
-	for (; *p != '\0'; p++) {
-		const char *esc;
-
-		switch (*p) {
-		case '\\': esc = "\\\\"; break;
-		case '\t': esc = "\\t"; break;
-		case '\n': esc = "\\n"; break;
-		case '\r': esc = "\\r"; break;
-		default: continue;
-		}
-		if (buf_append(b, run, (size_t)(p - run)) != 0 || buf_append(b, esc, 2) != 0)
+	for (;;) {
+		plain = strcspn(s, "\\\t\n\r");
+		if (buf_append(b, s, plain) != 0)
 			goto fail;
-		run = p + 1;
+		s += plain;
+		if (*s == '\0')
+			return (0);
+		esc = *s == '\\' ? "\\\\" : *s == '\t' ? "\\t" : *s == '\n' ? "\\n" : "\\r";
+		if (buf_append(b, esc, 2) != 0)
+			goto fail;
+		s++;
 	}
-	if (buf_append(b, run, (size_t)(p - run)) != 0)
-		goto fail;
-	return (0);
 fail:
 	/* Leave b as it was. */
 	b->len = start;
@@ -146,19 +140,31 @@ rating_store_unlock(PGconn *conn)
 	PQclear(PQexec(conn, "SELECT pg_advisory_unlock(" RATING_STORE_LOCK_CLASS ", 1)"));
 }
 
+/* A decimal int64 filling all of s (optional '-'); 0, or -1 when s is NULL, empty,
+ * not all digits or out of range. Streams carry millions of these: no strtoll. */
 static int
 rating_store_parse_i64(const char *s, int64_t *out)
 {
-	char *end;
-	long long v;
+	uint64_t v = 0, limit = (uint64_t)INT64_MAX;
+	int neg = 0;
 
-	if (s == NULL || *s == '\0')
+	if (s == NULL)
 		return (-1);
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno != 0 || *end != '\0')
+	if (*s == '-') {
+		neg = 1;
+		limit++;
+		s++;
+	}
+	if (*s == '\0')
 		return (-1);
-	*out = (int64_t)v;
+	for (; *s != '\0'; s++) {
+		unsigned d = (unsigned)(*s - '0');
+
+		if (d > 9 || v > (limit - d) / 10)
+			return (-1);
+		v = v * 10 + d;
+	}
+	*out = neg ? (int64_t)(0 - v) : (int64_t)v;
 	return (0);
 }
 

@@ -101,6 +101,16 @@ static const struct router_route routes[] = {
 	{"POST", "/v1/staff/methodology/drafts/{version}/publish", ADMIN, ROUTER_JSON_BODY,
 	    NULL, methodology_draft_routes_publish},
 	{"GET", "/v1/me/projection", COMPANY, 0, NULL, projection_routes_me},
+	{"GET", "/portal", PUBLIC, ROUTER_UNLIMITED, NULL, portal_routes_page},
+	{"GET", "/portal/investor", PUBLIC, ROUTER_UNLIMITED, NULL, portal_routes_page},
+	{"GET", "/portal/investor/{slug}", PUBLIC, ROUTER_UNLIMITED, NULL, portal_routes_page},
+	{"GET", "/portal/company", PUBLIC, ROUTER_UNLIMITED, NULL, portal_routes_page},
+	{"GET", "/portal/staff", PUBLIC, ROUTER_UNLIMITED, NULL, portal_routes_page},
+	{"GET", "/portal/staff/disputes/{id}", PUBLIC, ROUTER_UNLIMITED, NULL,
+	    portal_routes_page},
+	{"GET", "/portal/staff/drafts/{version}", PUBLIC, ROUTER_UNLIMITED, NULL,
+	    portal_routes_page},
+	{"GET", "/portal/{file}", PUBLIC, ROUTER_UNLIMITED, NULL, portal_routes_file},
 };
 
 const struct router_route *

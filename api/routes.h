@@ -109,4 +109,9 @@ void methodology_draft_routes_impact(struct api_request *r);
 void methodology_draft_routes_publish(struct api_request *r);
 void projection_routes_me(struct api_request *r);
 
+/* api/portal_routes.c: the web portal's page (for each of its own client-side routes)
+ * and its static files from portal/ (api/portal_files.h says which are served). */
+void portal_routes_page(struct api_request *r);
+void portal_routes_file(struct api_request *r);
+
 #endif

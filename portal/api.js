@@ -1,0 +1,97 @@
+// Calls to the fairrate API on the same origin. Keys live in sessionStorage only:
+// they go when the tab closes, and never reach localStorage or a cookie.
+
+const KEY_PREFIX = "fairrate.key.";
+
+export function getKey(area) {
+  try {
+    return sessionStorage.getItem(KEY_PREFIX + area) || "";
+  } catch (e) {
+    return "";
+  }
+}
+
+export function setKey(area, key) {
+  sessionStorage.setItem(KEY_PREFIX + area, key);
+}
+
+export function forgetKey(area) {
+  sessionStorage.removeItem(KEY_PREFIX + area);
+}
+
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+// What an API error means, in words a person can act on.
+export function describeError(err) {
+  if (!(err instanceof ApiError)) {
+    return `Something went wrong in the page: ${err && err.message ? err.message : err}`;
+  }
+  const detail = err.message ? ` (${err.message})` : "";
+  switch (err.status) {
+    case 0: return "The fairrate server cannot be reached. Check that it is running, then try again.";
+    case 400: return `The request was not accepted${detail}.`;
+    case 401: return `The API key was not accepted${detail}. Enter a valid key.`;
+    case 403: return `This key may not see this${detail}. Use a key with the right role.`;
+    case 404: return `Not found${detail}.`;
+    case 409: return `That cannot be done now${detail}.`;
+    case 413: return `That is too large${detail}.`;
+    case 422: return `The request was refused${detail}.`;
+    case 429: return `Too many requests; wait a little and try again${detail}.`;
+    case 503: return `The service is busy or its database is unavailable; try again shortly${detail}.`;
+    default: return `The server answered with an error ${err.status}${detail}.`;
+  }
+}
+
+// api(path, {key, method, body, text}): the parsed JSON answer (or the text when
+// text is set). Throws ApiError for an HTTP error or when the server is unreachable.
+export async function api(path, opts = {}) {
+  const headers = {Accept: opts.text ? "text/csv" : "application/json"};
+  if (opts.key) headers.Authorization = `Bearer ${opts.key}`;
+  let body;
+  if (opts.body !== undefined) {
+    headers["Content-Type"] = "application/json";
+    body = JSON.stringify(opts.body);
+  }
+  let resp;
+  try {
+    resp = await fetch(path, {method: opts.method || "GET", headers, body,
+      cache: "no-store", credentials: "omit"});
+  } catch (e) {
+    throw new ApiError(0, "unreachable", "");
+  }
+  if (resp.status === 204) return null;
+  const raw = await resp.text();
+  if (!resp.ok) {
+    let code = "error";
+    let message = "";
+    try {
+      const e = JSON.parse(raw).error;
+      code = e.code;
+      message = e.message;
+    } catch (ignored) {
+      message = raw.slice(0, 200);
+    }
+    throw new ApiError(resp.status, code, message);
+  }
+  if (opts.text) return raw;
+  try {
+    return JSON.parse(raw);
+  } catch (e) {
+    throw new ApiError(resp.status, "bad_json", "the answer is not JSON");
+  }
+}
+
+// Path segments and query values, encoded.
+export function q(params) {
+  const parts = [];
+  for (const [k, v] of Object.entries(params)) {
+    if (v !== undefined && v !== null && v !== "") parts.push(`${k}=${encodeURIComponent(v)}`);
+  }
+  return parts.length ? `?${parts.join("&")}` : "";
+}

@@ -1,0 +1,122 @@
+// The portal's entry point: client-side routes under /portal, the status and alert
+// regions, and the key form each signed-in area uses.
+import {h, replace} from "./dom.js";
+import {getKey, setKey, forgetKey, describeError} from "./api.js";
+import {renderPublic} from "./view_public.js";
+import {renderInvestorSearch, renderCompanyPage} from "./view_investor.js";
+import {renderCompany} from "./view_company.js";
+import {renderStaffHome, renderStaffDispute, renderDraftImpact} from "./view_staff.js";
+
+const main = document.getElementById("main");
+const statusEl = document.getElementById("status");
+const alertEl = document.getElementById("alert");
+
+const ROUTES = [
+  {re: /^\/portal\/?$/, area: "public", title: "Methodology and statistics", view: renderPublic},
+  {re: /^\/portal\/investor\/?$/, area: "investor", title: "Investors", view: renderInvestorSearch},
+  {re: /^\/portal\/investor\/([a-z0-9][a-z0-9-]*)$/, area: "investor", title: "Company", view: renderCompanyPage},
+  {re: /^\/portal\/company\/?$/, area: "company", title: "Your company", view: renderCompany},
+  {re: /^\/portal\/staff\/?$/, area: "staff", title: "Staff", view: renderStaffHome},
+  {re: /^\/portal\/staff\/disputes\/([1-9][0-9]*)$/, area: "staff", title: "Dispute", view: renderStaffDispute},
+  {re: /^\/portal\/staff\/drafts\/([0-9]{4}\.[0-9]+)$/, area: "staff", title: "Draft impact", view: renderDraftImpact},
+];
+
+const KEY_ROLES = {
+  investor: "an investor, analyst or admin key",
+  company: "your company's key",
+  staff: "an analyst or admin key",
+};
+
+let renderSeq = 0;
+
+function say(message) {
+  replace(statusEl, message || "");
+}
+
+function showError(err) {
+  replace(alertEl, err ? describeError(err) : "");
+}
+
+function navigate(path) {
+  if (path !== location.pathname) history.pushState(null, "", path);
+  render();
+}
+
+// The key form of an area; onChange runs after saving or forgetting.
+function keyPanel(area, onChange) {
+  const id = `key-${area}`;
+  const has = getKey(area) !== "";
+  const input = h("input", {id, name: "key", type: "password", autocomplete: "off",
+    spellcheck: "false", required: true, placeholder: "fr_…", "aria-describedby": `${id}-help`});
+  const form = h("form", {class: "key-form", "aria-label": "API key"},
+    h("label", {for: id}, "API key"),
+    input,
+    h("button", {type: "submit"}, has ? "Use this key" : "Sign in"),
+    has ? h("button", {type: "button", class: "secondary", onclick: () => {
+      forgetKey(area);
+      say("The key was forgotten.");
+      onChange();
+    }}, "Forget the key") : null,
+    h("p", {id: `${id}-help`, class: "help"},
+      `Enter ${KEY_ROLES[area]}. It is kept in this tab's session storage only, and goes when the tab closes.`));
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const key = input.value.trim();
+    if (!/^fr_[A-Za-z0-9_-]+$/.test(key)) {
+      replace(alertEl, "That does not look like a fairrate key: keys start with fr_.");
+      input.focus();
+      return;
+    }
+    setKey(area, key);
+    say("Key saved for this tab.");
+    onChange();
+  });
+  return form;
+}
+
+async function render() {
+  const seq = ++renderSeq;
+  const path = location.pathname;
+  showError(null);
+  const route = ROUTES.find((r) => r.re.test(path));
+  document.querySelectorAll("nav a[data-area]").forEach((a) => {
+    if (route && a.dataset.area === route.area) a.setAttribute("aria-current", "page");
+    else a.removeAttribute("aria-current");
+  });
+  if (!route) {
+    document.title = "Not found · fairrate";
+    replace(main, h("h1", {}, "Page not found"),
+      h("p", {}, "This page does not exist. ", h("a", {href: "/portal"}, "Go to the methodology.")));
+    return;
+  }
+  const params = path.match(route.re).slice(1);
+  document.title = `${route.title} · fairrate`;
+  const ctx = {
+    main, params, navigate, say, showError, keyPanel,
+    current: () => seq === renderSeq,
+    rerender: render,
+  };
+  replace(main, h("p", {class: "loading"}, "Loading…"));
+  try {
+    await route.view(ctx);
+  } catch (err) {
+    if (seq !== renderSeq) return;
+    showError(err);
+    replace(main, h("h1", {}, route.title), h("p", {class: "error-text"}, describeError(err)));
+  }
+}
+
+document.addEventListener("click", (ev) => {
+  const a = ev.target.closest ? ev.target.closest("a[href]") : null;
+  if (!a || ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey ||
+      ev.shiftKey || ev.altKey || a.target || a.hasAttribute("download")) return;
+  const url = new URL(a.href, location.href);
+  if (url.origin !== location.origin || !url.pathname.startsWith("/portal") ||
+      /\.[a-z]+$/.test(url.pathname)) return;
+  ev.preventDefault();
+  navigate(url.pathname);
+  main.focus();
+});
+
+window.addEventListener("popstate", render);
+render();

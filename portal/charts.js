@@ -1,0 +1,130 @@
+// Charts drawn as SVG by our own code. Each chart has a text title and description
+// for screen readers; the views also show the same figures in tables.
+import {s, fmtDate, fmtNum} from "./dom.js";
+
+function chartRoot(width, height, label) {
+  const svg = s("svg", {viewBox: `0 0 ${width} ${height}`, role: "img",
+    "aria-label": label, class: "chart", preserveAspectRatio: "xMinYMin meet"});
+  svg.appendChild(s("title", {}, label));
+  return svg;
+}
+
+// Factor scores (0..100) as horizontal bars. factors: [{name, score, weight, kind,
+// has_data, disputed}].
+export function factorChart(factors, label) {
+  const rowH = 30;
+  const left = 230;
+  const barW = 300;
+  const height = factors.length * rowH + 30;
+  const svg = chartRoot(left + barW + 70, height, label);
+  [0, 50, 100].forEach((t) => {
+    const x = left + (t / 100) * barW;
+    svg.appendChild(s("line", {x1: x, x2: x, y1: 4, y2: height - 24, class: "grid"}));
+    svg.appendChild(s("text", {x, y: height - 8, class: "axis", "text-anchor": "middle"}, String(t)));
+  });
+  factors.forEach((f, i) => {
+    const y = i * rowH + 6;
+    const score = f.has_data ? Math.max(0, Math.min(100, f.score)) : 0;
+    svg.appendChild(s("text", {x: left - 8, y: y + 15, class: "label", "text-anchor": "end"},
+      f.name.length > 32 ? `${f.name.slice(0, 31)}…` : f.name));
+    svg.appendChild(s("rect", {x: left, y, width: barW, height: 20, class: "track"}));
+    svg.appendChild(s("rect", {x: left, y, width: (score / 100) * barW, height: 20,
+      class: `bar${f.disputed ? " disputed" : ""}${f.kind === "bonus" ? " bonus" : ""}`}));
+    const text = !f.has_data ? "no data" : f.kind === "bonus" ? `+${fmtNum(f.score)}` : fmtNum(f.score);
+    svg.appendChild(s("text", {x: left + barW + 6, y: y + 15, class: "value"},
+      f.disputed ? `${text} ⚑` : text));
+  });
+  return svg;
+}
+
+const REASON_MARK = {correction: "correction", methodology_change: "methodology"};
+
+// Score history as a line, oldest first; corrections and methodology changes are
+// marked, and so is each methodology version's effective date inside the period.
+// items: [{as_of, score, reason, grade}], versions: [{version, effective_at}].
+export function historyChart(items, versions, label) {
+  const width = 640;
+  const height = 260;
+  const pad = {l: 40, r: 16, t: 16, b: 56};
+  const svg = chartRoot(width, height, label);
+  const points = items.filter((i) => i.as_of).map((i) => ({...i, t: Date.parse(i.as_of)}));
+  if (points.length === 0) return svg;
+  let t0 = Math.min(...points.map((p) => p.t));
+  let t1 = Math.max(...points.map((p) => p.t));
+  if (t1 - t0 < 86400000) {
+    t0 -= 15 * 86400000;
+    t1 += 15 * 86400000;
+  }
+  const x = (t) => pad.l + ((t - t0) / (t1 - t0)) * (width - pad.l - pad.r);
+  const y = (v) => pad.t + (1 - v / 100) * (height - pad.t - pad.b);
+  [0, 25, 50, 75, 100].forEach((v) => {
+    svg.appendChild(s("line", {x1: pad.l, x2: width - pad.r, y1: y(v), y2: y(v), class: "grid"}));
+    svg.appendChild(s("text", {x: pad.l - 6, y: y(v) + 4, class: "axis", "text-anchor": "end"}, String(v)));
+  });
+  svg.appendChild(s("text", {x: pad.l, y: height - 34, class: "axis"}, fmtDate(new Date(t0).toISOString())));
+  svg.appendChild(s("text", {x: width - pad.r, y: height - 34, class: "axis", "text-anchor": "end"},
+    fmtDate(new Date(t1).toISOString())));
+  (versions || []).forEach((v) => {
+    const t = Date.parse(v.effective_at);
+    if (!(t > t0 && t <= t1)) return;
+    svg.appendChild(s("line", {x1: x(t), x2: x(t), y1: pad.t, y2: height - pad.b, class: "version-line"}));
+    svg.appendChild(s("text", {x: x(t) + 3, y: pad.t + 10, class: "axis"}, `methodology ${v.version}`));
+  });
+  const rated = points.filter((p) => p.score !== null && p.score !== undefined);
+  if (rated.length > 1) {
+    svg.appendChild(s("polyline", {class: "line",
+      points: rated.map((p) => `${x(p.t).toFixed(1)},${y(p.score).toFixed(1)}`).join(" ")}));
+  }
+  rated.forEach((p) => {
+    const cx = x(p.t);
+    const cy = y(p.score);
+    const mark = REASON_MARK[p.reason];
+    const tip = s("title", {}, `${fmtDate(p.as_of)}: ${fmtNum(p.score)} (${p.grade}), ${p.reason.replace(/_/g, " ")}`);
+    let m;
+    if (mark === "correction") {
+      m = s("path", {d: `M${cx} ${cy - 7}L${cx + 7} ${cy}L${cx} ${cy + 7}L${cx - 7} ${cy}Z`, class: "mark-correction"});
+    } else if (mark === "methodology") {
+      m = s("rect", {x: cx - 6, y: cy - 6, width: 12, height: 12, class: "mark-methodology"});
+    } else {
+      m = s("circle", {cx, cy, r: 4, class: "point"});
+    }
+    m.appendChild(tip);
+    svg.appendChild(m);
+  });
+  const ly = height - 12;
+  svg.appendChild(s("circle", {cx: pad.l + 4, cy: ly - 4, r: 4, class: "point"}));
+  svg.appendChild(s("text", {x: pad.l + 12, y: ly, class: "axis"}, "rating"));
+  svg.appendChild(s("path", {d: `M${pad.l + 84} ${ly - 11}L${pad.l + 91} ${ly - 4}L${pad.l + 84} ${ly + 3}L${pad.l + 77} ${ly - 4}Z`, class: "mark-correction"}));
+  svg.appendChild(s("text", {x: pad.l + 96, y: ly, class: "axis"}, "correction"));
+  svg.appendChild(s("rect", {x: pad.l + 180, y: ly - 10, width: 12, height: 12, class: "mark-methodology"}));
+  svg.appendChild(s("text", {x: pad.l + 198, y: ly, class: "axis"}, "methodology change"));
+  return svg;
+}
+
+// Vertical bars. bins: [{label, value}]; highlight: the index to mark (or -1).
+export function barHistogram(bins, highlight, label, yLabel) {
+  const width = 640;
+  const height = 240;
+  const pad = {l: 40, r: 10, t: 14, b: 46};
+  const svg = chartRoot(width, height, label);
+  const max = Math.max(1, ...bins.map((b) => b.value));
+  const bw = (width - pad.l - pad.r) / Math.max(1, bins.length);
+  const y = (v) => pad.t + (1 - v / max) * (height - pad.t - pad.b);
+  svg.appendChild(s("line", {x1: pad.l, x2: width - pad.r, y1: y(0), y2: y(0), class: "grid"}));
+  svg.appendChild(s("text", {x: pad.l - 6, y: y(max) + 4, class: "axis", "text-anchor": "end"}, String(max)));
+  svg.appendChild(s("text", {x: pad.l - 6, y: y(0), class: "axis", "text-anchor": "end"}, "0"));
+  bins.forEach((b, i) => {
+    const bx = pad.l + i * bw;
+    const rect = s("rect", {x: bx + 2, y: y(b.value), width: Math.max(1, bw - 4),
+      height: y(0) - y(b.value), class: i === highlight ? "bar highlight" : "bar"});
+    rect.appendChild(s("title", {}, `${b.label}: ${b.value}`));
+    svg.appendChild(rect);
+    if (b.value > 0) {
+      svg.appendChild(s("text", {x: bx + bw / 2, y: y(b.value) - 3, class: "value", "text-anchor": "middle"}, String(b.value)));
+    }
+    svg.appendChild(s("text", {x: bx + bw / 2, y: height - pad.b + 16, class: "axis small",
+      "text-anchor": "middle"}, b.label));
+  });
+  if (yLabel) svg.appendChild(s("text", {x: pad.l, y: height - 6, class: "axis"}, yLabel));
+  return svg;
+}

@@ -48,7 +48,7 @@ function keyPanel(area, onChange) {
   const has = getKey(area) !== "";
   const input = h("input", {id, name: "key", type: "password", autocomplete: "off",
     spellcheck: "false", required: true, placeholder: "fr_…", "aria-describedby": `${id}-help`});
-  const form = h("form", {class: "key-form", "aria-label": "API key"},
+  const form = h("form", {class: "key-form", "aria-label": "Sign in with an API key"},
     h("label", {for: id}, "API key"),
     input,
     h("button", {type: "submit"}, has ? "Use this key" : "Sign in"),
@@ -110,6 +110,7 @@ document.addEventListener("click", (ev) => {
   const a = ev.target.closest ? ev.target.closest("a[href]") : null;
   if (!a || ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey ||
       ev.shiftKey || ev.altKey || a.target || a.hasAttribute("download")) return;
+  if (a.getAttribute("href").startsWith("#")) return;
   const url = new URL(a.href, location.href);
   if (url.origin !== location.origin || !url.pathname.startsWith("/portal") ||
       /\.[a-z]+$/.test(url.pathname)) return;

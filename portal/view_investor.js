@@ -115,7 +115,7 @@ async function portfoliosSection(ctx, key) {
   const list = await api(`/v1/portfolios${q({limit: 100})}`, {key});
   const detail = h("div", {id: "portfolio-detail"});
   const name = h("input", {id: "portfolio-name", name: "name", required: true, maxlength: 200});
-  const form = h("form", {class: "inline-form", "aria-label": "New portfolio"},
+  const form = h("form", {class: "inline-form", "aria-label": "Create a portfolio"},
     h("label", {for: "portfolio-name"}, "New portfolio"), name, h("button", {type: "submit"}, "Create"));
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();

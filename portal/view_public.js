@@ -72,7 +72,7 @@ function changeLogSection(versions) {
       ["version", "status", "published", "effective", "notice", "change log"],
       versions.map((v) => [v.version, v.status, fmtDate(v.published_at), fmtDate(v.effective_at),
         v.notice_days === null || v.notice_days === undefined ? "—" : `${v.notice_days} days${v.short_notice_reason ? ` (short notice: ${v.short_notice_reason})` : ""}`,
-        v.change_log || ""]))));
+        h("span", {class: "pre"}, v.change_log || "")]))));
 }
 
 function validationSection(version, val) {

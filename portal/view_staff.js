@@ -39,7 +39,7 @@ export async function renderStaffHome(ctx) {
   }
   const filters = h("form", {class: "inline-form", "aria-label": "Filter the queue"},
     h("label", {for: "queue-status"}, "State"), status,
-    h("label", {for: "queue-overdue", class: "check"}, overdue, " overdue only"),
+    h("label", {for: "queue-overdue", class: "check"}, overdue, "overdue only"),
     h("button", {type: "submit"}, "Show"));
   filters.addEventListener("submit", (ev) => {
     ev.preventDefault();
@@ -98,8 +98,8 @@ export async function renderStaffDispute(ctx) {
     parts.push(actionForm(ctx, "Decision", [
       h("h2", {}, "Decision"),
       h("fieldset", {}, h("legend", {}, "Outcome"),
-        h("label", {for: "outcome-accepted", class: "check"}, accept, " Accept: correct the evidence and rescore at once"),
-        h("label", {for: "outcome-rejected", class: "check"}, reject, " Reject: the evidence stands (the company may appeal)")),
+        h("label", {for: "outcome-accepted", class: "check"}, accept, "Accept: correct the evidence and rescore at once"),
+        h("label", {for: "outcome-rejected", class: "check"}, reject, "Reject: the evidence stands (the company may appeal)")),
       h("label", {for: "decision-rationale"}, "Rationale (the company sees it)"), rationale],
     "Record the decision", async () => {
       const outcome = accept.checked ? "accepted" : reject.checked ? "rejected" : "";
@@ -107,7 +107,7 @@ export async function renderStaffDispute(ctx) {
       after(`Dispute #${id} ${outcome}.`);
     }));
     const ask = h("textarea", {id: "request-info", rows: 3, maxlength: 4000, required: true});
-    parts.push(actionForm(ctx, "Request information", [h("label", {for: "request-info"}, "Ask the company for more information"), ask],
+    parts.push(actionForm(ctx, "Ask the company", [h("label", {for: "request-info"}, "Ask the company for more information"), ask],
       "Request information", async () => {
         await api(`/v1/staff/disputes/${id}/request-info`, {key, method: "POST", body: {body: ask.value.trim()}});
         after("Information requested.");
@@ -115,8 +115,8 @@ export async function renderStaffDispute(ctx) {
   }
   const note = h("textarea", {id: "staff-comment", rows: 3, maxlength: 4000, required: true});
   const internal = h("input", {type: "checkbox", id: "staff-internal"});
-  parts.push(actionForm(ctx, "Comment", [h("label", {for: "staff-comment"}, "Comment"), note,
-    h("label", {for: "staff-internal", class: "check"}, internal, " internal note (only staff see it)")],
+  parts.push(actionForm(ctx, "Add a comment or an internal note", [h("label", {for: "staff-comment"}, "Comment"), note,
+    h("label", {for: "staff-internal", class: "check"}, internal, "internal note (only staff see it)")],
   "Add the comment", async () => {
     await api(`/v1/staff/disputes/${id}/comments`, {key, method: "POST", body: {body: note.value.trim(), internal: internal.checked}});
     after("Comment added.");

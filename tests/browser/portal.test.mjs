@@ -1,0 +1,218 @@
+// The portal in a real browser, in the order a dispute really goes: the public reads
+// the methodology; an investor searches and opens a company page; the company files a
+// dispute on a finding; an analyst accepts it; the company sees its corrected rating;
+// staff read a draft's impact; and the pages work at a phone's width.
+import {test, before, after} from "node:test";
+import assert from "node:assert/strict";
+import {readFileSync} from "node:fs";
+import {BASE, KEYS, COMPANY, startBrowser, openPage, assertNoErrors, signIn, shot} from "./browser.mjs";
+
+let browser;
+const state = {};
+
+before(async () => {
+  browser = await startBrowser();
+});
+
+after(async () => {
+  if (browser) await browser.close();
+});
+
+test("the public page shows the methodology, its change log, validation and dispute statistics", async () => {
+  const page = await openPage(browser);
+  await page.goto(`${BASE}/portal`);
+  await page.getByRole("heading", {name: "Factors and weights"}).waitFor();
+  const main = page.getByRole("main");
+  assert.match(await main.textContent(), /In force: 2026\.1/);
+  assert.match(await main.textContent(), /Upcoming: 2026\.2/);
+  await page.getByRole("heading", {name: "Formulas"}).waitFor();
+  const changeLog = page.getByRole("table", {name: "Published methodology versions"});
+  assert.match(await changeLog.textContent(), /2026\.2.*\d+ days.*exposed services weigh 25/s);
+  assert.match(await main.textContent(), /ROC AUC 0\.\d{3}/);
+  await page.getByRole("table", {name: "Incident rates by grade under 2026.1"}).waitFor();
+  await page.getByRole("heading", {name: "Dispute statistics"}).waitFor();
+  assert.equal(await page.locator("svg.chart").count() >= 1, true);
+  await shot(page, "01-public-methodology");
+  assertNoErrors(page);
+  await page.close();
+});
+
+test("an investor searches and opens a company page", async () => {
+  const page = await openPage(browser);
+  await page.goto(`${BASE}/portal/investor`);
+  await signIn(page, KEYS.investor);
+  await page.getByLabel("Name or domain").fill(COMPANY.name);
+  await page.getByRole("button", {name: "Search"}).click();
+  const link = page.getByRole("link", {name: COMPANY.name, exact: true});
+  await link.click();
+  await page.waitForURL(`${BASE}/portal/investor/${COMPANY.slug}`);
+  await page.getByRole("heading", {name: COMPANY.name, level: 1}).waitFor();
+  assert.match(await page.locator("#company-score").textContent(), /\d+\.\d\s*Grade [A-F]/);
+  assert.match(await page.getByRole("main").textContent(), /Confidence: (high|medium|low)/);
+  await page.getByRole("img", {name: /Factor scores of/}).waitFor();
+  await page.getByRole("img", {name: /Score history of/}).waitFor();
+  const history = page.getByRole("table", {name: /Rating history of/});
+  assert.ok(await history.locator("tbody tr").count() >= 1);
+  assert.match(await page.locator("#sector-place").textContent(), /Percentile \d+(\.\d)? among \d+ rated companies/);
+  await page.getByRole("img", {name: /highlighted/}).waitFor();
+  assert.match(await page.locator("#disputed-note").textContent(), /No evidence behind this rating is under dispute/);
+  await shot(page, "02-investor-company-page");
+
+  // A portfolio holding the company, exported as CSV.
+  await page.getByRole("link", {name: "← Search"}).click();
+  await page.getByLabel("New portfolio").fill("Suppliers");
+  await page.getByRole("button", {name: "Create"}).click();
+  await page.getByRole("status").filter({hasText: "Portfolio \"Suppliers\" created."}).waitFor();
+  await page.goto(`${BASE}/portal/investor/${COMPANY.slug}`);
+  await page.getByRole("button", {name: "Add to portfolio"}).click();
+  await page.getByRole("status").filter({hasText: "added to Suppliers"}).waitFor();
+  await page.goto(`${BASE}/portal/investor`);
+  await page.getByRole("button", {name: /^Suppliers \(1 companies\)$/}).click();
+  const download = page.waitForEvent("download");
+  await page.getByRole("button", {name: "Export \"Suppliers\" as CSV"}).click();
+  const csv = readFileSync(await (await download).path(), "utf8");
+  assert.match(csv, new RegExp(COMPANY.slug));
+  assert.ok(csv.split("\n")[0].includes("slug"), `CSV header: ${csv.split("\n")[0]}`);
+  assertNoErrors(page);
+  await page.close();
+});
+
+test("a company files a dispute on a finding", async () => {
+  const page = await openPage(browser);
+  await page.goto(`${BASE}/portal/company`);
+  await signIn(page, KEYS.company);
+  await page.getByRole("heading", {name: "Your rating"}).waitFor();
+  state.scoreBefore = (await page.locator("#my-score").textContent()).trim();
+  assert.match(await page.locator("#projection").textContent(), /methodology 2026\.2 replaces 2026\.1/);
+  await page.locator("#remediation li").first().waitFor();
+  await page.locator("#evidence-table tbody tr").first().waitFor();
+  // The first active finding: tick it, give the reason and the explanation, file.
+  const row = page.locator("#evidence-table tbody tr")
+    .filter({has: page.locator("input[type=checkbox]:not([disabled])")}).first();
+  const box = row.locator("input[type=checkbox]");
+  state.evidenceId = await row.getAttribute("data-evidence");
+  await box.check();
+  assert.match(await page.locator("#dispute-chosen").textContent(), new RegExp(`#${state.evidenceId}`));
+  await page.getByLabel("Reason").selectOption("false_positive");
+  await page.getByLabel(/^Explanation/).fill("This host redirects to HTTPS; our scan log is attached to the ticket.");
+  await page.getByRole("button", {name: "File the dispute"}).click();
+  const status = page.getByRole("status");
+  await status.filter({hasText: /Dispute #\d+ filed/}).waitFor();
+  state.disputeId = (await status.textContent()).match(/#(\d+)/)[1];
+  await page.locator("#my-disputes").getByRole("button", {name: new RegExp(`#${state.disputeId} `)}).click();
+  await page.locator("#dispute-detail").getByRole("heading", {name: `Dispute #${state.disputeId}: open`}).waitFor();
+  assert.match(await page.locator("#my-score").textContent(), /\d/);
+  assert.match(await page.getByRole("main").textContent(), /Disputed: evidence behind this rating is under dispute/);
+  await shot(page, "03-company-dispute-filed");
+  assertNoErrors(page);
+  await page.close();
+});
+
+test("an analyst takes the dispute from the queue and accepts it", async () => {
+  assert.ok(state.disputeId, "no dispute was filed");
+  const page = await openPage(browser);
+  await page.goto(`${BASE}/portal/staff`);
+  await signIn(page, KEYS.analyst);
+  const queue = page.locator("#queue-table");
+  const row = queue.locator("tbody tr").filter({has: page.getByRole("link", {name: `#${state.disputeId}`, exact: true})});
+  assert.match(await row.textContent(), /on time/);
+  assert.match(await row.textContent(), new RegExp(COMPANY.slug));
+  await shot(page, "04-staff-queue");
+  await row.getByRole("link").click();
+  await page.getByRole("heading", {name: `Dispute #${state.disputeId}: open`}).waitFor();
+  await page.getByRole("button", {name: "Take it for review"}).click();
+  await page.getByRole("heading", {name: `Dispute #${state.disputeId}: in review`}).waitFor();
+  await page.getByLabel(/^Accept/).check();
+  await page.getByLabel(/^Rationale/).fill("Checked by hand: the host redirects to HTTPS.");
+  await page.getByRole("button", {name: "Record the decision"}).click();
+  await page.getByRole("heading", {name: `Dispute #${state.disputeId}: accepted`}).waitFor();
+  assert.match(await page.locator("#sla-state").textContent(), /met/);
+  await shot(page, "05-staff-dispute-accepted");
+  assertNoErrors(page);
+  await page.close();
+});
+
+test("the company sees its corrected rating", async () => {
+  const page = await openPage(browser);
+  await page.goto(`${BASE}/portal/company`);
+  await signIn(page, KEYS.company);
+  await page.getByRole("heading", {name: "Your rating"}).waitFor();
+  assert.match(await page.getByRole("main").textContent(), /last change: correction/);
+  const after = (await page.locator("#my-score").textContent()).trim();
+  assert.notEqual(after, state.scoreBefore, "the score did not change after the correction");
+  await page.getByLabel("Status").selectOption("corrected");
+  await page.getByLabel("Outcome").selectOption("");
+  await page.getByRole("button", {name: "Filter"}).click();
+  const row = page.locator(`#evidence-table tbody tr[data-evidence="${state.evidenceId}"]`);
+  await row.waitFor();
+  assert.match(await row.textContent(), new RegExp(`corrected by dispute ${state.disputeId}`));
+  await page.locator("#my-disputes").getByRole("button", {name: new RegExp(`#${state.disputeId} `)}).click();
+  await page.locator("#dispute-detail").getByRole("heading", {name: `Dispute #${state.disputeId}: accepted`}).waitFor();
+  await shot(page, "06-company-corrected");
+  assertNoErrors(page);
+
+  // Investors see the correction marked in the history.
+  const inv = await openPage(browser);
+  await inv.goto(`${BASE}/portal/investor/${COMPANY.slug}`);
+  await signIn(inv, KEYS.investor);
+  const history = inv.getByRole("table", {name: /Rating history of/});
+  await history.locator(".reason-correction").first().waitFor();
+  assert.equal(await inv.locator("svg.chart path.mark-correction").count() >= 2, true);
+  await shot(inv, "07-investor-history-correction");
+  assertNoErrors(inv);
+  await inv.close();
+  await page.close();
+});
+
+test("staff read a draft's impact: grade migration, histogram of deltas, top movers", async () => {
+  const page = await openPage(browser);
+  await page.goto(`${BASE}/portal/staff`);
+  await signIn(page, KEYS.admin);
+  await page.getByLabel("Draft version").fill("2026.3");
+  await page.getByRole("button", {name: "Show its impact"}).click();
+  await page.waitForURL(`${BASE}/portal/staff/drafts/2026.3`);
+  await page.getByRole("heading", {name: "Impact of methodology draft 2026.3"}).waitFor();
+  const matrix = page.locator("#migration-matrix");
+  assert.equal(await matrix.locator("tbody tr").count(), 6);
+  assert.match(await page.locator("#delta-summary").textContent(), /\d+ up, \d+ down, \d+ unchanged/);
+  await page.getByRole("img", {name: /Histogram of score changes/}).waitFor();
+  await page.getByRole("table", {name: "Largest rises"}).waitFor();
+  await page.getByRole("table", {name: "Largest falls"}).waitFor();
+  await shot(page, "08-staff-draft-impact");
+  assertNoErrors(page);
+  await page.close();
+});
+
+test("at a phone's width the pages fit and stay usable from the keyboard", async () => {
+  const page = await openPage(browser, {width: 375, height: 740});
+  await page.goto(`${BASE}/portal/investor/${COMPANY.slug}`);
+  await signIn(page, KEYS.investor);
+  await page.getByRole("heading", {name: COMPANY.name, level: 1}).waitFor();
+  const fits = () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+  assert.equal(await fits(), true, "the company page scrolls sideways at 375 px");
+  await shot(page, "09-phone-company-page");
+  await page.goto(`${BASE}/portal`);
+  await page.getByRole("heading", {name: "Factors and weights"}).waitFor();
+  assert.equal(await fits(), true, "the methodology page scrolls sideways at 375 px");
+  // The skip link is the first stop of the keyboard and moves to the content.
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), "Skip to the content");
+  await page.keyboard.press("Enter");
+  assert.equal(await page.evaluate(() => location.hash), "#main");
+  await shot(page, "10-phone-methodology");
+  assertNoErrors(page);
+  await page.close();
+});
+
+test("an API error is shown in words, not as a blank page", async () => {
+  const page = await openPage(browser);
+  await page.goto(`${BASE}/portal/investor`);
+  await signIn(page, "fr_notakey_0000");
+  const alert = page.getByRole("alert");
+  await alert.filter({hasText: "The API key was not accepted"}).waitFor();
+  assert.match(await page.getByRole("main").textContent(), /The API key was not accepted/);
+  await shot(page, "11-error-in-words");
+  // The 401 asked for above is the only error allowed here.
+  assertNoErrors(page, [/status of 401/]);
+  await page.close();
+});

@@ -6,8 +6,9 @@
 # `fairrate score`, serve, then N times: the company opens a dispute on one failing
 # row, an admin takes it, and the clock runs from sending the accept decision until
 # GET /v1/companies/{slug} (an investor key) shows the new rating (its as_of and
-# score). The decision rescored the company in its own transaction, so one GET
-# suffices; the script checks that it did. Prints p50/p90/p99/max in ms; target p99
+# score): the decision's own time plus that of every read until the change shows
+# (the decision rescored the company in its transaction; reads past the first are
+# only needed while the summary cache has not heard of the change). Prints p50/p90/p99/max in ms; target p99
 # <= 100 ms. The database is dropped at the end.
 #   BIN=path/to/fairrate scripts/bench-dispute.sh [N]
 set -euo pipefail
@@ -81,10 +82,16 @@ for ev in $ids; do
   t_decide=$(curl -fs -o /dev/null -w '%{time_total}' -X POST \
     "$api/v1/staff/disputes/$id/decision" -H "Authorization: Bearer $admin_key" \
     -H 'Content-Type: application/json' -d '{"outcome": "accepted", "rationale": "bench"}')
-  after=$(curl -fs -w '\n%{time_total}' "$api/v1/companies/bench-disputed" \
-    -H "Authorization: Bearer $investor_key")
-  t_read=${after##*$'\n'}
-  after=${after%$'\n'*}
+  # Read until the summary changes: the server's summary cache is invalidated by a
+  # database notification, so the first read may still see the rating of before.
+  t_read=0
+  for _ in $(seq 200); do
+    after=$(curl -fs -w '\n%{time_total}' "$api/v1/companies/bench-disputed" \
+      -H "Authorization: Bearer $investor_key")
+    t_read=$(awk -v a="$t_read" -v b="${after##*$'\n'}" 'BEGIN { print a + b }')
+    after=${after%$'\n'*}
+    [ "$before" != "$after" ] && break
+  done
   [ "$before" != "$after" ] || { echo "bench: the rating did not change after dispute $id" >&2; exit 1; }
   times+=($(awk -v a="$t_decide" -v b="$t_read" 'BEGIN { printf "%d", (a + b) * 1000000 }'))
 done

@@ -148,6 +148,14 @@ function migrationMatrix(gm) {
       row.map((n, j) => h("td", {class: n === 0 ? "zero" : i === j ? "same" : i < j ? "down" : "up"}, String(n))))))));
 }
 
+// A delta band's label, short enough to sit under its bar: "≤-20", "-9.9…-5", "0", "≥20".
+function deltaLabel(b) {
+  if (b.from <= -100) return `≤${Number(b.to)}`;
+  if (b.to >= 100) return `≥${Number(b.from)}`;
+  if (b.from === b.to) return String(Number(b.from));
+  return `${Number(b.from)}…${Number(b.to)}`;
+}
+
 function moversTable(title, list) {
   return h("div", {class: "scroll"}, table(title, ["company", "before", "after", "change"],
     list.map((m) => [m.slug, `${fmtNum(m.before_score)} (${m.before_grade})`, `${fmtNum(m.after_score)} (${m.after_grade})`,
@@ -181,7 +189,7 @@ export async function renderDraftImpact(ctx) {
     preview,
     h("section", {"aria-labelledby": "delta-h"}, h("h2", {id: "delta-h"}, "Score changes"),
       h("p", {id: "delta-summary"}, `${d.up} up, ${d.down} down, ${d.unchanged} unchanged; median ${fmtNum(d.median)}, mean ${fmtNum(d.mean, 2)}, from ${fmtNum(d.min)} to ${fmtNum(d.max)} (10th–90th percentile ${fmtNum(d.p10)} to ${fmtNum(d.p90)}).`),
-      barHistogram(d.histogram.map((b) => ({label: `${fmtNum(b.from)}…${fmtNum(b.to)}`, value: b.companies})), -1,
+      barHistogram(d.histogram.map((b) => ({label: deltaLabel(b), value: b.companies})), -1,
         `Histogram of score changes under ${version}: companies per band of points`, "companies per band of score change (points)")),
     h("section", {"aria-labelledby": "matrix-h"}, h("h2", {id: "matrix-h"}, "Grade migration"), migrationMatrix(i.grade_migration),
       h("p", {}, `Insufficient data: ${i.insufficient_data.before} now, ${i.insufficient_data.after} under the draft (${i.insufficient_data.became_insufficient} would lose their rating, ${i.insufficient_data.became_rated} would gain one).`)),

@@ -1,0 +1,236 @@
+/* The summary cache: hits and misses, invalidation by id and of 404s, refused fills,
+ * expiry, the memory cap and clock eviction, disabling, and concurrent readers. */
+#include <criterion/criterion.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "api/summary_cache.h"
+
+/* Look slug up at now; the status (0 on a miss), the body in body (size n). */
+static unsigned
+lookup(struct summary_cache *c, const char *slug, int64_t now, char *body, size_t n)
+{
+	struct buf out;
+	unsigned status = 0;
+
+	buf_init(&out, 1024 * 1024);
+	if (!summary_cache_get(c, slug, now, &out, &status))
+		status = 0;
+	snprintf(body, n, "%s", out.data ? out.data : "");
+	buf_free(&out);
+	return (status);
+}
+
+static int
+put(struct summary_cache *c, const char *slug, int64_t id, const char *body)
+{
+	return (summary_cache_put(c, summary_cache_ticket(c), slug, id, 200, body,
+	    strlen(body), 0));
+}
+
+Test(summary_cache, hit_after_put_and_miss_before)
+{
+	struct summary_cache *c = summary_cache_new(1024 * 1024);
+	struct summary_cache_stats st;
+	char body[256];
+
+	cr_assert_not_null(c);
+	cr_assert_eq(lookup(c, "acme", 0, body, sizeof(body)), 0);
+	cr_assert_eq(put(c, "acme", 7, "{\"slug\":\"acme\"}\n"), 1);
+	cr_assert_eq(lookup(c, "acme", 0, body, sizeof(body)), 200);
+	cr_assert_str_eq(body, "{\"slug\":\"acme\"}\n");
+	cr_assert_eq(lookup(c, "acmf", 0, body, sizeof(body)), 0);
+	cr_assert_eq(put(c, "acme", 7, "{\"v\":2}"), 1, "replaces");
+	cr_assert_eq(lookup(c, "acme", 0, body, sizeof(body)), 200);
+	cr_assert_str_eq(body, "{\"v\":2}");
+	summary_cache_stats(c, &st);
+	cr_assert_eq(st.hits, 2);
+	cr_assert_eq(st.misses, 2);
+	cr_assert_eq(st.entries, 1);
+	cr_assert(st.bytes > 0 && st.bytes <= st.max_bytes);
+	summary_cache_free(c);
+}
+
+Test(summary_cache, invalidate_drops_the_company_and_every_404)
+{
+	struct summary_cache *c = summary_cache_new(1024 * 1024);
+	char body[64];
+
+	cr_assert_eq(put(c, "acme", 7, "a"), 1);
+	cr_assert_eq(put(c, "beta", 8, "b"), 1);
+	cr_assert_eq(summary_cache_put(c, summary_cache_ticket(c), "ghost", 0, 404, NULL, 0,
+	    0), 1);
+	cr_assert_eq(lookup(c, "ghost", 0, body, sizeof(body)), 404);
+	summary_cache_invalidate(c, 7);
+	cr_assert_eq(lookup(c, "acme", 0, body, sizeof(body)), 0);
+	cr_assert_eq(lookup(c, "beta", 0, body, sizeof(body)), 200, "another company stays");
+	cr_assert_eq(lookup(c, "ghost", 0, body, sizeof(body)), 0,
+	    "a 404 may be any company made public or created");
+	summary_cache_clear(c);
+	cr_assert_eq(lookup(c, "beta", 0, body, sizeof(body)), 0);
+	summary_cache_free(c);
+}
+
+Test(summary_cache, a_fill_that_raced_an_invalidation_is_refused)
+{
+	struct summary_cache *c = summary_cache_new(1024 * 1024);
+	struct summary_cache_stats st;
+	uint64_t ticket = summary_cache_ticket(c);
+	char body[64];
+
+	summary_cache_invalidate(c, 99);
+	cr_assert_eq(summary_cache_put(c, ticket, "acme", 7, 200, "old", 3, 0), 0);
+	cr_assert_eq(lookup(c, "acme", 0, body, sizeof(body)), 0);
+	ticket = summary_cache_ticket(c);
+	summary_cache_clear(c);
+	cr_assert_eq(summary_cache_put(c, ticket, "acme", 7, 404, NULL, 0, 0), 0);
+	summary_cache_stats(c, &st);
+	cr_assert_eq(st.refused_fills, 2);
+	cr_assert_eq(st.entries, 0);
+	summary_cache_free(c);
+}
+
+Test(summary_cache, entries_expire_when_the_upcoming_methodology_takes_effect)
+{
+	struct summary_cache *c = summary_cache_new(1024 * 1024);
+	char body[64];
+
+	cr_assert_eq(summary_cache_put(c, summary_cache_ticket(c), "acme", 7, 200, "x", 1,
+	    1000), 1);
+	cr_assert_eq(lookup(c, "acme", 999, body, sizeof(body)), 200);
+	cr_assert_eq(lookup(c, "acme", 1000, body, sizeof(body)), 0);
+	summary_cache_free(c);
+}
+
+Test(summary_cache, disabled_serves_and_stores_nothing)
+{
+	struct summary_cache *c = summary_cache_new(1024 * 1024);
+	uint64_t ticket;
+	char body[64];
+
+	cr_assert_eq(put(c, "acme", 7, "x"), 1);
+	ticket = summary_cache_ticket(c);
+	summary_cache_set_enabled(c, 0);
+	cr_assert_eq(lookup(c, "acme", 0, body, sizeof(body)), 0);
+	cr_assert_eq(put(c, "acme", 7, "x"), 0);
+	summary_cache_set_enabled(c, 1);
+	cr_assert_eq(lookup(c, "acme", 0, body, sizeof(body)), 0, "dropped when disabled");
+	cr_assert_eq(summary_cache_put(c, ticket, "acme", 7, 200, "x", 1, 0), 0,
+	    "a ticket from before the gap");
+	cr_assert_eq(put(c, "acme", 7, "x"), 1);
+	summary_cache_free(c);
+}
+
+Test(summary_cache, memory_stays_under_the_cap)
+{
+	struct summary_cache *c = summary_cache_new(4 * 1024 * 1024);
+	struct summary_cache_stats st;
+	char slug[32], body[2048];
+	int i;
+
+	memset(body, 'x', sizeof(body) - 1);
+	body[sizeof(body) - 1] = '\0';
+	for (i = 0; i < 20000; i++) {
+		snprintf(slug, sizeof(slug), "company-%d", i);
+		put(c, slug, i + 1, body);
+	}
+	summary_cache_stats(c, &st);
+	cr_assert(st.bytes <= st.max_bytes, "%zu > %zu", st.bytes, st.max_bytes);
+	cr_assert(st.bytes > st.max_bytes / 2, "the cap is used: %zu", st.bytes);
+	cr_assert(st.entries < 20000 && st.entries > 1000, "%zu entries", st.entries);
+	cr_assert_eq(st.evictions, 20000 - st.entries);
+	summary_cache_free(c);
+}
+
+Test(summary_cache, an_entry_past_its_shards_share_is_refused)
+{
+	static char big[600 * 1024];
+	struct summary_cache *c = summary_cache_new(1024 * 1024);
+	char body[16];
+
+	cr_assert_eq(summary_cache_put(c, summary_cache_ticket(c), "huge", 1, 200, big,
+	    sizeof(big), 0), 0);
+	cr_assert_eq(lookup(c, "huge", 0, body, sizeof(body)), 0);
+	summary_cache_free(c);
+}
+
+/* One shard (a small cap): the clock evicts the oldest entry not used since. */
+Test(summary_cache, the_clock_spares_recently_used_entries)
+{
+	struct summary_cache *c = summary_cache_new(4096);
+	struct summary_cache_stats st;
+	char slug[32], body[1100], got[1200];
+	int i;
+
+	memset(body, 'y', sizeof(body) - 1);
+	body[sizeof(body) - 1] = '\0';
+	for (i = 0; i < 3; i++) {
+		snprintf(slug, sizeof(slug), "c%d", i);
+		cr_assert_eq(put(c, slug, i + 1, body), 1);
+	}
+	summary_cache_stats(c, &st);
+	cr_assert_eq(st.entries, 3);
+	cr_assert_eq(lookup(c, "c0", 0, got, sizeof(got)), 200);
+	cr_assert_eq(put(c, "c3", 4, body), 1);
+	cr_assert_eq(lookup(c, "c0", 0, got, sizeof(got)), 200, "used: second chance");
+	cr_assert_eq(lookup(c, "c1", 0, got, sizeof(got)), 0, "the oldest unused goes");
+	cr_assert_eq(lookup(c, "c2", 0, got, sizeof(got)), 200);
+	cr_assert_eq(lookup(c, "c3", 0, got, sizeof(got)), 200);
+	summary_cache_stats(c, &st);
+	cr_assert_eq(st.evictions, 1);
+	summary_cache_free(c);
+}
+
+#define READERS 8
+#define SLUGS 64
+
+static struct summary_cache *shared;
+
+static void *
+reader(void *arg)
+{
+	char slug[32], want[64], body[64];
+	long bad = 0;
+	int i, k;
+	unsigned s;
+
+	(void)arg;
+	for (i = 0; i < 20000; i++) {
+		k = i % SLUGS;
+		snprintf(slug, sizeof(slug), "s%d", k);
+		snprintf(want, sizeof(want), "{\"k\":%d}", k);
+		s = lookup(shared, slug, 0, body, sizeof(body));
+		if (s == 200 && strcmp(body, want) != 0)
+			bad++;
+		if (s == 0)
+			summary_cache_put(shared, summary_cache_ticket(shared), slug, k + 1, 200,
+			    want, strlen(want), 0);
+	}
+	return ((void *)bad);
+}
+
+/* Readers, fillers and an invalidator at once: every body served is the one stored
+ * for its slug, and the counters add up. */
+Test(summary_cache, concurrent_readers_see_whole_entries)
+{
+	pthread_t t[READERS];
+	struct summary_cache_stats st;
+	void *bad;
+	int i;
+
+	shared = summary_cache_new(64 * 1024 * 1024);
+	for (i = 0; i < READERS; i++)
+		cr_assert_eq(pthread_create(&t[i], NULL, reader, NULL), 0);
+	for (i = 0; i < 2000; i++)
+		summary_cache_invalidate(shared, (i % SLUGS) + 1);
+	for (i = 0; i < READERS; i++) {
+		pthread_join(t[i], &bad);
+		cr_assert_eq((long)bad, 0);
+	}
+	summary_cache_stats(shared, &st);
+	cr_assert_eq(st.hits + st.misses, (uint64_t)READERS * 20000);
+	cr_assert(st.hits > 0);
+	cr_assert(st.entries <= SLUGS);
+	summary_cache_free(shared);
+}

@@ -7,6 +7,10 @@
 # and p99 latency, the lookup/ceiling ratio, non-2xx answers and socket errors, and
 # the server's peak RSS (VmHWM). Targets: ratio >= 0.6, p99 <= 10 ms, no errors,
 # RSS <= 64 MB. The database is dropped at the end.
+# Before measuring, a warm-up pass (BENCH_WARMUP seconds, default 10, 0 for none) of
+# the same lookups fills the summary cache, as a running server's would be; its figures
+# are printed as "cold" but not judged. BENCH_DB names the database (default
+# fairrate_bench_api), so that two people on one machine do not drop each other's.
 #   BIN=path/to/fairrate [BENCH_SERVE_ARGS="--pool-size 3 --threads 4"] \
 #       scripts/bench-api.sh [COMPANIES] [SECONDS]
 set -euo pipefail
@@ -18,7 +22,8 @@ case "$bin" in /*) ;; *) bin="$root/$bin" ;; esac
 command -v wrk >/dev/null || { echo "bench: wrk is not installed" >&2; exit 1; }
 companies=${1:-10000}
 seconds=${2:-10}
-dbname=fairrate_bench_api
+dbname=${BENCH_DB:-fairrate_bench_api}
+warmup=${BENCH_WARMUP:-10}
 as_of="2026-03-01T00:00:00Z"
 port=${BENCH_PORT:-18089}
 export FAIRRATE_SHARE_DIR="$root" FAIRRATE_NOW="$as_of"
@@ -83,11 +88,11 @@ function request()
 end
 LUA
 
-# run NAME URL [SCRIPT]: wrk output to $work/NAME.out
+# run NAME URL [SCRIPT [SECONDS]]: wrk output to $work/NAME.out
 run() {
   local script=()
   [ -n "${3:-}" ] && script=(-s "$3")
-  BENCH_SLUGS="$work/slugs" BENCH_KEY="$key" wrk -t2 -c64 -d"${seconds}s" --latency \
+  BENCH_SLUGS="$work/slugs" BENCH_KEY="$key" wrk -t2 -c64 -d"${4:-$seconds}s" --latency \
     "${script[@]}" "$2" >"$work/$1.out"
 }
 # field NAME WHAT: requests/s, p50 or p99 in ms, non-2xx or socket errors
@@ -109,6 +114,10 @@ field() {
   ' "$work/$1.out"
 }
 
+if [ "$warmup" -gt 0 ]; then
+  echo "bench: warm-up: GET /v1/companies/{slug}, ${warmup}s (not judged)"
+  run cold "http://127.0.0.1:$port/v1/companies/x" "$work/lookup.lua" "$warmup"
+fi
 echo "bench: GET /v1/companies/{slug} over $(wc -l <"$work/slugs") companies, ${seconds}s"
 run lookup "http://127.0.0.1:$port/v1/companies/x" "$work/lookup.lua"
 echo "bench: GET /healthz, ${seconds}s"
@@ -116,7 +125,9 @@ run healthz "http://127.0.0.1:$port/healthz"
 rss_kb=$(awk '/^VmHWM:/ { print $2 }' "/proc/$server/status")
 
 printf '%-22s %12s %10s %10s %9s %9s\n' route "requests/s" "p50 ms" "p99 ms" non-2xx socket
-for n in lookup healthz; do
+names="lookup healthz"
+[ "$warmup" -gt 0 ] && names="cold lookup healthz"
+for n in $names; do
   printf '%-22s %12s %10s %10s %9s %9s\n' "$n" "$(field $n rps)" "$(field $n p50)" \
     "$(field $n p99)" "$(field $n non2xx)" "$(field $n socket)"
 done
@@ -124,6 +135,9 @@ ratio=$(awk -v a="$(field lookup rps)" -v b="$(field healthz rps)" \
   'BEGIN { printf "%.2f", (b > 0) ? (a / b) : 0 }')
 echo "ratio lookup/ceiling: $ratio (target >= 0.6)"
 echo "p99 lookup: $(field lookup p99) ms (target <= 10)"
+curl -fs "http://127.0.0.1:$port/metrics" | awk '
+  /^fairrate_summary_cache_(hits_total|misses_total|evictions_total|entries|bytes) / {
+    sub("fairrate_summary_cache_", ""); printf "summary cache %s: %s\n", $1, $2 }'
 echo "server peak RSS (VmHWM): $((rss_kb / 1024)) MB (target <= 64)"
 errors=$(( $(field lookup non2xx) + $(field lookup socket) + $(field healthz non2xx) + \
   $(field healthz socket) ))

@@ -20,8 +20,9 @@ static struct api_client *c;
 static char *k_acme, *k_beta, *k_investor, *k_analyst1, *k_analyst2, *k_admin;
 static long ev_port, ev_software;
 
+/* Serve, a company opening at most per_day disputes a day. */
 static void
-start(const char *per_day)
+serve(const char *per_day)
 {
 	char limit[64];
 	const char *env[] = {API_WORLD_NOW_ENV, "FAIRRATE_RATE_LIMIT=0",
@@ -29,6 +30,12 @@ start(const char *per_day)
 	    "FAIRRATE_KEY_CACHE_TTL=0", "FAIRRATE_WEBHOOK_WORKER=off", limit, NULL};
 
 	snprintf(limit, sizeof(limit), "FAIRRATE_DISPUTES_PER_DAY=%s", per_day);
+	c = api_client_start(env);
+}
+
+static void
+setup(void)
+{
 	conn = testdb_create();
 	api_world_seed(conn);
 	ev_port = testdb_scalar(conn, "SELECT id FROM evidence WHERE check_code ="
@@ -41,19 +48,7 @@ start(const char *per_day)
 	k_analyst1 = api_client_create_key("analyst", NULL);
 	k_analyst2 = api_client_create_key("analyst", NULL);
 	k_admin = api_client_create_key("admin", NULL);
-	c = api_client_start(env);
-}
-
-static void
-setup(void)
-{
-	start("20");
-}
-
-static void
-setup_limited(void)
-{
-	start("1");
+	serve("20");
 }
 
 static void
@@ -455,15 +450,15 @@ Test(dispute_api, two_decisions_at_once_one_applies)
 	    " 'correction'"), 1);
 }
 
-TestSuite(dispute_api_limited, .init = setup_limited, .fini = teardown, .timeout = 60);
-
-Test(dispute_api_limited, disputes_per_company_are_rate_limited)
+Test(dispute_api, disputes_per_company_are_rate_limited)
 {
 	struct api_response r;
 	char retry[16];
 	const char *body = "{\"reason\": \"other\", \"explanation\": \"x\","
 	    " \"evidence_ids\": [1]}";
 
+	api_client_stop(c);
+	serve("1");
 	open_dispute(ev_port, k_acme, 201);
 	api_client_request(c, "POST", "/v1/me/disputes", k_acme, "application/json", body,
 	    strlen(body), 0, &r);

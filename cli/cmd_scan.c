@@ -206,16 +206,17 @@ scan_print(const struct scan_run *r, double secs, int as_json)
 
 	if (!as_json) {
 		printf("scanned %ld domains in %.1f s (%.1f/s), %ld with errors; evidence: %ld"
-		    " results, %ld added, %ld updated, %ld unchanged\n", r->done, secs,
-		    secs > 0 ? r->done / secs : 0.0, r->errors, c->results, c->inserted,
-		    c->updated, c->unchanged);
+		    " results, %ld added, %ld updated, %ld unchanged, %ld corrected kept\n",
+		    r->done, secs, secs > 0 ? r->done / secs : 0.0, r->errors, c->results,
+		    c->inserted, c->updated, c->unchanged, c->corrected_kept);
 		return;
 	}
-	o = json_pack("{sssIsIsfsfs{sIsIsIsIsI}}", "worker", r->worker,
+	o = json_pack("{sssIsIsfsfs{sIsIsIsIsIsI}}", "worker", r->worker,
 	    "domains", (json_int_t)r->done, "errors", (json_int_t)r->errors,
 	    "seconds", secs, "domains_per_second", secs > 0 ? r->done / secs : 0.0,
 	    "evidence", "results", (json_int_t)c->results, "inserted", (json_int_t)c->inserted,
 	    "updated", (json_int_t)c->updated, "unchanged", (json_int_t)c->unchanged,
+	    "corrected_kept", (json_int_t)c->corrected_kept,
 	    "domains_rejected", (json_int_t)c->domains_rejected);
 	json_dumpf(o, stdout, JSON_COMPACT);
 	putchar('\n');

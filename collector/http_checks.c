@@ -207,13 +207,14 @@ checks_tls(const struct http_observation *o, struct scan_results *out)
 	timefmt_format(t->not_before, before);
 	rc |= checks_add(out, "tls.legacy_protocol", checks_legacy_version(t->version),
 	    json_pack("{ss}", "negotiated", t->version));
+	/* Details hold only what stays the same from one scan to the next (no "days
+	 * left"), so that a correction of the fact survives a rescan. */
 	rc |= checks_add(out, "tls.certificate_expired", expired,
-	    json_pack("{sssssIss}", "not_before", before, "not_after", after,
-	    "days_left", (json_int_t)left, "fingerprint_sha256", t->fingerprint));
+	    json_pack("{ssssss}", "not_before", before, "not_after", after,
+	    "fingerprint_sha256", t->fingerprint));
 	if (!expired)
 		rc |= checks_add(out, "tls.certificate_expiring",
-		    left < HTTP_CHECKS_DAYS_EXPIRING, json_pack("{sssI}", "not_after", after,
-		    "days_left", (json_int_t)left));
+		    left < HTTP_CHECKS_DAYS_EXPIRING, json_pack("{ss}", "not_after", after));
 	rc |= checks_add(out, "tls.hostname_mismatch", !t->hostname_match,
 	    json_pack("{ss}", "host", o->host));
 	rc |= checks_add(out, "tls.self_signed", untrusted,

@@ -100,6 +100,8 @@ http_scan_parse_allow(const char *list, struct http_scan_net *nets, size_t max, 
 		net->prefix = (int)prefix;
 		(*n)++;
 		p = end ? end + 1 : NULL;
+		if (p != NULL && *p == '\0')
+			return (-1);              /* a trailing comma */
 	}
 	return (0);
 }

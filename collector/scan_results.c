@@ -5,7 +5,27 @@
 #include <string.h>
 
 #include "collector/import_store.h"
+#include "common/buf.h"
+#include "common/db.h"
 #include "common/log.h"
+
+#define RESULTS_ARRAY_LIMIT (16 * 1024 * 1024)
+
+/*
+ * Scanner evidence that a dispute corrected, observed again with the same outcome
+ * and details: the same fact, not a new one, so it is not written (the importer
+ * would take any newer observation as a new fact). Returns the 1-based positions.
+ */
+static const char results_corrected_same[] =
+    "SELECT r.i FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],"
+    "   $6::text[]) WITH ORDINALITY AS r(company, domain, code, key, outcome, details, i)"
+    " JOIN companies c ON c.slug = r.company"
+    " JOIN assets a ON a.company_id = c.id AND a.kind = 'domain' AND lower(a.value) = r.domain"
+    " JOIN evidence e ON e.company_id = c.id AND e.asset_id = a.id"
+    "   AND e.check_code = r.code AND e.source = '" SCAN_RESULTS_SOURCE "'"
+    "   AND e.observation_key = r.key"
+    " WHERE e.status = 'corrected' AND e.outcome = r.outcome"
+    "   AND e.details = r.details::jsonb";
 
 int
 scan_results_add(struct scan_results *r, const char *code, const char *outcome,
@@ -29,6 +49,75 @@ scan_results_add(struct scan_results *r, const char *code, const char *outcome,
 	snprintf(x->key, sizeof(x->key), "%s", key);
 	snprintf(x->details, sizeof(x->details), "%s", details);
 	return (0);
+}
+
+/* Append s to an array literal as a quoted element. */
+static int
+results_array_text(struct buf *b, const char *s)
+{
+	int rc = buf_append(b, "\"", 1);
+
+	for (; rc == 0 && *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			rc = buf_append(b, "\\", 1);
+		if (rc == 0)
+			rc = buf_append(b, s, 1);
+	}
+	return (rc == 0 ? buf_append(b, "\"", 1) : -1);
+}
+
+/* Mark in skip[] (one per result, in order) the results that repeat a corrected
+ * fact unchanged. 0, or -1 after logging. */
+static int
+results_corrected(PGconn *conn, const struct scan_results_item *items, size_t n,
+    size_t total, unsigned char *skip)
+{
+	struct buf cols[6];
+	const char *params[6];
+	PGresult *res = NULL;
+	size_t i, k, c;
+	int bad = 0, rc = -1, row;
+
+	for (c = 0; c < 6; c++) {
+		buf_init(&cols[c], RESULTS_ARRAY_LIMIT);
+		bad |= buf_append(&cols[c], "{", 1);
+	}
+	for (i = 0; i < n && !bad; i++) {
+		const struct scan_results *r = items[i].results;
+
+		for (k = 0; k < r->n && !bad; k++) {
+			const char *v[6] = {items[i].company, items[i].domain, r->items[k].code,
+			    r->items[k].key, r->items[k].outcome, r->items[k].details};
+
+			for (c = 0; c < 6; c++) {
+				if (cols[c].len > 1)
+					bad |= buf_append(&cols[c], ",", 1);
+				bad |= results_array_text(&cols[c], v[c]);
+			}
+		}
+	}
+	for (c = 0; c < 6; c++) {
+		bad |= buf_append(&cols[c], "}", 1);
+		params[c] = cols[c].data;
+	}
+	if (bad) {
+		log_error("scan: too many results to write at once");
+		goto done;
+	}
+	if ((res = db_query(conn, results_corrected_same, 6, params)) == NULL)
+		goto done;
+	for (row = 0; row < PQntuples(res); row++) {
+		long at = atol(PQgetvalue(res, row, 0));
+
+		if (at >= 1 && (size_t)at <= total)
+			skip[at - 1] = 1;
+	}
+	rc = 0;
+done:
+	PQclear(res);
+	for (c = 0; c < 6; c++)
+		buf_free(&cols[c]);
+	return (rc);
 }
 
 struct results_rejects {
@@ -56,14 +145,20 @@ results_write(PGconn *conn, const struct scan_results_item *items, size_t n,
 	struct import_evidence *e;
 	struct import_store *s;
 	struct import_counts ic;
-	long line = 0, rejected = 0;
-	size_t i, k;
+	unsigned char *skip = NULL;
+	long line = 0, rejected = 0, kept = 0;
+	size_t i, k, total = 0, at = 0;
 	int rc = -1;
 
-	if ((e = calloc(1, sizeof(*e))) == NULL) {
+	for (i = 0; i < n; i++)
+		total += items[i].results->n;
+	if ((e = calloc(1, sizeof(*e))) == NULL || (skip = calloc(total + 1, 1)) == NULL) {
 		log_error("scan: out of memory");
+		free(e);
 		return (-1);
 	}
+	if (total > 0 && results_corrected(conn, items, n, total, skip) != 0)
+		goto done;
 	if ((s = import_store_begin(conn, IMPORT_EVIDENCE)) == NULL)
 		goto done;
 	for (i = 0; i < n; i++) {
@@ -72,6 +167,10 @@ results_write(PGconn *conn, const struct scan_results_item *items, size_t n,
 		for (k = 0; k < r->n; k++) {
 			const struct scan_result *x = &r->items[k];
 
+			if (skip[at++]) {
+				kept++;
+				continue;
+			}
 			memset(e, 0, sizeof(*e));
 			snprintf(e->company, sizeof(e->company), "%s", items[i].company);
 			e->asset.kind = IMPORT_ASSET_DOMAIN;
@@ -91,6 +190,8 @@ results_write(PGconn *conn, const struct scan_results_item *items, size_t n,
 			}
 		}
 	}
+	if (counts != NULL)
+		counts->corrected_kept += kept;
 	if (line == 0) {
 		import_store_abort(s);
 		rc = 0;
@@ -106,6 +207,7 @@ results_write(PGconn *conn, const struct scan_results_item *items, size_t n,
 		counts->unchanged += line - ic.evidence_inserted - ic.evidence_updated;
 	}
 done:
+	free(skip);
 	free(e);
 	return (rc);
 }

@@ -10,8 +10,8 @@
  * What one scan of one domain observed, and writing it as evidence. Results go
  * through the importer's staging and upsert (collector/import_store.h), so that
  * observing a fact again only moves its last_seen, a fixed problem (now a pass) stops
- * being a finding, and evidence corrected by a dispute stays corrected unless the
- * observation is newer than the correction.
+ * being a finding, and evidence corrected by a dispute stays corrected while the scan
+ * keeps seeing the same fact (same outcome and details); a changed fact is new.
  */
 
 #define SCAN_RESULT_DETAILS 1536              /* bytes of one result's details (JSON) */
@@ -52,6 +52,8 @@ struct scan_results_item {
 struct scan_results_counts {
 	long results;                         /* evidence rows written or confirmed */
 	long inserted, updated, unchanged;
+	long corrected_kept;                  /* results repeating a corrected fact
+	                                         unchanged: not written, stays corrected */
 	long domains_rejected;                /* domains whose results the database refused
 	                                         (company or asset gone, unknown code) */
 };

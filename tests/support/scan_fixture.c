@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <fcntl.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -16,6 +18,23 @@
 const char *const scan_fixture_hosts[] = {"good.test", "weak.test", "expired.test",
     "expiring.test", "wrong.test", "self.test", "redirect.test", "internal.test",
     "big.test", "hop.test", NULL};
+
+/* In a fixture's child: die with the test process, and keep off its output (a
+ * test runner waits for the end of its output). */
+static void
+fixture_child(void)
+{
+	int fd;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if ((fd = open("/dev/null", O_RDWR)) >= 0) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (fd > 2)
+			close(fd);
+	}
+}
 
 /* A TCP port of 127.0.0.1 free at this moment. */
 static int
@@ -204,6 +223,7 @@ scan_fixture_start(struct scan_fixture *f)
 	snprintf(conf, sizeof(conf), "%s/nginx.conf", f->dir);
 	snprintf(prefix, sizeof(prefix), "%s/", f->dir);
 	if ((f->nginx_pid = fork()) == 0) {
+		fixture_child();
 		execl("/usr/sbin/nginx", "nginx", "-p", prefix, "-c", conf, (char *)NULL);
 		_exit(127);
 	}
@@ -213,8 +233,10 @@ scan_fixture_start(struct scan_fixture *f)
 	cr_assert_eq(fixture_wait_port(f->http_port), 0);
 	f->slow_port = fixture_free_port();
 	fd = fixture_listen(f->slow_port);
-	if ((f->slow_pid = fork()) == 0)
+	if ((f->slow_pid = fork()) == 0) {
+		fixture_child();
 		fixture_slow_server(fd);
+	}
 	close(fd);
 	for (i = 0; scan_fixture_hosts[i] != NULL; i++) {
 		fixture_add_connect(f, &n, scan_fixture_hosts[i], 443, f->https_port);
@@ -242,6 +264,7 @@ scan_fixture_stop(struct scan_fixture *f)
 
 	fixture_kill(f->nginx_pid);
 	fixture_kill(f->slow_pid);
+	f->nginx_pid = f->slow_pid = 0;
 	if (f->dir[0] != '\0') {
 		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
 		if (system(cmd) != 0)
@@ -353,6 +376,7 @@ dns_fixture_start(const struct dns_fixture_name *names, size_t n, pid_t *pid)
 	cr_assert_eq(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
 	cr_assert_eq(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
 	if ((*pid = fork()) == 0) {
+		fixture_child();
 		dns_serve(fd, names, n);
 		_exit(0);
 	}

@@ -1,0 +1,108 @@
+/* SPF and DMARC over real DNS: a local UDP responder the test starts. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/types.h>
+
+#include "collector/dns_mail.h"
+#include "collector/mail_auth.h"
+#include "tests/support/scan_fixture.h"
+
+static const struct dns_fixture_name names[] = {
+	{"good.test", {"v=spf1 ip4:192.0.2.0/24 include:_spf.good.test -all",
+	    "site-verification=abc"}, 0},
+	{"_spf.good.test", {"v=spf1 ip6:2001:db8::/32 ~all"}, 0},
+	{"_dmarc.good.test", {"v=DMARC1; p=quarantine; rua=mailto:r@good.test"}, 0},
+	{"weak.test", {"v=spf1 mx ?all"}, 0},
+	{"_dmarc.weak.test", {"v=DMARC1; p=none"}, 0},
+	{"broken.test", {"v=spf1 ip4:1.2.3 -all"}, 0},
+	{"_dmarc.broken.test", {"v=DMARC1 p=reject"}, 0},
+	{"long.test", {"v=spf1 ip4:192.0.2.1 ip4:192.0.2.2 ip4:192.0.2.3 ip4:192.0.2.4"
+	    " ip4:192.0.2.5 ip4:192.0.2.6 ip4:192.0.2.7 ip4:192.0.2.8 ip4:192.0.2.9"
+	    " ip4:192.0.2.10 ip4:192.0.2.11 ip4:192.0.2.12 ip4:192.0.2.13 ip4:192.0.2.14"
+	    " ip4:192.0.2.15 ip4:192.0.2.16 ip4:192.0.2.17 ip4:192.0.2.18 -all"}, 0},
+	{"many.test", {"v=spf1 a mx ptr exists:a.test include:m1.test include:m2.test -all"}, 0},
+	{"m1.test", {"v=spf1 a mx ptr -all"}, 0},
+	{"m2.test", {"v=spf1 a mx -all"}, 0},
+	{"servfail.test", {NULL}, 1},
+};
+
+static pid_t dns_pid;
+static struct dns_mail *dns;
+
+static void
+setup(void)
+{
+	char ns[32];
+	int port = dns_fixture_start(names, sizeof(names) / sizeof(names[0]), &dns_pid);
+
+	snprintf(ns, sizeof(ns), "127.0.0.1:%d", port);
+	cr_assert_not_null(dns = dns_mail_new(ns, 1, 1));
+}
+
+static void
+teardown(void)
+{
+	dns_mail_free(dns);
+	dns_fixture_stop(dns_pid);
+}
+
+TestSuite(dns_mail, .init = setup, .fini = teardown, .timeout = 30);
+
+static const char *
+outcome(const struct scan_results *r, const char *code)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		if (strcmp(r->items[i].code, code) == 0)
+			return (r->items[i].outcome);
+	return ("-");
+}
+
+Test(dns_mail, txt_records_come_back_whole)
+{
+	struct mail_auth_txt t;
+
+	cr_assert_eq(dns_mail_lookup(dns, "good.test", &t), 0);
+	cr_assert_eq(t.n, 2);
+	cr_assert_str_eq(t.rec[0], "v=spf1 ip4:192.0.2.0/24 include:_spf.good.test -all");
+	/* Longer than one 255-byte string: the strings are joined. */
+	cr_assert_eq(dns_mail_lookup(dns, "long.test", &t), 0);
+	cr_assert_eq(t.n, 1);
+	cr_assert_eq(strlen(t.rec[0]), strlen(names[7].txt[0]));
+	cr_assert_eq(dns_mail_lookup(dns, "nowhere.test", &t), 0, "NXDOMAIN is an answer");
+	cr_assert_eq(t.n, 0);
+	cr_assert_eq(dns_mail_lookup(dns, "servfail.test", &t), -1);
+}
+
+Test(dns_mail, good_weak_and_broken_domains)
+{
+	struct scan_results r;
+	size_t i;
+
+	memset(&r, 0, sizeof(r));
+	cr_assert_eq(mail_auth_run("good.test", dns_mail_lookup, dns, &r), 0);
+	cr_assert_eq(r.n, 7);
+	for (i = 0; i < r.n; i++)
+		cr_expect_str_eq(r.items[i].outcome, "pass", "%s %s", r.items[i].code,
+		    r.items[i].details);
+	memset(&r, 0, sizeof(r));
+	cr_assert_eq(mail_auth_run("weak.test", dns_mail_lookup, dns, &r), 0);
+	cr_expect_str_eq(outcome(&r, "email_auth.spf_weak"), "fail");
+	cr_expect_str_eq(outcome(&r, "email_auth.dmarc_policy_none"), "fail");
+	memset(&r, 0, sizeof(r));
+	cr_assert_eq(mail_auth_run("broken.test", dns_mail_lookup, dns, &r), 0);
+	cr_expect_str_eq(outcome(&r, "email_auth.spf_syntax_error"), "fail");
+	cr_expect_str_eq(outcome(&r, "email_auth.dmarc_syntax_error"), "fail");
+	memset(&r, 0, sizeof(r));
+	cr_assert_eq(mail_auth_run("many.test", dns_mail_lookup, dns, &r), 0);
+	cr_expect_str_eq(outcome(&r, "email_auth.spf_too_many_lookups"), "fail");
+	memset(&r, 0, sizeof(r));
+	cr_assert_eq(mail_auth_run("absent.test", dns_mail_lookup, dns, &r), 0);
+	cr_expect_str_eq(outcome(&r, "email_auth.spf_missing"), "fail");
+	cr_expect_str_eq(outcome(&r, "email_auth.dmarc_missing"), "fail");
+	memset(&r, 0, sizeof(r));
+	cr_assert_eq(mail_auth_run("servfail.test", dns_mail_lookup, dns, &r), -1);
+	cr_expect_eq(r.n, 0, "a failing server concludes nothing");
+}

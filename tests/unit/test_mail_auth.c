@@ -1,0 +1,199 @@
+/* SPF and DMARC parsing and evaluation, with TXT records from a table. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "collector/mail_auth.h"
+
+struct zone_entry {
+	const char *name;
+	const char *txt[3];
+};
+
+/* A lookup over a NULL-ended table; "fail.test" fails. */
+static int
+zone_lookup(void *arg, const char *name, struct mail_auth_txt *out)
+{
+	const struct zone_entry *z = arg;
+	size_t i;
+
+	out->n = 0;
+	if (strcmp(name, "fail.test") == 0)
+		return (-1);
+	for (; z->name != NULL; z++)
+		if (strcmp(z->name, name) == 0)
+			for (i = 0; i < 3 && z->txt[i] != NULL; i++)
+				snprintf(out->rec[out->n++], MAIL_AUTH_MAX_TXT, "%s", z->txt[i]);
+	return (0);
+}
+
+static const char *
+outcome(const struct scan_results *r, const char *code)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		if (strcmp(r->items[i].code, code) == 0)
+			return (r->items[i].outcome);
+	return ("-");
+}
+
+Test(mail_auth, spf_parse_accepts_valid_records)
+{
+	struct mail_auth_spf s;
+
+	cr_assert_eq(mail_auth_spf_parse("v=spf1 ip4:192.0.2.0/24 ip6:2001:db8::/32 a mx"
+	    " include:_spf.example.net -all", &s), 0, "%s", s.error);
+	cr_assert_eq(s.all, '-');
+	cr_assert_eq(s.lookups, 3);
+	cr_assert_eq(s.nincludes, 1);
+	cr_assert_str_eq(s.includes[0], "_spf.example.net");
+	cr_assert_eq(mail_auth_spf_parse("v=spf1 a:mail.example.com/24 mx//64 ~all", &s), 0,
+	    "%s", s.error);
+	cr_assert_eq(s.all, '~');
+	cr_assert_eq(mail_auth_spf_parse("v=spf1 redirect=_spf.example.com", &s), 0);
+	cr_assert_str_eq(s.redirect, "_spf.example.com");
+	cr_assert_eq(s.all, 0);
+	cr_assert_eq(mail_auth_spf_parse("V=SPF1 exists:%{i}.bl.example ?all exp=x.example",
+	    &s), 0, "%s", s.error);
+}
+
+Test(mail_auth, spf_parse_rejects_syntax_errors)
+{
+	struct mail_auth_spf s;
+
+	cr_assert_eq(mail_auth_spf_parse("v=spf1 ip4:300.1.1.1 -all", &s), -1);
+	cr_assert(strstr(s.error, "IPv4") != NULL, "%s", s.error);
+	cr_assert_eq(mail_auth_spf_parse("v=spf1 ip4:192.0.2.0/33 -all", &s), -1);
+	cr_assert_eq(mail_auth_spf_parse("v=spf1 include -all", &s), -1);
+	cr_assert_eq(mail_auth_spf_parse("v=spf1 foo:bar -all", &s), -1);
+	cr_assert(strstr(s.error, "unknown mechanism") != NULL, "%s", s.error);
+	cr_assert_eq(mail_auth_spf_parse("v=spf1 redirect=a.example redirect=b.example", &s),
+	    -1);
+	cr_assert_eq(mail_auth_spf_parse("v=spf1 ip6:zz::1 -all", &s), -1);
+	cr_assert_eq(mail_auth_spf_parse("v=spf10 -all", &s), -1);
+	cr_assert(!mail_auth_is_spf("v=spf10"));
+	cr_assert(mail_auth_is_spf("v=spf1"));
+}
+
+Test(mail_auth, dmarc_parse)
+{
+	struct mail_auth_dmarc d;
+
+	cr_assert_eq(mail_auth_dmarc_parse("v=DMARC1; p=reject; rua=mailto:d@example.com;"
+	    " pct=50; sp=quarantine", &d), 0, "%s", d.error);
+	cr_assert_str_eq(d.policy, "reject");
+	cr_assert_str_eq(d.subdomain_policy, "quarantine");
+	cr_assert_eq(d.pct, 50);
+	cr_assert(d.has_rua);
+	cr_assert_eq(mail_auth_dmarc_parse("v=DMARC1;p=none", &d), 0);
+	cr_assert_str_eq(d.policy, "none");
+	cr_assert_eq(d.pct, 100);
+	cr_assert_eq(mail_auth_dmarc_parse("v=DMARC1; p=maybe", &d), -1);
+	cr_assert_eq(mail_auth_dmarc_parse("v=DMARC1; rua=mailto:x@example.com", &d), -1);
+	cr_assert(strstr(d.error, "no policy") != NULL, "%s", d.error);
+	cr_assert_eq(mail_auth_dmarc_parse("p=reject; v=DMARC1", &d), -1);
+	cr_assert_eq(mail_auth_dmarc_parse("v=DMARC1; p=reject; pct=150", &d), -1);
+	cr_assert_eq(mail_auth_dmarc_parse("v=DMARC1; p=reject; rua=https://x", &d), -1);
+	cr_assert_eq(mail_auth_dmarc_parse("v=DMARC1; p=reject; p=none", &d), -1);
+}
+
+static const struct zone_entry zone[] = {
+	{"strong.test", {"v=spf1 include:_spf.strong.test -all", "google-site-verification=x"}},
+	{"_spf.strong.test", {"v=spf1 ip4:192.0.2.0/24 ~all"}},
+	{"_dmarc.strong.test", {"v=DMARC1; p=reject; rua=mailto:d@strong.test"}},
+	{"weak.test", {"v=spf1 a mx +all"}},
+	{"_dmarc.weak.test", {"v=DMARC1; p=none"}},
+	{"broken.test", {"v=spf1 ip4:999.0.0.1 -all"}},
+	{"_dmarc.broken.test", {"v=DMARC1; p=sometimes"}},
+	{"two.test", {"v=spf1 -all", "v=spf1 ~all"}},
+	{"redir.test", {"v=spf1 redirect=_spf.weak.test"}},
+	{"_spf.weak.test", {"v=spf1 ?all"}},
+	{"deep.test", {"v=spf1 include:l1.test include:l2.test include:l3.test -all"}},
+	{"l1.test", {"v=spf1 a mx include:l4.test -all"}},
+	{"l2.test", {"v=spf1 a mx ptr exists:x.test -all"}},
+	{"l3.test", {"v=spf1 a mx -all"}},
+	{"l4.test", {"v=spf1 a -all"}},
+	{"loop.test", {"v=spf1 include:loop.test -all"}},
+	{"dangling.test", {"v=spf1 include:nothing.test -all"}},
+	{NULL, {NULL}},
+};
+
+static void
+run(const char *domain, struct scan_results *r, int expect_rc)
+{
+	memset(r, 0, sizeof(*r));
+	cr_assert_eq(mail_auth_run(domain, zone_lookup, (void *)zone, r), expect_rc);
+}
+
+Test(mail_auth, strong_domain_passes)
+{
+	struct scan_results r;
+	size_t i;
+
+	run("strong.test", &r, 0);
+	cr_assert_eq(r.n, 7);
+	for (i = 0; i < r.n; i++)
+		cr_expect_str_eq(r.items[i].outcome, "pass", "%s: %s", r.items[i].code,
+		    r.items[i].details);
+}
+
+Test(mail_auth, weak_policies_fail)
+{
+	struct scan_results r;
+
+	run("weak.test", &r, 0);
+	cr_expect_str_eq(outcome(&r, "email_auth.spf_missing"), "pass");
+	cr_expect_str_eq(outcome(&r, "email_auth.spf_weak"), "fail");
+	cr_expect_str_eq(outcome(&r, "email_auth.dmarc_policy_none"), "fail");
+	run("redir.test", &r, 0);
+	cr_expect_str_eq(outcome(&r, "email_auth.spf_weak"), "fail", "?all via redirect");
+	cr_expect_str_eq(outcome(&r, "email_auth.dmarc_missing"), "fail");
+	cr_expect_str_eq(outcome(&r, "email_auth.dmarc_policy_none"), "-");
+}
+
+Test(mail_auth, syntax_errors_and_missing_records)
+{
+	struct scan_results r;
+
+	run("broken.test", &r, 0);
+	cr_expect_str_eq(outcome(&r, "email_auth.spf_syntax_error"), "fail");
+	cr_expect_str_eq(outcome(&r, "email_auth.spf_weak"), "-");
+	cr_expect_str_eq(outcome(&r, "email_auth.dmarc_syntax_error"), "fail");
+	run("two.test", &r, 0);
+	cr_expect_str_eq(outcome(&r, "email_auth.spf_syntax_error"), "fail",
+	    "two SPF records are an error");
+	run("dangling.test", &r, 0);
+	cr_expect_str_eq(outcome(&r, "email_auth.spf_syntax_error"), "fail",
+	    "an include without a record is an error");
+	run("none.test", &r, 0);
+	cr_expect_str_eq(outcome(&r, "email_auth.spf_missing"), "fail");
+	cr_expect_str_eq(outcome(&r, "email_auth.dmarc_missing"), "fail");
+	cr_expect_eq(r.n, 2);
+}
+
+Test(mail_auth, lookups_are_counted_through_includes)
+{
+	struct mail_auth_spf_result s;
+	struct scan_results r;
+
+	cr_assert_eq(mail_auth_spf_check("deep.test", zone_lookup, (void *)zone, &s), 0);
+	/* 3 includes, then l1 (a mx include: 6), l4 (a: 7), l2 (a mx ptr exists: 11);
+	 * past the limit, l3 is not fetched. */
+	cr_expect_eq(s.lookups, 11);
+	run("deep.test", &r, 0);
+	cr_expect_str_eq(outcome(&r, "email_auth.spf_too_many_lookups"), "fail");
+	cr_assert_eq(mail_auth_spf_check("strong.test", zone_lookup, (void *)zone, &s), 0);
+	cr_expect_eq(s.lookups, 1);
+	/* A loop stops counting once past the limit. */
+	cr_assert_eq(mail_auth_spf_check("loop.test", zone_lookup, (void *)zone, &s), 0);
+	cr_expect_gt(s.lookups, MAIL_AUTH_MAX_LOOKUPS);
+}
+
+Test(mail_auth, a_failed_lookup_concludes_nothing)
+{
+	struct scan_results r;
+
+	run("fail.test", &r, -1);
+	cr_expect_eq(r.n, 0);
+}

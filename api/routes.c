@@ -128,7 +128,5 @@ routes_register(struct db_pool *pool)
 	if (methodology_routes_register(pool) != 0 || company_routes_register(pool) != 0 ||
 	    portfolio_routes_register(pool) != 0 || me_routes_register(pool) != 0)
 		return (-1);
-	if (webhook_routes_register(pool) != 0)
-		return (-1);
 	return (0);
 }

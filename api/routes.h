@@ -93,9 +93,7 @@ void staff_dispute_routes_attachment(struct api_request *r);
 void staff_dispute_routes_audit(struct api_request *r);
 void staff_dispute_routes_transparency(struct api_request *r);
 
-/* api/webhook_routes.c: company and portfolio webhooks; registering starts the
- * delivery worker (dispute/webhook_worker.h). */
-int webhook_routes_register(struct db_pool *pool);
+/* api/webhook_routes.c: company and portfolio webhooks. */
 void webhook_routes_get(struct api_request *r);
 void webhook_routes_put(struct api_request *r);
 void webhook_routes_delete(struct api_request *r);

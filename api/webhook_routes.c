@@ -1,7 +1,7 @@
 /* Webhooks: a company's (dispute state changes and its own rating changes) and an
  * investor portfolio's (rating changes of its public companies). The secret that
- * signs the bodies is shown once, when the webhook is set. The delivery worker of
- * `fairrate serve` starts when the routes are registered. */
+ * signs the bodies is shown once, when the webhook is set. The delivery worker
+ * (dispute/webhook_worker.h) is started by `fairrate serve` beside the server. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,58 +12,10 @@
 #include "api/request.h"
 #include "api/resource.h"
 #include "api/routes.h"
-#include "common/buf.h"
 #include "common/db_pool.h"
 #include "common/log.h"
 #include "dispute/webhook.h"
 #include "dispute/webhook_store.h"
-#include "dispute/webhook_worker.h"
-
-/* The connection string of a pooled connection, so that the worker talks to the
- * database the server was given, however it was given. 0, or -1 (logged). */
-static int
-webhook_routes_conninfo(PGconn *conn, struct buf *out)
-{
-	PQconninfoOption *opts = PQconninfo(conn), *o;
-	const char *p;
-	int rc = 0;
-
-	if (opts == NULL)
-		return (-1);
-	for (o = opts; rc == 0 && o->keyword != NULL; o++) {
-		if (o->val == NULL || o->val[0] == '\0')
-			continue;
-		rc |= buf_appendf(out, "%s%s='", out->len ? " " : "", o->keyword);
-		for (p = o->val; rc == 0 && *p != '\0'; p++)
-			rc |= (*p == '\'' || *p == '\\') ? buf_appendf(out, "\\%c", *p) :
-			    buf_append(out, p, 1);
-		rc |= buf_append(out, "'", 1);
-	}
-	PQconninfoFree(opts);
-	return (rc == 0 ? 0 : -1);
-}
-
-int
-webhook_routes_register(struct db_pool *pool)
-{
-	struct buf info;
-	PGconn *conn;
-	int rc;
-
-	if ((conn = db_pool_acquire(pool, NULL)) == NULL) {
-		log_error("webhooks: no database at start-up; deliveries wait for a restart");
-		return (0);
-	}
-	buf_init(&info, 8192);
-	rc = webhook_routes_conninfo(conn, &info);
-	db_pool_release(pool, conn);
-	if (rc == 0)
-		rc = webhook_worker_start(info.data);
-	else
-		log_error("webhooks: cannot read the connection settings");
-	buf_free(&info);
-	return (rc);
-}
 
 /* Whose webhook the request is about: the company of a company key, or the {id}
  * portfolio, which the key must own (404 otherwise). 0, or -1 after answering. */

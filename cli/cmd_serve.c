@@ -10,6 +10,7 @@
 #include "api/server.h"
 #include "cli/commands.h"
 #include "common/db.h"
+#include "dispute/webhook_worker.h"
 
 static void
 serve_usage(FILE *out, const struct server_config *d)
@@ -216,7 +217,7 @@ cmd_serve(int argc, char **argv)
 	struct server_config cfg, defaults;
 	const char *v;
 	size_t i;
-	int c;
+	int c, rc;
 
 	server_config_defaults(&defaults);
 	cfg = defaults;
@@ -246,5 +247,12 @@ cmd_serve(int argc, char **argv)
 	if (cfg.database_url == NULL)
 		cfg.database_url = db_url();
 	cfg.cursor_secret = getenv("FAIRRATE_CURSOR_SECRET");
-	return (server_run(&cfg) == 0 ? 0 : 1);
+	/* Webhook deliveries live in PostgreSQL; the worker delivers them beside the
+	 * server and stops with it (FAIRRATE_WEBHOOK_WORKER=off leaves them to another
+	 * instance). */
+	if (webhook_worker_start(cfg.database_url) != 0)
+		return (1);
+	rc = server_run(&cfg);
+	webhook_worker_stop();
+	return (rc == 0 ? 0 : 1);
 }

@@ -104,6 +104,7 @@ test: deps
 	scripts/run-tests.sh rel
 	$(MAKE) test-san
 	$(MAKE) check-docs
+	scripts/test-browser.sh
 
 test-san:
 	$(MAKE) $(B)/san/fairrate $(addprefix $(B)/san/,$(UNIT_BINS) $(INTEG_BINS))

@@ -55,6 +55,9 @@ router_fits(const char *pattern, const char *path, struct router_match *m)
 
 	if (m != NULL)
 		m->nparams = 0;
+	/* The root is the one pattern with an empty segment: it matches only itself. */
+	if (strcmp(pattern, "/") == 0)
+		return (strcmp(path, "/") == 0);
 	while (*p != '\0' && *s != '\0') {
 		if (*p != '/' || *s != '/')
 			return (0);
@@ -209,6 +212,8 @@ router_pattern_ok(const char *pattern)
 
 	if (p[0] != '/')
 		return (0);
+	if (strcmp(p, "/") == 0)
+		return (1);
 	while (*p == '/') {
 		size_t len;
 

@@ -12,7 +12,7 @@ const statusEl = document.getElementById("status");
 const alertEl = document.getElementById("alert");
 
 const ROUTES = [
-  {re: /^\/portal\/?$/, area: "public", title: "Methodology and statistics", view: renderPublic},
+  {re: /^\/(portal\/?)?$/, area: "public", title: "Methodology and statistics", view: renderPublic},
   {re: /^\/portal\/investor\/?$/, area: "investor", title: "Investors", view: renderInvestorSearch},
   {re: /^\/portal\/investor\/([a-z0-9][a-z0-9-]*)$/, area: "investor", title: "Company", view: renderCompanyPage},
   {re: /^\/portal\/company\/?$/, area: "company", title: "Your company", view: renderCompany},

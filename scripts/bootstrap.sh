@@ -8,7 +8,7 @@ packages=(
   postgresql postgresql-contrib
   libpq-dev libmicrohttpd-dev libjansson-dev libcurl4-openssl-dev libssl-dev
   libcriterion-dev
-  wrk docker-compose
+  wrk docker-compose chromium
 )
 [ "${FAIRRATE_BOOTSTRAP_EXTRA:-}" ] && read -r -a extra <<<"$FAIRRATE_BOOTSTRAP_EXTRA" && packages+=("${extra[@]}")
 

@@ -142,6 +142,26 @@ Test(router, query_parameters_are_declared_per_route)
 	cr_assert_not(router_query_accepted(&table[0], "q"));
 }
 
+Test(router, the_root_pattern_matches_only_the_root)
+{
+	static const struct router_route with_root[] = {
+		{"GET", "/", AUTH_ROLE_PUBLIC, 0, NULL, handler},
+		{"GET", "/healthz", AUTH_ROLE_PUBLIC, 0, NULL, handler},
+	};
+	struct router_match m;
+
+	cr_assert_eq(router_check_table(with_root, 2), 0);
+	cr_assert_eq(router_match(with_root, 2, "GET", "/", &m), ROUTER_FOUND);
+	cr_assert_eq(m.index, 0);
+	cr_assert_eq(router_match(with_root, 2, "GET", "/healthz", &m), ROUTER_FOUND);
+	cr_assert_eq(m.index, 1);
+	cr_assert_eq(router_match(with_root, 2, "GET", "//", &m), ROUTER_NOT_FOUND);
+	cr_assert_eq(router_match(with_root, 2, "GET", "/x", &m), ROUTER_NOT_FOUND);
+	cr_assert_eq(router_match(with_root, 2, "POST", "/", &m), ROUTER_METHOD_NOT_ALLOWED);
+	cr_assert_eq(router_match(table, N, "GET", "/", &m), ROUTER_NOT_FOUND,
+	    "a table without the root does not match it");
+}
+
 Test(router, table_checks)
 {
 	static const struct router_route dup[] = {

@@ -37,7 +37,7 @@ usage(FILE *out)
 	    "fairrate computes transparent security ratings from evidence in PostgreSQL.\n\n"
 	    "commands:\n");
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+		fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
 	fprintf(out, "\n'fairrate COMMAND --help' describes each. The database is $DATABASE_URL,\n"
 	    "or the private cluster under ./var/pg that 'make db-start' runs.\n");
 }

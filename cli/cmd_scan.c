@@ -4,6 +4,7 @@
  * write the results as evidence (collector/scan_results), many domains at once.
  */
 #include <getopt.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,12 +44,30 @@ struct scan_run {
 	struct http_scan *http;
 	struct dns_mail *dns;
 	int concurrency, lease, interval, once;
+	struct scan_job *backlog;             /* claimed, not yet started */
+	size_t backlog_n, backlog_at;
 	struct scan_slot *finished;           /* scanned, not yet written */
 	size_t nfinished;
 	long claimed, done, errors;
 	struct scan_results_counts counts;
 	struct progress *progress;
+	/* The writer thread: batches of finished jobs go to it, so that scanning goes
+	 * on while results are written (its own connection). */
+	PGconn *wconn;
+	pthread_t writer;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct scan_batch *queue, *queue_tail;
+	int queued, writer_stop, writer_failed;
 };
+
+struct scan_batch {
+	struct scan_slot *slots;
+	size_t n;
+	struct scan_batch *next;
+};
+
+#define SCAN_MAX_QUEUED 4                     /* batches waiting for the writer */
 
 static void
 scan_usage(FILE *out)
@@ -113,76 +132,159 @@ scan_on_done(void *arg, void *tag, const struct http_observation *o)
 	r->nfinished++;
 }
 
-/* Write the finished jobs' results and end their leases. 0 or -1. */
+/* Write one batch's results and end its jobs' leases (writer thread). 0 or -1. */
 static int
-scan_flush(struct scan_run *r)
+scan_write(struct scan_run *r, struct scan_batch *b)
 {
 	struct scan_results_item *items = NULL;
+	struct scan_results_counts counts;
 	const char **errors = NULL;
 	int64_t *ids = NULL, now = timefmt_now();
-	struct scan_slot *s, *next;
+	struct scan_slot *s;
 	size_t i = 0;
+	long errs = 0;
 	int rc = -1;
 
-	if (r->nfinished == 0)
-		return (0);
-	items = calloc(r->nfinished, sizeof(*items));
-	errors = calloc(r->nfinished, sizeof(*errors));
-	ids = calloc(r->nfinished, sizeof(*ids));
+	memset(&counts, 0, sizeof(counts));
+	items = calloc(b->n, sizeof(*items));
+	errors = calloc(b->n, sizeof(*errors));
+	ids = calloc(b->n, sizeof(*ids));
 	if (items == NULL || errors == NULL || ids == NULL) {
 		log_error("scan: out of memory");
 		goto done;
 	}
-	for (s = r->finished; s != NULL; s = s->next, i++) {
+	for (s = b->slots; s != NULL; s = s->next, i++) {
 		items[i].company = s->job.company;
 		items[i].domain = s->job.domain;
 		items[i].observed_at = now;
 		items[i].results = &s->results;
 		ids[i] = s->job.id;
 		errors[i] = s->error[0] ? s->error : NULL;
-		r->errors += s->error[0] != '\0';
+		errs += s->error[0] != '\0';
 	}
-	if (scan_results_store(r->conn, items, i, &r->counts) != 0 ||
-	    scan_queue_finish(r->conn, r->worker, now, ids, errors, i, NULL) != 0)
+	if (scan_results_store(r->wconn, items, i, &counts) != 0 ||
+	    scan_queue_finish(r->wconn, r->worker, now, ids, errors, i, NULL) != 0)
 		goto done;
+	pthread_mutex_lock(&r->mu);
 	r->done += (long)i;
-	progress_update(r->progress, (uint64_t)r->done);
+	r->errors += errs;
+	r->counts.results += counts.results;
+	r->counts.inserted += counts.inserted;
+	r->counts.updated += counts.updated;
+	r->counts.unchanged += counts.unchanged;
+	r->counts.corrected_kept += counts.corrected_kept;
+	r->counts.domains_rejected += counts.domains_rejected;
+	pthread_mutex_unlock(&r->mu);
 	rc = 0;
 done:
-	for (s = r->finished; s != NULL; s = next) {
-		next = s->next;
-		free(s);
-	}
-	r->finished = NULL;
-	r->nfinished = 0;
 	free(items);
 	free(errors);
 	free(ids);
 	return (rc);
 }
 
-/* Claim up to room jobs and start them. The count claimed, or -1. */
-static long
-scan_claim(struct scan_run *r, size_t room)
+static void
+scan_batch_free(struct scan_batch *b)
 {
-	struct scan_job *jobs;
-	struct scan_slot *s;
-	size_t n = 0, i;
+	struct scan_slot *s, *next;
 
-	if ((jobs = calloc(room, sizeof(*jobs))) == NULL) {
+	for (s = b->slots; s != NULL; s = next) {
+		next = s->next;
+		free(s);
+	}
+	free(b);
+}
+
+static void *
+scan_writer(void *arg)
+{
+	struct scan_run *r = arg;
+	struct scan_batch *b;
+	int failed;
+
+	for (;;) {
+		pthread_mutex_lock(&r->mu);
+		while (r->queue == NULL && !r->writer_stop)
+			pthread_cond_wait(&r->cv, &r->mu);
+		if ((b = r->queue) == NULL) {
+			pthread_mutex_unlock(&r->mu);
+			return (NULL);
+		}
+		r->queue = b->next;
+		if (r->queue == NULL)
+			r->queue_tail = NULL;
+		pthread_mutex_unlock(&r->mu);
+		failed = !r->writer_failed && scan_write(r, b) != 0;
+		scan_batch_free(b);
+		pthread_mutex_lock(&r->mu);
+		r->queued--;
+		r->writer_failed |= failed;
+		pthread_cond_broadcast(&r->cv);
+		pthread_mutex_unlock(&r->mu);
+	}
+}
+
+/* Hand the finished jobs to the writer (waiting while it is behind). 0, or -1 when
+ * the writer failed. */
+static int
+scan_flush(struct scan_run *r)
+{
+	struct scan_batch *b;
+	long done;
+	int failed;
+
+	if (r->nfinished == 0)
+		return (0);
+	if ((b = calloc(1, sizeof(*b))) == NULL) {
 		log_error("scan: out of memory");
 		return (-1);
 	}
-	if (scan_queue_claim(r->conn, r->worker, timefmt_now(), r->lease, room, jobs, &n) != 0) {
-		free(jobs);
-		return (-1);
-	}
-	for (i = 0; i < n; i++) {
+	b->slots = r->finished;
+	b->n = r->nfinished;
+	r->finished = NULL;
+	r->nfinished = 0;
+	pthread_mutex_lock(&r->mu);
+	while (r->queued >= SCAN_MAX_QUEUED && !r->writer_failed)
+		pthread_cond_wait(&r->cv, &r->mu);
+	if (r->queue_tail != NULL)
+		r->queue_tail->next = b;
+	else
+		r->queue = b;
+	r->queue_tail = b;
+	r->queued++;
+	failed = r->writer_failed;
+	done = r->done;
+	pthread_cond_broadcast(&r->cv);
+	pthread_mutex_unlock(&r->mu);
+	progress_update(r->progress, (uint64_t)done);
+	return (failed ? -1 : 0);
+}
+
+/* Stop the writer once it has written everything queued. 0, or -1 if it failed. */
+static int
+scan_writer_finish(struct scan_run *r)
+{
+	pthread_mutex_lock(&r->mu);
+	r->writer_stop = 1;
+	pthread_cond_broadcast(&r->cv);
+	pthread_mutex_unlock(&r->mu);
+	pthread_join(r->writer, NULL);
+	return (r->writer_failed ? -1 : 0);
+}
+
+/* Start claimed jobs from the backlog while there is room. */
+static void
+scan_start_backlog(struct scan_run *r)
+{
+	struct scan_slot *s;
+
+	while (r->backlog_at < r->backlog_n &&
+	    http_scan_active(r->http) < (size_t)r->concurrency) {
 		if ((s = calloc(1, sizeof(*s))) == NULL) {
 			log_error("scan: out of memory");
-			break;
+			return;
 		}
-		s->job = jobs[i];
+		s->job = r->backlog[r->backlog_at++];
 		if (r->dns != NULL && mail_auth_run(s->job.domain, dns_mail_lookup, r->dns,
 		    &s->results) != 0)
 			snprintf(s->error, sizeof(s->error), "dns: lookup failed");
@@ -193,8 +295,21 @@ scan_claim(struct scan_run *r, size_t room)
 			r->nfinished++;
 		}
 	}
+}
+
+/* Claim up to concurrency jobs into the (empty) backlog: one round trip for many
+ * jobs. The count claimed, or -1. */
+static long
+scan_claim(struct scan_run *r)
+{
+	size_t n = 0;
+
+	if (scan_queue_claim(r->conn, r->worker, timefmt_now(), r->lease,
+	    (size_t)r->concurrency, r->backlog, &n) != 0)
+		return (-1);
+	r->backlog_n = n;
+	r->backlog_at = 0;
 	r->claimed += (long)n;
-	free(jobs);
 	return ((long)n);
 }
 
@@ -234,8 +349,9 @@ scan_loop(struct scan_run *r)
 	for (;;) {
 		t = scan_ms();
 		if (!scan_stopping && !exhausted && t >= idle_until &&
+		    r->backlog_at == r->backlog_n &&
 		    http_scan_active(r->http) < (size_t)r->concurrency) {
-			got = scan_claim(r, (size_t)r->concurrency - http_scan_active(r->http));
+			got = scan_claim(r);
 			if (got < 0)
 				return (-1);
 			if (got == 0 && r->once)
@@ -243,6 +359,8 @@ scan_loop(struct scan_run *r)
 			else if (got == 0)
 				idle_until = t + SCAN_IDLE_POLL_S * 1000;
 		}
+		if (!scan_stopping)
+			scan_start_backlog(r);
 		if (http_scan_active(r->http) > 0 &&
 		    http_scan_run(r->http, 100, scan_on_done, r) < 0)
 			return (-1);
@@ -258,7 +376,8 @@ scan_loop(struct scan_run *r)
 				return (-1);
 			last_renew = t;
 		}
-		if (http_scan_active(r->http) == 0 && r->nfinished == 0) {
+		if (http_scan_active(r->http) == 0 && r->nfinished == 0 &&
+		    (r->backlog_at == r->backlog_n || scan_stopping)) {
 			if (exhausted || scan_stopping)
 				return (0);
 			if (t < idle_until)
@@ -369,16 +488,33 @@ cmd_scan(int argc, char **argv)
 		goto done;
 	if (mail && (r.dns = dns_mail_new(nameserver, 2, 2)) == NULL)
 		goto done;
+	if ((r.backlog = calloc((size_t)r.concurrency, sizeof(*r.backlog))) == NULL) {
+		log_error("scan: out of memory");
+		goto done;
+	}
+	if ((r.wconn = db_connect(NULL)) == NULL)
+		goto done;
+	pthread_mutex_init(&r.mu, NULL);
+	pthread_cond_init(&r.cv, NULL);
+	if (pthread_create(&r.writer, NULL, scan_writer, &r) != 0) {
+		log_error("scan: cannot start the writer thread");
+		goto done;
+	}
 	started = scan_ms();
 	r.progress = progress_new("scan", r.once ? (uint64_t)due : 0, "domains");
 	rc = scan_loop(&r) == 0 ? 0 : 1;
+	if (scan_flush(&r) != 0 || scan_writer_finish(&r) != 0)
+		rc = 1;
 	progress_finish(r.progress);
-	if (rc != 0)
-		scan_queue_release(r.conn, r.worker);
+	/* What is still leased was claimed and never started (a stop, a failure). */
+	if (scan_queue_release(r.conn, r.worker) != 0)
+		rc = 1;
 	scan_print(&r, (double)(scan_ms() - started) / 1000.0, as_json);
 done:
 	http_scan_free(r.http);
 	dns_mail_free(r.dns);
+	free(r.backlog);
+	PQfinish(r.wconn);
 	PQfinish(r.conn);
 	return (rc);
 }

@@ -17,27 +17,39 @@
 #define PS_TRANSPARENCY "publication_transparency"
 
 #define PS_SUMMARY_COLS \
-	"SELECT version, coalesce(definition->>'title', ''), status," \
-	" extract(epoch FROM published_at)::bigint, extract(epoch FROM effective_at)::bigint," \
-	" notice_days, short_notice_reason, definition_sha256, change_log"
+	"SELECT v.version, coalesce(v.definition->>'title', ''), v.status," \
+	" extract(epoch FROM v.published_at)::bigint," \
+	" extract(epoch FROM v.effective_at)::bigint," \
+	" v.notice_days, v.short_notice_reason, v.definition_sha256, v.change_log"
+
+/* The change log's structured fields (columns 9 to 11 after PS_SUMMARY_COLS): the
+ * definition's summary, and the aggregate impact of the preview that was published
+ * (publishing stamps the preview with the published definition's digest). Top movers
+ * name companies, private ones included, so they stay with staff. */
+#define PS_LOG_COLS \
+	", coalesce(v.definition->>'summary', ''), (p.impact - 'top_movers')::text," \
+	" extract(epoch FROM p.as_of)::bigint"
+#define PS_LOG_FROM \
+	" FROM methodology_versions v LEFT JOIN methodology_previews p" \
+	" ON p.version = v.version AND p.definition_sha256 = v.definition_sha256"
 
 int
 publication_store_register(struct db_pool *pool)
 {
 	if (db_pool_register(pool, PS_FINAL, "SELECT 1 FROM methodology_versions"
 	    " WHERE version = $1 AND status IN ('published', 'retired')", 1) != 0 ||
-	    db_pool_register(pool, PS_IN_FORCE, PS_SUMMARY_COLS " FROM methodology_versions"
-	    " WHERE status = 'published' AND effective_at <= to_timestamp($1)"
-	    " ORDER BY effective_at DESC LIMIT 1", 1) != 0 ||
-	    db_pool_register(pool, PS_UPCOMING, PS_SUMMARY_COLS " FROM methodology_versions"
-	    " WHERE status = 'published' AND effective_at > to_timestamp($1)"
-	    " ORDER BY effective_at LIMIT 1", 1) != 0 ||
-	    db_pool_register(pool, PS_VERSIONS, PS_SUMMARY_COLS " FROM methodology_versions"
-	    " WHERE status IN ('published', 'retired') ORDER BY effective_at, version",
+	    db_pool_register(pool, PS_IN_FORCE, PS_SUMMARY_COLS " FROM methodology_versions v"
+	    " WHERE v.status = 'published' AND v.effective_at <= to_timestamp($1)"
+	    " ORDER BY v.effective_at DESC LIMIT 1", 1) != 0 ||
+	    db_pool_register(pool, PS_UPCOMING, PS_SUMMARY_COLS " FROM methodology_versions v"
+	    " WHERE v.status = 'published' AND v.effective_at > to_timestamp($1)"
+	    " ORDER BY v.effective_at LIMIT 1", 1) != 0 ||
+	    db_pool_register(pool, PS_VERSIONS, PS_SUMMARY_COLS PS_LOG_COLS PS_LOG_FROM
+	    " WHERE v.status IN ('published', 'retired') ORDER BY v.effective_at, v.version",
 	    0) != 0 ||
-	    db_pool_register(pool, PS_VERSION, PS_SUMMARY_COLS ", definition"
-	    " FROM methodology_versions"
-	    " WHERE version = $1 AND status IN ('published', 'retired')", 1) != 0 ||
+	    db_pool_register(pool, PS_VERSION, PS_SUMMARY_COLS PS_LOG_COLS ", v.definition"
+	    PS_LOG_FROM " WHERE v.version = $1 AND v.status IN ('published', 'retired')",
+	    1) != 0 ||
 	    db_pool_register(pool, PS_VALIDATION, "SELECT v.version IS NOT NULL, m.version,"
 	    " extract(epoch FROM v.rated_as_of)::bigint,"
 	    " extract(epoch FROM v.followed_until)::bigint,"
@@ -89,7 +101,26 @@ ps_text(const PGresult *res, int row, int col)
 	    json_string(PQgetvalue(res, row, col)));
 }
 
-/* The version summary of row (columns PS_SUMMARY_COLS); with_log adds change_log. */
+/* The published impact of row (PS_LOG_COLS): the preview's aggregate figures and when
+ * it rated the companies, or JSON null when the version was published without one. */
+static json_t *
+ps_impact(const PGresult *res, int row)
+{
+	json_t *im;
+
+	if (PQgetisnull(res, row, 10))
+		return (json_null());
+	if ((im = json_loads(PQgetvalue(res, row, 10), 0, NULL)) == NULL ||
+	    json_object_set_new(im, "as_of", company_view_time(PQgetvalue(res, row, 11)))
+	    != 0) {
+		json_decref(im);
+		return (NULL);
+	}
+	return (im);
+}
+
+/* The version summary of row (columns PS_SUMMARY_COLS); with_log adds change_log and
+ * its structured fields (PS_LOG_COLS): summary and impact. */
 static json_t *
 ps_summary(const PGresult *res, int row, int with_log)
 {
@@ -106,7 +137,9 @@ ps_summary(const PGresult *res, int row, int with_log)
 	    "short_notice_reason", ps_text(res, row, 6),
 	    "definition_sha256", PQgetvalue(res, row, 7));
 	if (o != NULL && with_log &&
-	    json_object_set_new(o, "change_log", json_string(PQgetvalue(res, row, 8))) != 0) {
+	    (json_object_set_new(o, "change_log", json_string(PQgetvalue(res, row, 8))) != 0 ||
+	    json_object_set_new(o, "summary", json_string(PQgetvalue(res, row, 9))) != 0 ||
+	    json_object_set_new(o, "impact", ps_impact(res, row)) != 0)) {
 		json_decref(o);
 		o = NULL;
 	}
@@ -179,7 +212,7 @@ publication_store_version(struct db_pool *pool, PGconn *conn, const char *versio
 		return (0);
 	}
 	*out = ps_summary(res, 0, 1);
-	def = json_loads(PQgetvalue(res, 0, 9), 0, NULL);
+	def = json_loads(PQgetvalue(res, 0, 12), 0, NULL);
 	if (*out != NULL && (def == NULL || json_object_set_new(*out, "definition", def) != 0)) {
 		json_decref(*out);
 		*out = NULL;

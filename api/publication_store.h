@@ -27,11 +27,16 @@ int publication_store_is_final(struct db_pool *pool, PGconn *conn, const char *v
 json_t *publication_store_current(struct db_pool *pool, PGconn *conn, int64_t now);
 
 /* publication_store_versions: every published or retired version, oldest effective
- * first, each a version summary with its change_log. A new array, NULL on error. */
+ * first, each a version summary (published_at is the notice date) with its change
+ * log: change_log (the text, with the impact and any short-notice reason appended),
+ * summary (the definition's, "" when it has none) and impact (the aggregate impact of
+ * the preview it was published from, as impact_json without top_movers, plus as_of;
+ * null when it was published without a preview). A new array, NULL on error. */
 json_t *publication_store_versions(struct db_pool *pool, PGconn *conn);
 
 /* publication_store_version: the summary of a published or retired version with its
- * change_log and definition (the JSON document). 1 and *out, 0 when there is no such
+ * change log fields (as publication_store_versions) and definition (the JSON
+ * document). 1 and *out, 0 when there is no such
  * version (or it is a draft), -1 on error. */
 int publication_store_version(struct db_pool *pool, PGconn *conn, const char *version,
     json_t **out);

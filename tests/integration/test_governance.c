@@ -237,6 +237,130 @@ Test(governance_api, draft_diff_preview_impact_and_publish_with_notice)
 	free(admin);
 }
 
+static void
+new_summary(json_t *d)
+{
+	heavier_tls(d);
+	json_object_set_new(d, "summary", json_string("TLS weighs 35 instead of 20."));
+}
+
+/* The version named version in the public change log (a borrowed reference). */
+static json_t *
+listed(json_t *vs, const char *version)
+{
+	json_t *it;
+	size_t i;
+
+	json_array_foreach(json_object_get(vs, "items"), i, it)
+		if (strcmp(json_string_value(json_object_get(it, "version")), version) == 0)
+			return (it);
+	cr_assert_fail("%s is not in the public change log", version);
+	return (NULL);
+}
+
+/* Draft version from doc, previewed; the impact staff saw (a new reference). */
+static json_t *
+draft_and_preview(const char *admin, const char *version, const char *doc)
+{
+	char path[128];
+	json_t *v, *im;
+
+	json_decref(call("POST", "/v1/staff/methodology/drafts", admin, doc, 201));
+	snprintf(path, sizeof(path), "/v1/staff/methodology/drafts/%s/preview", version);
+	v = call("POST", path, admin, NULL, 200);
+	im = json_incref(json_object_get(v, "impact"));
+	json_decref(v);
+	cr_assert(json_is_object(im));
+	return (im);
+}
+
+Test(governance_api, change_log_serves_summary_reason_and_impact_as_fields)
+{
+	char *admin = api_client_create_key("admin", NULL);
+	char *doc4 = document("2026.4", new_summary), *doc5 = document("2026.5", NULL);
+	json_t *im4, *im5, *vs, *it, *pub, *one, *staff;
+	const char *key;
+	json_t *val;
+
+	im4 = draft_and_preview(admin, "2026.4", doc4);
+	im5 = NULL;
+	json_decref(call("POST", "/v1/staff/methodology/drafts/2026.4/publish", admin,
+	    "{\"effective_at\": \"2026-04-10T00:00:00Z\", \"reason\": \"a certificate flaw "
+	    "exploited in the wild\"}", 200));
+	im5 = draft_and_preview(admin, "2026.5", doc5);
+	json_decref(call("POST", "/v1/staff/methodology/drafts/2026.5/publish", admin,
+	    "{\"effective_at\": \"2026-05-15T00:00:00Z\"}", 200));
+	vs = call("GET", "/v1/methodology/versions", NULL, NULL, 200);
+	cr_assert_eq(json_array_size(json_object_get(vs, "items")), 4);
+
+	/* 2026.4: its own summary, the reason on its own, the preview's aggregate figures
+	 * (every one staff saw except the named top movers), and the text kept. */
+	it = listed(vs, "2026.4");
+	cr_assert_str_eq(json_string_value(json_object_get(it, "summary")),
+	    "TLS weighs 35 instead of 20.");
+	cr_assert_str_eq(json_string_value(json_object_get(it, "published_at")),
+	    "2026-03-01T00:00:00Z", "the notice date");
+	cr_assert_str_eq(json_string_value(json_object_get(it, "effective_at")),
+	    "2026-04-10T00:00:00Z");
+	cr_assert_str_eq(json_string_value(json_object_get(it, "short_notice_reason")),
+	    "a certificate flaw exploited in the wild");
+	cr_assert_not_null(strstr(json_string_value(json_object_get(it, "change_log")),
+	    "Short notice (40 days): a certificate flaw"));
+	pub = json_object_get(it, "impact");
+	cr_assert(json_is_object(pub), "2026.4 has no structured impact");
+	cr_assert_null(json_object_get(pub, "top_movers"), "top movers name companies");
+	cr_assert_str_eq(json_string_value(json_object_get(pub, "before_version")), "2026.1");
+	cr_assert_str_eq(json_string_value(json_object_get(pub, "after_version")), "2026.4");
+	cr_assert_str_eq(json_string_value(json_object_get(pub, "as_of")),
+	    "2026-03-01T00:00:00Z");
+	cr_assert_eq(json_integer_value(json_object_get(pub, "companies")), 5);
+	json_object_foreach(im4, key, val) {
+		if (strcmp(key, "top_movers") == 0)
+			continue;
+		cr_assert(json_equal(json_object_get(pub, key), val),
+		    "impact.%s differs from the preview staff saw", key);
+	}
+	cr_assert_gt(json_integer_value(json_object_get(json_object_get(pub, "delta"),
+	    "down")), 0, "a heavier TLS weight moved nobody");
+
+	/* 2026.5: full notice, so no reason; the shipped summary; its own preview. */
+	it = listed(vs, "2026.5");
+	cr_assert(json_is_null(json_object_get(it, "short_notice_reason")));
+	cr_assert_eq(json_integer_value(json_object_get(it, "notice_days")), 75);
+	cr_assert_str_eq(json_string_value(json_object_get(it, "summary")),
+	    json_string_value(json_object_get(listed(vs, "2026.1"), "summary")));
+	cr_assert_str_neq(json_string_value(json_object_get(it, "summary")), "");
+	cr_assert_str_eq(json_string_value(json_object_get(json_object_get(it, "impact"),
+	    "after_version")), "2026.5");
+	cr_assert(json_equal(json_object_get(json_object_get(it, "impact"), "grade_migration"),
+	    json_object_get(im5, "grade_migration")));
+
+	/* Versions published without a preview (seeded) say so with null. */
+	cr_assert(json_is_null(json_object_get(listed(vs, "2026.1"), "impact")));
+	cr_assert(json_is_null(json_object_get(listed(vs, "2026.2"), "impact")));
+
+	/* The version's own document carries the same fields. */
+	one = call("GET", "/v1/methodology/versions/2026.4", NULL, NULL, 200);
+	cr_assert(json_equal(json_object_get(one, "impact"),
+	    json_object_get(listed(vs, "2026.4"), "impact")));
+	cr_assert_str_eq(json_string_value(json_object_get(one, "summary")),
+	    "TLS weighs 35 instead of 20.");
+	cr_assert_str_eq(json_string_value(json_object_get(json_object_get(one,
+	    "definition"), "version")), "2026.4");
+	json_decref(one);
+	/* Staff still see the top movers. */
+	staff = call("GET", "/v1/staff/methodology/drafts/2026.4/impact", admin, NULL, 200);
+	cr_assert_not_null(json_object_get(json_object_get(staff, "impact"), "top_movers"));
+	json_decref(staff);
+
+	json_decref(vs);
+	json_decref(im4);
+	json_decref(im5);
+	free(doc4);
+	free(doc5);
+	free(admin);
+}
+
 Test(governance_api, a_company_reads_only_its_own_projection)
 {
 	char *acme = api_client_create_key("company", "acme");

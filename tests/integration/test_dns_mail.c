@@ -2,11 +2,15 @@
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "collector/dns_mail.h"
 #include "collector/mail_auth.h"
 #include "tests/support/scan_fixture.h"
+#include "tests/support/testdb.h"
 
 static const struct dns_fixture_name names[] = {
 	{"good.test", {"v=spf1 ip4:192.0.2.0/24 include:_spf.good.test -all",
@@ -29,11 +33,11 @@ static const struct dns_fixture_name names[] = {
 
 static pid_t dns_pid;
 static struct dns_mail *dns;
+static char ns[32];
 
 static void
 setup(void)
 {
-	char ns[32];
 	int port = dns_fixture_start(names, sizeof(names) / sizeof(names[0]), &dns_pid);
 
 	snprintf(ns, sizeof(ns), "127.0.0.1:%d", port);
@@ -105,4 +109,40 @@ Test(dns_mail, good_weak_and_broken_domains)
 	memset(&r, 0, sizeof(r));
 	cr_assert_eq(mail_auth_run("servfail.test", dns_mail_lookup, dns, &r), -1);
 	cr_expect_eq(r.n, 0, "a failing server concludes nothing");
+}
+
+/* fairrate scan with --nameserver: the mail results become evidence. The web part
+ * meets a closed port on loopback (no web service: no web findings). */
+Test(dns_mail, scan_writes_mail_evidence)
+{
+	const char *bin = getenv("FAIRRATE_BIN");
+	PGconn *conn = testdb_create();
+	PGresult *res;
+	int status;
+	pid_t pid;
+
+	cr_assert_not_null(bin);
+	res = PQexec(conn, "INSERT INTO companies (slug, name, sector, size_band, country)"
+	    " VALUES ('acme', 'Acme', 'retail', 'small', 'DE');"
+	    " INSERT INTO assets (company_id, kind, value, source) SELECT id, 'domain', v, 't'"
+	    " FROM companies, unnest(ARRAY['weak.test', 'good.test']) v");
+	cr_assert_eq(PQresultStatus(res), PGRES_COMMAND_OK, "%s", PQerrorMessage(conn));
+	PQclear(res);
+	if ((pid = fork()) == 0) {
+		execl(bin, bin, "scan", "--once", "--nameserver", ns, "--allow", "127.0.0.0/8",
+		    "--connect-timeout", "2", "--connect-to", ":443:127.0.0.1:9",
+		    "--connect-to", ":80:127.0.0.1:9", (char *)NULL);
+		_exit(127);
+	}
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	cr_expect_eq(testdb_scalar(conn, "SELECT count(*) FROM evidence e JOIN assets a"
+	    " ON a.id = e.asset_id WHERE a.value = 'weak.test' AND e.outcome = 'fail' AND"
+	    " e.check_code IN ('email_auth.spf_weak', 'email_auth.dmarc_policy_none')"), 2);
+	cr_expect_eq(testdb_scalar(conn, "SELECT count(*) FROM evidence e JOIN assets a"
+	    " ON a.id = e.asset_id WHERE a.value = 'good.test' AND e.outcome = 'pass'"
+	    " AND e.check_code LIKE 'email_auth.%'"), 7);
+	cr_expect_eq(testdb_scalar(conn, "SELECT count(*) FROM evidence"
+	    " WHERE check_code NOT LIKE 'email_auth.%'"), 0);
+	testdb_drop(conn);
 }

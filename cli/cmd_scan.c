@@ -132,7 +132,8 @@ scan_on_done(void *arg, void *tag, const struct http_observation *o)
 	r->nfinished++;
 }
 
-/* Write one batch's results and end its jobs' leases (writer thread). 0 or -1. */
+/* Add the mail checks to one batch, write its results and end its jobs' leases
+ * (writer thread). 0 or -1. */
 static int
 scan_write(struct scan_run *r, struct scan_batch *b)
 {
@@ -154,6 +155,11 @@ scan_write(struct scan_run *r, struct scan_batch *b)
 		goto done;
 	}
 	for (s = b->slots; s != NULL; s = s->next, i++) {
+		/* The mail checks run here, off the scanning thread (the resolver is
+		 * only used by this thread). */
+		if (r->dns != NULL && mail_auth_run(s->job.domain, dns_mail_lookup, r->dns,
+		    &s->results) != 0 && s->error[0] == '\0')
+			snprintf(s->error, sizeof(s->error), "dns: lookup failed");
 		items[i].company = s->job.company;
 		items[i].domain = s->job.domain;
 		items[i].observed_at = now;
@@ -285,9 +291,6 @@ scan_start_backlog(struct scan_run *r)
 			return;
 		}
 		s->job = r->backlog[r->backlog_at++];
-		if (r->dns != NULL && mail_auth_run(s->job.domain, dns_mail_lookup, r->dns,
-		    &s->results) != 0)
-			snprintf(s->error, sizeof(s->error), "dns: lookup failed");
 		if (http_scan_add(r->http, s->job.domain, s) != 0) {
 			snprintf(s->error, sizeof(s->error), "could not start the scan");
 			s->next = r->finished;

@@ -1,11 +1,11 @@
 #include "rater/preview.h"
 
-#include <inttypes.h>
-#include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "common/db.h"
 #include "common/log.h"
+#include "rater/company_stream.h"
 #include "rater/governance_store.h"
 #include "rater/impact.h"
 #include "rater/methodology_store.h"
@@ -15,73 +15,10 @@
 #define PREVIEW_TOP_MOVERS 20
 #define PREVIEW_PROGRESS_EVERY 512
 
-/* The evidence stream, read one company at a time. */
-struct preview_stream {
-	PGconn *conn;
-	struct rating_evidence *ev;
-	size_t nev, evcap;
-	struct rating_store_evidence ahead;
-	int have_ahead, done;
-};
-
-static int
-preview_push(struct preview_stream *s, const struct rating_store_evidence *e)
-{
-	struct rating_evidence *p;
-	size_t ncap;
-
-	if (s->nev == s->evcap) {
-		if (s->evcap >= RATING_STORE_MAX_EVIDENCE) {
-			log_error("preview: company %" PRId64 " has more than %d evidence items",
-			    e->company_id, RATING_STORE_MAX_EVIDENCE);
-			return (-1);
-		}
-		ncap = s->evcap ? s->evcap * 2 : 64;
-		if (ncap > RATING_STORE_MAX_EVIDENCE)
-			ncap = RATING_STORE_MAX_EVIDENCE;
-		if ((p = realloc(s->ev, ncap * sizeof(*p))) == NULL) {
-			log_error("preview: out of memory");
-			return (-1);
-		}
-		s->ev = p;
-		s->evcap = ncap;
-	}
-	s->ev[s->nev++] = e->ev;
-	return (0);
-}
-
-/* Gather company_id's evidence; rows of an earlier company (none in one snapshot)
- * are skipped, the first row of a later one is kept for it. */
-static int
-preview_gather(struct preview_stream *s, int64_t company_id)
-{
-	int rc;
-
-	s->nev = 0;
-	for (;;) {
-		if (!s->have_ahead) {
-			if (s->done)
-				return (0);
-			if ((rc = rating_store_evidence_next(s->conn, &s->ahead)) < 0)
-				return (-1);
-			if (rc == 0) {
-				s->done = 1;
-				return (0);
-			}
-			s->have_ahead = 1;
-		}
-		if (s->ahead.company_id > company_id)
-			return (0);
-		if (s->ahead.company_id == company_id && preview_push(s, &s->ahead) != 0)
-			return (-1);
-		s->have_ahead = 0;
-	}
-}
-
 /* Rate one company under both versions and count it. */
 static int
 preview_rate(struct impact *im, const struct methodology *before,
-    const struct methodology *after, const struct preview_stream *s,
+    const struct methodology *after, const struct company_stream *s,
     const struct rating_store_company *c, int64_t as_of)
 {
 	struct rating_input in;
@@ -117,9 +54,11 @@ done:
 	return (rc);
 }
 
-/* Stream every company and its evidence through the two versions. */
+/* Stream every company (on cconn) and its evidence (on econn) through the two
+ * versions. */
 static int
-preview_stream_all(PGconn *cconn, struct preview_stream *s, struct impact *im,
+preview_stream_all(PGconn *cconn, PGconn *econn, struct company_stream *s,
+    struct impact *im,
     const struct methodology *before, const struct methodology *after,
     const struct preview_options *opt, int64_t total)
 {
@@ -129,12 +68,12 @@ preview_stream_all(PGconn *cconn, struct preview_stream *s, struct impact *im,
 
 	if (rating_store_companies_start(cconn, 0) != 0)
 		return (-1);
-	if (rating_store_evidence_start(s->conn, 0) != 0) {
+	if (rating_store_evidence_start(econn, 0) != 0) {
 		rating_store_stream_abort(cconn);
 		return (-1);
 	}
 	while ((n = rating_store_companies_next(cconn, &c)) == 1) {
-		if (preview_gather(s, c.id) != 0 ||
+		if (company_stream_gather(s, econn, c.id) != 0 ||
 		    preview_rate(im, before, after, s, &c, opt->as_of) != 0)
 			break;
 		if (opt->progress != NULL && ++done % PREVIEW_PROGRESS_EVERY == 0)
@@ -142,11 +81,11 @@ preview_stream_all(PGconn *cconn, struct preview_stream *s, struct impact *im,
 	}
 	if (n != 0) {
 		rating_store_stream_abort(cconn);
-		rating_store_stream_abort(s->conn);
+		rating_store_stream_abort(econn);
 		return (-1);
 	}
-	if (preview_gather(s, INT64_MAX) != 0 || !s->done) {
-		rating_store_stream_abort(s->conn);
+	if (company_stream_gather(s, econn, INT64_MAX) != 0 || !s->done) {
+		rating_store_stream_abort(econn);
 		return (-1);
 	}
 	if (opt->progress != NULL)
@@ -158,17 +97,17 @@ enum preview_result
 preview_run(const char *url, const struct preview_options *opt, json_t **impact)
 {
 	struct methodology *before = NULL, *after = NULL;
-	struct preview_stream s;
+	struct company_stream s;
 	struct impact *im = NULL;
 	enum preview_result rc = PREVIEW_ERROR;
 	enum governance_store_result gs;
-	PGconn *cconn = NULL;
+	PGconn *cconn = NULL, *econn = NULL;
 	char status[16], sha[65], snap[64];
 	int64_t now_us, total = 0;
 
 	*impact = NULL;
-	memset(&s, 0, sizeof(s));
-	if ((cconn = db_connect(url)) == NULL || (s.conn = db_connect(url)) == NULL)
+	company_stream_init(&s, "preview");
+	if ((cconn = db_connect(url)) == NULL || (econn = db_connect(url)) == NULL)
 		goto done;
 	gs = governance_store_version_info(cconn, opt->version, status, sha);
 	if (gs != GOVERNANCE_STORE_OK) {
@@ -194,13 +133,13 @@ preview_run(const char *url, const struct preview_options *opt, json_t **impact)
 		goto done;
 	}
 	if (rating_store_snapshot_export(cconn, snap, &now_us) != 0 ||
-	    rating_store_snapshot_import(s.conn, snap) != 0 ||
+	    rating_store_snapshot_import(econn, snap) != 0 ||
 	    rating_store_count_companies(cconn, 0, &total) != 0)
 		goto done;
-	if (preview_stream_all(cconn, &s, im, before, after, opt, total) != 0)
+	if (preview_stream_all(cconn, econn, &s, im, before, after, opt, total) != 0)
 		goto done;
 	db_rollback(cconn);
-	db_rollback(s.conn);
+	db_rollback(econn);
 	if ((*impact = impact_json(im)) == NULL) {
 		log_error("preview: out of memory");
 		goto done;
@@ -216,9 +155,9 @@ done:
 	impact_free(im);
 	methodology_free(before);
 	methodology_free(after);
-	free(s.ev);
-	if (s.conn != NULL)
-		PQfinish(s.conn);
+	company_stream_free(&s);
+	if (econn != NULL)
+		PQfinish(econn);
 	if (cconn != NULL)
 		PQfinish(cconn);
 	return (rc);

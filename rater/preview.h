@@ -10,7 +10,7 @@
  * evidence under the draft and under the version in force, at the same as-of time,
  * and the comparison (rater/impact.h) is stored with the draft. Published ratings are
  * never touched: nothing is written but the preview row. Streams companies and
- * evidence the way rescoring does (rater/rating_store.h), in one snapshot, so memory
+ * evidence the way rescoring does (rater/company_stream.h), in one snapshot, so memory
  * does not grow with the number of companies.
  */
 

@@ -8,6 +8,7 @@
 #include "common/buf.h"
 #include "common/db.h"
 #include "common/log.h"
+#include "rater/company_stream.h"
 #include "rater/methodology_store.h"
 #include "rater/rating.h"
 #include "rater/rating_json.h"
@@ -31,13 +32,8 @@ struct rescore_ctx {
 	int64_t computed_us;
 	const json_t *extra_detail;
 	struct rescore_summary *sum;
-	/* The current company's evidence; reused from company to company. */
-	struct rating_evidence *ev;
-	size_t nev, evcap;
-	struct rating_reason_changes chg;
-	/* The evidence stream's next row, read ahead of its company. */
-	struct rating_store_evidence ahead;
-	int have_ahead, evidence_done;
+	/* The current company's evidence, gathered from the evidence stream. */
+	struct company_stream evidence;
 	/* One company's factors JSON, before it is escaped into out. */
 	struct buf factors;
 	/* New ratings lines not yet sent, and how many rows they hold. */
@@ -45,82 +41,21 @@ struct rescore_ctx {
 	size_t out_rows;
 };
 
-static int
-rescore_push_evidence(struct rescore_ctx *ctx, const struct rating_store_evidence *e)
-{
-	struct rating_evidence *p;
-	size_t ncap;
-
-	if (ctx->nev == ctx->evcap) {
-		if (ctx->evcap >= RATING_STORE_MAX_EVIDENCE) {
-			log_error("rescore: company %" PRId64 " has more than %d evidence items",
-			    e->company_id, RATING_STORE_MAX_EVIDENCE);
-			return (-1);
-		}
-		ncap = ctx->evcap ? ctx->evcap * 2 : 64;
-		if (ncap > RATING_STORE_MAX_EVIDENCE)
-			ncap = RATING_STORE_MAX_EVIDENCE;
-		if ((p = realloc(ctx->ev, ncap * sizeof(*p))) == NULL) {
-			log_error("rescore: out of memory");
-			return (-1);
-		}
-		ctx->ev = p;
-		ctx->evcap = ncap;
-	}
-	ctx->ev[ctx->nev++] = e->ev;
-	if (e->recorded_us > ctx->chg.last_recorded_us)
-		ctx->chg.last_recorded_us = e->recorded_us;
-	if (e->updated_us > ctx->chg.last_updated_us)
-		ctx->chg.last_updated_us = e->updated_us;
-	return (0);
-}
-
-/* Gather the evidence of company_id from the stream on conn: rows of companies before
- * it (none in one snapshot) are skipped, the first row of a later one is kept. */
-static int
-rescore_gather(struct rescore_ctx *ctx, PGconn *conn, int64_t company_id)
-{
-	int rc;
-
-	ctx->nev = 0;
-	memset(&ctx->chg, 0, sizeof(ctx->chg));
-	for (;;) {
-		if (!ctx->have_ahead) {
-			if (ctx->evidence_done)
-				return (0);
-			rc = rating_store_evidence_next(conn, &ctx->ahead);
-			if (rc < 0)
-				return (-1);
-			if (rc == 0) {
-				ctx->evidence_done = 1;
-				return (0);
-			}
-			ctx->have_ahead = 1;
-		}
-		if (ctx->ahead.company_id > company_id)
-			return (0);
-		if (ctx->ahead.company_id == company_id &&
-		    rescore_push_evidence(ctx, &ctx->ahead) != 0)
-			return (-1);
-		ctx->have_ahead = 0;
-	}
-}
-
 /* Rate the gathered company and, when its rating changed, add its ratings line. */
 static int
 rescore_rate(struct rescore_ctx *ctx, const struct rating_store_company *c)
 {
 	struct rating_input in;
 	struct rating *r = NULL;
-	struct rating_reason_changes chg = ctx->chg;
+	struct rating_reason_changes chg;
 	enum rating_reason reason;
 	json_t *detail = NULL;
 	char *detail_text = NULL;
 	int rc = -1;
 
 	in.methodology = ctx->m;
-	in.evidence = ctx->ev;
-	in.nevidence = ctx->nev;
+	in.evidence = ctx->evidence.ev;
+	in.nevidence = ctx->evidence.nev;
 	in.asset_count = c->asset_count;
 	in.as_of = ctx->as_of;
 	if ((r = rating_compute(&in)) == NULL) {
@@ -132,7 +67,10 @@ rescore_rate(struct rescore_ctx *ctx, const struct rating_store_company *c)
 		ctx->sum->rated++;
 	else
 		ctx->sum->insufficient++;
+	memset(&chg, 0, sizeof(chg));
 	chg.last_corrected_us = c->last_corrected_us;
+	chg.last_recorded_us = ctx->evidence.last_recorded_us;
+	chg.last_updated_us = ctx->evidence.last_updated_us;
 	reason = rating_reason_decide(&c->prev, &chg, r->methodology_version,
 	    r->outcome_digest, ctx->as_of);
 	if (reason == RATING_REASON_NONE) {
@@ -178,6 +116,7 @@ rescore_ctx_init(struct rescore_ctx *ctx, const struct methodology *m, int64_t a
 	ctx->as_of = as_of;
 	ctx->computed_us = computed_us;
 	ctx->sum = sum;
+	company_stream_init(&ctx->evidence, "rescore");
 	buf_init(&ctx->out, RESCORE_OUT_LIMIT);
 	buf_init(&ctx->factors, RESCORE_FACTORS_LIMIT);
 	memset(sum, 0, sizeof(*sum));
@@ -188,7 +127,7 @@ rescore_ctx_init(struct rescore_ctx *ctx, const struct methodology *m, int64_t a
 static void
 rescore_ctx_free(struct rescore_ctx *ctx)
 {
-	free(ctx->ev);
+	company_stream_free(&ctx->evidence);
 	buf_free(&ctx->out);
 	buf_free(&ctx->factors);
 }
@@ -267,7 +206,8 @@ rescore_run(const char *url, const struct rescore_options *opt,
 		goto done;
 	}
 	while ((n = rating_store_companies_next(cconn, &c)) == 1) {
-		if (rescore_gather(&ctx, econn, c.id) != 0 || rescore_rate(&ctx, &c) != 0)
+		if (company_stream_gather(&ctx.evidence, econn, c.id) != 0 ||
+		    rescore_rate(&ctx, &c) != 0)
 			break;
 		if (ctx.out.len >= RESCORE_SEND_BYTES && rescore_writer_send(&w, &ctx, 0) != 0)
 			break;
@@ -280,7 +220,8 @@ rescore_run(const char *url, const struct rescore_options *opt,
 		goto done;
 	}
 	/* Drain the evidence stream so that its end is checked too. */
-	if (rescore_gather(&ctx, econn, INT64_MAX) != 0 || !ctx.evidence_done) {
+	if (company_stream_gather(&ctx.evidence, econn, INT64_MAX) != 0 ||
+	    !ctx.evidence.done) {
 		rating_store_stream_abort(econn);
 		goto done;
 	}
@@ -357,7 +298,8 @@ rescore_company(PGconn *conn, int64_t company_id, int64_t as_of,
 	}
 	if (rating_store_evidence_start(conn, company_id) != 0)
 		goto done;
-	if (rescore_gather(&ctx, conn, company_id) != 0 || !ctx.evidence_done) {
+	if (company_stream_gather(&ctx.evidence, conn, company_id) != 0 ||
+	    !ctx.evidence.done) {
 		rating_store_stream_abort(conn);
 		goto done;
 	}

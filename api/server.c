@@ -63,7 +63,7 @@ server_config_defaults(struct server_config *cfg)
 	cfg->rate_limit = 600;
 	cfg->public_rate_limit = 300;
 	cfg->key_cache_ttl = 5;
-	cfg->summary_cache_mb = 16;
+	cfg->summary_cache_mb = 32;
 }
 
 struct db_pool *

@@ -198,6 +198,9 @@ api_client_request(struct api_client *c, const char *method, const char *path,
 		return (-1);
 	snprintf(url, sizeof(url), "http://127.0.0.1:%u%s", c->port, path);
 	curl_easy_setopt(curl, CURLOPT_URL, url);
+	/* Send the path exactly as the test wrote it: curl would otherwise fold "/a/.."
+	 * into "/" and a traversal test would test nothing. */
+	curl_easy_setopt(curl, CURLOPT_PATH_AS_IS, 1L);
 	curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
 	if (strcmp(method, "HEAD") == 0)
 		curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);

@@ -1,36 +1,23 @@
 #!/usr/bin/env bash
 # Impact-preview benchmark (make bench-preview). In a database of its own
 # (fairrate_bench_preview): migrate, generate COMPANIES companies (default 100,000) with
-# the generator of scripts/bench-rescore.sh (its generate function and check codes are
-# read from that script, not copied), then in the same run time a full rescore
-# (`fairrate score`, into an empty ratings table) and a preview of a draft
-# (`fairrate methodology preview`: every company rated twice, under the draft and the
-# version in force, nothing written but the preview row). Target: preview / rescore
-# <= 1.5. The database is dropped at the end.
+# the generator bench-rescore.sh uses too (scripts/bench-data.sh), then in the same
+# run time a full rescore (`fairrate score`, into an empty ratings table) and a
+# preview of a draft (`fairrate methodology preview`: every company rated twice, under
+# the draft and the version in force, nothing written but the preview row). Target:
+# preview / rescore <= 1.5. The database is dropped at the end.
 #   BIN=path/to/fairrate scripts/bench-preview.sh [COMPANIES]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-bin="${BIN:-fairrate}"
-case "$bin" in /*) ;; *) bin="$root/$bin" ;; esac
-[ -x "$bin" ] || { echo "bench: no fairrate binary at $bin (run make first)" >&2; exit 1; }
 n=${1:-100000}
 per=20
 dbname=fairrate_bench_preview
 as_of="2026-06-01T00:00:00Z"
 export FAIRRATE_SHARE_DIR="$root"
-
-base="${DATABASE_URL:-$(scripts/db.sh url)}"
-with_db() {
-  case "$base" in
-    *://*\?*) echo "$base&dbname=$1" ;;
-    *://*) echo "$base?dbname=$1" ;;
-    *) echo "$base dbname=$1" ;;
-  esac
-}
-admin=$(with_db postgres)
-url=$(with_db "$dbname")
-export DATABASE_URL="$url"
+. scripts/bench-data.sh
+bench_bin
+bench_db "$dbname"
 work=""
 cleanup() {
   psql "$admin" -qAtc "DROP DATABASE IF EXISTS $dbname WITH (FORCE)" >/dev/null 2>&1 || true
@@ -41,12 +28,7 @@ cleanup
 work=$(mktemp -d)
 psql "$admin" -qAtc "CREATE DATABASE $dbname" >/dev/null
 "$bin" migrate >/dev/null
-
-# The shared generator: bench-rescore.sh's check-code list and generate FROM TO.
-eval "$(sed -n '/^codes=\$(grep/,/paste -sd, -)$/p' scripts/bench-rescore.sh)"
-eval "$(sed -n '/^generate() {$/,/^}$/p' scripts/bench-rescore.sh)"
-[ -n "${codes:-}" ] && declare -F generate >/dev/null ||
-  { echo "bench: cannot read the generator from scripts/bench-rescore.sh" >&2; exit 1; }
+bench_codes
 
 # A draft that moves ratings: TLS weighs more, exposed services less, B starts at 82.
 python3 - "$work/draft.json" <<'PY'

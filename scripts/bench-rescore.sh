@@ -1,75 +1,30 @@
 #!/usr/bin/env bash
 # Rescoring benchmark (make bench-rescore). In a database of its own (fairrate_bench):
 # migrate, generate 100,000 companies with 20 evidence rows each from SQL
-# generate_series (deterministic), time a full `fairrate score` against a bare COPY of
-# the same evidence columns to /dev/null, measure peak RSS, then double to 200,000
-# companies and do it again. The database is dropped at the end.
+# generate_series (deterministic; the generator is in scripts/bench-data.sh), time a
+# full `fairrate score` against a bare COPY of the same evidence columns to /dev/null,
+# measure peak RSS, then double to 200,000 companies and do it again. The database is
+# dropped at the end.
 #   BIN=path/to/fairrate scripts/bench-rescore.sh [COMPANIES]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-bin="${BIN:-fairrate}"
-case "$bin" in /*) ;; *) bin="$root/$bin" ;; esac
-[ -x "$bin" ] || { echo "bench: no fairrate binary at $bin (run make first)" >&2; exit 1; }
 n1=${1:-100000}
 per=20
 dbname=fairrate_bench
 as_of="2026-06-01T00:00:00Z"
 export FAIRRATE_SHARE_DIR="$root"
-
-base="${DATABASE_URL:-$(scripts/db.sh url)}"
-with_db() {
-  case "$base" in
-    *://*\?*) echo "$base&dbname=$1" ;;
-    *://*) echo "$base?dbname=$1" ;;
-    *) echo "$base dbname=$1" ;;
-  esac
-}
-admin=$(with_db postgres)
-url=$(with_db "$dbname")
-export DATABASE_URL="$url"
+. scripts/bench-data.sh
+bench_bin
+bench_db "$dbname"
 
 cleanup() { psql "$admin" -qAtc "DROP DATABASE IF EXISTS $dbname WITH (FORCE)" >/dev/null 2>&1 || true; }
 trap cleanup EXIT
 cleanup
 psql "$admin" -qAtc "CREATE DATABASE $dbname" >/dev/null
 "$bin" migrate >/dev/null
-
-# Check codes of the shipped methodology: the generated evidence uses all of them.
-codes=$(grep -o '"code": "[a-z_]*\.[a-z0-9_.]*"' methodology/2026.1.json |
-  sed 's/"code": "\(.*\)"/'"'"'\1'"'"'/' | paste -sd, -)
-[ -n "$codes" ] || { echo "bench: no check codes in methodology/2026.1.json" >&2; exit 1; }
-
-# generate FROM TO: companies FROM..TO, 1 to 6 domains each, $per evidence rows each:
-# distinct checks per company, about 60% pass, 30% fail, 10% info, last seen 0 to 119
-# days before the as-of time (so some evidence has aged out), a few disputed.
-generate() {
-  psql "$url" -v ON_ERROR_STOP=1 -qAt >/dev/null <<SQL
-INSERT INTO companies (id, slug, name, sector, size_band, country)
-SELECT g, 'bench-' || g, 'Bench company ' || g,
-       (ARRAY['finance','health','retail','energy','public_sector'])[1 + g % 5],
-       (ARRAY['micro','small','medium','large','enterprise'])[1 + (g / 5) % 5], 'JP'
-FROM generate_series($1, $2) g;
-SELECT setval('companies_id_seq', $2);
-INSERT INTO assets (company_id, kind, value, source)
-SELECT g, 'domain', 'd' || k || '.bench-' || g || '.example', 'bench'
-FROM generate_series($1, $2) g, generate_series(1, 1 + g % 6) k;
-INSERT INTO evidence (company_id, check_code, outcome, source, first_seen, last_seen,
-                      status, recorded_at, updated_at)
-SELECT g, c.codes[1 + (g * 7 + j) % c.n],
-       CASE WHEN (g * 13 + j * 7) % 10 < 6 THEN 'pass'
-            WHEN (g * 13 + j * 7) % 10 < 9 THEN 'fail' ELSE 'info' END,
-       'bench',
-       t.last_seen - ((g + j) % 300) * interval '1 day', t.last_seen,
-       CASE WHEN (g * 3 + j) % 97 = 0 THEN 'disputed' ELSE 'active' END,
-       t.last_seen, t.last_seen
-FROM generate_series($1, $2) g, generate_series(0, $per - 1) j,
-     (SELECT ARRAY[$codes] AS codes, cardinality(ARRAY[$codes]) AS n) c,
-     LATERAL (SELECT timestamptz '$as_of' - ((g * 31 + j * 17) % 120) * interval '1 day'
-             - ((g + j) % 86400) * interval '1 second' AS last_seen) t;
-ANALYZE;
-SQL
-}
+# The generated evidence uses every check code of the shipped methodology.
+bench_codes
 
 now() { date +%s.%N; }
 

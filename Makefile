@@ -33,7 +33,7 @@ DATABASE_URL ?= $(shell scripts/db.sh url 2>/dev/null)
 export DATABASE_URL
 
 .PHONY: all help deps db-start db-stop migrate demo run test unit integration \
-        test-san san build-tests lint-openapi check-compose clean bench-rescore bench-api bench-preview bench-dispute
+        test-san san build-tests check-docs clean bench-rescore bench-api bench-preview bench-dispute bench-scan
 
 all: $(BIN)
 
@@ -44,7 +44,7 @@ help:
 	@echo "make test       the same set-up, then every test (also under the sanitizers)"
 	@echo "make san        build the AddressSanitizer + UBSan binary $(B)/san/fairrate"
 	@echo "make db-start | db-stop   the private PostgreSQL under ./var/pg"
-	@echo "make bench-rescore | bench-api | bench-preview | bench-dispute   benchmarks"
+	@echo "make bench-rescore | bench-api | bench-preview | bench-dispute | bench-scan   benchmarks"
 
 $(B)/rel/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -130,6 +130,9 @@ bench-preview: fairrate db-start
 
 bench-dispute: fairrate db-start
 	BIN=$(BIN) scripts/bench-dispute.sh
+
+bench-scan: fairrate db-start
+	scripts/bench-scan.sh
 
 clean:
 	rm -rf $(B) $(BIN)

@@ -8,7 +8,7 @@ packages=(
   postgresql postgresql-contrib
   libpq-dev libmicrohttpd-dev libjansson-dev libcurl4-openssl-dev libssl-dev
   libcriterion-dev
-  wrk docker-compose chromium
+  wrk docker-compose chromium nginx-light openssl time
 )
 [ "${FAIRRATE_BOOTSTRAP_EXTRA:-}" ] && read -r -a extra <<<"$FAIRRATE_BOOTSTRAP_EXTRA" && packages+=("${extra[@]}")
 

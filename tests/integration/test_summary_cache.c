@@ -122,7 +122,7 @@ Test(summary_cache, a_summary_is_served_from_memory)
 	cr_assert(json_equal(a, b));
 	cr_assert_eq(metric("fairrate_summary_cache_hits_total"), hits + 1);
 	cr_assert(metric("fairrate_summary_cache_entries") >= 1);
-	cr_assert_eq(metric("fairrate_summary_cache_max_bytes"), 16.0 * 1024 * 1024);
+	cr_assert_eq(metric("fairrate_summary_cache_max_bytes"), 32.0 * 1024 * 1024);
 	json_decref(a);
 	json_decref(b);
 	summary("no-such-company", 404);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "common/buf.h"
@@ -61,12 +62,16 @@ testdb_create(void)
 	const char *template = getenv("FAIRRATE_TEST_TEMPLATE");
 	char sql[256];
 	PGconn *admin, *conn;
+	struct timeval tv;
 	int tries;
 
 	cr_assert(template != NULL && template[0] != '\0',
 	    "FAIRRATE_TEST_TEMPLATE is not set: run integration tests through make test");
-	snprintf(testdb_name, sizeof(testdb_name), "fairrate_t_%ld_%u", (long)getpid(),
-	    counter++);
+	/* The pid alone can repeat across runs (a database left by a crashed run keeps
+	 * its name), so the clock's microseconds join it. */
+	gettimeofday(&tv, NULL);
+	snprintf(testdb_name, sizeof(testdb_name), "fairrate_t_%ld_%u_%ld%06ld",
+	    (long)getpid(), counter++, (long)tv.tv_sec % 100000, (long)tv.tv_usec);
 	admin = testdb_admin();
 	snprintf(sql, sizeof(sql), "CREATE DATABASE %s TEMPLATE %s", testdb_name, template);
 	/* A template in use by another CREATE DATABASE makes this fail; try again. */

@@ -36,7 +36,20 @@ start() {
     exit 1
   fi
   mkdir -p "$pgroot"
-  if [ "$(id -u)" -eq 0 ]; then chown postgres: "$pgroot"; fi
+  if [ "$(id -u)" -eq 0 ]; then
+    chown postgres: "$pgroot"
+    # The postgres user must be able to reach ./var/pg: a checkout under a private
+    # folder (root's home, say) gets search permission, nothing more, on the way down.
+    dir=""
+    IFS=/ read -r -a parts <<<"${pgroot#/}"
+    for part in "${parts[@]}"; do
+      dir="$dir/$part"
+      if ! runuser -u postgres -- test -x "$dir"; then
+        echo "db: letting the postgres user pass through $dir (chmod o+x)"
+        chmod o+x "$dir"
+      fi
+    done
+  fi
   if [ ! -f "$data/PG_VERSION" ]; then
     echo "db: creating the private cluster in $data"
     as_owner mkdir -p "$data" "$run"

@@ -32,12 +32,7 @@ TestSuite(score, .init = setup, .fini = teardown, .timeout = 120);
 static void
 sql(const char *q)
 {
-	PGresult *res = PQexec(conn, q);
-	ExecStatusType st = PQresultStatus(res);
-
-	cr_assert(st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK, "%s: %s", q,
-	    PQresultErrorMessage(res));
-	PQclear(res);
+	testdb_exec(conn, q);
 }
 
 /* The single text value of q. */
@@ -111,7 +106,7 @@ Test(score, history_rows_and_their_reasons)
 	    "a company with no evidence gets insufficient data, never a default grade");
 	cr_assert_eq(count("SELECT count(*) FROM ratings WHERE company_id = 1 AND "
 	    "status = 'rated' AND evidence_count = 8 AND methodology_version = '2026.1' AND "
-	    "as_of = '" AS_OF "' AND jsonb_typeof(factors -> 'tls') = 'object'"), 1);
+	    "as_of = '" AS_OF "' AND json_typeof(factors -> 'tls') = 'object'"), 1);
 
 	s = score_at(AS_OF, 0);
 	cr_assert_eq(s.new_rows, 0, "nothing changed: no new row");

@@ -20,20 +20,13 @@ static struct api_client *c;
 static void
 setup(void)
 {
-	static const char *const env[] = {API_WORLD_NOW_ENV, "FAIRRATE_RATE_LIMIT=0",
-	    "FAIRRATE_PUBLIC_RATE_LIMIT=0", NULL};
-
-	conn = testdb_create();
-	api_world_seed(conn);
-	c = api_client_start(env);
+	c = api_world_start(&conn, NULL);
 }
 
 static void
 teardown(void)
 {
-	if (c != NULL)
-		api_client_stop(c);
-	testdb_drop(conn);
+	api_world_stop(c, conn);
 }
 
 TestSuite(api_confidentiality, .init = setup, .fini = teardown, .timeout = 120);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tests/support/api_call.h"
 #include "tests/support/api_client.h"
 #include "tests/support/api_world.h"
 #include "tests/support/testdb.h"
@@ -16,20 +17,13 @@ static struct api_client *c;
 static void
 setup(void)
 {
-	static const char *const env[] = {API_WORLD_NOW_ENV, "FAIRRATE_RATE_LIMIT=0",
-	    "FAIRRATE_PUBLIC_RATE_LIMIT=0", NULL};
-
-	conn = testdb_create();
-	api_world_seed(conn);
-	c = api_client_start(env);
+	c = api_world_start(&conn, NULL);
 }
 
 static void
 teardown(void)
 {
-	if (c != NULL)
-		api_client_stop(c);
-	testdb_drop(conn);
+	api_world_stop(c, conn);
 }
 
 TestSuite(api_resources, .init = setup, .fini = teardown, .timeout = 120);
@@ -39,19 +33,7 @@ TestSuite(api_resources, .init = setup, .fini = teardown, .timeout = 120);
 static json_t *
 call(const char *method, const char *path, const char *key, const char *body, long status)
 {
-	struct api_response r;
-	json_t *v = NULL;
-
-	api_client_request(c, method, path, key, body ? "application/json" : NULL, body,
-	    body ? strlen(body) : 0, 0, &r);
-	cr_assert_eq(r.status, status, "%s %s: %ld, expected %ld: %s", method, path,
-	    r.status, status, r.body.data ? r.body.data : "");
-	if (r.body.len > 0) {
-		v = json_loads(r.body.data, 0, NULL);
-		cr_assert_not_null(v, "%s %s: not JSON: %s", method, path, r.body.data);
-	}
-	api_response_free(&r);
-	return (v);
+	return (api_call_json(c, method, path, key, body, status));
 }
 
 static json_t *
@@ -66,8 +48,7 @@ expect_code(const char *method, const char *path, const char *key, const char *b
 {
 	json_t *v = call(method, path, key, body, status);
 
-	cr_assert_str_eq(json_string_value(json_object_get(json_object_get(v, "error"),
-	    "code")), code, "%s %s", method, path);
+	cr_assert_str_eq(api_call_error_code(v), code, "%s %s", method, path);
 	json_decref(v);
 }
 

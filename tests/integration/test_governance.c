@@ -17,6 +17,7 @@
 
 #include "common/buf.h"
 #include "common/paths.h"
+#include "tests/support/api_call.h"
 #include "tests/support/api_client.h"
 #include "tests/support/api_world.h"
 #include "tests/support/testdb.h"
@@ -27,47 +28,22 @@ static struct api_client *c;
 static void
 setup_api(void)
 {
-	static const char *const env[] = {API_WORLD_NOW_ENV, "FAIRRATE_RATE_LIMIT=0",
-	    "FAIRRATE_PUBLIC_RATE_LIMIT=0", "FAIRRATE_NOTICE_DAYS=60", NULL};
+	static const char *const env[] = {"FAIRRATE_NOTICE_DAYS=60", NULL};
 
-	conn = testdb_create();
-	api_world_seed(conn);
-	c = api_client_start(env);
+	c = api_world_start(&conn, env);
 }
 
 static void
 teardown(void)
 {
-	if (c != NULL)
-		api_client_stop(c);
+	api_world_stop(c, conn);
 	c = NULL;
-	testdb_drop(conn);
 }
 
 static json_t *
 call(const char *method, const char *path, const char *key, const char *body, long status)
 {
-	struct api_response r;
-	json_t *v = NULL;
-
-	api_client_request(c, method, path, key, body ? "application/json" : NULL, body,
-	    body ? strlen(body) : 0, 0, &r);
-	cr_assert_eq(r.status, status, "%s %s: %ld, expected %ld: %s", method, path,
-	    r.status, status, r.body.data ? r.body.data : "");
-	if (r.body.len > 0) {
-		v = json_loads(r.body.data, 0, NULL);
-		cr_assert_not_null(v, "%s %s: not JSON: %s", method, path, r.body.data);
-	}
-	api_response_free(&r);
-	return (v);
-}
-
-static const char *
-err_code(const json_t *v)
-{
-	const char *s = json_string_value(json_object_get(json_object_get(v, "error"), "code"));
-
-	return (s ? s : "(none)");
+	return (api_call_json(c, method, path, key, body, status));
 }
 
 /* The shipped 2026.1 document as version, with mutate applied (may be NULL). */
@@ -115,7 +91,7 @@ Test(governance_api, draft_validation_errors_say_where)
 	int saw_weight = 0, saw_factor = 0;
 
 	v = call("POST", "/v1/staff/methodology/drafts", admin, doc, 400);
-	cr_assert_str_eq(err_code(v), "invalid_methodology");
+	cr_assert_str_eq(api_call_error_code(v), "invalid_methodology");
 	json_array_foreach(json_object_get(json_object_get(v, "error"), "details"), i, d) {
 		const char *p = json_string_value(json_object_get(d, "path"));
 
@@ -167,7 +143,7 @@ Test(governance_api, draft_diff_preview_impact_and_publish_with_notice)
 	/* Publishing needs a preview of this very definition. */
 	v = call("POST", "/v1/staff/methodology/drafts/2026.4/publish", admin,
 	    "{\"effective_at\": \"2026-06-01T00:00:00Z\"}", 409);
-	cr_assert_str_eq(err_code(v), "preview_required");
+	cr_assert_str_eq(api_call_error_code(v), "preview_required");
 	json_decref(v);
 	json_decref(call("GET", "/v1/staff/methodology/drafts/2026.4/impact", admin, NULL,
 	    404));
@@ -192,20 +168,20 @@ Test(governance_api, draft_diff_preview_impact_and_publish_with_notice)
 	 * thin, and before the upcoming 2026.2 are all refused. */
 	v = call("POST", "/v1/staff/methodology/drafts/2026.4/publish", admin,
 	    "{\"effective_at\": \"2026-02-01T00:00:00Z\"}", 422);
-	cr_assert_str_eq(err_code(v), "effective_in_past");
+	cr_assert_str_eq(api_call_error_code(v), "effective_in_past");
 	json_decref(v);
 	v = call("POST", "/v1/staff/methodology/drafts/2026.4/publish", admin,
 	    "{\"effective_at\": \"2026-04-10T00:00:00Z\"}", 422);
-	cr_assert_str_eq(err_code(v), "notice_too_short");
+	cr_assert_str_eq(api_call_error_code(v), "notice_too_short");
 	json_decref(v);
 	v = call("POST", "/v1/staff/methodology/drafts/2026.4/publish", admin,
 	    "{\"effective_at\": \"2026-04-10T00:00:00Z\", \"reason\": \"urgent\"}", 422);
-	cr_assert_str_eq(err_code(v), "invalid_reason");
+	cr_assert_str_eq(api_call_error_code(v), "invalid_reason");
 	json_decref(v);
 	v = call("POST", "/v1/staff/methodology/drafts/2026.4/publish", admin,
 	    "{\"effective_at\": \"2026-03-20T00:00:00Z\", \"reason\": \"a certificate flaw "
 	    "exploited in the wild\"}", 409);
-	cr_assert_str_eq(err_code(v), "effective_date_conflict");
+	cr_assert_str_eq(api_call_error_code(v), "effective_date_conflict");
 	json_decref(v);
 	/* The emergency path: 40 days' notice with a written reason. */
 	v = call("POST", "/v1/staff/methodology/drafts/2026.4/publish", admin,

@@ -35,12 +35,7 @@ TestSuite(independence, .init = setup, .fini = teardown, .timeout = 120);
 static void
 sql(const char *q)
 {
-	PGresult *res = PQexec(conn, q);
-	ExecStatusType st = PQresultStatus(res);
-
-	cr_assert(st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK, "%s: %s", q,
-	    PQresultErrorMessage(res));
-	PQclear(res);
+	testdb_exec(conn, q);
 }
 
 static void

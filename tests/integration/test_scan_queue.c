@@ -44,11 +44,7 @@ TestSuite(scan_queue, .init = setup, .fini = teardown, .timeout = 120);
 static void
 sql(const char *q)
 {
-	PGresult *res = PQexec(conn, q);
-
-	cr_assert(PQresultStatus(res) == PGRES_COMMAND_OK ||
-	    PQresultStatus(res) == PGRES_TUPLES_OK, "%s: %s", q, PQerrorMessage(conn));
-	PQclear(res);
+	testdb_exec(conn, q);
 }
 
 /* One company "acme" with n domains d01.test ... */

@@ -22,22 +22,15 @@ static char *investor;
 static void
 setup(void)
 {
-	static const char *const env[] = {API_WORLD_NOW_ENV, "FAIRRATE_RATE_LIMIT=0",
-	    "FAIRRATE_PUBLIC_RATE_LIMIT=0", NULL};
-
-	conn = testdb_create();
-	api_world_seed(conn);
+	c = api_world_start(&conn, NULL);
 	investor = api_client_create_key("investor", NULL);
-	c = api_client_start(env);
 }
 
 static void
 teardown(void)
 {
-	if (c != NULL)
-		api_client_stop(c);
+	api_world_stop(c, conn);
 	free(investor);
-	testdb_drop(conn);
 }
 
 TestSuite(summary_cache, .init = setup, .fini = teardown, .timeout = 120);

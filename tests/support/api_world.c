@@ -10,16 +10,12 @@
 #include "rater/rating.h"
 #include "rater/rating_json.h"
 #include "rater/rating_store.h"
+#include "tests/support/testdb.h"
 
 void
 api_world_exec(PGconn *conn, const char *sql)
 {
-	PGresult *res = PQexec(conn, sql);
-	ExecStatusType st = PQresultStatus(res);
-
-	cr_assert(st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK, "%s\n%s",
-	    PQerrorMessage(conn), sql);
-	PQclear(res);
+	testdb_exec(conn, sql);
 }
 
 static const char world_sql[] =
@@ -174,4 +170,31 @@ api_world_seed(PGconn *conn)
 	api_world_rate(conn, "beta", "initial");
 	api_world_rate(conn, "gamma", "initial");
 	api_world_rate(conn, "hidden", "initial");
+}
+
+struct api_client *
+api_world_start(PGconn **conn, const char *const *extra_env)
+{
+	const char *env[3 + API_WORLD_EXTRA_ENV + 1];
+	size_t n = 0;
+
+	env[n++] = API_WORLD_NOW_ENV;
+	env[n++] = "FAIRRATE_RATE_LIMIT=0";
+	env[n++] = "FAIRRATE_PUBLIC_RATE_LIMIT=0";
+	while (extra_env != NULL && *extra_env != NULL) {
+		cr_assert_lt(n, 3 + API_WORLD_EXTRA_ENV, "api_world_start: too many entries");
+		env[n++] = *extra_env++;
+	}
+	env[n] = NULL;
+	*conn = testdb_create();
+	api_world_seed(*conn);
+	return (api_client_start(env));
+}
+
+void
+api_world_stop(struct api_client *c, PGconn *conn)
+{
+	if (c != NULL)
+		api_client_stop(c);
+	testdb_drop(conn);
 }

@@ -3,6 +3,8 @@
 
 #include <libpq-fe.h>
 
+#include "tests/support/api_client.h"
+
 /*
  * A small rated world for the API resource tests, inserted with SQL into a test
  * database and rated by the engine itself (rating_compute) at API_WORLD_NOW:
@@ -33,7 +35,19 @@ void api_world_seed(PGconn *conn);
  * insert a ratings row with reason; returns the new row's id. */
 long api_world_rate(PGconn *conn, const char *slug, const char *reason);
 
-/* api_world_exec: run sql (no parameters, may hold several statements). */
+/* api_world_exec: run sql (no parameters, may hold several statements); the same as
+ * testdb_exec. */
 void api_world_exec(PGconn *conn, const char *sql);
+
+/* api_world_start: a fresh test database (testdb_create, returned in *conn) with the
+ * world seeded, and `fairrate serve` on it (api_client_start) at API_WORLD_NOW with
+ * both rate limits off, plus the entries of extra_env ("NAME=VALUE", NULL-terminated,
+ * at most API_WORLD_EXTRA_ENV of them; may be NULL). Returns the client; the caller
+ * ends both with api_world_stop. Every failure aborts the test. */
+#define API_WORLD_EXTRA_ENV 8
+struct api_client *api_world_start(PGconn **conn, const char *const *extra_env);
+
+/* api_world_stop: stop the server of c (may be NULL) and drop the database of conn. */
+void api_world_stop(struct api_client *c, PGconn *conn);
 
 #endif

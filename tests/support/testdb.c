@@ -129,3 +129,14 @@ testdb_scalar(PGconn *conn, const char *sql)
 	PQclear(res);
 	return (v);
 }
+
+void
+testdb_exec(PGconn *conn, const char *sql)
+{
+	PGresult *res = PQexec(conn, sql);
+	ExecStatusType st = PQresultStatus(res);
+
+	cr_assert(st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK, "%s: %s", sql,
+	    PQresultErrorMessage(res));
+	PQclear(res);
+}

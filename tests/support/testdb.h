@@ -24,4 +24,8 @@ void testdb_drop(PGconn *conn);
  * aborts the test on error. */
 long testdb_scalar(PGconn *conn, const char *sql);
 
+/* testdb_exec: run sql (no parameters, may hold several statements); a result other
+ * than a command's or rows aborts the test with sql and the server's message. */
+void testdb_exec(PGconn *conn, const char *sql);
+
 #endif

@@ -1,0 +1,31 @@
+#include "tests/support/api_call.h"
+
+#include <criterion/criterion.h>
+#include <string.h>
+
+json_t *
+api_call_json(struct api_client *c, const char *method, const char *path, const char *key,
+    const char *body, long status)
+{
+	struct api_response r;
+	json_t *v = NULL;
+
+	api_client_request(c, method, path, key, body ? "application/json" : NULL, body,
+	    body ? strlen(body) : 0, 0, &r);
+	cr_assert_eq(r.status, status, "%s %s: %ld, expected %ld: %s", method, path,
+	    r.status, status, r.body.data ? r.body.data : "");
+	if (r.body.len > 0) {
+		v = json_loads(r.body.data, 0, NULL);
+		cr_assert_not_null(v, "%s %s: not JSON: %s", method, path, r.body.data);
+	}
+	api_response_free(&r);
+	return (v);
+}
+
+const char *
+api_call_error_code(const json_t *v)
+{
+	const char *s = json_string_value(json_object_get(json_object_get(v, "error"), "code"));
+
+	return (s ? s : "(none)");
+}

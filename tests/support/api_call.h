@@ -1,0 +1,23 @@
+#ifndef FAIRRATE_API_CALL_H
+#define FAIRRATE_API_CALL_H
+
+#include <jansson.h>
+
+#include "tests/support/api_client.h"
+
+/*
+ * JSON calls for the integration tests over HTTP: one request through an api_client,
+ * its status checked, its body parsed. Every failure aborts the test.
+ */
+
+/* api_call_json: method path on c with key (NULL: no key) and the JSON text body (NULL:
+ * no body). The status must be status and a non-empty body must parse as JSON. Returns
+ * the parsed body (the caller json_decref's it), or NULL for an empty body. */
+json_t *api_call_json(struct api_client *c, const char *method, const char *path,
+    const char *key, const char *body, long status);
+
+/* api_call_error_code: the "code" of the error object of an error body v (may be NULL),
+ * or "(none)" when v holds none. The string belongs to v. */
+const char *api_call_error_code(const json_t *v);
+
+#endif

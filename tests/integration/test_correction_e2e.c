@@ -26,6 +26,7 @@
 
 #include "common/buf.h"
 #include "common/timefmt.h"
+#include "tests/support/api_call.h"
 #include "tests/support/api_client.h"
 #include "tests/support/api_world.h"
 #include "tests/support/testdb.h"
@@ -129,7 +130,7 @@ setup(void)
 	    " detached_at = detached_at + make_interval(secs => %lld);",
 	    (long long)shift, (long long)shift, (long long)shift, (long long)shift,
 	    (long long)shift);
-	api_world_exec(conn, sql);
+	testdb_exec(conn, sql);
 	ev_port = testdb_scalar(conn, "SELECT id FROM evidence WHERE check_code ="
 	    " 'exposed_services.open_port_risky'");
 	/* Every company rated at T: the ratings the story starts from. */
@@ -158,22 +159,6 @@ teardown(void)
 
 TestSuite(correction_e2e, .init = setup, .fini = teardown, .timeout = 120);
 
-static json_t *
-call(const char *method, const char *path, const char *key, const char *body, long status)
-{
-	struct api_response r;
-	json_t *v = NULL;
-
-	api_client_request(c, method, path, key, body ? "application/json" : NULL, body,
-	    body ? strlen(body) : 0, 0, &r);
-	cr_assert_eq(r.status, status, "%s %s: %ld, expected %ld: %s", method, path,
-	    r.status, status, r.body.data ? r.body.data : "");
-	if (r.body.len > 0 && r.body.data[0] == '{')
-		v = json_loads(r.body.data, 0, NULL);
-	api_response_free(&r);
-	return (v);
-}
-
 /* Open a dispute with body as acme; assign and accept it as the analyst. */
 static long
 dispute_and_accept(const char *body)
@@ -182,15 +167,15 @@ dispute_and_accept(const char *body)
 	json_t *v;
 	long id;
 
-	v = call("POST", "/v1/me/disputes", k_acme, body, 201);
+	v = api_call_json(c, "POST", "/v1/me/disputes", k_acme, body, 201);
 	id = (long)json_integer_value(json_object_get(v, "id"));
 	json_decref(v);
 	cr_assert_gt(id, 0);
 	snprintf(path, sizeof(path), "/v1/staff/disputes/%ld/assign", id);
-	json_decref(call("POST", path, k_analyst, "{}", 200));
+	json_decref(api_call_json(c, "POST", path, k_analyst, "{}", 200));
 	snprintf(path, sizeof(path), "/v1/staff/disputes/%ld/decision", id);
-	v = call("POST", path, k_analyst, "{\"outcome\": \"accepted\", \"rationale\":"
-	    " \"confirmed with the company\"}", 200);
+	v = api_call_json(c, "POST", path, k_analyst, "{\"outcome\": \"accepted\","
+	    " \"rationale\": \"confirmed with the company\"}", 200);
 	cr_assert_str_eq(json_string_value(json_object_get(v, "state")), "accepted");
 	json_decref(v);
 	return (id);
@@ -200,7 +185,7 @@ dispute_and_accept(const char *body)
 static json_t *
 my_rating(void)
 {
-	json_t *v = call("GET", "/v1/me/rating", k_acme, NULL, 200);
+	json_t *v = api_call_json(c, "GET", "/v1/me/rating", k_acme, NULL, 200);
 
 	cr_assert_not_null(v);
 	return (v);
@@ -239,7 +224,7 @@ investor_sees_score(double score)
 	int i;
 
 	for (i = 0; i < 100; i++) {
-		v = call("GET", "/v1/companies/acme", k_investor, NULL, 200);
+		v = api_call_json(c, "GET", "/v1/companies/acme", k_investor, NULL, 200);
 		s = json_number_value(json_object_get(v, "score"));
 		json_decref(v);
 		if (s == score)
@@ -306,14 +291,15 @@ Test(correction_e2e, corrected_over_http_and_kept_through_a_reimport)
 	buf_init(&out, 1 << 20);
 	v = my_rating();
 	s0 = score_of(v);
-	cr_assert(counts_finding(v, ev_port), "the finding is not in the rating to begin with");
+	cr_assert(counts_finding(v, ev_port), "the finding is not in the rating at first");
 	json_decref(v);
 	cr_assert(investor_sees_score(s0));
 
 	/* Disputed over HTTP and accepted: the rating shows it at once. */
 	rows = acme_ratings();
 	snprintf(body, sizeof(body), "{\"reason\": \"false_positive\", \"explanation\":"
-	    " \"the port answers only inside our network\", \"evidence_ids\": [%ld]}", ev_port);
+	    " \"the port answers only inside our network\", \"evidence_ids\": [%ld]}",
+	    ev_port);
 	dispute = dispute_and_accept(body);
 	cr_assert_eq(acme_ratings(), rows + 1, "no new rating in the accepting request");
 	cr_assert(port_status_is("corrected"));
@@ -326,7 +312,7 @@ Test(correction_e2e, corrected_over_http_and_kept_through_a_reimport)
 	rating_id = (long)json_integer_value(json_object_get(v, "rating_id"));
 	json_decref(v);
 	cr_assert(investor_sees_score(s1), "the investor summary does not show %.1f", s1);
-	v = call("GET", "/v1/companies/acme/history", k_investor, NULL, 200);
+	v = api_call_json(c, "GET", "/v1/companies/acme/history", k_investor, NULL, 200);
 	h = json_array_get(json_object_get(v, "items"), 0);
 	cr_assert_str_eq(json_string_value(json_object_get(h, "reason")), "correction",
 	    "history: %s", json_dumps(v, JSON_COMPACT));
@@ -450,7 +436,7 @@ Test(correction_e2e, a_detached_asset_is_not_attributed_again)
 	cr_assert_eq(testdb_scalar(conn, "SELECT count(*) FROM assets WHERE lower(value) = '"
 	    API_WORLD_SECRET_HOST "'"), 1, "the host was attributed a second time");
 	cr_assert_eq(testdb_scalar(conn, sql), 1, "the host is attached again");
-	v = call("GET", "/v1/me/assets", k_acme, NULL, 200);
+	v = api_call_json(c, "GET", "/v1/me/assets", k_acme, NULL, 200);
 	json_array_foreach(json_object_get(v, "items"), i, it)
 		if (strcmp(json_string_value(json_object_get(it, "value")),
 		    API_WORLD_SECRET_HOST) == 0) {

@@ -188,21 +188,6 @@ scan_queue_renew(PGconn *conn, const char *worker, int64_t now, int lease_second
 	return (queue_command(conn, queue_renew, 3, params, held));
 }
 
-/* Append s to an array literal as a quoted element. */
-static int
-queue_array_text(struct buf *b, const char *s)
-{
-	int rc = buf_append(b, "\"", 1);
-
-	for (; rc == 0 && *s != '\0'; s++) {
-		if (*s == '"' || *s == '\\')
-			rc = buf_append(b, "\\", 1);
-		if (rc == 0)
-			rc = buf_append(b, s, 1);
-	}
-	return (rc == 0 ? buf_append(b, "\"", 1) : -1);
-}
-
 int
 scan_queue_finish(PGconn *conn, const char *worker, int64_t now, const int64_t *ids,
     const char *const *errors, size_t n, long *finished)
@@ -228,7 +213,7 @@ scan_queue_finish(PGconn *conn, const char *worker, int64_t now, const int64_t *
 			bad |= buf_append(&errb, "NULL", 4);
 		} else {
 			snprintf(err, sizeof(err), "%s", errors[i]);
-			bad |= queue_array_text(&errb, err);
+			bad |= db_array_append_text(&errb, err);
 		}
 	}
 	bad |= buf_append(&idb, "}", 1) | buf_append(&errb, "}", 1);

@@ -51,21 +51,6 @@ scan_results_add(struct scan_results *r, const char *code, const char *outcome,
 	return (0);
 }
 
-/* Append s to an array literal as a quoted element. */
-static int
-results_array_text(struct buf *b, const char *s)
-{
-	int rc = buf_append(b, "\"", 1);
-
-	for (; rc == 0 && *s != '\0'; s++) {
-		if (*s == '"' || *s == '\\')
-			rc = buf_append(b, "\\", 1);
-		if (rc == 0)
-			rc = buf_append(b, s, 1);
-	}
-	return (rc == 0 ? buf_append(b, "\"", 1) : -1);
-}
-
 /* Mark in skip[] (one per result, in order) the results that repeat a corrected
  * fact unchanged. 0, or -1 after logging. */
 static int
@@ -92,7 +77,7 @@ results_corrected(PGconn *conn, const struct scan_results_item *items, size_t n,
 			for (c = 0; c < 6; c++) {
 				if (cols[c].len > 1)
 					bad |= buf_append(&cols[c], ",", 1);
-				bad |= results_array_text(&cols[c], v[c]);
+				bad |= db_array_append_text(&cols[c], v[c]);
 			}
 		}
 	}

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/buf.h"
 #include "common/log.h"
 
 const char *
@@ -118,4 +119,18 @@ db_sqlstate(const PGresult *res)
 	const char *s = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 
 	return (s ? s : "");
+}
+
+int
+db_array_append_text(struct buf *b, const char *s)
+{
+	int rc = buf_append(b, "\"", 1);
+
+	for (; rc == 0 && *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			rc = buf_append(b, "\\", 1);
+		if (rc == 0)
+			rc = buf_append(b, s, 1);
+	}
+	return (rc == 0 ? buf_append(b, "\"", 1) : -1);
 }

@@ -33,4 +33,11 @@ void db_rollback(PGconn *conn);
 /* db_sqlstate: the SQLSTATE of a failed result ("" when none). */
 const char *db_sqlstate(const PGresult *res);
 
+struct buf;
+
+/* db_array_append_text: append s to b as one double-quoted element of a PostgreSQL
+ * array literal, with its '"' and '\\' escaped; the caller writes the braces and
+ * commas. 0, or -1 when b's cap is reached (b then ends in a partial element). */
+int db_array_append_text(struct buf *b, const char *s);
+
 #endif

@@ -73,17 +73,14 @@ webhook_store_get(PGconn *conn, enum webhook_owner owner, int64_t owner_id, int 
 	return (v);
 }
 
-int
-webhook_store_delete(PGconn *conn, enum webhook_owner owner, int64_t owner_id)
+/* 1 when the statement sql returned a row, 0 when none, -1 on error (logged by
+ * db_query). */
+static int
+ws_any_row(PGconn *conn, const char *sql, int nparams, const char *const *params)
 {
-	char sowner[24];
-	const char *params[2] = {webhook_owner_column(owner), sowner};
-	PGresult *res;
+	PGresult *res = db_query(conn, sql, nparams, params);
 	int n;
 
-	snprintf(sowner, sizeof(sowner), "%" PRId64, owner_id);
-	res = db_query(conn, "DELETE FROM webhooks WHERE CASE WHEN $1 = 'company'"
-	    " THEN company_id ELSE portfolio_id END = $2::bigint RETURNING id", 2, params);
 	if (res == NULL)
 		return (-1);
 	n = PQntuples(res) > 0;
@@ -92,22 +89,26 @@ webhook_store_delete(PGconn *conn, enum webhook_owner owner, int64_t owner_id)
 }
 
 int
+webhook_store_delete(PGconn *conn, enum webhook_owner owner, int64_t owner_id)
+{
+	char sowner[24];
+	const char *params[2] = {webhook_owner_column(owner), sowner};
+
+	snprintf(sowner, sizeof(sowner), "%" PRId64, owner_id);
+	return (ws_any_row(conn, "DELETE FROM webhooks WHERE CASE WHEN $1 = 'company'"
+	    " THEN company_id ELSE portfolio_id END = $2::bigint RETURNING id", 2, params));
+}
+
+int
 webhook_store_portfolio_owned(PGconn *conn, int64_t portfolio_id, int64_t key_id)
 {
 	char sid[24], skey[24];
 	const char *params[2] = {sid, skey};
-	PGresult *res;
-	int n;
 
 	snprintf(sid, sizeof(sid), "%" PRId64, portfolio_id);
 	snprintf(skey, sizeof(skey), "%" PRId64, key_id);
-	res = db_query(conn, "SELECT 1 FROM portfolios WHERE id = $1::bigint"
-	    " AND owner_key_id = $2::bigint", 2, params);
-	if (res == NULL)
-		return (-1);
-	n = PQntuples(res) > 0;
-	PQclear(res);
-	return (n);
+	return (ws_any_row(conn, "SELECT 1 FROM portfolios WHERE id = $1::bigint"
+	    " AND owner_key_id = $2::bigint", 2, params));
 }
 
 int

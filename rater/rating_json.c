@@ -23,6 +23,17 @@ rating_json_set(json_t *obj, const char *key, json_t *val, int *ok)
 		*ok = 0;
 }
 
+/* v when ok, else NULL after releasing v: the end of every builder below. */
+static json_t *
+rating_json_done(json_t *v, int ok)
+{
+	if (!ok) {
+		json_decref(v);
+		return (NULL);
+	}
+	return (v);
+}
+
 static json_t *
 rating_json_severities(const int *counts)
 {
@@ -34,11 +45,7 @@ rating_json_severities(const int *counts)
 	for (s = 0; s < METHODOLOGY_NSEV; s++)
 		rating_json_set(o, methodology_severity_name((enum methodology_severity)s),
 		    json_integer(counts[s]), &ok);
-	if (!ok) {
-		json_decref(o);
-		return (NULL);
-	}
-	return (o);
+	return (rating_json_done(o, ok));
 }
 
 static json_t *
@@ -65,11 +72,7 @@ rating_json_findings(const struct rating *r, const struct methodology *m, size_t
 		if (o == NULL || json_array_append_new(arr, o) != 0)
 			ok = 0;
 	}
-	if (!ok) {
-		json_decref(arr);
-		return (NULL);
-	}
-	return (arr);
+	return (rating_json_done(arr, ok));
 }
 
 /* One factor; full adds shares, divisors and the findings list. */
@@ -103,11 +106,7 @@ rating_json_factor(const struct rating *r, const struct methodology *m, size_t f
 		rating_json_set(o, "evidence_count", json_integer(rf->evidence_count), &ok);
 		rating_json_set(o, "findings", rating_json_findings(r, m, f), &ok);
 	}
-	if (!ok) {
-		json_decref(o);
-		return (NULL);
-	}
-	return (o);
+	return (rating_json_done(o, ok));
 }
 
 static json_t *
@@ -121,11 +120,7 @@ rating_json_factor_map(const struct rating *r, const struct methodology *m, int 
 		return (NULL);
 	for (f = 0; f < r->nfactors && f < m->nfactors && ok; f++)
 		rating_json_set(o, m->factors[f].code, rating_json_factor(r, m, f, full), &ok);
-	if (!ok) {
-		json_decref(o);
-		return (NULL);
-	}
-	return (o);
+	return (rating_json_done(o, ok));
 }
 
 json_t *
@@ -156,11 +151,7 @@ rating_json_head(const struct rating *r)
 	rating_json_set(o, "methodology_version", json_string(r->methodology_version), &ok);
 	rating_json_set(o, "as_of", json_string(timefmt_format(r->as_of, as_of)), &ok);
 	rating_json_set(o, "disputed", json_boolean(r->disputed), &ok);
-	if (!ok) {
-		json_decref(o);
-		return (NULL);
-	}
-	return (o);
+	return (rating_json_done(o, ok));
 }
 
 json_t *

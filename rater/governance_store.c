@@ -81,17 +81,18 @@ governance_store_draft_create(PGconn *conn, const char *text, size_t len,
 	return (n == 1 ? GOVERNANCE_STORE_OK : GOVERNANCE_STORE_EXISTS);
 }
 
-/* The status of version: OK (a draft), NOT_FOUND, NOT_DRAFT, ERROR. */
+/* Lock the row of version (inside a transaction) and give its status: OK (a draft),
+ * NOT_FOUND, NOT_DRAFT, ERROR. */
 static enum governance_store_result
-gs_draft_status(PGconn *conn, const char *version, int lock)
+gs_lock_draft(PGconn *conn, const char *version)
 {
 	const char *params[1] = {version};
 	enum governance_store_result rc;
 	PGresult *res;
 
-	res = db_query(conn, lock ?
-	    "SELECT status FROM methodology_versions WHERE version = $1 FOR UPDATE" :
-	    "SELECT status FROM methodology_versions WHERE version = $1", 1, params);
+	res = db_query(conn,
+	    "SELECT status FROM methodology_versions WHERE version = $1 FOR UPDATE", 1,
+	    params);
 	if (res == NULL)
 		return (GOVERNANCE_STORE_ERROR);
 	if (PQntuples(res) == 0)
@@ -119,7 +120,7 @@ governance_store_draft_update(PGconn *conn, const char *version, const char *tex
 		return (GOVERNANCE_STORE_ERROR);
 	if (db_begin(conn) != 0)
 		return (GOVERNANCE_STORE_ERROR);
-	if ((rc = gs_draft_status(conn, version, 1)) != GOVERNANCE_STORE_OK)
+	if ((rc = gs_lock_draft(conn, version)) != GOVERNANCE_STORE_OK)
 		goto done;
 	params[0] = version;
 	params[1] = text;
@@ -348,11 +349,12 @@ governance_store_publish(PGconn *conn, const char *version, int64_t now,
 	json_t *impact = NULL;
 	PGresult *res = NULL;
 	struct buf log;
+	int given;
 
 	buf_init(&log, GOVERNANCE_LOG_LIMIT);
 	if (db_begin(conn) != 0)
 		return (GOVERNANCE_STORE_ERROR);
-	if ((rc = gs_draft_status(conn, version, 1)) != GOVERNANCE_STORE_OK)
+	if ((rc = gs_lock_draft(conn, version)) != GOVERNANCE_STORE_OK)
 		goto fail;
 	rc = GOVERNANCE_STORE_ERROR;
 	params[0] = version;
@@ -371,15 +373,15 @@ governance_store_publish(PGconn *conn, const char *version, int64_t now,
 		rc = GOVERNANCE_STORE_NOT_LATEST;
 		goto fail;
 	}
+	given = governance_notice_given(now, effective_at);
 	if ((doc = gs_restamp(PQgetvalue(res, 0, 0), effective_at, sha)) == NULL ||
 	    (impact = json_loads(PQgetvalue(res, 0, 4), 0, NULL)) == NULL ||
-	    gs_change_log(&log, PQgetvalue(res, 0, 2), impact,
-	    governance_notice_given(now, effective_at),
-	    governance_notice_given(now, effective_at) < notice_days ? reason : NULL) != 0) {
+	    gs_change_log(&log, PQgetvalue(res, 0, 2), impact, given,
+	    given < notice_days ? reason : NULL) != 0) {
 		log_error("publish: cannot prepare the published document of %s", version);
 		goto fail;
 	}
-	snprintf(nd, sizeof(nd), "%d", governance_notice_given(now, effective_at));
+	snprintf(nd, sizeof(nd), "%d", given);
 	params[1] = doc;
 	params[2] = sha;
 	params[3] = log.data;

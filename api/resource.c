@@ -7,34 +7,15 @@
 #include "api/paging.h"
 #include "api/request.h"
 #include "api/router.h"
-#include "rater/rating_json.h"
 
 void
 resource_reply(struct api_request *r, unsigned status, json_t *v)
 {
-	size_t n;
-	char *body;
-
 	if (v == NULL) {
 		request_reply_error(r, 500, "internal_error", "cannot build the response");
 		return;
 	}
-	n = json_dumpb(v, NULL, 0, RATING_JSON_DUMP_FLAGS);
-	if (n == 0 || (body = malloc(n + 1)) == NULL) {
-		json_decref(v);
-		request_reply_error(r, 500, "internal_error", "cannot encode the response");
-		return;
-	}
-	if (json_dumpb(v, body, n, RATING_JSON_DUMP_FLAGS) != n) {
-		free(body);
-		json_decref(v);
-		request_reply_error(r, 500, "internal_error", "cannot encode the response");
-		return;
-	}
-	body[n] = '\n';
-	json_decref(v);
-	request_reply_data(r, status, "application/json", body, n + 1);
-	free(body);
+	request_reply_json(r, status, v);
 }
 
 int

@@ -8,54 +8,22 @@
 #include "api/keys_store.h"
 #include "api/paging.h"
 #include "api/request.h"
+#include "api/resource.h"
 #include "api/routes.h"
 #include "api/server.h"
 
 void
 keys_routes_list(struct api_request *r)
 {
-	char position[PAGING_POSITION_MAX + 1], cursor[PAGING_CURSOR_MAX];
-	const char *c = request_query(r, "cursor");
+	char position[PAGING_POSITION_MAX + 1];
 	unsigned limit;
-	int64_t after = 0;
-	json_t *items, *next = NULL;
+	int64_t after;
 	PGconn *db;
-	size_t n;
 
-	if (paging_limit(request_query(r, "limit"), &limit) != 0) {
-		request_reply_error(r, 400, "invalid_limit", "limit must be an integer from 1 to %d",
-		    PAGING_MAX_LIMIT);
+	if (resource_paging(r, &limit, position, sizeof(position)) != 0 ||
+	    resource_position_id(r, position, 0, &after) != 0 || (db = request_db(r)) == NULL)
 		return;
-	}
-	if (c != NULL) {
-		char *end;
-
-		if (paging_cursor_decode(c, position, sizeof(position)) != 0 ||
-		    (after = strtoll(position, &end, 10)) <= 0 || *end != '\0') {
-			request_reply_error(r, 400, "invalid_cursor", "the cursor is not valid");
-			return;
-		}
-	}
-	if ((db = request_db(r)) == NULL)
-		return;
-	if ((items = keys_store_list(db, after, limit + 1)) == NULL) {
-		request_reply_error(r, 500, "internal_error", "cannot list the keys");
-		return;
-	}
-	n = json_array_size(items);
-	if (n > limit) {
-		json_array_remove(items, limit);
-		snprintf(position, sizeof(position), "%lld", (long long)json_integer_value(
-		    json_object_get(json_array_get(items, limit - 1), "id")));
-		if (paging_cursor_encode(position, cursor, sizeof(cursor)) != 0) {
-			json_decref(items);
-			request_reply_error(r, 500, "internal_error", "cannot make a cursor");
-			return;
-		}
-		next = json_string(cursor);
-	}
-	request_reply_json(r, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor",
-	    next ? next : json_null()));
+	resource_reply_page(r, keys_store_list(db, after, limit + 1), limit, "id");
 }
 
 void

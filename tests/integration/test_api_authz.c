@@ -29,40 +29,6 @@ teardown(void)
 
 TestSuite(api_authz, .init = setup, .fini = teardown, .timeout = 180);
 
-/* pattern with its parameters filled in: {slug} acme, {id} id, {version} 2026.1,
- * {sector} finance, anything else "x". */
-static void
-fill(const char *pattern, long id, char *out, size_t n)
-{
-	const char *p = pattern;
-	size_t len = 0;
-
-	while (*p != '\0' && len + 1 < n) {
-		if (*p == '{') {
-			const char *end = strchr(p, '}');
-			char name[32];
-			char value[32];
-
-			cr_assert_not_null(end);
-			snprintf(name, sizeof(name), "%.*s", (int)(end - p - 1), p + 1);
-			if (strcmp(name, "slug") == 0)
-				snprintf(value, sizeof(value), "acme");
-			else if (strcmp(name, "id") == 0)
-				snprintf(value, sizeof(value), "%ld", id);
-			else if (strcmp(name, "version") == 0)
-				snprintf(value, sizeof(value), "2026.1");
-			else if (strcmp(name, "sector") == 0)
-				snprintf(value, sizeof(value), "finance");
-			else
-				snprintf(value, sizeof(value), "x");
-			len += (size_t)snprintf(out + len, n - len, "%s", value);
-			p = end + 1;
-		} else
-			out[len++] = *p++;
-	}
-	out[len < n ? len : n - 1] = '\0';
-}
-
 struct caller {
 	const char *name;
 	enum auth_role role;           /* AUTH_ROLE_PUBLIC: no key */
@@ -103,7 +69,7 @@ Test(api_authz, every_route_by_every_caller)
 	cr_assert_gt(n, 20);
 	for (i = 0; i < n; i++) {
 		/* A nonexistent id: allowed callers get a 404 or a 400, never 401/403. */
-		fill(routes[i].pattern, 987654321L, path, sizeof(path));
+		api_world_path(routes[i].pattern, 987654321L, "x", path, sizeof(path));
 		for (k = 0; k < ncallers; k++) {
 			int public = (routes[i].roles & AUTH_ROLE_PUBLIC) != 0;
 			int allowed = public || (routes[i].roles & (unsigned)callers[k].role) != 0;

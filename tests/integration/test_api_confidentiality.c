@@ -55,30 +55,6 @@ check(const char *method, const char *path, const char *key, const char *body)
 	return (status);
 }
 
-/* pattern with {slug} acme, {id} portfolio, {version} 2026.1, {sector} finance. */
-static void
-fill(const char *pattern, long portfolio, char *out, size_t n)
-{
-	char tmp[512];
-	const char *p;
-
-	snprintf(out, n, "%s", pattern);
-	while ((p = strchr(out, '{')) != NULL) {
-		const char *end = strchr(p, '}');
-		const char *value = strncmp(p, "{slug}", 6) == 0 ? "acme" :
-		    strncmp(p, "{version}", 9) == 0 ? "2026.1" :
-		    strncmp(p, "{sector}", 8) == 0 ? "finance" : NULL;
-		char num[24];
-
-		if (value == NULL) {
-			snprintf(num, sizeof(num), "%ld", portfolio);
-			value = num;
-		}
-		snprintf(tmp, sizeof(tmp), "%.*s%s%s", (int)(p - out), out, value, end + 1);
-		snprintf(out, n, "%s", tmp);
-	}
-}
-
 Test(api_confidentiality, no_host_detail_outside_me)
 {
 	char *investor = api_client_create_key("investor", NULL);
@@ -107,7 +83,7 @@ Test(api_confidentiality, no_host_detail_outside_me)
 		/* Deleting would empty the world before the other routes are read. */
 		if (strcmp(routes[i].method, "DELETE") == 0)
 			continue;
-		fill(routes[i].pattern, portfolio, path, sizeof(path));
+		api_world_path(routes[i].pattern, portfolio, NULL, path, sizeof(path));
 		if (strcmp(routes[i].pattern, "/v1/companies/lookup") == 0)
 			body = "{\"domains\": [\"acme.example\"]}";
 		else if (routes[i].flags & ROUTER_JSON_BODY)

@@ -198,3 +198,37 @@ api_world_stop(struct api_client *c, PGconn *conn)
 		api_client_stop(c);
 	testdb_drop(conn);
 }
+
+void
+api_world_path(const char *pattern, long id, const char *other, char *out, size_t n)
+{
+	const char *p = pattern, *end, *value;
+	char name[32], num[24];
+	size_t len = 0;
+
+	snprintf(num, sizeof(num), "%ld", id);
+	while (*p != '\0' && len + 1 < n) {
+		if (*p != '{') {
+			out[len++] = *p++;
+			continue;
+		}
+		end = strchr(p, '}');
+		cr_assert_not_null(end, "%s: a '{' without its '}'", pattern);
+		snprintf(name, sizeof(name), "%.*s", (int)(end - p - 1), p + 1);
+		if (strcmp(name, "slug") == 0)
+			value = "acme";
+		else if (strcmp(name, "version") == 0)
+			value = "2026.1";
+		else if (strcmp(name, "sector") == 0)
+			value = "finance";
+		else if (strcmp(name, "id") == 0 || other == NULL)
+			value = num;
+		else
+			value = other;
+		len += (size_t)snprintf(out + len, n - len, "%s", value);
+		if (len >= n)
+			len = n - 1;
+		p = end + 1;
+	}
+	out[len] = '\0';
+}

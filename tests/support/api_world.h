@@ -1,6 +1,8 @@
 #ifndef FAIRRATE_API_WORLD_H
 #define FAIRRATE_API_WORLD_H
 
+#include <stddef.h>
+
 #include <libpq-fe.h>
 
 #include "tests/support/api_client.h"
@@ -38,6 +40,12 @@ long api_world_rate(PGconn *conn, const char *slug, const char *reason);
 /* api_world_exec: run sql (no parameters, may hold several statements); the same as
  * testdb_exec. */
 void api_world_exec(PGconn *conn, const char *sql);
+
+/* api_world_path: the route pattern (as in api/routes.c) with its parameters filled
+ * in from the world: {slug} acme, {version} 2026.1, {sector} finance, {id} the number
+ * id, and any other parameter other (NULL: the number id too). Written into out (size
+ * n, cut to fit); a '{' without its '}' aborts the test. */
+void api_world_path(const char *pattern, long id, const char *other, char *out, size_t n);
 
 /* api_world_start: a fresh test database (testdb_create, returned in *conn) with the
  * world seeded, and `fairrate serve` on it (api_client_start) at API_WORLD_NOW with

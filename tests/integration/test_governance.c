@@ -16,10 +16,10 @@
 #include <unistd.h>
 
 #include "common/buf.h"
-#include "common/paths.h"
 #include "tests/support/api_call.h"
 #include "tests/support/api_client.h"
 #include "tests/support/api_world.h"
+#include "tests/support/shipped.h"
 #include "tests/support/testdb.h"
 
 static PGconn *conn;
@@ -50,13 +50,9 @@ call(const char *method, const char *path, const char *key, const char *body, lo
 static char *
 document(const char *version, void (*mutate)(json_t *))
 {
-	char path[1024], *text;
-	json_error_t err;
-	json_t *d;
+	json_t *d = shipped_json(JSON_PRESERVE_ORDER);
+	char *text;
 
-	cr_assert_eq(paths_join(path, sizeof(path), "methodology/2026.1.json"), 0);
-	d = json_load_file(path, JSON_PRESERVE_ORDER, &err);
-	cr_assert_not_null(d, "%s", err.text);
 	json_object_set_new(d, "version", json_string(version));
 	if (mutate != NULL)
 		mutate(d);

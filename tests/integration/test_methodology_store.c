@@ -9,6 +9,7 @@
 #include "common/sha256.h"
 #include "rater/methodology.h"
 #include "rater/methodology_store.h"
+#include "tests/support/shipped.h"
 #include "tests/support/testdb.h"
 
 static PGconn *conn;
@@ -35,19 +36,6 @@ teardown(void)
 
 TestSuite(methodology_store, .init = setup, .fini = teardown);
 
-static json_t *
-shipped_json(void)
-{
-	char path[1024];
-	json_error_t err;
-	json_t *root;
-
-	cr_assert_eq(paths_join(path, sizeof(path), "methodology/2026.1.json"), 0);
-	root = json_load_file(path, 0, &err);
-	cr_assert_not_null(root, "%s", err.text);
-	return (root);
-}
-
 /* Write the shipped document, with another version, effective date and title, as
  * tmpdir/name. */
 static void
@@ -55,7 +43,7 @@ write_version(const char *name, const char *version, const char *effective_at,
     const char *title)
 {
 	char path[256];
-	json_t *root = shipped_json();
+	json_t *root = shipped_json(0);
 
 	json_object_set_new(root, "version", json_string(version));
 	json_object_set_new(root, "effective_at", json_string(effective_at));
@@ -88,22 +76,11 @@ count_version(const char *version)
 
 Test(methodology_store, migrate_has_published_the_shipped_version)
 {
-	char path[1024], hex[65], sql[600];
-	FILE *f;
-	char *text;
-	long n;
+	char hex[65], sql[600];
+	size_t n;
+	char *text = shipped_text(&n);
 
-	cr_assert_eq(paths_join(path, sizeof(path), "methodology/2026.1.json"), 0);
-	f = fopen(path, "rb");
-	cr_assert_not_null(f);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	text = malloc((size_t)n);
-	cr_assert_not_null(text);
-	cr_assert_eq(fread(text, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	cr_assert_eq(sha256_hex(text, (size_t)n, hex), 0);
+	cr_assert_eq(sha256_hex(text, n, hex), 0);
 	free(text);
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM methodology_versions WHERE "
 	    "version = '2026.1' AND status = 'published' AND definition_sha256 = '%s' AND "

@@ -6,6 +6,7 @@
 
 #include "api/company_view.h"
 #include "rater/methodology.h"
+#include "tests/support/shipped.h"
 
 static const char factors[] =
     "{\"tls\": {\"name\": \"TLS\", \"kind\": \"penalty\", \"has_data\": true,"
@@ -17,22 +18,6 @@ static const char factors[] =
     " \"score\": 100, \"weight\": 15, \"disputed\": true, \"findings\": [],"
     " \"findings_by_severity\": {}}}";
 
-static struct methodology *
-load(void)
-{
-	FILE *f = fopen("methodology/2026.1.json", "r");
-	static char doc[256 * 1024];
-	struct methodology_errors errs;
-	struct methodology *m;
-	size_t n;
-
-	cr_assert_not_null(f, "run from the project root");
-	n = fread(doc, 1, sizeof(doc), f);
-	fclose(f);
-	m = methodology_parse(doc, n, &errs);
-	cr_assert_not_null(m);
-	return (m);
-}
 
 Test(company_view, keeps_only_what_investors_may_see)
 {
@@ -59,7 +44,7 @@ Test(company_view, keeps_only_what_investors_may_see)
 
 Test(company_view, disputes_opened_since_the_rating_mark_their_factor)
 {
-	struct methodology *m = load();
+	struct methodology *m = shipped_methodology();
 	json_t *v = company_view_factors(factors, "[\"tls.weak_key\"]", m);
 
 	cr_assert(json_is_true(json_object_get(json_object_get(v, "tls"), "disputed")));

@@ -11,9 +11,9 @@
 #include <string.h>
 
 #include "collector/demo_world.h"
-#include "common/paths.h"
 #include "common/sha256.h"
 #include "rater/methodology.h"
+#include "tests/support/shipped.h"
 
 #define AS_OF 1795737600        /* 2026-11-27T00:00:00Z */
 #define DAY 86400
@@ -360,32 +360,21 @@ Test(demo_world, counts_fall_within_the_documented_ranges)
 
 Test(demo_world, every_check_code_of_2026_1_is_used_and_known_to_it)
 {
-	char d[65], path[1024], *json;
+	char d[65];
 	struct world *w = generate(2026, 300, d);
-	struct methodology_errors errs;
 	struct methodology *m;
 	const char *const *codes;
-	size_t n, i, len;
-	FILE *f;
+	size_t n, i;
 
 	codes = demo_world_check_codes(&n);
 	cr_assert_eq(n, 43);
 	for (i = 0; i < n; i++)
 		cr_assert(w->code_used[i], "%s never appears in a 300-company world", codes[i]);
-	cr_assert_eq(paths_join(path, sizeof(path), "methodology/2026.1.json"), 0);
-	f = fopen(path, "rb");
-	cr_assert_not_null(f, "cannot open %s", path);
-	json = malloc(1 << 20);
-	cr_assert_not_null(json);
-	len = fread(json, 1, (1 << 20) - 1, f);
-	fclose(f);
-	m = methodology_parse(json, len, &errs);
-	cr_assert_not_null(m);
+	m = shipped_methodology();
 	cr_assert_eq(m->nchecks, n, "the methodology has %zu checks", m->nchecks);
 	for (i = 0; i < n; i++)
 		cr_assert_not_null(methodology_find_check(m, codes[i]), "%s", codes[i]);
 	methodology_free(m);
-	free(json);
 	free(w);
 }
 

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/paths.h"
 #include "rater/methodology.h"
+#include "tests/support/shipped.h"
 
 static char *shipped;
 static size_t shipped_len;
@@ -17,22 +17,7 @@ static size_t shipped_len;
 static void
 load_shipped(void)
 {
-	char path[1024];
-	FILE *f;
-	long n;
-
-	cr_assert_eq(paths_join(path, sizeof(path), "methodology/2026.1.json"), 0);
-	f = fopen(path, "rb");
-	cr_assert_not_null(f, "cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	shipped = malloc((size_t)n + 1);
-	cr_assert_not_null(shipped);
-	cr_assert_eq(fread(shipped, 1, (size_t)n, f), (size_t)n);
-	shipped[n] = '\0';
-	shipped_len = (size_t)n;
-	fclose(f);
+	shipped = shipped_text(&shipped_len);
 }
 
 static void

@@ -9,22 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/paths.h"
 #include "rater/methodology.h"
 #include "rater/methodology_diff.h"
-
-static json_t *
-shipped_json(void)
-{
-	char path[1024];
-	json_error_t err;
-	json_t *root;
-
-	cr_assert_eq(paths_join(path, sizeof(path), "methodology/2026.1.json"), 0);
-	root = json_load_file(path, 0, &err);
-	cr_assert_not_null(root, "%s: %s", path, err.text);
-	return (root);
-}
+#include "tests/support/shipped.h"
 
 static struct methodology *
 parse(json_t *root)
@@ -68,7 +55,7 @@ check_named(json_t *root, const char *code)
 
 Test(methodology_diff, same_document_is_empty_but_for_the_version)
 {
-	json_t *a = shipped_json(), *b = shipped_json(), *d;
+	json_t *a = shipped_json(0), *b = shipped_json(0), *d;
 	struct methodology *ma, *mb;
 
 	json_object_set_new(b, "version", json_string("2026.9"));
@@ -87,7 +74,7 @@ Test(methodology_diff, same_document_is_empty_but_for_the_version)
 
 Test(methodology_diff, reports_each_number_by_path)
 {
-	json_t *a = shipped_json(), *b = shipped_json(), *d, *c, *f, *chk, *first;
+	json_t *a = shipped_json(0), *b = shipped_json(0), *d, *c, *f, *chk, *first;
 	struct methodology *ma, *mb;
 	const char *code, *removed;
 	char *text, path[160];
@@ -153,7 +140,7 @@ Test(methodology_diff, reports_each_number_by_path)
 
 Test(methodology_diff, grade_bands_and_factors)
 {
-	json_t *a = shipped_json(), *b = shipped_json(), *d, *c, *bands, *band;
+	json_t *a = shipped_json(0), *b = shipped_json(0), *d, *c, *bands, *band;
 	struct methodology *ma, *mb;
 	double old_min;
 

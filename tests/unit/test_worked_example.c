@@ -16,6 +16,7 @@
 #include "rater/methodology.h"
 #include "rater/rating.h"
 #include "rater/rating_json.h"
+#include "tests/support/shipped.h"
 
 #define EXAMPLE_INPUTS_DIGEST \
     "2f7fb0f0e94a1f060cf59aa66deac0833160153e6eeaa68f472d01c0bf9a07f3"
@@ -58,25 +59,9 @@ static struct rating *r;
 static void
 setup(void)
 {
-	struct methodology_errors errs;
-	char path[1024], *text;
 	size_t i;
-	long n;
-	FILE *f;
 
-	cr_assert_eq(paths_join(path, sizeof(path), "methodology/2026.1.json"), 0);
-	f = fopen(path, "rb");
-	cr_assert_not_null(f);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	text = malloc((size_t)n);
-	cr_assert_not_null(text);
-	cr_assert_eq(fread(text, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	m = methodology_parse(text, (size_t)n, &errs);
-	free(text);
-	cr_assert_not_null(m);
+	m = shipped_methodology();
 	for (i = 0; i < NEXAMPLE; i++) {
 		ev[i].id = example[i].id;
 		snprintf(ev[i].check_code, sizeof(ev[i].check_code), "%s", example[i].check);

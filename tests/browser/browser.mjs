@@ -47,7 +47,10 @@ export async function openPage(browser, viewport) {
   });
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
   page.on("requestfailed", (r) => {
-    if (!r.url().startsWith("blob:")) problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
+    // A full navigation (page.goto) cancels the old page's fetches still in flight:
+    // net::ERR_ABORTED is the browser's doing, not a failure of the portal or the API.
+    const why = r.failure()?.errorText ?? "";
+    if (!r.url().startsWith("blob:") && why !== "net::ERR_ABORTED") problems.push(`request failed: ${r.url()} ${why}`);
   });
   page.problems = problems;
   return page;

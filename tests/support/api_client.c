@@ -38,7 +38,7 @@ api_client_bin(void)
 	return (bin);
 }
 
-static unsigned
+unsigned
 api_client_free_port(void)
 {
 	struct sockaddr_in sa;

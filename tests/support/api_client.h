@@ -51,6 +51,10 @@ const char *api_response_error_code(const struct api_response *r, char *out, siz
 
 void api_response_free(struct api_response *r);
 
+/* api_client_free_port: a TCP port of 127.0.0.1 that is free at this moment (for a
+ * server a test starts). Aborts the test when no socket can be had. */
+unsigned api_client_free_port(void);
+
 /* api_client_pid, api_client_port, api_client_access_log: about the running server. */
 pid_t api_client_pid(const struct api_client *c);
 unsigned api_client_port(const struct api_client *c);

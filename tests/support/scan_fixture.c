@@ -15,6 +15,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "tests/support/api_client.h"
+
 const char *const scan_fixture_hosts[] = {"good.test", "weak.test", "expired.test",
     "expiring.test", "wrong.test", "self.test", "redirect.test", "internal.test",
     "big.test", "hop.test", NULL};
@@ -34,25 +36,6 @@ fixture_child(void)
 		if (fd > 2)
 			close(fd);
 	}
-}
-
-/* A TCP port of 127.0.0.1 free at this moment. */
-static int
-fixture_free_port(void)
-{
-	struct sockaddr_in sa;
-	socklen_t len = sizeof(sa);
-	int fd = socket(AF_INET, SOCK_STREAM, 0), port;
-
-	cr_assert(fd >= 0);
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	cr_assert_eq(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	cr_assert_eq(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
-	port = ntohs(sa.sin_port);
-	close(fd);
-	return (port);
 }
 
 static const char fixture_certs_sh[] =
@@ -216,9 +199,9 @@ scan_fixture_start(struct scan_fixture *f)
 	snprintf(cmd, sizeof(cmd), "sh -c '%s' sh %s", "eval \"$CERTS_SH\"", f->dir);
 	setenv("CERTS_SH", fixture_certs_sh, 1);
 	cr_assert_eq(system(cmd), 0, "making the test certificates failed");
-	f->https_port = fixture_free_port();
-	f->http_port = fixture_free_port();
-	f->closed_port = fixture_free_port();
+	f->https_port = (int)api_client_free_port();
+	f->http_port = (int)api_client_free_port();
+	f->closed_port = (int)api_client_free_port();
 	fixture_nginx_conf(f);
 	snprintf(conf, sizeof(conf), "%s/nginx.conf", f->dir);
 	snprintf(prefix, sizeof(prefix), "%s/", f->dir);
@@ -231,7 +214,7 @@ scan_fixture_start(struct scan_fixture *f)
 	cr_assert_eq(fixture_wait_port(f->https_port), 0, "nginx did not start (see %s)",
 	    f->dir);
 	cr_assert_eq(fixture_wait_port(f->http_port), 0);
-	f->slow_port = fixture_free_port();
+	f->slow_port = (int)api_client_free_port();
 	fd = fixture_listen(f->slow_port);
 	if ((f->slow_pid = fork()) == 0) {
 		fixture_child();

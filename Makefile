@@ -28,7 +28,13 @@ endef
 
 # DATABASE_URL from the environment points everything at an existing server; without
 # it, the private cluster under ./var/pg is started and used.
-EXTERNAL_DB := $(if $(DATABASE_URL),1,)
+# Decided once, by the make the user started: sub-makes inherit DATABASE_URL below
+# and must not take it for an external server.
+ifndef FAIRRATE_DB_EXTERNAL
+FAIRRATE_DB_EXTERNAL := $(if $(DATABASE_URL),1,0)
+export FAIRRATE_DB_EXTERNAL
+endif
+EXTERNAL_DB := $(filter 1,$(FAIRRATE_DB_EXTERNAL))
 DATABASE_URL ?= $(shell scripts/db.sh url 2>/dev/null)
 export DATABASE_URL
 

@@ -1,5 +1,5 @@
 # fairrate on Debian 12: build stage compiles ./fairrate, runtime stage carries only the
-# binary, the migrations, the methodology documents and the docs it serves.
+# binary, the migrations, the methodology documents, the docs and the portal it serves.
 FROM debian:12-slim AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends build-essential pkg-config \
@@ -20,6 +20,7 @@ COPY --from=build /src/fairrate /opt/fairrate/fairrate
 COPY --from=build /src/migrations /opt/fairrate/migrations
 COPY --from=build /src/methodology /opt/fairrate/methodology
 COPY --from=build /src/docs /opt/fairrate/docs
+COPY --from=build /src/portal /opt/fairrate/portal
 ENV FAIRRATE_SHARE_DIR=/opt/fairrate
 USER fairrate
 EXPOSE 8080

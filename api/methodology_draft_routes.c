@@ -60,7 +60,7 @@ draft_document(struct api_request *r, size_t *len, struct methodology **m)
 	text = methodology_draft_store_document(request_json(r), len, &errors);
 	if (text == NULL) {
 		if (errors == NULL)
-			request_reply_error(r, 500, "internal", "out of memory");
+			request_reply_error(r, 500, "internal_error", "out of memory");
 		else
 			resource_reply(r, 400, json_pack("{s:{s:s, s:s, s:o}}", "error", "code",
 			    "invalid_methodology", "message", "the methodology definition does "
@@ -69,7 +69,7 @@ draft_document(struct api_request *r, size_t *len, struct methodology **m)
 		return (NULL);
 	}
 	if ((*m = methodology_parse(text, *len, &errs)) == NULL) {
-		request_reply_error(r, 500, "internal", "out of memory");
+		request_reply_error(r, 500, "internal_error", "out of memory");
 		free(text);
 		return (NULL);
 	}
@@ -164,7 +164,7 @@ methodology_draft_routes_preview(struct api_request *r)
 	if ((db = request_db(r)) == NULL)
 		return;
 	if ((url = methodology_draft_store_conninfo(db)) == NULL) {
-		request_reply_error(r, 500, "internal", "out of memory");
+		request_reply_error(r, 500, "internal_error", "out of memory");
 		return;
 	}
 	memset(&po, 0, sizeof(po));
@@ -240,7 +240,7 @@ methodology_draft_routes_publish(struct api_request *r)
 		return;
 	}
 	if (governance_store_notice_days(&notice) != 0) {
-		request_reply_error(r, 500, "internal", "the notice period is misconfigured");
+		request_reply_error(r, 500, "internal_error", "the notice period is misconfigured");
 		return;
 	}
 	check = governance_check_publish(now, effective_at, notice, reason);

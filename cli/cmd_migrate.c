@@ -4,6 +4,7 @@
 
 #include "cli/commands.h"
 #include "common/db.h"
+#include "common/log.h"
 #include "common/migrate.h"
 #include "common/paths.h"
 #include "rater/methodology_store.h"
@@ -42,7 +43,10 @@ cmd_migrate(int argc, char **argv)
 			status_only = 1;
 			break;
 		case 'd':
-			snprintf(dir, sizeof(dir), "%s", optarg);
+			if (snprintf(dir, sizeof(dir), "%s", optarg) >= (int)sizeof(dir)) {
+				log_error("migrate: --dir: longer than %zu bytes", sizeof(dir) - 1);
+				return (2);
+			}
 			break;
 		case 'h':
 			migrate_usage(stdout);

@@ -43,7 +43,9 @@ enum dispute_reason {
 #define DISPUTE_TEXT_MAX 4000              /* explanation, comment, rationale (chars) */
 #define DISPUTE_ITEMS_MAX 100              /* items in one dispute */
 #define DISPUTE_ATTACHMENT_MAX (5 * 1024 * 1024)
-#define DISPUTE_FILENAME_MAX 200
+#define DISPUTE_FILENAME_MAX 200           /* characters, as the schema counts */
+/* Bytes that hold a filename of DISPUTE_FILENAME_MAX UTF-8 characters and its NUL. */
+#define DISPUTE_FILENAME_SIZE (DISPUTE_FILENAME_MAX * 4 + 1)
 
 /* Who acts. company_id is the key's company for role COMPANY (disputes of other
  * companies are NOT_FOUND to it), ignored for staff. */
@@ -86,7 +88,7 @@ struct dispute_thread_entry {
 
 struct dispute_attachment_info {
 	int64_t id;
-	char filename[DISPUTE_FILENAME_MAX + 1];
+	char filename[DISPUTE_FILENAME_SIZE];
 	char content_type[32];
 	size_t size;
 	char sha256[65];

@@ -152,6 +152,29 @@ request_reply_json(struct api_request *r, unsigned status, json_t *v)
 	request_reply_body(r, status, "application/json", body, len);
 }
 
+/* A "%.40s" of a client's text, or the cap of a message, can cut a UTF-8 character,
+ * which JSON cannot carry: drop the bytes of such partial characters from s, so that
+ * the answer is the one meant and not a 500. */
+static void
+request_utf8_clean(char *s)
+{
+	size_t i = 0, o = 0, k, n = strlen(s);
+	unsigned char c;
+
+	while (i < n) {
+		c = (unsigned char)s[i];
+		k = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+		if (i + k <= n && http_json_utf8_valid(s + i, k)) {
+			memmove(s + o, s + i, k);
+			o += k;
+			i += k;
+		} else {
+			i++;
+		}
+	}
+	s[o] = '\0';
+}
+
 void
 request_reply_error(struct api_request *r, unsigned status, const char *code,
     const char *fmt, ...)
@@ -166,6 +189,7 @@ request_reply_error(struct api_request *r, unsigned status, const char *code,
 	va_start(ap, fmt);
 	vsnprintf(message, sizeof(message), fmt, ap);
 	va_end(ap);
+	request_utf8_clean(message);
 	if (code == NULL)
 		code = http_json_status_code(status);
 	if ((body = http_json_error(code, message, &len)) == NULL) {

@@ -144,6 +144,10 @@ dns_mail_lookup(void *arg, const char *name, struct mail_auth_txt *out)
 		    0 : -1;
 		goto done;
 	}
+	/* A TCP answer longer than the buffer is cut to fit, yet its whole length is
+	 * returned: it is not all here, and parsing len bytes would read past answer. */
+	if (len > DNS_ANSWER)
+		goto done;
 	rc = dns_mail_parse_txt(answer, len, out);
 done:
 	free(answer);

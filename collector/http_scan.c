@@ -1,11 +1,15 @@
 #include "collector/http_scan.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -18,21 +22,44 @@
 #define SCAN_MAX_NETS 32
 #define SCAN_MAX_CHAIN 8
 #define SCAN_URL 1100
+#define SCAN_MAX_WORKERS 4
+
+/*
+ * The transfers are driven by worker threads, each with its own multi handle and its
+ * share of the connection limit (the shares add up to opt.concurrency), so that the
+ * TLS handshakes and certificate checks of many domains use every core instead of
+ * queueing behind one thread. A domain stays on one worker from start to finish; the
+ * caller's thread only hands domains out and reports the finished ones.
+ */
+struct scan_worker {
+	struct http_scan *scan;
+	CURLM *multi;
+	pthread_t thread;
+	int started;
+	struct scan_host *inbox, *inbox_tail; /* added, not yet started (under mu) */
+	size_t load;                          /* given and not finished (under mu) */
+	struct scan_xfer *xfers;              /* its transfers in flight (its thread) */
+};
 
 struct http_scan {
 	struct http_scan_options opt;
 	struct http_scan_net nets[SCAN_MAX_NETS];
 	size_t nnets;
-	CURLM *multi;
 	struct curl_slist *connect_to, *resolve;
-	struct tls_cert_store *certs;
-	size_t active;
+	struct tls_cert_store *certs;         /* shared by the workers (X509_STORE locks) */
+	size_t active;                        /* the caller's thread only */
 	int64_t now;
-	struct scan_xfer *xfers;              /* every transfer in flight */
+	struct scan_worker workers[SCAN_MAX_WORKERS];
+	int nworkers, sync_ready, curl_ready;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;                    /* a domain finished, or a worker failed */
+	struct scan_host *done, *done_tail;   /* finished, not yet reported (under mu) */
+	int stopping, failed;                 /* under mu */
 };
 
 struct scan_host {
 	struct http_scan *scan;
+	struct scan_worker *w;
 	void *tag;
 	char host[254];
 	struct http_observation obs;
@@ -264,13 +291,13 @@ xfer_free(struct scan_xfer *x)
 	if (x == NULL)
 		return;
 	if (x->easy != NULL) {
-		curl_multi_remove_handle(x->h->scan->multi, x->easy);
+		curl_multi_remove_handle(x->h->w->multi, x->easy);
 		curl_easy_cleanup(x->easy);
 	}
 	if (x->prev != NULL)
 		x->prev->next = x->next;
-	else if (x->h->scan->xfers == x)
-		x->h->scan->xfers = x->next;
+	else if (x->h->w->xfers == x)
+		x->h->w->xfers = x->next;
 	if (x->next != NULL)
 		x->next->prev = x->prev;
 	buf_free(&x->headers);
@@ -330,7 +357,7 @@ xfer_start(struct scan_host *h, const char *url, const char *hop_host, int https
 		curl_easy_setopt(e, CURLOPT_DEBUGFUNCTION, xfer_debug);
 		curl_easy_setopt(e, CURLOPT_DEBUGDATA, x);
 	}
-	if (curl_multi_add_handle(s->multi, e) != CURLM_OK) {
+	if (curl_multi_add_handle(h->w->multi, e) != CURLM_OK) {
 		log_error("scan: cannot start a transfer");
 		curl_easy_cleanup(e);
 		buf_free(&x->headers);
@@ -338,10 +365,10 @@ xfer_start(struct scan_host *h, const char *url, const char *hop_host, int https
 		return (-1);
 	}
 	h->pending++;
-	x->next = s->xfers;
-	if (s->xfers != NULL)
-		s->xfers->prev = x;
-	s->xfers = x;
+	x->next = h->w->xfers;
+	if (h->w->xfers != NULL)
+		h->w->xfers->prev = x;
+	h->w->xfers = x;
 	return (0);
 }
 
@@ -506,13 +533,137 @@ xfer_http_done(struct scan_xfer *x, CURLcode rc)
 		h->location[0] = '\0';
 }
 
+/* ---- the workers ---- */
+
+static void
+host_free(struct scan_host *h)
+{
+	buf_free(&h->final_headers);
+	free(h);
+}
+
+/* A domain's transfers are over: hand it to the caller's thread (worker thread). */
+static void
+host_finish(struct scan_host *h)
+{
+	struct http_scan *s = h->scan;
+
+	pthread_mutex_lock(&s->mu);
+	h->next = NULL;
+	if (s->done_tail != NULL)
+		s->done_tail->next = h;
+	else
+		s->done = h;
+	s->done_tail = h;
+	h->w->load--;
+	pthread_cond_signal(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+}
+
+/* Start a domain's HTTPS and HTTP requests at once (worker thread); a request that
+ * cannot start is reported as an error. */
+static void
+host_start(struct scan_host *h)
+{
+	char url[SCAN_URL];
+
+	snprintf(url, sizeof(url), "https://%s/", h->host);
+	if (xfer_start(h, url, h->host, 1, 0) != 0)
+		snprintf(h->obs.https_error, sizeof(h->obs.https_error),
+		    "could not start the transfer");
+	snprintf(url, sizeof(url), "http://%s/", h->host);
+	if (xfer_start(h, url, h->host, 0, 0) != 0)
+		h->obs.http = HTTP_REACH_ERROR;
+	if (h->pending == 0)
+		host_finish(h);
+}
+
+static void
+worker_fail(struct scan_worker *w)
+{
+	log_error("scan: libcurl failed");
+	pthread_mutex_lock(&w->scan->mu);
+	w->scan->failed = 1;
+	pthread_cond_signal(&w->scan->cv);
+	pthread_mutex_unlock(&w->scan->mu);
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct scan_worker *w = arg;
+	struct http_scan *s = w->scan;
+	struct scan_host *h, *next;
+	struct scan_xfer *x;
+	CURLMsg *m;
+	int running, left, stop;
+
+	for (;;) {
+		pthread_mutex_lock(&s->mu);
+		stop = s->stopping;
+		h = w->inbox;
+		w->inbox = w->inbox_tail = NULL;
+		pthread_mutex_unlock(&s->mu);
+		if (stop) {
+			/* Not started: http_scan_free releases them with the rest. */
+			pthread_mutex_lock(&s->mu);
+			w->inbox = h;
+			pthread_mutex_unlock(&s->mu);
+			return (NULL);
+		}
+		for (; h != NULL; h = next) {
+			next = h->next;
+			h->next = NULL;
+			host_start(h);
+		}
+		if (curl_multi_perform(w->multi, &running) != CURLM_OK) {
+			worker_fail(w);
+			return (NULL);
+		}
+		while ((m = curl_multi_info_read(w->multi, &left)) != NULL) {
+			if (m->msg != CURLMSG_DONE)
+				continue;
+			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&x);
+			h = x->h;
+			if (x->https)
+				xfer_https_done(x, m->data.result);
+			else
+				xfer_http_done(x, m->data.result);
+			xfer_free(x);
+			if (--h->pending == 0)
+				host_finish(h);
+		}
+		/* Woken at once by http_scan_add and http_scan_free (curl_multi_wakeup). */
+		if (curl_multi_poll(w->multi, NULL, 0, 1000, NULL) != CURLM_OK) {
+			worker_fail(w);
+			return (NULL);
+		}
+	}
+}
+
 /* ---- the scanner ---- */
+
+static int
+scan_worker_count(int concurrency)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int n = cpus > 0 ? (int)cpus : 1;
+
+	if (n > SCAN_MAX_WORKERS)
+		n = SCAN_MAX_WORKERS;
+	if (n > concurrency)
+		n = concurrency;
+	return (n > 0 ? n : 1);
+}
 
 struct http_scan *
 http_scan_new(const struct http_scan_options *opt)
 {
+	pthread_condattr_t ca;
+	sigset_t block, old;
 	struct http_scan *s;
 	size_t i;
+	int k;
 
 	if ((s = calloc(1, sizeof(*s))) == NULL) {
 		log_error("scan: out of memory");
@@ -534,6 +685,15 @@ http_scan_new(const struct http_scan_options *opt)
 	if (s->opt.max_headers <= 0)
 		s->opt.max_headers = 32 * 1024;
 	s->now = s->opt.now ? s->opt.now : timefmt_now();
+	if (pthread_condattr_init(&ca) != 0 ||
+	    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) != 0 ||
+	    pthread_cond_init(&s->cv, &ca) != 0 || pthread_mutex_init(&s->mu, NULL) != 0) {
+		log_error("scan: cannot set up the worker threads");
+		free(s);
+		return (NULL);
+	}
+	pthread_condattr_destroy(&ca);
+	s->sync_ready = 1;
 	if (http_scan_parse_allow(opt->allow, s->nets, SCAN_MAX_NETS, &s->nnets) != 0) {
 		log_error("scan: bad allowed network list '%s'", opt->allow);
 		goto err;
@@ -544,12 +704,40 @@ http_scan_new(const struct http_scan_options *opt)
 		s->resolve = curl_slist_append(s->resolve, opt->resolve[i]);
 	if ((s->certs = tls_cert_store_new(opt->ca_file)) == NULL)
 		goto err;
-	if ((s->multi = curl_multi_init()) == NULL) {
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		log_error("scan: cannot start libcurl");
 		goto err;
 	}
-	curl_multi_setopt(s->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)s->opt.concurrency);
-	curl_multi_setopt(s->multi, CURLMOPT_MAXCONNECTS, (long)s->opt.concurrency);
+	s->curl_ready = 1;
+	s->nworkers = scan_worker_count(s->opt.concurrency);
+	for (k = 0; k < s->nworkers; k++) {
+		struct scan_worker *w = &s->workers[k];
+		/* The workers' shares of the limit add up to opt.concurrency. */
+		long share = s->opt.concurrency / s->nworkers +
+		    (k < s->opt.concurrency % s->nworkers);
+
+		w->scan = s;
+		if ((w->multi = curl_multi_init()) == NULL) {
+			log_error("scan: cannot start libcurl");
+			goto err;
+		}
+		curl_multi_setopt(w->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, share);
+		curl_multi_setopt(w->multi, CURLMOPT_MAXCONNECTS, share);
+	}
+	/* Signals stay with the caller's thread. */
+	sigfillset(&block);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+	for (k = 0; k < s->nworkers; k++) {
+		if (pthread_create(&s->workers[k].thread, NULL, worker_main,
+		    &s->workers[k]) != 0)
+			break;
+		s->workers[k].started = 1;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (k < s->nworkers) {
+		log_error("scan: cannot start a worker thread");
+		goto err;
+	}
 	return (s);
 err:
 	http_scan_free(s);
@@ -559,8 +747,9 @@ err:
 int
 http_scan_add(struct http_scan *s, const char *host, void *tag)
 {
+	struct scan_worker *w;
 	struct scan_host *h;
-	char url[SCAN_URL];
+	int k;
 
 	if (strlen(host) >= sizeof(h->host) || strchr(host, '/') != NULL) {
 		log_error("scan: bad host name '%s'", host);
@@ -576,24 +765,22 @@ http_scan_add(struct http_scan *s, const char *host, void *tag)
 	h->obs.host = h->host;
 	h->obs.now = s->now;
 	buf_init(&h->final_headers, (size_t)s->opt.max_headers);
-	snprintf(url, sizeof(url), "https://%s/", host);
-	if (xfer_start(h, url, host, 1, 0) != 0)
-		goto err;
-	snprintf(url, sizeof(url), "http://%s/", host);
-	if (xfer_start(h, url, host, 0, 0) != 0)
-		goto err;
+	pthread_mutex_lock(&s->mu);
+	w = &s->workers[0];
+	for (k = 1; k < s->nworkers; k++)
+		if (s->workers[k].load < w->load)
+			w = &s->workers[k];
+	h->w = w;
+	if (w->inbox_tail != NULL)
+		w->inbox_tail->next = h;
+	else
+		w->inbox = h;
+	w->inbox_tail = h;
+	w->load++;
+	pthread_mutex_unlock(&s->mu);
+	curl_multi_wakeup(w->multi);
 	s->active++;
 	return (0);
-err:
-	if (h->pending > 0) {
-		/* The HTTPS transfer started: let it finish, reported as an error. */
-		h->obs.http = HTTP_REACH_ERROR;
-		s->active++;
-		return (-1);
-	}
-	buf_free(&h->final_headers);
-	free(h);
-	return (-1);
 }
 
 size_t
@@ -611,44 +798,38 @@ host_report(struct http_scan *s, struct scan_host *h, http_scan_done_fn *done, v
 		h->obs.https = HTTP_REACH_ERROR;
 	s->active--;
 	done(arg, h->tag, &h->obs);
-	buf_free(&h->final_headers);
-	free(h);
+	host_free(h);
 }
 
 int
 http_scan_run(struct http_scan *s, int timeout_ms, http_scan_done_fn *done, void *arg)
 {
-	struct scan_xfer *x;
-	struct scan_host *h;
-	CURLMsg *m;
-	int running, left, reported = 0, pass;
+	struct scan_host *h, *next;
+	struct timespec until;
+	int reported = 0;
 
-	for (pass = 0; pass < 2; pass++) {
-		if (curl_multi_perform(s->multi, &running) != CURLM_OK) {
-			log_error("scan: libcurl failed");
-			return (-1);
-		}
-		while ((m = curl_multi_info_read(s->multi, &left)) != NULL) {
-			if (m->msg != CURLMSG_DONE)
-				continue;
-			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&x);
-			h = x->h;
-			if (x->https)
-				xfer_https_done(x, m->data.result);
-			else
-				xfer_http_done(x, m->data.result);
-			xfer_free(x);
-			if (--h->pending == 0) {
-				host_report(s, h, done, arg);
-				reported++;
-			}
-		}
-		if (reported > 0 || pass == 1 || s->active == 0)
-			break;
-		if (curl_multi_poll(s->multi, NULL, 0, timeout_ms, NULL) != CURLM_OK) {
-			log_error("scan: libcurl failed");
-			return (-1);
-		}
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += timeout_ms / 1000;
+	until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&s->mu);
+	while (s->active > 0 && s->done == NULL && !s->failed &&
+	    pthread_cond_timedwait(&s->cv, &s->mu, &until) != ETIMEDOUT)
+		;
+	if (s->failed) {
+		pthread_mutex_unlock(&s->mu);
+		return (-1);
+	}
+	h = s->done;
+	s->done = s->done_tail = NULL;
+	pthread_mutex_unlock(&s->mu);
+	for (; h != NULL; h = next) {
+		next = h->next;
+		host_report(s, h, done, arg);
+		reported++;
 	}
 	return (reported);
 }
@@ -656,22 +837,51 @@ http_scan_run(struct http_scan *s, int timeout_ms, http_scan_done_fn *done, void
 void
 http_scan_free(struct http_scan *s)
 {
+	struct scan_worker *w;
 	struct scan_host *h;
+	int k;
 
 	if (s == NULL)
 		return;
-	while (s->xfers != NULL) {
-		h = s->xfers->h;
-		xfer_free(s->xfers);
-		if (--h->pending == 0) {
-			buf_free(&h->final_headers);
-			free(h);
+	if (s->sync_ready) {
+		pthread_mutex_lock(&s->mu);
+		s->stopping = 1;
+		pthread_mutex_unlock(&s->mu);
+	}
+	for (k = 0; k < s->nworkers; k++) {
+		w = &s->workers[k];
+		if (w->started) {
+			curl_multi_wakeup(w->multi);
+			pthread_join(w->thread, NULL);
 		}
 	}
-	if (s->multi != NULL)
-		curl_multi_cleanup(s->multi);
+	for (k = 0; k < s->nworkers; k++) {
+		w = &s->workers[k];
+		while (w->xfers != NULL) {
+			h = w->xfers->h;
+			xfer_free(w->xfers);
+			if (--h->pending == 0)
+				host_free(h);
+		}
+		while ((h = w->inbox) != NULL) {
+			w->inbox = h->next;
+			host_free(h);
+		}
+		if (w->multi != NULL)
+			curl_multi_cleanup(w->multi);
+	}
+	while ((h = s->done) != NULL) {
+		s->done = h->next;
+		host_free(h);
+	}
+	if (s->curl_ready)
+		curl_global_cleanup();
 	curl_slist_free_all(s->connect_to);
 	curl_slist_free_all(s->resolve);
 	tls_cert_store_free(s->certs);
+	if (s->sync_ready) {
+		pthread_mutex_destroy(&s->mu);
+		pthread_cond_destroy(&s->cv);
+	}
 	free(s);
 }

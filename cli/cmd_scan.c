@@ -26,6 +26,7 @@
 
 #define SCAN_MAX_LIST 64                      /* --connect-to and --resolve entries */
 #define SCAN_FLUSH_JOBS 256                   /* finished jobs written at once */
+#define SCAN_FLUSH_IDLE_JOBS 32               /* written at once when the writer is idle */
 #define SCAN_FLUSH_MS 1000
 #define SCAN_IDLE_POLL_S 5                    /* a worker with nothing due waits */
 
@@ -44,7 +45,8 @@ struct scan_run {
 	struct http_scan *http;
 	struct dns_mail *dns;
 	int concurrency, lease, interval, once;
-	struct scan_job *backlog;             /* claimed, not yet started */
+	struct scan_job *backlog;             /* claimed, not yet started; room for
+	                                         2 * concurrency */
 	size_t backlog_n, backlog_at;
 	struct scan_slot *finished;           /* scanned, not yet written */
 	size_t nfinished;
@@ -300,18 +302,34 @@ scan_start_backlog(struct scan_run *r)
 	}
 }
 
-/* Claim up to concurrency jobs into the (empty) backlog: one round trip for many
- * jobs. The count claimed, or -1. */
+/* Whether the writer has nothing to do (so that a small batch is worth handing over:
+ * what is left at the end is then written sooner). */
+static int
+scan_writer_idle(struct scan_run *r)
+{
+	int idle;
+
+	pthread_mutex_lock(&r->mu);
+	idle = r->queued == 0;
+	pthread_mutex_unlock(&r->mu);
+	return (idle);
+}
+
+/* Top the backlog up to 2 * concurrency jobs: one round trip for many jobs, made
+ * while concurrency / 2 are still waiting, so that the scan never waits for the
+ * claim with free room. The count claimed, or -1. */
 static long
 scan_claim(struct scan_run *r)
 {
-	size_t n = 0;
+	size_t n = 0, left = r->backlog_n - r->backlog_at;
 
-	if (scan_queue_claim(r->conn, r->worker, timefmt_now(), r->lease,
-	    (size_t)r->concurrency, r->backlog, &n) != 0)
-		return (-1);
-	r->backlog_n = n;
+	memmove(r->backlog, r->backlog + r->backlog_at, left * sizeof(*r->backlog));
+	r->backlog_n = left;
 	r->backlog_at = 0;
+	if (scan_queue_claim(r->conn, r->worker, timefmt_now(), r->lease,
+	    2 * (size_t)r->concurrency - left, r->backlog + left, &n) != 0)
+		return (-1);
+	r->backlog_n = left + n;
 	r->claimed += (long)n;
 	return ((long)n);
 }
@@ -352,8 +370,7 @@ scan_loop(struct scan_run *r)
 	for (;;) {
 		t = scan_ms();
 		if (!scan_stopping && !exhausted && t >= idle_until &&
-		    r->backlog_at == r->backlog_n &&
-		    http_scan_active(r->http) < (size_t)r->concurrency) {
+		    r->backlog_n - r->backlog_at <= (size_t)r->concurrency / 2) {
 			got = scan_claim(r);
 			if (got < 0)
 				return (-1);
@@ -369,7 +386,8 @@ scan_loop(struct scan_run *r)
 			return (-1);
 		t = scan_ms();
 		if (r->nfinished >= SCAN_FLUSH_JOBS || (r->nfinished > 0 &&
-		    (t - last_flush >= SCAN_FLUSH_MS || http_scan_active(r->http) == 0))) {
+		    (t - last_flush >= SCAN_FLUSH_MS || http_scan_active(r->http) == 0 ||
+		    (r->nfinished >= SCAN_FLUSH_IDLE_JOBS && scan_writer_idle(r))))) {
 			if (scan_flush(r) != 0)
 				return (-1);
 			last_flush = t;
@@ -491,7 +509,7 @@ cmd_scan(int argc, char **argv)
 		goto done;
 	if (mail && (r.dns = dns_mail_new(nameserver, 2, 2)) == NULL)
 		goto done;
-	if ((r.backlog = calloc((size_t)r.concurrency, sizeof(*r.backlog))) == NULL) {
+	if ((r.backlog = calloc(2 * (size_t)r.concurrency, sizeof(*r.backlog))) == NULL) {
 		log_error("scan: out of memory");
 		goto done;
 	}

@@ -186,7 +186,15 @@ claim_routes_verify(struct api_request *r)
 		return;
 	}
 	if (keys_store_create(db, AUTH_ROLE_COMPANY, slug, "claimed by domain control", 0,
-	    key, &key_id) != KEYS_STORE_OK || claim_store_set_key(db, id, key_id) != 0) {
+	    key, &key_id) != KEYS_STORE_OK) {
+		claim_store_unwin(db, id);
+		resource_db_failed(r, "cannot issue the company key");
+		return;
+	}
+	if (claim_store_set_key(db, id, key_id) != 0) {
+		/* Nobody will ever see this key: revoke it rather than leave it live. */
+		keys_store_revoke(db, key_id, 0);
+		memset(key, 0, sizeof(key));
 		claim_store_unwin(db, id);
 		resource_db_failed(r, "cannot issue the company key");
 		return;

@@ -377,6 +377,25 @@ mail_auth_dmarc_parse(const char *record, struct mail_auth_dmarc *out)
 	return (0);
 }
 
+/* A record or message as evidence details show it: at most MAIL_AUTH_QUOTE_MAX bytes,
+ * bytes outside printable ASCII shown as '?', "..." when cut. A domain's owner writes
+ * its records, so they must not be able to grow the details past what a result holds
+ * (scan_results_add refuses it, and the check's evidence would vanish). */
+#define MAIL_AUTH_QUOTE_MAX 240
+
+static const char *
+mail_auth_quote(const char *text, char out[MAIL_AUTH_QUOTE_MAX + 4])
+{
+	size_t i;
+
+	for (i = 0; text[i] != '\0' && i < MAIL_AUTH_QUOTE_MAX; i++)
+		out[i] = (text[i] >= 0x20 && text[i] < 0x7f) ? text[i] : '?';
+	if (text[i] != '\0')
+		out[i++] = '.', out[i++] = '.', out[i++] = '.';
+	out[i] = '\0';
+	return (out);
+}
+
 static int
 run_add(struct scan_results *out, const char *code, int fail, json_t *d)
 {
@@ -394,7 +413,7 @@ run_dmarc(const char *domain, mail_auth_lookup_fn *lookup, void *arg,
 {
 	struct mail_auth_dmarc d;
 	struct mail_auth_txt *txt;
-	char name[300];
+	char name[300], q1[MAIL_AUTH_QUOTE_MAX + 4], q2[MAIL_AUTH_QUOTE_MAX + 4];
 	const char *rec = NULL;
 	size_t i, found = 0;
 	int rc = -1;
@@ -414,7 +433,8 @@ run_dmarc(const char *domain, mail_auth_lookup_fn *lookup, void *arg,
 		rc |= run_add(out, "email_auth.dmarc_missing", 1, json_pack("{ss}", "name", name));
 		goto done;
 	}
-	rc |= run_add(out, "email_auth.dmarc_missing", 0, json_pack("{ss}", "record", rec));
+	rc |= run_add(out, "email_auth.dmarc_missing", 0, json_pack("{ss}", "record",
+	    mail_auth_quote(rec, q1)));
 	if (found > 1) {
 		rc |= run_add(out, "email_auth.dmarc_syntax_error", 1, json_pack("{ss}",
 		    "error", "more than one DMARC record"));
@@ -422,11 +442,10 @@ run_dmarc(const char *domain, mail_auth_lookup_fn *lookup, void *arg,
 	}
 	if (mail_auth_dmarc_parse(rec, &d) != 0) {
 		rc |= run_add(out, "email_auth.dmarc_syntax_error", 1, json_pack("{ssss}",
-		    "error", d.error, "record", rec));
+		    "error", mail_auth_quote(d.error, q1), "record", mail_auth_quote(rec, q2)));
 		goto done;
 	}
-	rc |= run_add(out, "email_auth.dmarc_syntax_error", 0, NULL == NULL ?
-	    json_object() : NULL);
+	rc |= run_add(out, "email_auth.dmarc_syntax_error", 0, json_object());
 	rc |= run_add(out, "email_auth.dmarc_policy_none", strcasecmp(d.policy, "none") == 0,
 	    json_pack("{sssisb}", "policy", d.policy, "pct", d.pct, "reports", d.has_rua));
 done:
@@ -439,6 +458,7 @@ mail_auth_run(const char *domain, mail_auth_lookup_fn *lookup, void *arg,
     struct scan_results *out)
 {
 	struct mail_auth_spf_result *spf;
+	char q1[MAIL_AUTH_QUOTE_MAX + 4], q2[MAIL_AUTH_QUOTE_MAX + 4];
 	int rc = -1;
 
 	if ((spf = calloc(1, sizeof(*spf))) == NULL)
@@ -450,9 +470,10 @@ mail_auth_run(const char *domain, mail_auth_lookup_fn *lookup, void *arg,
 		rc |= run_add(out, "email_auth.spf_missing", 1, json_pack("{ss}", "name", domain));
 	} else {
 		rc |= run_add(out, "email_auth.spf_missing", 0, json_pack("{ss}", "record",
-		    spf->record));
+		    mail_auth_quote(spf->record, q1)));
 		rc |= run_add(out, "email_auth.spf_syntax_error", !spf->syntax_ok,
-		    spf->syntax_ok ? json_object() : json_pack("{ss}", "error", spf->error));
+		    spf->syntax_ok ? json_object() : json_pack("{ss}", "error",
+		    mail_auth_quote(spf->error, q2)));
 		if (spf->syntax_ok) {
 			char all[3] = {spf->all ? spf->all : '?', 0, 0};
 

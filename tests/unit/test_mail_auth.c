@@ -197,3 +197,33 @@ Test(mail_auth, a_failed_lookup_concludes_nothing)
 	run("fail.test", &r, -1);
 	cr_expect_eq(r.n, 0);
 }
+
+/* A domain's owner writes its records: a long record of control characters must not
+ * grow the details past what a result holds and so make the email checks vanish. */
+Test(mail_auth, a_hostile_record_cannot_hide_the_email_checks)
+{
+	static char spf[MAIL_AUTH_MAX_TXT], dmarc[MAIL_AUTH_MAX_TXT];
+	struct zone_entry hostile[3] = {
+		{"hostile.test", {spf}},
+		{"_dmarc.hostile.test", {dmarc}},
+		{NULL, {NULL}},
+	};
+	struct scan_results r;
+	size_t i, n = MAIL_AUTH_MAX_TXT - 1;
+
+	memset(spf, 0x01, n);
+	memcpy(spf, "v=spf1 ", 7);
+	memcpy(spf + n - 5, " -all", 5);
+	spf[n] = '\0';
+	memset(dmarc, 0x02, n);
+	memcpy(dmarc, "v=DMARC1; p=reject; ", 20);
+	dmarc[n] = '\0';
+	memset(&r, 0, sizeof(r));
+	cr_assert_eq(mail_auth_run("hostile.test", zone_lookup, (void *)hostile, &r), 0);
+	cr_assert_eq(r.truncated, 0);
+	cr_expect_str_eq(outcome(&r, "email_auth.spf_missing"), "pass");
+	cr_expect_str_neq(outcome(&r, "email_auth.dmarc_missing"), "-");
+	for (i = 0; i < r.n; i++)
+		cr_expect(strlen(r.items[i].details) < 600, "%s: %zu bytes of details",
+		    r.items[i].code, strlen(r.items[i].details));
+}

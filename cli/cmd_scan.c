@@ -26,7 +26,7 @@
 
 #define SCAN_MAX_LIST 64                      /* --connect-to and --resolve entries */
 #define SCAN_FLUSH_JOBS 256                   /* finished jobs written at once */
-#define SCAN_FLUSH_IDLE_JOBS 32               /* written at once when the writer is idle */
+#define SCAN_FLUSH_IDLE_JOBS 128              /* written at once when the writer is idle */
 #define SCAN_FLUSH_MS 1000
 #define SCAN_IDLE_POLL_S 5                    /* a worker with nothing due waits */
 

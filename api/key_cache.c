@@ -13,10 +13,13 @@ struct key_cache_entry {
 	char prefix[AUTH_PREFIX_LEN + 1];
 	struct keys_record rec;
 	int64_t cached_ms;
+	int refreshing;                /* a caller was told KEY_CACHE_REFRESH; atomic */
 };
 
+/* A read-write lock: every request of one hot key reads the same stripe, and a reader
+ * preempted while it holds a mutex would make the others sleep until it runs again. */
 struct key_cache_stripe {
-	pthread_mutex_t lock;
+	pthread_rwlock_t lock;
 	struct key_cache_entry *head;
 	size_t count;
 };
@@ -38,7 +41,12 @@ key_cache_new(int64_t ttl_ms, size_t max_entries)
 	kc->ttl_ms = ttl_ms;
 	kc->max_per_stripe = (max_entries + KEY_CACHE_STRIPES - 1) / KEY_CACHE_STRIPES;
 	for (i = 0; i < KEY_CACHE_STRIPES; i++)
-		pthread_mutex_init(&kc->stripes[i].lock, NULL);
+		if (pthread_rwlock_init(&kc->stripes[i].lock, NULL) != 0) {
+			while (i-- > 0)
+				pthread_rwlock_destroy(&kc->stripes[i].lock);
+			free(kc);
+			return (NULL);
+		}
 	return (kc);
 }
 
@@ -52,6 +60,46 @@ key_cache_stripe(struct key_cache *kc, const char *prefix)
 	return (&kc->stripes[h % KEY_CACHE_STRIPES]);
 }
 
+/* The entry of prefix in st, or NULL. Stripe lock held (either way). */
+static struct key_cache_entry *
+key_cache_find(struct key_cache_stripe *st, const char *prefix)
+{
+	struct key_cache_entry *e;
+
+	for (e = st->head; e != NULL; e = e->next)
+		if (strcmp(e->prefix, prefix) == 0)
+			return (e);
+	return (NULL);
+}
+
+enum key_cache_lookup_result
+key_cache_lookup(struct key_cache *kc, const char *prefix, int64_t now_ms,
+    struct keys_record *out)
+{
+	enum key_cache_lookup_result rc = KEY_CACHE_MISS;
+	struct key_cache_stripe *st;
+	struct key_cache_entry *e;
+	int64_t age;
+
+	if (kc == NULL)
+		return (KEY_CACHE_MISS);
+	st = key_cache_stripe(kc, prefix);
+	pthread_rwlock_rdlock(&st->lock);
+	if ((e = key_cache_find(st, prefix)) == NULL || now_ms < e->cached_ms)
+		goto out;
+	age = now_ms - e->cached_ms;
+	if (age < kc->ttl_ms)
+		rc = KEY_CACHE_HIT;
+	else if (age - kc->ttl_ms < kc->ttl_ms)
+		rc = __atomic_exchange_n(&e->refreshing, 1, __ATOMIC_RELAXED) ?
+		    KEY_CACHE_STALE : KEY_CACHE_REFRESH;
+	if (rc != KEY_CACHE_MISS)
+		*out = e->rec;
+out:
+	pthread_rwlock_unlock(&st->lock);
+	return (rc);
+}
+
 int
 key_cache_get(struct key_cache *kc, const char *prefix, int64_t now_ms,
     struct keys_record *out)
@@ -63,17 +111,37 @@ key_cache_get(struct key_cache *kc, const char *prefix, int64_t now_ms,
 	if (kc == NULL)
 		return (0);
 	st = key_cache_stripe(kc, prefix);
-	pthread_mutex_lock(&st->lock);
-	for (e = st->head; e != NULL; e = e->next)
+	pthread_rwlock_rdlock(&st->lock);
+	e = key_cache_find(st, prefix);
+	if (e != NULL && now_ms - e->cached_ms < kc->ttl_ms && now_ms >= e->cached_ms) {
+		*out = e->rec;
+		found = 1;
+	}
+	pthread_rwlock_unlock(&st->lock);
+	return (found);
+}
+
+void
+key_cache_refresh_failed(struct key_cache *kc, const char *prefix, int gone)
+{
+	struct key_cache_stripe *st;
+	struct key_cache_entry *e, **pp;
+
+	if (kc == NULL)
+		return;
+	st = key_cache_stripe(kc, prefix);
+	pthread_rwlock_wrlock(&st->lock);
+	for (pp = &st->head; (e = *pp) != NULL; pp = &e->next)
 		if (strcmp(e->prefix, prefix) == 0) {
-			if (now_ms - e->cached_ms < kc->ttl_ms && now_ms >= e->cached_ms) {
-				*out = e->rec;
-				found = 1;
-			}
+			if (gone) {
+				*pp = e->next;
+				free(e);
+				st->count--;
+			} else
+				e->refreshing = 0;
 			break;
 		}
-	pthread_mutex_unlock(&st->lock);
-	return (found);
+	pthread_rwlock_unlock(&st->lock);
 }
 
 void
@@ -86,10 +154,8 @@ key_cache_put(struct key_cache *kc, const char *prefix, const struct keys_record
 	if (kc == NULL || strlen(prefix) > AUTH_PREFIX_LEN)
 		return;
 	st = key_cache_stripe(kc, prefix);
-	pthread_mutex_lock(&st->lock);
-	for (e = st->head; e != NULL; e = e->next)
-		if (strcmp(e->prefix, prefix) == 0)
-			break;
+	pthread_rwlock_wrlock(&st->lock);
+	e = key_cache_find(st, prefix);
 	if (e == NULL && st->count >= kc->max_per_stripe) {
 		pp = &st->head;
 		while ((e = *pp) != NULL) {
@@ -114,8 +180,9 @@ key_cache_put(struct key_cache *kc, const char *prefix, const struct keys_record
 	}
 	e->rec = *rec;
 	e->cached_ms = now_ms;
+	e->refreshing = 0;
 out:
-	pthread_mutex_unlock(&st->lock);
+	pthread_rwlock_unlock(&st->lock);
 }
 
 void
@@ -127,7 +194,7 @@ key_cache_forget(struct key_cache *kc, int64_t id)
 	if (kc == NULL)
 		return;
 	for (i = 0; i < KEY_CACHE_STRIPES; i++) {
-		pthread_mutex_lock(&kc->stripes[i].lock);
+		pthread_rwlock_wrlock(&kc->stripes[i].lock);
 		pp = &kc->stripes[i].head;
 		while ((e = *pp) != NULL) {
 			if (e->rec.id == id) {
@@ -137,7 +204,7 @@ key_cache_forget(struct key_cache *kc, int64_t id)
 			} else
 				pp = &e->next;
 		}
-		pthread_mutex_unlock(&kc->stripes[i].lock);
+		pthread_rwlock_unlock(&kc->stripes[i].lock);
 	}
 }
 
@@ -154,7 +221,7 @@ key_cache_free(struct key_cache *kc)
 			next = e->next;
 			free(e);
 		}
-		pthread_mutex_destroy(&kc->stripes[i].lock);
+		pthread_rwlock_destroy(&kc->stripes[i].lock);
 	}
 	free(kc);
 }

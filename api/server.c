@@ -177,6 +177,7 @@ server_authenticate(struct server *srv, struct api_request *r)
 	const char *header = request_header(r, MHD_HTTP_HEADER_AUTHORIZATION);
 	char key[AUTH_KEY_SIZE], prefix[AUTH_PREFIX_LEN + 1], hash[AUTH_HASH_SIZE];
 	struct keys_record rec;
+	enum key_cache_lookup_result cached;
 	int64_t now_ms;
 	int found, lost = 0;
 
@@ -192,17 +193,27 @@ server_authenticate(struct server *srv, struct api_request *r)
 		return (-1);
 	}
 	now_ms = server_now_us() / 1000;
-	if (key_cache_get(srv->keys, prefix, now_ms, &rec)) {
+	cached = key_cache_lookup(srv->keys, prefix, now_ms, &rec);
+	if (cached == KEY_CACHE_HIT || cached == KEY_CACHE_STALE) {
 		found = 1;
 	} else {
-		if (request_db(r) == NULL)
+		/* A miss, or this thread refreshes an expired entry while the others keep
+		 * using it: one database read per key and ttl, not one per thread. */
+		if (request_db(r) == NULL) {
+			if (cached == KEY_CACHE_REFRESH)
+				key_cache_refresh_failed(srv->keys, prefix, 0);
 			return (-1);
+		}
 		found = keys_store_find(srv->pool, r->db, prefix, &rec, &lost);
 		if (found < 0) {
+			if (cached == KEY_CACHE_REFRESH)
+				key_cache_refresh_failed(srv->keys, prefix, 0);
 			request_reply_error(r, lost ? 503 : 500, lost ? "database_unavailable" :
 			    "internal_error", "cannot check the API key");
 			return (-1);
 		}
+		if (found == 0 && cached == KEY_CACHE_REFRESH)
+			key_cache_refresh_failed(srv->keys, prefix, 1);
 		if (found == 1) {
 			key_cache_put(srv->keys, prefix, &rec, now_ms);
 			if (rec.use_stale)

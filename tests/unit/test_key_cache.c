@@ -80,3 +80,56 @@ Test(key_cache, off_and_bad_arguments)
 	key_cache_forget(NULL, 1);
 	key_cache_free(NULL);
 }
+
+Test(key_cache, one_caller_refreshes_an_expired_entry_while_the_others_use_it)
+{
+	struct key_cache *kc = key_cache_new(1000, 100);
+	struct keys_record in = record(7), out;
+
+	cr_assert_not_null(kc);
+	cr_assert_eq(key_cache_lookup(kc, "abcdefghijkl", 0, &out), KEY_CACHE_MISS);
+	key_cache_put(kc, "abcdefghijkl", &in, 0);
+	cr_assert_eq(key_cache_lookup(kc, "abcdefghijkl", 999, &out), KEY_CACHE_HIT);
+	out.id = 0;
+	cr_assert_eq(key_cache_lookup(kc, "abcdefghijkl", 1000, &out), KEY_CACHE_REFRESH);
+	cr_assert_eq(out.id, 7, "the refresher sees the old record too");
+	out.id = 0;
+	cr_assert_eq(key_cache_lookup(kc, "abcdefghijkl", 1001, &out), KEY_CACHE_STALE);
+	cr_assert_eq(out.id, 7);
+	cr_assert_eq(key_cache_get(kc, "abcdefghijkl", 1001, &out), 0,
+	    "key_cache_get still finds only fresh entries");
+	cr_assert_eq(key_cache_lookup(kc, "abcdefghijkl", 2000, &out), KEY_CACHE_MISS,
+	    "a refresh that never came: past twice the ttl everyone reads the key");
+	in.revoked = 1;
+	key_cache_put(kc, "abcdefghijkl", &in, 1500);
+	cr_assert_eq(key_cache_lookup(kc, "abcdefghijkl", 1600, &out), KEY_CACHE_HIT);
+	cr_assert_eq(out.revoked, 1, "the refreshed record replaces the old one");
+	cr_assert_eq(key_cache_lookup(kc, "abcdefghijkl", 2600, &out), KEY_CACHE_REFRESH,
+	    "a put ends the refresh; the next expiry has a refresher again");
+	key_cache_free(kc);
+}
+
+Test(key_cache, a_failed_refresh_passes_to_the_next_caller_or_drops_a_gone_key)
+{
+	struct key_cache *kc = key_cache_new(1000, 100);
+	struct keys_record in = record(7), out;
+
+	cr_assert_not_null(kc);
+	key_cache_put(kc, "abcdefghijkl", &in, 0);
+	cr_assert_eq(key_cache_lookup(kc, "abcdefghijkl", 1200, &out), KEY_CACHE_REFRESH);
+	key_cache_refresh_failed(kc, "abcdefghijkl", 0);
+	cr_assert_eq(key_cache_lookup(kc, "abcdefghijkl", 1300, &out), KEY_CACHE_REFRESH,
+	    "after a failure the next caller refreshes");
+	cr_assert_eq(key_cache_lookup(kc, "abcdefghijkl", 1301, &out), KEY_CACHE_STALE);
+	key_cache_refresh_failed(kc, "abcdefghijkl", 1);
+	cr_assert_eq(key_cache_lookup(kc, "abcdefghijkl", 1302, &out), KEY_CACHE_MISS,
+	    "a key that no longer exists is not served stale");
+	key_cache_forget(kc, 7);
+	key_cache_put(kc, "abcdefghijkl", &in, 0);
+	key_cache_forget(kc, 7);
+	cr_assert_eq(key_cache_lookup(kc, "abcdefghijkl", 1500, &out), KEY_CACHE_MISS,
+	    "a revoked key is not served stale");
+	cr_assert_eq(key_cache_lookup(NULL, "abcdefghijkl", 0, &out), KEY_CACHE_MISS);
+	key_cache_refresh_failed(NULL, "abcdefghijkl", 0);
+	key_cache_free(kc);
+}

@@ -22,7 +22,8 @@ struct server_config {
 	const char *database_url;
 	unsigned pool_size;            /* PostgreSQL connections */
 	unsigned pool_wait_ms;         /* how long a request waits for one */
-	unsigned threads;              /* HTTP worker threads */
+	unsigned threads;              /* HTTP worker threads; 0: 2 x CPUs, at most
+	                                  2 x pool_size */
 	size_t body_limit;             /* bytes */
 	unsigned connection_timeout;   /* seconds of inactivity before a connection closes */
 	unsigned request_timeout;      /* seconds a request may take in all */

@@ -22,7 +22,7 @@ serve_usage(FILE *out, const struct server_config *d)
 	    "  --database-url URL       DATABASE_URL                 default the private cluster\n"
 	    "  --pool-size N            FAIRRATE_POOL_SIZE           default %u connections\n"
 	    "  --pool-wait-ms MS        FAIRRATE_POOL_WAIT_MS        default %u (then 503)\n"
-	    "  --threads N              FAIRRATE_THREADS             default 2 x pool size\n"
+	    "  --threads N              FAIRRATE_THREADS             default 2 x CPUs, <= 2 x pool\n"
 	    "  --body-limit BYTES       FAIRRATE_BODY_LIMIT          default %zu (then 413)\n"
 	    "  --connection-timeout S   FAIRRATE_CONNECTION_TIMEOUT  default %u (idle connection)\n"
 	    "  --request-timeout S      FAIRRATE_REQUEST_TIMEOUT     default %u (whole request)\n"

@@ -417,7 +417,7 @@ server_free(struct server *srv)
 /* Two HTTP threads per online CPU, so that one can run while the other waits on
  * PostgreSQL, but no more than twice the pool size. More threads than that made the
  * tail worse, not better: on 2 cores 16 threads gave a p99 of 4-87 ms where 4 gave
- * 3.7-6.7 ms, at higher throughput, even with every request reading the database
+ * 3.5-6.7 ms, at higher throughput, even with every request reading the database
  * (docs/operations.md, "Sizing"). */
 static unsigned
 server_default_threads(unsigned pool_size)

@@ -28,14 +28,7 @@ as_of="2026-03-01T00:00:00Z"
 port=${BENCH_PORT:-18089}
 export FAIRRATE_SHARE_DIR="$root" FAIRRATE_NOW="$as_of"
 
-base="${DATABASE_URL:-$(scripts/db.sh url)}"
-with_db() {
-  case "$base" in
-    *://*\?*) echo "$base&dbname=$1" ;;
-    *://*) echo "$base?dbname=$1" ;;
-    *) echo "$base dbname=$1" ;;
-  esac
-}
+with_db() { scripts/db.sh url-for "$1"; }
 admin=$(with_db postgres)
 export DATABASE_URL=$(with_db "$dbname")
 work=$(mktemp -d)

@@ -19,14 +19,8 @@ bench_bin() {
 }
 
 bench_db() {
-  local base
-  base="${DATABASE_URL:-$(scripts/db.sh url)}"
-  # A later dbname overrides an earlier one, in URLs and keyword strings alike.
-  case "$base" in
-    *://*\?*) admin="$base&dbname=postgres"; url="$base&dbname=$1" ;;
-    *://*) admin="$base?dbname=postgres"; url="$base?dbname=$1" ;;
-    *) admin="$base dbname=postgres"; url="$base dbname=$1" ;;
-  esac
+  admin=$(scripts/db.sh url-for postgres)
+  url=$(scripts/db.sh url-for "$1")
   export DATABASE_URL="$url"
 }
 

@@ -22,14 +22,7 @@ dbname=fairrate_bench_dispute
 port=${BENCH_PORT:-18093}
 export FAIRRATE_SHARE_DIR="$root"
 
-base="${DATABASE_URL:-$(scripts/db.sh url)}"
-with_db() {
-  case "$base" in
-    *://*\?*) echo "$base&dbname=$1" ;;
-    *://*) echo "$base?dbname=$1" ;;
-    *) echo "$base dbname=$1" ;;
-  esac
-}
+with_db() { scripts/db.sh url-for "$1"; }
 admin=$(with_db postgres)
 url=$(with_db "$dbname")
 export DATABASE_URL="$url"

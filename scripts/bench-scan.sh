@@ -19,14 +19,7 @@ hosts=${1:-2000}
 dbname=fairrate_bench_scan
 export FAIRRATE_SHARE_DIR="$root"
 
-base="${DATABASE_URL:-$(scripts/db.sh url)}"
-with_db() {
-  case "$base" in
-    *://*\?*) echo "$base&dbname=$1" ;;
-    *://*) echo "$base?dbname=$1" ;;
-    *) echo "$base dbname=$1" ;;
-  esac
-}
+with_db() { scripts/db.sh url-for "$1"; }
 admin=$(with_db postgres)
 export DATABASE_URL="$(with_db "$dbname")"
 work=$(mktemp -d /tmp/fairrate-bench-scan-XXXXXX)

@@ -6,6 +6,8 @@
 #   db.sh stop    stop it
 #   db.sh status  say whether it runs
 #   db.sh url     print the DATABASE_URL for it
+#   db.sh url-for NAME   the URL of database NAME on $DATABASE_URL's server (or on the
+#                 private cluster when DATABASE_URL is not set)
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,6 +29,17 @@ as_owner() {
 dbuser() { if [ "$(id -u)" -eq 0 ]; then echo postgres; else id -un; fi; }
 
 url() { echo "postgresql:///$dbname?host=$run&user=$(dbuser)"; }
+
+# The URL of database $1 on the server of $DATABASE_URL, or of the private cluster. A
+# later dbname overrides an earlier one, in URLs and keyword strings alike.
+url_for() {
+  local base="${DATABASE_URL:-$(url)}"
+  case "$base" in
+    *://*\?*) echo "$base&dbname=$1" ;;
+    *://*) echo "$base?dbname=$1" ;;
+    *) echo "$base dbname=$1" ;;
+  esac
+}
 
 running() { [ -f "$data/postmaster.pid" ] && as_owner "$bindir/pg_ctl" -D "$data" status >/dev/null 2>&1; }
 
@@ -86,5 +99,6 @@ case "${1:-}" in
   stop) stop ;;
   status) if running; then echo "running: $(url)"; else echo "stopped"; exit 3; fi ;;
   url) url ;;
-  *) echo "usage: $0 start|stop|status|url" >&2; exit 2 ;;
+  url-for) [ -n "${2:-}" ] || { echo "usage: $0 url-for DBNAME" >&2; exit 2; }; url_for "$2" ;;
+  *) echo "usage: $0 start|stop|status|url|url-for DBNAME" >&2; exit 2 ;;
 esac

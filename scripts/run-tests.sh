@@ -57,15 +57,8 @@ if [ -z "$only" ] || [ "$only" = unit ]; then
 fi
 
 if [ -z "$only" ] || [ "$only" = integration ]; then
-  # A template database migrated afresh from migrations/ on every run. A later dbname
-  # overrides an earlier one, in URLs and keyword strings alike.
-  with_db() {
-    case "$DATABASE_URL" in
-      *://*\?*) echo "$DATABASE_URL&dbname=$1" ;;
-      *://*) echo "$DATABASE_URL?dbname=$1" ;;
-      *) echo "$DATABASE_URL dbname=$1" ;;
-    esac
-  }
+  # A template database migrated afresh from migrations/ on every run.
+  with_db() { scripts/db.sh url-for "$1"; }
   psql "$(with_db postgres)" -v ON_ERROR_STOP=1 -Atq \
     -c "DROP DATABASE IF EXISTS $template WITH (FORCE)" -c "CREATE DATABASE $template" || exit 1
   DATABASE_URL="$(with_db "$template")" "$FAIRRATE_BIN" migrate >"$outdir/migrate.log" 2>&1 || {

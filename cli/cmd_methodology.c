@@ -179,31 +179,21 @@ done:
 	return (rc);
 }
 
-static void
-meth_progress(void *arg, int64_t done, int64_t total)
-{
-	struct progress **meter = arg;
-
-	if (*meter == NULL)
-		*meter = progress_new("preview", (uint64_t)total, "companies");
-	progress_update(*meter, (uint64_t)done);
-}
-
 static int
 meth_preview(const char *version, int64_t as_of, int as_json)
 {
 	struct preview_options po;
-	struct progress *meter = NULL;
+	struct progress_lazy meter = {"preview", "companies", NULL};
 	json_t *im = NULL, *d, *g, *ins;
 	enum preview_result rc;
 
 	memset(&po, 0, sizeof(po));
 	po.version = version;
 	po.as_of = as_of;
-	po.progress = meth_progress;
+	po.progress = progress_lazy_report;
 	po.progress_arg = &meter;
 	rc = preview_run(NULL, &po, &im);
-	progress_finish(meter);
+	progress_finish(meter.meter);
 	if (rc != PREVIEW_OK)
 		return (1);
 	if (as_json) {

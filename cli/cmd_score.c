@@ -31,17 +31,6 @@ score_usage(FILE *out)
 	    "The database is $DATABASE_URL, or the private cluster under ./var/pg.\n");
 }
 
-/* The meter is made on the first report, when the total is known. */
-static void
-score_progress(void *arg, int64_t done, int64_t total)
-{
-	struct progress **meter = arg;
-
-	if (*meter == NULL)
-		*meter = progress_new("score", (uint64_t)total, "companies");
-	progress_update(*meter, (uint64_t)done);
-}
-
 static double
 score_clock(void)
 {
@@ -114,7 +103,7 @@ cmd_score(int argc, char **argv)
 	};
 	struct rescore_options ro;
 	struct rescore_summary sum;
-	struct progress *meter = NULL;
+	struct progress_lazy meter = {"score", "companies", NULL};
 	const char *slug = NULL;
 	int as_json = 0, c, rc;
 	long batch;
@@ -161,12 +150,12 @@ cmd_score(int argc, char **argv)
 	if (slug != NULL && (ro.company_id = score_find_company(slug)) <= 0)
 		return (1);
 	if (slug == NULL) {
-		ro.progress = score_progress;
+		ro.progress = progress_lazy_report;
 		ro.progress_arg = &meter;
 	}
 	t0 = score_clock();
 	rc = rescore_run(NULL, &ro, &sum);
-	progress_finish(meter);
+	progress_finish(meter.meter);
 	if (rc != 0)
 		return (1);
 	score_print(&sum, ro.as_of, score_clock() - t0, as_json);

@@ -111,3 +111,13 @@ progress_finish(struct progress *p)
 	}
 	free(p);
 }
+
+void
+progress_lazy_report(void *arg, int64_t done, int64_t total)
+{
+	struct progress_lazy *lz = arg;
+
+	if (lz->meter == NULL)
+		lz->meter = progress_new(lz->label, (uint64_t)total, lz->unit);
+	progress_update(lz->meter, (uint64_t)done);
+}

@@ -25,6 +25,19 @@ void progress_update(struct progress *p, uint64_t done);
  * NULL is a no-op. */
 void progress_finish(struct progress *p);
 
+/* A meter for loops that learn their total only with their first report (rescoring,
+ * previews): set label and unit, meter NULL; pass progress_lazy_report as the loop's
+ * progress callback with the struct as its argument; progress_finish(meter) after. */
+struct progress_lazy {
+	const char *label;
+	const char *unit;
+	struct progress *meter;
+};
+
+/* progress_lazy_report: make the meter on the first call (arg: a struct
+ * progress_lazy), then update it with done of total. */
+void progress_lazy_report(void *arg, int64_t done, int64_t total);
+
 /* progress_format: the meter's text for done of total after elapsed seconds, into out
  * (size n). Pure; what progress_update draws. Returns out. */
 char *progress_format(const char *label, const char *unit, uint64_t done, uint64_t total,

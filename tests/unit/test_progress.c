@@ -40,3 +40,16 @@ Test(progress, every_function_accepts_null)
 	progress_update(NULL, 5);
 	progress_finish(NULL);
 }
+
+Test(progress, a_lazy_meter_is_made_once_on_the_first_report)
+{
+	struct progress_lazy lz = {"score", "companies", NULL};
+	struct progress *first;
+
+	progress_lazy_report(&lz, 0, 10);
+	cr_assert_not_null(lz.meter);
+	first = lz.meter;
+	progress_lazy_report(&lz, 5, 10);
+	cr_assert_eq(lz.meter, first, "later reports update the same meter");
+	progress_finish(lz.meter);
+}

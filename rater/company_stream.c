@@ -55,7 +55,7 @@ company_stream_gather(struct company_stream *s, PGconn *conn, int64_t company_id
 		if (!s->have_ahead) {
 			if (s->done)
 				return (0);
-			if ((rc = rating_store_evidence_next(conn, &s->ahead)) < 0)
+			if ((rc = rating_store_evidence_next(conn, &s->copy, &s->ahead)) < 0)
 				return (-1);
 			if (rc == 0) {
 				s->done = 1;

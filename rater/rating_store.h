@@ -7,14 +7,15 @@
 #include <libpq-fe.h>
 
 #include "common/buf.h"
+#include "common/pg_copy_binary.h"
 #include "rater/rating.h"
 #include "rater/rating_reason.h"
 
 /*
  * The rater's SQL: the two ordered streams rescoring reads (companies with their
- * latest rating, and active or disputed evidence, both in company id order, both as
- * COPY ... TO STDOUT in text format), the COPY that writes ratings rows, and the
- * reads behind `fairrate show`. Nothing here reads the commercial schema.
+ * latest rating, as COPY text, and active or disputed evidence, as binary COPY, both
+ * in company id order), the COPY that writes ratings rows, and the reads behind
+ * `fairrate show`. Nothing here reads the commercial schema.
  */
 
 /* Most evidence rows one company may have: past it rescoring fails for that company
@@ -87,12 +88,17 @@ int rating_store_count_companies(PGconn *conn, int64_t company_id, int64_t *n);
 int rating_store_companies_start(PGconn *conn, int64_t company_id);
 int rating_store_evidence_start(PGconn *conn, int64_t company_id);
 
-/* rating_store_companies_next, rating_store_evidence_next: the next row of the stream
- * on conn. 1 and *out filled, 0 at the end of a stream that completed, -1 on an
- * error (logged; a malformed or oversized row is an error). Evidence whose check code
- * is longer than any methodology's can be is skipped: it could match no check. */
+/* rating_store_companies_next: the next row of the companies stream on conn. 1 and
+ * *out filled, 0 at the end of a stream that completed, -1 on an error (logged; a
+ * malformed or oversized row is an error). */
 int rating_store_companies_next(PGconn *conn, struct rating_store_company *out);
-int rating_store_evidence_next(PGconn *conn, struct rating_store_evidence *out);
+
+/* rating_store_evidence_next: the next row of the evidence stream on conn (binary
+ * COPY; *st zeroed before the stream's first row). Returns as
+ * rating_store_companies_next. Evidence whose check code is longer than any
+ * methodology's can be is skipped: it could match no check. */
+int rating_store_evidence_next(PGconn *conn, struct pg_copy_binary *st,
+    struct rating_store_evidence *out);
 
 /* rating_store_stream_abort: end a stream early (after an error elsewhere) so that
  * conn can be closed or rolled back cleanly. */

@@ -28,12 +28,11 @@ bench_codes
 
 now() { date +%s.%N; }
 
-# The stream the rescorer reads, without the rating: the same COPY, to /dev/null.
+# The stream the rescorer reads, without the rating: the same binary COPY as
+# rater/rating_store.c's evidence_all_sql, to /dev/null.
 stream_sql="COPY (SELECT company_id, id, check_code, coalesce(asset_id, 0), outcome,
-  status = 'disputed', extract(epoch FROM first_seen)::bigint,
-  extract(epoch FROM last_seen)::bigint, (extract(epoch FROM recorded_at) * 1000000)::bigint,
-  (extract(epoch FROM updated_at) * 1000000)::bigint FROM evidence
-  WHERE status IN ('active', 'disputed') ORDER BY company_id, id) TO STDOUT"
+  status = 'disputed', first_seen, last_seen, recorded_at, updated_at FROM evidence
+  WHERE status IN ('active', 'disputed') ORDER BY company_id, id) TO STDOUT (FORMAT binary)"
 
 rss_kb() { sed -n 's/.*Maximum resident set size (kbytes): //p' "$1"; }
 

@@ -7,6 +7,9 @@
 #include "cli/commands.h"
 #include "common/log.h"
 #include "common/timefmt.h"
+#include "rater/methodology_store.h"
+#include "rater/rating.h"
+#include "rater/rating_store.h"
 #include "rater/rescore.h"
 #include "tests/support/testdb.h"
 
@@ -256,4 +259,42 @@ Test(score, rescore_company_inside_a_callers_transaction)
 	cr_assert_eq(rescore_company(conn, 999, 1780272000, NULL, NULL, &s), 1,
 	    "no such company");
 	sql("ROLLBACK");
+}
+
+/* The rescoring reads evidence times from a binary stream; the explanation reads them
+ * as extract(epoch)::bigint text. Both must see the same second, halves included, or
+ * an explanation would not match its stored rating. */
+Test(score, binary_stream_and_explanation_read_the_same_seconds)
+{
+	struct methodology *m;
+	struct rating_evidence *ev = NULL;
+	struct rating_input in;
+	struct rating *r;
+	size_t n = 0, assets = 0;
+	char stored[65];
+
+	make_world();
+	sql("UPDATE evidence SET last_seen = last_seen + (id - 100) * interval '0.25 second', "
+	    "first_seen = first_seen - interval '0.5 second' + interval '1 microsecond' * id");
+	sql("UPDATE evidence SET last_seen = last_seen - interval '0.4999995 second' "
+	    "WHERE id = 108");
+	score_at(AS_OF, 1);
+	text_of("SELECT inputs_digest FROM ratings WHERE company_id = 1", stored,
+	    sizeof(stored));
+	m = methodology_store_load(conn, "2026.1");
+	cr_assert_not_null(m);
+	cr_assert_eq(rating_store_load_evidence(conn, 1, &ev, &n, &assets), 0);
+	cr_assert_eq(n, 8);
+	memset(&in, 0, sizeof(in));
+	in.methodology = m;
+	in.evidence = ev;
+	in.nevidence = n;
+	in.asset_count = assets;
+	cr_assert_eq(timefmt_parse(AS_OF, &in.as_of), 0);
+	r = rating_compute(&in);
+	cr_assert_not_null(r);
+	cr_assert_str_eq(r->inputs_digest, stored);
+	rating_free(r);
+	free(ev);
+	methodology_free(m);
 }

@@ -158,9 +158,13 @@ company_store_summary(struct db_pool *pool, PGconn *conn, const char *slug, int6
 	row.disputed_checks = cs_value(res, 0, 14);
 	row.upcoming_version = cs_value(res, 0, 15);
 	row.upcoming_effective_at = cs_value(res, 0, 16);
-	/* Per factor, "disputed" also covers disputes opened since the rating. */
-	if (row.methodology_version != NULL && strcmp(row.disputed_checks, "[]") != 0)
-		m = methodology_cache_get(pool, conn, row.methodology_version);
+	/* The stored factors are read with the rating's own methodology version, which
+	 * also says which factor a dispute opened since the rating belongs to. */
+	if (row.methodology_version != NULL &&
+	    (m = methodology_cache_get(pool, conn, row.methodology_version)) == NULL) {
+		PQclear(res);
+		return (-1);
+	}
 	*out = company_view_summary(&row, m);
 	PQclear(res);
 	return (*out != NULL ? 1 : -1);

@@ -5,6 +5,7 @@
 
 #include "common/log.h"
 #include "common/timefmt.h"
+#include "rater/rating_json.h"
 
 json_t *
 company_view_time(const char *epoch)
@@ -37,7 +38,7 @@ company_view_factor_disputed(const json_t *checks, const struct methodology *m, 
 	const struct methodology_check *c;
 	size_t i;
 
-	if (m == NULL || f < 0)
+	if (f < 0)
 		return (0);
 	for (i = 0; i < json_array_size(checks); i++) {
 		c = methodology_find_check(m, json_string_value(json_array_get(checks, i)) ?
@@ -59,8 +60,7 @@ company_view_factors(const char *factors, const char *disputed_checks,
 	size_t i;
 	int disputed;
 
-	if (factors == NULL || (in = json_loads(factors, 0, NULL)) == NULL ||
-	    !json_is_object(in))
+	if (m == NULL || (in = rating_json_factors_expand(factors, m)) == NULL)
 		goto fail;
 	if (disputed_checks != NULL &&
 	    ((checks = json_loads(disputed_checks, 0, NULL)) == NULL || !json_is_array(checks)))
@@ -76,8 +76,7 @@ company_view_factors(const char *factors, const char *disputed_checks,
 			    json_object_set(o, keep[i], v) != 0)
 				goto fail;
 		disputed = json_is_true(json_object_get(f, "disputed")) ||
-		    company_view_factor_disputed(checks, m,
-		    m != NULL ? methodology_find_factor(m, code) : -1);
+		    company_view_factor_disputed(checks, m, methodology_find_factor(m, code));
 		if (json_object_set_new(o, "disputed", json_boolean(disputed)) != 0)
 			goto fail;
 	}

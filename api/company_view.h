@@ -35,11 +35,12 @@ json_t *company_view_time(const char *epoch);
 /* company_view_number: a decimal text (numeric column) to a JSON real; null for NULL. */
 json_t *company_view_number(const char *text);
 
-/* company_view_factors: the investor view of a ratings.factors JSON text: per factor
- * only name, kind, has_data, score, weight, findings_by_severity and disputed, where
- * disputed is also true when one of disputed_checks (a JSON array text; may be NULL)
- * belongs to that factor under m (may be NULL). A new reference, or NULL when factors
- * is not a JSON object or memory is short. */
+/* company_view_factors: the investor view of a ratings.factors text stored under
+ * methodology m (rating_json_factors_expand): per factor only name, kind, has_data,
+ * score, weight, findings_by_severity and disputed, where disputed is also true when
+ * one of disputed_checks (a JSON array text; may be NULL) belongs to that factor. A
+ * new reference, or NULL when factors is not a stored factors object under m or
+ * memory is short. */
 json_t *company_view_factors(const char *factors, const char *disputed_checks,
     const struct methodology *m);
 
@@ -48,7 +49,7 @@ json_t *company_view_factors(const char *factors, const char *disputed_checks,
  * confidence, insufficient_reason, methodology_version, as_of, disputed (some of its
  * evidence is disputed now), upcoming_methodology ({version, effective_at} or null)
  * and factors (company_view_factors; {} when not rated). m is the methodology of the
- * rating (may be NULL). A new reference, or NULL when memory is short or the stored
+ * rating (may be NULL only when it is not rated). A new reference, or NULL when memory is short or the stored
  * factors are malformed (logged). */
 json_t *company_view_summary(const struct company_view_row *row, const struct methodology *m);
 

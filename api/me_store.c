@@ -247,11 +247,12 @@ me_store_assets(struct db_pool *pool, PGconn *conn, int64_t id, int64_t after,
 	return (items);
 }
 
-/* Put the stored figures of the latest rating (res row 0) over explanation e. */
+/* Put the stored figures of the latest rating (res row 0, stored under m) over
+ * explanation e. */
 static int
-me_stored_figures(json_t *e, const PGresult *res)
+me_stored_figures(json_t *e, const PGresult *res, const struct methodology *m)
 {
-	json_t *factors = json_loads(PQgetvalue(res, 0, 12), 0, NULL);
+	json_t *factors = rating_json_factors_expand(PQgetvalue(res, 0, 12), m);
 	int bad = 0;
 
 	bad |= factors == NULL || json_object_set_new(e, "factors", factors) != 0;
@@ -302,7 +303,7 @@ me_store_explanation(struct db_pool *pool, PGconn *conn, int64_t id, json_t **ou
 		goto out;
 	}
 	same = strcmp(rt->inputs_digest, PQgetvalue(res, 0, 14)) == 0;
-	if ((!same && me_stored_figures(*out, res) != 0) ||
+	if ((!same && me_stored_figures(*out, res, m) != 0) ||
 	    json_object_set_new(*out, "rating_id",
 	    json_integer(strtoll(PQgetvalue(res, 0, 5), NULL, 10))) != 0 ||
 	    json_object_set_new(*out, "computed_at", json_string(PQgetvalue(res, 0, 18))) != 0 ||

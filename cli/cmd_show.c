@@ -12,6 +12,7 @@
 #include "common/timefmt.h"
 #include "rater/methodology_store.h"
 #include "rater/rating.h"
+#include "rater/rating_json.h"
 #include "rater/rating_store.h"
 
 /* Columns of rating_store_latest. */
@@ -123,7 +124,6 @@ show_company(PGconn *conn, const char *slug, int64_t id)
 	PGresult *res;
 	struct methodology *m = NULL;
 	json_t *factors = NULL;
-	json_error_t jerr;
 	char asof[21];
 	int64_t as_of;
 	size_t i;
@@ -155,9 +155,10 @@ show_company(PGconn *conn, const char *slug, int64_t id)
 	    PQgetvalue(res, 0, SHOW_EVIDENCE));
 	if ((m = methodology_store_load(conn, PQgetvalue(res, 0, SHOW_VERSION))) == NULL)
 		goto done;
-	factors = json_loads(PQgetvalue(res, 0, SHOW_FACTORS), 0, &jerr);
-	if (!json_is_object(factors)) {
-		log_error("show: the stored factors are not a JSON object: %s", jerr.text);
+	if ((factors = rating_json_factors_expand(PQgetvalue(res, 0, SHOW_FACTORS), m)) ==
+	    NULL) {
+		log_error("show: the stored factors are not those of methodology %s",
+		    m->version);
 		goto done;
 	}
 	printf("\nFactors (score 0-100, weight; each finding's cost in points of the "

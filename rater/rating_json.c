@@ -219,9 +219,9 @@ fail:
 }
 
 /*
- * The factors object as text, without jansson. Numbers rounded to d decimals are
+ * The stored factors text, without jansson. Numbers rounded to d decimals are
  * written with up to d decimals (at least one, so that they read back as reals, as
- * jansson writes them); other reals as jansson does with JSON_REAL_PRECISION(15).
+ * jansson writes them).
  */
 static int
 rating_json_put_string(struct buf *out, const char *s)
@@ -275,17 +275,6 @@ rating_json_put_rounded(struct buf *out, double v, int decimals)
 }
 
 static int
-rating_json_put_real(struct buf *out, double v)
-{
-	char digits[48];
-	int n = snprintf(digits, sizeof(digits), "%.15g", v);
-
-	if (strpbrk(digits, ".eE") == NULL)
-		n += snprintf(digits + n, sizeof(digits) - (size_t)n, ".0");
-	return (buf_append(out, digits, (size_t)n));
-}
-
-static int
 rating_json_put_lit(struct buf *out, const char *s)
 {
 	return (buf_append(out, s, strlen(s)));
@@ -307,10 +296,24 @@ rating_json_put_int(struct buf *out, long long v)
 	return (buf_append(out, tmp + n, sizeof(tmp) - n));
 }
 
+/* Whether v, rounded to decimals as rating_json_put_rounded writes it, is target: the
+ * stored form leaves out a number that is at its default. */
 static int
-rating_json_put_bool(struct buf *out, int v)
+rating_json_rounds_to(double v, int decimals, long long target)
 {
-	return (rating_json_put_lit(out, v ? "true" : "false"));
+	static const double scales[] = {1, 10, 100, 1000, 10000};
+
+	return (llround(v * scales[decimals]) == target * (long long)scales[decimals]);
+}
+
+/* ",\"key\":" then v rounded to decimals, unless that rounds to dflt. */
+static int
+rating_json_put_number(struct buf *out, const char *key, double v, int decimals,
+    long long dflt)
+{
+	if (rating_json_rounds_to(v, decimals, dflt))
+		return (0);
+	return (rating_json_put_lit(out, key) || rating_json_put_rounded(out, v, decimals));
 }
 
 static int
@@ -322,71 +325,57 @@ rating_json_put_finding(struct buf *out, const struct methodology *m,
 	if (rating_json_put_lit(out, "{\"evidence_id\":") ||
 	    rating_json_put_int(out, (long long)fd->evidence_id) ||
 	    rating_json_put_lit(out, ",\"check\":") || rating_json_put_string(out, c->code) ||
-	    rating_json_put_lit(out, ",\"severity\":\"") ||
-	    rating_json_put_lit(out, methodology_severity_name(c->severity)) ||
-	    rating_json_put_lit(out, "\",\"decay\":") ||
-	    rating_json_put_rounded(out, fd->decay, 4) ||
+	    rating_json_put_number(out, ",\"decay\":", fd->decay, 4, 1) ||
 	    rating_json_put_lit(out, ",\"cost\":") || rating_json_put_rounded(out, fd->cost, 2) ||
-	    rating_json_put_lit(out, ",\"disputed\":") || rating_json_put_bool(out, fd->disputed))
+	    (fd->disputed && rating_json_put_lit(out, ",\"disputed\":true")))
 		return (-1);
 	return (rating_json_put_lit(out, "}"));
 }
 
+/* One factor in the stored form: only what the rating alone knows, each member left
+ * out at its default (rating_json.h). */
 static int
 rating_json_put_factor(struct buf *out, const struct rating *r,
     const struct methodology *m, size_t f)
 {
-	const struct methodology_factor *mf = &m->factors[f];
 	const struct rating_factor *rf = &r->factors[f];
-	int bonus = mf->kind == METHODOLOGY_FACTOR_BONUS, s, first = 1;
-	size_t i;
+	size_t i, start;
+	int first = 1;
 
-	if (rating_json_put_string(out, mf->code) || rating_json_put_lit(out, ":{\"name\":") ||
-	    rating_json_put_string(out, mf->name) ||
-	    rating_json_put_lit(out, bonus ? ",\"kind\":\"bonus\",\"has_data\":" :
-	    ",\"kind\":\"penalty\",\"has_data\":") ||
-	    rating_json_put_bool(out, rf->has_data) || rating_json_put_lit(out, ",\"score\":") ||
-	    rating_json_put_rounded(out, rf->score, 1) ||
-	    rating_json_put_lit(out, ",\"weight\":") ||
-	    rating_json_put_real(out, bonus ? 0.0 : mf->weight))
+	if (rating_json_put_string(out, m->factors[f].code) ||
+	    rating_json_put_lit(out, ":{"))
 		return (-1);
-	if (bonus && (rating_json_put_lit(out, ",\"bonus_cap\":") ||
-	    rating_json_put_real(out, mf->bonus_cap)))
-		return (-1);
-	if (rating_json_put_lit(out, ",\"findings_by_severity\":{"))
-		return (-1);
-	for (s = 0; s < METHODOLOGY_NSEV; s++)
-		if (rating_json_put_lit(out, s ? ",\"" : "\"") ||
-		    rating_json_put_lit(out,
-		    methodology_severity_name((enum methodology_severity)s)) ||
-		    rating_json_put_lit(out, "\":") ||
-		    rating_json_put_int(out, rf->findings_by_severity[s]))
-			return (-1);
-	if (rating_json_put_lit(out, "},\"disputed\":") ||
-	    rating_json_put_bool(out, rf->disputed) ||
-	    rating_json_put_lit(out, ",\"weight_share\":") ||
-	    rating_json_put_rounded(out, rf->weight_share, 4) ||
-	    rating_json_put_lit(out, ",\"contribution\":") ||
-	    rating_json_put_rounded(out, rf->contribution, 2) ||
-	    rating_json_put_lit(out, ",\"divisor\":") ||
-	    rating_json_put_rounded(out, rf->divisor, 4) ||
-	    rating_json_put_lit(out, ",\"evidence_count\":") ||
-	    rating_json_put_int(out, rf->evidence_count) ||
-	    rating_json_put_lit(out, ",\"findings\":["))
+	start = out->len;
+	if ((rf->has_data && rating_json_put_lit(out, ",\"has_data\":true")) ||
+	    rating_json_put_number(out, ",\"score\":", rf->score, 1, 0) ||
+	    rating_json_put_number(out, ",\"weight_share\":", rf->weight_share, 4, 0) ||
+	    rating_json_put_number(out, ",\"contribution\":", rf->contribution, 2, 0) ||
+	    rating_json_put_number(out, ",\"divisor\":", rf->divisor, 4, 1) ||
+	    (rf->evidence_count != 0 && (rating_json_put_lit(out, ",\"evidence_count\":") ||
+	    rating_json_put_int(out, rf->evidence_count))) ||
+	    (rf->disputed && rating_json_put_lit(out, ",\"disputed\":true")))
 		return (-1);
 	for (i = 0; i < r->nfindings; i++) {
 		if (r->findings[i].factor != f)
 			continue;
-		if ((!first && rating_json_put_lit(out, ",")) ||
+		if (rating_json_put_lit(out, first ? ",\"findings\":[" : ",") ||
 		    rating_json_put_finding(out, m, &r->findings[i]))
 			return (-1);
 		first = 0;
 	}
-	return (rating_json_put_lit(out, "]}"));
+	if (!first && rating_json_put_lit(out, "]"))
+		return (-1);
+	/* Every member above starts with a comma: drop the first one. */
+	if (out->len > start) {
+		memmove(out->data + start, out->data + start + 1, out->len - start - 1);
+		out->len--;
+		out->data[out->len] = '\0';
+	}
+	return (rating_json_put_lit(out, "}"));
 }
 
 int
-rating_json_factors_text(const struct rating *r, const struct methodology *m,
+rating_json_factors_stored(const struct rating *r, const struct methodology *m,
     struct buf *out)
 {
 	size_t f;
@@ -398,4 +387,152 @@ rating_json_factors_text(const struct rating *r, const struct methodology *m,
 		    rating_json_put_factor(out, r, m, f) != 0)
 			return (-1);
 	return (buf_append(out, "}", 1));
+}
+
+/*
+ * Reading the stored form back: the members the rating alone knows come from the
+ * text, the rest from the methodology version the row names.
+ */
+
+/* The real member key of o, or dflt when it is absent; -1 in *ok when it is there but
+ * not a number. */
+static double
+rating_json_get_real(const json_t *o, const char *key, double dflt, int *ok)
+{
+	const json_t *v = json_object_get(o, key);
+
+	if (v == NULL)
+		return (dflt);
+	if (!json_is_number(v))
+		*ok = 0;
+	return (json_number_value(v));
+}
+
+static int
+rating_json_get_bool(const json_t *o, const char *key, int *ok)
+{
+	const json_t *v = json_object_get(o, key);
+
+	if (v != NULL && !json_is_boolean(v))
+		*ok = 0;
+	return (json_is_true(v));
+}
+
+/* The findings of factor f: each must name a check of that factor under m. */
+static json_t *
+rating_json_expand_findings(const json_t *in, const struct methodology *m, size_t f,
+    int *by_severity, int *ok)
+{
+	const struct methodology_check *c;
+	const json_t *fd, *id, *code;
+	json_t *arr, *o;
+	size_t i;
+
+	if (in != NULL && !json_is_array(in)) {
+		*ok = 0;
+		return (NULL);
+	}
+	if ((arr = json_array()) == NULL) {
+		*ok = 0;
+		return (NULL);
+	}
+	json_array_foreach(in, i, fd) {
+		id = json_object_get(fd, "evidence_id");
+		code = json_object_get(fd, "check");
+		if (!json_is_integer(id) || !json_is_string(code) ||
+		    (c = methodology_find_check(m, json_string_value(code))) == NULL ||
+		    c->factor != f || !json_is_number(json_object_get(fd, "cost"))) {
+			*ok = 0;
+			break;
+		}
+		by_severity[c->severity]++;
+		o = json_object();
+		rating_json_set(o, "evidence_id", json_integer(json_integer_value(id)), ok);
+		rating_json_set(o, "check", json_string(c->code), ok);
+		rating_json_set(o, "severity", json_string(methodology_severity_name(c->severity)),
+		    ok);
+		rating_json_set(o, "decay", json_real(rating_json_get_real(fd, "decay", 1.0, ok)),
+		    ok);
+		rating_json_set(o, "cost", json_real(rating_json_get_real(fd, "cost", 0.0, ok)),
+		    ok);
+		rating_json_set(o, "disputed", json_boolean(rating_json_get_bool(fd, "disputed",
+		    ok)), ok);
+		if (o == NULL || json_array_append_new(arr, o) != 0)
+			*ok = 0;
+		if (!*ok)
+			break;
+	}
+	return (rating_json_done(arr, *ok));
+}
+
+/* One factor, in the members and order of rating_json_factor (full). */
+static json_t *
+rating_json_expand_factor(const json_t *in, const struct methodology *m, size_t f)
+{
+	const struct methodology_factor *mf = &m->factors[f];
+	int bonus = mf->kind == METHODOLOGY_FACTOR_BONUS, ok = 1;
+	int by_severity[METHODOLOGY_NSEV] = {0};
+	const json_t *count = json_object_get(in, "evidence_count");
+	json_t *o, *findings;
+
+	if (!json_is_object(in) || (count != NULL && !json_is_integer(count)))
+		return (NULL);
+	findings = rating_json_expand_findings(json_object_get(in, "findings"), m, f,
+	    by_severity, &ok);
+	if ((o = json_object()) == NULL) {
+		json_decref(findings);
+		return (NULL);
+	}
+	rating_json_set(o, "name", json_string(mf->name), &ok);
+	rating_json_set(o, "kind", json_string(bonus ? "bonus" : "penalty"), &ok);
+	rating_json_set(o, "has_data", json_boolean(rating_json_get_bool(in, "has_data",
+	    &ok)), &ok);
+	rating_json_set(o, "score", json_real(rating_json_get_real(in, "score", 0.0, &ok)),
+	    &ok);
+	rating_json_set(o, "weight", json_real(bonus ? 0.0 : mf->weight), &ok);
+	if (bonus)
+		rating_json_set(o, "bonus_cap", json_real(mf->bonus_cap), &ok);
+	rating_json_set(o, "findings_by_severity", rating_json_severities(by_severity), &ok);
+	rating_json_set(o, "disputed", json_boolean(rating_json_get_bool(in, "disputed",
+	    &ok)), &ok);
+	rating_json_set(o, "weight_share",
+	    json_real(rating_json_get_real(in, "weight_share", 0.0, &ok)), &ok);
+	rating_json_set(o, "contribution",
+	    json_real(rating_json_get_real(in, "contribution", 0.0, &ok)), &ok);
+	rating_json_set(o, "divisor", json_real(rating_json_get_real(in, "divisor", 1.0, &ok)),
+	    &ok);
+	rating_json_set(o, "evidence_count", json_integer(json_integer_value(count)), &ok);
+	rating_json_set(o, "findings", findings, &ok);
+	return (rating_json_done(o, ok));
+}
+
+json_t *
+rating_json_factors_expand(const char *stored, const struct methodology *m)
+{
+	json_t *in, *out = NULL, *f;
+	const char *code;
+	size_t i;
+	int ok = 1;
+
+	if (stored == NULL || (in = json_loads(stored, 0, NULL)) == NULL)
+		return (NULL);
+	if (!json_is_object(in))
+		goto done;
+	/* A row written before the stored form was made short carries every member:
+	 * it is its own expansion. */
+	json_object_foreach(in, code, f)
+		if (json_object_get(f, "findings_by_severity") != NULL) {
+			out = in;
+			in = NULL;
+			goto done;
+		}
+	if (m == NULL || json_object_size(in) != m->nfactors || (out = json_object()) == NULL)
+		goto done;
+	for (i = 0; i < m->nfactors && ok; i++)
+		rating_json_set(out, m->factors[i].code,
+		    rating_json_expand_factor(json_object_get(in, m->factors[i].code), m, i), &ok);
+	out = rating_json_done(out, ok);
+done:
+	json_decref(in);
+	return (out);
 }

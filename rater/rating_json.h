@@ -19,7 +19,8 @@
 
 #define RATING_JSON_DUMP_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(15))
 
-/* rating_json_factors: the object stored in ratings.factors, keyed by factor code:
+/* rating_json_factors: the full factors object the API shows, keyed by factor code
+ * (ratings.factors holds the shorter stored form, rating_json_factors_stored):
  * {"tls": {"name", "kind" ("penalty"|"bonus"), "has_data", "score", "weight"
  * (bonus_cap for a bonus factor, with "bonus_cap" too), "weight_share",
  * "contribution", "divisor", "evidence_count", "findings_by_severity": {"info": n,
@@ -28,13 +29,28 @@
  * (logged) when memory is short. */
 json_t *rating_json_factors(const struct rating *r, const struct methodology *m);
 
-/* rating_json_factors_text: the same object as rating_json_factors, written directly
- * as compact JSON text and appended to out (about 10 times faster than building and
- * dumping it with jansson: for the rescoring's ratings rows). Parsed back it is
- * json_equal to rating_json_factors(r, m). Returns 0, or -1 when out's cap or memory
- * is reached (out may then hold part of the text: reset it). */
-int rating_json_factors_text(const struct rating *r, const struct methodology *m,
+/* rating_json_factors_stored: what ratings.factors holds, appended to out as compact
+ * JSON text: per factor (every factor of m, keyed by code) only what the rating alone
+ * knows, {"has_data", "score", "weight_share", "contribution", "divisor",
+ * "evidence_count", "disputed", "findings": [{"evidence_id", "check", "decay",
+ * "cost", "disputed"}]}, each member left out when it is at its default (false, 0,
+ * 1 for divisor and decay, [] for findings; numbers judged as rounded). Names, kinds,
+ * weights, severities and counts by severity follow from the methodology version the
+ * row names, and rating_json_factors_expand puts them back. About a third of the full
+ * object's size, written without jansson: a first full rescore writes one per
+ * company (docs/rescoring.md). Returns 0, or -1 when out's cap or memory is reached
+ * (out may then hold part of the text: reset it). */
+int rating_json_factors_stored(const struct rating *r, const struct methodology *m,
     struct buf *out);
+
+/* rating_json_factors_expand: the full factors object (as rating_json_factors gives
+ * it, json_equal to it for the rating that was stored) from a ratings.factors text
+ * and m, the methodology version of that row. A text written before the stored form
+ * was made short (it has findings_by_severity) is returned as it is. Returns a new
+ * reference, or NULL when the text is not a stored factors object under m (a factor
+ * missing or unknown, a member of the wrong type, a finding whose check is not of
+ * its factor) or memory is short. */
+json_t *rating_json_factors_expand(const char *stored, const struct methodology *m);
 
 /* rating_json_explanation: the full explanation for the rated company itself: status
  * ("rated"|"insufficient_data"), score and grade (null when insufficient),

@@ -79,7 +79,7 @@ rescore_rate(struct rescore_ctx *ctx, const struct rating_store_company *c)
 		goto done;
 	}
 	buf_reset(&ctx->factors);
-	if (rating_json_factors_text(r, ctx->m, &ctx->factors) != 0) {
+	if (rating_json_factors_stored(r, ctx->m, &ctx->factors) != 0) {
 		log_error("rescore: the factors of %s do not fit %zu bytes", c->slug,
 		    RESCORE_FACTORS_LIMIT);
 		goto done;

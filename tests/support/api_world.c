@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/buf.h"
 #include "common/timefmt.h"
 #include "rater/methodology_store.h"
 #include "rater/rating.h"
@@ -103,10 +104,9 @@ api_world_rate(PGconn *conn, const char *slug, const char *reason)
 	size_t n = 0, assets = 0;
 	int64_t id = 0, now;
 	char sid[24], score[16], evcount[16], asof[24];
-	char *factors;
+	struct buf factors;
 	const char *params[13];
 	PGresult *res;
-	json_t *fj;
 	long row;
 
 	cr_assert_eq(timefmt_parse(API_WORLD_NOW, &now), 0);
@@ -122,9 +122,9 @@ api_world_rate(PGconn *conn, const char *slug, const char *reason)
 	in.as_of = now;
 	r = rating_compute(&in);
 	cr_assert_not_null(r);
-	fj = rating_json_factors(r, m);
-	cr_assert_not_null(fj);
-	factors = json_dumps(fj, RATING_JSON_DUMP_FLAGS);
+	/* The stored form, as the rater writes it. */
+	buf_init(&factors, 1 << 20);
+	cr_assert_eq(rating_json_factors_stored(r, m, &factors), 0);
 	snprintf(sid, sizeof(sid), "%lld", (long long)id);
 	snprintf(score, sizeof(score), "%.1f", r->score);
 	snprintf(evcount, sizeof(evcount), "%zu", r->evidence_used);
@@ -137,7 +137,7 @@ api_world_rate(PGconn *conn, const char *slug, const char *reason)
 	params[5] = r->status == RATING_RATED ? r->grade : NULL;
 	params[6] = rating_confidence_name(r->confidence);
 	params[7] = r->status == RATING_RATED ? NULL : r->insufficient_reason;
-	params[8] = factors;
+	params[8] = factors.data;
 	params[9] = evcount;
 	params[10] = r->inputs_digest;
 	params[11] = r->outcome_digest;
@@ -150,8 +150,7 @@ api_world_rate(PGconn *conn, const char *slug, const char *reason)
 	cr_assert_eq(PQresultStatus(res), PGRES_TUPLES_OK, "%s", PQerrorMessage(conn));
 	row = strtol(PQgetvalue(res, 0, 0), NULL, 10);
 	PQclear(res);
-	free(factors);
-	json_decref(fj);
+	buf_free(&factors);
 	rating_free(r);
 	free(ev);
 	methodology_free(m);

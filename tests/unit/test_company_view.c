@@ -8,6 +8,8 @@
 #include "rater/methodology.h"
 #include "tests/support/shipped.h"
 
+/* A row in the full form that ratings.factors held before the stored form was made
+ * short: read as it is. */
 static const char factors[] =
     "{\"tls\": {\"name\": \"TLS\", \"kind\": \"penalty\", \"has_data\": true,"
     " \"score\": 80.5, \"weight\": 20, \"weight_share\": 0.2, \"contribution\": 16.1,"
@@ -18,28 +20,51 @@ static const char factors[] =
     " \"score\": 100, \"weight\": 15, \"disputed\": true, \"findings\": [],"
     " \"findings_by_severity\": {}}}";
 
+/* The stored form: names, weights and severities come from the methodology. */
+static const char stored[] =
+    "{\"tls\":{\"has_data\":true,\"score\":80.5,\"weight_share\":0.2,"
+    "\"contribution\":16.1,\"evidence_count\":3,\"findings\":[{\"evidence_id\":42,"
+    "\"check\":\"tls.self_signed\",\"cost\":3.0}]},\"web_headers\":{},\"email_auth\":{},"
+    "\"exposed_services\":{},\"patching\":{\"has_data\":true,\"score\":100.0,"
+    "\"disputed\":true},\"compromised_systems\":{},\"incidents\":{},\"governance\":{}}";
 
 Test(company_view, keeps_only_what_investors_may_see)
 {
-	json_t *v = company_view_factors(factors, "[]", NULL), *tls;
+	struct methodology *m = shipped_methodology();
+	const char *texts[] = {factors, stored};
+	json_t *v, *tls;
 	char *text;
+	size_t i;
 
-	cr_assert_not_null(v);
+	for (i = 0; i < 2; i++) {
+		v = company_view_factors(texts[i], "[]", m);
+		cr_assert_not_null(v);
+		tls = json_object_get(v, "tls");
+		cr_assert_eq(json_object_size(tls), 7);
+		cr_assert_null(json_object_get(tls, "findings"));
+		cr_assert_null(json_object_get(tls, "contribution"));
+		cr_assert_float_eq(json_real_value(json_object_get(tls, "score")), 80.5, 1e-9);
+		cr_assert_eq(json_integer_value(json_object_get(json_object_get(tls,
+		    "findings_by_severity"), "high")), 1);
+		text = json_dumps(v, 0);
+		cr_assert_null(strstr(text, "evidence_id"));
+		cr_assert_null(strstr(text, "tls.self_signed"));
+		free(text);
+		cr_assert(json_is_true(json_object_get(json_object_get(v, "patching"), "disputed")),
+		    "the stored flag is kept");
+		cr_assert(json_is_false(json_object_get(tls, "disputed")));
+		json_decref(v);
+	}
+	v = company_view_factors(stored, "[]", m);
 	tls = json_object_get(v, "tls");
-	cr_assert_eq(json_object_size(tls), 7);
-	cr_assert_null(json_object_get(tls, "findings"));
-	cr_assert_null(json_object_get(tls, "contribution"));
-	cr_assert_float_eq(json_real_value(json_object_get(tls, "score")), 80.5, 1e-9);
-	cr_assert_eq(json_integer_value(json_object_get(json_object_get(tls,
-	    "findings_by_severity"), "high")), 1);
-	text = json_dumps(v, 0);
-	cr_assert_null(strstr(text, "evidence_id"));
-	cr_assert_null(strstr(text, "tls.self_signed"));
-	free(text);
-	cr_assert(json_is_true(json_object_get(json_object_get(v, "patching"), "disputed")),
-	    "the stored flag is kept");
-	cr_assert(json_is_false(json_object_get(tls, "disputed")));
+	cr_assert_str_eq(json_string_value(json_object_get(tls, "name")),
+	    m->factors[methodology_find_factor(m, "tls")].name, "from the methodology");
+	cr_assert_float_eq(json_real_value(json_object_get(tls, "weight")),
+	    m->factors[methodology_find_factor(m, "tls")].weight, 1e-9);
+	cr_assert_eq(json_object_size(json_object_get(tls, "findings_by_severity")), 5);
+	cr_assert(json_is_false(json_object_get(json_object_get(v, "incidents"), "has_data")));
 	json_decref(v);
+	methodology_free(m);
 }
 
 Test(company_view, disputes_opened_since_the_rating_mark_their_factor)
@@ -58,14 +83,19 @@ Test(company_view, disputes_opened_since_the_rating_mark_their_factor)
 
 Test(company_view, malformed_factors_are_refused)
 {
-	cr_assert_null(company_view_factors("[1, 2]", NULL, NULL));
-	cr_assert_null(company_view_factors("{\"tls\": 3}", NULL, NULL));
-	cr_assert_null(company_view_factors("{", NULL, NULL));
-	cr_assert_null(company_view_factors(factors, "{}", NULL));
+	struct methodology *m = shipped_methodology();
+
+	cr_assert_null(company_view_factors("[1, 2]", NULL, m));
+	cr_assert_null(company_view_factors("{\"tls\": 3}", NULL, m));
+	cr_assert_null(company_view_factors("{", NULL, m));
+	cr_assert_null(company_view_factors(factors, "{}", m));
+	cr_assert_null(company_view_factors(stored, NULL, NULL), "no methodology");
+	methodology_free(m);
 }
 
 Test(company_view, summary_of_a_rated_and_an_unrated_company)
 {
+	struct methodology *m = shipped_methodology();
 	struct company_view_row row;
 	json_t *v;
 
@@ -80,13 +110,15 @@ Test(company_view, summary_of_a_rated_and_an_unrated_company)
 	row.grade = "B";
 	row.confidence = "high";
 	row.methodology_version = "2026.1";
-	row.factors = factors;
+	row.factors = stored;
 	row.as_of = "1772323200";
 	row.disputed_checks = "[\"tls.weak_key\"]";
 	row.upcoming_version = "2026.2";
 	row.upcoming_effective_at = "1775001600";
-	v = company_view_summary(&row, NULL);
+	v = company_view_summary(&row, m);
 	cr_assert_not_null(v);
+	cr_assert(json_is_true(json_object_get(json_object_get(json_object_get(v, "factors"),
+	    "tls"), "disputed")), "tls.weak_key is disputed now");
 	cr_assert_float_eq(json_real_value(json_object_get(v, "score")), 89.9, 1e-9);
 	cr_assert_str_eq(json_string_value(json_object_get(v, "as_of")), "2026-03-01T00:00:00Z");
 	cr_assert(json_is_true(json_object_get(v, "disputed")));
@@ -105,4 +137,5 @@ Test(company_view, summary_of_a_rated_and_an_unrated_company)
 	cr_assert(json_is_null(json_object_get(v, "upcoming_methodology")));
 	cr_assert_eq(json_object_size(json_object_get(v, "factors")), 0);
 	json_decref(v);
+	methodology_free(m);
 }

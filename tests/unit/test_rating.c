@@ -694,36 +694,93 @@ Test(rating, inputs_digest_times_match_timefmt)
 	}
 }
 
-/* The fast text writer of ratings.factors says exactly what the jansson one says. */
-Test(rating, factors_text_equals_the_jansson_object)
+/* The stored form of ratings.factors, expanded with the methodology, says exactly
+ * what the full jansson object says; and it is much shorter. */
+Test(rating, stored_factors_expand_to_the_jansson_object)
 {
 	static const char *const codes[] = {"a.x", "a.y", "b.x", "c.x", "d.x", "g.p", "g.q"};
 	struct rating_evidence e[30];
-	json_t *built, *parsed;
-	json_error_t err;
+	json_t *built, *expanded;
 	struct rating *r;
 	struct buf text;
+	char *full;
 	size_t i;
+	int round;
 
 	srand(11);
-	for (i = 0; i < 30; i++) {
-		ev(&e[i], (int64_t)i + 1, codes[rand() % 7], rand() % 4,
-		    (enum rating_outcome)(rand() % 3), (int64_t)(rand() % (35 * DAY)));
-		e[i].disputed = rand() % 5 == 0;
+	for (round = 0; round < 50; round++) {
+		for (i = 0; i < 30; i++) {
+			ev(&e[i], (int64_t)i + 1, codes[rand() % 7], rand() % 4,
+			    (enum rating_outcome)(rand() % 3), (int64_t)(rand() % (35 * DAY)));
+			e[i].disputed = rand() % 5 == 0;
+		}
+		r = rate(e, 1 + (size_t)(rand() % 30), 25);
+		built = rating_json_factors(r, m);
+		cr_assert_not_null(built);
+		buf_init(&text, 1 << 20);
+		cr_assert_eq(rating_json_factors_stored(r, m, &text), 0);
+		expanded = rating_json_factors_expand(text.data, m);
+		cr_assert_not_null(expanded, "%s", text.data);
+		cr_assert(json_equal(expanded, built), "round %d: %s", round, text.data);
+		full = json_dumps(built, RATING_JSON_DUMP_FLAGS);
+		cr_assert_lt(text.len * 3, strlen(full) * 2, "%zu >= 2/3 of %zu", text.len,
+		    strlen(full));
+		/* A row in the full form (written before the short one) reads as it is. */
+		json_decref(expanded);
+		expanded = rating_json_factors_expand(full, m);
+		cr_assert(json_equal(expanded, built));
+		free(full);
+		json_decref(expanded);
+		json_decref(built);
+		buf_free(&text);
+		rating_free(r);
 	}
 	r = rate(e, 30, 25);
-	built = rating_json_factors(r, m);
-	cr_assert_not_null(built);
-	buf_init(&text, 1 << 20);
-	cr_assert_eq(rating_json_factors_text(r, m, &text), 0);
-	parsed = json_loadb(text.data, text.len, 0, &err);
-	cr_assert_not_null(parsed, "%s: %s", err.text, text.data);
-	cr_assert(json_equal(parsed, built), "%s", text.data);
-	json_decref(parsed);
-	json_decref(built);
-	buf_free(&text);
 	buf_init(&text, 100);
-	cr_assert_eq(rating_json_factors_text(r, m, &text), -1, "past the cap is an error");
+	cr_assert_eq(rating_json_factors_stored(r, m, &text), -1, "past the cap is an error");
+	buf_free(&text);
+	rating_free(r);
+}
+
+/* A stored text that does not fit the methodology is refused, not guessed at. */
+Test(rating, stored_factors_that_do_not_fit_are_refused)
+{
+	static const char *const bad[] = {
+		"[]", "{", "{\"a\":{}}",
+		/* every factor but one */
+		"{\"a\":{},\"b\":{},\"c\":{},\"d\":{}}",
+	};
+	struct rating_evidence e[2];
+	struct rating *r;
+	struct buf text;
+	json_t *v;
+	char *p, *s;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		cr_assert_null(rating_json_factors_expand(bad[i], m), "%s", bad[i]);
+	cr_assert_null(rating_json_factors_expand(NULL, m));
+	ev(&e[0], 1, "a.x", 1, RATING_OUTCOME_FAIL, 0);
+	ev(&e[1], 2, "b.x", 1, RATING_OUTCOME_PASS, 0);
+	r = rate(e, 2, 25);
+	buf_init(&text, 1 << 20);
+	cr_assert_eq(rating_json_factors_stored(r, m, &text), 0);
+	v = rating_json_factors_expand(text.data, m);
+	cr_assert_not_null(v, "%s", text.data);
+	json_decref(v);
+	cr_assert_null(rating_json_factors_expand(text.data, NULL), "no methodology");
+	/* A finding moved under a check of another factor. */
+	s = strdup(text.data);
+	cr_assert_not_null(p = strstr(s, "\"a.x\""), "%s", s);
+	p[1] = 'b';
+	cr_assert_null(rating_json_factors_expand(s, m), "%s", s);
+	free(s);
+	/* A number where a flag belongs. */
+	s = strdup(text.data);
+	cr_assert_not_null(p = strstr(s, "true"), "%s", s);
+	memcpy(p, "1234", 4);
+	cr_assert_null(rating_json_factors_expand(s, m), "%s", s);
+	free(s);
 	buf_free(&text);
 	rating_free(r);
 }

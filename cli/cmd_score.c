@@ -18,14 +18,17 @@
 static void
 score_usage(FILE *out)
 {
-	fprintf(out, "usage: fairrate score [--company SLUG] [--as-of TIME] [--json]\n\n"
+	fprintf(out, "usage: fairrate score [--company SLUG] [--as-of TIME] [--batch N] "
+	    "[--threads N] [--json]\n\n"
 	    "Rates every company (or one) from its evidence under the methodology in force\n"
 	    "at the as-of time, and appends a ratings row for each company whose rating\n"
 	    "changed, with the reason (initial, new_evidence, correction, evidence_expired,\n"
 	    "methodology_change, evidence_changed). History is never overwritten.\n\n"
 	    "  --company SLUG  rescore this company only (one transaction)\n"
 	    "  --as-of TIME    rate as of this ISO 8601 time (default: now, or $FAIRRATE_NOW)\n"
-	    "  --batch N       ratings rows per commit (default 5000)\n"
+	    "  --batch N       ratings rows per commit, per thread (default 5000)\n"
+	    "  --threads N     rate on N threads, 1 to 4, each with its own three database\n"
+	    "                  connections (default: one per CPU, at most 4)\n"
 	    "  --json          print a JSON summary instead of a sentence\n"
 	    "  --help          this text\n\n"
 	    "The database is $DATABASE_URL, or the private cluster under ./var/pg.\n");
@@ -97,6 +100,7 @@ cmd_score(int argc, char **argv)
 		{"company", required_argument, NULL, 'c'},
 		{"as-of", required_argument, NULL, 'a'},
 		{"batch", required_argument, NULL, 'b'},
+		{"threads", required_argument, NULL, 't'},
 		{"json", no_argument, NULL, 'j'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -106,7 +110,7 @@ cmd_score(int argc, char **argv)
 	struct progress_lazy meter = {"score", "companies", NULL};
 	const char *slug = NULL;
 	int as_json = 0, c, rc;
-	long batch;
+	long batch, threads;
 	char *end;
 	double t0;
 
@@ -131,6 +135,14 @@ cmd_score(int argc, char **argv)
 				return (2);
 			}
 			ro.batch_rows = (size_t)batch;
+			break;
+		case 't':
+			threads = strtol(optarg, &end, 10);
+			if (*end != '\0' || threads < 1 || threads > 4) {
+				log_error("score: --threads: a number from 1 to 4");
+				return (2);
+			}
+			ro.threads = (int)threads;
 			break;
 		case 'j':
 			as_json = 1;

@@ -66,9 +66,10 @@ preview_stream_all(PGconn *cconn, PGconn *econn, struct company_stream *s,
 	int64_t done = 0;
 	int n;
 
-	if (rating_store_companies_start(cconn, 0) != 0)
+	if (rating_store_companies_start(cconn, RATING_STORE_ALL_LO,
+	    RATING_STORE_ALL_HI) != 0)
 		return (-1);
-	if (rating_store_evidence_start(econn, 0) != 0) {
+	if (rating_store_evidence_start(econn, RATING_STORE_ALL_LO, RATING_STORE_ALL_HI) != 0) {
 		rating_store_stream_abort(cconn);
 		return (-1);
 	}

@@ -26,12 +26,16 @@
 	"status = 'disputed', first_seen, last_seen, recorded_at, updated_at " \
 	"FROM evidence WHERE status IN ('active', 'disputed') "
 
-static const char evidence_all_sql[] =
-    "COPY (" EVIDENCE_SELECT "ORDER BY company_id, id) TO STDOUT (FORMAT binary)";
-static const char evidence_one_sql[] =
-    "COPY (" EVIDENCE_SELECT
-    "AND company_id = current_setting('fairrate.rescore_company')::bigint "
-    "ORDER BY company_id, id) TO STDOUT (FORMAT binary)";
+/* Both streams read the companies with lo <= id < hi: one company, every company, or
+ * one part of a run split over threads. The bounds are integers written into the
+ * statement (COPY takes no parameters), so that the planner sees them: an index range
+ * scan in company order, never a scan and sort of the whole table. */
+#define RANGE_LO ":lo"
+#define RANGE_HI ":hi"
+
+static const char evidence_sql[] =
+    "COPY (" EVIDENCE_SELECT "AND company_id >= " RANGE_LO " AND company_id < " RANGE_HI
+    " ORDER BY company_id, id) TO STDOUT (FORMAT binary)";
 
 #define COMPANIES_SELECT \
 	"SELECT c.id, c.slug, coalesce(a.n, 0), r.id, r.methodology_version, " \
@@ -39,19 +43,18 @@ static const char evidence_one_sql[] =
 	EPOCH_US("k.corrected_at") " " \
 	"FROM companies c " \
 	"LEFT JOIN (SELECT company_id, count(*) AS n FROM assets " \
-	"  WHERE detached_at IS NULL GROUP BY company_id) a ON a.company_id = c.id " \
+	"  WHERE detached_at IS NULL AND company_id >= " RANGE_LO \
+	"  AND company_id < " RANGE_HI " GROUP BY company_id) a ON a.company_id = c.id " \
 	"LEFT JOIN (SELECT company_id, max(corrected_at) AS corrected_at FROM evidence " \
-	"  WHERE status = 'corrected' GROUP BY company_id) k ON k.company_id = c.id " \
+	"  WHERE status = 'corrected' AND company_id >= " RANGE_LO \
+	"  AND company_id < " RANGE_HI " GROUP BY company_id) k ON k.company_id = c.id " \
 	"LEFT JOIN LATERAL (SELECT id, methodology_version, computed_at, as_of, " \
 	"  outcome_digest FROM ratings WHERE company_id = c.id ORDER BY id DESC LIMIT 1) r " \
 	"  ON true "
 
-static const char companies_all_sql[] =
-    "COPY (" COMPANIES_SELECT "ORDER BY c.id) TO STDOUT";
-static const char companies_one_sql[] =
-    "COPY (" COMPANIES_SELECT
-    "WHERE c.id = current_setting('fairrate.rescore_company')::bigint "
-    "ORDER BY c.id) TO STDOUT";
+static const char companies_sql[] =
+    "COPY (" COMPANIES_SELECT "WHERE c.id >= " RANGE_LO " AND c.id < " RANGE_HI
+    " ORDER BY c.id) TO STDOUT";
 
 int
 rating_store_copy_split(char *line, size_t len, char **fields, int max)
@@ -276,23 +279,34 @@ rating_store_count_companies(PGconn *conn, int64_t company_id, int64_t *n)
 	    params, n));
 }
 
+/* Start COPY sql on conn, with every RANGE_LO and RANGE_HI in it replaced by lo and
+ * hi. */
 static int
-rating_store_copy_out(PGconn *conn, const char *sql, int64_t company_id)
+rating_store_copy_out(PGconn *conn, const char *sql, int64_t lo, int64_t hi)
 {
-	char idtext[24];
-	const char *params[1] = {idtext};
+	char text[2048];
+	const char *p;
+	size_t n = 0;
+	int k;
 	PGresult *res;
 
-	if (company_id != 0) {
-		snprintf(idtext, sizeof(idtext), "%" PRId64, company_id);
-		if (db_exec(conn, "SELECT set_config('fairrate.rescore_company', $1, true)", 1,
-		    params) != 0)
-			return (-1);
+	for (p = sql; *p != '\0' && n < sizeof(text) - 24; p++) {
+		if (strncmp(p, RANGE_LO, 3) == 0 || strncmp(p, RANGE_HI, 3) == 0) {
+			k = snprintf(text + n, sizeof(text) - n, "%" PRId64, p[1] == 'l' ? lo : hi);
+			n += (size_t)k;
+			p += 2;
+		} else
+			text[n++] = *p;
 	}
-	res = PQexec(conn, sql);
+	if (*p != '\0') {
+		log_error("rescore: a stream statement does not fit %zu bytes", sizeof(text));
+		return (-1);
+	}
+	text[n] = '\0';
+	res = PQexec(conn, text);
 	if (res == NULL || PQresultStatus(res) != PGRES_COPY_OUT) {
 		log_error("database: %s(in: %.60s)", res ? PQresultErrorMessage(res) :
-		    PQerrorMessage(conn), sql);
+		    PQerrorMessage(conn), text);
 		PQclear(res);
 		return (-1);
 	}
@@ -300,30 +314,65 @@ rating_store_copy_out(PGconn *conn, const char *sql, int64_t company_id)
 	return (0);
 }
 
-int
-rating_store_companies_start(PGconn *conn, int64_t company_id)
+/* The plan settings of a stream over many companies, for this transaction only.
+ * Both streams are read in company order from indexes (evidence_company_idx, the
+ * companies' primary key), so that the first rows come at once and nothing is sorted:
+ * on part of the table the planner would otherwise sort a parallel sequential scan,
+ * which costs more CPU and holds the rater back until the sort is done. For the
+ * companies stream the latest rating is one index probe per company: on a first run
+ * the ratings table is empty when the plan is made and fills while the stream runs,
+ * and a sequential scan per company would grow with every row written. JIT
+ * compilation costs more than it saves here. One company is found through indexes
+ * anyway, and its transaction may be the caller's (rescore_company), whose settings
+ * are left alone. */
+static int
+rating_store_stream_settings(PGconn *conn, int64_t lo, int64_t hi)
 {
-	/* The latest rating is one index probe per company. On a first run the ratings
-	 * table is empty when the plan is made and fills while the stream runs, and a
-	 * sequential scan per company would then grow with every row written: forbid
-	 * it for this transaction. JIT compilation costs more than it saves here. One
-	 * company is found through indexes anyway, and its transaction may be the
-	 * caller's (rescore_company), whose settings are left alone. */
-	if (company_id == 0 &&
-	    (db_exec(conn, "SET LOCAL enable_seqscan = off", 0, NULL) != 0 ||
-	    db_exec(conn, "SET LOCAL jit = off", 0, NULL) != 0))
-		return (-1);
-	return (rating_store_copy_out(conn, company_id ? companies_one_sql :
-	    companies_all_sql, company_id));
+	if (hi - lo <= 1)
+		return (0);
+	return (db_exec(conn, "SET LOCAL enable_seqscan = off", 0, NULL) != 0 ||
+	    db_exec(conn, "SET LOCAL max_parallel_workers_per_gather = 0", 0, NULL) != 0 ||
+	    db_exec(conn, "SET LOCAL jit = off", 0, NULL) != 0 ? -1 : 0);
 }
 
 int
-rating_store_evidence_start(PGconn *conn, int64_t company_id)
+rating_store_companies_start(PGconn *conn, int64_t lo, int64_t hi)
 {
-	if (company_id == 0 && db_exec(conn, "SET LOCAL jit = off", 0, NULL) != 0)
+	if (rating_store_stream_settings(conn, lo, hi) != 0)
 		return (-1);
-	return (rating_store_copy_out(conn, company_id ? evidence_one_sql :
-	    evidence_all_sql, company_id));
+	return (rating_store_copy_out(conn, companies_sql, lo, hi));
+}
+
+int
+rating_store_evidence_start(PGconn *conn, int64_t lo, int64_t hi)
+{
+	if (rating_store_stream_settings(conn, lo, hi) != 0)
+		return (-1);
+	return (rating_store_copy_out(conn, evidence_sql, lo, hi));
+}
+
+int
+rating_store_split(PGconn *conn, int parts, int64_t *bounds)
+{
+	char offset[24];
+	const char *params[1] = {offset};
+	int64_t total = 0;
+	int i;
+
+	bounds[0] = RATING_STORE_ALL_LO;
+	bounds[parts] = RATING_STORE_ALL_HI;
+	if (parts > 1 && rating_store_count_companies(conn, 0, &total) != 0)
+		return (-1);
+	for (i = 1; i < parts; i++) {
+		snprintf(offset, sizeof(offset), "%" PRId64, total * i / parts);
+		if (total * i / parts == 0)
+			bounds[i] = bounds[i - 1];
+		else if (rating_store_scalar_i64(conn, "SELECT coalesce((SELECT id FROM companies "
+		    "ORDER BY id OFFSET $1 LIMIT 1), 9223372036854775807)", 1, params,
+		    &bounds[i]) != 0)
+			return (-1);
+	}
+	return (0);
 }
 
 /* The end of a COPY stream on conn: its command's own result says whether it

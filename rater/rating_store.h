@@ -82,11 +82,22 @@ int rating_store_company_id(PGconn *conn, const char *slug, int64_t *id);
  * company_id exists. 0 or -1. */
 int rating_store_count_companies(PGconn *conn, int64_t company_id, int64_t *n);
 
+/* The id range of every company (ids are positive). */
+#define RATING_STORE_ALL_LO INT64_C(0)
+#define RATING_STORE_ALL_HI INT64_MAX
+
 /* rating_store_companies_start, rating_store_evidence_start: start the stream on conn,
- * inside a transaction, for every company (company_id 0) or for that one only. conn
- * then serves nothing else until the stream has ended. 0 or -1. */
-int rating_store_companies_start(PGconn *conn, int64_t company_id);
-int rating_store_evidence_start(PGconn *conn, int64_t company_id);
+ * inside a transaction, for the companies with lo <= id < hi (every company:
+ * RATING_STORE_ALL_LO, RATING_STORE_ALL_HI; one: id, id + 1). conn then serves
+ * nothing else until the stream has ended. 0 or -1. */
+int rating_store_companies_start(PGconn *conn, int64_t lo, int64_t hi);
+int rating_store_evidence_start(PGconn *conn, int64_t lo, int64_t hi);
+
+/* rating_store_split: split the companies into parts id ranges of about equal counts:
+ * part i is bounds[i] <= id < bounds[i + 1] (bounds has parts + 1 entries; the first
+ * is RATING_STORE_ALL_LO, the last RATING_STORE_ALL_HI; a range may be empty). 0 or
+ * -1. */
+int rating_store_split(PGconn *conn, int parts, int64_t *bounds);
 
 /* rating_store_companies_next: the next row of the companies stream on conn. 1 and
  * *out filled, 0 at the end of a stream that completed, -1 on an error (logged; a

@@ -1,9 +1,11 @@
 #include "rater/rescore.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/buf.h"
 #include "common/db.h"
@@ -14,6 +16,7 @@
 #include "rater/rating_json.h"
 #include "rater/rating_reason.h"
 #include "rater/rating_store.h"
+#include "rater/rescore_writer.h"
 
 #define RESCORE_DEFAULT_BATCH 5000
 /* Ratings lines are sent to the writer once this many bytes are waiting. */
@@ -132,128 +135,263 @@ rescore_ctx_free(struct rescore_ctx *ctx)
 	buf_free(&ctx->factors);
 }
 
-/* The writer of a full run: a COPY kept open on conn, committed every batch rows. */
-struct rescore_writer {
-	PGconn *conn;
-	size_t batch, rows_in_tx;
-	int copying;
+/* Most threads one full run rates on (each with two read connections). */
+#define RESCORE_MAX_PARTS 4
+
+/* What the parts of one full run share. */
+struct rescore_shared {
+	const struct rescore_options *opt;
+	pthread_mutex_t mu;
+	int stop;               /* a part failed: the others stop too */
+	int64_t done, total;    /* companies rated by every part, for progress */
+};
+
+/* One part of a full run: the companies with lo <= id < hi, rated on a thread of its
+ * own from its own two streams, and written by a writer of its own: the server's
+ * work of storing ratings (checks, foreign keys, indexes, WAL) is then spread over as
+ * many backends as the reading is. */
+struct rescore_part {
+	struct rescore_shared *sh;
+	PGconn *cconn, *econn, *wconn;
+	struct rescore_writer *w;
+	int64_t lo, hi;
+	struct rescore_ctx ctx;
+	struct rescore_summary sum;
+	pthread_t thread;
+	int started, ctx_ready, rc;
 };
 
 static int
-rescore_writer_send(struct rescore_writer *w, struct rescore_ctx *ctx, int commit)
+rescore_stopped(struct rescore_shared *sh)
 {
-	if (ctx->out.len > 0) {
-		if (!w->copying) {
-			if (db_begin(w->conn) != 0 || rating_store_ratings_start(w->conn) != 0)
-				return (-1);
-			w->copying = 1;
+	int stop;
+
+	pthread_mutex_lock(&sh->mu);
+	stop = sh->stop;
+	pthread_mutex_unlock(&sh->mu);
+	return (stop);
+}
+
+/* Count n more companies done; report progress (one part at a time). */
+static void
+rescore_progress(struct rescore_shared *sh, int64_t n)
+{
+	pthread_mutex_lock(&sh->mu);
+	sh->done += n;
+	if (sh->opt->progress != NULL)
+		sh->opt->progress(sh->opt->progress_arg, sh->done, sh->total);
+	pthread_mutex_unlock(&sh->mu);
+}
+
+static void *
+rescore_part_main(void *arg)
+{
+	struct rescore_part *p = arg;
+	struct rescore_shared *sh = p->sh;
+	struct rating_store_company c;
+	int64_t since = 0;
+	int n;
+
+	p->rc = -1;
+	if (rating_store_companies_start(p->cconn, p->lo, p->hi) != 0)
+		goto out;
+	if (rating_store_evidence_start(p->econn, p->lo, p->hi) != 0) {
+		rating_store_stream_abort(p->cconn);
+		goto out;
+	}
+	while ((n = rating_store_companies_next(p->cconn, &c)) == 1) {
+		if (company_stream_gather(&p->ctx.evidence, p->econn, c.id) != 0 ||
+		    rescore_rate(&p->ctx, &c) != 0) {
+			n = -1;
+			break;
 		}
-		if (rating_store_ratings_put(w->conn, ctx->out.data, ctx->out.len) != 0)
-			return (-1);
-		w->rows_in_tx += ctx->out_rows;
-		buf_reset(&ctx->out);
-		ctx->out_rows = 0;
+		if (p->ctx.out.len >= RESCORE_SEND_BYTES) {
+			if (rescore_writer_put(p->w, &p->ctx.out, p->ctx.out_rows) != 0) {
+				n = -1;
+				break;
+			}
+			p->ctx.out_rows = 0;
+		}
+		if (++since == RESCORE_PROGRESS_EVERY) {
+			rescore_progress(sh, since);
+			since = 0;
+			if (rescore_stopped(sh)) {
+				n = -1;
+				break;
+			}
+		}
 	}
-	if (w->copying && (commit || w->rows_in_tx >= w->batch)) {
-		w->copying = 0;
-		w->rows_in_tx = 0;
-		if (rating_store_ratings_end(w->conn) != 0 || db_commit(w->conn) != 0)
-			return (-1);
+	if (n != 0) {
+		rating_store_stream_abort(p->cconn);
+		rating_store_stream_abort(p->econn);
+		goto out;
 	}
-	return (0);
+	/* Drain the evidence stream so that its end is checked too. */
+	if (company_stream_gather(&p->ctx.evidence, p->econn, INT64_MAX) != 0 ||
+	    !p->ctx.evidence.done) {
+		rating_store_stream_abort(p->econn);
+		goto out;
+	}
+	if (rescore_writer_put(p->w, &p->ctx.out, p->ctx.out_rows) != 0)
+		goto out;
+	p->ctx.out_rows = 0;
+	rescore_progress(sh, since);
+	p->rc = 0;
+out:
+	if (p->rc != 0) {
+		pthread_mutex_lock(&sh->mu);
+		sh->stop = 1;
+		pthread_mutex_unlock(&sh->mu);
+	}
+	return (NULL);
+}
+
+/* How many parts a full run is split into: one per CPU, at most RESCORE_MAX_PARTS. */
+static int
+rescore_parts(const struct rescore_options *opt)
+{
+	long cpus;
+
+	if (opt->company_id != 0)
+		return (1);
+	if (opt->threads > 0)
+		return (opt->threads < RESCORE_MAX_PARTS ? opt->threads : RESCORE_MAX_PARTS);
+	cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	return (cpus < 1 ? 1 : cpus > RESCORE_MAX_PARTS ? RESCORE_MAX_PARTS : (int)cpus);
+}
+
+static void
+rescore_sum_add(struct rescore_summary *to, const struct rescore_summary *from)
+{
+	to->companies += from->companies;
+	to->rated += from->rated;
+	to->insufficient += from->insufficient;
+	to->new_rows += from->new_rows;
+	to->unchanged += from->unchanged;
+}
+
+/* After a failed run: end a COPY the writer left open on conn and roll back its
+ * transaction (conn may be NULL or broken). */
+static void
+rescore_abandon(PGconn *conn)
+{
+	PGresult *res;
+
+	if (conn == NULL || PQstatus(conn) != CONNECTION_OK)
+		return;
+	if (PQtransactionStatus(conn) == PQTRANS_ACTIVE)
+		(void)PQputCopyEnd(conn, "rescoring failed");
+	while (PQtransactionStatus(conn) == PQTRANS_ACTIVE) {
+		if ((res = PQgetResult(conn)) == NULL)
+			break;
+		PQclear(res);
+	}
+	db_rollback(conn);
 }
 
 int
 rescore_run(const char *url, const struct rescore_options *opt,
     struct rescore_summary *sum)
 {
-	PGconn *wconn = NULL, *cconn = NULL, *econn = NULL;
 	struct methodology *m = NULL;
-	struct rescore_ctx ctx;
-	struct rescore_writer w;
-	struct rating_store_company c;
+	struct rescore_shared sh;
+	struct rescore_part part[RESCORE_MAX_PARTS];
+	int64_t bounds[RESCORE_MAX_PARTS + 1], now_us;
+	PGconn *lconn;
 	char snap[64];
-	int64_t now_us, total = 0;
-	int rc = -1, n, locked = 0, ctx_ready = 0;
+	size_t batch;
+	int rc = -1, i, nparts = rescore_parts(opt), locked = 0, failed = 0;
 
 	memset(sum, 0, sizeof(*sum));
-	if ((wconn = db_connect(url)) == NULL || (cconn = db_connect(url)) == NULL ||
-	    (econn = db_connect(url)) == NULL)
-		goto done;
-	if (rating_store_lock(wconn, 0) != 0)
+	memset(part, 0, sizeof(part));
+	memset(&sh, 0, sizeof(sh));
+	sh.opt = opt;
+	pthread_mutex_init(&sh.mu, NULL);
+	for (i = 0; i < nparts; i++)
+		if ((part[i].wconn = db_connect(url)) == NULL ||
+		    (part[i].cconn = db_connect(url)) == NULL ||
+		    (part[i].econn = db_connect(url)) == NULL)
+			goto done;
+	/* The rescoring lock is held on the first writer's connection for the run. */
+	lconn = part[0].wconn;
+	if (rating_store_lock(lconn, 0) != 0)
 		goto done;
 	locked = 1;
-	if ((m = methodology_store_load_in_force(wconn, opt->as_of)) == NULL)
+	if ((m = methodology_store_load_in_force(lconn, opt->as_of)) == NULL)
 		goto done;
-	/* The snapshot is taken after the lock: it sees every row of the run before. */
-	if (rating_store_snapshot_export(cconn, snap, &now_us) != 0 ||
-	    rating_store_snapshot_import(econn, snap) != 0)
+	snprintf(sum->methodology_version, sizeof(sum->methodology_version), "%s",
+	    m->version);
+	/* The snapshot is taken after the lock: it sees every row of the run before. Every
+	 * read connection of every part reads it. */
+	if (rating_store_snapshot_export(part[0].cconn, snap, &now_us) != 0)
 		goto done;
-	if (rating_store_count_companies(cconn, opt->company_id, &total) != 0)
+	for (i = 0; i < nparts; i++)
+		if ((i > 0 && rating_store_snapshot_import(part[i].cconn, snap) != 0) ||
+		    rating_store_snapshot_import(part[i].econn, snap) != 0)
+			goto done;
+	if (rating_store_count_companies(part[0].cconn, opt->company_id, &sh.total) != 0)
 		goto done;
-	rescore_ctx_init(&ctx, m, opt->as_of, now_us, sum);
-	ctx_ready = 1;
-	w.conn = wconn;
-	w.batch = opt->batch_rows ? opt->batch_rows : RESCORE_DEFAULT_BATCH;
-	w.rows_in_tx = 0;
-	w.copying = 0;
+	if (opt->company_id != 0) {
+		bounds[0] = opt->company_id;
+		bounds[1] = opt->company_id + 1;
+	} else if (rating_store_split(part[0].cconn, nparts, bounds) != 0)
+		goto done;
+	batch = opt->batch_rows ? opt->batch_rows : RESCORE_DEFAULT_BATCH;
 	if (opt->company_id != 0)
-		w.batch = SIZE_MAX;  /* one company: one transaction */
-	if (rating_store_companies_start(cconn, opt->company_id) != 0)
-		goto done;
-	if (rating_store_evidence_start(econn, opt->company_id) != 0) {
-		rating_store_stream_abort(cconn);
-		goto done;
-	}
-	while ((n = rating_store_companies_next(cconn, &c)) == 1) {
-		if (company_stream_gather(&ctx.evidence, econn, c.id) != 0 ||
-		    rescore_rate(&ctx, &c) != 0)
+		batch = SIZE_MAX;  /* one company: one transaction */
+	for (i = 0; i < nparts; i++) {
+		part[i].sh = &sh;
+		part[i].lo = bounds[i];
+		part[i].hi = bounds[i + 1];
+		rescore_ctx_init(&part[i].ctx, m, opt->as_of, now_us, &part[i].sum);
+		part[i].ctx_ready = 1;
+		if ((part[i].w = rescore_writer_start(part[i].wconn, batch,
+		    RESCORE_OUT_LIMIT)) == NULL)
 			break;
-		if (ctx.out.len >= RESCORE_SEND_BYTES && rescore_writer_send(&w, &ctx, 0) != 0)
+		if (pthread_create(&part[i].thread, NULL, rescore_part_main, &part[i]) != 0) {
+			log_error("rescore: cannot start a rating thread");
 			break;
-		if (opt->progress != NULL && sum->companies % RESCORE_PROGRESS_EVERY == 0)
-			opt->progress(opt->progress_arg, sum->companies, total);
+		}
+		part[i].started = 1;
 	}
-	if (n != 0) {
-		rating_store_stream_abort(cconn);
-		rating_store_stream_abort(econn);
-		goto done;
+	for (i = 0; i < nparts; i++) {
+		if (part[i].started)
+			pthread_join(part[i].thread, NULL);
+		if (!part[i].started || part[i].rc != 0)
+			failed = 1;
+		rescore_sum_add(sum, &part[i].sum);
 	}
-	/* Drain the evidence stream so that its end is checked too. */
-	if (company_stream_gather(&ctx.evidence, econn, INT64_MAX) != 0 ||
-	    !ctx.evidence.done) {
-		rating_store_stream_abort(econn);
-		goto done;
+	/* Each part's last batch is committed only when every part has rated all its
+	 * companies; batches committed before stay either way (rescore.h). */
+	for (i = 0; i < nparts; i++) {
+		if (part[i].w != NULL && rescore_writer_finish(part[i].w, !failed) != 0)
+			failed = 1;
+		part[i].w = NULL;
 	}
-	if (rescore_writer_send(&w, &ctx, 1) != 0)
+	if (failed)
 		goto done;
-	if (opt->progress != NULL)
-		opt->progress(opt->progress_arg, sum->companies, total);
 	rc = 0;
 done:
-	if (rc != 0 && wconn != NULL && PQstatus(wconn) == CONNECTION_OK) {
-		if (PQtransactionStatus(wconn) == PQTRANS_ACTIVE)
-			(void)PQputCopyEnd(wconn, "rescoring failed");
-		while (PQtransactionStatus(wconn) == PQTRANS_ACTIVE) {
-			PGresult *res = PQgetResult(wconn);
-
-			if (res == NULL)
-				break;
-			PQclear(res);
-		}
-		db_rollback(wconn);
+	for (i = 0; i < nparts; i++) {
+		if (part[i].w != NULL)
+			(void)rescore_writer_finish(part[i].w, 0);
+		if (rc != 0)
+			rescore_abandon(part[i].wconn);
 	}
 	if (locked)
-		rating_store_unlock(wconn);
-	if (ctx_ready)
-		rescore_ctx_free(&ctx);
+		rating_store_unlock(lconn);
+	for (i = 0; i < nparts; i++) {
+		if (part[i].ctx_ready)
+			rescore_ctx_free(&part[i].ctx);
+		if (part[i].econn != NULL)
+			PQfinish(part[i].econn);
+		if (part[i].cconn != NULL)
+			PQfinish(part[i].cconn);
+		if (part[i].wconn != NULL)
+			PQfinish(part[i].wconn);
+	}
 	methodology_free(m);
-	if (econn != NULL)
-		PQfinish(econn);
-	if (cconn != NULL)
-		PQfinish(cconn);
-	if (wconn != NULL)
-		PQfinish(wconn);
+	pthread_mutex_destroy(&sh.mu);
 	return (rc);
 }
 
@@ -282,7 +420,7 @@ rescore_company(PGconn *conn, int64_t company_id, int64_t as_of,
 	ctx.extra_detail = extra_detail;
 	/* One connection: the company's row first, then its evidence, then the write. */
 	memset(&c, 0, sizeof(c));
-	if (rating_store_companies_start(conn, company_id) != 0)
+	if (rating_store_companies_start(conn, company_id, company_id + 1) != 0)
 		goto done;
 	n = rating_store_companies_next(conn, &c);
 	if (n == 1 && (n = rating_store_companies_next(conn, &c)) != 0) {
@@ -296,7 +434,7 @@ rescore_company(PGconn *conn, int64_t company_id, int64_t as_of,
 		rc = 1;
 		goto done;
 	}
-	if (rating_store_evidence_start(conn, company_id) != 0)
+	if (rating_store_evidence_start(conn, company_id, company_id + 1) != 0)
 		goto done;
 	if (company_stream_gather(&ctx.evidence, conn, company_id) != 0 ||
 	    !ctx.evidence.done) {

@@ -19,6 +19,8 @@ struct rescore_options {
 	int64_t as_of;             /* rate as of this time (Unix seconds) */
 	int64_t company_id;        /* 0: every company; else that one only */
 	size_t batch_rows;         /* ratings rows per commit; 0: 5000 */
+	int threads;               /* rating threads of a full run; 0: one per CPU, at
+	                              most 4 */
 	/* Called every few hundred companies and at the end (may be NULL). */
 	void (*progress)(void *arg, int64_t done, int64_t total);
 	void *progress_arg;
@@ -34,9 +36,10 @@ struct rescore_summary {
 };
 
 /* rescore_run: rescore every company (or opt->company_id) of the database at url
- * (NULL: db_url()). Opens three connections: two read streams sharing one snapshot,
- * and a writer that commits every opt->batch_rows new rows (a single company: one
- * transaction). Waits for a rescoring already running. Fills *sum. Returns 0, or -1
+ * (NULL: db_url()). Splits the companies into id ranges of about equal counts, one
+ * per rating thread, each reading two streams (companies, evidence) in one snapshot
+ * shared by all; a writer thread on its own connection commits every
+ * opt->batch_rows new rows (a single company: one thread, one transaction). Waits for a rescoring already running. Fills *sum. Returns 0, or -1
  * after logging the error (rows of batches committed before it stay: each row is a
  * correct rating on its own). */
 int rescore_run(const char *url, const struct rescore_options *opt,

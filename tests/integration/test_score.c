@@ -51,7 +51,7 @@ text_of(const char *q, char *out, size_t n)
 }
 
 static struct rescore_summary
-score_at(const char *as_of, int64_t company_id)
+score_on(const char *as_of, int64_t company_id, int threads)
 {
 	struct rescore_options o;
 	struct rescore_summary s;
@@ -59,8 +59,15 @@ score_at(const char *as_of, int64_t company_id)
 	memset(&o, 0, sizeof(o));
 	cr_assert_eq(timefmt_parse(as_of, &o.as_of), 0);
 	o.company_id = company_id;
+	o.threads = threads;
 	cr_assert_eq(rescore_run(NULL, &o, &s), 0, "rescore failed");
 	return (s);
+}
+
+static struct rescore_summary
+score_at(const char *as_of, int64_t company_id)
+{
+	return (score_on(as_of, company_id, 0));
 }
 
 /* A company "acme" with four domains and eight evidence items over five penalty
@@ -297,4 +304,52 @@ Test(score, binary_stream_and_explanation_read_the_same_seconds)
 	rating_free(r);
 	free(ev);
 	methodology_free(m);
+}
+
+/* A run split over threads rates every company once, exactly as one thread does, and
+ * with batches smaller than a part commits them all. */
+Test(score, threads_split_the_companies_without_changing_a_rating)
+{
+	static char one[1 << 20], many[1 << 20];
+	static const int threads[] = {2, 3, 4};
+	struct rescore_summary s;
+	char *argv[] = {"score", "--as-of", AS_OF, "--threads", "5", NULL};
+	size_t i;
+
+	make_world();
+	sql("INSERT INTO companies (id, slug, name, sector, size_band, country) "
+	    "SELECT g, 'c' || g, 'C' || g, 'retail', 'small', 'JP' "
+	    "FROM generate_series(10, 60) g");
+	sql("INSERT INTO evidence (id, company_id, check_code, outcome, source, first_seen, "
+	    "last_seen) SELECT 1000 + g * 10 + k, g, (ARRAY['tls.weak_key', 'web_headers.hsts_missing', "
+	    "'email_auth.spf_missing', 'patching.outdated_software'])[1 + (g + k) % 4], "
+	    "CASE WHEN (g * k) % 3 = 0 THEN 'fail' ELSE 'pass' END, 's' || k, "
+	    "timestamptz '" AS_OF "' - interval '30 days', "
+	    "timestamptz '" AS_OF "' - (g % 20) * interval '1 day' "
+	    "FROM generate_series(10, 60) g, generate_series(1, 1 + g % 5) k");
+	s = score_on(AS_OF, 0, 1);
+	cr_assert_eq(s.companies, 53);
+	text_of("SELECT string_agg(concat_ws(' ', company_id, status, score, grade, "
+	    "confidence, inputs_digest, outcome_digest, factors::text), E'\\n' "
+	    "ORDER BY company_id) FROM ratings", one, sizeof(one));
+	for (i = 0; i < sizeof(threads) / sizeof(threads[0]); i++) {
+		struct rescore_options o;
+
+		sql("DELETE FROM ratings");
+		memset(&o, 0, sizeof(o));
+		cr_assert_eq(timefmt_parse(AS_OF, &o.as_of), 0);
+		o.threads = threads[i];
+		o.batch_rows = 7;
+		cr_assert_eq(rescore_run(NULL, &o, &s), 0);
+		cr_assert_eq(s.companies, 53, "%d threads", threads[i]);
+		cr_assert_eq(s.new_rows, 53);
+		text_of("SELECT string_agg(concat_ws(' ', company_id, status, score, grade, "
+		    "confidence, inputs_digest, outcome_digest, factors::text), E'\\n' "
+		    "ORDER BY company_id) FROM ratings", many, sizeof(many));
+		cr_assert_str_eq(many, one, "%d threads", threads[i]);
+	}
+	s = score_on(AS_OF, 0, 3);
+	cr_assert_eq(s.new_rows, 0, "nothing changed");
+	cr_assert_eq(s.unchanged, 53);
+	cr_assert_eq(cmd_score(5, argv), 2, "--threads 5 is refused");
 }

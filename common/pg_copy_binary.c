@@ -123,3 +123,130 @@ pg_unix_us_to_seconds(int64_t us)
 {
 	return (us >= 0 ? (us + 500000) / 1000000 : -((-(us + 1) + 500001) / 1000000));
 }
+
+static int
+pg_put16(struct buf *b, uint16_t v)
+{
+	unsigned char p[2] = {(unsigned char)(v >> 8), (unsigned char)v};
+
+	return (buf_append(b, p, 2));
+}
+
+static int
+pg_put32(struct buf *b, uint32_t v)
+{
+	unsigned char p[4] = {(unsigned char)(v >> 24), (unsigned char)(v >> 16),
+	    (unsigned char)(v >> 8), (unsigned char)v};
+
+	return (buf_append(b, p, 4));
+}
+
+static int
+pg_put64(struct buf *b, uint64_t v)
+{
+	return (pg_put32(b, (uint32_t)(v >> 32)) || pg_put32(b, (uint32_t)v) ? -1 : 0);
+}
+
+int
+pg_copy_binary_put_header(struct buf *b)
+{
+	/* Signature, flags 0 (no OIDs), no header extension. */
+	return (buf_append(b, pg_copy_signature, sizeof(pg_copy_signature)) ||
+	    pg_put32(b, 0) || pg_put32(b, 0) ? -1 : 0);
+}
+
+int
+pg_copy_binary_put_trailer(struct buf *b)
+{
+	return (pg_put16(b, 0xffff));
+}
+
+int
+pg_copy_binary_put_row(struct buf *b, int nfields)
+{
+	return (pg_put16(b, (uint16_t)nfields));
+}
+
+int
+pg_copy_binary_put_null(struct buf *b)
+{
+	return (pg_put32(b, 0xffffffffu));
+}
+
+int
+pg_copy_binary_put_int8(struct buf *b, int64_t v)
+{
+	return (pg_put32(b, 8) || pg_put64(b, (uint64_t)v) ? -1 : 0);
+}
+
+int
+pg_copy_binary_put_int4(struct buf *b, int32_t v)
+{
+	return (pg_put32(b, 4) || pg_put32(b, (uint32_t)v) ? -1 : 0);
+}
+
+int
+pg_copy_binary_put_text(struct buf *b, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n > INT32_MAX)
+		return (-1);
+	return (pg_put32(b, (uint32_t)n) || buf_append(b, s, n) ? -1 : 0);
+}
+
+int
+pg_copy_binary_put_jsonb(struct buf *b, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n >= INT32_MAX)
+		return (-1);
+	return (pg_put32(b, (uint32_t)n + 1) || buf_append(b, "\1", 1) ||
+	    buf_append(b, s, n) ? -1 : 0);
+}
+
+int
+pg_copy_binary_put_timestamptz(struct buf *b, int64_t unix_us)
+{
+	return (pg_copy_binary_put_int8(b, unix_us - PG_EPOCH_OFFSET_US));
+}
+
+int
+pg_copy_binary_put_numeric_tenths(struct buf *b, int64_t tenths)
+{
+	/* numeric's own form: base-10000 digits with the weight of the first, a sign and
+	 * the display scale, leading and trailing zero digits left out. */
+	uint16_t digits[8];
+	uint64_t whole, u = tenths < 0 ? 0 - (uint64_t)tenths : (uint64_t)tenths;
+	int16_t weight = 0;
+	int n = 0, i, nint = 0;
+	uint16_t intd[6];
+
+	whole = u / 10;
+	while (whole > 0) {
+		intd[nint++] = (uint16_t)(whole % 10000);
+		whole /= 10000;
+	}
+	for (i = nint - 1; i >= 0; i--)
+		digits[n++] = intd[i];
+	weight = (int16_t)(nint - 1);
+	if (u % 10 != 0) {
+		if (nint == 0)
+			weight = -1;
+		digits[n++] = (uint16_t)(u % 10 * 1000);
+	}
+	/* Leading zero digits (none but from the integer part) and trailing ones. */
+	while (n > 0 && digits[n - 1] == 0)
+		n--;
+	if (n == 0)
+		weight = 0;
+	if (pg_put32(b, (uint32_t)(8 + 2 * n)) || pg_put16(b, (uint16_t)n) ||
+	    pg_put16(b, (uint16_t)weight) || pg_put16(b, tenths < 0 ? 0x4000 : 0) ||
+	    pg_put16(b, 1))
+		return (-1);
+	for (i = 0; i < n; i++)
+		if (pg_put16(b, digits[i]) != 0)
+			return (-1);
+	return (0);
+}

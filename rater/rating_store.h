@@ -32,11 +32,6 @@
  * fields, or -1 when there are more than max or an escape is malformed. */
 int rating_store_copy_split(char *line, size_t len, char **fields, int max);
 
-/* rating_store_copy_escape: append s to b escaped for COPY text format (backslash,
- * tab, newline, carriage return). 0, or -1 when b's cap is reached (b is then as it
- * was). Pure. */
-int rating_store_copy_escape(struct buf *b, const char *s);
-
 /* One row of the companies stream. */
 struct rating_store_company {
 	int64_t id;
@@ -115,23 +110,24 @@ int rating_store_evidence_next(PGconn *conn, struct pg_copy_binary *st,
  * conn can be closed or rolled back cleanly. */
 void rating_store_stream_abort(PGconn *conn);
 
-/* rating_store_ratings_format: append to b the COPY line of a new ratings row for
- * company_id: r with its factors (JSON text), computed at computed_us, and reason with
- * its detail (JSON text). 0, or -1 when b's cap is reached. Pure. */
+/* rating_store_ratings_format: append to b the binary COPY row of a new ratings row
+ * for company_id: r with its factors (JSON text), computed at computed_us, and reason
+ * with its detail (JSON text). 0, or -1 when b's cap is reached (b is then as it
+ * was). Pure. */
 int rating_store_ratings_format(struct buf *b, int64_t company_id, const struct rating *r,
     const char *factors_json, int64_t computed_us, const char *reason,
     const char *detail_json);
 
-/* rating_store_ratings_start: start COPY ratings FROM STDIN on conn (inside the
- * caller's transaction). 0 or -1. */
+/* rating_store_ratings_start: start COPY ratings FROM STDIN in binary format on conn
+ * (inside the caller's transaction) and send the format's header. 0 or -1. */
 int rating_store_ratings_start(PGconn *conn);
 
-/* rating_store_ratings_put: send len bytes of lines made by rating_store_ratings_format.
+/* rating_store_ratings_put: send len bytes of rows made by rating_store_ratings_format.
  * 0 or -1. */
 int rating_store_ratings_put(PGconn *conn, const char *data, size_t len);
 
-/* rating_store_ratings_end: finish the COPY; 0 when every row was stored, -1 (logged)
- * when the server refused the batch. */
+/* rating_store_ratings_end: send the format's trailer and finish the COPY; 0 when
+ * every row was stored, -1 (logged) when the server refused the batch. */
 int rating_store_ratings_end(PGconn *conn);
 
 /* rating_store_load_evidence: the company's active or disputed evidence, in id order,

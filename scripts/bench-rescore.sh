@@ -30,8 +30,8 @@ now() { date +%s.%N; }
 
 # The stream the rescorer reads, without the rating: the same binary COPY as
 # rater/rating_store.c's evidence_all_sql, to /dev/null.
-stream_sql="COPY (SELECT company_id, id, check_code, coalesce(asset_id, 0), outcome,
-  status = 'disputed', first_seen, last_seen, recorded_at, updated_at FROM evidence
+stream_sql="COPY (SELECT company_id, id, check_code, asset_id, outcome, status, first_seen,
+  last_seen, recorded_at, updated_at FROM evidence
   WHERE status IN ('active', 'disputed') ORDER BY company_id, id) TO STDOUT (FORMAT binary)"
 
 rss_kb() { sed -n 's/.*Maximum resident set size (kbytes): //p' "$1"; }

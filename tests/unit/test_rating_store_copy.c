@@ -1,4 +1,4 @@
-/* The COPY text format as the rescoring streams read it and write it. */
+/* The COPY text format as the rescoring reads the companies stream. */
 #include <criterion/criterion.h>
 #include <string.h>
 
@@ -42,30 +42,4 @@ Test(copy_text, refuses_too_many_fields_and_bad_escapes)
 	cr_assert_eq(rating_store_copy_split(many, strlen(many), f, 2), -1);
 	cr_assert_eq(rating_store_copy_split(bad, strlen(bad), f, 2), -1);
 	cr_assert_eq(rating_store_copy_split(trailing, strlen(trailing), f, 2), -1);
-}
-
-Test(copy_text, escape_then_split_round_trips)
-{
-	const char *s = "tab\there\\back\nline\rret";
-	struct buf b;
-	char *f[RATING_STORE_MAX_FIELDS];
-
-	buf_init(&b, 1024);
-	cr_assert_eq(rating_store_copy_escape(&b, s), 0);
-	cr_assert_eq(buf_append(&b, "\t", 1), 0);
-	cr_assert_eq(rating_store_copy_escape(&b, "plain"), 0);
-	cr_assert_eq(rating_store_copy_split(b.data, b.len, f, RATING_STORE_MAX_FIELDS), 2);
-	cr_assert_str_eq(f[0], s);
-	cr_assert_str_eq(f[1], "plain");
-	buf_free(&b);
-}
-
-Test(copy_text, escape_past_the_cap_is_an_error)
-{
-	struct buf b;
-
-	buf_init(&b, 4);
-	cr_assert_eq(rating_store_copy_escape(&b, "abc\\"), -1);
-	cr_assert_eq(b.len, 0, "a failed append leaves nothing behind");
-	buf_free(&b);
 }

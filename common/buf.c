@@ -38,7 +38,9 @@ buf_reserve(struct buf *b, size_t extra)
 int
 buf_append(struct buf *b, const void *data, size_t n)
 {
-	if (buf_reserve(b, n) != 0)
+	/* Room already allocated, within the limit, is the common case. */
+	if ((b->cap == 0 || n >= b->cap - b->len || n > b->limit - b->len) &&
+	    buf_reserve(b, n) != 0)
 		return (-1);
 	if (n > 0)
 		memcpy(b->data + b->len, data, n);

@@ -226,20 +226,27 @@ fail:
 static int
 rating_json_put_string(struct buf *out, const char *s)
 {
-	const unsigned char *p;
+	const unsigned char *p = (const unsigned char *)s, *run;
 	char esc[8];
 	int rc = buf_append(out, "\"", 1);
 
-	for (p = (const unsigned char *)s; *p && rc == 0; p++) {
+	while (*p && rc == 0) {
+		/* Plain characters go in runs. */
+		for (run = p; *p >= 0x20 && *p != '"' && *p != '\\'; p++)
+			;
+		if (p > run)
+			rc = buf_append(out, run, (size_t)(p - run));
+		if (*p == '\0' || rc != 0)
+			break;
 		if (*p == '"' || *p == '\\') {
 			esc[0] = '\\';
 			esc[1] = (char)*p;
 			rc = buf_append(out, esc, 2);
-		} else if (*p < 0x20) {
+		} else {
 			snprintf(esc, sizeof(esc), "\\u%04x", *p);
 			rc = buf_append(out, esc, 6);
-		} else
-			rc = buf_append(out, p, 1);
+		}
+		p++;
 	}
 	return (rc == 0 ? buf_append(out, "\"", 1) : -1);
 }

@@ -57,6 +57,6 @@ FROM generate_series($1, $2) g, generate_series(0, $per - 1) j,
      (SELECT ARRAY[$codes] AS codes, cardinality(ARRAY[$codes]) AS n) c,
      LATERAL (SELECT timestamptz '$as_of' - ((g * 31 + j * 17) % 120) * interval '1 day'
              - ((g + j) % 86400) * interval '1 second' AS last_seen) t;
-ANALYZE;
+VACUUM (ANALYZE);
 SQL
 }

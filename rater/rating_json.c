@@ -223,7 +223,7 @@ fail:
  * written with up to d decimals (at least one, so that they read back as reals, as
  * jansson writes them).
  */
-static int
+int
 rating_json_put_string(struct buf *out, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s, *run;

@@ -52,6 +52,10 @@ int rating_json_factors_stored(const struct rating *r, const struct methodology 
  * its factor) or memory is short. */
 json_t *rating_json_factors_expand(const char *stored, const struct methodology *m);
 
+/* rating_json_put_string: append s as a JSON string (quoted, escaped) to out. 0, or
+ * -1 when out's cap or memory is reached. */
+int rating_json_put_string(struct buf *out, const char *s);
+
 /* rating_json_explanation: the full explanation for the rated company itself: status
  * ("rated"|"insufficient_data"), score and grade (null when insufficient),
  * confidence, insufficient_reason (null when rated), as_of (ISO 8601),

@@ -5,6 +5,8 @@
 
 #include <jansson.h>
 
+#include "common/buf.h"
+
 /*
  * Rating history: whether a freshly computed rating deserves a new ratings row, and if
  * so why. Pure: no I/O, no clock. Times of change ("_us") are Unix microseconds so
@@ -59,5 +61,12 @@ const char *rating_reason_name(enum rating_reason reason);
 json_t *rating_reason_detail(enum rating_reason reason,
     const struct rating_reason_previous *prev, const struct rating_reason_changes *chg,
     const char *version, int64_t as_of);
+
+/* rating_reason_detail_text: the same object as rating_reason_detail, appended to out
+ * as compact JSON text without building it (for the rescoring's rows). 0, or -1 when
+ * out's cap or memory is reached. */
+int rating_reason_detail_text(enum rating_reason reason,
+    const struct rating_reason_previous *prev, const struct rating_reason_changes *chg,
+    const char *version, int64_t as_of, struct buf *out);
 
 #endif

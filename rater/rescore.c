@@ -37,8 +37,8 @@ struct rescore_ctx {
 	struct rescore_summary *sum;
 	/* The current company's evidence, gathered from the evidence stream. */
 	struct company_stream evidence;
-	/* One company's factors JSON, before it is escaped into out. */
-	struct buf factors;
+	/* One company's factors and reason detail JSON, before they go into out. */
+	struct buf factors, detail;
 	/* New ratings lines not yet sent, and how many rows they hold. */
 	struct buf out;
 	size_t out_rows;
@@ -87,16 +87,22 @@ rescore_rate(struct rescore_ctx *ctx, const struct rating_store_company *c)
 		    RESCORE_FACTORS_LIMIT);
 		goto done;
 	}
-	if ((detail = rating_reason_detail(reason, &c->prev, &chg, r->methodology_version,
+	/* A caller's extra detail is merged into the object; a full run's rows are written
+	 * as text directly. */
+	buf_reset(&ctx->detail);
+	if (ctx->extra_detail != NULL ?
+	    (detail = rating_reason_detail(reason, &c->prev, &chg, r->methodology_version,
 	    ctx->as_of)) == NULL ||
-	    (ctx->extra_detail != NULL &&
-	    json_object_update(detail, (json_t *)ctx->extra_detail) != 0) ||
-	    (detail_text = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS)) == NULL) {
+	    json_object_update(detail, (json_t *)ctx->extra_detail) != 0 ||
+	    (detail_text = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS)) == NULL ||
+	    buf_append(&ctx->detail, detail_text, strlen(detail_text)) != 0 :
+	    rating_reason_detail_text(reason, &c->prev, &chg, r->methodology_version,
+	    ctx->as_of, &ctx->detail) != 0) {
 		log_error("rescore: out of memory explaining %s", c->slug);
 		goto done;
 	}
 	if (rating_store_ratings_format(&ctx->out, c->id, r, ctx->factors.data,
-	    ctx->computed_us, rating_reason_name(reason), detail_text) != 0) {
+	    ctx->computed_us, rating_reason_name(reason), ctx->detail.data) != 0) {
 		log_error("rescore: the rating of %s does not fit the output buffer", c->slug);
 		goto done;
 	}
@@ -122,6 +128,7 @@ rescore_ctx_init(struct rescore_ctx *ctx, const struct methodology *m, int64_t a
 	company_stream_init(&ctx->evidence, "rescore");
 	buf_init(&ctx->out, RESCORE_OUT_LIMIT);
 	buf_init(&ctx->factors, RESCORE_FACTORS_LIMIT);
+	buf_init(&ctx->detail, RESCORE_FACTORS_LIMIT);
 	memset(sum, 0, sizeof(*sum));
 	snprintf(sum->methodology_version, sizeof(sum->methodology_version), "%s",
 	    m->version);
@@ -133,6 +140,7 @@ rescore_ctx_free(struct rescore_ctx *ctx)
 	company_stream_free(&ctx->evidence);
 	buf_free(&ctx->out);
 	buf_free(&ctx->factors);
+	buf_free(&ctx->detail);
 }
 
 /* Most threads one full run rates on (each with two read connections). */

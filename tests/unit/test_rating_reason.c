@@ -155,3 +155,44 @@ Test(rating_reason, initial_detail_has_no_previous_rating)
 	    "1970-01-01T00:00:00Z");
 	json_decref(d);
 }
+
+/* The text written for a full run's rows is the object the detail builder makes, for
+ * every reason and every combination of change times. */
+Test(rating_reason, detail_text_equals_the_object)
+{
+	static const enum rating_reason reasons[] = {RATING_REASON_INITIAL,
+	    RATING_REASON_METHODOLOGY_CHANGE, RATING_REASON_CORRECTION,
+	    RATING_REASON_NEW_EVIDENCE, RATING_REASON_EVIDENCE_EXPIRED,
+	    RATING_REASON_EVIDENCE_CHANGED};
+	struct rating_reason_previous p = prev_row();
+	struct rating_reason_changes c;
+	struct buf text;
+	json_t *d, *parsed;
+	json_error_t err;
+	size_t r;
+	int mask, exists;
+
+	buf_init(&text, 4096);
+	for (exists = 0; exists < 2; exists++)
+		for (r = 0; r < sizeof(reasons) / sizeof(reasons[0]); r++)
+			for (mask = 0; mask < 8; mask++) {
+				p.exists = exists;
+				c.last_corrected_us = T0_US + (mask & 1 ? 1 : -1);
+				c.last_recorded_us = T0_US + (mask & 2 ? 2500000 : 0);
+				c.last_updated_us = T0_US + (mask & 4 ? 86400000000 : -5);
+				d = rating_reason_detail(reasons[r], &p, &c, "2026.1", 1780086400);
+				buf_reset(&text);
+				cr_assert_eq(rating_reason_detail_text(reasons[r], &p, &c, "2026.1",
+				    1780086400, &text), 0);
+				parsed = json_loads(text.data, 0, &err);
+				cr_assert_not_null(parsed, "%s: %s", err.text, text.data);
+				cr_assert(json_equal(parsed, d), "%s", text.data);
+				json_decref(parsed);
+				json_decref(d);
+			}
+	buf_free(&text);
+	buf_init(&text, 10);
+	cr_assert_eq(rating_reason_detail_text(RATING_REASON_INITIAL, &p, &c, "2026.1", 0,
+	    &text), -1, "past the cap");
+	buf_free(&text);
+}

@@ -9,7 +9,10 @@
 #                          for SQL and comma-separated
 #   generate FROM TO       companies FROM..TO with their assets and $per evidence rows
 #                          each, into $url, as of $as_of (deterministic: SQL
-#                          generate_series)
+#                          generate_series); then VACUUM (ANALYZE) and CHECKPOINT, so
+#                          that a measured run starts from the state autovacuum leaves
+#                          a bulk load in and does not share the machine with the
+#                          generator's writes still going to disk
 # The caller sets root (the checkout) and works from it, and sets per and as_of.
 
 bench_bin() {
@@ -58,5 +61,6 @@ FROM generate_series($1, $2) g, generate_series(0, $per - 1) j,
      LATERAL (SELECT timestamptz '$as_of' - ((g * 31 + j * 17) % 120) * interval '1 day'
              - ((g + j) % 86400) * interval '1 second' AS last_seen) t;
 VACUUM (ANALYZE);
+CHECKPOINT;
 SQL
 }

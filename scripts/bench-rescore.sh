@@ -29,7 +29,10 @@ bench_codes
 now() { date +%s.%N; }
 
 # The stream the rescorer reads, without the rating: the same binary COPY as
-# rater/rating_store.c's evidence_all_sql, to /dev/null.
+# rater/rating_store.c's evidence_sql over every company, with the same plan settings
+# (rating_store_stream_settings: index order, no parallel workers, no JIT), to
+# /dev/null.
+stream_settings="SET enable_seqscan = off; SET max_parallel_workers_per_gather = 0; SET jit = off;"
 stream_sql="COPY (SELECT company_id, id, check_code, asset_id, outcome, status, first_seen,
   last_seen, recorded_at, updated_at FROM evidence
   WHERE status IN ('active', 'disputed') ORDER BY company_id, id) TO STDOUT (FORMAT binary)"
@@ -42,11 +45,11 @@ measure() {
   local n=$1 again=$2 t0 t1 t2 t3 rescore stream log
   log=$(mktemp)
   psql "$url" -qAtc "TRUNCATE ratings" >/dev/null
-  psql "$url" -qAtc "$stream_sql" >/dev/null   # warm the cache for both
+  psql "$url" -qAt -c "$stream_settings" -c "$stream_sql" >/dev/null   # warm the cache for both
   t0=$(now)
   /usr/bin/time -v -o "$log" "$bin" score --as-of "$as_of" --json >"$log.out"
   t1=$(now)
-  psql "$url" -qAtc "$stream_sql" >/dev/null
+  psql "$url" -qAt -c "$stream_settings" -c "$stream_sql" >/dev/null
   t2=$(now)
   if [ "$again" = 1 ]; then "$bin" score --as-of "$as_of" --json >"$log.again"; fi
   t3=$(now)

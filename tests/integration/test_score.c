@@ -353,3 +353,43 @@ Test(score, threads_split_the_companies_without_changing_a_rating)
 	cr_assert_eq(s.unchanged, 53);
 	cr_assert_eq(cmd_score(5, argv), 2, "--threads 5 is refused");
 }
+
+/* The SQLSTATE of running q, which must fail. */
+static void
+fails_with(const char *q, const char *sqlstate)
+{
+	PGresult *res = PQexec(conn, q);
+	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+
+	cr_assert(PQresultStatus(res) == PGRES_FATAL_ERROR, "%s: succeeded", q);
+	cr_assert_str_eq(state ? state : "", sqlstate, "%s: %s", q,
+	    PQresultErrorMessage(res));
+	PQclear(res);
+}
+
+/* ratings.methodology_version is checked per statement (migration 0018): a version
+ * that does not exist is refused as a foreign key refused it, and a version once
+ * there stays, so what a rating names can never go away. */
+Test(score, ratings_name_a_methodology_version_that_is_kept)
+{
+	make_world();
+	score_at(AS_OF, 0);
+	cr_assert_eq(count("SELECT count(*) FROM ratings"), 2);
+	fails_with("INSERT INTO ratings (company_id, methodology_version, as_of, status,"
+	    " confidence, insufficient_reason, factors, evidence_count, inputs_digest,"
+	    " outcome_digest, reason) SELECT company_id, '2099.1', as_of, status,"
+	    " confidence, insufficient_reason, factors, evidence_count, inputs_digest,"
+	    " outcome_digest, reason FROM ratings WHERE status = 'insufficient_data'",
+	    "23503");
+	fails_with("UPDATE ratings SET methodology_version = '2099.1'", "23503");
+	cr_assert_eq(count("SELECT count(*) FROM ratings WHERE methodology_version = "
+	    "'2026.1'"), 2, "nothing changed");
+	fails_with("DELETE FROM methodology_versions WHERE version = '2026.1'", "23001");
+	fails_with("UPDATE methodology_versions SET version = '2026.9' "
+	    "WHERE version = '2026.1'", "23001");
+	fails_with("TRUNCATE methodology_versions CASCADE", "23001");
+	cr_assert_eq(count("SELECT count(*) FROM methodology_versions "
+	    "WHERE version = '2026.1'"), 1);
+	/* A statement naming only versions that exist goes through. */
+	sql("UPDATE ratings SET methodology_version = '2026.1'");
+}

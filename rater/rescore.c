@@ -19,9 +19,9 @@
 #include "rater/rescore_writer.h"
 
 #define RESCORE_DEFAULT_BATCH 5000
-/* Ratings lines are sent to the writer once this many bytes are waiting. */
+/* Ratings rows are handed to the writer once this many bytes are waiting. */
 #define RESCORE_SEND_BYTES (256 * 1024)
-/* The cap of the pending-lines buffer: far above what one flush leaves in it. */
+/* The cap of the pending-rows buffer: far above what one hand-over leaves in it. */
 #define RESCORE_OUT_LIMIT ((size_t)256 * 1024 * 1024)
 #define RESCORE_PROGRESS_EVERY 512
 /* One company's factors JSON: its findings make it long, never this long. */
@@ -39,7 +39,7 @@ struct rescore_ctx {
 	struct company_stream evidence;
 	/* One company's factors and reason detail JSON, before they go into out. */
 	struct buf factors, detail;
-	/* New ratings lines not yet sent, and how many rows they hold. */
+	/* New ratings rows (binary COPY) not yet handed over, and how many. */
 	struct buf out;
 	size_t out_rows;
 };

@@ -36,7 +36,7 @@ struct rescore_writer {
 	int failed;    /* the writer stopped on an error */
 };
 
-/* Send one slot's lines, opening a transaction and COPY first when none is open, and
+/* Send one slot's rows, opening a transaction and COPY first when none is open, and
  * committing once batch rows are in. 0 or -1 (logged). */
 static int
 rescore_writer_send(struct rescore_writer *w, const struct rescore_writer_slot *s)

@@ -330,17 +330,14 @@ rating_store_evidence_start(PGconn *conn, int64_t lo, int64_t hi)
 }
 
 int
-rating_store_split(PGconn *conn, int parts, int64_t *bounds)
+rating_store_split(PGconn *conn, int parts, int64_t total, int64_t *bounds)
 {
 	char offset[24];
 	const char *params[1] = {offset};
-	int64_t total = 0;
 	int i;
 
 	bounds[0] = RATING_STORE_ALL_LO;
 	bounds[parts] = RATING_STORE_ALL_HI;
-	if (parts > 1 && rating_store_count_companies(conn, 0, &total) != 0)
-		return (-1);
 	for (i = 1; i < parts; i++) {
 		snprintf(offset, sizeof(offset), "%" PRId64, total * i / parts);
 		if (total * i / parts == 0)
@@ -353,10 +350,11 @@ rating_store_split(PGconn *conn, int parts, int64_t *bounds)
 	return (0);
 }
 
-/* The end of a COPY stream on conn: its command's own result says whether it
- * completed. 0 or -1 (logged). */
+/* The end of a COPY on conn, either direction: its command's own result says whether
+ * it completed. what starts the logged message ("" or "storing ratings: "). 0 or -1
+ * (logged). */
 static int
-rating_store_copy_result(PGconn *conn)
+rating_store_copy_result(PGconn *conn, const char *what)
 {
 	PGresult *res;
 	int ok = 1;
@@ -364,7 +362,7 @@ rating_store_copy_result(PGconn *conn)
 	while ((res = PQgetResult(conn)) != NULL) {
 		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 			if (ok)
-				log_error("database: %s", PQresultErrorMessage(res));
+				log_error("database: %s%s", what, PQresultErrorMessage(res));
 			ok = 0;
 		}
 		PQclear(res);
@@ -398,7 +396,7 @@ rating_store_copy_row(PGconn *conn, char **line, char **fields, int nfields)
 		log_error("database: %s", PQerrorMessage(conn));
 		return (-1);
 	}
-	return (rating_store_copy_result(conn) == 0 ? 0 : -1);
+	return (rating_store_copy_result(conn, ""));
 }
 
 int
@@ -490,7 +488,7 @@ rating_store_evidence_next(PGconn *conn, struct pg_copy_binary *st,
 		line = NULL;
 		len = PQgetCopyData(conn, &line, 0);
 		if (len == -1)
-			return (rating_store_copy_result(conn) == 0 ? 0 : -1);
+			return (rating_store_copy_result(conn, ""));
 		if (len < 0) {
 			log_error("database: %s", PQerrorMessage(conn));
 			return (-1);
@@ -625,26 +623,20 @@ rating_store_ratings_put(PGconn *conn, const char *data, size_t len)
 int
 rating_store_ratings_end(PGconn *conn)
 {
-	static const char trailer[2] = {'\xff', '\xff'};
-	PGresult *res;
-	int ok = 1;
+	struct buf trailer;
+	int rc;
 
-	if (rating_store_ratings_put(conn, trailer, sizeof(trailer)) != 0)
+	buf_init(&trailer, 16);
+	rc = pg_copy_binary_put_trailer(&trailer) != 0 ? -1 :
+	    rating_store_ratings_put(conn, trailer.data, trailer.len);
+	buf_free(&trailer);
+	if (rc != 0)
 		return (-1);
 	if (PQputCopyEnd(conn, NULL) != 1) {
 		log_error("database: %s", PQerrorMessage(conn));
 		return (-1);
 	}
-	while ((res = PQgetResult(conn)) != NULL) {
-		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-			if (ok)
-				log_error("database: storing ratings: %s",
-				    PQresultErrorMessage(res));
-			ok = 0;
-		}
-		PQclear(res);
-	}
-	return (ok ? 0 : -1);
+	return (rating_store_copy_result(conn, "storing ratings: "));
 }
 
 int

@@ -88,11 +88,12 @@ int rating_store_count_companies(PGconn *conn, int64_t company_id, int64_t *n);
 int rating_store_companies_start(PGconn *conn, int64_t lo, int64_t hi);
 int rating_store_evidence_start(PGconn *conn, int64_t lo, int64_t hi);
 
-/* rating_store_split: split the companies into parts id ranges of about equal counts:
- * part i is bounds[i] <= id < bounds[i + 1] (bounds has parts + 1 entries; the first
- * is RATING_STORE_ALL_LO, the last RATING_STORE_ALL_HI; a range may be empty). 0 or
+/* rating_store_split: split the total companies (rating_store_count_companies, in the
+ * same snapshot) into parts id ranges of about equal counts: part i is bounds[i] <=
+ * id < bounds[i + 1] (bounds has parts + 1 entries; the first is
+ * RATING_STORE_ALL_LO, the last RATING_STORE_ALL_HI; a range may be empty). 0 or
  * -1. */
-int rating_store_split(PGconn *conn, int parts, int64_t *bounds);
+int rating_store_split(PGconn *conn, int parts, int64_t total, int64_t *bounds);
 
 /* rating_store_companies_next: the next row of the companies stream on conn. 1 and
  * *out filled, 0 at the end of a stream that completed, -1 on an error (logged; a

@@ -342,7 +342,7 @@ rescore_run(const char *url, const struct rescore_options *opt,
 	if (opt->company_id != 0) {
 		bounds[0] = opt->company_id;
 		bounds[1] = opt->company_id + 1;
-	} else if (rating_store_split(part[0].cconn, nparts, bounds) != 0)
+	} else if (rating_store_split(part[0].cconn, nparts, sh.total, bounds) != 0)
 		goto done;
 	batch = opt->batch_rows ? opt->batch_rows : RESCORE_DEFAULT_BATCH;
 	if (opt->company_id != 0)
@@ -457,13 +457,14 @@ rescore_company(PGconn *conn, int64_t company_id, int64_t as_of,
 		if (rating_store_ratings_put(conn, ctx.out.data, ctx.out.len) != 0 ||
 		    rating_store_ratings_end(conn) != 0)
 			goto done;
-		snprintf(idtext, sizeof(idtext), "%" PRId64, company_id);
-		if ((res = db_query(conn, "SELECT max(id) FROM ratings WHERE company_id = $1",
-		    1, params)) == NULL)
-			goto done;
-		if (new_row_id != NULL)
+		if (new_row_id != NULL) {
+			snprintf(idtext, sizeof(idtext), "%" PRId64, company_id);
+			if ((res = db_query(conn, "SELECT max(id) FROM ratings "
+			    "WHERE company_id = $1", 1, params)) == NULL)
+				goto done;
 			*new_row_id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-		PQclear(res);
+			PQclear(res);
+		}
 	}
 	rc = 0;
 done:

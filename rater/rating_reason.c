@@ -50,57 +50,13 @@ rating_reason_name(enum rating_reason reason)
 	return (rating_reason_names[reason]);
 }
 
-/* Floor division, so that times before 1970 format as the second they fall in. */
+/* Floor division, so that times before 1970 format as the second they fall in (and
+ * as the second PostgreSQL shows for computed_at; evidence times are rounded instead,
+ * pg_unix_us_to_seconds, as extract(epoch)::bigint does). */
 static int64_t
 rating_reason_us_to_s(int64_t us)
 {
 	return (us >= 0 ? us / 1000000 : -((-us + 999999) / 1000000));
-}
-
-static int
-rating_reason_set_time(json_t *o, const char *key, int64_t t)
-{
-	char iso[21];
-
-	return (json_object_set_new(o, key, json_string(timefmt_format(t, iso))));
-}
-
-json_t *
-rating_reason_detail(enum rating_reason reason,
-    const struct rating_reason_previous *prev, const struct rating_reason_changes *chg,
-    const char *version, int64_t as_of)
-{
-	json_t *o;
-	int64_t since;
-
-	if ((o = json_object()) == NULL)
-		return (NULL);
-	if (json_object_set_new(o, "methodology_version", json_string(version)) != 0 ||
-	    rating_reason_set_time(o, "as_of", as_of) != 0)
-		goto fail;
-	if (reason == RATING_REASON_NONE || reason == RATING_REASON_INITIAL || !prev->exists)
-		return (o);
-	if (json_object_set_new(o, "previous_rating_id", json_integer(prev->id)) != 0 ||
-	    json_object_set_new(o, "previous_methodology_version",
-	    json_string(prev->methodology_version)) != 0 ||
-	    rating_reason_set_time(o, "previous_as_of", prev->as_of) != 0 ||
-	    rating_reason_set_time(o, "previous_computed_at",
-	    rating_reason_us_to_s(prev->computed_at_us)) != 0)
-		goto fail;
-	since = prev->computed_at_us;
-	if (chg->last_corrected_us > since && rating_reason_set_time(o, "corrected_at",
-	    rating_reason_us_to_s(chg->last_corrected_us)) != 0)
-		goto fail;
-	if (chg->last_recorded_us > since && rating_reason_set_time(o, "recorded_at",
-	    rating_reason_us_to_s(chg->last_recorded_us)) != 0)
-		goto fail;
-	if (chg->last_updated_us > since && rating_reason_set_time(o, "updated_at",
-	    rating_reason_us_to_s(chg->last_updated_us)) != 0)
-		goto fail;
-	return (o);
-fail:
-	json_decref(o);
-	return (NULL);
 }
 
 /* ,"key":"YYYY-MM-DDTHH:MM:SSZ" */

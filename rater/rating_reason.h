@@ -3,8 +3,6 @@
 
 #include <stdint.h>
 
-#include <jansson.h>
-
 #include "common/buf.h"
 
 /*
@@ -54,17 +52,11 @@ enum rating_reason rating_reason_decide(const struct rating_reason_previous *pre
 /* rating_reason_name: the ratings.reason text ("initial", ...), or "none". */
 const char *rating_reason_name(enum rating_reason reason);
 
-/* rating_reason_detail: the ratings.reason_detail object for reason: the previous
- * rating's id, methodology version and as-of, the version now, and the change times
- * that led to the reason (ISO 8601 UTC). Returns a new reference, or NULL when memory
- * is short. */
-json_t *rating_reason_detail(enum rating_reason reason,
-    const struct rating_reason_previous *prev, const struct rating_reason_changes *chg,
-    const char *version, int64_t as_of);
-
-/* rating_reason_detail_text: the same object as rating_reason_detail, appended to out
- * as compact JSON text without building it (for the rescoring's rows). 0, or -1 when
- * out's cap or memory is reached. */
+/* rating_reason_detail_text: the ratings.reason_detail object for reason, appended to
+ * out as compact JSON text: methodology_version and as_of of the new row and, for
+ * every reason but initial, the previous rating's id, methodology version, as-of and
+ * computed-at, and the change times that led to the reason (ISO 8601 UTC). 0, or -1
+ * when out's cap or memory is reached. */
 int rating_reason_detail_text(enum rating_reason reason,
     const struct rating_reason_previous *prev, const struct rating_reason_changes *chg,
     const char *version, int64_t as_of, struct buf *out);

@@ -44,6 +44,26 @@ struct rescore_ctx {
 	size_t out_rows;
 };
 
+/* Merge a caller's extra detail (a dispute's id) into the reason detail text in b. 0,
+ * or -1 when memory is short. */
+static int
+rescore_merge_detail(struct buf *b, const json_t *extra)
+{
+	json_t *detail;
+	char *text = NULL;
+	int rc = -1;
+
+	if ((detail = json_loads(b->data, 0, NULL)) != NULL &&
+	    json_object_update(detail, (json_t *)extra) == 0 &&
+	    (text = json_dumps(detail, JSON_COMPACT)) != NULL) {
+		buf_reset(b);
+		rc = buf_append(b, text, strlen(text));
+	}
+	free(text);
+	json_decref(detail);
+	return (rc);
+}
+
 /* Rate the gathered company and, when its rating changed, add its ratings line. */
 static int
 rescore_rate(struct rescore_ctx *ctx, const struct rating_store_company *c)
@@ -52,8 +72,6 @@ rescore_rate(struct rescore_ctx *ctx, const struct rating_store_company *c)
 	struct rating *r = NULL;
 	struct rating_reason_changes chg;
 	enum rating_reason reason;
-	json_t *detail = NULL;
-	char *detail_text = NULL;
 	int rc = -1;
 
 	in.methodology = ctx->m;
@@ -87,17 +105,11 @@ rescore_rate(struct rescore_ctx *ctx, const struct rating_store_company *c)
 		    RESCORE_FACTORS_LIMIT);
 		goto done;
 	}
-	/* A caller's extra detail is merged into the object; a full run's rows are written
-	 * as text directly. */
 	buf_reset(&ctx->detail);
-	if (ctx->extra_detail != NULL ?
-	    (detail = rating_reason_detail(reason, &c->prev, &chg, r->methodology_version,
-	    ctx->as_of)) == NULL ||
-	    json_object_update(detail, (json_t *)ctx->extra_detail) != 0 ||
-	    (detail_text = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS)) == NULL ||
-	    buf_append(&ctx->detail, detail_text, strlen(detail_text)) != 0 :
-	    rating_reason_detail_text(reason, &c->prev, &chg, r->methodology_version,
-	    ctx->as_of, &ctx->detail) != 0) {
+	if (rating_reason_detail_text(reason, &c->prev, &chg, r->methodology_version,
+	    ctx->as_of, &ctx->detail) != 0 ||
+	    (ctx->extra_detail != NULL &&
+	    rescore_merge_detail(&ctx->detail, ctx->extra_detail) != 0)) {
 		log_error("rescore: out of memory explaining %s", c->slug);
 		goto done;
 	}
@@ -110,8 +122,6 @@ rescore_rate(struct rescore_ctx *ctx, const struct rating_store_company *c)
 	ctx->sum->new_rows++;
 	rc = 0;
 done:
-	free(detail_text);
-	json_decref(detail);
 	rating_free(r);
 	return (rc);
 }

@@ -69,9 +69,8 @@ me_routes_rating(struct api_request *r)
 static const struct methodology *
 me_in_force(struct api_request *r, PGconn *db, int64_t now)
 {
-	json_t *cur = publication_store_current(request_pool(r), db, now);
-	const char *v = json_string_value(json_object_get(json_object_get(cur, "in_force"),
-	    "version"));
+	json_t *cur = publication_store_in_force(request_pool(r), db, now);
+	const char *v = json_string_value(json_object_get(cur, "version"));
 	const struct methodology *m = v ? methodology_cache_get(request_pool(r), db, v) : NULL;
 
 	json_decref(cur);

@@ -59,15 +59,3 @@ methodology_cache_get(struct db_pool *pool, PGconn *conn,
 	methodology_free(m);
 	return (found);
 }
-
-void
-methodology_cache_clear(void)
-{
-	size_t i;
-
-	pthread_mutex_lock(&cache_lock);
-	for (i = 0; i < ncache; i++)
-		methodology_free(cache[i]);
-	ncache = 0;
-	pthread_mutex_unlock(&cache_lock);
-}

@@ -14,13 +14,10 @@ struct db_pool;
  */
 
 /* methodology_cache_get: the published (or retired) version named version, loaded
- * through conn on first use. Borrowed and immutable: valid until
- * methodology_cache_clear. NULL (logged) when it does not exist, is a draft, or
+ * through conn on first use. Borrowed and immutable: valid for the life of the
+ * process. NULL (logged) when it does not exist, is a draft, or
  * cannot be loaded. Thread-safe. */
 const struct methodology *methodology_cache_get(struct db_pool *pool, PGconn *conn,
     const char *version);
-
-/* methodology_cache_clear: free every cached version. Only when no thread uses one. */
-void methodology_cache_clear(void);
 
 #endif

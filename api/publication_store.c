@@ -164,11 +164,17 @@ ps_one_at(struct db_pool *pool, PGconn *conn, const char *name, int64_t now)
 }
 
 json_t *
+publication_store_in_force(struct db_pool *pool, PGconn *conn, int64_t now)
+{
+	return (ps_one_at(pool, conn, PS_IN_FORCE, now));
+}
+
+json_t *
 publication_store_current(struct db_pool *pool, PGconn *conn, int64_t now)
 {
 	json_t *in_force, *upcoming;
 
-	if ((in_force = ps_one_at(pool, conn, PS_IN_FORCE, now)) == NULL)
+	if ((in_force = publication_store_in_force(pool, conn, now)) == NULL)
 		return (NULL);
 	if ((upcoming = ps_one_at(pool, conn, PS_UPCOMING, now)) == NULL) {
 		json_decref(in_force);

@@ -21,6 +21,10 @@ int publication_store_register(struct db_pool *pool);
  * never changes again). 1, 0, or -1 on error. */
 int publication_store_is_final(struct db_pool *pool, PGconn *conn, const char *version);
 
+/* publication_store_in_force: the summary of the version in force at now (as in
+ * publication_store_current), or JSON null. A new reference, NULL on error. */
+json_t *publication_store_in_force(struct db_pool *pool, PGconn *conn, int64_t now);
+
 /* publication_store_current: {in_force, upcoming} at now, each a version summary
  * {version, title, status, published_at, effective_at, notice_days,
  * short_notice_reason, definition_sha256} or null. A new reference, NULL on error. */

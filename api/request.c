@@ -61,25 +61,6 @@ request_db(struct api_request *r)
 	return (r->db);
 }
 
-PGresult *
-request_exec(struct api_request *r, const char *name, int nparams, const char *const *params)
-{
-	const char *state = "";
-	PGresult *res;
-
-	if (request_db(r) == NULL)
-		return (NULL);
-	res = db_pool_exec(server_pool(r->srv), r->db, name, nparams, params, &state);
-	if (res == NULL) {
-		if (PQstatus(r->db) != CONNECTION_OK)
-			request_reply_error(r, 503, "database_unavailable",
-			    "the database connection was lost");
-		else
-			request_reply_error(r, 500, "internal_error", "a database query failed");
-	}
-	return (res);
-}
-
 int
 request_add_header(struct api_request *r, const char *name, const char *value)
 {

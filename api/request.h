@@ -75,12 +75,6 @@ struct db_pool *request_pool(struct api_request *r);
  * database_unavailable): the handler then just returns. */
 PGconn *request_db(struct api_request *r);
 
-/* request_exec: run the prepared statement name (registered by the group's
- * *_register function) on request_db. Returns the result (the caller PQclears it),
- * or NULL after answering 503 (connection lost) or 500 (any other error). */
-PGresult *request_exec(struct api_request *r, const char *name, int nparams,
-    const char *const *params);
-
 /* request_add_header: add a response header (Location, Cache-Control...) to the answer
  * still to come. 0, or -1 when there are already REQUEST_MAX_HEADERS or they do not
  * fit in 127 bytes. */

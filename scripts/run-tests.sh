@@ -16,7 +16,9 @@ mkdir -p "$outdir"
 : "${DATABASE_URL:=$(scripts/db.sh url)}"
 export DATABASE_URL
 export FAIRRATE_SHARE_DIR="$root"
-export FAIRRATE_BIN="$root/$( [ "$kind" = san ] && echo "$bdir/fairrate" || echo "${BIN:-fairrate}" )"
+bin=$( [ "$kind" = san ] && echo "$bdir/fairrate" || echo "${BIN:-fairrate}" )
+case "$bin" in /*) ;; *) bin="$root/$bin" ;; esac
+export FAIRRATE_BIN="$bin"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 export LSAN_OPTIONS="suppressions=$root/tests/lsan.supp:print_suppressions=0"

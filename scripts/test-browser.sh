@@ -12,7 +12,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 tag=${FAIRRATE_TEST_TAG:-main}
-bin="$root/${BIN:-fairrate}"
+bin="${BIN:-fairrate}"
+case "$bin" in /*) ;; *) bin="$root/$bin" ;; esac
 out="$root/test-output/$tag/browser"
 mkdir -p "$out"
 rm -f "$out"/*.png
@@ -32,18 +33,10 @@ if [ ! -f node_modules/playwright-core/package.json ]; then
 fi
 [ -x "$bin" ] || { echo "browser tests: build $bin first (make)" >&2; exit 1; }
 
-: "${DATABASE_URL:=$(scripts/db.sh url)}"
-with_db() {
-  case "$DATABASE_URL" in
-    *://*\?*) echo "$DATABASE_URL&dbname=$1" ;;
-    *://*) echo "$DATABASE_URL?dbname=$1" ;;
-    *) echo "$DATABASE_URL dbname=$1" ;;
-  esac
-}
 db="fairrate_browser_${tag//[^a-z0-9_]/_}"
-admin_url=$(with_db postgres)
+admin_url=$(scripts/db.sh url-for postgres)
+DATABASE_URL=$(scripts/db.sh url-for "$db")
 export DATABASE_URL
-DATABASE_URL=$(with_db "$db")
 export FAIRRATE_SHARE_DIR="$root"
 work=$(mktemp -d)
 server_pid=

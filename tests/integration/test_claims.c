@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tests/support/api_call.h"
 #include "tests/support/api_client.h"
 #include "tests/support/api_world.h"
 #include "tests/support/testdb.h"
@@ -63,22 +64,11 @@ serve(int allow, int ca)
 	c = api_client_start(env);
 }
 
+/* POST path with the JSON body, no key: must answer status; the parsed body. */
 static json_t *
-post(const char *path, const char *body, long status, struct api_response *keep)
+post(const char *path, const char *body, long status)
 {
-	struct api_response r;
-	json_t *v;
-
-	api_client_request(c, "POST", path, NULL, "application/json", body, strlen(body), 0,
-	    &r);
-	cr_assert_eq(r.status, status, "POST %s: %ld, expected %ld: %s", path, r.status,
-	    status, r.body.data ? r.body.data : "");
-	v = json_loads(r.body.data ? r.body.data : "", 0, NULL);
-	if (keep != NULL)
-		*keep = r;
-	else
-		api_response_free(&r);
-	return (v);
+	return (api_call_json(c, "POST", path, NULL, body, status));
 }
 
 struct claim {
@@ -96,7 +86,7 @@ make_claim(const char *domain, struct claim *cl)
 	json_t *v;
 
 	snprintf(body, sizeof(body), "{\"domain\": \"%s\"}", domain);
-	v = post("/v1/claims", body, 201, NULL);
+	v = post("/v1/claims", body, 201);
 	cl->id = (long)json_integer_value(json_object_get(v, "id"));
 	snprintf(cl->token, sizeof(cl->token), "%s",
 	    json_string_value(json_object_get(v, "token")));
@@ -113,11 +103,9 @@ make_claim(const char *domain, struct claim *cl)
 static void
 expect_failure(const struct claim *cl, long status, const char *code, const char *words)
 {
-	json_t *v = post(cl->verify, cl->body, status, NULL);
-	const char *got = json_string_value(json_object_get(json_object_get(v, "error"),
-	    "code"));
-	const char *msg = json_string_value(json_object_get(json_object_get(v, "error"),
-	    "message"));
+	json_t *v = post(cl->verify, cl->body, status);
+	const char *got = api_call_error_field(v, "code");
+	const char *msg = api_call_error_field(v, "message");
 
 	cr_assert_str_eq(got ? got : "", code);
 	if (words != NULL)
@@ -138,11 +126,11 @@ Test(claims, domain_control_returns_a_company_key_once)
 	expect_failure(&cl, 422, "verification_failed", "token_not_found");
 	/* Another secret finds no claim. */
 	v = post(cl.verify, "{\"secret\": \"0000000000000000000000000000000000000000000000"
-	    "000000000000000000\"}", 404, NULL);
+	    "000000000000000000\"}", 404);
 	json_decref(v);
 	snprintf(file, sizeof(file), "# fairrate\n%s\r\n", cl.token);
 	tls_server_set_file(tls, file);
-	v = post(cl.verify, cl.body, 200, NULL);
+	v = post(cl.verify, cl.body, 200);
 	cr_assert_str_eq(json_string_value(json_object_get(v, "company")), "acme");
 	snprintf(key, sizeof(key), "%s", json_string_value(json_object_get(json_object_get(v,
 	    "key"), "secret")));
@@ -192,7 +180,7 @@ Test(claims, redirects_https_only_and_few)
 	tls_server_set_redirect(tls, "/loop");
 	expect_failure(&cl, 422, "verification_failed", "too_many_redirects");
 	tls_server_set_redirect(tls, "https://acme.example/moved.txt");
-	v = post(cl.verify, cl.body, 200, NULL);
+	v = post(cl.verify, cl.body, 200);
 	json_decref(v);
 }
 
@@ -204,9 +192,9 @@ Test(claims, unrated_expired_invalid_and_too_many_attempts)
 	int i;
 
 	serve(1, 1);
-	v = post("/v1/claims", "{\"domain\": \"Not A Domain\"}", 400, NULL);
+	v = post("/v1/claims", "{\"domain\": \"Not A Domain\"}", 400);
 	json_decref(v);
-	v = post("/v1/claims", "{\"domain\": \"localhost\"}", 400, NULL);
+	v = post("/v1/claims", "{\"domain\": \"localhost\"}", 400);
 	json_decref(v);
 	/* norating.example belongs to a company without a rating. */
 	make_claim("norating.example", &cl);
@@ -228,6 +216,6 @@ Test(claims, unrated_expired_invalid_and_too_many_attempts)
 	 * was moved eight days back), five allowed. */
 	for (i = 0; i < 4; i++)
 		make_claim("acme.example", &old);
-	v = post("/v1/claims", "{\"domain\": \"acme.example\"}", 429, NULL);
+	v = post("/v1/claims", "{\"domain\": \"acme.example\"}", 429);
 	json_decref(v);
 }

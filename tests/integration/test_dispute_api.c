@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tests/support/api_call.h"
 #include "tests/support/api_client.h"
 #include "tests/support/api_world.h"
 #include "tests/support/testdb.h"
@@ -70,25 +71,7 @@ TestSuite(dispute_api, .init = setup, .fini = teardown, .timeout = 120);
 static json_t *
 call(const char *method, const char *path, const char *key, const char *body, long status)
 {
-	struct api_response r;
-	json_t *v = NULL;
-
-	api_client_request(c, method, path, key, body ? "application/json" : NULL, body,
-	    body ? strlen(body) : 0, 0, &r);
-	cr_assert_eq(r.status, status, "%s %s: %ld, expected %ld: %s", method, path,
-	    r.status, status, r.body.data ? r.body.data : "");
-	if (r.body.len > 0 && r.body.data[0] == '{')
-		v = json_loads(r.body.data, 0, NULL);
-	api_response_free(&r);
-	return (v);
-}
-
-static const char *
-err_field(json_t *v, const char *field)
-{
-	const char *s = json_string_value(json_object_get(json_object_get(v, "error"), field));
-
-	return (s ? s : "(none)");
+	return (api_call_json(c, method, path, key, body, status));
 }
 
 static void
@@ -96,10 +79,13 @@ expect_error(const char *method, const char *path, const char *key, const char *
     long status, const char *code, const char *state)
 {
 	json_t *v = call(method, path, key, body, status);
+	const char *got;
 
-	cr_assert_str_eq(err_field(v, "code"), code, "%s %s", method, path);
-	if (state != NULL)
-		cr_assert_str_eq(err_field(v, "state"), state, "%s %s", method, path);
+	cr_assert_str_eq(api_call_error_code(v), code, "%s %s", method, path);
+	if (state != NULL) {
+		got = api_call_error_field(v, "state");
+		cr_assert_str_eq(got ? got : "(none)", state, "%s %s", method, path);
+	}
 	json_decref(v);
 }
 
@@ -274,6 +260,7 @@ Test(dispute_api, lifecycle_reject_appeal_accept_corrects_the_rating)
 		cr_assert_eq(r.status, 200);
 		cr_assert_null(strstr(r.body.data, "acme"));
 		v = json_loads(r.body.data, 0, NULL);
+		cr_assert_not_null(v, "not JSON: %s", r.body.data);
 		cr_assert_eq(json_integer_value(json_object_get(v, "total")), 1);
 		cr_assert_eq(json_integer_value(json_object_get(v, "accepted")), 1);
 		json_decref(v);

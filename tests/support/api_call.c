@@ -23,9 +23,15 @@ api_call_json(struct api_client *c, const char *method, const char *path, const 
 }
 
 const char *
+api_call_error_field(const json_t *v, const char *field)
+{
+	return (json_string_value(json_object_get(json_object_get(v, "error"), field)));
+}
+
+const char *
 api_call_error_code(const json_t *v)
 {
-	const char *s = json_string_value(json_object_get(json_object_get(v, "error"), "code"));
+	const char *s = api_call_error_field(v, "code");
 
 	return (s ? s : "(none)");
 }

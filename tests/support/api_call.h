@@ -16,6 +16,10 @@
 json_t *api_call_json(struct api_client *c, const char *method, const char *path,
     const char *key, const char *body, long status);
 
+/* api_call_error_field: the string member field of the error object of an error body v
+ * (may be NULL), or NULL when v holds no such string. The string belongs to v. */
+const char *api_call_error_field(const json_t *v, const char *field);
+
 /* api_call_error_code: the "code" of the error object of an error body v (may be NULL),
  * or "(none)" when v holds none. The string belongs to v. */
 const char *api_call_error_code(const json_t *v);

@@ -70,7 +70,7 @@ backtest_rate(struct backtest_acc *a, const struct backtest_store_company *c, in
 	in.nevidence = a->nev;
 	in.asset_count = c->asset_count;
 	in.as_of = at;
-	if ((r = rating_compute(&in)) == NULL) {
+	if ((r = rating_compute_outcome(&in)) == NULL) {
 		log_error("validate: out of memory rating company %" PRId64, c->id);
 		return (-1);
 	}

@@ -31,10 +31,10 @@ preview_rate(struct impact *im, const struct methodology *before,
 	in.asset_count = c->asset_count;
 	in.as_of = as_of;
 	in.methodology = before;
-	if ((rb = rating_compute(&in)) == NULL)
+	if ((rb = rating_compute_outcome(&in)) == NULL)
 		goto done;
 	in.methodology = after;
-	if ((ra = rating_compute(&in)) == NULL)
+	if ((ra = rating_compute_outcome(&in)) == NULL)
 		goto done;
 	memset(&ic, 0, sizeof(ic));
 	ic.id = c->id;

@@ -441,8 +441,9 @@ rating_sums(const struct rating *r, size_t skip, double *sums)
 			sums[r->findings[i].factor] += r->findings[i].penalty;
 }
 
-struct rating *
-rating_compute(const struct rating_input *in)
+/* The rating of in; with_inputs 0 leaves inputs_digest empty. */
+static struct rating *
+rating_compute_with(const struct rating_input *in, int with_inputs)
 {
 	const struct methodology *m = in->methodology;
 	const struct methodology_check *c;
@@ -565,13 +566,25 @@ rating_compute(const struct rating_input *in)
 	}
 
 	rating_classify(m, r, factors_with_data);
-	if (rating_inputs_digest(in, items, n, r->inputs_digest) != 0 ||
+	if ((with_inputs && rating_inputs_digest(in, items, n, r->inputs_digest) != 0) ||
 	    rating_outcome_digest(m, r, r->outcome_digest) != 0) {
 		log_error("rating: cannot compute a digest");
 		free(r);
 		return (NULL);
 	}
 	return (r);
+}
+
+struct rating *
+rating_compute(const struct rating_input *in)
+{
+	return (rating_compute_with(in, 1));
+}
+
+struct rating *
+rating_compute_outcome(const struct rating_input *in)
+{
+	return (rating_compute_with(in, 0));
 }
 
 void

@@ -110,6 +110,12 @@ struct rating {
  * costs of all findings add up to 100 - score_unrounded. */
 struct rating *rating_compute(const struct rating_input *in);
 
+/* rating_compute_outcome: rating_compute without the inputs digest (inputs_digest is
+ * ""), for callers that compare outcomes and store nothing (the impact preview, the
+ * back-test): the digest hashes a line per evidence item, about half of the
+ * engine's time per company. */
+struct rating *rating_compute_outcome(const struct rating_input *in);
+
 /* rating_free: release r; NULL is a no-op. */
 void rating_free(struct rating *r);
 

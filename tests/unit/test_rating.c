@@ -784,3 +784,36 @@ Test(rating, stored_factors_that_do_not_fit_are_refused)
 	buf_free(&text);
 	rating_free(r);
 }
+
+/* Without the inputs digest the rating is the same rating: what callers that only
+ * compare outcomes use. */
+Test(rating, outcome_only_rating_is_the_same_rating)
+{
+	static const char *const codes[] = {"a.x", "a.y", "b.x", "c.x", "d.x", "g.p", "g.q"};
+	struct rating_evidence e[30];
+	struct rating_input in;
+	struct rating *full, *outcome;
+	size_t i;
+
+	srand(7);
+	for (i = 0; i < 30; i++)
+		ev(&e[i], (int64_t)i + 1, codes[rand() % 7], rand() % 4,
+		    (enum rating_outcome)(rand() % 3), (int64_t)(rand() % (35 * DAY)));
+	memset(&in, 0, sizeof(in));
+	in.methodology = m;
+	in.evidence = e;
+	in.nevidence = 30;
+	in.asset_count = 25;
+	in.as_of = AS_OF;
+	full = rating_compute(&in);
+	outcome = rating_compute_outcome(&in);
+	cr_assert_not_null(full);
+	cr_assert_not_null(outcome);
+	cr_assert_str_eq(outcome->outcome_digest, full->outcome_digest);
+	cr_assert_eq(outcome->score_unrounded, full->score_unrounded);
+	cr_assert_eq(outcome->nfindings, full->nfindings);
+	cr_assert_str_eq(outcome->inputs_digest, "");
+	cr_assert_eq(strlen(full->inputs_digest), 64);
+	rating_free(full);
+	rating_free(outcome);
+}

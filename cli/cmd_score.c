@@ -34,15 +34,6 @@ score_usage(FILE *out)
 	    "The database is $DATABASE_URL, or the private cluster under ./var/pg.\n");
 }
 
-static double
-score_clock(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((double)ts.tv_sec + (double)ts.tv_nsec / 1e9);
-}
-
 /* The company id of slug, 0 after saying that there is none, -1 on error. */
 static int64_t
 score_find_company(const char *slug)
@@ -165,11 +156,11 @@ cmd_score(int argc, char **argv)
 		ro.progress = progress_lazy_report;
 		ro.progress_arg = &meter;
 	}
-	t0 = score_clock();
+	t0 = progress_clock();
 	rc = rescore_run(NULL, &ro, &sum);
 	progress_finish(meter.meter);
 	if (rc != 0)
 		return (1);
-	score_print(&sum, ro.as_of, score_clock() - t0, as_json);
+	score_print(&sum, ro.as_of, progress_clock() - t0, as_json);
 	return (0);
 }

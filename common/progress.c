@@ -17,7 +17,7 @@ struct progress {
 	int shown;
 };
 
-static double
+double
 progress_clock(void)
 {
 	struct timespec ts;

@@ -13,6 +13,9 @@
 
 struct progress;
 
+/* progress_clock: seconds on the monotonic clock, for timing a command's work. */
+double progress_clock(void);
+
 /* progress_new: a meter for total units (0: unknown, no ETA) called label, counting
  * unit ("rows", "bytes"). label and unit are copied. NULL when memory is short (the
  * caller may go on without a meter: every function accepts NULL). */

@@ -9,6 +9,7 @@
 #include "api/request.h"
 #include "api/resource.h"
 #include "common/timefmt.h"
+#include "common/utf8.h"
 #include "dispute/dispute_json.h"
 
 static long
@@ -61,18 +62,6 @@ dispute_http_id(struct api_request *r)
 	return (s ? strtoll(s, NULL, 10) : 0);
 }
 
-/* Code points in a valid UTF-8 string. */
-static size_t
-dispute_http_chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s != '\0'; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
-	return (n);
-}
-
 int
 dispute_http_text(struct api_request *r, const char *name, size_t max, int required,
     const char **out)
@@ -92,7 +81,8 @@ dispute_http_text(struct api_request *r, const char *name, size_t max, int requi
 		    " without NUL characters", name);
 		return (-1);
 	}
-	if (dispute_http_chars(json_string_value(v)) > max) {
+	/* The check above makes the string's byte length its strlen: count that. */
+	if (utf8_length(json_string_value(v), json_string_length(v)) > max) {
 		request_reply_error(r, 400, "field_too_long", "%s is longer than %zu"
 		    " characters", name, max);
 		return (-1);

@@ -5,50 +5,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/utf8.h"
 #include "rater/rating_json.h"
-
-int
-http_json_utf8_valid(const char *str, size_t n)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0;
-
-	while (i < n) {
-		unsigned c = s[i];
-		size_t need, k;
-		unsigned cp, min;
-
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			need = 1;
-			cp = c & 0x1f;
-			min = 0x80;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			need = 2;
-			cp = c & 0x0f;
-			min = 0x800;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			need = 3;
-			cp = c & 0x07;
-			min = 0x10000;
-		} else
-			return (0);
-		if (n - i <= need)
-			return (0);
-		for (k = 1; k <= need; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return (0);
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return (0);
-		i += need + 1;
-	}
-	return (1);
-}
 
 json_t *
 http_json_parse(const char *body, size_t len, const char **code, char *message, size_t msgn)
@@ -56,7 +14,7 @@ http_json_parse(const char *body, size_t len, const char **code, char *message, 
 	json_error_t err;
 	json_t *v;
 
-	if (!http_json_utf8_valid(body, len)) {
+	if (!utf8_valid(body, len)) {
 		*code = "invalid_utf8";
 		snprintf(message, msgn, "the request body is not valid UTF-8");
 		return (NULL);

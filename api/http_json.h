@@ -12,10 +12,6 @@
  * Pure: no I/O.
  */
 
-/* http_json_utf8_valid: whether s[0..n) is well-formed UTF-8 (no overlong forms, no
- * surrogates, nothing past U+10FFFF). */
-int http_json_utf8_valid(const char *s, size_t n);
-
 /* http_json_parse: parse a request body of len bytes that must be one JSON value.
  * Returns the value (the caller json_decrefs it), or NULL with *code set to
  * "invalid_utf8" or "malformed_json" and message (size msgn) saying where. */

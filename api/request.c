@@ -7,6 +7,7 @@
 
 #include "api/http_json.h"
 #include "api/server.h"
+#include "common/utf8.h"
 #include "common/log.h"
 
 const char *
@@ -145,7 +146,7 @@ request_utf8_clean(char *s)
 	while (i < n) {
 		c = (unsigned char)s[i];
 		k = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
-		if (i + k <= n && http_json_utf8_valid(s + i, k)) {
+		if (i + k <= n && utf8_valid(s + i, k)) {
 			memmove(s + o, s + i, k);
 			o += k;
 			i += k;

@@ -24,6 +24,7 @@
 #include "api/request.h"
 #include "api/routes.h"
 #include "api/summary_cache.h"
+#include "common/utf8.h"
 #include "common/log.h"
 
 #define SERVER_RATELIMIT_KEYS 100000
@@ -146,7 +147,7 @@ server_query_iter(void *cls, enum MHD_ValueKind kind, const char *key, const cha
 		qc->bad = key;
 		return (MHD_NO);
 	}
-	if (value != NULL && !http_json_utf8_valid(value, strlen(value))) {
+	if (value != NULL && !utf8_valid(value, strlen(value))) {
 		qc->bad = key;
 		qc->invalid_utf8 = 1;
 		return (MHD_NO);

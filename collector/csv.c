@@ -1,11 +1,11 @@
 #include "collector/csv.h"
 
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/log.h"
+#include "common/utf8.h"
 
 enum csv_state { CSV_FIELD_START, CSV_UNQUOTED, CSV_QUOTED, CSV_QUOTE_SEEN };
 
@@ -290,52 +290,11 @@ csv_reader_error(const struct csv_reader *r)
 	return (r->error);
 }
 
+/* A field is text for a C string column, so a NUL byte, though valid UTF-8, is
+ * refused here rather than in utf8_valid, which the JSON side shares. */
 int
-csv_utf8_valid(const char *str, size_t n)
+csv_utf8_valid(const char *s, size_t n)
 {
-	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0, k, need;
-	uint32_t cp, min;
-
-	while (i < n) {
-		unsigned char c = s[i];
-
-		if (c == 0)
-			return (0);
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xC2 && c <= 0xDF) {
-			need = 1, cp = c & 0x1F, min = 0x80;
-		} else if (c >= 0xE0 && c <= 0xEF) {
-			need = 2, cp = c & 0x0F, min = 0x800;
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			need = 3, cp = c & 0x07, min = 0x10000;
-		} else {
-			return (0);
-		}
-		if (n - i <= need)
-			return (0);
-		for (k = 1; k <= need; k++) {
-			if ((s[i + k] & 0xC0) != 0x80)
-				return (0);
-			cp = (cp << 6) | (s[i + k] & 0x3F);
-		}
-		if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-			return (0);
-		i += need + 1;
-	}
-	return (1);
+	return (memchr(s, '\0', n) == NULL && utf8_valid(s, n));
 }
 
-size_t
-csv_utf8_length(const char *s, size_t n)
-{
-	size_t i, count = 0;
-
-	for (i = 0; i < n; i++)
-		if (((unsigned char)s[i] & 0xC0) != 0x80)
-			count++;
-	return (count);
-}

@@ -57,11 +57,8 @@ const char *csv_reader_error(const struct csv_reader *r);
 /* csv_reader_free: release r; NULL is a no-op. */
 void csv_reader_free(struct csv_reader *r);
 
-/* csv_utf8_valid: 1 when the n bytes at s are well-formed UTF-8 (no overlong forms,
- * no surrogates, nothing past U+10FFFF) and hold no NUL byte; else 0. */
+/* csv_utf8_valid: 1 when the n bytes at s are well-formed UTF-8 by utf8_valid
+ * (common/utf8.h) and hold no NUL byte; else 0. */
 int csv_utf8_valid(const char *s, size_t n);
-
-/* csv_utf8_length: the number of code points in n bytes of valid UTF-8. */
-size_t csv_utf8_length(const char *s, size_t n);
 
 #endif

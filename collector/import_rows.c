@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "collector/csv.h"
+#include "common/utf8.h"
 #include "common/buf.h"
 #include "common/timefmt.h"
 
@@ -173,7 +174,7 @@ import_text(const struct import_fields *f, int col, const char *name, int requir
 		return (required ? import_fail(err, errlen, "%s: required", name) : 0);
 	if (!csv_utf8_valid(v, n))
 		return (import_fail(err, errlen, "%s: not valid UTF-8 text", name));
-	if (csv_utf8_length(v, n) > max_chars || n >= outsize)
+	if (utf8_length(v, n) > max_chars || n >= outsize)
 		return (import_fail(err, errlen, "%s: longer than %zu characters", name,
 		    max_chars));
 	for (i = 0; i < n; i++) {
@@ -461,7 +462,7 @@ import_source(const struct import_fields *f, int col, const char *default_source
 		return (0);
 	if (default_source == NULL || default_source[0] == '\0')
 		return (import_fail(err, errlen, "source: required (a column, or --source)"));
-	if ((n = strlen(default_source)) > 400 || csv_utf8_length(default_source, n) > 100)
+	if ((n = strlen(default_source)) > 400 || utf8_length(default_source, n) > 100)
 		return (import_fail(err, errlen, "source: --source is longer than 100 "
 		    "characters"));
 	memcpy(out, default_source, n + 1);

@@ -9,6 +9,7 @@
 #include "common/db.h"
 #include "common/log.h"
 #include "common/sha256.h"
+#include "common/utf8.h"
 #include "dispute/dispute_correction.h"
 #include "dispute/dispute_store_impl.h"
 
@@ -53,17 +54,6 @@ dispute_reason_parse(const char *s, enum dispute_reason *out)
 			return (0);
 		}
 	return (-1);
-}
-
-size_t
-dispute_store_text_length(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			n++;
-	return (n);
 }
 
 void
@@ -186,7 +176,8 @@ dispute_store_open(PGconn *conn, const struct dispute_actor *actor, enum dispute
 
 	buf_init(&arr, DISPUTE_ITEMS_MAX * 24);
 	if (actor->role != DISPUTE_ROLE_COMPANY || explanation == NULL ||
-	    explanation[0] == '\0' || dispute_store_text_length(explanation) > DISPUTE_TEXT_MAX ||
+	    explanation[0] == '\0' ||
+	    utf8_length(explanation, strlen(explanation)) > DISPUTE_TEXT_MAX ||
 	    nitems == 0 || nitems > DISPUTE_ITEMS_MAX || (unsigned)kind > 1 ||
 	    (unsigned)reason >= DISPUTE_NREASONS) {
 		ret = DISPUTE_STORE_INVALID;
@@ -435,7 +426,8 @@ dispute_store_apply(PGconn *conn, const struct dispute_actor *actor, int64_t id,
 	memset(&d, 0, sizeof(d));
 	memset(res, 0, sizeof(*res));
 	res->message = "";
-	if (action->body != NULL && dispute_store_text_length(action->body) > DISPUTE_TEXT_MAX)
+	if (action->body != NULL &&
+	    utf8_length(action->body, strlen(action->body)) > DISPUTE_TEXT_MAX)
 		return (DISPUTE_STORE_INVALID);
 	dispute_store_fmt_i64(sid, id);
 	dispute_store_fmt_i64(snow, now);

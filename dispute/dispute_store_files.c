@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/utf8.h"
 #include "common/db.h"
 #include "common/log.h"
 #include "common/sha256.h"
@@ -32,7 +33,7 @@ filename_ok(const char *name)
 	const unsigned char *p;
 
 	if (name == NULL || name[0] == '\0' ||
-	    dispute_store_text_length(name) > DISPUTE_FILENAME_MAX ||
+	    utf8_length(name, strlen(name)) > DISPUTE_FILENAME_MAX ||
 	    strlen(name) > DISPUTE_FILENAME_MAX * 4)
 		return (0);
 	for (p = (const unsigned char *)name; *p; p++)

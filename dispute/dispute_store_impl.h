@@ -43,7 +43,4 @@ int64_t dispute_store_i64(const PGresult *res, int row, int col);
  * id written into buf for a company actor, NULL (every company) for staff. */
 const char *dispute_store_company_param(const struct dispute_actor *actor, char buf[24]);
 
-/* dispute_store_text_length: characters (not bytes) of UTF-8 text s. */
-size_t dispute_store_text_length(const char *s);
-
 #endif

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "collector/csv.h"
+#include "common/utf8.h"
 
 static FILE *in;
 static struct csv_reader *reader;
@@ -213,5 +214,8 @@ Test(csv, utf8_helpers)
 	cr_assert(csv_utf8_valid("h\xC3\xA9llo \xF0\x9F\x98\x80", 11));
 	cr_assert_not(csv_utf8_valid("\xF4\x90\x80\x80", 4), "past U+10FFFF");
 	cr_assert_not(csv_utf8_valid("\xE2\x82", 2), "truncated");
-	cr_assert_eq(csv_utf8_length("h\xC3\xA9llo", 6), 5);
+	cr_assert_eq(utf8_length("h\xC3\xA9llo", 6), 5);
+	/* Valid UTF-8 (U+0000), but a field is a C string: the reader refuses it. */
+	cr_assert_not(csv_utf8_valid("a\0b", 3), "NUL");
+	cr_assert(csv_utf8_valid("", 0));
 }

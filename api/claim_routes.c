@@ -24,12 +24,10 @@ static int
 claim_random_hex(char *out, size_t n)
 {
 	unsigned char raw[32];
-	size_t i;
 
 	if (n > sizeof(raw) || RAND_bytes(raw, (int)n) != 1)
 		return (-1);
-	for (i = 0; i < n; i++)
-		snprintf(out + 2 * i, 3, "%02x", raw[i]);
+	hex_encode(raw, n, out);
 	return (0);
 }
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
 
 #include "api/request.h"
@@ -14,6 +15,7 @@
 #include "api/routes.h"
 #include "common/db_pool.h"
 #include "common/log.h"
+#include "common/sha256.h"
 #include "dispute/webhook.h"
 #include "dispute/webhook_store.h"
 
@@ -74,7 +76,6 @@ webhook_routes_put(struct api_request *r)
 	enum webhook_owner owner;
 	json_t *v;
 	int64_t id;
-	size_t i;
 	int found;
 
 	if (url == NULL || !webhook_url_valid(url)) {
@@ -88,18 +89,21 @@ webhook_routes_put(struct api_request *r)
 		request_reply_error(r, 500, "internal_error", "cannot draw random bytes");
 		return;
 	}
-	for (i = 0; i < sizeof(raw); i++)
-		snprintf(secret + 2 * i, 3, "%02x", raw[i]);
+	hex_encode(raw, sizeof(raw), secret);
+	/* OPENSSL_cleanse, not memset: a compiler may drop a memset of a buffer that is
+	 * not read again, and these bytes are the signing secret. */
+	OPENSSL_cleanse(raw, sizeof(raw));
 	if (webhook_store_put(request_db(r), owner, id, url, secret,
 	    request_principal(r)->key_id) != 0 ||
 	    (v = webhook_store_get(request_db(r), owner, id, &found)) == NULL) {
 		resource_db_failed(r, "cannot set the webhook");
+		OPENSSL_cleanse(secret, sizeof(secret));
 		return;
 	}
 	/* The secret is shown once, here. */
 	json_object_set_new(v, "secret", json_string(secret));
 	resource_reply(r, 200, v);
-	memset(secret, 0, sizeof(secret));
+	OPENSSL_cleanse(secret, sizeof(secret));
 }
 
 void

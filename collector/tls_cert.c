@@ -14,6 +14,7 @@
 #include <openssl/x509v3.h>
 
 #include "common/log.h"
+#include "common/sha256.h"
 
 #define CERT_MAX_CHAIN 10
 
@@ -99,7 +100,7 @@ static void
 cert_facts(X509 *leaf, struct http_tls_facts *f)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0, i;
+	unsigned int mdlen = 0;
 	int nid = X509_get_signature_nid(leaf);
 	const char *sig = nid != NID_undef ? OBJ_nid2ln(nid) : NULL;
 
@@ -112,9 +113,9 @@ cert_facts(X509 *leaf, struct http_tls_facts *f)
 	if (X509_NAME_oneline(X509_get_issuer_name(leaf), f->issuer, sizeof(f->issuer)) ==
 	    NULL)
 		f->issuer[0] = '\0';
+	/* At most 32 bytes: fingerprint holds the 64 digits of a SHA-256 and a NUL. */
 	if (X509_digest(leaf, EVP_sha256(), md, &mdlen) == 1)
-		for (i = 0; i < mdlen && i < 32; i++)
-			snprintf(f->fingerprint + 2 * i, 3, "%02x", md[i]);
+		hex_encode(md, mdlen < 32 ? mdlen : 32, f->fingerprint);
 }
 
 static int

@@ -49,20 +49,28 @@ sha256_update(struct sha256 *ctx, const void *data, size_t len)
 	return (EVP_DigestUpdate(ctx->md, data, len) == 1 ? 0 : -1);
 }
 
+void
+hex_encode(const unsigned char *in, size_t n, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = hex[in[i] >> 4];
+		out[2 * i + 1] = hex[in[i] & 0xf];
+	}
+	out[2 * n] = '\0';
+}
+
 int
 sha256_final_hex(struct sha256 *ctx, char out[65])
 {
-	static const char hex[] = "0123456789abcdef";
 	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int n = 0, i;
+	unsigned int n = 0;
 
 	if (EVP_DigestFinal_ex(ctx->md, md, &n) != 1 || n != 32)
 		return (-1);
-	for (i = 0; i < n; i++) {
-		out[2 * i] = hex[md[i] >> 4];
-		out[2 * i + 1] = hex[md[i] & 0xf];
-	}
-	out[64] = '\0';
+	hex_encode(md, n, out);
 	return (0);
 }
 

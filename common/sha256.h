@@ -26,4 +26,9 @@ void sha256_free(struct sha256 *ctx);
 /* sha256_hex: one-shot digest of len bytes into out (64 hex digits and a NUL); 0 or -1. */
 int sha256_hex(const void *data, size_t len, char out[65]);
 
+/* hex_encode: write the n bytes at in as 2n lowercase hex digits, most significant
+ * nibble first, and a NUL to out (2n + 1 bytes). The one encoder for digests, MACs,
+ * fingerprints and random tokens, so that they all spell bytes the same way. Pure. */
+void hex_encode(const unsigned char *in, size_t n, char *out);
+
 #endif

@@ -10,6 +10,8 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "common/sha256.h"
+
 #define WEBHOOK_BACKOFF_MAX (6 * 3600)
 
 int
@@ -34,7 +36,7 @@ static int
 webhook_hmac(const char *secret, int64_t t, const void *body, size_t len, char hex[65])
 {
 	unsigned char mac[EVP_MAX_MD_SIZE];
-	unsigned int maclen = 0, i;
+	unsigned int maclen = 0;
 	unsigned char *msg;
 	int plen, ok;
 
@@ -47,8 +49,7 @@ webhook_hmac(const char *secret, int64_t t, const void *body, size_t len, char h
 	free(msg);
 	if (!ok)
 		return (-1);
-	for (i = 0; i < maclen; i++)
-		snprintf(hex + 2 * i, 3, "%02x", mac[i]);
+	hex_encode(mac, maclen, hex);
 	return (0);
 }
 

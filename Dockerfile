@@ -3,7 +3,7 @@
 FROM debian:12-slim AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends build-essential pkg-config \
-      libpq-dev libmicrohttpd-dev libjansson-dev libcurl4-openssl-dev libssl-dev \
+      libpq-dev libmicrohttpd-dev libjansson-dev libcurl4-openssl-dev libssl-dev libpsl-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
@@ -12,7 +12,7 @@ RUN make clean && make -j"$(nproc)" fairrate
 FROM debian:12-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libpq5 libmicrohttpd12 libjansson4 \
-      libcurl4 libssl3 ca-certificates curl \
+      libcurl4 libssl3 libpsl5 publicsuffix ca-certificates curl \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --home /opt/fairrate fairrate
 WORKDIR /opt/fairrate

@@ -2,12 +2,12 @@
 # needs no change here. `make help` lists the targets.
 
 CC      ?= cc
-PKGS    := libpq libmicrohttpd jansson libcurl libcrypto
+PKGS    := libpq libmicrohttpd jansson libcurl libcrypto libpsl
 CSTD    := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 -Wvla
 INCS    := -I. -I/usr/include/postgresql
 CFLAGS  ?= -O2 -g
-LDLIBS  := -lmicrohttpd -ljansson -lcurl -lpq -lcrypto -lpthread -lm
+LDLIBS  := -lmicrohttpd -ljansson -lcurl -lpq -lcrypto -lpsl -lpthread -lm
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 MODULES := common rater collector api dispute

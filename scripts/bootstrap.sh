@@ -7,7 +7,7 @@ packages=(
   build-essential pkg-config
   postgresql postgresql-contrib
   libpq-dev libmicrohttpd-dev libjansson-dev libcurl4-openssl-dev libssl-dev
-  libcriterion-dev
+  libcriterion-dev libpsl-dev publicsuffix
   wrk docker-compose chromium nginx-light openssl time
 )
 [ "${FAIRRATE_BOOTSTRAP_EXTRA:-}" ] && read -r -a extra <<<"$FAIRRATE_BOOTSTRAP_EXTRA" && packages+=("${extra[@]}")

@@ -7,8 +7,8 @@
 #include <time.h>
 
 #include "cli/commands.h"
-#include "collector/demo_store.h"
-#include "collector/demo_world.h"
+#include "demo/demo_store.h"
+#include "demo/demo_world.h"
 #include "common/db.h"
 #include "common/log.h"
 #include "common/timefmt.h"

@@ -60,22 +60,4 @@ int http_scan_run(struct http_scan *s, int timeout_ms, http_scan_done_fn *done,
 /* http_scan_free: stop every transfer and release s; NULL is a no-op. */
 void http_scan_free(struct http_scan *s);
 
-/* http_scan_parse_allow: parse a comma-separated list of CIDR networks (NULL or ""
- * is an empty list) into nets (room for max); *n gets the count. 0, or -1 on a bad
- * entry. Pure. */
-struct http_scan_net {
-	int family;                           /* AF_INET or AF_INET6 */
-	unsigned char addr[16];
-	int prefix;
-};
-int http_scan_parse_allow(const char *list, struct http_scan_net *nets, size_t max,
-    size_t *n);
-
-/* http_scan_address_allowed: whether a connection to sa may be opened: a public
- * address, or one inside nets[0..n). Private (RFC 1918, ULA), loopback, link-local,
- * unspecified, shared (100.64/10), multicast and reserved addresses are not public;
- * IPv4-mapped IPv6 addresses are judged as IPv4. Pure. */
-int http_scan_address_allowed(const struct sockaddr *sa, const struct http_scan_net *nets,
-    size_t n);
-
 #endif

@@ -46,7 +46,7 @@ outbound_config_from_env(struct outbound_config *c)
 	const char *allow = getenv("FAIRRATE_OUTBOUND_ALLOW");
 
 	outbound_config_defaults(c);
-	if (http_scan_parse_allow(allow, c->nets, OUTBOUND_MAX_NETS, &c->nnets) != 0) {
+	if (address_policy_parse_allow(allow, c->nets, OUTBOUND_MAX_NETS, &c->nnets) != 0) {
 		log_error("FAIRRATE_OUTBOUND_ALLOW: not a list of CIDR networks: %s", allow);
 		return (-1);
 	}
@@ -65,7 +65,7 @@ outbound_opensocket(void *clientp, curlsocktype purpose, struct curl_sockaddr *a
 	char text[INET6_ADDRSTRLEN] = "?";
 
 	(void)purpose;
-	if (http_scan_address_allowed(&a->addr, x->cfg->nets, x->cfg->nnets))
+	if (address_policy_allowed(&a->addr, x->cfg->nets, x->cfg->nnets))
 		return (socket(a->family, a->socktype, a->protocol));
 	if (a->family == AF_INET)
 		inet_ntop(AF_INET, &((struct sockaddr_in *)(void *)&a->addr)->sin_addr, text,

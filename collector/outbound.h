@@ -5,6 +5,7 @@
 
 #include <curl/curl.h>
 
+#include "collector/address_policy.h"
 #include "collector/http_scan.h"
 #include "common/buf.h"
 
@@ -14,7 +15,7 @@
  * also on redirects; certificates and host names verified; a few redirects at most;
  * connect and total timeouts; the response body capped. Every connection's address is
  * checked after DNS resolution and on every redirect (libcurl's open-socket callback)
- * with the collector's rule (http_scan_address_allowed): private, loopback and
+ * with the collector's rule (address_policy_allowed): private, loopback and
  * link-local addresses are refused unless the operator allows their network.
  *
  * Operator settings, read by outbound_config_from_env:
@@ -28,7 +29,7 @@
 #define OUTBOUND_MAX_REDIRECTS 3
 
 struct outbound_config {
-	struct http_scan_net nets[OUTBOUND_MAX_NETS];
+	struct address_policy_net nets[OUTBOUND_MAX_NETS];
 	size_t nnets;
 	char ca_file[512];                    /* "" for the system's */
 	char connect_to[512];                 /* "" for none */

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
-#include "collector/demo_world.h"
+#include "demo/demo_world.h"
 #include "common/log.h"
 #include "common/timefmt.h"
 #include "tests/support/testdb.h"

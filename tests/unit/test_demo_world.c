@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "collector/demo_world.h"
+#include "demo/demo_world.h"
 #include "common/sha256.h"
 #include "rater/methodology.h"
 #include "tests/support/shipped.h"

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "collector/http_checks.h"
+#include "collector/address_policy.h"
 #include "collector/http_scan.h"
 
 #define NOW 1780000000L                       /* 2026-05-28 */
@@ -191,12 +192,12 @@ Test(http_checks, unreachable_and_unknown)
 static int
 allowed(const char *addr, const char *allow)
 {
-	struct http_scan_net nets[8];
+	struct address_policy_net nets[8];
 	struct sockaddr_storage ss;
 	size_t n;
 
 	memset(&ss, 0, sizeof(ss));
-	cr_assert_eq(http_scan_parse_allow(allow, nets, 8, &n), 0);
+	cr_assert_eq(address_policy_parse_allow(allow, nets, 8, &n), 0);
 	if (strchr(addr, ':') != NULL) {
 		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
 
@@ -208,12 +209,12 @@ allowed(const char *addr, const char *allow)
 		s4->sin_family = AF_INET;
 		cr_assert_eq(inet_pton(AF_INET, addr, &s4->sin_addr), 1);
 	}
-	return (http_scan_address_allowed((struct sockaddr *)&ss, nets, n));
+	return (address_policy_allowed((struct sockaddr *)&ss, nets, n));
 }
 
 Test(http_checks, address_policy)
 {
-	struct http_scan_net nets[4];
+	struct address_policy_net nets[4];
 	size_t n;
 
 	cr_assert(allowed("93.184.216.34", NULL));
@@ -238,9 +239,9 @@ Test(http_checks, address_policy)
 	cr_assert(allowed("::1", "127.0.0.0/8,::1/128"));
 	cr_assert(allowed("10.9.255.1", "10.8.0.0/15"));
 	cr_assert(!allowed("10.10.0.1", "10.8.0.0/15"));
-	cr_assert_eq(http_scan_parse_allow("10.0.0.0/33", nets, 4, &n), -1);
-	cr_assert_eq(http_scan_parse_allow("nonsense", nets, 4, &n), -1);
-	cr_assert_eq(http_scan_parse_allow("1.2.3.4,", nets, 4, &n), -1);
-	cr_assert_eq(http_scan_parse_allow("", nets, 4, &n), 0);
+	cr_assert_eq(address_policy_parse_allow("10.0.0.0/33", nets, 4, &n), -1);
+	cr_assert_eq(address_policy_parse_allow("nonsense", nets, 4, &n), -1);
+	cr_assert_eq(address_policy_parse_allow("1.2.3.4,", nets, 4, &n), -1);
+	cr_assert_eq(address_policy_parse_allow("", nets, 4, &n), 0);
 	cr_assert_eq(n, 0);
 }

@@ -1,18 +1,18 @@
 /*
  * The synthetic demo world: companies, assets, evidence, incidents and customers drawn
- * from seeded random streams (collector/demo_rng.h). A hidden posture per company
- * drives both how often its checks fail (collector/demo_checks.c) and how often it
+ * from seeded random streams (demo/demo_rng.h). A hidden posture per company
+ * drives both how often its checks fail (demo/demo_checks.c) and how often it
  * suffers incidents. docs/demo-world.md describes the model.
  */
-#include "collector/demo_world.h"
+#include "demo/demo_world.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "collector/demo_checks.h"
-#include "collector/demo_rng.h"
+#include "demo/demo_checks.h"
+#include "demo/demo_rng.h"
 #include "common/timefmt.h"
 
 #define DAY 86400

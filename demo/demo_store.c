@@ -3,7 +3,7 @@
  * run once per table, each run feeding one COPY stream: no row is held in memory
  * beyond a 64 KiB send buffer.
  */
-#include "collector/demo_store.h"
+#include "demo/demo_store.h"
 
 #include <stdio.h>
 #include <stdlib.h>

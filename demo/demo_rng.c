@@ -1,5 +1,5 @@
 /* The demo's random numbers: xoshiro256** (Blackman and Vigna) seeded by splitmix64. */
-#include "collector/demo_rng.h"
+#include "demo/demo_rng.h"
 
 #include <math.h>
 

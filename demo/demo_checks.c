@@ -4,7 +4,7 @@
  * past an earlier failure (no HTTPS, no SPF record, no DMARC record, no HSTS or CSP
  * header) are not observed at all, as a real scanner would not see them.
  */
-#include "collector/demo_checks.h"
+#include "demo/demo_checks.h"
 
 #include <stdarg.h>
 #include <stdio.h>

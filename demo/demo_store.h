@@ -3,10 +3,10 @@
 
 #include <libpq-fe.h>
 
-#include "collector/demo_world.h"
+#include "demo/demo_world.h"
 
 /*
- * Writes the demo world (collector/demo_world.h) to PostgreSQL: companies, assets,
+ * Writes the demo world (demo/demo_world.h) to PostgreSQL: companies, assets,
  * evidence and incidents with COPY, the demo's customers and subscriptions in the
  * commercial schema, all in one transaction.
  */

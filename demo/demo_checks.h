@@ -4,8 +4,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "collector/demo_rng.h"
-#include "collector/demo_world.h"
+#include "demo/demo_rng.h"
+#include "demo/demo_world.h"
 
 /*
  * The outside-in observations of the demo world (part of demo_world, docs/demo-world.md):

@@ -59,6 +59,10 @@ const char *request_query(struct api_request *r, const char *name);
 /* request_header: a request header's value, or NULL. */
 const char *request_header(struct api_request *r, const char *name);
 
+/* request_client_address: the client's IP address as text into out (n bytes,
+ * 64 is enough), or "unknown". */
+void request_client_address(struct api_request *r, char *out, size_t n);
+
 /* request_json: the parsed body of a ROUTER_JSON_BODY route (borrowed; never NULL for
  * such routes), else NULL. */
 json_t *request_json(struct api_request *r);

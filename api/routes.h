@@ -68,9 +68,15 @@ void me_routes_rating(struct api_request *r);
 void me_routes_evidence(struct api_request *r);
 void me_routes_assets(struct api_request *r);
 
-/* api/claim_routes.c: profile claims by domain control (public). */
+/* api/claim_routes.c: profile claims by domain control (public), their confirmation
+ * by the company (company keys) and by staff. */
 void claim_routes_create(struct api_request *r);
 void claim_routes_verify(struct api_request *r);
+void claim_routes_get(struct api_request *r);
+void claim_routes_me_list(struct api_request *r);
+void claim_routes_me_decision(struct api_request *r);
+void claim_routes_staff_list(struct api_request *r);
+void claim_routes_staff_decision(struct api_request *r);
 
 /* api/dispute_routes.c: a company key's disputes. */
 void dispute_routes_list(struct api_request *r);

@@ -112,24 +112,6 @@ server_now_us(void)
 	return ((int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
 }
 
-static void
-server_client_address(struct MHD_Connection *conn, char *out, size_t n)
-{
-	const union MHD_ConnectionInfo *ci;
-	const struct sockaddr *sa;
-
-	snprintf(out, n, "unknown");
-	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	if (ci == NULL || (sa = ci->client_addr) == NULL)
-		return;
-	if (sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
-		    out, (socklen_t)n);
-	else if (sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-		    out, (socklen_t)n);
-}
-
 /* Check one query parameter against the route's list; stops at the first bad one. */
 struct server_query_check {
 	const struct router_route *route;
@@ -287,7 +269,7 @@ server_dispatch(struct server *srv, struct api_request *r)
 		    server_rate_limited(r, srv->by_key, who))
 			return;
 	} else if ((route->flags & ROUTER_UNLIMITED) == 0) {
-		server_client_address(r->conn, addr, sizeof(addr));
+		request_client_address(r, addr, sizeof(addr));
 		if (server_rate_limited(r, srv->by_addr, addr))
 			return;
 	}

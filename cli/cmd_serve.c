@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "api/auth.h"
+#include "api/claim_worker.h"
 #include "api/routes.h"
 #include "api/server.h"
 #include "cli/commands.h"
@@ -252,7 +253,14 @@ cmd_serve(int argc, char **argv)
 	 * instance). */
 	if (webhook_worker_start(cfg.database_url) != 0)
 		return (1);
+	/* So do claim checks: POST /v1/claims/{id}/verify queues them, these threads
+	 * fetch (FAIRRATE_CLAIM_WORKER=off leaves them to another instance). */
+	if (claim_worker_start(cfg.database_url) != 0) {
+		webhook_worker_stop();
+		return (1);
+	}
 	rc = server_run(&cfg);
+	claim_worker_stop();
 	webhook_worker_stop();
 	return (rc == 0 ? 0 : 1);
 }

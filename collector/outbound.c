@@ -1,6 +1,7 @@
 #include "collector/outbound.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@ struct outbound_xfer {
 	struct outbound_response *out;
 	int refused;
 	int oversized;
+	int cancelled;
 };
 
 void
@@ -44,11 +46,23 @@ int
 outbound_config_from_env(struct outbound_config *c)
 {
 	const char *allow = getenv("FAIRRATE_OUTBOUND_ALLOW");
+	const char *timeout = getenv("FAIRRATE_OUTBOUND_TIMEOUT_MS");
+	char *end;
 
 	outbound_config_defaults(c);
 	if (address_policy_parse_allow(allow, c->nets, OUTBOUND_MAX_NETS, &c->nnets) != 0) {
 		log_error("FAIRRATE_OUTBOUND_ALLOW: not a list of CIDR networks: %s", allow);
 		return (-1);
+	}
+	if (timeout != NULL && timeout[0] != '\0') {
+		errno = 0;
+		c->timeout_ms = strtol(timeout, &end, 10);
+		if (*end != '\0' || errno != 0 || c->timeout_ms < 100 ||
+		    c->timeout_ms > 600000) {
+			log_error("FAIRRATE_OUTBOUND_TIMEOUT_MS must be a whole number from 100"
+			    " to 600000");
+			return (-1);
+		}
 	}
 	if (outbound_copy_env("FAIRRATE_OUTBOUND_CA_FILE", c->ca_file,
 	    sizeof(c->ca_file)) != 0 ||
@@ -116,9 +130,29 @@ outbound_list(const char *s, int *err)
 	return (l);
 }
 
+/* libcurl calls this about once a second, also while nothing arrives. */
+static int
+outbound_progress(void *clientp, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+    curl_off_t ulnow)
+{
+	struct outbound_xfer *x = clientp;
+
+	(void)dltotal;
+	(void)dlnow;
+	(void)ultotal;
+	(void)ulnow;
+	if (x->cfg->cancel != NULL && atomic_load(x->cfg->cancel) != 0) {
+		x->cancelled = 1;
+		return (1);
+	}
+	return (0);
+}
+
 static enum outbound_result
 outbound_classify(CURLcode rc, const struct outbound_xfer *x)
 {
+	if (x->cancelled)
+		return (OUTBOUND_CANCELLED);
 	if (x->refused)
 		return (OUTBOUND_REFUSED_ADDRESS);
 	if (x->oversized)
@@ -187,6 +221,11 @@ outbound_request(const struct outbound_config *cfg, const char *url, const char 
 	curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, &x);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, outbound_write);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, &x);
+	if (cfg->cancel != NULL) {
+		curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
+		curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, outbound_progress);
+		curl_easy_setopt(e, CURLOPT_XFERINFODATA, &x);
+	}
 	if (cfg->ca_file[0] != '\0')
 		curl_easy_setopt(e, CURLOPT_CAINFO, cfg->ca_file);
 	if (connect_to != NULL)
@@ -216,7 +255,8 @@ const char *
 outbound_result_name(enum outbound_result r)
 {
 	static const char *const names[] = {"ok", "address_refused", "tls_failed",
-	    "too_large", "timeout", "too_many_redirects", "bad_url", "network", "error"};
+	    "too_large", "timeout", "too_many_redirects", "bad_url", "network", "error",
+	    "cancelled"};
 
 	if ((unsigned)r >= sizeof(names) / sizeof(names[0]))
 		return ("?");

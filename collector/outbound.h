@@ -1,6 +1,7 @@
 #ifndef FAIRRATE_OUTBOUND_H
 #define FAIRRATE_OUTBOUND_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include <curl/curl.h>
@@ -23,6 +24,7 @@
  *   FAIRRATE_OUTBOUND_CA_FILE     trusted CAs (PEM) instead of the system's
  *   FAIRRATE_OUTBOUND_CONNECT_TO  libcurl CONNECT_TO entries, comma-separated
  *                                 ("acme.example:443:127.0.0.1:8443"), for tests
+ *   FAIRRATE_OUTBOUND_TIMEOUT_MS  the whole request's time limit (10000)
  */
 
 #define OUTBOUND_MAX_NETS 16
@@ -35,6 +37,8 @@ struct outbound_config {
 	char connect_to[512];                 /* "" for none */
 	long connect_timeout_ms;
 	long timeout_ms;
+	const atomic_int *cancel;             /* NULL, or: a request stops (within about a
+	                                         second) once *cancel is not 0 */
 };
 
 enum outbound_result {
@@ -46,11 +50,12 @@ enum outbound_result {
 	OUTBOUND_TOO_MANY_REDIRECTS,
 	OUTBOUND_BAD_URL,                     /* not https://, or a redirect to another scheme */
 	OUTBOUND_NETWORK,                     /* DNS, refused connection, reset, ... */
-	OUTBOUND_ERROR                        /* memory or libcurl misuse, logged */
+	OUTBOUND_ERROR,                       /* memory or libcurl misuse, logged */
+	OUTBOUND_CANCELLED                    /* cfg->cancel was set */
 };
 
 /* outbound_config_defaults: no allowed network, the system's CAs, 5 s to connect,
- * 10 s in all. */
+ * 10 s in all, no cancel flag. */
 void outbound_config_defaults(struct outbound_config *c);
 
 /* outbound_config_from_env: the defaults, then the FAIRRATE_OUTBOUND_* settings.
@@ -78,7 +83,7 @@ enum outbound_result outbound_request(const struct outbound_config *cfg, const c
 void outbound_response_free(struct outbound_response *r);
 
 /* outbound_result_name: "ok", "address_refused", "tls_failed", "too_large",
- * "timeout", "too_many_redirects", "bad_url", "network", "error". */
+ * "timeout", "too_many_redirects", "bad_url", "network", "error", "cancelled". */
 const char *outbound_result_name(enum outbound_result r);
 
 #endif

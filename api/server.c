@@ -39,6 +39,7 @@ struct server {
 	struct db_pool *pool;
 	struct ratelimit *by_key;
 	struct ratelimit *by_addr;
+	struct ratelimit *auth_failures;   /* bad keys per client address (IPv6: /64) */
 	struct metrics *metrics;
 	struct key_cache *keys;
 	struct summary_cache *summaries;
@@ -63,6 +64,7 @@ server_config_defaults(struct server_config *cfg)
 	cfg->request_timeout = 30;
 	cfg->rate_limit = 600;
 	cfg->public_rate_limit = 300;
+	cfg->auth_failure_limit = 20;
 	cfg->key_cache_ttl = 5;
 	cfg->summary_cache_mb = 32;
 }
@@ -130,6 +132,17 @@ server_client_address(struct MHD_Connection *conn, char *out, size_t n)
 		    out, (socklen_t)n);
 }
 
+/* The key under which the client's failed authentications count (ratelimit.h). */
+static void
+server_client_key(struct MHD_Connection *conn, char *out, size_t n)
+{
+	const union MHD_ConnectionInfo *ci;
+
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci == NULL || ratelimit_client_key(ci->client_addr, out, n) != 0)
+		snprintf(out, n, "unknown");
+}
+
 /* Check one query parameter against the route's list; stops at the first bad one. */
 struct server_query_check {
 	const struct router_route *route;
@@ -171,6 +184,43 @@ server_rate_limited(struct api_request *r, struct ratelimit *rl, const char *who
 	return (1);
 }
 
+/* Refuse a key that is malformed, unknown, wrong or revoked (401 code), and count
+ * the failure against the client's address. -1. */
+static int
+server_key_refused(struct server *srv, struct api_request *r, const char *code,
+    const char *message)
+{
+	char client[64];
+
+	if (srv->auth_failures != NULL) {
+		server_client_key(r->conn, client, sizeof(client));
+		(void)ratelimit_take(srv->auth_failures, client, server_now_us() / 1000, NULL);
+	}
+	request_add_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
+	request_reply_error(r, 401, code, "%s", message);
+	return (-1);
+}
+
+/* Whether the client's address has presented too many bad keys: 0, or 1 after
+ * answering 429 with Retry-After, before its key is looked at. */
+static int
+server_auth_throttled(struct server *srv, struct api_request *r)
+{
+	unsigned retry = 0;
+	char client[64], s[16];
+
+	if (srv->auth_failures == NULL)
+		return (0);
+	server_client_key(r->conn, client, sizeof(client));
+	if (ratelimit_peek(srv->auth_failures, client, server_now_us() / 1000, &retry))
+		return (0);
+	snprintf(s, sizeof(s), "%u", retry);
+	request_add_header(r, MHD_HTTP_HEADER_RETRY_AFTER, s);
+	request_reply_error(r, 429, "auth_throttled",
+	    "too many invalid API keys from this address; retry after %u seconds", retry);
+	return (1);
+}
+
 /* Authenticate a non-public route's caller; 0, or -1 after answering. */
 static int
 server_authenticate(struct server *srv, struct api_request *r)
@@ -188,11 +238,8 @@ server_authenticate(struct server *srv, struct api_request *r)
 		    "an API key is required: Authorization: Bearer KEY");
 		return (-1);
 	}
-	if (auth_key_parse(key, prefix, hash) != 0) {
-		request_add_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
-		request_reply_error(r, 401, "invalid_key", "the API key is not valid");
-		return (-1);
-	}
+	if (auth_key_parse(key, prefix, hash) != 0)
+		return (server_key_refused(srv, r, "invalid_key", "the API key is not valid"));
 	now_ms = server_now_us() / 1000;
 	cached = key_cache_lookup(srv->keys, prefix, now_ms, &rec);
 	if (cached == KEY_CACHE_HIT || cached == KEY_CACHE_STALE) {
@@ -221,16 +268,10 @@ server_authenticate(struct server *srv, struct api_request *r)
 				(void)keys_store_touch(srv->pool, r->db, rec.id);
 		}
 	}
-	if (found == 0 || !auth_hash_equal(rec.secret_sha256, hash)) {
-		request_add_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
-		request_reply_error(r, 401, "invalid_key", "the API key is not valid");
-		return (-1);
-	}
-	if (rec.revoked) {
-		request_add_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
-		request_reply_error(r, 401, "revoked_key", "the API key has been revoked");
-		return (-1);
-	}
+	if (found == 0 || !auth_hash_equal(rec.secret_sha256, hash))
+		return (server_key_refused(srv, r, "invalid_key", "the API key is not valid"));
+	if (rec.revoked)
+		return (server_key_refused(srv, r, "revoked_key", "the API key has been revoked"));
 	r->who.key_id = rec.id;
 	r->who.role = rec.role;
 	r->who.company_id = rec.company_id;
@@ -280,7 +321,7 @@ server_dispatch(struct server *srv, struct api_request *r)
 	if ((route->roles & AUTH_ROLE_PUBLIC) == 0) {
 		char who[32];
 
-		if (server_authenticate(srv, r) != 0)
+		if (server_auth_throttled(srv, r) || server_authenticate(srv, r) != 0)
 			return;
 		snprintf(who, sizeof(who), "key:%lld", (long long)r->who.key_id);
 		if ((route->flags & ROUTER_UNLIMITED) == 0 &&
@@ -407,6 +448,7 @@ server_free(struct server *srv)
 {
 	ratelimit_free(srv->by_key);
 	ratelimit_free(srv->by_addr);
+	ratelimit_free(srv->auth_failures);
 	metrics_free(srv->metrics);
 	key_cache_free(srv->keys);
 	cache_listener_stop(srv->listener);
@@ -475,6 +517,9 @@ server_setup(struct server *srv, const struct server_config *cfg)
 		return (-1);
 	if (cfg->public_rate_limit > 0 && (srv->by_addr = ratelimit_new(cfg->public_rate_limit,
 	    cfg->public_rate_limit, SERVER_RATELIMIT_KEYS)) == NULL)
+		return (-1);
+	if (cfg->auth_failure_limit > 0 && (srv->auth_failures = ratelimit_new(
+	    cfg->auth_failure_limit, cfg->auth_failure_limit, SERVER_RATELIMIT_KEYS)) == NULL)
 		return (-1);
 	if (keys_store_register(srv->pool) != 0 || routes_register(srv->pool) != 0) {
 		log_error("serve: cannot register the database statements");

@@ -30,6 +30,8 @@ struct server_config {
 	unsigned rate_limit;           /* requests a minute per key; 0: no limit */
 	unsigned public_rate_limit;    /* requests a minute per client address on public
 	                                  routes; 0: no limit */
+	unsigned auth_failure_limit;   /* bad keys a minute (and in a burst) per client
+	                                  address (IPv6: /64) before 429; 0: no limit */
 	unsigned key_cache_ttl;        /* seconds an API key's row is cached; 0: off */
 	const char *access_log;        /* NULL or "-": stdout; "off": none; else a file */
 	const char *cursor_secret;     /* HMAC key for pagination cursors; NULL: random */

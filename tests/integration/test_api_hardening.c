@@ -1,11 +1,13 @@
 /* Hardening of the API's edges over real HTTP on a small rated world
  * (tests/support/api_world.h): cursors bound to their list and key, made-up keys
  * throttled per client address, and a revocation seen at once by another instance. */
+#include <arpa/inet.h>
 #include <criterion/criterion.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "tests/support/api_call.h"
@@ -91,4 +93,80 @@ Test(api_hardening, a_cursor_only_pages_its_own_list_for_its_own_key)
 	free(company);
 	free(investor);
 	free(investor2);
+}
+
+/* GET path with key over a connection bound to the source address from (127.x.y.z):
+ * the response's status. libcurl through api_client always comes from 127.0.0.1. */
+static long
+status_from(const char *from, const char *path, const char *key)
+{
+	struct sockaddr_in src, dst;
+	char req[1024], resp[64];
+	long status = 0;
+	ssize_t n;
+	int fd;
+
+	memset(&src, 0, sizeof(src));
+	src.sin_family = AF_INET;
+	cr_assert_eq(inet_pton(AF_INET, from, &src.sin_addr), 1);
+	dst = src;
+	dst.sin_port = htons((uint16_t)api_client_port(c));
+	cr_assert_eq(inet_pton(AF_INET, "127.0.0.1", &dst.sin_addr), 1);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(bind(fd, (struct sockaddr *)&src, sizeof(src)), 0, "bind %s", from);
+	cr_assert_eq(connect(fd, (struct sockaddr *)&dst, sizeof(dst)), 0);
+	snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+	    "Authorization: Bearer %s\r\nConnection: close\r\n\r\n", path, key);
+	cr_assert_eq(write(fd, req, strlen(req)), (ssize_t)strlen(req));
+	n = read(fd, resp, sizeof(resp) - 1);
+	close(fd);
+	cr_assert_gt(n, 12);
+	resp[n] = '\0';
+	cr_assert_eq(sscanf(resp, "HTTP/1.1 %ld", &status), 1, "%s", resp);
+	return (status);
+}
+
+Test(api_hardening, made_up_keys_are_throttled_per_address)
+{
+	char *investor = api_client_create_key("investor", NULL);
+	char key[128], code[64], retry[16];
+	struct api_response r;
+	int i, refused = 0;
+
+	/* 330 well-formed keys that do not exist, from one address. */
+	for (i = 0; i < 330 && !refused; i++) {
+		snprintf(key, sizeof(key), "fr_madeup%03d000_%064d", i, i);
+		cr_assert_eq(api_client_get(c, "/v1/companies/acme", key, &r), 0);
+		if (r.status == 429) {
+			refused = 1;
+			cr_assert_not_null(api_response_error_code(&r, code, sizeof(code)),
+			    "the one error shape");
+			cr_assert_str_eq(code, "auth_throttled");
+			cr_assert_not_null(api_response_header(&r, "Retry-After", retry,
+			    sizeof(retry)));
+			cr_assert_geq(atoi(retry), 1);
+		} else {
+			cr_assert_eq(r.status, 401, "made-up key %d: %ld", i, r.status);
+			cr_assert_str_eq(api_response_error_code(&r, code, sizeof(code)),
+			    "invalid_key");
+		}
+		api_response_free(&r);
+	}
+	cr_assert(refused, "no 429 after 330 made-up keys");
+	/* The default limit is 20 bad keys a minute (one back every 3 s). */
+	cr_assert_geq(i, 21, "the first 20 bad keys are answered 401");
+	cr_assert_leq(i, 40, "refused soon after the 20th bad key");
+	/* From that address even a good key waits: the key is not looked up at all. */
+	cr_assert_eq(api_client_get(c, "/v1/companies/acme", investor, &r), 0);
+	cr_assert_eq(r.status, 429);
+	api_response_free(&r);
+	/* Another address is another client. */
+	cr_assert_eq(status_from("127.0.0.2", "/v1/companies/acme", investor), 200);
+	cr_assert_eq(status_from("127.0.0.2", "/v1/companies/acme", key), 401);
+	/* Public routes need no key and stay open. */
+	cr_assert_eq(api_client_get(c, "/v1/methodology", NULL, &r), 0);
+	cr_assert_eq(r.status, 200);
+	api_response_free(&r);
+	free(investor);
 }

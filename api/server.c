@@ -229,6 +229,7 @@ server_authenticate(struct server *srv, struct api_request *r)
 	char key[AUTH_KEY_SIZE], prefix[AUTH_PREFIX_LEN + 1], hash[AUTH_HASH_SIZE];
 	struct keys_record rec;
 	enum key_cache_lookup_result cached;
+	uint64_t ticket;
 	int64_t now_ms;
 	int found, lost = 0;
 
@@ -241,6 +242,7 @@ server_authenticate(struct server *srv, struct api_request *r)
 	if (auth_key_parse(key, prefix, hash) != 0)
 		return (server_key_refused(srv, r, "invalid_key", "the API key is not valid"));
 	now_ms = server_now_us() / 1000;
+	ticket = key_cache_ticket(srv->keys);
 	cached = key_cache_lookup(srv->keys, prefix, now_ms, &rec);
 	if (cached == KEY_CACHE_HIT || cached == KEY_CACHE_STALE) {
 		found = 1;
@@ -263,7 +265,7 @@ server_authenticate(struct server *srv, struct api_request *r)
 		if (found == 0 && cached == KEY_CACHE_REFRESH)
 			key_cache_refresh_failed(srv->keys, prefix, 1);
 		if (found == 1) {
-			key_cache_put(srv->keys, prefix, &rec, now_ms);
+			key_cache_put(srv->keys, ticket, prefix, &rec, now_ms);
 			if (rec.use_stale)
 				(void)keys_store_touch(srv->pool, r->db, rec.id);
 		}
@@ -408,7 +410,7 @@ server_access(void *cls, struct MHD_Connection *conn, const char *url, const cha
 	/* A write that succeeded has committed; its answer leaves only once the summary
 	 * cache has applied the notifications of that commit, so that the writer's next
 	 * read (a corrected rating) cannot come from a stale entry. */
-	if (srv->listener != NULL && r->status >= 200 && r->status < 300 &&
+	if (srv->summaries != NULL && r->status >= 200 && r->status < 300 &&
 	    strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
 		(void)cache_listener_sync(srv->listener, SERVER_CACHE_SYNC_MS);
 	return (r->queued ? MHD_YES : MHD_NO);
@@ -450,8 +452,8 @@ server_free(struct server *srv)
 	ratelimit_free(srv->by_addr);
 	ratelimit_free(srv->auth_failures);
 	metrics_free(srv->metrics);
-	key_cache_free(srv->keys);
 	cache_listener_stop(srv->listener);
+	key_cache_free(srv->keys);
 	summary_cache_free(srv->summaries);
 	access_log_close(srv->log);
 	db_pool_free(srv->pool);
@@ -506,10 +508,15 @@ server_setup(struct server *srv, const struct server_config *cfg)
 	if (cfg->key_cache_ttl > 0 && (srv->keys = key_cache_new(
 	    (int64_t)cfg->key_cache_ttl * 1000, SERVER_KEY_CACHE_ENTRIES)) == NULL)
 		return (-1);
-	if (cfg->summary_cache_mb > 0 && ((srv->summaries = summary_cache_new(
-	    (size_t)cfg->summary_cache_mb * 1024 * 1024)) == NULL ||
-	    (srv->listener = cache_listener_start(cfg->database_url, srv->summaries)) == NULL)) {
+	if (cfg->summary_cache_mb > 0 && (srv->summaries = summary_cache_new(
+	    (size_t)cfg->summary_cache_mb * 1024 * 1024)) == NULL) {
 		log_error("serve: cannot set the summary cache up");
+		return (-1);
+	}
+	/* One listener keeps both caches true to the database (revocations included). */
+	if ((srv->summaries != NULL || srv->keys != NULL) && (srv->listener =
+	    cache_listener_start(cfg->database_url, srv->summaries, srv->keys)) == NULL) {
+		log_error("serve: cannot start the cache listener");
 		return (-1);
 	}
 	if (cfg->rate_limit > 0 && (srv->by_key = ratelimit_new(cfg->rate_limit,

@@ -53,8 +53,9 @@ struct db_pool *server_pool(struct server *srv);
 struct metrics *server_metrics(struct server *srv);
 struct key_cache *server_key_cache(struct server *srv);
 
-/* server_summary_cache, server_cache_listener: the investor summary cache and the
- * thread keeping it true to the database; both NULL when the cache is off. */
+/* server_summary_cache, server_cache_listener: the investor summary cache (NULL when
+ * off) and the thread keeping it and the key cache true to the database (NULL when
+ * both are off). */
 struct summary_cache *server_summary_cache(struct server *srv);
 struct cache_listener *server_cache_listener(struct server *srv);
 

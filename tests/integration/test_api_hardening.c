@@ -170,3 +170,75 @@ Test(api_hardening, made_up_keys_are_throttled_per_address)
 	api_response_free(&r);
 	free(investor);
 }
+
+/* Poll GET path with key on server s until it answers status (at most about 5 s, so a
+ * notification that never comes fails the test rather than hanging it). */
+static long
+poll_until(struct api_client *s, const char *path, const char *key, long status)
+{
+	struct api_response r;
+	long got = 0;
+	int i;
+
+	for (i = 0; i < 200 && got != status; i++) {
+		if (i > 0)
+			usleep(25000);
+		cr_assert_eq(api_client_get(s, path, key, &r), 0);
+		got = r.status;
+		api_response_free(&r);
+	}
+	return (got);
+}
+
+/* The id of key (its prefix is characters 3..14). */
+static long
+key_id(const char *key)
+{
+	char sql[128];
+
+	snprintf(sql, sizeof(sql), "SELECT id FROM api_keys WHERE prefix = '%.12s'", key + 3);
+	return (testdb_scalar(conn, sql));
+}
+
+Test(api_hardening, a_revocation_reaches_every_instance_at_once)
+{
+	/* A key cache time of an hour: only the notification can make B refuse. */
+	const char *env[] = {"FAIRRATE_KEY_CACHE_TTL=3600", "FAIRRATE_RATE_LIMIT=0",
+	    API_WORLD_NOW_ENV, NULL};
+	struct api_client *b = api_client_start(env);
+	char *admin = api_client_create_key("admin", NULL);
+	char *by_cli = api_client_create_key("investor", NULL);
+	char *by_api = api_client_create_key("investor", NULL);
+	char id[24], path[64];
+	const char *revoke[] = {"keys", "revoke", id, NULL};
+	struct api_response r;
+	struct buf out;
+
+	/* Both keys are cached by instance B. */
+	cr_assert_eq(poll_until(b, "/v1/companies/acme", by_cli, 200), 200);
+	cr_assert_eq(poll_until(b, "/v1/companies/acme", by_api, 200), 200);
+
+	/* Revoked from the command line: B refuses on a next request. */
+	snprintf(id, sizeof(id), "%ld", key_id(by_cli));
+	cr_assert_eq(api_client_run(revoke, &out), 0);
+	buf_free(&out);
+	cr_assert_eq(poll_until(b, "/v1/companies/acme", by_cli, 401), 401,
+	    "instance B still takes a key revoked from the command line");
+	cr_assert_eq(api_client_get(b, "/v1/companies/acme", by_cli, &r), 0);
+	cr_assert_str_eq(api_response_error_code(&r, id, sizeof(id)), "revoked_key");
+	api_response_free(&r);
+
+	/* Revoked over the API of instance A: B refuses too. */
+	snprintf(path, sizeof(path), "/v1/staff/keys/%ld", key_id(by_api));
+	cr_assert_eq(api_client_request(c, "DELETE", path, admin, NULL, NULL, 0, 0, &r), 0);
+	cr_assert_eq(r.status, 204);
+	api_response_free(&r);
+	cr_assert_eq(poll_until(b, "/v1/companies/acme", by_api, 401), 401,
+	    "instance B still takes a key revoked through instance A");
+	/* A key nobody revoked is still served from B's cache. */
+	cr_assert_eq(poll_until(b, "/v1/staff/keys", admin, 200), 200);
+	cr_assert_eq(api_client_stop(b), 0);
+	free(admin);
+	free(by_cli);
+	free(by_api);
+}

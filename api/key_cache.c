@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "api/auth.h"
+#include "common/hash.h"
 
 /* Shards, each behind a read-write lock, with hash tables by prefix and by key id and
  * the entries in the order they were cached (as api/summary_cache.c): a lookup is one
@@ -78,26 +79,6 @@ key_cache_new(int64_t ttl_ms, size_t max_entries)
 	return (kc);
 }
 
-static uint64_t
-key_cache_hash_prefix(const char *prefix)
-{
-	uint64_t h = 14695981039346656037ULL;
-
-	while (*prefix != '\0')
-		h = (h ^ (unsigned char)*prefix++) * 1099511628211ULL;
-	return (h);
-}
-
-static uint64_t
-key_cache_hash_id(int64_t id)
-{
-	uint64_t z = (uint64_t)id + 0x9e3779b97f4a7c15ULL;
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return (z ^ (z >> 31));
-}
-
 static struct key_cache_shard *
 key_cache_shard_of(struct key_cache *kc, uint64_t h)
 {
@@ -123,7 +104,7 @@ key_cache_link(struct key_cache_shard *sh, struct key_cache_entry *e)
 
 	e->prefix_next = *slot;
 	*slot = e;
-	slot = &sh->by_id[key_cache_hash_id(e->rec.id) & (sh->nslots - 1)];
+	slot = &sh->by_id[hash_int64(e->rec.id) & (sh->nslots - 1)];
 	e->id_next = *slot;
 	*slot = e;
 }
@@ -137,7 +118,7 @@ key_cache_unlink(struct key_cache_shard *sh, struct key_cache_entry *e)
 	    pp = &(*pp)->prefix_next)
 		;
 	*pp = e->prefix_next;
-	for (pp = &sh->by_id[key_cache_hash_id(e->rec.id) & (sh->nslots - 1)]; *pp != e;
+	for (pp = &sh->by_id[hash_int64(e->rec.id) & (sh->nslots - 1)]; *pp != e;
 	    pp = &(*pp)->id_next)
 		;
 	*pp = e->id_next;
@@ -205,7 +186,7 @@ key_cache_lookup(struct key_cache *kc, const char *prefix, int64_t now_ms,
 
 	if (kc == NULL)
 		return (KEY_CACHE_MISS);
-	h = key_cache_hash_prefix(prefix);
+	h = hash_string(prefix);
 	sh = key_cache_shard_of(kc, h);
 	pthread_rwlock_rdlock(&sh->lock);
 	if ((e = key_cache_find(sh, h, prefix)) == NULL || now_ms < e->cached_ms)
@@ -234,7 +215,7 @@ key_cache_get(struct key_cache *kc, const char *prefix, int64_t now_ms,
 
 	if (kc == NULL)
 		return (0);
-	h = key_cache_hash_prefix(prefix);
+	h = hash_string(prefix);
 	sh = key_cache_shard_of(kc, h);
 	pthread_rwlock_rdlock(&sh->lock);
 	e = key_cache_find(sh, h, prefix);
@@ -255,7 +236,7 @@ key_cache_refresh_failed(struct key_cache *kc, const char *prefix, int gone)
 
 	if (kc == NULL)
 		return;
-	h = key_cache_hash_prefix(prefix);
+	h = hash_string(prefix);
 	sh = key_cache_shard_of(kc, h);
 	pthread_rwlock_wrlock(&sh->lock);
 	if ((e = key_cache_find(sh, h, prefix)) != NULL) {
@@ -283,7 +264,7 @@ key_cache_put(struct key_cache *kc, uint64_t ticket, const char *prefix,
 
 	if (kc == NULL || strlen(prefix) > AUTH_PREFIX_LEN)
 		return;
-	h = key_cache_hash_prefix(prefix);
+	h = hash_string(prefix);
 	sh = key_cache_shard_of(kc, h);
 	pthread_rwlock_wrlock(&sh->lock);
 	e = key_cache_find(sh, h, prefix);
@@ -323,7 +304,7 @@ key_cache_forget(struct key_cache *kc, int64_t id)
 {
 	struct key_cache_shard *sh;
 	struct key_cache_entry *e, *next;
-	uint64_t hid = key_cache_hash_id(id);
+	uint64_t hid = hash_int64(id);
 	size_t i;
 
 	if (kc == NULL)

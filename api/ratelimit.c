@@ -8,6 +8,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "common/hash.h"
+
 /* Shards, each behind its own mutex, with a hash table and a least-recently-used
  * order of its own (as api/summary_cache.c): a lookup is one hash chain, an eviction
  * is the oldest entry, both O(1) whatever the number of buckets held. */
@@ -68,16 +70,6 @@ ratelimit_new(unsigned per_minute, unsigned burst, size_t max_keys)
 		}
 	}
 	return (rl);
-}
-
-static uint64_t
-ratelimit_hash(const char *s)
-{
-	uint64_t h = 14695981039346656037ULL;
-
-	while (*s != '\0')
-		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
-	return (h);
 }
 
 static void
@@ -181,7 +173,7 @@ ratelimit_shard_of(struct ratelimit *rl, const char *key, char k[RATELIMIT_KEY_M
 		n = RATELIMIT_KEY_MAX - 1;
 	memcpy(k, key, n);
 	k[n] = '\0';
-	*h = ratelimit_hash(k);
+	*h = hash_string(k);
 	return (&rl->shards[(*h >> 40) % RATELIMIT_SHARDS]);
 }
 

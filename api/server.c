@@ -168,20 +168,27 @@ server_query_iter(void *cls, enum MHD_ValueKind kind, const char *key, const cha
 	return (MHD_YES);
 }
 
+/* Answer 429 code with Retry-After: retry seconds. 1. */
+static int
+server_reply_429(struct api_request *r, const char *code, const char *what, unsigned retry)
+{
+	char s[16];
+
+	snprintf(s, sizeof(s), "%u", retry);
+	request_add_header(r, MHD_HTTP_HEADER_RETRY_AFTER, s);
+	request_reply_error(r, 429, code, "%s; retry after %u seconds", what, retry);
+	return (1);
+}
+
 /* Take a token for who from rl; 0, or 1 after answering 429 with Retry-After. */
 static int
 server_rate_limited(struct api_request *r, struct ratelimit *rl, const char *who)
 {
 	unsigned retry = 0;
-	char s[16];
 
 	if (rl == NULL || ratelimit_take(rl, who, server_now_us() / 1000, &retry))
 		return (0);
-	snprintf(s, sizeof(s), "%u", retry);
-	request_add_header(r, MHD_HTTP_HEADER_RETRY_AFTER, s);
-	request_reply_error(r, 429, "rate_limited",
-	    "too many requests; retry after %u seconds", retry);
-	return (1);
+	return (server_reply_429(r, "rate_limited", "too many requests", retry));
 }
 
 /* Refuse a key that is malformed, unknown, wrong or revoked (401 code), and count
@@ -207,18 +214,15 @@ static int
 server_auth_throttled(struct server *srv, struct api_request *r)
 {
 	unsigned retry = 0;
-	char client[64], s[16];
+	char client[64];
 
 	if (srv->auth_failures == NULL)
 		return (0);
 	server_client_key(r->conn, client, sizeof(client));
 	if (ratelimit_peek(srv->auth_failures, client, server_now_us() / 1000, &retry))
 		return (0);
-	snprintf(s, sizeof(s), "%u", retry);
-	request_add_header(r, MHD_HTTP_HEADER_RETRY_AFTER, s);
-	request_reply_error(r, 429, "auth_throttled",
-	    "too many invalid API keys from this address; retry after %u seconds", retry);
-	return (1);
+	return (server_reply_429(r, "auth_throttled",
+	    "too many invalid API keys from this address", retry));
 }
 
 /* Authenticate a non-public route's caller; 0, or -1 after answering. */

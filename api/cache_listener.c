@@ -11,10 +11,12 @@
 
 #include <libpq-fe.h>
 
+#include "api/key_cache.h"
 #include "api/summary_cache.h"
 #include "common/log.h"
 
 #define CL_CHANNEL "fairrate_company_changed"
+#define CL_KEY_CHANNEL "fairrate_key_changed"
 #define CL_APPLICATION "fairrate cache listener"
 #define CL_BACKOFF_MIN_MS 100
 #define CL_BACKOFF_MAX_MS 5000
@@ -23,7 +25,8 @@
 
 struct cache_listener {
 	char *url;
-	struct summary_cache *cache;
+	struct summary_cache *cache;   /* may be NULL */
+	struct key_cache *keys;        /* may be NULL */
 	pthread_t thread;
 	int wake[2];                   /* a pipe: sync requests and stop wake the thread */
 	pthread_mutex_t lock;
@@ -92,7 +95,7 @@ cl_connect(struct cache_listener *l, int quiet)
 		goto fail;
 	}
 	PQsetNoticeProcessor(conn, cl_quiet, NULL);
-	res = PQexec(conn, "LISTEN " CL_CHANNEL);
+	res = PQexec(conn, "LISTEN " CL_CHANNEL "; LISTEN " CL_KEY_CHANNEL);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		if (!quiet)
 			log_error("cache listener: LISTEN failed: %s", PQerrorMessage(conn));
@@ -106,21 +109,39 @@ fail:
 	return (NULL);
 }
 
+/* The id a payload carries, or 0 when it is not a positive decimal number. */
+static int64_t
+cl_payload_id(const char *payload)
+{
+	char *end;
+	long long id;
+
+	errno = 0;
+	id = strtoll(payload, &end, 10);
+	return (payload[0] != '\0' && *end == '\0' && errno == 0 && id > 0 ? (int64_t)id : 0);
+}
+
 /* Apply every notification libpq holds. */
 static void
 cl_apply(struct cache_listener *l, PGconn *conn)
 {
 	PGnotify *n;
-	char *end;
-	long long id;
+	int64_t id;
 
 	while ((n = PQnotifies(conn)) != NULL) {
-		errno = 0;
-		id = strtoll(n->extra, &end, 10);
-		if (strcmp(n->extra, "*") == 0)
+		id = cl_payload_id(n->extra);
+		if (strcmp(n->relname, CL_KEY_CHANNEL) == 0) {
+			if (id > 0)
+				key_cache_forget(l->keys, id);
+			else {
+				log_error("cache listener: unreadable key payload \"%.40s\": clearing"
+				    " the key cache", n->extra);
+				key_cache_clear(l->keys);
+			}
+		} else if (strcmp(n->extra, "*") == 0)
 			summary_cache_clear(l->cache);
-		else if (n->extra[0] != '\0' && *end == '\0' && errno == 0 && id > 0)
-			summary_cache_invalidate(l->cache, (int64_t)id);
+		else if (id > 0)
+			summary_cache_invalidate(l->cache, id);
 		else {
 			log_error("cache listener: unreadable payload \"%.40s\": clearing the cache",
 			    n->extra);
@@ -245,6 +266,8 @@ cl_thread(void *arg)
 		backoff = CL_BACKOFF_MIN_MS;
 		__atomic_fetch_add(&l->reconnects, 1, __ATOMIC_RELAXED);
 		summary_cache_set_enabled(l->cache, 1);
+		/* Revocations sent while nobody listened are unknown: read every key again. */
+		key_cache_clear(l->keys);
 		cl_set_connected(l, 1);
 		if (cl_serve(l, conn) != 0)
 			failures = 1;
@@ -259,7 +282,7 @@ cl_thread(void *arg)
 }
 
 struct cache_listener *
-cache_listener_start(const char *url, struct summary_cache *cache)
+cache_listener_start(const char *url, struct summary_cache *cache, struct key_cache *keys)
 {
 	struct cache_listener *l;
 	int i;
@@ -269,6 +292,7 @@ cache_listener_start(const char *url, struct summary_cache *cache)
 		goto fail_alloc;
 	}
 	l->cache = cache;
+	l->keys = keys;
 	if (pipe(l->wake) != 0) {
 		log_error("cache listener: pipe: %s", strerror(errno));
 		goto fail_alloc;

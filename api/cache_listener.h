@@ -4,17 +4,22 @@
 #include <stdint.h>
 
 /*
- * Keeps an api/summary_cache.h cache true to the database. A thread of its own holds
- * a dedicated PostgreSQL connection (not from the pool) that runs
- * LISTEN fairrate_company_changed; the triggers of migrations/0013_change_notify.sql
- * send a company id, or "*" for everything, whenever something a summary shows
- * changes. Each id invalidates that company's entry; "*" (or a payload it cannot read)
- * clears the cache.
+ * Keeps an api/summary_cache.h cache and an api/key_cache.h cache true to the
+ * database. A thread of its own holds a dedicated PostgreSQL connection (not from the
+ * pool) that runs LISTEN fairrate_company_changed and LISTEN fairrate_key_changed.
+ * The triggers of migrations/0013_change_notify.sql send a company id, or "*" for
+ * everything, whenever something a summary shows changes. Each id invalidates that
+ * company's entry; "*" (or a payload it cannot read) clears the cache. Those of
+ * migrations/0023_key_notify.sql send a key's id when it is revoked (or its role,
+ * company or secret change, or it is deleted): its cached row is dropped, so that
+ * every instance refuses a revoked key at once, whoever revoked it.
  *
  * The cache is disabled until the LISTEN is in place, and again, with every entry
  * dropped, as soon as the connection is lost: a notification missed while
  * disconnected can then serve nothing stale. The thread reconnects with a backoff
- * (0.1 s doubling to 5 s) and enables the cache again.
+ * (0.1 s doubling to 5 s) and enables the cache again. The key cache stays in use
+ * while disconnected (a revocation then takes up to its ttl, as without a listener)
+ * and is cleared whenever the LISTEN is in place again.
  *
  * NOTIFY is delivered at commit, so between a writer's COMMIT and this thread reading
  * the notification (well under a millisecond on one host) a request may still be
@@ -24,13 +29,16 @@
  */
 
 struct cache_listener;
+struct key_cache;
 struct summary_cache;
 
-/* cache_listener_start: connect to url (copied) and keep cache invalidated, in a new
- * thread, until cache_listener_stop. The first connection is attempted at once; when
- * it fails the thread keeps retrying (logged) and the cache stays disabled. NULL
- * (logged) when the thread cannot start. cache must outlive the listener. */
-struct cache_listener *cache_listener_start(const char *url, struct summary_cache *cache);
+/* cache_listener_start: connect to url (copied) and keep cache and keys (either may be
+ * NULL) invalidated, in a new thread, until cache_listener_stop. The first connection
+ * is attempted at once; when it fails the thread keeps retrying (logged) and the
+ * summary cache stays disabled. NULL (logged) when the thread cannot start. Both
+ * caches must outlive the listener. */
+struct cache_listener *cache_listener_start(const char *url, struct summary_cache *cache,
+    struct key_cache *keys);
 
 /* cache_listener_sync: wait until a round trip on the listening connection that
  * started after this call has completed, so that every notification committed before

@@ -180,7 +180,7 @@ dispute_http_reply_list(struct api_request *r, const struct dispute_list *l,
 
 	if (v != NULL && l->next_after != 0) {
 		snprintf(position, sizeof(position), "%lld", (long long)l->next_after);
-		if (paging_cursor_encode(position, cursor, sizeof(cursor)) != 0 ||
+		if (resource_cursor(r, position, cursor, sizeof(cursor)) != 0 ||
 		    json_object_set_new(v, "next_cursor", json_string(cursor)) != 0) {
 			json_decref(v);
 			v = NULL;

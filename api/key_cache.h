@@ -10,11 +10,15 @@
  * A short-lived in-memory cache of api_keys rows by prefix, so that an authenticated
  * request does not cost a database round trip. An entry is fresh for ttl_ms; past that,
  * one caller refreshes it while the others keep using it for up to another ttl_ms
- * (key_cache_lookup). A key revoked elsewhere (the command line, another instance) is
- * therefore refused by this process about ttl_ms later (the time of one refresh more,
- * never more than twice ttl_ms), and at once when revoked through this process
- * (key_cache_forget). Only keys that exist are cached, never a miss. Thread-safe; the
- * time is passed in so that the logic is tested without a clock.
+ * (key_cache_lookup). A revoked key is dropped by key_cache_forget: at once when
+ * revoked through this process, and when the revocation's notification arrives
+ * (api/cache_listener.h) when revoked elsewhere; without the notification it would be
+ * refused only when its entry expires (never more than twice ttl_ms). A forget or a
+ * clear refuses the fills of database reads made before it (key_cache_ticket), so
+ * that a row read just before a revocation is not cached after it. Only keys that
+ * exist are cached, never a miss. Lookups, fills and forgets cost O(1) whatever the
+ * number of keys cached (hash tables per shard). Thread-safe; the time is passed in so
+ * that the logic is tested without a clock.
  */
 
 struct key_cache;
@@ -51,14 +55,23 @@ enum key_cache_lookup_result key_cache_lookup(struct key_cache *kc, const char *
  * the key: let the next caller try. gone (the key no longer exists) drops the entry. */
 void key_cache_refresh_failed(struct key_cache *kc, const char *prefix, int gone);
 
+/* key_cache_ticket: the forget generation, to read before the database read whose
+ * record will be given to key_cache_put. A NULL cache answers 0. */
+uint64_t key_cache_ticket(struct key_cache *kc);
+
 /* key_cache_put: cache rec for prefix as of now_ms (replacing an older entry, and ending
- * its refresh). When the
- * cache is full, expired entries are dropped first; if none, nothing is cached. */
-void key_cache_put(struct key_cache *kc, const char *prefix, const struct keys_record *rec,
-    int64_t now_ms);
+ * its refresh), unless a forget or clear came after ticket was read: then nothing is
+ * cached and the entry's refresh is ended, so that the next caller reads the key
+ * again. When the cache is full, expired entries are dropped first; if none, nothing
+ * is cached. */
+void key_cache_put(struct key_cache *kc, uint64_t ticket, const char *prefix,
+    const struct keys_record *rec, int64_t now_ms);
 
 /* key_cache_forget: drop the entry of key id (after a revocation). */
 void key_cache_forget(struct key_cache *kc, int64_t id);
+
+/* key_cache_clear: drop every entry (notifications may have been missed). */
+void key_cache_clear(struct key_cache *kc);
 
 /* key_cache_free: NULL is a no-op. */
 void key_cache_free(struct key_cache *kc);

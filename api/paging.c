@@ -1,5 +1,6 @@
 #include "api/paging.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -8,6 +9,9 @@
 #include <openssl/rand.h>
 
 #define PAGING_TAG_LEN 16
+#define PAGING_BIND_LEN 8
+/* The longest list name: a route's path. */
+#define PAGING_LIST_MAX 1024
 
 static unsigned char paging_secret[64];
 static size_t paging_secret_len;
@@ -58,32 +62,50 @@ paging_limit(const char *s, unsigned *out)
 	return (0);
 }
 
+/* The first len bytes of HMAC-SHA256(secret, data) into out. */
 static int
-paging_tag(const unsigned char *data, size_t len, unsigned char tag[PAGING_TAG_LEN])
+paging_mac(const unsigned char *data, size_t dlen, unsigned char *out, size_t len)
 {
 	unsigned char mac[EVP_MAX_MD_SIZE];
 	unsigned int maclen = 0;
 
 	if (paging_secret_len == 0 ||
-	    HMAC(EVP_sha256(), paging_secret, (int)paging_secret_len, data, len, mac,
-	    &maclen) == NULL || maclen < PAGING_TAG_LEN)
+	    HMAC(EVP_sha256(), paging_secret, (int)paging_secret_len, data, dlen, mac,
+	    &maclen) == NULL || maclen < len)
 		return (-1);
-	memcpy(tag, mac, PAGING_TAG_LEN);
+	memcpy(out, mac, len);
 	return (0);
 }
 
-int
-paging_cursor_encode(const char *position, char *out, size_t outn)
+/* The binding of a list and a caller: a MAC of both, so that it names them without
+ * showing them. -1 for no list or one past PAGING_LIST_MAX bytes. */
+static int
+paging_bind(const char *list, int64_t caller, unsigned char bind[PAGING_BIND_LEN])
 {
-	unsigned char raw[PAGING_POSITION_MAX + PAGING_TAG_LEN];
+	char data[PAGING_LIST_MAX + 32];
+	int n;
+
+	if (list == NULL || list[0] == '\0' || strlen(list) > PAGING_LIST_MAX)
+		return (-1);
+	n = snprintf(data, sizeof(data), "%s|%lld", list, (long long)caller);
+	return (paging_mac((const unsigned char *)data, (size_t)n, bind, PAGING_BIND_LEN));
+}
+
+int
+paging_cursor_encode(const char *list, int64_t caller, const char *position, char *out,
+    size_t outn)
+{
+	unsigned char raw[PAGING_BIND_LEN + PAGING_POSITION_MAX + PAGING_TAG_LEN];
 	size_t len = position ? strlen(position) : 0, n, i, o = 0;
 
-	if (len == 0 || len > PAGING_POSITION_MAX || outn < PAGING_CURSOR_MAX)
+	if (len == 0 || len > PAGING_POSITION_MAX || outn < PAGING_CURSOR_MAX ||
+	    paging_bind(list, caller, raw) != 0)
 		return (-1);
-	memcpy(raw, position, len);
-	if (paging_tag(raw, len, raw + len) != 0)
+	memcpy(raw + PAGING_BIND_LEN, position, len);
+	n = PAGING_BIND_LEN + len;
+	if (paging_mac(raw, n, raw + n, PAGING_TAG_LEN) != 0)
 		return (-1);
-	n = len + PAGING_TAG_LEN;
+	n += PAGING_TAG_LEN;
 	for (i = 0; i < n; i += 3) {
 		unsigned v = (unsigned)raw[i] << 16;
 
@@ -110,19 +132,21 @@ paging_b64_value(char c)
 	return (p ? (int)(p - paging_b64) : -1);
 }
 
-int
-paging_cursor_decode(const char *cursor, char *position, size_t posn)
+enum paging_cursor_result
+paging_cursor_decode(const char *list, int64_t caller, const char *cursor, char *position,
+    size_t posn)
 {
-	unsigned char raw[PAGING_POSITION_MAX + PAGING_TAG_LEN + 3], tag[PAGING_TAG_LEN];
+	unsigned char raw[PAGING_BIND_LEN + PAGING_POSITION_MAX + PAGING_TAG_LEN + 3];
+	unsigned char tag[PAGING_TAG_LEN], bind[PAGING_BIND_LEN];
 	size_t clen = cursor ? strlen(cursor) : 0, i, n = 0, len;
 	unsigned acc = 0;
 	int bits = 0, v;
 
 	if (clen == 0 || clen >= PAGING_CURSOR_MAX || clen % 4 == 1)
-		return (-1);
+		return (PAGING_CURSOR_INVALID);
 	for (i = 0; i < clen; i++) {
 		if ((v = paging_b64_value(cursor[i])) < 0)
-			return (-1);
+			return (PAGING_CURSOR_INVALID);
 		acc = (acc << 6) | (unsigned)v;
 		bits += 6;
 		if (bits >= 8) {
@@ -132,14 +156,19 @@ paging_cursor_decode(const char *cursor, char *position, size_t posn)
 		}
 	}
 	/* Leftover bits must be zero, so that each cursor has one spelling. */
-	if (acc != 0 || n <= PAGING_TAG_LEN)
-		return (-1);
-	len = n - PAGING_TAG_LEN;
-	if (len > PAGING_POSITION_MAX || len + 1 > posn || paging_tag(raw, len, tag) != 0 ||
-	    CRYPTO_memcmp(tag, raw + len, PAGING_TAG_LEN) != 0 ||
-	    memchr(raw, '\0', len) != NULL)
-		return (-1);
-	memcpy(position, raw, len);
+	if (acc != 0 || n <= PAGING_BIND_LEN + PAGING_TAG_LEN)
+		return (PAGING_CURSOR_INVALID);
+	len = n - PAGING_BIND_LEN - PAGING_TAG_LEN;
+	if (len > PAGING_POSITION_MAX || len + 1 > posn ||
+	    paging_mac(raw, n - PAGING_TAG_LEN, tag, PAGING_TAG_LEN) != 0 ||
+	    CRYPTO_memcmp(tag, raw + n - PAGING_TAG_LEN, PAGING_TAG_LEN) != 0 ||
+	    memchr(raw + PAGING_BIND_LEN, '\0', len) != NULL)
+		return (PAGING_CURSOR_INVALID);
+	/* Genuine: now whether it was made for this list and this caller. */
+	if (paging_bind(list, caller, bind) != 0 ||
+	    CRYPTO_memcmp(bind, raw, PAGING_BIND_LEN) != 0)
+		return (PAGING_CURSOR_FOREIGN);
+	memcpy(position, raw + PAGING_BIND_LEN, len);
 	position[len] = '\0';
-	return (0);
+	return (PAGING_CURSOR_OK);
 }

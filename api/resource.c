@@ -22,6 +22,7 @@ int
 resource_paging(struct api_request *r, unsigned *limit, char *position, size_t posn)
 {
 	const char *c = request_query(r, "cursor");
+	enum paging_cursor_result rc;
 
 	if (paging_limit(request_query(r, "limit"), limit) != 0) {
 		request_reply_error(r, 400, "invalid_limit",
@@ -29,11 +30,27 @@ resource_paging(struct api_request *r, unsigned *limit, char *position, size_t p
 		return (-1);
 	}
 	position[0] = '\0';
-	if (c != NULL && paging_cursor_decode(c, position, posn) != 0) {
+	if (c == NULL)
+		return (0);
+	rc = paging_cursor_decode(r->path, r->who.key_id, c, position, posn);
+	if (rc == PAGING_CURSOR_FOREIGN) {
+		position[0] = '\0';
+		request_reply_error(r, 400, "bad_cursor",
+		    "the cursor belongs to another list or another API key");
+		return (-1);
+	}
+	if (rc != PAGING_CURSOR_OK) {
+		position[0] = '\0';
 		request_reply_error(r, 400, "invalid_cursor", "the cursor is not valid");
 		return (-1);
 	}
 	return (0);
+}
+
+int
+resource_cursor(struct api_request *r, const char *position, char *out, size_t outn)
+{
+	return (paging_cursor_encode(r->path, r->who.key_id, position, out, outn));
 }
 
 int
@@ -85,7 +102,7 @@ resource_reply_page(struct api_request *r, json_t *items, unsigned limit,
 			snprintf(position, sizeof(position), "%s",
 			    json_is_string(v) ? json_string_value(v) : "");
 		if (position[0] == '\0' ||
-		    paging_cursor_encode(position, cursor, sizeof(cursor)) != 0) {
+		    resource_cursor(r, position, cursor, sizeof(cursor)) != 0) {
 			json_decref(items);
 			request_reply_error(r, 500, "internal_error", "cannot make a cursor");
 			return;

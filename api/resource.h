@@ -19,9 +19,14 @@ struct api_request;
 void resource_reply(struct api_request *r, unsigned status, json_t *v);
 
 /* resource_paging: read ?limit into *limit and ?cursor's position into position (size
- * posn; "" when there is no cursor). 0, or -1 after answering 400 (invalid_limit,
- * invalid_cursor). */
+ * posn; "" when there is no cursor). The cursor must have been made for this request's
+ * path and key (resource_cursor). 0, or -1 after answering 400 (invalid_limit,
+ * invalid_cursor; bad_cursor for a cursor of another list or key). */
 int resource_paging(struct api_request *r, unsigned *limit, char *position, size_t posn);
+
+/* resource_cursor: the next_cursor for position in this request's list (its path) and
+ * for its caller (its key id), into out (PAGING_CURSOR_MAX bytes). 0 or -1. */
+int resource_cursor(struct api_request *r, const char *position, char *out, size_t outn);
 
 /* resource_position_id: the position of an id cursor ("" means none: *id = dflt).
  * 0, or -1 after answering 400 invalid_cursor. */

@@ -39,6 +39,7 @@ struct server {
 	struct db_pool *pool;
 	struct ratelimit *by_key;
 	struct ratelimit *by_addr;
+	struct ratelimit *auth_failures;   /* bad keys per client address (IPv6: /64) */
 	struct metrics *metrics;
 	struct key_cache *keys;
 	struct summary_cache *summaries;
@@ -63,6 +64,7 @@ server_config_defaults(struct server_config *cfg)
 	cfg->request_timeout = 30;
 	cfg->rate_limit = 600;
 	cfg->public_rate_limit = 300;
+	cfg->auth_failure_limit = 20;
 	cfg->key_cache_ttl = 5;
 	cfg->summary_cache_mb = 32;
 }
@@ -112,6 +114,17 @@ server_now_us(void)
 	return ((int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
 }
 
+/* The key under which the client's failed authentications count (ratelimit.h). */
+static void
+server_client_key(struct MHD_Connection *conn, char *out, size_t n)
+{
+	const union MHD_ConnectionInfo *ci;
+
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci == NULL || ratelimit_client_key(ci->client_addr, out, n) != 0)
+		snprintf(out, n, "unknown");
+}
+
 /* Check one query parameter against the route's list; stops at the first bad one. */
 struct server_query_check {
 	const struct router_route *route;
@@ -137,20 +150,61 @@ server_query_iter(void *cls, enum MHD_ValueKind kind, const char *key, const cha
 	return (MHD_YES);
 }
 
+/* Answer 429 code with Retry-After: retry seconds. 1. */
+static int
+server_reply_429(struct api_request *r, const char *code, const char *what, unsigned retry)
+{
+	char s[16];
+
+	snprintf(s, sizeof(s), "%u", retry);
+	request_add_header(r, MHD_HTTP_HEADER_RETRY_AFTER, s);
+	request_reply_error(r, 429, code, "%s; retry after %u seconds", what, retry);
+	return (1);
+}
+
 /* Take a token for who from rl; 0, or 1 after answering 429 with Retry-After. */
 static int
 server_rate_limited(struct api_request *r, struct ratelimit *rl, const char *who)
 {
 	unsigned retry = 0;
-	char s[16];
 
 	if (rl == NULL || ratelimit_take(rl, who, server_now_us() / 1000, &retry))
 		return (0);
-	snprintf(s, sizeof(s), "%u", retry);
-	request_add_header(r, MHD_HTTP_HEADER_RETRY_AFTER, s);
-	request_reply_error(r, 429, "rate_limited",
-	    "too many requests; retry after %u seconds", retry);
-	return (1);
+	return (server_reply_429(r, "rate_limited", "too many requests", retry));
+}
+
+/* Refuse a key that is malformed, unknown, wrong or revoked (401 code), and count
+ * the failure against the client's address. -1. */
+static int
+server_key_refused(struct server *srv, struct api_request *r, const char *code,
+    const char *message)
+{
+	char client[64];
+
+	if (srv->auth_failures != NULL) {
+		server_client_key(r->conn, client, sizeof(client));
+		(void)ratelimit_take(srv->auth_failures, client, server_now_us() / 1000, NULL);
+	}
+	request_add_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
+	request_reply_error(r, 401, code, "%s", message);
+	return (-1);
+}
+
+/* Whether the client's address has presented too many bad keys: 0, or 1 after
+ * answering 429 with Retry-After, before its key is looked at. */
+static int
+server_auth_throttled(struct server *srv, struct api_request *r)
+{
+	unsigned retry = 0;
+	char client[64];
+
+	if (srv->auth_failures == NULL)
+		return (0);
+	server_client_key(r->conn, client, sizeof(client));
+	if (ratelimit_peek(srv->auth_failures, client, server_now_us() / 1000, &retry))
+		return (0);
+	return (server_reply_429(r, "auth_throttled",
+	    "too many invalid API keys from this address", retry));
 }
 
 /* Authenticate a non-public route's caller; 0, or -1 after answering. */
@@ -161,6 +215,7 @@ server_authenticate(struct server *srv, struct api_request *r)
 	char key[AUTH_KEY_SIZE], prefix[AUTH_PREFIX_LEN + 1], hash[AUTH_HASH_SIZE];
 	struct keys_record rec;
 	enum key_cache_lookup_result cached;
+	uint64_t ticket;
 	int64_t now_ms;
 	int found, lost = 0;
 
@@ -170,12 +225,10 @@ server_authenticate(struct server *srv, struct api_request *r)
 		    "an API key is required: Authorization: Bearer KEY");
 		return (-1);
 	}
-	if (auth_key_parse(key, prefix, hash) != 0) {
-		request_add_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
-		request_reply_error(r, 401, "invalid_key", "the API key is not valid");
-		return (-1);
-	}
+	if (auth_key_parse(key, prefix, hash) != 0)
+		return (server_key_refused(srv, r, "invalid_key", "the API key is not valid"));
 	now_ms = server_now_us() / 1000;
+	ticket = key_cache_ticket(srv->keys);
 	cached = key_cache_lookup(srv->keys, prefix, now_ms, &rec);
 	if (cached == KEY_CACHE_HIT || cached == KEY_CACHE_STALE) {
 		found = 1;
@@ -198,21 +251,15 @@ server_authenticate(struct server *srv, struct api_request *r)
 		if (found == 0 && cached == KEY_CACHE_REFRESH)
 			key_cache_refresh_failed(srv->keys, prefix, 1);
 		if (found == 1) {
-			key_cache_put(srv->keys, prefix, &rec, now_ms);
+			key_cache_put(srv->keys, ticket, prefix, &rec, now_ms);
 			if (rec.use_stale)
 				(void)keys_store_touch(srv->pool, r->db, rec.id);
 		}
 	}
-	if (found == 0 || !auth_hash_equal(rec.secret_sha256, hash)) {
-		request_add_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
-		request_reply_error(r, 401, "invalid_key", "the API key is not valid");
-		return (-1);
-	}
-	if (rec.revoked) {
-		request_add_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
-		request_reply_error(r, 401, "revoked_key", "the API key has been revoked");
-		return (-1);
-	}
+	if (found == 0 || !auth_hash_equal(rec.secret_sha256, hash))
+		return (server_key_refused(srv, r, "invalid_key", "the API key is not valid"));
+	if (rec.revoked)
+		return (server_key_refused(srv, r, "revoked_key", "the API key has been revoked"));
 	r->who.key_id = rec.id;
 	r->who.role = rec.role;
 	r->who.company_id = rec.company_id;
@@ -262,7 +309,7 @@ server_dispatch(struct server *srv, struct api_request *r)
 	if ((route->roles & AUTH_ROLE_PUBLIC) == 0) {
 		char who[32];
 
-		if (server_authenticate(srv, r) != 0)
+		if (server_auth_throttled(srv, r) || server_authenticate(srv, r) != 0)
 			return;
 		snprintf(who, sizeof(who), "key:%lld", (long long)r->who.key_id);
 		if ((route->flags & ROUTER_UNLIMITED) == 0 &&
@@ -349,7 +396,7 @@ server_access(void *cls, struct MHD_Connection *conn, const char *url, const cha
 	/* A write that succeeded has committed; its answer leaves only once the summary
 	 * cache has applied the notifications of that commit, so that the writer's next
 	 * read (a corrected rating) cannot come from a stale entry. */
-	if (srv->listener != NULL && r->status >= 200 && r->status < 300 &&
+	if (srv->summaries != NULL && r->status >= 200 && r->status < 300 &&
 	    strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
 		(void)cache_listener_sync(srv->listener, SERVER_CACHE_SYNC_MS);
 	return (r->queued ? MHD_YES : MHD_NO);
@@ -389,9 +436,10 @@ server_free(struct server *srv)
 {
 	ratelimit_free(srv->by_key);
 	ratelimit_free(srv->by_addr);
+	ratelimit_free(srv->auth_failures);
 	metrics_free(srv->metrics);
-	key_cache_free(srv->keys);
 	cache_listener_stop(srv->listener);
+	key_cache_free(srv->keys);
 	summary_cache_free(srv->summaries);
 	access_log_close(srv->log);
 	db_pool_free(srv->pool);
@@ -446,10 +494,15 @@ server_setup(struct server *srv, const struct server_config *cfg)
 	if (cfg->key_cache_ttl > 0 && (srv->keys = key_cache_new(
 	    (int64_t)cfg->key_cache_ttl * 1000, SERVER_KEY_CACHE_ENTRIES)) == NULL)
 		return (-1);
-	if (cfg->summary_cache_mb > 0 && ((srv->summaries = summary_cache_new(
-	    (size_t)cfg->summary_cache_mb * 1024 * 1024)) == NULL ||
-	    (srv->listener = cache_listener_start(cfg->database_url, srv->summaries)) == NULL)) {
+	if (cfg->summary_cache_mb > 0 && (srv->summaries = summary_cache_new(
+	    (size_t)cfg->summary_cache_mb * 1024 * 1024)) == NULL) {
 		log_error("serve: cannot set the summary cache up");
+		return (-1);
+	}
+	/* One listener keeps both caches true to the database (revocations included). */
+	if ((srv->summaries != NULL || srv->keys != NULL) && (srv->listener =
+	    cache_listener_start(cfg->database_url, srv->summaries, srv->keys)) == NULL) {
+		log_error("serve: cannot start the cache listener");
 		return (-1);
 	}
 	if (cfg->rate_limit > 0 && (srv->by_key = ratelimit_new(cfg->rate_limit,
@@ -457,6 +510,9 @@ server_setup(struct server *srv, const struct server_config *cfg)
 		return (-1);
 	if (cfg->public_rate_limit > 0 && (srv->by_addr = ratelimit_new(cfg->public_rate_limit,
 	    cfg->public_rate_limit, SERVER_RATELIMIT_KEYS)) == NULL)
+		return (-1);
+	if (cfg->auth_failure_limit > 0 && (srv->auth_failures = ratelimit_new(
+	    cfg->auth_failure_limit, cfg->auth_failure_limit, SERVER_RATELIMIT_KEYS)) == NULL)
 		return (-1);
 	if (keys_store_register(srv->pool) != 0 || routes_register(srv->pool) != 0) {
 		log_error("serve: cannot register the database statements");

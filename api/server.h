@@ -30,6 +30,8 @@ struct server_config {
 	unsigned rate_limit;           /* requests a minute per key; 0: no limit */
 	unsigned public_rate_limit;    /* requests a minute per client address on public
 	                                  routes; 0: no limit */
+	unsigned auth_failure_limit;   /* bad keys a minute (and in a burst) per client
+	                                  address (IPv6: /64) before 429; 0: no limit */
 	unsigned key_cache_ttl;        /* seconds an API key's row is cached; 0: off */
 	const char *access_log;        /* NULL or "-": stdout; "off": none; else a file */
 	const char *cursor_secret;     /* HMAC key for pagination cursors; NULL: random */
@@ -51,8 +53,9 @@ struct db_pool *server_pool(struct server *srv);
 struct metrics *server_metrics(struct server *srv);
 struct key_cache *server_key_cache(struct server *srv);
 
-/* server_summary_cache, server_cache_listener: the investor summary cache and the
- * thread keeping it true to the database; both NULL when the cache is off. */
+/* server_summary_cache, server_cache_listener: the investor summary cache (NULL when
+ * off) and the thread keeping it and the key cache true to the database (NULL when
+ * both are off). */
 struct summary_cache *server_summary_cache(struct server *srv);
 struct cache_listener *server_cache_listener(struct server *srv);
 

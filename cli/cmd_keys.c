@@ -16,7 +16,8 @@ keys_usage(FILE *out)
 	    "       fairrate keys revoke ID\n\n"
 	    "Manages API keys. ROLE is investor, company, analyst or admin; a company key\n"
 	    "needs --company. 'create' prints the new key alone on the last line of its\n"
-	    "output, once: only a hash of it is stored. 'list' never shows a key.\n");
+	    "output, once: only a hash of it is stored. 'list' never shows a key. A key\n"
+	    "revoked here is refused at once by every running server (they are notified).\n");
 }
 
 static int

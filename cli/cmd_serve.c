@@ -30,8 +30,10 @@ serve_usage(FILE *out, const struct server_config *d)
 	    "  --rate-limit N           FAIRRATE_RATE_LIMIT          default %u requests/min per key\n"
 	    "  --public-rate-limit N    FAIRRATE_PUBLIC_RATE_LIMIT   default %u requests/min per\n"
 	    "                                                        client address, public routes\n"
-	    "  --key-cache-ttl S        FAIRRATE_KEY_CACHE_TTL       default %u (0: off); a key revoked\n"
-	    "                                                        elsewhere works that long here\n"
+	    "  --auth-failure-limit N   FAIRRATE_AUTH_FAILURE_LIMIT  default %u bad keys/min per client\n"
+	    "                                                        address (IPv6: /64), then 429\n"
+	    "  --key-cache-ttl S        FAIRRATE_KEY_CACHE_TTL       default %u (0: off); revocations\n"
+	    "                                                        are notified at once (NOTIFY)\n"
 	    "  --summary-cache-mb N     FAIRRATE_SUMMARY_CACHE_MB    default %u (0: off); company\n"
 	    "                                                        summaries kept in memory,\n"
 	    "                                                        invalidated by LISTEN/NOTIFY\n"
@@ -42,7 +44,7 @@ serve_usage(FILE *out, const struct server_config *d)
 	    "pagination cursors; without it a random secret is drawn at start-up.\n",
 	    d->host, d->port, d->pool_size, d->pool_wait_ms, d->body_limit,
 	    d->connection_timeout, d->request_timeout, d->rate_limit, d->public_rate_limit,
-	    d->key_cache_ttl, d->summary_cache_mb);
+	    d->auth_failure_limit, d->key_cache_ttl, d->summary_cache_mb);
 }
 
 /* Print every route: method, pattern and the roles it admits. */
@@ -166,6 +168,11 @@ serve_set(struct server_config *cfg, int opt, const char *v)
 			return (-1);
 		cfg->public_rate_limit = (unsigned)n;
 		return (0);
+	case 'F':
+		if (serve_number("the auth failure limit", v, 0, 100000000, &n) != 0)
+			return (-1);
+		cfg->auth_failure_limit = (unsigned)n;
+		return (0);
 	case 'K':
 		if (serve_number("the key cache time", v, 0, 3600, &n) != 0)
 			return (-1);
@@ -197,6 +204,7 @@ cmd_serve(int argc, char **argv)
 		{"request-timeout", required_argument, NULL, 'r'},
 		{"rate-limit", required_argument, NULL, 'k'},
 		{"public-rate-limit", required_argument, NULL, 'P'},
+		{"auth-failure-limit", required_argument, NULL, 'F'},
 		{"key-cache-ttl", required_argument, NULL, 'K'},
 		{"summary-cache-mb", required_argument, NULL, 'S'},
 		{"access-log", required_argument, NULL, 'a'},
@@ -214,6 +222,7 @@ cmd_serve(int argc, char **argv)
 		{"FAIRRATE_REQUEST_TIMEOUT", 'r'}, {"FAIRRATE_RATE_LIMIT", 'k'},
 		{"FAIRRATE_PUBLIC_RATE_LIMIT", 'P'}, {"FAIRRATE_ACCESS_LOG", 'a'},
 		{"FAIRRATE_KEY_CACHE_TTL", 'K'}, {"FAIRRATE_SUMMARY_CACHE_MB", 'S'},
+		{"FAIRRATE_AUTH_FAILURE_LIMIT", 'F'},
 	};
 	struct server_config cfg, defaults;
 	const char *v;

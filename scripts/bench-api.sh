@@ -11,6 +11,12 @@
 # the same lookups fills the summary cache, as a running server's would be; its figures
 # are printed as "cold" but not judged. BENCH_DB names the database (default
 # fairrate_bench_api), so that two people on one machine do not drop each other's.
+# Then a crawl from many addresses: a second server with the default rate limits, and
+# BENCH_CRAWL_ADDRS (default 60000) clients, each bound to its own loopback address
+# (127.1.0.0 and up), each making BENCH_CRAWL_REQS (default 2) HEAD /v1/openapi.yaml on
+# one connection (no database: the per-address limiter's cost shows). Prints requests/s,
+# p50 and p99; not judged. BENCH_CRAWL_ONLY=1 runs the crawl alone (no demo world, no
+# wrk); BENCH_CRAWL_ADDRS=0 skips it.
 #   BIN=path/to/fairrate [BENCH_SERVE_ARGS="--pool-size 3 --threads 4"] \
 #       scripts/bench-api.sh [COMPANIES] [SECONDS]
 set -euo pipefail
@@ -19,7 +25,11 @@ cd "$root"
 bin="${BIN:-fairrate}"
 case "$bin" in /*) ;; *) bin="$root/$bin" ;; esac
 [ -x "$bin" ] || { echo "bench: no fairrate binary at $bin (run make first)" >&2; exit 1; }
-command -v wrk >/dev/null || { echo "bench: wrk is not installed" >&2; exit 1; }
+crawl_only=${BENCH_CRAWL_ONLY:-0}
+crawl_addrs=${BENCH_CRAWL_ADDRS:-60000}
+crawl_reqs=${BENCH_CRAWL_REQS:-2}
+[ "$crawl_only" = 1 ] || command -v wrk >/dev/null || {
+  echo "bench: wrk is not installed" >&2; exit 1; }
 companies=${1:-10000}
 seconds=${2:-10}
 dbname=${BENCH_DB:-fairrate_bench_api}
@@ -33,11 +43,16 @@ admin=$(with_db postgres)
 export DATABASE_URL=$(with_db "$dbname")
 work=$(mktemp -d)
 server=""
+crawl_server=""
 
-cleanup() {
-  if [ -n "$server" ] && kill -0 "$server" 2>/dev/null; then
-    kill -TERM "$server"; wait "$server" 2>/dev/null || true
+stop_server() {
+  if [ -n "$1" ] && kill -0 "$1" 2>/dev/null; then
+    kill -TERM "$1"; wait "$1" 2>/dev/null || true
   fi
+}
+cleanup() {
+  stop_server "$server"
+  stop_server "$crawl_server"
   rm -rf "$work"
   psql "$admin" -qAtc "DROP DATABASE IF EXISTS $dbname WITH (FORCE)" >/dev/null 2>&1 || true
 }
@@ -45,6 +60,85 @@ trap cleanup EXIT
 psql "$admin" -qAtc "DROP DATABASE IF EXISTS $dbname WITH (FORCE)" >/dev/null
 psql "$admin" -qAtc "CREATE DATABASE $dbname" >/dev/null
 "$bin" migrate >/dev/null
+
+# wait_up PORT LOG: until /healthz answers, or show the server's log and fail.
+wait_up() {
+  for _ in $(seq 1 100); do
+    curl -fs "http://127.0.0.1:$1/healthz" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  echo "bench: the server did not start"; cat "$2"; exit 1
+}
+
+# The crawl: one client per loopback address, a few requests each, on a server with
+# the default limits, so that the per-address buckets fill up (100,000 at most).
+crawl() {
+  [ "$crawl_addrs" -gt 0 ] || return 0
+  cat >"$work/crawl.py" <<'PY'
+import socket, sys, time
+from multiprocessing import Pool
+
+port, addrs, reqs, procs = (int(a) for a in sys.argv[1:5])
+REQ = b"HEAD /v1/openapi.yaml HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+
+def crawl(part):
+    lat, codes, errors = [], {}, 0
+    for i in range(part, addrs, procs):
+        src = "127.%d.%d.%d" % (1 + (i >> 16), (i >> 8) & 255, i & 255)
+        try:
+            s = socket.socket()
+            s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            s.settimeout(10)
+            s.bind((src, 0))
+            s.connect(("127.0.0.1", port))
+            for _ in range(reqs):
+                t = time.perf_counter()
+                s.sendall(REQ)
+                buf = b""
+                while b"\r\n\r\n" not in buf:
+                    d = s.recv(4096)
+                    if not d:
+                        raise OSError("closed")
+                    buf += d
+                lat.append(time.perf_counter() - t)
+                c = buf[9:12].decode()
+                codes[c] = codes.get(c, 0) + 1
+            s.close()
+        except OSError:
+            errors += 1
+    return lat, codes, errors
+
+if __name__ == "__main__":
+    t0 = time.perf_counter()
+    with Pool(procs) as p:
+        res = p.map(crawl, range(procs))
+    took = time.perf_counter() - t0
+    lat = sorted(x for r in res for x in r[0])
+    codes = {}
+    for r in res:
+        for k, v in r[1].items():
+            codes[k] = codes.get(k, 0) + v
+    n = len(lat) or 1
+    print("crawl: %d addresses x %d: %.0f requests/s, p50 %.2f ms, p99 %.2f ms,"
+          " statuses %s, connection errors %d" % (addrs, reqs, len(lat) / took,
+          lat[len(lat) // 2] * 1000 if lat else 0, lat[int(len(lat) * 0.99)] * 1000
+          if lat else 0, " ".join("%s:%d" % kv for kv in sorted(codes.items())),
+          sum(r[2] for r in res)))
+PY
+  FAIRRATE_ACCESS_LOG=off "$bin" serve --listen "127.0.0.1:$((port + 1))" \
+    ${BENCH_SERVE_ARGS:-} >"$work/crawl-serve.log" 2>&1 &
+  crawl_server=$!
+  wait_up $((port + 1)) "$work/crawl-serve.log"
+  echo "bench: crawl from $crawl_addrs loopback addresses, $crawl_reqs requests each"
+  python3 "$work/crawl.py" $((port + 1)) "$crawl_addrs" "$crawl_reqs" 2
+  stop_server "$crawl_server"
+  crawl_server=""
+}
+if [ "$crawl_only" = 1 ]; then
+  crawl
+  exit 0
+fi
+
 echo "bench: loading and rating $companies demo companies"
 "$bin" demo --companies "$companies" --seed 2026 --as-of "$as_of" >/dev/null
 "$bin" score --as-of "$as_of" >/dev/null
@@ -56,12 +150,7 @@ key=$("$bin" keys create --role investor --name bench | tail -n 1)
 FAIRRATE_RATE_LIMIT=0 FAIRRATE_PUBLIC_RATE_LIMIT=0 FAIRRATE_ACCESS_LOG=off \
   "$bin" serve --listen "127.0.0.1:$port" ${BENCH_SERVE_ARGS:-} >"$work/serve.log" 2>&1 &
 server=$!
-for _ in $(seq 1 100); do
-  curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
-  sleep 0.1
-done
-curl -fs "http://127.0.0.1:$port/healthz" >/dev/null || {
-  echo "bench: the server did not start"; cat "$work/serve.log"; exit 1; }
+wait_up "$port" "$work/serve.log"
 
 cat >"$work/lookup.lua" <<'LUA'
 local slugs = {}
@@ -116,6 +205,7 @@ run lookup "http://127.0.0.1:$port/v1/companies/x" "$work/lookup.lua"
 echo "bench: GET /healthz, ${seconds}s"
 run healthz "http://127.0.0.1:$port/healthz"
 rss_kb=$(awk '/^VmHWM:/ { print $2 }' "/proc/$server/status")
+crawl
 
 printf '%-22s %12s %10s %10s %9s %9s\n' route "requests/s" "p50 ms" "p99 ms" non-2xx socket
 names="lookup healthz"

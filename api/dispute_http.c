@@ -36,6 +36,13 @@ dispute_http_sla(struct dispute_sla_config *cfg)
 	    (long)(cfg->resolution_secs / TIMEFMT_DAY), 3650) * TIMEFMT_DAY;
 }
 
+int64_t
+dispute_http_appeal_window(void)
+{
+	return ((int64_t)dispute_http_env("FAIRRATE_APPEAL_WINDOW_DAYS",
+	    (long)(DISPUTE_SLA_APPEAL_WINDOW_DEFAULT / TIMEFMT_DAY), 3650) * TIMEFMT_DAY);
+}
+
 long
 dispute_http_per_day(void)
 {

@@ -24,6 +24,11 @@ struct api_request;
  * positive whole number. */
 void dispute_http_sla(struct dispute_sla_config *cfg);
 
+/* dispute_http_appeal_window: how long after a rejection an appeal may be made, in
+ * seconds: FAIRRATE_APPEAL_WINDOW_DAYS days when a whole number from 1 to 3650, else
+ * DISPUTE_SLA_APPEAL_WINDOW_DEFAULT (30 days). */
+int64_t dispute_http_appeal_window(void);
+
 /* dispute_http_per_day: FAIRRATE_DISPUTES_PER_DAY when a positive whole number, else
  * DISPUTE_HTTP_PER_DAY. */
 long dispute_http_per_day(void);

@@ -7,25 +7,6 @@
 #include "common/db.h"
 #include "common/log.h"
 
-long
-dispute_http_store_opened_since(PGconn *conn, int64_t company_id, int64_t since)
-{
-	char scompany[24], ssince[24];
-	const char *params[2] = {scompany, ssince};
-	PGresult *res;
-	long n;
-
-	snprintf(scompany, sizeof(scompany), "%" PRId64, company_id);
-	snprintf(ssince, sizeof(ssince), "%" PRId64, since);
-	res = db_query(conn, "SELECT count(*) FROM disputes WHERE company_id = $1::bigint"
-	    " AND opened_at >= to_timestamp($2::bigint)", 2, params);
-	if (res == NULL)
-		return (-1);
-	n = strtol(PQgetvalue(res, 0, 0), NULL, 10);
-	PQclear(res);
-	return (n);
-}
-
 json_t *
 dispute_http_store_audit(PGconn *conn, int64_t before_id, unsigned limit,
     const char *action_prefix)

@@ -7,13 +7,9 @@
 #include <libpq-fe.h>
 
 /*
- * The SQL the dispute routes need beside dispute/dispute_store: the per-company
- * opening rate and the audit log listing. Errors are logged here.
+ * The SQL the dispute routes need beside dispute/dispute_store: the audit log
+ * listing. Errors are logged here.
  */
-
-/* dispute_http_store_opened_since: disputes company_id opened at or after since.
- * The count, or -1 on error. */
-long dispute_http_store_opened_since(PGconn *conn, int64_t company_id, int64_t since);
 
 /* dispute_http_store_audit: audit_log rows with id < before_id (0: from the newest),
  * newest first, at most limit, whose action starts with action_prefix (NULL: any), as

@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "api/dispute_http.h"
-#include "api/dispute_http_store.h"
 #include "api/paging.h"
 #include "api/request.h"
 #include "api/resource.h"
@@ -61,7 +60,7 @@ dispute_routes_open(struct api_request *r)
 	enum dispute_store_result rc;
 	char location[64];
 	size_t n = 0;
-	long opened;
+	long per_day = dispute_http_per_day();
 	PGconn *db;
 
 	if (!json_is_object(body)) {
@@ -91,21 +90,15 @@ dispute_routes_open(struct api_request *r)
 	if (dispute_routes_items(r, ev != NULL ? ev : as, ev != NULL ? "evidence_ids" :
 	    "asset_ids", items, &n) != 0 || (db = request_db(r)) == NULL)
 		return;
-	if ((opened = dispute_http_store_opened_since(db, request_principal(r)->company_id,
-	    now - TIMEFMT_DAY)) < 0) {
-		resource_db_failed(r, "cannot count the company's disputes");
-		return;
-	}
-	if (opened >= dispute_http_per_day()) {
-		request_add_header(r, "Retry-After", "3600");
-		request_reply_error(r, 429, "too_many_disputes", "a company opens at most %ld"
-		    " disputes a day", dispute_http_per_day());
-		return;
-	}
 	dispute_http_actor(r, &actor);
-	rc = dispute_store_open(db, &actor, kind, reason, explanation, items, n, now, &id);
+	rc = dispute_store_open_limited(db, &actor, kind, reason, explanation, items, n,
+	    per_day, now, &id);
 	if (rc != DISPUTE_STORE_OK) {
-		if (rc == DISPUTE_STORE_NOT_FOUND)
+		if (rc == DISPUTE_STORE_LIMIT) {
+			request_add_header(r, "Retry-After", "3600");
+			request_reply_error(r, 429, "too_many_disputes", "a company opens at"
+			    " most %ld disputes a day", per_day);
+		} else if (rc == DISPUTE_STORE_NOT_FOUND)
 			request_reply_error(r, 404, "not_found", "an item is not this company's"
 			    " (or is corrected, expired or detached)");
 		else if (rc == DISPUTE_STORE_CONFLICT)
@@ -187,6 +180,7 @@ dispute_routes_appeal(struct api_request *r)
 	memset(&action, 0, sizeof(action));
 	action.event = DISPUTE_EV_APPEAL;
 	action.body = text;
+	action.appeal_window_secs = dispute_http_appeal_window();
 	dispute_http_apply(r, &action, 0);
 }
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "api/company_view.h"
+#include "common/db.h"
 #include "common/db_pool.h"
 #include "common/log.h"
 
@@ -16,6 +17,13 @@
 #define PF_ADD "portfolio_add"
 #define PF_REMOVE "portfolio_remove"
 #define PF_RATINGS "portfolio_ratings"
+#define PF_LOCK "portfolio_lock"
+
+/* The lock that makes an owner's count (portfolios, or companies of a portfolio) and
+ * the insert it limits one step for parallel requests:
+ * pg_advisory_xact_lock(PF_LOCK_CLASS, owner key id folded into an int4; two keys
+ * sharing a fold only wait for each other). "pfol" in ASCII. */
+#define PF_LOCK_CLASS "1885761388"
 
 #define PF_STR(x) #x
 #define PF_XSTR(x) PF_STR(x)
@@ -29,7 +37,9 @@
 int
 portfolio_store_register(struct db_pool *pool)
 {
-	if (db_pool_register(pool, PF_CREATE, "WITH p AS (INSERT INTO portfolios"
+	if (db_pool_register(pool, PF_LOCK, "SELECT pg_advisory_xact_lock(" PF_LOCK_CLASS
+	    ", ($1::bigint % 2147483648)::int)", 1) != 0 ||
+	    db_pool_register(pool, PF_CREATE, "WITH p AS (INSERT INTO portfolios"
 	    " (owner_key_id, name) SELECT $1, $2 WHERE (SELECT count(*) FROM portfolios"
 	    " WHERE owner_key_id = $1) < " PF_XSTR(PORTFOLIO_MAX_PER_KEY)
 	    " RETURNING *) SELECT " PF_COLS " FROM p", 2) != 0 ||
@@ -98,6 +108,35 @@ pf_ids(char sid[24], int64_t id, char sowner[24], int64_t owner)
 	snprintf(sowner, 24, "%lld", (long long)owner);
 }
 
+/* Run the prepared statement name in a transaction of its own on conn, after taking
+ * owner's lock: its count sees every insert committed before it. The result (the
+ * caller PQclears it), or NULL after logging (rolled back). */
+static PGresult *
+pf_locked(struct db_pool *pool, PGconn *conn, int64_t owner, const char *name,
+    int nparams, const char *const *params)
+{
+	char sowner[24];
+	const char *lock[1] = {sowner};
+	PGresult *res;
+
+	snprintf(sowner, sizeof(sowner), "%lld", (long long)owner);
+	if (db_begin(conn) != 0)
+		return (NULL);
+	if ((res = db_pool_exec(pool, conn, PF_LOCK, 1, lock, NULL)) == NULL)
+		goto fail;
+	PQclear(res);
+	if ((res = db_pool_exec(pool, conn, name, nparams, params, NULL)) == NULL)
+		goto fail;
+	if (db_commit(conn) != 0) {
+		PQclear(res);
+		return (NULL);
+	}
+	return (res);
+fail:
+	db_rollback(conn);
+	return (NULL);
+}
+
 enum portfolio_result
 portfolio_store_create(struct db_pool *pool, PGconn *conn, int64_t owner, const char *name,
     json_t **out)
@@ -108,7 +147,7 @@ portfolio_store_create(struct db_pool *pool, PGconn *conn, int64_t owner, const 
 	PGresult *res;
 
 	snprintf(sowner, sizeof(sowner), "%lld", (long long)owner);
-	if ((res = db_pool_exec(pool, conn, PF_CREATE, 2, params, NULL)) == NULL)
+	if ((res = pf_locked(pool, conn, owner, PF_CREATE, 2, params)) == NULL)
 		return (PORTFOLIO_ERROR);
 	if (PQntuples(res) == 1)
 		rc = (*out = pf_object(res, 0)) != NULL ? PORTFOLIO_OK : PORTFOLIO_ERROR;
@@ -198,15 +237,18 @@ portfolio_store_delete(struct db_pool *pool, PGconn *conn, int64_t owner, int64_
 	return (n == 1 ? PORTFOLIO_OK : PORTFOLIO_NO_PORTFOLIO);
 }
 
-/* Run a membership change; columns: portfolio found, then per statement. */
+/* Run a membership change (under the owner's lock when locked: an insert limited by
+ * a count); columns: portfolio found, then per statement. */
 static PGresult *
 pf_change(struct db_pool *pool, PGconn *conn, const char *name, int64_t owner, int64_t id,
-    const char *slug)
+    const char *slug, int locked)
 {
 	char sid[24], sowner[24];
 	const char *params[3] = {sid, sowner, slug};
 
 	pf_ids(sid, id, sowner, owner);
+	if (locked)
+		return (pf_locked(pool, conn, owner, name, 3, params));
 	return (db_pool_exec(pool, conn, name, 3, params, NULL));
 }
 
@@ -217,7 +259,7 @@ portfolio_store_add(struct db_pool *pool, PGconn *conn, int64_t owner, int64_t i
 	enum portfolio_result rc;
 	PGresult *res;
 
-	if ((res = pf_change(pool, conn, PF_ADD, owner, id, slug)) == NULL)
+	if ((res = pf_change(pool, conn, PF_ADD, owner, id, slug, 1)) == NULL)
 		return (PORTFOLIO_ERROR);
 	if (strcmp(PQgetvalue(res, 0, 0), "1") != 0)
 		rc = PORTFOLIO_NO_PORTFOLIO;
@@ -239,7 +281,7 @@ portfolio_store_remove(struct db_pool *pool, PGconn *conn, int64_t owner, int64_
 	enum portfolio_result rc;
 	PGresult *res;
 
-	if ((res = pf_change(pool, conn, PF_REMOVE, owner, id, slug)) == NULL)
+	if ((res = pf_change(pool, conn, PF_REMOVE, owner, id, slug, 0)) == NULL)
 		return (PORTFOLIO_ERROR);
 	if (strcmp(PQgetvalue(res, 0, 0), "1") != 0)
 		rc = PORTFOLIO_NO_PORTFOLIO;

@@ -31,7 +31,10 @@ enum portfolio_result {
 int portfolio_store_register(struct db_pool *pool);
 
 /* portfolio_store_create: a new portfolio named name for owner; *out is
- * {id, name, created_at, updated_at, companies: 0} (a new reference). */
+ * {id, name, created_at, updated_at, companies: 0} (a new reference). FULL when owner
+ * has PORTFOLIO_MAX_PER_KEY: the count and the insert run under a per-owner lock, so
+ * parallel requests never pass the limit (nor, in portfolio_store_add,
+ * PORTFOLIO_MAX_COMPANIES). */
 enum portfolio_result portfolio_store_create(struct db_pool *pool, PGconn *conn,
     int64_t owner, const char *name, json_t **out);
 

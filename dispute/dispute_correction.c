@@ -7,12 +7,16 @@
 
 #include "common/db.h"
 #include "common/log.h"
+#include "rater/rating_store.h"
 #include "rater/rescore.h"
 
 /* The items of the dispute, as evidence ids and asset ids. */
 #define ITEMS_EVIDENCE "(SELECT i.evidence_id FROM dispute_items i WHERE i.dispute_id = $1::bigint)"
 #define ITEMS_ASSETS "(SELECT i.asset_id FROM dispute_items i WHERE i.dispute_id = $1::bigint)"
-#define CORRECTION_TIME "greatest(to_timestamp($3::bigint), now())"
+/* Read once per statement (an init plan), after the rescoring lock is held: the wall
+ * clock then is after every rating already written, where now() (the transaction's
+ * start) may not be. */
+#define CORRECTION_TIME "(SELECT greatest(to_timestamp($3::bigint), clock_timestamp()))"
 
 static const char sql_detach[] =
     "UPDATE assets SET detached_at = " CORRECTION_TIME ","
@@ -39,7 +43,11 @@ dispute_correction_apply(PGconn *conn, int64_t dispute_id, int64_t company_id,
 	snprintf(sid, sizeof(sid), "%" PRId64, dispute_id);
 	snprintf(scompany, sizeof(scompany), "%" PRId64, company_id);
 	snprintf(snow, sizeof(snow), "%" PRId64, now);
-	if (db_exec(conn, sql_detach, 3, params) != 0 ||
+	/* The rescoring lock first, then the correction's times: a correction accepted
+	 * at the same moment for the same company rescores either wholly before this
+	 * one or wholly after it, so the history stays in order and names the change. */
+	if (rating_store_lock(conn, 1) != 0 ||
+	    db_exec(conn, sql_detach, 3, params) != 0 ||
 	    db_exec(conn, sql_correct, 3, params) != 0)
 		goto cleanup;
 	detail = json_pack("{s:I}", "dispute_id", (json_int_t)dispute_id);

@@ -9,6 +9,12 @@ dispute_sla_default(struct dispute_sla_config *cfg)
 	cfg->resolution_secs = 30 * (int64_t)TIMEFMT_DAY;
 }
 
+int
+dispute_sla_appeal_open(int64_t window_secs, int64_t rejected_at, int64_t now)
+{
+	return (rejected_at == 0 || now <= rejected_at + window_secs);
+}
+
 int64_t
 dispute_sla_first_response_due(const struct dispute_sla_config *cfg, int64_t opened_at)
 {

@@ -67,6 +67,14 @@ enum dispute_sla_state dispute_sla_resolution_state(const struct dispute_sla_con
 enum dispute_sla_state dispute_sla_state(const struct dispute_sla_config *cfg,
     const struct dispute_sla_times *t, int64_t now);
 
+/* How long after a rejection the company may appeal, unless configured otherwise. */
+#define DISPUTE_SLA_APPEAL_WINDOW_DEFAULT (30 * (int64_t)86400)
+
+/* dispute_sla_appeal_open: 1 while a rejection made at rejected_at may still be
+ * appealed at now (now <= rejected_at + window_secs, that second included), else 0.
+ * A rejection time of 0 (unknown) leaves the window open. */
+int dispute_sla_appeal_open(int64_t window_secs, int64_t rejected_at, int64_t now);
+
 /* dispute_sla_state_name: "on_time", "due_soon", "overdue", "met", "missed". */
 const char *dispute_sla_state_name(enum dispute_sla_state s);
 

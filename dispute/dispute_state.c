@@ -18,7 +18,7 @@ static const char *const role_names[DISPUTE_NROLES] = {
 
 static const char *const refusal_names[DISPUTE_NREFUSALS] = {
 	"none", "forbidden_for_role", "invalid_state", "appeal_already_made",
-	"same_reviewer", "not_assignee",
+	"same_reviewer", "not_assignee", "invalid_assignee", "appeal_window_closed",
 };
 
 const char *
@@ -115,6 +115,8 @@ dispute_refusal_http_status(enum dispute_refusal r)
 	case DISPUTE_REFUSAL_ROLE:
 	case DISPUTE_REFUSAL_NOT_ASSIGNEE:
 		return (403);
+	case DISPUTE_REFUSAL_BAD_ASSIGNEE:
+		return (422);
 	default:
 		return (409);
 	}
@@ -163,6 +165,9 @@ apply_assign(enum dispute_state from, const struct dispute_request *req,
 {
 	int64_t target = req->target != 0 ? req->target : req->actor_id;
 
+	if (req->target != 0 && req->target_unfit)
+		return (refuse(out, DISPUTE_REFUSAL_BAD_ASSIGNEE,
+		    "the reviewer must be the id of an analyst or admin key in use"));
 	switch (from) {
 	case DISPUTE_OPEN:
 		out->to = DISPUTE_IN_REVIEW;
@@ -193,6 +198,10 @@ apply_decide(enum dispute_state from, const struct dispute_request *req,
 {
 	int accept = req->event == DISPUTE_EV_DECIDE_ACCEPT;
 
+	/* Who the actor is comes before the state: a 403 does not depend on it. */
+	if (req->role == DISPUTE_ROLE_ANALYST && out->facts.assignee != req->actor_id)
+		return (refuse(out, DISPUTE_REFUSAL_NOT_ASSIGNEE,
+		    "an analyst decides only the disputes assigned to them"));
 	if (from == DISPUTE_IN_REVIEW)
 		out->to = accept ? DISPUTE_ACCEPTED : DISPUTE_REJECTED;
 	else if (from == DISPUTE_IN_REVIEW_APPEAL)
@@ -200,9 +209,6 @@ apply_decide(enum dispute_state from, const struct dispute_request *req,
 	else
 		return (refuse(out, DISPUTE_REFUSAL_STATE,
 		    "only a dispute in review can be decided"));
-	if (req->role == DISPUTE_ROLE_ANALYST && out->facts.assignee != req->actor_id)
-		return (refuse(out, DISPUTE_REFUSAL_NOT_ASSIGNEE,
-		    "an analyst decides only the disputes assigned to them"));
 	if (from == DISPUTE_IN_REVIEW_APPEAL && req->actor_id == out->facts.rejected_by)
 		return (refuse(out, DISPUTE_REFUSAL_SAME_REVIEWER,
 		    "whoever rejected a dispute cannot decide its appeal"));
@@ -258,6 +264,9 @@ dispute_transition_apply(enum dispute_state from, const struct dispute_facts *fa
 		if (from != DISPUTE_REJECTED)
 			return (refuse(out, DISPUTE_REFUSAL_STATE,
 			    "only a rejected dispute can be appealed"));
+		if (req->appeal_late)
+			return (refuse(out, DISPUTE_REFUSAL_APPEAL_LATE,
+			    "the time to appeal this rejection has passed"));
 		out->to = DISPUTE_APPEALED;
 		out->facts.appealed = 1;
 		out->facts.assignee = 0;

@@ -50,6 +50,10 @@ enum dispute_refusal {
 	DISPUTE_REFUSAL_SAME_REVIEWER, /* 409: the appeal reviewer is who rejected */
 	DISPUTE_REFUSAL_NOT_ASSIGNEE,  /* 403: an analyst decides only what is assigned
 	                                  to them (an admin may decide any) */
+	DISPUTE_REFUSAL_BAD_ASSIGNEE,  /* 422: the named reviewer is no usable analyst or
+	                                  admin key */
+	DISPUTE_REFUSAL_APPEAL_LATE,   /* 409: the appeal window after the rejection has
+	                                  closed */
 	DISPUTE_NREFUSALS
 };
 
@@ -66,6 +70,13 @@ struct dispute_request {
 	int64_t actor_id;              /* the actor's key id (> 0) */
 	int64_t target;                /* ASSIGN: the reviewer's key id; 0 = the actor */
 	int internal;                  /* COMMENT: a staff-only note */
+	int target_unfit;              /* ASSIGN: 1 when target names no usable reviewer
+	                                  (no such key, a revoked key, or a key that is
+	                                  not an analyst or admin key); the caller looks
+	                                  the key up */
+	int appeal_late;               /* APPEAL: 1 when the appeal window after the
+	                                  rejection has closed (dispute_sla_appeal_open,
+	                                  on the caller's clock) */
 };
 
 struct dispute_transition {
@@ -79,8 +90,11 @@ struct dispute_transition {
 
 /* dispute_transition_apply: decide what event req does to a dispute in state from
  * with facts. Always fills *out; returns 0 when the event applies, -1 when it is
- * refused (out->refusal and out->message say why, out->to == from). Role refusals
- * come before state refusals, so a 403 never reveals the state. */
+ * refused (out->refusal and out->message say why, out->to == from). Refusals come in
+ * this order: the role (ROLE), then who the actor is for this dispute (NOT_ASSIGNEE:
+ * an analyst deciding what is not assigned to them), then the named reviewer
+ * (BAD_ASSIGNEE), then the state and the facts (APPEAL_USED, STATE, SAME_REVIEWER,
+ * APPEAL_LATE); so a 403 never depends on the state. */
 int dispute_transition_apply(enum dispute_state from, const struct dispute_facts *facts,
     const struct dispute_request *req, struct dispute_transition *out);
 
@@ -106,8 +120,8 @@ int dispute_state_parse(const char *s, enum dispute_state *out);
 int dispute_event_parse(const char *s, enum dispute_event *out);
 int dispute_role_parse(const char *s, enum dispute_role *out);
 
-/* dispute_refusal_http_status: 403 for ROLE and NOT_ASSIGNEE, 409 for the others,
- * 200 for NONE. */
+/* dispute_refusal_http_status: 403 for ROLE and NOT_ASSIGNEE, 422 for BAD_ASSIGNEE,
+ * 409 for the others, 200 for NONE. */
 int dispute_refusal_http_status(enum dispute_refusal r);
 
 #endif

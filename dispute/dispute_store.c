@@ -145,10 +145,47 @@ record_event(PGconn *conn, const char *sid, const struct dispute_actor *actor,
 	return (db_exec(conn, sql_event, 9, p));
 }
 
+/* The lock that makes a company's count of recent disputes and its next dispute one
+ * step: pg_advisory_xact_lock(DISPUTE_STORE_OPEN_LOCK_CLASS, company id folded into
+ * an int4; two companies sharing a fold only wait for each other). "dspo" in ASCII. */
+#define DISPUTE_STORE_OPEN_LOCK_CLASS "1685287023"
+
+/* In the open transaction: LIMIT when company scompany opened per_day disputes in the
+ * 24 hours before snow, else OK; ERROR (logged). Takes the company's lock first. */
+static enum dispute_store_result
+open_within_limit(PGconn *conn, const char *scompany, long per_day, const char *snow)
+{
+	static const char sql_lock[] =
+	    "SELECT pg_advisory_xact_lock(" DISPUTE_STORE_OPEN_LOCK_CLASS ","
+	    " ($1::bigint % 2147483648)::int)";
+	static const char sql_count[] =
+	    "SELECT count(*) FROM disputes WHERE company_id = $1::bigint"
+	    " AND opened_at >= to_timestamp($2::bigint - 86400)";
+	const char *p[2] = {scompany, snow};
+	PGresult *res;
+	long n;
+
+	if (db_exec(conn, sql_lock, 1, p) != 0 ||
+	    (res = db_query(conn, sql_count, 2, p)) == NULL)
+		return (DISPUTE_STORE_ERROR);
+	n = (long)dispute_store_i64(res, 0, 0);
+	PQclear(res);
+	return (n >= per_day ? DISPUTE_STORE_LIMIT : DISPUTE_STORE_OK);
+}
+
 enum dispute_store_result
 dispute_store_open(PGconn *conn, const struct dispute_actor *actor, enum dispute_kind kind,
     enum dispute_reason reason, const char *explanation, const int64_t *items,
     size_t nitems, int64_t now, int64_t *id)
+{
+	return (dispute_store_open_limited(conn, actor, kind, reason, explanation, items,
+	    nitems, 0, now, id));
+}
+
+enum dispute_store_result
+dispute_store_open_limited(PGconn *conn, const struct dispute_actor *actor,
+    enum dispute_kind kind, enum dispute_reason reason, const char *explanation,
+    const int64_t *items, size_t nitems, long per_day, int64_t now, int64_t *id)
 {
 	static const char sql_check_evidence[] =
 	    "SELECT (SELECT count(DISTINCT x) FROM unnest($1::bigint[]) x),"
@@ -193,6 +230,10 @@ dispute_store_open(PGconn *conn, const struct dispute_actor *actor, enum dispute
 	if (db_begin(conn) != 0)
 		goto cleanup;
 	began = 1;
+	if (per_day > 0 && (ret = open_within_limit(conn, scompany, per_day, snow)) !=
+	    DISPUTE_STORE_OK)
+		goto cleanup;
+	ret = DISPUTE_STORE_ERROR;
 
 	p[0] = arr.data;
 	p[1] = scompany;
@@ -410,6 +451,28 @@ lock_dispute(PGconn *conn, const struct dispute_actor *actor, const char *sid,
 	return (ret);
 }
 
+/* Whether key_id may not review disputes: 1 when there is no such key, it is revoked
+ * or it is not an analyst or admin key; 0 when it may (the key row is then held FOR
+ * KEY SHARE, so it stays until the commit); -1 on error (logged). */
+static int
+reviewer_unfit(PGconn *conn, int64_t key_id)
+{
+	static const char sql[] =
+	    "SELECT 1 FROM api_keys WHERE id = $1::bigint AND role IN ('analyst', 'admin')"
+	    " AND revoked_at IS NULL FOR KEY SHARE";
+	char skey[24];
+	const char *p[1] = {skey};
+	PGresult *res;
+	int unfit;
+
+	dispute_store_fmt_i64(skey, key_id);
+	if ((res = db_query(conn, sql, 1, p)) == NULL)
+		return (-1);
+	unfit = PQntuples(res) == 0;
+	PQclear(res);
+	return (unfit);
+}
+
 enum dispute_store_result
 dispute_store_apply(PGconn *conn, const struct dispute_actor *actor, int64_t id,
     const struct dispute_action *action, int64_t now, struct dispute_apply_result *res)
@@ -450,6 +513,15 @@ dispute_store_apply(PGconn *conn, const struct dispute_actor *actor, int64_t id,
 	req.actor_id = actor->key_id;
 	req.target = action->target;
 	req.internal = action->internal;
+	req.target_unfit = 0;
+	req.appeal_late = 0;
+	if (action->event == DISPUTE_EV_ASSIGN && action->target != 0 &&
+	    (req.target_unfit = reviewer_unfit(conn, action->target)) < 0)
+		goto cleanup;
+	if (action->event == DISPUTE_EV_APPEAL)
+		req.appeal_late = !dispute_sla_appeal_open(action->appeal_window_secs > 0 ?
+		    action->appeal_window_secs : DISPUTE_SLA_APPEAL_WINDOW_DEFAULT,
+		    d.sla.resolved_at, now);
 	if (dispute_transition_apply(d.state, &d.facts, &req, &t) != 0) {
 		res->refusal = t.refusal;
 		res->message = t.message;

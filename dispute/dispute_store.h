@@ -26,7 +26,9 @@ enum dispute_store_result {
 	                                  dispute_refusal_http_status) */
 	DISPUTE_STORE_INVALID = 4,     /* bad input: empty or too long text, no items,
 	                                  content type not allowed (400/422) */
-	DISPUTE_STORE_TOO_LARGE = 5    /* attachment past DISPUTE_ATTACHMENT_MAX (413) */
+	DISPUTE_STORE_TOO_LARGE = 5,   /* attachment past DISPUTE_ATTACHMENT_MAX (413) */
+	DISPUTE_STORE_LIMIT = 6        /* the company opened its most disputes in the
+	                                  last 24 hours (429) */
 };
 
 enum dispute_kind { DISPUTE_KIND_EVIDENCE = 0, DISPUTE_KIND_ATTRIBUTION };
@@ -72,6 +74,16 @@ int dispute_reason_parse(const char *s, enum dispute_reason *out);
 enum dispute_store_result dispute_store_open(PGconn *conn, const struct dispute_actor *actor,
     enum dispute_kind kind, enum dispute_reason reason, const char *explanation,
     const int64_t *items, size_t nitems, int64_t now, int64_t *id);
+
+/* dispute_store_open_limited: dispute_store_open, for a company that may open at most
+ * per_day disputes in any 24 hours (per_day > 0; 0: no limit). The count and the new
+ * row are made under a per-company lock held to the end of the transaction, so that
+ * parallel requests never pass the limit. LIMIT when the company already opened
+ * per_day disputes in the 24 hours before now (checked before the items). */
+enum dispute_store_result dispute_store_open_limited(PGconn *conn,
+    const struct dispute_actor *actor, enum dispute_kind kind, enum dispute_reason reason,
+    const char *explanation, const int64_t *items, size_t nitems, long per_day,
+    int64_t now, int64_t *id);
 
 /* One entry of a dispute's thread. */
 struct dispute_thread_entry {
@@ -191,6 +203,8 @@ struct dispute_action {
 	int internal;                  /* COMMENT: staff-only note */
 	const char *body;              /* comment, response, rationale; NULL = "" */
 	int expected_version;          /* > 0: CONFLICT unless the dispute has it */
+	int64_t appeal_window_secs;    /* APPEAL: how long after the rejection; 0:
+	                                  DISPUTE_SLA_APPEAL_WINDOW_DEFAULT */
 };
 
 struct dispute_apply_result {
@@ -207,7 +221,10 @@ struct dispute_apply_result {
  * evidence back to 'active' on rejection or withdrawal and to 'disputed' on appeal,
  * and on acceptance applies the correction and rescores the company (see
  * dispute_correction.h), all in one transaction. A decision needs a non-empty body
- * (the rationale). Fills *res. OK, NOT_FOUND, REFUSED, CONFLICT (expected_version, or
+ * (the rationale). ASSIGN to a named reviewer looks its key up (and holds it until
+ * the commit): no such key, a revoked one or one that is not an analyst or admin key
+ * is REFUSED (invalid_assignee). APPEAL later than action->appeal_window_secs after
+ * the rejection (the dispute's resolved_at) is REFUSED (appeal_window_closed). Fills *res. OK, NOT_FOUND, REFUSED, CONFLICT (expected_version, or
  * an appeal while another open dispute holds an item), INVALID (body too long,
  * missing rationale), ERROR. */
 enum dispute_store_result dispute_store_apply(PGconn *conn, const struct dispute_actor *actor,

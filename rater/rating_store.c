@@ -224,7 +224,8 @@ rating_store_scalar_i64(PGconn *conn, const char *sql, int nparams,
 int
 rating_store_now_us(PGconn *conn, int64_t *now_us)
 {
-	return (rating_store_scalar_i64(conn, "SELECT " EPOCH_US("now()"), 0, NULL, now_us));
+	return (rating_store_scalar_i64(conn, "SELECT " EPOCH_US("clock_timestamp()"), 0,
+	    NULL, now_us));
 }
 
 int

@@ -66,7 +66,9 @@ int rating_store_snapshot_export(PGconn *conn, char snap[64], int64_t *now_us);
  * that sees exactly snapshot snap. 0 or -1. */
 int rating_store_snapshot_import(PGconn *conn, const char *snap);
 
-/* rating_store_now_us: the current transaction's clock, Unix microseconds. 0 or -1. */
+/* rating_store_now_us: the wall clock (clock_timestamp(), not the transaction's
+ * start), Unix microseconds: read under the rescoring lock, it is later than every
+ * rating already written. 0 or -1. */
 int rating_store_now_us(PGconn *conn, int64_t *now_us);
 
 /* rating_store_company_id: look slug up. 0 and *id when found, 1 when no company has

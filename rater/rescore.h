@@ -48,8 +48,9 @@ int rescore_run(const char *url, const struct rescore_options *opt,
 /* rescore_company: rescore one company on conn inside the caller's open transaction
  * (nothing is committed or rolled back here; on -1 the caller rolls back). Takes the
  * rescoring lock until the end of that transaction, so it waits for a full run in
- * progress. extra_detail (may be NULL; borrowed) is merged into the new row's
- * reason_detail, e.g. {"dispute_id": 7}. *new_row_id is the row written, or 0 when
+ * progress; the new row's computed_at is the wall clock once the lock is held, so
+ * rows written this way follow each other. extra_detail (may be NULL; borrowed) is
+ * merged into the new row's reason_detail, e.g. {"dispute_id": 7}. *new_row_id is the row written, or 0 when
  * the rating did not change (may be NULL). Returns 0 or -1 (logged); 1 when no
  * company has that id. */
 int rescore_company(PGconn *conn, int64_t company_id, int64_t as_of,

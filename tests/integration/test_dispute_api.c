@@ -21,17 +21,24 @@ static struct api_client *c;
 static char *k_acme, *k_beta, *k_investor, *k_analyst1, *k_analyst2, *k_admin;
 static long ev_port, ev_software;
 
-/* Serve, a company opening at most per_day disputes a day. */
+/* Serve, a company opening at most per_day disputes a day; extra (may be NULL) is one
+ * more NAME=value for the server's environment. */
 static void
-serve(const char *per_day)
+serve_with(const char *per_day, const char *extra)
 {
 	char limit[64];
 	const char *env[] = {API_WORLD_NOW_ENV, "FAIRRATE_RATE_LIMIT=0",
 	    "FAIRRATE_PUBLIC_RATE_LIMIT=0", "FAIRRATE_BODY_LIMIT=8000000",
-	    "FAIRRATE_KEY_CACHE_TTL=0", "FAIRRATE_WEBHOOK_WORKER=off", limit, NULL};
+	    "FAIRRATE_KEY_CACHE_TTL=0", "FAIRRATE_WEBHOOK_WORKER=off", limit, extra, NULL};
 
 	snprintf(limit, sizeof(limit), "FAIRRATE_DISPUTES_PER_DAY=%s", per_day);
 	c = api_client_start(env);
+}
+
+static void
+serve(const char *per_day)
+{
+	serve_with(per_day, NULL);
 }
 
 static void
@@ -452,4 +459,132 @@ Test(dispute_api, disputes_per_company_are_rate_limited)
 	cr_assert_eq(r.status, 429, "%s", r.body.data);
 	cr_assert_not_null(api_response_header(&r, "Retry-After", retry, sizeof(retry)));
 	api_response_free(&r);
+}
+
+/* The key id of the only key of role. */
+static long
+key_id_of(const char *role)
+{
+	char sql[128];
+
+	snprintf(sql, sizeof(sql), "SELECT min(id) FROM api_keys WHERE role = '%s'", role);
+	return (testdb_scalar(conn, sql));
+}
+
+Test(dispute_api, only_analyst_and_admin_keys_review)
+{
+	char sub[160], body[96];
+	long id = open_dispute(ev_port, k_acme, 201), unfit[3];
+	size_t i;
+
+	unfit[0] = 999999999;
+	unfit[1] = key_id_of("investor");
+	unfit[2] = key_id_of("company");
+	snprintf(sub, sizeof(sub), "/v1/staff/disputes/%ld/assign", id);
+	/* No such key (not a 500), an investor key, a company key: 422, unchanged. */
+	for (i = 0; i < 3; i++) {
+		snprintf(body, sizeof(body), "{\"assignee_key_id\": %ld}", unfit[i]);
+		expect_error("POST", sub, k_admin, body, 422, "invalid_assignee", "open");
+	}
+	cr_assert_eq(testdb_scalar(conn, "SELECT count(*) FROM disputes WHERE state = 'open'"
+	    " AND assignee_key_id IS NULL AND version = 1"), 1);
+	snprintf(body, sizeof(body), "{\"assignee_key_id\": %ld}", key_id_of("analyst"));
+	step(sub, k_admin, body, "in_review");
+}
+
+Test(dispute_api, an_analyst_not_assigned_is_refused_before_the_state)
+{
+	char sub[160];
+	long id = open_dispute(ev_port, k_acme, 201);
+
+	/* Open and unassigned: 403 not_assignee, as for a dispute in review. */
+	snprintf(sub, sizeof(sub), "/v1/staff/disputes/%ld/decision", id);
+	expect_error("POST", sub, k_analyst1, "{\"outcome\": \"accepted\", \"rationale\":"
+	    " \"x\"}", 403, "not_assignee", NULL);
+	/* An admin, who may decide any dispute, learns the state. */
+	expect_error("POST", sub, k_admin, "{\"outcome\": \"accepted\", \"rationale\":"
+	    " \"x\"}", 409, "invalid_state", "open");
+}
+
+Test(dispute_api, an_appeal_comes_within_the_appeal_window)
+{
+	char sub[160], appeal[160];
+	long id = open_dispute(ev_port, k_acme, 201);
+
+	snprintf(sub, sizeof(sub), "/v1/staff/disputes/%ld/assign", id);
+	step(sub, k_analyst1, "{}", "in_review");
+	snprintf(sub, sizeof(sub), "/v1/staff/disputes/%ld/decision", id);
+	step(sub, k_analyst1, "{\"outcome\": \"rejected\", \"rationale\": \"open\"}",
+	    "rejected");
+	/* Rejected 31 days before the server's now: past the default 30 days. */
+	api_world_exec(conn, "UPDATE disputes SET opened_at = opened_at - interval '31 days',"
+	    " first_response_at = first_response_at - interval '31 days',"
+	    " resolved_at = resolved_at - interval '31 days'");
+	snprintf(appeal, sizeof(appeal), "/v1/me/disputes/%ld/appeal", id);
+	expect_error("POST", appeal, k_acme, "{\"reason\": \"late\"}", 409,
+	    "appeal_window_closed", "rejected");
+	{
+		char sql[128];
+
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM evidence WHERE id = %ld AND"
+		    " status = 'active'", ev_port);
+		cr_assert_eq(testdb_scalar(conn, sql), 1, "a refused appeal disputes nothing");
+	}
+	/* FAIRRATE_APPEAL_WINDOW_DAYS sets the window. */
+	api_client_stop(c);
+	serve_with("20", "FAIRRATE_APPEAL_WINDOW_DAYS=45");
+	step(appeal, k_acme, "{\"reason\": \"in time\"}", "appealed");
+}
+
+#define PARALLEL_OPENS 12
+
+struct opener {
+	long evidence;
+	long status;
+};
+
+static void *
+open_in_parallel(void *arg)
+{
+	struct opener *o = arg;
+	struct api_response r;
+	char body[160];
+
+	snprintf(body, sizeof(body), "{\"reason\": \"other\", \"explanation\": \"x\","
+	    " \"evidence_ids\": [%ld]}", o->evidence);
+	api_client_request(c, "POST", "/v1/me/disputes", k_acme, "application/json", body,
+	    strlen(body), 0, &r);
+	o->status = r.status;
+	api_response_free(&r);
+	return (NULL);
+}
+
+Test(dispute_api, parallel_opens_never_pass_the_daily_limit)
+{
+	struct opener o[PARALLEL_OPENS];
+	pthread_t th[PARALLEL_OPENS];
+	char sql[512];
+	int i, created = 0, limited = 0;
+
+	api_client_stop(c);
+	serve("3");
+	for (i = 0; i < PARALLEL_OPENS; i++) {
+		snprintf(sql, sizeof(sql), "INSERT INTO evidence (company_id, asset_id,"
+		    " check_code, outcome, observation_key, source, first_seen, last_seen)"
+		    " SELECT company_id, asset_id, check_code, outcome, 'parallel-%d', source,"
+		    " first_seen, last_seen FROM evidence WHERE id = %ld RETURNING id", i,
+		    ev_port);
+		o[i].evidence = testdb_scalar(conn, sql);
+		o[i].status = 0;
+	}
+	for (i = 0; i < PARALLEL_OPENS; i++)
+		cr_assert_eq(pthread_create(&th[i], NULL, open_in_parallel, &o[i]), 0);
+	for (i = 0; i < PARALLEL_OPENS; i++) {
+		pthread_join(th[i], NULL);
+		created += o[i].status == 201;
+		limited += o[i].status == 429;
+	}
+	cr_assert_eq(created, 3, "%d disputes opened against a limit of 3", created);
+	cr_assert_eq(limited, PARALLEL_OPENS - 3);
+	cr_assert_eq(testdb_scalar(conn, "SELECT count(*) FROM disputes"), 3);
 }

@@ -155,7 +155,7 @@ static enum dispute_store_result
 act(const struct dispute_actor *a, int64_t id, enum dispute_event e, const char *body,
     int64_t at, struct dispute_apply_result *r)
 {
-	struct dispute_action action = {e, 0, 0, body, 0};
+	struct dispute_action action = {e, 0, 0, body, 0, 0};
 
 	return (dispute_store_apply(conn, a, id, &action, at, r));
 }
@@ -251,7 +251,8 @@ Test(dispute_store, the_full_lifecycle_with_thread_request_reject_appeal_accept)
 	struct dispute_actor co = company_actor(key_acme, acme);
 	struct dispute_actor an1 = staff_actor(DISPUTE_ROLE_ANALYST, key_analyst1);
 	struct dispute_actor an2 = staff_actor(DISPUTE_ROLE_ANALYST, key_analyst2);
-	struct dispute_action note = {DISPUTE_EV_COMMENT, 0, 1, "looks like a CDN edge", 0};
+	struct dispute_action note = {DISPUTE_EV_COMMENT, 0, 1, "looks like a CDN edge", 0,
+	    0};
 	struct dispute_apply_result r;
 	struct dispute *d = NULL;
 	int64_t id;
@@ -328,11 +329,32 @@ Test(dispute_store, the_full_lifecycle_with_thread_request_reject_appeal_accept)
 	    (long long)id), 10);
 }
 
+/* Wait until n sessions of the test database wait for a lock; 1, or 0 after about
+ * 4 seconds (the test then fails: the sessions did not line up). */
+static int
+sessions_waiting_for_a_lock(long n)
+{
+	int waited;
+
+	for (waited = 0; waited < 200; waited++) {
+		PGconn *watch = db_connect(testdb_url());
+		long got = testdb_scalar(watch, "SELECT count(*) FROM pg_stat_activity"
+		    " WHERE datname = current_database() AND wait_event_type = 'Lock'");
+
+		PQfinish(watch);
+		if (got == n)
+			return (1);
+		usleep(20000);
+	}
+	return (0);
+}
+
 /* Two staff deciding at once, each on its own connection. */
 struct decider {
 	int64_t dispute_id;
 	int64_t key;
 	enum dispute_event event;
+	int64_t at;                    /* the decision time; 0: t0 + 500 */
 	enum dispute_store_result rc;
 	struct dispute_apply_result res;
 };
@@ -342,14 +364,15 @@ decide_thread(void *arg)
 {
 	struct decider *dc = arg;
 	struct dispute_actor a = {DISPUTE_ROLE_ADMIN, dc->key, 0};
-	struct dispute_action action = {dc->event, 0, 0, "decided", 0};
+	struct dispute_action action = {dc->event, 0, 0, "decided", 0, 0};
 	PGconn *c = db_connect(testdb_url());
 
 	if (c == NULL) {
 		dc->rc = DISPUTE_STORE_ERROR;
 		return (NULL);
 	}
-	dc->rc = dispute_store_apply(c, &a, dc->dispute_id, &action, t0 + 500, &dc->res);
+	dc->rc = dispute_store_apply(c, &a, dc->dispute_id, &action,
+	    dc->at != 0 ? dc->at : t0 + 500, &dc->res);
 	PQfinish(c);
 	return (NULL);
 }
@@ -363,7 +386,7 @@ Test(dispute_store, of_two_concurrent_decisions_exactly_one_applies)
 	pthread_t th[2];
 	char sql[256];
 	int64_t id;
-	int i, waited, ok = 0, refused = 0;
+	int i, ok = 0, refused = 0;
 
 	cr_assert_eq(dispute_store_open(conn, &co, DISPUTE_KIND_EVIDENCE,
 	    DISPUTE_REASON_REMEDIATED, "patched", &ev[1], 1, t0, &id), DISPUTE_STORE_OK);
@@ -380,17 +403,8 @@ Test(dispute_store, of_two_concurrent_decisions_exactly_one_applies)
 		dc[i].event = DISPUTE_EV_DECIDE_REJECT;
 		cr_assert_eq(pthread_create(&th[i], NULL, decide_thread, &dc[i]), 0);
 	}
-	for (waited = 0; waited < 200; waited++) {
-		PGconn *watch = db_connect(testdb_url());
-		long n = testdb_scalar(watch, "SELECT count(*) FROM pg_stat_activity"
-		    " WHERE datname = current_database() AND wait_event_type = 'Lock'");
-
-		PQfinish(watch);
-		if (n == 2)
-			break;
-		usleep(20000);
-	}
-	cr_assert_lt(waited, 200, "both deciders should be waiting for the row");
+	cr_assert(sessions_waiting_for_a_lock(2),
+	    "both deciders should be waiting for the row");
 	db_commit(conn);
 	for (i = 0; i < 2; i++) {
 		pthread_join(th[i], NULL);
@@ -414,7 +428,7 @@ Test(dispute_store, an_expected_version_that_moved_is_a_conflict)
 {
 	struct dispute_actor co = company_actor(key_acme, acme);
 	struct dispute_actor ad = staff_actor(DISPUTE_ROLE_ADMIN, key_admin1);
-	struct dispute_action assign = {DISPUTE_EV_ASSIGN, 0, 0, NULL, 2};
+	struct dispute_action assign = {DISPUTE_EV_ASSIGN, 0, 0, NULL, 2, 0};
 	struct dispute_apply_result r;
 	int64_t id;
 
@@ -426,6 +440,109 @@ Test(dispute_store, an_expected_version_that_moved_is_a_conflict)
 	assign.expected_version = 1;
 	cr_assert_eq(dispute_store_apply(conn, &ad, id, &assign, t0 + 1, &r), DISPUTE_STORE_OK);
 	cr_assert_eq(r.version, 2);
+}
+
+Test(dispute_store, only_an_analyst_or_admin_key_in_use_reviews)
+{
+	struct dispute_actor co = company_actor(key_acme, acme);
+	struct dispute_actor ad = staff_actor(DISPUTE_ROLE_ADMIN, key_admin1);
+	struct dispute_action assign = {DISPUTE_EV_ASSIGN, 0, 0, NULL, 0, 0};
+	struct dispute_apply_result r;
+	int64_t id, unfit[4];
+	size_t i;
+
+	unfit[0] = 999999;
+	unfit[1] = key_acme;
+	unfit[2] = insert_key("investor0001", "investor", 0);
+	unfit[3] = insert_key("analystgone3", "analyst", 0);
+	PQclear(PQexec(conn, "UPDATE api_keys SET revoked_at = now()"
+	    " WHERE prefix = 'analystgone3'"));
+	cr_assert_eq(dispute_store_open(conn, &co, DISPUTE_KIND_EVIDENCE,
+	    DISPUTE_REASON_OTHER, "x", &ev[0], 1, t0, &id), DISPUTE_STORE_OK);
+	/* No such key, a company key, an investor key, a revoked analyst: refused,
+	 * nothing changes. */
+	for (i = 0; i < 4; i++) {
+		assign.target = unfit[i];
+		cr_assert_eq(dispute_store_apply(conn, &ad, id, &assign, t0 + 1, &r),
+		    DISPUTE_STORE_REFUSED, "target %lld", (long long)unfit[i]);
+		cr_assert_eq(r.refusal, DISPUTE_REFUSAL_BAD_ASSIGNEE);
+		cr_assert_eq(r.state, DISPUTE_OPEN);
+	}
+	cr_assert_eq(scalarf("SELECT count(*) FROM disputes WHERE id = %lld AND version = 1"
+	    " AND assignee_key_id IS NULL", (long long)id), 1);
+	assign.target = key_analyst2;
+	cr_assert_eq(dispute_store_apply(conn, &ad, id, &assign, t0 + 2, &r), DISPUTE_STORE_OK);
+	cr_assert_eq(r.state, DISPUTE_IN_REVIEW);
+	assign.target = key_admin2;
+	cr_assert_eq(dispute_store_apply(conn, &ad, id, &assign, t0 + 3, &r), DISPUTE_STORE_OK);
+	cr_assert_eq(scalarf("SELECT assignee_key_id FROM disputes WHERE id = %lld",
+	    (long long)id), key_admin2);
+	/* The database refuses it too (migrations/0020), whoever writes. */
+	{
+		char sql[128];
+		PGresult *res;
+
+		snprintf(sql, sizeof(sql), "UPDATE disputes SET assignee_key_id = %lld",
+		    (long long)unfit[2]);
+		res = PQexec(conn, sql);
+		cr_assert_str_eq(PQresultErrorField(res, PG_DIAG_SQLSTATE), "23514");
+		PQclear(res);
+	}
+}
+
+Test(dispute_store, an_appeal_comes_within_its_window_after_the_rejection)
+{
+	struct dispute_actor co = company_actor(key_acme, acme);
+	struct dispute_actor an = staff_actor(DISPUTE_ROLE_ANALYST, key_analyst1);
+	struct dispute_action appeal = {DISPUTE_EV_APPEAL, 0, 0, "look again", 0, 3600};
+	int64_t rejected = t0 + 20, w = DISPUTE_SLA_APPEAL_WINDOW_DEFAULT, id;
+	struct dispute_apply_result r;
+
+	cr_assert_eq(dispute_store_open(conn, &co, DISPUTE_KIND_EVIDENCE,
+	    DISPUTE_REASON_OTHER, "x", &ev[1], 1, t0, &id), DISPUTE_STORE_OK);
+	cr_assert_eq(act(&an, id, DISPUTE_EV_ASSIGN, NULL, t0 + 10, &r), DISPUTE_STORE_OK);
+	cr_assert_eq(act(&an, id, DISPUTE_EV_DECIDE_REJECT, "no", rejected, &r),
+	    DISPUTE_STORE_OK);
+	/* A window of an hour: an hour and a second later is too late. */
+	cr_assert_eq(dispute_store_apply(conn, &co, id, &appeal, rejected + 3601, &r),
+	    DISPUTE_STORE_REFUSED);
+	cr_assert_eq(r.refusal, DISPUTE_REFUSAL_APPEAL_LATE);
+	cr_assert_eq(r.state, DISPUTE_REJECTED);
+	/* The default window, 30 days: its last second is in time, the next is not. */
+	cr_assert_eq(act(&co, id, DISPUTE_EV_APPEAL, "late", rejected + w + 1, &r),
+	    DISPUTE_STORE_REFUSED);
+	cr_assert_eq(r.refusal, DISPUTE_REFUSAL_APPEAL_LATE);
+	cr_assert_str_eq(evidence_status(ev[1]), "active", "a refused appeal holds nothing");
+	cr_assert_eq(scalarf("SELECT count(*) FROM dispute_events WHERE dispute_id = %lld"
+	    " AND event = 'appeal'", (long long)id), 0);
+	cr_assert_eq(act(&co, id, DISPUTE_EV_APPEAL, "in time", rejected + w, &r),
+	    DISPUTE_STORE_OK);
+	cr_assert_eq(r.state, DISPUTE_APPEALED);
+}
+
+Test(dispute_store, a_company_opens_at_most_per_day_disputes_in_24_hours)
+{
+	struct dispute_actor co = company_actor(key_acme, acme);
+	int64_t id;
+
+	cr_assert_eq(dispute_store_open_limited(conn, &co, DISPUTE_KIND_EVIDENCE,
+	    DISPUTE_REASON_OTHER, "x", &ev[0], 1, 2, t0, &id), DISPUTE_STORE_OK);
+	cr_assert_eq(dispute_store_open_limited(conn, &co, DISPUTE_KIND_EVIDENCE,
+	    DISPUTE_REASON_OTHER, "x", &ev[1], 1, 2, t0 + 10, &id), DISPUTE_STORE_OK);
+	cr_assert_eq(dispute_store_open_limited(conn, &co, DISPUTE_KIND_EVIDENCE,
+	    DISPUTE_REASON_OTHER, "x", &ev[2], 1, 2, t0 + 86400, &id), DISPUTE_STORE_LIMIT);
+	cr_assert_str_eq(evidence_status(ev[2]), "active");
+	/* The first fell out of the 24 hours; another company has its own count. */
+	cr_assert_eq(dispute_store_open_limited(conn, &co, DISPUTE_KIND_EVIDENCE,
+	    DISPUTE_REASON_OTHER, "x", &ev[2], 1, 2, t0 + 86401, &id), DISPUTE_STORE_OK);
+	{
+		struct dispute_actor gx = company_actor(key_globex, globex);
+
+		cr_assert_eq(dispute_store_open_limited(conn, &gx, DISPUTE_KIND_EVIDENCE,
+		    DISPUTE_REASON_OTHER, "x", &ev_globex, 1, 2, t0 + 86401, &id),
+		    DISPUTE_STORE_OK);
+	}
+	cr_assert_eq(testdb_scalar(conn, "SELECT count(*) FROM disputes"), 4);
 }
 
 /* A first rating for acme, computed the way the rater does, so that the correction's
@@ -497,6 +614,61 @@ Test(dispute_store, accepted_attribution_detaches_the_asset_and_corrects_its_evi
 	cr_assert_eq(dispute_store_open(conn, &co, DISPUTE_KIND_ATTRIBUTION,
 	    DISPUTE_REASON_NOT_OUR_ASSET, "again", &asset_old, 1, t0 + 30, &id),
 	    DISPUTE_STORE_NOT_FOUND);
+}
+
+#define PARALLEL_ACCEPTS 12
+
+Test(dispute_store, parallel_corrections_of_one_company_keep_its_history_in_order)
+{
+	struct dispute_actor co = company_actor(key_acme, acme);
+	struct dispute_actor ad = staff_actor(DISPUTE_ROLE_ADMIN, key_admin1);
+	struct decider dc[PARALLEL_ACCEPTS];
+	pthread_t th[PARALLEL_ACCEPTS];
+	struct dispute_apply_result r;
+	int64_t e, id;
+	char port[16];
+	int i;
+
+	rate_initially();
+	for (i = 0; i < PARALLEL_ACCEPTS; i++) {
+		snprintf(port, sizeof(port), "%d", 10000 + i);
+		e = insert_evidence(acme, asset_main, "exposed_services.open_port_risky",
+		    "fail", port);
+		cr_assert_eq(dispute_store_open(conn, &co, DISPUTE_KIND_EVIDENCE,
+		    DISPUTE_REASON_REMEDIATED, "closed", &e, 1, t0, &id), DISPUTE_STORE_OK);
+		cr_assert_eq(act(&ad, id, DISPUTE_EV_ASSIGN, NULL, t0 + 10, &r),
+		    DISPUTE_STORE_OK);
+		memset(&dc[i], 0, sizeof(dc[i]));
+		dc[i].dispute_id = id;
+		dc[i].key = key_admin1;
+		dc[i].event = DISPUTE_EV_DECIDE_ACCEPT;
+		/* Decided at t0, already past: the times come from the database clock. */
+		dc[i].at = t0;
+	}
+	/* Hold the rescoring lock (rater/rating_store.c: class "fair", 1) until every
+	 * acceptance has begun its transaction, so that they all meet at the lock. */
+	PQclear(PQexec(conn, "SELECT pg_advisory_lock(1717658994, 1)"));
+	for (i = 0; i < PARALLEL_ACCEPTS; i++)
+		cr_assert_eq(pthread_create(&th[i], NULL, decide_thread, &dc[i]), 0);
+	cr_assert(sessions_waiting_for_a_lock(PARALLEL_ACCEPTS),
+	    "every acceptance should wait for the rescoring lock");
+	PQclear(PQexec(conn, "SELECT pg_advisory_unlock(1717658994, 1)"));
+	for (i = 0; i < PARALLEL_ACCEPTS; i++) {
+		pthread_join(th[i], NULL);
+		cr_assert_eq(dc[i].rc, DISPUTE_STORE_OK, "acceptance %d", i);
+	}
+	/* One row per correction, in order of computed_at, each named correction. */
+	cr_assert_eq(scalarf("SELECT count(*) FROM ratings WHERE company_id = %lld",
+	    (long long)acme), 1 + PARALLEL_ACCEPTS);
+	cr_assert_eq(scalarf("SELECT count(*) FROM (SELECT computed_at, lag(computed_at)"
+	    " OVER (ORDER BY id) AS before FROM ratings WHERE company_id = %lld) h"
+	    " WHERE computed_at <= before", (long long)acme), 0,
+	    "the history goes back in time");
+	cr_assert_eq(scalarf("SELECT count(*) FROM ratings WHERE company_id = %lld"
+	    " AND reason = 'correction'", (long long)acme), PARALLEL_ACCEPTS);
+	cr_assert_eq(scalarf("SELECT count(DISTINCT reason_detail->>'dispute_id') FROM"
+	    " ratings WHERE company_id = %lld AND reason = 'correction'", (long long)acme),
+	    PARALLEL_ACCEPTS);
 }
 
 Test(dispute_store, a_failed_rescore_leaves_nothing_corrected)

@@ -3,6 +3,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
+#include "dispute/dispute_sla.h"
 #include "dispute/dispute_state.h"
 
 #define ACTOR 7
@@ -66,7 +67,7 @@ facts_for(int s)
 static struct dispute_request
 request(enum dispute_event e, enum dispute_role r, int internal)
 {
-	struct dispute_request q = {e, r, ACTOR, 0, internal};
+	struct dispute_request q = {e, r, ACTOR, 0, internal, 0, 0};
 
 	return (q);
 }
@@ -92,6 +93,14 @@ Test(dispute_state, every_state_event_and_role_against_the_table)
 					    "%s by %s in %s: %s", what, dispute_role_name(r),
 					    dispute_state_name(s), dispute_refusal_name(t.refusal));
 					cr_expect_eq(t.to, s);
+					continue;
+				}
+				if ((e == DISPUTE_EV_DECIDE_ACCEPT ||
+				    e == DISPUTE_EV_DECIDE_REJECT) &&
+				    r == DISPUTE_ROLE_ANALYST && f.assignee != ACTOR) {
+					cr_expect_eq(t.refusal, DISPUTE_REFUSAL_NOT_ASSIGNEE,
+					    "%s in %s: %s", what, dispute_state_name(s),
+					    dispute_refusal_name(t.refusal));
 					continue;
 				}
 				if (expected[s][e] >= 0) {
@@ -155,7 +164,8 @@ Test(dispute_state, a_dispute_is_appealed_once)
 Test(dispute_state, the_appeal_reviewer_is_not_who_rejected)
 {
 	struct dispute_facts f = {0, REJECTER, 1};
-	struct dispute_request q = {DISPUTE_EV_ASSIGN, DISPUTE_ROLE_ADMIN, 5, REJECTER, 0};
+	struct dispute_request q = {DISPUTE_EV_ASSIGN, DISPUTE_ROLE_ADMIN, 5, REJECTER, 0, 0,
+	    0};
 	struct dispute_transition t;
 
 	cr_assert_eq(dispute_transition_apply(DISPUTE_APPEALED, &f, &q, &t), -1);
@@ -189,7 +199,8 @@ Test(dispute_state, the_appeal_reviewer_is_not_who_rejected)
 Test(dispute_state, an_analyst_decides_only_what_is_assigned_to_them)
 {
 	struct dispute_facts f = {ACTOR, 0, 0};
-	struct dispute_request q = {DISPUTE_EV_DECIDE_REJECT, DISPUTE_ROLE_ANALYST, 8, 0, 0};
+	struct dispute_request q = {DISPUTE_EV_DECIDE_REJECT, DISPUTE_ROLE_ANALYST, 8, 0, 0,
+	    0, 0};
 	struct dispute_transition t;
 
 	cr_assert_eq(dispute_transition_apply(DISPUTE_IN_REVIEW, &f, &q, &t), -1);
@@ -205,7 +216,7 @@ Test(dispute_state, an_analyst_decides_only_what_is_assigned_to_them)
 Test(dispute_state, assign_takes_the_dispute_or_names_a_reviewer)
 {
 	struct dispute_facts f = {0, 0, 0};
-	struct dispute_request q = {DISPUTE_EV_ASSIGN, DISPUTE_ROLE_ANALYST, 4, 0, 0};
+	struct dispute_request q = {DISPUTE_EV_ASSIGN, DISPUTE_ROLE_ANALYST, 4, 0, 0, 0, 0};
 	struct dispute_transition t;
 
 	cr_assert_eq(dispute_transition_apply(DISPUTE_OPEN, &f, &q, &t), 0);
@@ -228,6 +239,101 @@ Test(dispute_state, role_refusals_come_before_state_refusals)
 	cr_assert_eq(dispute_refusal_http_status(t.refusal), 403);
 	cr_assert_eq(dispute_refusal_http_status(DISPUTE_REFUSAL_STATE), 409);
 	cr_assert_eq(dispute_refusal_http_status(DISPUTE_REFUSAL_NONE), 200);
+}
+
+Test(dispute_state, not_assignee_comes_before_the_state)
+{
+	struct dispute_facts unassigned = {0, 0, 0}, other = {8, 0, 0};
+	struct dispute_request q = request(DISPUTE_EV_DECIDE_ACCEPT, DISPUTE_ROLE_ANALYST, 0);
+	struct dispute_transition t;
+	int s;
+
+	/* An analyst deciding a dispute that is not theirs gets 403 not_assignee in
+	 * every state, open and unassigned included: the answer tells no state. */
+	for (s = 0; s < DISPUTE_NSTATES; s++) {
+		cr_expect_eq(dispute_transition_apply(s, &unassigned, &q, &t), -1);
+		cr_expect_eq(t.refusal, DISPUTE_REFUSAL_NOT_ASSIGNEE, "%s: %s",
+		    dispute_state_name(s), dispute_refusal_name(t.refusal));
+		cr_expect_eq(dispute_transition_apply(s, &other, &q, &t), -1);
+		cr_expect_eq(t.refusal, DISPUTE_REFUSAL_NOT_ASSIGNEE, "%s: %s",
+		    dispute_state_name(s), dispute_refusal_name(t.refusal));
+		cr_expect_eq(t.to, s);
+	}
+	cr_assert_eq(dispute_refusal_http_status(DISPUTE_REFUSAL_NOT_ASSIGNEE), 403);
+	/* The assignee, or an admin, learns the state (409). */
+	other.assignee = ACTOR;
+	cr_assert_eq(dispute_transition_apply(DISPUTE_OPEN, &other, &q, &t), -1);
+	cr_assert_eq(t.refusal, DISPUTE_REFUSAL_STATE);
+	q.role = DISPUTE_ROLE_ADMIN;
+	cr_assert_eq(dispute_transition_apply(DISPUTE_OPEN, &unassigned, &q, &t), -1);
+	cr_assert_eq(t.refusal, DISPUTE_REFUSAL_STATE);
+}
+
+Test(dispute_state, only_analysts_and_admins_review)
+{
+	struct dispute_facts f = {0, 0, 0};
+	struct dispute_request q = {DISPUTE_EV_ASSIGN, DISPUTE_ROLE_ADMIN, 4, 6, 0, 1, 0};
+	struct dispute_transition t;
+	int s;
+
+	/* A named reviewer that is no analyst or admin key in use: 422, whatever the
+	 * state, and nothing changes. */
+	for (s = 0; s < DISPUTE_NSTATES; s++) {
+		cr_expect_eq(dispute_transition_apply(s, &f, &q, &t), -1);
+		cr_expect_eq(t.refusal, DISPUTE_REFUSAL_BAD_ASSIGNEE, "%s: %s",
+		    dispute_state_name(s), dispute_refusal_name(t.refusal));
+		cr_expect_eq(t.to, s);
+		cr_expect_eq(t.facts.assignee, 0);
+	}
+	cr_assert_eq(dispute_refusal_http_status(DISPUTE_REFUSAL_BAD_ASSIGNEE), 422);
+	cr_assert_str_eq(dispute_refusal_name(DISPUTE_REFUSAL_BAD_ASSIGNEE),
+	    "invalid_assignee");
+	/* The role check still comes first. */
+	q.role = DISPUTE_ROLE_COMPANY;
+	cr_assert_eq(dispute_transition_apply(DISPUTE_OPEN, &f, &q, &t), -1);
+	cr_assert_eq(t.refusal, DISPUTE_REFUSAL_ROLE);
+	/* A fit reviewer is assigned. */
+	q.role = DISPUTE_ROLE_ADMIN;
+	q.target_unfit = 0;
+	cr_assert_eq(dispute_transition_apply(DISPUTE_OPEN, &f, &q, &t), 0);
+	cr_assert_eq(t.facts.assignee, 6);
+}
+
+Test(dispute_state, an_appeal_after_its_window_is_refused)
+{
+	struct dispute_facts f = {ACTOR, REJECTER, 0};
+	struct dispute_request q = request(DISPUTE_EV_APPEAL, DISPUTE_ROLE_COMPANY, 0);
+	struct dispute_transition t;
+
+	q.appeal_late = 1;
+	cr_assert_eq(dispute_transition_apply(DISPUTE_REJECTED, &f, &q, &t), -1);
+	cr_assert_eq(t.refusal, DISPUTE_REFUSAL_APPEAL_LATE);
+	cr_assert_str_eq(dispute_refusal_name(t.refusal), "appeal_window_closed");
+	cr_assert_eq(dispute_refusal_http_status(t.refusal), 409);
+	cr_assert_eq(t.to, DISPUTE_REJECTED);
+	cr_assert_eq(t.facts.appealed, 0);
+	/* Used appeal and wrong state are told first, as before. */
+	f.appealed = 1;
+	cr_assert_eq(dispute_transition_apply(DISPUTE_APPEALED, &f, &q, &t), -1);
+	cr_assert_eq(t.refusal, DISPUTE_REFUSAL_APPEAL_USED);
+	f.appealed = 0;
+	cr_assert_eq(dispute_transition_apply(DISPUTE_IN_REVIEW, &f, &q, &t), -1);
+	cr_assert_eq(t.refusal, DISPUTE_REFUSAL_STATE);
+	q.appeal_late = 0;
+	cr_assert_eq(dispute_transition_apply(DISPUTE_REJECTED, &f, &q, &t), 0);
+	cr_assert_eq(t.to, DISPUTE_APPEALED);
+}
+
+Test(dispute_state, the_appeal_window_includes_its_last_second)
+{
+	int64_t rejected = 1780272000, w = DISPUTE_SLA_APPEAL_WINDOW_DEFAULT;
+
+	cr_assert_eq(w, 30 * 86400);
+	cr_assert_eq(dispute_sla_appeal_open(w, rejected, rejected), 1);
+	cr_assert_eq(dispute_sla_appeal_open(w, rejected, rejected + w), 1);
+	cr_assert_eq(dispute_sla_appeal_open(w, rejected, rejected + w + 1), 0);
+	cr_assert_eq(dispute_sla_appeal_open(3600, rejected, rejected + 3601), 0);
+	cr_assert_eq(dispute_sla_appeal_open(w, 0, rejected), 1, "unknown: still open");
 }
 
 Test(dispute_state, names_round_trip)

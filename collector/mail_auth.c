@@ -377,23 +377,13 @@ mail_auth_dmarc_parse(const char *record, struct mail_auth_dmarc *out)
 	return (0);
 }
 
-/* A record or message as evidence details show it: at most MAIL_AUTH_QUOTE_MAX bytes,
- * bytes outside printable ASCII shown as '?', "..." when cut. A domain's owner writes
- * its records, so they must not be able to grow the details past what a result holds
- * (scan_results_add refuses it, and the check's evidence would vanish). */
-#define MAIL_AUTH_QUOTE_MAX 240
+/* A record or message as evidence details show it (scan_results_excerpt). */
+#define MAIL_AUTH_QUOTE_MAX SCAN_RESULTS_EXCERPT
 
 static const char *
 mail_auth_quote(const char *text, char out[MAIL_AUTH_QUOTE_MAX + 4])
 {
-	size_t i;
-
-	for (i = 0; text[i] != '\0' && i < MAIL_AUTH_QUOTE_MAX; i++)
-		out[i] = (text[i] >= 0x20 && text[i] < 0x7f) ? text[i] : '?';
-	if (text[i] != '\0')
-		out[i++] = '.', out[i++] = '.', out[i++] = '.';
-	out[i] = '\0';
-	return (out);
+	return (scan_results_excerpt(text, strlen(text), MAIL_AUTH_QUOTE_MAX, out));
 }
 
 static int

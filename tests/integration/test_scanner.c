@@ -231,3 +231,52 @@ Test(scanner, oversized_slow_and_closed_servers)
 	cr_expect_str_eq(outcome("nohttps.test", "tls.https_unavailable"), "fail");
 	cr_expect_str_eq(outcome("nohttps.test", "tls.no_https_redirect"), "fail");
 }
+
+/* A scanned site writes its header values: padded with characters that JSON escapes
+ * (backslashes, quotes), long, or many, they must not grow a result's details past
+ * what a result holds, or the failing check would vanish. Values are quoted as a
+ * bounded excerpt marked "..." when cut. */
+Test(scanner, padded_headers_cannot_hide_their_findings)
+{
+	static const char *const hosts[] = {"hsts-pad.test", "csp-pad.test",
+	    "powered-pad.test", "cookies-pad.test", NULL};
+	const char *d;
+	size_t i, k;
+
+	scan(hosts, 0, LOOPBACK, NULL, 5000, 0);
+	for (i = 0; hosts[i] != NULL; i++) {
+		const struct seen *s = host(hosts[i]);
+
+		cr_assert_eq(s->obs.https, HTTP_REACH_OK, "%s", hosts[i]);
+		cr_expect_eq(s->results.truncated, 0, "%s: a result was refused", hosts[i]);
+		for (k = 0; k < s->results.n; k++)
+			cr_expect_lt(strlen(s->results.items[k].details), SCAN_RESULT_DETAILS);
+	}
+	cr_expect(strstr(host("hsts-pad.test")->headers, "max-age=600; \\\\\\\\") != NULL,
+	    "the padding arrives: %.80s", host("hsts-pad.test")->headers);
+	cr_expect_str_eq(outcome("hsts-pad.test", "web_headers.hsts_missing"), "pass");
+	cr_expect_str_eq(outcome("hsts-pad.test", "web_headers.hsts_short_max_age"), "fail");
+	d = details("hsts-pad.test", "web_headers.hsts_short_max_age");
+	cr_expect(strstr(d, "\"max_age\":600") != NULL && strstr(d, "...\"") != NULL, "%s", d);
+	cr_expect_str_eq(outcome("csp-pad.test", "web_headers.csp_unsafe"), "fail");
+	cr_expect(strstr(details("csp-pad.test", "web_headers.csp_unsafe"), "...\"") != NULL);
+	cr_expect_str_eq(outcome("powered-pad.test", "web_headers.version_disclosure"), "fail");
+	cr_expect(strstr(details("powered-pad.test", "web_headers.version_disclosure"),
+	    "\"x-powered-by\":\"PHP/7.4.3 ") != NULL);
+	cr_expect_str_eq(outcome("cookies-pad.test", "web_headers.cookie_insecure"), "fail");
+	d = details("cookies-pad.test", "web_headers.cookie_insecure");
+	cr_expect(strstr(d, "\"cookies\":16") != NULL && strstr(d, "\"insecure\":16") != NULL &&
+	    strstr(d, "\"list_truncated\":true") != NULL, "%s", d);
+}
+
+/* A security header is judged on its whole value, not on its first kilobyte. */
+Test(scanner, a_long_header_is_judged_whole)
+{
+	static const char *const hosts[] = {"csp-long.test", NULL};
+
+	scan(hosts, 0, LOOPBACK, NULL, 5000, 0);
+	cr_assert_eq(host("csp-long.test")->obs.https, HTTP_REACH_OK);
+	cr_expect_str_eq(outcome("csp-long.test", "web_headers.csp_unsafe"), "fail",
+	    "script-src lies past the first 1100 bytes: %s",
+	    details("csp-long.test", "web_headers.csp_unsafe"));
+}

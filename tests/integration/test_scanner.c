@@ -1,13 +1,17 @@
 /* The HTTP and TLS scanner against local nginx servers signed by a test CA. */
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "collector/http_checks.h"
 #include "collector/http_scan.h"
 #include "common/timefmt.h"
 #include "tests/support/scan_fixture.h"
+#include "tests/support/testdb.h"
 
 static struct scan_fixture fx;
 
@@ -279,4 +283,43 @@ Test(scanner, a_long_header_is_judged_whole)
 	cr_expect_str_eq(outcome("csp-long.test", "web_headers.csp_unsafe"), "fail",
 	    "script-src lies past the first 1100 bytes: %s",
 	    details("csp-long.test", "web_headers.csp_unsafe"));
+}
+
+/* fairrate scan writes what the padded sites fail on as evidence, and ends cleanly. */
+Test(scanner, scan_writes_the_findings_of_padded_sites)
+{
+	const char *bin = getenv("FAIRRATE_BIN");
+	const char *argv[8 + 2 * 40 + 1] = {bin, "scan", "--once", "--no-mail", "--allow",
+	    LOOPBACK, "--ca-file", fx.ca_file};
+	PGconn *conn = testdb_create();
+	size_t argc = 8, i;
+	int status;
+	pid_t pid;
+
+	cr_assert_not_null(bin);
+	testdb_exec(conn, "INSERT INTO companies (slug, name, sector, size_band, country)"
+	    " VALUES ('acme', 'Acme', 'retail', 'small', 'DE');"
+	    " INSERT INTO assets (company_id, kind, value, source) SELECT id, 'domain', v, 't'"
+	    " FROM companies, unnest(ARRAY['hsts-pad.test', 'csp-pad.test',"
+	    " 'powered-pad.test', 'cookies-pad.test']) v");
+	for (i = 0; fx.connect_to[i] != NULL; i++) {
+		argv[argc++] = "--connect-to";
+		argv[argc++] = fx.connect_to[i];
+	}
+	argv[argc] = NULL;
+	if ((pid = fork()) == 0) {
+		execv(bin, (char *const *)argv);
+		_exit(127);
+	}
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	cr_expect_eq(testdb_scalar(conn, "SELECT count(*) FROM evidence e JOIN assets a"
+	    " ON a.id = e.asset_id WHERE e.outcome = 'fail' AND (a.value, e.check_code) IN ("
+	    " ('hsts-pad.test', 'web_headers.hsts_short_max_age'),"
+	    " ('csp-pad.test', 'web_headers.csp_unsafe'),"
+	    " ('powered-pad.test', 'web_headers.version_disclosure'),"
+	    " ('cookies-pad.test', 'web_headers.cookie_insecure'))"), 4);
+	cr_expect_eq(testdb_scalar(conn, "SELECT count(*) FROM scan_jobs"
+	    " WHERE last_error IS NOT NULL"), 0);
+	testdb_drop(conn);
 }

@@ -80,49 +80,43 @@ fixture_pad(FILE *c, const char *s, int n)
 		fputs(s, c);
 }
 
+/* An HTTPS server for name whose response adds the header text head, n copies of pad,
+ * then tail (nginx directives). */
+static void
+fixture_padded(FILE *c, const struct scan_fixture *f, const char *name, const char *head,
+    const char *pad, int n, const char *tail)
+{
+	fprintf(c, "server { listen 127.0.0.1:%d ssl; server_name %s;\n"
+	    " ssl_certificate %s/%s.pem; ssl_certificate_key %s/%s.key;\n location / { %s",
+	    f->https_port, name, f->dir, name, f->dir, name, head);
+	fixture_pad(c, pad, n);
+	fprintf(c, "%s return 200 \"x\\n\"; } }\n", tail);
+}
+
 /* Hosts whose header values are padded so that their details, quoted whole, would
  * not fit a result (backslashes and quotes double in JSON), or whose telling part
  * lies past the first kilobyte of the value. */
 static void
-fixture_padded_servers(FILE *c, struct scan_fixture *f)
+fixture_padded_servers(FILE *c, const struct scan_fixture *f)
 {
-	const char *d = f->dir;
+	char cookies[16 * 100] = "";
+	size_t used = 0;
 	int i;
 
-	fprintf(c, "server { listen 127.0.0.1:%d ssl; server_name hsts-pad.test;\n"
-	    " ssl_certificate %s/hsts-pad.test.pem; ssl_certificate_key %s/hsts-pad.test.key;\n"
-	    " location / { add_header Strict-Transport-Security \"max-age=600; ",
-	    f->https_port, d, d);
-	fixture_pad(c, "\\\\", 1000);
-	fprintf(c, "\"; return 200 \"x\\n\"; } }\n");
-	fprintf(c, "server { listen 127.0.0.1:%d ssl; server_name csp-pad.test;\n"
-	    " ssl_certificate %s/csp-pad.test.pem; ssl_certificate_key %s/csp-pad.test.key;\n"
-	    " location / { add_header Content-Security-Policy \"script-src 'self'"
-	    " 'unsafe-inline'; img-src ", f->https_port, d, d);
-	fixture_pad(c, "\\\"", 980);
-	fprintf(c, "\"; return 200 \"x\\n\"; } }\n");
-	fprintf(c, "server { listen 127.0.0.1:%d ssl; server_name powered-pad.test;\n"
-	    " ssl_certificate %s/powered-pad.test.pem;"
-	    " ssl_certificate_key %s/powered-pad.test.key;\n"
-	    " location / { add_header X-Powered-By \"PHP/7.4.3 ", f->https_port, d, d);
-	fixture_pad(c, "\\\"", 1000);
-	fprintf(c, "\"; return 200 \"x\\n\"; } }\n");
-	fprintf(c, "server { listen 127.0.0.1:%d ssl; server_name cookies-pad.test;\n"
-	    " ssl_certificate %s/cookies-pad.test.pem;"
-	    " ssl_certificate_key %s/cookies-pad.test.key;\n location / {",
-	    f->https_port, d, d);
-	for (i = 0; i < 16; i++) {
-		fprintf(c, " add_header Set-Cookie \"c%02d", i);
-		fixture_pad(c, "n", 60);
-		fprintf(c, "=1; Path=/\";\n");
-	}
-	fprintf(c, " return 200 \"x\\n\"; } }\n");
-	fprintf(c, "server { listen 127.0.0.1:%d ssl; server_name csp-long.test;\n"
-	    " ssl_certificate %s/csp-long.test.pem; ssl_certificate_key %s/csp-long.test.key;\n"
-	    " location / { add_header Content-Security-Policy \"default-src 'self'; img-src ",
-	    f->https_port, d, d);
-	fixture_pad(c, "a", 1100);
-	fprintf(c, "; script-src 'self' 'unsafe-inline'\"; return 200 \"x\\n\"; } }\n");
+	fixture_padded(c, f, "hsts-pad.test", "add_header Strict-Transport-Security"
+	    " \"max-age=600; ", "\\\\", 1000, "\";");
+	fixture_padded(c, f, "csp-pad.test", "add_header Content-Security-Policy"
+	    " \"script-src 'self' 'unsafe-inline'; img-src ", "\\\"", 980, "\";");
+	fixture_padded(c, f, "powered-pad.test", "add_header X-Powered-By \"PHP/7.4.3 ",
+	    "\\\"", 1000, "\";");
+	fixture_padded(c, f, "csp-long.test", "add_header Content-Security-Policy"
+	    " \"default-src 'self'; img-src ", "a", 1100,
+	    "; script-src 'self' 'unsafe-inline'\";");
+	for (i = 0; i < 16; i++)
+		used += (size_t)snprintf(cookies + used, sizeof(cookies) - used,
+		    " add_header Set-Cookie \"c%02d%s=1; Path=/\";\n", i,
+		    "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn");
+	fixture_padded(c, f, "cookies-pad.test", cookies, "", 0, "");
 }
 
 static void

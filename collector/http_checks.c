@@ -327,8 +327,10 @@ checks_cookies(const char *headers, struct scan_results *out)
 		free(text);
 		json_decref(entry);
 	}
-	if (oom)
+	if (oom) {
+		json_decref(list);
 		return (-1);
+	}
 	d = json_pack("{sisiso}", "cookies", i, "insecure", bad, "list", list);
 	if (cut)
 		json_object_set_new(d, "list_truncated", json_true());

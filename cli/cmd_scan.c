@@ -36,6 +36,7 @@ struct scan_slot {
 	struct scan_job job;
 	struct scan_results results;
 	char error[160];                      /* "" when the scan concluded */
+	int incomplete;                       /* a result could not be stored */
 	struct scan_slot *next;
 };
 
@@ -51,6 +52,8 @@ struct scan_run {
 	struct scan_slot *finished;           /* scanned, not yet written */
 	size_t nfinished;
 	long claimed, done, errors;
+	long incomplete;                      /* domains with a result that could not be
+	                                         stored: a failure of the run */
 	struct scan_results_counts counts;
 	struct progress *progress;
 	/* The writer thread: batches of finished jobs go to it, so that scanning goes
@@ -99,7 +102,8 @@ scan_usage(FILE *out)
 	    "  --max-body BYTES  bytes of a response body read (default 262144)\n"
 	    "  --lease S         seconds a claim lasts before others may take it (default 300)\n"
 	    "  --interval S      rescan interval of new jobs (default 86400)\n\n"
-	    "Exit status: 0 done, 1 failure, 2 bad usage.\n");
+	    "Exit status: 0 done, 1 failure (also when a domain's result could not be\n"
+	    "stored), 2 bad usage.\n");
 }
 
 static void
@@ -118,13 +122,28 @@ scan_ms(void)
 	return ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
 }
 
+/* A result of s could not be stored (the set is full, memory is short): the job ends
+ * in an error, never in silence. */
+static void
+scan_incomplete(struct scan_slot *s)
+{
+	if (s->incomplete)
+		return;
+	s->incomplete = 1;
+	log_error("scan: %s (%s): a result could not be stored", s->job.domain,
+	    s->job.company);
+	snprintf(s->error, sizeof(s->error), "results incomplete: a result could not be"
+	    " stored");
+}
+
 static void
 scan_on_done(void *arg, void *tag, const struct http_observation *o)
 {
 	struct scan_run *r = arg;
 	struct scan_slot *s = tag;
 
-	http_checks_run(o, &s->results);
+	if (http_checks_run(o, &s->results) != 0)
+		scan_incomplete(s);
 	if (s->error[0] == '\0' && (o->https == HTTP_REACH_TIMEOUT ||
 	    o->https == HTTP_REACH_ERROR || o->https == HTTP_REACH_REFUSED_ADDRESS))
 		snprintf(s->error, sizeof(s->error), "https: %.140s", o->https_error[0] ?
@@ -145,7 +164,7 @@ scan_write(struct scan_run *r, struct scan_batch *b)
 	int64_t *ids = NULL, now = timefmt_now();
 	struct scan_slot *s;
 	size_t i = 0;
-	long errs = 0;
+	long errs = 0, incomplete = 0;
 	int rc = -1;
 
 	memset(&counts, 0, sizeof(counts));
@@ -160,8 +179,11 @@ scan_write(struct scan_run *r, struct scan_batch *b)
 		/* The mail checks run here, off the scanning thread (the resolver is
 		 * only used by this thread). */
 		if (r->dns != NULL && mail_auth_run(s->job.domain, dns_mail_lookup, r->dns,
-		    &s->results) != 0 && s->error[0] == '\0')
+		    &s->results) != 0 && s->error[0] == '\0' && !s->results.truncated)
 			snprintf(s->error, sizeof(s->error), "dns: lookup failed");
+		if (s->results.truncated)
+			scan_incomplete(s);
+		incomplete += s->incomplete;
 		items[i].company = s->job.company;
 		items[i].domain = s->job.domain;
 		items[i].observed_at = now;
@@ -176,6 +198,7 @@ scan_write(struct scan_run *r, struct scan_batch *b)
 	pthread_mutex_lock(&r->mu);
 	r->done += (long)i;
 	r->errors += errs;
+	r->incomplete += incomplete;
 	r->counts.results += counts.results;
 	r->counts.inserted += counts.inserted;
 	r->counts.updated += counts.updated;
@@ -341,14 +364,16 @@ scan_print(const struct scan_run *r, double secs, int as_json)
 	json_t *o;
 
 	if (!as_json) {
-		printf("scanned %ld domains in %.1f s (%.1f/s), %ld with errors; evidence: %ld"
-		    " results, %ld added, %ld updated, %ld unchanged, %ld corrected kept\n",
-		    r->done, secs, secs > 0 ? r->done / secs : 0.0, r->errors, c->results,
-		    c->inserted, c->updated, c->unchanged, c->corrected_kept);
+		printf("scanned %ld domains in %.1f s (%.1f/s), %ld with errors, %ld with results"
+		    " not stored; evidence: %ld results, %ld added, %ld updated, %ld unchanged,"
+		    " %ld corrected kept\n", r->done, secs, secs > 0 ? r->done / secs : 0.0,
+		    r->errors, r->incomplete, c->results, c->inserted, c->updated, c->unchanged,
+		    c->corrected_kept);
 		return;
 	}
-	o = json_pack("{sssIsIsfsfs{sIsIsIsIsIsI}}", "worker", r->worker,
+	o = json_pack("{sssIsIsIsfsfs{sIsIsIsIsIsI}}", "worker", r->worker,
 	    "domains", (json_int_t)r->done, "errors", (json_int_t)r->errors,
+	    "incomplete", (json_int_t)r->incomplete,
 	    "seconds", secs, "domains_per_second", secs > 0 ? r->done / secs : 0.0,
 	    "evidence", "results", (json_int_t)c->results, "inserted", (json_int_t)c->inserted,
 	    "updated", (json_int_t)c->updated, "unchanged", (json_int_t)c->unchanged,
@@ -531,6 +556,11 @@ cmd_scan(int argc, char **argv)
 	if (scan_queue_release(r.conn, r.worker) != 0)
 		rc = 1;
 	scan_print(&r, (double)(scan_ms() - started) / 1000.0, as_json);
+	if (r.incomplete > 0) {
+		log_error("scan: %ld domains have results that could not be stored",
+		    r.incomplete);
+		rc = 1;
+	}
 done:
 	http_scan_free(r.http);
 	dns_mail_free(r.dns);

@@ -87,9 +87,9 @@ dns_mail_parse_txt(const unsigned char *msg, int len, struct mail_auth_txt *out)
 {
 	const unsigned char *p = msg + 12, *end = msg + len, *rdata;
 	unsigned qd, an, type, rdlen, i;
-	size_t used, sl;
+	size_t used, sl, take;
 
-	out->n = 0;
+	memset(out, 0, sizeof(*out));
 	if (len < 12)
 		return (-1);
 	qd = (unsigned)(msg[4] << 8 | msg[5]);
@@ -109,13 +109,21 @@ dns_mail_parse_txt(const unsigned char *msg, int len, struct mail_auth_txt *out)
 		if (type != ns_t_txt || out->n >= MAIL_AUTH_MAX_RECORDS)
 			continue;
 		used = 0;
+		out->too_long[out->n] = 0;
 		while (rdata < p) {
 			sl = *rdata++;
 			if (rdata + sl > p)
 				return (-1);
-			if (used + sl < MAIL_AUTH_MAX_TXT) {
-				memcpy(out->rec[out->n] + used, rdata, sl);
-				used += sl;
+			if (!out->too_long[out->n]) {
+				/* Past the cap, keep what fits and say so: no later string is
+				 * appended to a record that is missing one. */
+				take = sl;
+				if (used + take >= MAIL_AUTH_MAX_TXT) {
+					take = MAIL_AUTH_MAX_TXT - 1 - used;
+					out->too_long[out->n] = 1;
+				}
+				memcpy(out->rec[out->n] + used, rdata, take);
+				used += take;
 			}
 			rdata += sl;
 		}

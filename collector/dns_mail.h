@@ -21,7 +21,10 @@ struct dns_mail *dns_mail_new(const char *nameserver, int timeout_s, int tries);
 int dns_mail_lookup(void *arg, const char *name, struct mail_auth_txt *out);
 
 /* dns_mail_parse_txt: the TXT records of the DNS answer msg (len bytes) into out,
- * each record's strings joined. Pure. 0, or -1 when the message does not parse. */
+ * each record's character-strings joined with nothing between them (RFC 7208 3.3);
+ * a record past MAIL_AUTH_MAX_TXT - 1 bytes is marked too_long (see mail_auth_txt).
+ * Records with a NUL byte are dropped; records past MAIL_AUTH_MAX_RECORDS are not
+ * read. Pure. 0, or -1 when the message does not parse. */
 int dns_mail_parse_txt(const unsigned char *msg, int len, struct mail_auth_txt *out);
 
 /* dns_mail_free: release r; NULL is a no-op. */

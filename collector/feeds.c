@@ -448,19 +448,24 @@ feeds_read_jsonl(struct feeds_run *r, FILE *in)
 	struct feeds_fields f;
 	json_error_t jerr;
 	json_t *obj;
-	char *line = NULL, why[256];
-	size_t cap = 0;
-	ssize_t len;
-	long lineno = 0;
+	char *line, why[256];
+	long lineno = 0, len;
 	int rc = 0;
 
-	while ((len = getline(&line, &cap, in)) != -1) {
+	/* Lines are read into a buffer of IMPORT_MAX_LINE bytes: a longer one is refused
+	 * at its line, never read whole into memory. */
+	if ((line = malloc(IMPORT_MAX_LINE + 1)) == NULL) {
+		log_error("feed: out of memory");
+		return (-1);
+	}
+	while ((len = import_file_getline(in, line, IMPORT_MAX_LINE)) != -1) {
 		lineno++;
-		if (len > IMPORT_MAX_LINE) {
-			feeds_bad(r, lineno, "line too long");
+		if (len == -2) {
+			snprintf(why, sizeof(why), "line longer than %d bytes", IMPORT_MAX_LINE);
+			feeds_bad(r, lineno, why);
 			continue;
 		}
-		if (strspn(line, " \t\r\n") == (size_t)len)
+		if (strspn(line, " \t\r") == (size_t)len)
 			continue;
 		if ((obj = json_loadb(line, (size_t)len, JSON_REJECT_DUPLICATES, &jerr)) == NULL) {
 			snprintf(why, sizeof(why), "bad JSON: %s", jerr.text);
@@ -475,6 +480,10 @@ feeds_read_jsonl(struct feeds_run *r, FILE *in)
 			break;
 		}
 		json_decref(obj);
+	}
+	if (rc == 0 && ferror(in)) {
+		log_error("feed: %s: read error: %s", r->name, strerror(errno));
+		rc = -1;
 	}
 	free(line);
 	return (rc);

@@ -10,42 +10,54 @@
 
 #include "common/timefmt.h"
 
-#define HDR_VALUE 1024                        /* bytes of one header value examined */
 #define MAX_COOKIES 16                        /* cookies listed in details */
+#define COOKIE_NAME_MAX 63                    /* bytes of a cookie name quoted */
+#define COOKIE_LIST_BUDGET (SCAN_RESULT_DETAILS - 256) /* bytes of the cookie list */
 
-/* Whether needle occurs in s, ignoring case. */
+/* Whether needle occurs in the n bytes at s, ignoring case. */
 static int
-checks_contains(const char *s, const char *needle)
+checks_contains_n(const char *s, size_t n, const char *needle)
 {
-	size_t n = strlen(needle);
+	size_t len = strlen(needle), i;
 
-	for (; *s != '\0'; s++)
-		if (strncasecmp(s, needle, n) == 0)
+	for (i = 0; i + len <= n; i++)
+		if (strncasecmp(s + i, needle, len) == 0)
 			return (1);
 	return (0);
 }
 
-/* Append a result whose details are the JSON object d (consumed). */
+static int
+checks_contains(const char *s, const char *needle)
+{
+	return (checks_contains_n(s, strlen(s), needle));
+}
+
+/* Append a result whose details are the JSON object d (consumed). Details that would
+ * not fit a result (a bug: every outside value is quoted through an excerpt) are
+ * replaced by a note, so that the result itself is never lost. */
 static int
 checks_add(struct scan_results *out, const char *code, int fail, json_t *d)
 {
 	char *text = d ? json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	int rc;
 
-	rc = scan_results_add(out, code, fail ? "fail" : "pass", NULL, text);
+	rc = scan_results_add(out, code, fail ? "fail" : "pass", NULL,
+	    text != NULL && strlen(text) >= SCAN_RESULT_DETAILS ?
+	    "{\"details_omitted\":\"too long\"}" : text);
 	free(text);
 	json_decref(d);
 	return (rc);
 }
 
-char *
-http_checks_header(const char *block, const char *name, int idx, char *out, size_t n)
+int
+http_checks_header_span(const char *block, const char *name, int idx, const char **value,
+    size_t *len)
 {
-	size_t nlen = strlen(name), len;
+	size_t nlen = strlen(name), n;
 	const char *line, *end, *v;
 
-	if (block == NULL || n == 0)
-		return (NULL);
+	if (block == NULL)
+		return (-1);
 	for (line = block; *line != '\0'; line = *end ? end + 1 : end) {
 		end = strchr(line, '\n');
 		if (end == NULL)
@@ -58,16 +70,51 @@ http_checks_header(const char *block, const char *name, int idx, char *out, size
 		v = line + nlen + 1;
 		while (v < end && (*v == ' ' || *v == '\t'))
 			v++;
-		len = (size_t)(end - v);
-		while (len > 0 && (v[len - 1] == '\r' || v[len - 1] == ' ' || v[len - 1] == '\t'))
-			len--;
-		if (len >= n)
-			len = n - 1;
-		memcpy(out, v, len);
-		out[len] = '\0';
-		return (out);
+		n = (size_t)(end - v);
+		while (n > 0 && (v[n - 1] == '\r' || v[n - 1] == ' ' || v[n - 1] == '\t'))
+			n--;
+		*value = v;
+		*len = n;
+		return (0);
 	}
-	return (NULL);
+	return (-1);
+}
+
+char *
+http_checks_header(const char *block, const char *name, int idx, char *out, size_t n)
+{
+	const char *v;
+	size_t len;
+
+	if (n == 0 || http_checks_header_span(block, name, idx, &v, &len) != 0 || len >= n)
+		return (NULL);
+	memcpy(out, v, len);
+	out[len] = '\0';
+	return (out);
+}
+
+/* The whole value of the idx-th header called name, NUL-terminated (free it), or NULL
+ * when there is none; *oom is set when memory is short. */
+static char *
+checks_value(const char *block, const char *name, int idx, int *oom)
+{
+	const char *v;
+	size_t len;
+	char *copy;
+
+	if (http_checks_header_span(block, name, idx, &v, &len) != 0)
+		return (NULL);
+	if ((copy = strndup(v, len)) == NULL)
+		*oom = 1;
+	return (copy);
+}
+
+/* A header value as details show it (scan_results_excerpt); out has
+ * SCAN_RESULTS_EXCERPT + 4 bytes. */
+static const char *
+checks_quote(const char *v, char *out)
+{
+	return (scan_results_excerpt(v, strlen(v), SCAN_RESULTS_EXCERPT, out));
 }
 
 int
@@ -120,11 +167,12 @@ http_checks_hsts_max_age(const char *value)
 	return (-1);
 }
 
-/* The sources of directive name in policy into out (size n); 0 found, -1 not. */
+/* The sources of directive name in policy (*src, *n bytes, the whole of them);
+ * 0 found, -1 not. */
 static int
-csp_sources(const char *policy, const char *name, char *out, size_t n)
+csp_sources(const char *policy, const char *name, const char **src, size_t *n)
 {
-	size_t nlen = strlen(name), len;
+	size_t nlen = strlen(name);
 	const char *p = policy, *end;
 
 	while (*p != '\0') {
@@ -135,11 +183,8 @@ csp_sources(const char *policy, const char *name, char *out, size_t n)
 			end = p + strlen(p);
 		if ((size_t)(end - p) >= nlen && strncasecmp(p, name, nlen) == 0 &&
 		    (p[nlen] == ' ' || p + nlen == end)) {
-			len = (size_t)(end - p - nlen);
-			if (len >= n)
-				len = n - 1;
-			memcpy(out, p + nlen, len);
-			out[len] = '\0';
+			*src = p + nlen;
+			*n = (size_t)(end - p - nlen);
 			return (0);
 		}
 		p = end;
@@ -150,21 +195,23 @@ csp_sources(const char *policy, const char *name, char *out, size_t n)
 int
 http_checks_csp_directive(const char *policy, const char *name)
 {
-	char unused[8];
+	const char *src;
+	size_t n;
 
-	return (csp_sources(policy, name, unused, sizeof(unused)) == 0);
+	return (csp_sources(policy, name, &src, &n) == 0);
 }
 
 int
 http_checks_csp_unsafe(const char *policy)
 {
-	char src[HDR_VALUE];
+	const char *src;
+	size_t n;
 
-	if (csp_sources(policy, "script-src", src, sizeof(src)) != 0 &&
-	    csp_sources(policy, "default-src", src, sizeof(src)) != 0)
+	if (csp_sources(policy, "script-src", &src, &n) != 0 &&
+	    csp_sources(policy, "default-src", &src, &n) != 0)
 		return (0);
-	return (checks_contains(src, "'unsafe-inline'") ||
-	    checks_contains(src, "'unsafe-eval'"));
+	return (checks_contains_n(src, n, "'unsafe-inline'") ||
+	    checks_contains_n(src, n, "'unsafe-eval'"));
 }
 
 static int
@@ -228,105 +275,158 @@ checks_tls(const struct http_observation *o, struct scan_results *out)
 	return (rc);
 }
 
-/* Cookies: every Set-Cookie must carry Secure and HttpOnly; SameSite is reported. */
+/* One Set-Cookie value as the cookie list shows it: name, flags, SameSite. */
+static json_t *
+checks_cookie(const char *v, int *secure, int *httponly)
+{
+	char name[COOKIE_NAME_MAX + 4], samesite[16 + 4] = "";
+	const char *attr, *a, *eq;
+
+	*secure = *httponly = 0;
+	scan_results_excerpt(v, strcspn(v, "=;"), COOKIE_NAME_MAX, name);
+	for (attr = strchr(v, ';'); attr != NULL; attr = strchr(attr + 1, ';')) {
+		a = attr + 1;
+		while (*a == ' ')
+			a++;
+		if (strncasecmp(a, "secure", 6) == 0 && (a[6] == ';' || a[6] == '\0' ||
+		    a[6] == ' '))
+			*secure = 1;
+		else if (strncasecmp(a, "httponly", 8) == 0 && (a[8] == ';' || a[8] == '\0' ||
+		    a[8] == ' '))
+			*httponly = 1;
+		else if (strncasecmp(a, "samesite", 8) == 0 && (eq = strchr(a, '=')) != NULL)
+			scan_results_excerpt(eq + 1, strcspn(eq + 1, "; "), 15, samesite);
+	}
+	return (json_pack("{sssbsbss}", "name", name, "secure", *secure, "httponly",
+	    *httponly, "samesite", samesite[0] ? samesite : "unset"));
+}
+
+/* Cookies: every Set-Cookie must carry Secure and HttpOnly; SameSite is reported. The
+ * list holds the first MAX_COOKIES cookies while it stays within COOKIE_LIST_BUDGET
+ * bytes ("list_truncated" when one is left out). */
 static int
 checks_cookies(const char *headers, struct scan_results *out)
 {
-	char v[HDR_VALUE], name[64], samesite[16], *attr, *eq;
-	json_t *list = json_array();
-	int i, bad = 0, secure, httponly;
-	size_t len;
+	json_t *list = json_array(), *d, *entry;
+	int i, bad = 0, secure, httponly, oom = 0, cut = 0;
+	size_t used = 0;
+	char *v, *text;
 
-	for (i = 0; http_checks_header(headers, "set-cookie", i, v, sizeof(v)) != NULL; i++) {
-		len = strcspn(v, "=;");
-		snprintf(name, sizeof(name), "%.*s", (int)(len < 63 ? len : 63), v);
-		secure = httponly = 0;
-		samesite[0] = '\0';
-		for (attr = strchr(v, ';'); attr != NULL; attr = strchr(attr + 1, ';')) {
-			const char *a = attr + 1;
-
-			while (*a == ' ')
-				a++;
-			if (strncasecmp(a, "secure", 6) == 0 && (a[6] == ';' || a[6] == '\0' ||
-			    a[6] == ' '))
-				secure = 1;
-			else if (strncasecmp(a, "httponly", 8) == 0 && (a[8] == ';' ||
-			    a[8] == '\0' || a[8] == ' '))
-				httponly = 1;
-			else if (strncasecmp(a, "samesite", 8) == 0 &&
-			    (eq = strchr(a, '=')) != NULL) {
-				len = strcspn(eq + 1, "; ");
-				snprintf(samesite, sizeof(samesite), "%.*s",
-				    (int)(len < 15 ? len : 15), eq + 1);
-			}
-		}
+	for (i = 0; (v = checks_value(headers, "set-cookie", i, &oom)) != NULL; i++) {
+		entry = checks_cookie(v, &secure, &httponly);
+		free(v);
 		if (!secure || !httponly)
 			bad++;
-		if (i < MAX_COOKIES)
-			json_array_append_new(list, json_pack("{sssbsbss}", "name", name,
-			    "secure", secure, "httponly", httponly, "samesite",
-			    samesite[0] ? samesite : "unset"));
+		text = entry && i < MAX_COOKIES ? json_dumps(entry, JSON_COMPACT) : NULL;
+		if (text != NULL && used + strlen(text) + 1 <= COOKIE_LIST_BUDGET) {
+			used += strlen(text) + 1;
+			json_array_append(list, entry);
+		} else if (i < MAX_COOKIES) {
+			cut = 1;
+		}
+		free(text);
+		json_decref(entry);
 	}
-	return (checks_add(out, "web_headers.cookie_insecure", bad > 0,
-	    json_pack("{sisiso}", "cookies", i, "insecure", bad, "list", list)));
+	if (oom) {
+		json_decref(list);
+		return (-1);
+	}
+	d = json_pack("{sisiso}", "cookies", i, "insecure", bad, "list", list);
+	if (cut)
+		json_object_set_new(d, "list_truncated", json_true());
+	return (checks_add(out, "web_headers.cookie_insecure", bad > 0, d));
 }
 
-/* The security headers of the final HTTPS response. */
+/* Whether v (may be NULL) is one of the words (case-insensitive). */
+static int
+checks_is_one_of(const char *v, const char *const *words)
+{
+	int i;
+
+	for (i = 0; v != NULL && words[i] != NULL; i++)
+		if (strcasecmp(v, words[i]) == 0)
+			return (1);
+	return (0);
+}
+
+/* Server and X-Powered-By: a version named is a finding. */
+static int
+checks_version(const char *h, struct scan_results *out, int *oom)
+{
+	static const char *const names[] = {"server", "x-powered-by"};
+	char q[SCAN_RESULTS_EXCERPT + 4], *v;
+	json_t *d = json_object();
+	int disclosed = 0, i;
+
+	for (i = 0; i < 2; i++) {
+		if ((v = checks_value(h, names[i], 0, oom)) == NULL)
+			continue;
+		if (http_checks_version_disclosed(v)) {
+			disclosed = 1;
+			json_object_set_new(d, names[i], json_string(checks_quote(v, q)));
+		}
+		free(v);
+	}
+	return (checks_add(out, "web_headers.version_disclosure", disclosed, d));
+}
+
+/* The security headers of the final HTTPS response; every value is judged whole. */
 static int
 checks_headers(const struct http_observation *o, struct scan_results *out)
 {
+	static const char *const frame_ok[] = {"deny", "sameorigin", NULL};
+	static const char *const nosniff[] = {"nosniff", NULL};
 	const char *h = o->https_headers ? o->https_headers : "";
-	char v[HDR_VALUE], csp[HDR_VALUE], xfo[64];
-	int rc = 0, has_csp, i;
+	char q[SCAN_RESULTS_EXCERPT + 4], *hsts, *csp, *xfo, *xcto, *referrer;
+	int rc = 0, oom = 0;
 	long age;
 
-	if (http_checks_header(h, "strict-transport-security", 0, v, sizeof(v)) == NULL) {
+	hsts = checks_value(h, "strict-transport-security", 0, &oom);
+	csp = checks_value(h, "content-security-policy", 0, &oom);
+	xfo = checks_value(h, "x-frame-options", 0, &oom);
+	xcto = checks_value(h, "x-content-type-options", 0, &oom);
+	referrer = checks_value(h, "referrer-policy", 0, &oom);
+	if (oom) {
+		rc = -1;
+		goto done;
+	}
+	if (hsts == NULL) {
 		rc |= checks_add(out, "web_headers.hsts_missing", 1, NULL);
 	} else {
-		age = http_checks_hsts_max_age(v);
+		age = http_checks_hsts_max_age(hsts);
+		checks_quote(hsts, q);
 		rc |= checks_add(out, "web_headers.hsts_missing", 0, json_pack("{ss}",
-		    "value", v));
+		    "value", q));
 		rc |= checks_add(out, "web_headers.hsts_short_max_age",
 		    age < HTTP_CHECKS_HSTS_MIN_AGE, json_pack("{sIss}", "max_age",
-		    (json_int_t)age, "value", v));
+		    (json_int_t)age, "value", q));
 	}
-	has_csp = http_checks_header(h, "content-security-policy", 0, csp, sizeof(csp)) !=
-	    NULL;
-	rc |= checks_add(out, "web_headers.csp_missing", !has_csp, NULL);
-	if (has_csp)
+	rc |= checks_add(out, "web_headers.csp_missing", csp == NULL, NULL);
+	if (csp != NULL)
 		rc |= checks_add(out, "web_headers.csp_unsafe", http_checks_csp_unsafe(csp),
-		    json_pack("{ss}", "policy", csp));
-	if (http_checks_header(h, "x-frame-options", 0, xfo, sizeof(xfo)) != NULL &&
-	    (strcasecmp(xfo, "deny") == 0 || strcasecmp(xfo, "sameorigin") == 0))
+		    json_pack("{ss}", "policy", checks_quote(csp, q)));
+	if (checks_is_one_of(xfo, frame_ok))
 		rc |= checks_add(out, "web_headers.frame_options_missing", 0,
-		    json_pack("{ss}", "x_frame_options", xfo));
-	else if (has_csp && http_checks_csp_directive(csp, "frame-ancestors"))
+		    json_pack("{ss}", "x_frame_options", checks_quote(xfo, q)));
+	else if (csp != NULL && http_checks_csp_directive(csp, "frame-ancestors"))
 		rc |= checks_add(out, "web_headers.frame_options_missing", 0,
 		    json_pack("{ss}", "via", "frame-ancestors"));
 	else
 		rc |= checks_add(out, "web_headers.frame_options_missing", 1, NULL);
 	rc |= checks_add(out, "web_headers.content_type_options_missing",
-	    http_checks_header(h, "x-content-type-options", 0, v, sizeof(v)) == NULL ||
-	    strcasecmp(v, "nosniff") != 0, NULL);
+	    !checks_is_one_of(xcto, nosniff), NULL);
 	rc |= checks_add(out, "web_headers.referrer_policy_missing",
-	    http_checks_header(h, "referrer-policy", 0, v, sizeof(v)) == NULL || v[0] == '\0',
-	    NULL);
+	    referrer == NULL || referrer[0] == '\0', NULL);
 	rc |= checks_cookies(h, out);
-	{
-		json_t *d = json_object();
-		int disclosed = 0;
-		static const char *const names[] = {"server", "x-powered-by"};
-
-		for (i = 0; i < 2; i++) {
-			if (http_checks_header(h, names[i], 0, v, sizeof(v)) == NULL)
-				continue;
-			if (http_checks_version_disclosed(v)) {
-				disclosed = 1;
-				json_object_set_new(d, names[i], json_string(v));
-			}
-		}
-		rc |= checks_add(out, "web_headers.version_disclosure", disclosed, d);
-	}
+	rc |= checks_version(h, out, &oom);
+	if (oom)
+		rc = -1;
+done:
+	free(hsts);
+	free(csp);
+	free(xfo);
+	free(xcto);
+	free(referrer);
 	return (rc);
 }
 
@@ -335,6 +435,7 @@ static int
 checks_redirect(const struct http_observation *o, struct scan_results *out)
 {
 	const char *loc = o->http_location;
+	char q[SCAN_RESULTS_EXCERPT + 4];
 	int to_https;
 
 	if (o->http == HTTP_REACH_UNAVAILABLE)
@@ -346,7 +447,7 @@ checks_redirect(const struct http_observation *o, struct scan_results *out)
 	    strncasecmp(loc, "https://", 8) == 0;
 	return (checks_add(out, "tls.no_https_redirect", !to_https,
 	    json_pack("{sIss}", "status", (json_int_t)o->http_status, "location",
-	    loc ? loc : "")));
+	    checks_quote(loc ? loc : "", q))));
 }
 
 int

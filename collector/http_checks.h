@@ -11,6 +11,9 @@
  * connection, the final HTTPS response's headers and the plain HTTP response. Pure:
  * no I/O; the caller passes the time. The check codes are those of methodology
  * 2026.1 (tls.*, web_headers.*); docs/collector.md lists what each looks at.
+ * Header values are judged whole (the scanner caps the header block: past its cap the
+ * fetch is an error, HTTP_REACH_ERROR); details quote them through
+ * scan_results_excerpt, so that every result fits.
  */
 
 /* How a fetch ended. */
@@ -67,12 +70,19 @@ struct http_observation {
 
 /* http_checks_run: append the results of the web checks of o to out (checks that
  * cannot be observed, such as the headers of a site without HTTPS, are left out).
- * 0, or -1 when out is full (what fitted is kept). */
+ * 0, or -1 when out is full or memory is short (what fitted is kept; out->truncated
+ * says whether a result was refused). */
 int http_checks_run(const struct http_observation *o, struct scan_results *out);
 
-/* http_checks_header: the value of the idx-th header called name (case-insensitive)
- * in block, copied into out (size n, truncated) without surrounding blanks. Returns
- * out, or NULL when there is no such header. */
+/* http_checks_header_span: the idx-th header called name (case-insensitive) in
+ * block: its whole value without surrounding blanks at *value (*len bytes, not
+ * NUL-terminated, pointing into block). 0, or -1 when there is no such header. */
+int http_checks_header_span(const char *block, const char *name, int idx,
+    const char **value, size_t *len);
+
+/* http_checks_header: the value of the idx-th header called name, as
+ * http_checks_header_span, copied into out (size n). Returns out, or NULL when there is
+ * no such header or its value does not fit in n (values are never cut). */
 char *http_checks_header(const char *block, const char *name, int idx, char *out,
     size_t n);
 

@@ -403,6 +403,8 @@ xfer_http_done(struct scan_xfer *x, CURLcode rc)
 {
 	struct scan_host *h = x->h;
 	char unused[254];
+	const char *raw;
+	size_t len;
 	long status = 0;
 
 	h->obs.http = xfer_reach(x, rc);
@@ -412,6 +414,13 @@ xfer_http_done(struct scan_xfer *x, CURLcode rc)
 	h->obs.http_status = status;
 	if (xfer_location(x, h->location, sizeof(h->location), unused, sizeof(unused)) != 0)
 		h->location[0] = '\0';
+	/* A Location too long to resolve is kept as it came, cut to the buffer: the check
+	 * judges only its scheme and quotes an excerpt. */
+	if (h->location[0] == '\0' && x->headers.len > 0 &&
+	    http_checks_header_span(x->headers.data, "location", 0, &raw, &len) == 0 &&
+	    len >= sizeof(h->location))
+		snprintf(h->location, sizeof(h->location), "%.*s",
+		    (int)(sizeof(h->location) - 1), raw);
 }
 
 /* ---- the workers ---- */

@@ -155,10 +155,8 @@ done:
 	return (rc);
 }
 
-/* Read one line of at most cap bytes into line (cap + 1 bytes). Returns its length,
- * -1 at the end of the input, -2 when the line is longer than cap (it is skipped). */
-static long
-import_getline(FILE *in, char *line, size_t cap)
+long
+import_file_getline(FILE *in, char *line, size_t cap)
 {
 	size_t n = 0;
 	int c, over = 0;
@@ -191,7 +189,7 @@ import_read_jsonl(struct import_run *r)
 		log_error("import: out of memory");
 		return (-1);
 	}
-	while ((n = import_getline(r->in, line, IMPORT_MAX_LINE)) != -1) {
+	while ((n = import_file_getline(r->in, line, IMPORT_MAX_LINE)) != -1) {
 		lineno++;
 		if (n == -2) {
 			snprintf(why, sizeof(why), "line longer than %d bytes", IMPORT_MAX_LINE);

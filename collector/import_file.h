@@ -34,6 +34,12 @@ struct import_options {
  * .ndjson); 0 and *format set, or -1 when the extension says nothing. */
 int import_file_format_for(const char *path, enum import_format *format);
 
+/* import_file_getline: read one line (up to '\n', which is dropped) of at most cap
+ * bytes from in into line (cap + 1 bytes, NUL-terminated). Returns its length, -1 at
+ * the end of the input, or -2 when the line is longer than cap: the rest of it is
+ * read and dropped, so that memory stays bounded and the next line is read next. */
+long import_file_getline(FILE *in, char *line, size_t cap);
+
 /* import_file_run: import path (or standard input when path is "-") into conn.
  * Returns 0 when every row was written (counts filled), 1 when the file was rejected
  * (bad rows listed on opt->errors; nothing written), -1 on a failure that is not the

@@ -267,11 +267,30 @@ import_store_abort(struct import_store *s)
  * The checks against the database. Each returns (line, reason, how many in all) for
  * the first $1 rejected rows in line order.
  */
+/* A companies file: a slug twice; a domain already attributed (not detached) to
+ * another company; a domain given to two companies in the file. A domain belongs to
+ * one company: an import never attributes it to a second one. */
 static const char store_companies_problems[] =
-    "SELECT line, format('slug: ''%s'' is also on line %s', slug, first), count(*) OVER ()"
-    " FROM (SELECT line, slug, min(line) OVER (PARTITION BY slug) AS first"
-    "       FROM stage_companies) d"
-    " WHERE line > first ORDER BY line LIMIT $1";
+    "WITH dom AS (SELECT s.line, s.slug, d.value FROM stage_companies s"
+    "   CROSS JOIN LATERAL unnest(s.domains) d(value))"
+    " SELECT line, problem, count(*) OVER () FROM ("
+    "  SELECT line, format('slug: ''%s'' is also on line %s', slug, first) AS problem"
+    "  FROM (SELECT line, slug, min(line) OVER (PARTITION BY slug) AS first"
+    "        FROM stage_companies) d WHERE line > first"
+    "  UNION ALL"
+    "  SELECT DISTINCT dom.line, format('domains: ''%s'' is already attributed to company"
+    " ''%s''', dom.value, c.slug)"
+    "  FROM dom JOIN assets a ON a.kind = 'domain' AND lower(a.value) = dom.value"
+    "   AND a.detached_at IS NULL"
+    "  JOIN companies c ON c.id = a.company_id AND c.slug <> dom.slug"
+    "  UNION ALL"
+    "  SELECT line, format('domains: ''%s'' is also on line %s, for company ''%s''',"
+    "   value, first_line, first_slug)"
+    "  FROM (SELECT line, slug, value,"
+    "     first_value(line) OVER w AS first_line, first_value(slug) OVER w AS first_slug"
+    "   FROM dom WINDOW w AS (PARTITION BY value ORDER BY line)) f"
+    "  WHERE slug <> first_slug) p"
+    " ORDER BY line, problem LIMIT $1";
 
 static const char store_incidents_problems[] =
     "SELECT line, problem, count(*) OVER () FROM ("

@@ -181,9 +181,10 @@ mail_auth_spf_parse(const char *record, struct mail_auth_spf *out)
 	return (0);
 }
 
-/* The single SPF record among txt into rec; 1 found, 0 none, -1 several. */
+/* The single SPF record among txt into rec (*too_long: it is longer than a record
+ * holds); 1 found, 0 none, -1 several. */
 static int
-spf_pick(const struct mail_auth_txt *txt, const char **rec)
+spf_pick(const struct mail_auth_txt *txt, const char **rec, int *too_long)
 {
 	size_t i;
 	int found = 0;
@@ -191,6 +192,7 @@ spf_pick(const struct mail_auth_txt *txt, const char **rec)
 	for (i = 0; i < txt->n; i++)
 		if (mail_auth_is_spf(txt->rec[i])) {
 			*rec = txt->rec[i];
+			*too_long = txt->too_long[i];
 			found++;
 		}
 	return (found > 1 ? -1 : found);
@@ -212,7 +214,7 @@ spf_walk(struct spf_walk *w, const char *domain, int depth, char *all)
 	struct mail_auth_spf *spf = NULL;
 	const char *rec = NULL;
 	size_t i;
-	int rc = -1, found;
+	int rc = -1, found, too_long = 0;
 
 	if (w->out->lookups > MAIL_AUTH_MAX_LOOKUPS || !w->out->syntax_ok)
 		return (0);
@@ -224,7 +226,7 @@ spf_walk(struct spf_walk *w, const char *domain, int depth, char *all)
 		goto done;
 	if (w->lookup(w->arg, domain, txt) != 0)
 		goto done;
-	found = spf_pick(txt, &rec);
+	found = spf_pick(txt, &rec, &too_long);
 	if (found <= 0) {
 		w->out->syntax_ok = 0;
 		snprintf(w->out->error, sizeof(w->out->error), found < 0 ?
@@ -234,6 +236,14 @@ spf_walk(struct spf_walk *w, const char *domain, int depth, char *all)
 	}
 	if (depth == 0)
 		snprintf(w->out->record, sizeof(w->out->record), "%s", rec);
+	if (too_long) {
+		w->out->syntax_ok = 0;
+		snprintf(w->out->error, sizeof(w->out->error), "%s%.100s%sthe SPF record is"
+		    " longer than %d bytes: not evaluated", depth ? "in the record of " : "",
+		    depth ? domain : "", depth ? ": " : "", MAIL_AUTH_MAX_TXT - 1);
+		rc = 0;
+		goto done;
+	}
 	if (mail_auth_spf_parse(rec, spf) != 0) {
 		w->out->syntax_ok = 0;
 		snprintf(w->out->error, sizeof(w->out->error), "%s%.100s: %s",
@@ -265,14 +275,14 @@ mail_auth_spf_check(const char *domain, mail_auth_lookup_fn *lookup, void *arg,
 	struct spf_walk w = {lookup, arg, 0, out};
 	struct mail_auth_txt *txt;
 	const char *rec = NULL;
-	int found, rc = -1;
+	int found, rc = -1, too_long = 0;
 
 	memset(out, 0, sizeof(*out));
 	if ((txt = calloc(1, sizeof(*txt))) == NULL)
 		return (-1);
 	if (lookup(arg, domain, txt) != 0)
 		goto done;
-	found = spf_pick(txt, &rec);
+	found = spf_pick(txt, &rec, &too_long);
 	rc = 0;
 	if (found == 0)
 		goto done;
@@ -377,23 +387,13 @@ mail_auth_dmarc_parse(const char *record, struct mail_auth_dmarc *out)
 	return (0);
 }
 
-/* A record or message as evidence details show it: at most MAIL_AUTH_QUOTE_MAX bytes,
- * bytes outside printable ASCII shown as '?', "..." when cut. A domain's owner writes
- * its records, so they must not be able to grow the details past what a result holds
- * (scan_results_add refuses it, and the check's evidence would vanish). */
-#define MAIL_AUTH_QUOTE_MAX 240
+/* A record or message as evidence details show it (scan_results_excerpt). */
+#define MAIL_AUTH_QUOTE_MAX SCAN_RESULTS_EXCERPT
 
 static const char *
 mail_auth_quote(const char *text, char out[MAIL_AUTH_QUOTE_MAX + 4])
 {
-	size_t i;
-
-	for (i = 0; text[i] != '\0' && i < MAIL_AUTH_QUOTE_MAX; i++)
-		out[i] = (text[i] >= 0x20 && text[i] < 0x7f) ? text[i] : '?';
-	if (text[i] != '\0')
-		out[i++] = '.', out[i++] = '.', out[i++] = '.';
-	out[i] = '\0';
-	return (out);
+	return (scan_results_excerpt(text, strlen(text), MAIL_AUTH_QUOTE_MAX, out));
 }
 
 static int
@@ -416,7 +416,7 @@ run_dmarc(const char *domain, mail_auth_lookup_fn *lookup, void *arg,
 	char name[300], q1[MAIL_AUTH_QUOTE_MAX + 4], q2[MAIL_AUTH_QUOTE_MAX + 4];
 	const char *rec = NULL;
 	size_t i, found = 0;
-	int rc = -1;
+	int rc = -1, too_long = 0;
 
 	if ((txt = calloc(1, sizeof(*txt))) == NULL)
 		return (-1);
@@ -426,6 +426,7 @@ run_dmarc(const char *domain, mail_auth_lookup_fn *lookup, void *arg,
 	for (i = 0; i < txt->n; i++)
 		if (mail_auth_is_dmarc(txt->rec[i])) {
 			rec = txt->rec[i];
+			too_long = txt->too_long[i];
 			found++;
 		}
 	rc = 0;
@@ -438,6 +439,13 @@ run_dmarc(const char *domain, mail_auth_lookup_fn *lookup, void *arg,
 	if (found > 1) {
 		rc |= run_add(out, "email_auth.dmarc_syntax_error", 1, json_pack("{ss}",
 		    "error", "more than one DMARC record"));
+		goto done;
+	}
+	if (too_long) {
+		snprintf(d.error, sizeof(d.error), "the DMARC record is longer than %d bytes:"
+		    " not evaluated", MAIL_AUTH_MAX_TXT - 1);
+		rc |= run_add(out, "email_auth.dmarc_syntax_error", 1, json_pack("{ssss}",
+		    "error", d.error, "record", mail_auth_quote(rec, q2)));
 		goto done;
 	}
 	if (mail_auth_dmarc_parse(rec, &d) != 0) {

@@ -13,18 +13,23 @@
  */
 
 #define MAIL_AUTH_MAX_RECORDS 8
-#define MAIL_AUTH_MAX_TXT 1024                /* bytes of one TXT record, strings joined */
+#define MAIL_AUTH_MAX_TXT 4096                /* one TXT record, its strings joined
+                                                 (RFC 7208 3.3): at most 4095 bytes */
 #define MAIL_AUTH_MAX_LOOKUPS 10              /* RFC 7208 section 4.6.4 */
 #define MAIL_AUTH_MAX_FETCHES 25              /* TXT fetches one SPF count may make */
 
-/* The TXT records of one name. */
+/* The TXT records of one name. A record longer than MAIL_AUTH_MAX_TXT - 1 bytes is
+ * marked too_long and rec holds its first MAIL_AUTH_MAX_TXT - 1 bytes: the checks
+ * report it as too long to judge, never judge a part of it. */
 struct mail_auth_txt {
 	size_t n;
 	char rec[MAIL_AUTH_MAX_RECORDS][MAIL_AUTH_MAX_TXT];
+	unsigned char too_long[MAIL_AUTH_MAX_RECORDS];
 };
 
-/* mail_auth_lookup_fn: the TXT records of name into out. 0 (out->n may be 0: no such
- * name or no TXT), or -1 when the lookup failed (timeout, server failure). */
+/* mail_auth_lookup_fn: the TXT records of name into out (zeroed by the caller). 0
+ * (out->n may be 0: no such name or no TXT), or -1 when the lookup failed (timeout,
+ * server failure). */
 typedef int mail_auth_lookup_fn(void *arg, const char *name, struct mail_auth_txt *out);
 
 /* One SPF record, parsed. */

@@ -51,6 +51,21 @@ scan_results_add(struct scan_results *r, const char *code, const char *outcome,
 	return (0);
 }
 
+char *
+scan_results_excerpt(const char *text, size_t len, size_t max, char *out)
+{
+	size_t i;
+
+	if (max > SCAN_RESULTS_EXCERPT)
+		max = SCAN_RESULTS_EXCERPT;
+	for (i = 0; i < len && i < max; i++)
+		out[i] = (text[i] >= 0x20 && text[i] < 0x7f) ? text[i] : '?';
+	if (i < len)
+		out[i++] = '.', out[i++] = '.', out[i++] = '.';
+	out[i] = '\0';
+	return (out);
+}
+
 /* Mark in skip[] (one per result, in order) the results that repeat a corrected
  * fact unchanged. 0, or -1 after logging. */
 static int

@@ -18,6 +18,7 @@
 #define SCAN_RESULTS_MAX 28                   /* results of one domain */
 #define SCAN_RESULTS_SOURCE "fairrate-scan"   /* evidence.source of the scanner */
 #define SCAN_RESULTS_VERSION "fairrate-collector/1.0"
+#define SCAN_RESULTS_EXCERPT 240              /* bytes of outside text one detail quotes */
 
 /* One observed check: a check code of the methodology, pass/fail/info, an
  * observation key ("" for one result per asset) and details (a JSON object). */
@@ -40,6 +41,14 @@ struct scan_results {
  * is marked truncated and the result dropped). */
 int scan_results_add(struct scan_results *r, const char *code, const char *outcome,
     const char *key, const char *details);
+
+/* scan_results_excerpt: the len bytes at text as a result's details quote outside
+ * text (a header value, a DNS record): at most max bytes (max <= SCAN_RESULTS_EXCERPT),
+ * bytes outside printable ASCII shown as '?', and "..." appended when cut. A scanned
+ * site writes that text, so it must not be able to grow the details past what a result
+ * holds (scan_results_add would refuse them and the finding would vanish). out holds
+ * max + 4 bytes. Returns out. */
+char *scan_results_excerpt(const char *text, size_t len, size_t max, char *out);
 
 /* One domain's results, ready to store. */
 struct scan_results_item {

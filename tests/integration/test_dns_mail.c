@@ -12,6 +12,12 @@
 #include "tests/support/scan_fixture.h"
 #include "tests/support/testdb.h"
 
+/* An SPF record of 1033 bytes: five character-strings of the answer, the last one
+ * carrying " -all" past the first 1023 bytes. */
+#define IP " ip4:192.0.2.1"
+#define IP8 IP IP IP IP IP IP IP IP
+#define LONG_SPF "v=spf1" IP8 IP8 IP8 IP8 IP8 IP8 IP8 IP8 IP8 IP " -all"
+
 static const struct dns_fixture_name names[] = {
 	{"good.test", {"v=spf1 ip4:192.0.2.0/24 include:_spf.good.test -all",
 	    "site-verification=abc"}, 0},
@@ -29,6 +35,7 @@ static const struct dns_fixture_name names[] = {
 	{"m1.test", {"v=spf1 a mx ptr -all"}, 0},
 	{"m2.test", {"v=spf1 a mx -all"}, 0},
 	{"servfail.test", {NULL}, 1},
+	{"longspf.test", {LONG_SPF}, 0},
 };
 
 static pid_t dns_pid;
@@ -145,4 +152,26 @@ Test(dns_mail, scan_writes_mail_evidence)
 	cr_expect_eq(testdb_scalar(conn, "SELECT count(*) FROM evidence"
 	    " WHERE check_code NOT LIKE 'email_auth.%'"), 0);
 	testdb_drop(conn);
+}
+
+/* RFC 7208 3.3: the strings of a TXT record are joined whole; a record longer than
+ * 1023 bytes is not cut in the middle and glued to its later strings. */
+Test(dns_mail, a_long_spf_record_is_read_whole)
+{
+	struct mail_auth_txt t;
+	struct scan_results r;
+	size_t i;
+
+	cr_assert_gt(strlen(LONG_SPF), 1023);
+	cr_assert_eq(dns_mail_lookup(dns, "longspf.test", &t), 0);
+	cr_assert_eq(t.n, 1);
+	cr_expect_str_eq(t.rec[0], LONG_SPF);
+	cr_expect_eq(t.too_long[0], 0);
+	memset(&r, 0, sizeof(r));
+	cr_assert_eq(mail_auth_run("longspf.test", dns_mail_lookup, dns, &r), 0);
+	cr_expect_str_eq(outcome(&r, "email_auth.spf_syntax_error"), "pass");
+	cr_expect_str_eq(outcome(&r, "email_auth.spf_weak"), "pass");
+	for (i = 0; i < r.n; i++)
+		if (strcmp(r.items[i].code, "email_auth.spf_weak") == 0)
+			cr_expect_str_eq(r.items[i].details, "{\"all\":\"-\"}");
 }

@@ -3,6 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "collector/feeds.h"
@@ -160,4 +163,62 @@ Test(feeds, a_bad_row_imports_nothing)
 	cr_expect(strstr(errors, "b.jsonl:1: severity:") != NULL, "%s", errors);
 	cr_expect(strstr(errors, "b.jsonl:2: unknown field 'colour'") != NULL, "%s", errors);
 	cr_expect_eq(testdb_scalar(conn, "SELECT count(*) FROM incidents"), 0);
+}
+
+#define HUGE_LINE (128L * 1024 * 1024)
+
+/* A JSON Lines feed's line is capped at IMPORT_MAX_LINE: a longer one is refused at
+ * its line (and the rows after it are still read and checked), and it is never read
+ * whole into memory: fairrate feed reading a 128 MiB line from a pipe keeps its peak
+ * memory far below that. */
+Test(feeds, a_jsonl_line_past_the_cap_is_refused_in_bounded_memory, .timeout = 120)
+{
+	static const char row[] = "{\"company\":\"acme\",\"asset\":\"192.0.2.0/24\","
+	    "\"ip\":\"192.0.2.9\",\"port\":3389,\"observed_at\":\"2026-01-06T00:00:00Z\","
+	    "\"source\":\"portscan\"}\n";
+	const char *bin = getenv("FAIRRATE_BIN");
+	static char chunk[1 << 20];
+	char errpath[128], out[4096];
+	struct rusage ru;
+	int in[2], status, fd;
+	long left;
+	ssize_t n;
+	pid_t pid;
+	FILE *f;
+
+	cr_assert_not_null(bin);
+	snprintf(errpath, sizeof(errpath), "%s/stderr", dir);
+	cr_assert_eq(pipe(in), 0);
+	if ((pid = fork()) == 0) {
+		dup2(in[0], 0);
+		close(in[0]);
+		close(in[1]);
+		if ((fd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600)) >= 0)
+			dup2(fd, 2);
+		execl(bin, bin, "feed", "open-ports", "-", "--format", "jsonl", (char *)NULL);
+		_exit(127);
+	}
+	cr_assert(pid > 0);
+	close(in[0]);
+	cr_assert_eq(write(in[1], row, strlen(row)), (ssize_t)strlen(row));
+	cr_assert_eq(write(in[1], "{\"service\":\"", 12), 12);
+	memset(chunk, 'a', sizeof(chunk));
+	for (left = HUGE_LINE; left > 0; left -= n)
+		cr_assert((n = write(in[1], chunk, left < (long)sizeof(chunk) ?
+		    (size_t)left : sizeof(chunk))) > 0);
+	cr_assert_eq(write(in[1], "\"}\n", 3), 3);
+	cr_assert_eq(write(in[1], row, strlen(row)), (ssize_t)strlen(row));
+	cr_assert_eq(write(in[1], "{\"bad\": 1}\n", 11), 11);
+	close(in[1]);
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert_eq(getrusage(RUSAGE_CHILDREN, &ru), 0);
+	memset(out, 0, sizeof(out));
+	cr_assert_not_null(f = fopen(errpath, "r"));
+	n = (ssize_t)fread(out, 1, sizeof(out) - 1, f);
+	fclose(f);
+	cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 1, "%s", out);
+	cr_expect(strstr(out, ":2: line longer than 65536 bytes") != NULL, "%s", out);
+	cr_expect(strstr(out, ":4: unknown field 'bad'") != NULL, "%s", out);
+	cr_expect_lt(ru.ru_maxrss, 48L * 1024, "peak memory %ld KiB", ru.ru_maxrss);
+	cr_expect_eq(testdb_scalar(conn, "SELECT count(*) FROM evidence"), 0);
 }

@@ -383,3 +383,43 @@ Test(import, exit_codes)
 	cr_assert_eq(run_binary(args), 1, "a missing column rejects the file");
 	cr_assert_eq(testdb_scalar(conn, "SELECT count(*) FROM companies"), 3);
 }
+
+/* A domain belongs to one company: a companies import that gives a domain already
+ * attributed to another company (or to two companies in one file) is refused at the
+ * row's line, and nothing of the file is written. A domain the other company had
+ * detached may be attributed again. */
+Test(import, a_domain_of_another_company_is_refused)
+{
+	const char *path;
+
+	import_ok(IMPORT_COMPANIES, "tests/data/import/companies.csv");
+	path = write_file("steal.csv",
+	    "slug,name,sector,size_band,country,domains\n"
+	    "newco,New Co,retail,small,DE,newco.example\n"
+	    "hooli,Hooli,software,large,US,hooli.example;WWW.Acme.Example\n"
+	    "acme,\"Acme, Inc.\",manufacturing,large,DE,acme.example\n"
+	    "pied,Pied Piper,software,small,US,pied.example;newco.example\n");
+	cr_assert_eq(import(IMPORT_COMPANIES, path, NULL), 1);
+	cr_expect(strstr(errors, "steal.csv:3: domains: 'www.acme.example' is already"
+	    " attributed to company 'acme'") != NULL, "%s", errors);
+	cr_expect(strstr(errors, "steal.csv:5: domains: 'newco.example' is also on line 2,"
+	    " for company 'newco'") != NULL, "%s", errors);
+	cr_expect(strstr(errors, "steal.csv:4:") == NULL, "its own domain: %s", errors);
+	cr_expect(strstr(errors, "steal.csv: rejected; nothing was imported") != NULL, "%s",
+	    errors);
+	cr_expect_eq(testdb_scalar(conn, "SELECT count(*) FROM companies"
+	    " WHERE slug IN ('newco', 'hooli', 'pied')"), 0);
+	cr_expect_eq(testdb_scalar(conn, "SELECT count(*) FROM assets"
+	    " WHERE value = 'www.acme.example'"), 1);
+
+	/* Detached from acme: hooli may take it. */
+	PQclear(PQexec(conn, "UPDATE assets SET detached_at = now(),"
+	    " detached_reason = 'not ours' WHERE value = 'www.acme.example'"));
+	path = write_file("take.csv",
+	    "slug,name,sector,size_band,country,domains\n"
+	    "hooli,Hooli,software,large,US,hooli.example;www.acme.example\n");
+	import_ok(IMPORT_COMPANIES, path);
+	cr_expect_eq(testdb_scalar(conn, "SELECT count(*) FROM assets a JOIN companies c"
+	    " ON c.id = a.company_id WHERE c.slug = 'hooli' AND a.value = 'www.acme.example'"
+	    " AND a.detached_at IS NULL"), 1);
+}

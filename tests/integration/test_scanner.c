@@ -1,13 +1,17 @@
 /* The HTTP and TLS scanner against local nginx servers signed by a test CA. */
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "collector/http_checks.h"
 #include "collector/http_scan.h"
 #include "common/timefmt.h"
 #include "tests/support/scan_fixture.h"
+#include "tests/support/testdb.h"
 
 static struct scan_fixture fx;
 
@@ -230,4 +234,92 @@ Test(scanner, oversized_slow_and_closed_servers)
 	cr_expect_eq(host("nohttps.test")->obs.https, HTTP_REACH_UNAVAILABLE);
 	cr_expect_str_eq(outcome("nohttps.test", "tls.https_unavailable"), "fail");
 	cr_expect_str_eq(outcome("nohttps.test", "tls.no_https_redirect"), "fail");
+}
+
+/* A scanned site writes its header values: padded with characters that JSON escapes
+ * (backslashes, quotes), long, or many, they must not grow a result's details past
+ * what a result holds, or the failing check would vanish. Values are quoted as a
+ * bounded excerpt marked "..." when cut. */
+Test(scanner, padded_headers_cannot_hide_their_findings)
+{
+	static const char *const hosts[] = {"hsts-pad.test", "csp-pad.test",
+	    "powered-pad.test", "cookies-pad.test", NULL};
+	const char *d;
+	size_t i, k;
+
+	scan(hosts, 0, LOOPBACK, NULL, 5000, 0);
+	for (i = 0; hosts[i] != NULL; i++) {
+		const struct seen *s = host(hosts[i]);
+
+		cr_assert_eq(s->obs.https, HTTP_REACH_OK, "%s", hosts[i]);
+		cr_expect_eq(s->results.truncated, 0, "%s: a result was refused", hosts[i]);
+		for (k = 0; k < s->results.n; k++)
+			cr_expect_lt(strlen(s->results.items[k].details), SCAN_RESULT_DETAILS);
+	}
+	cr_expect(strstr(host("hsts-pad.test")->headers, "max-age=600; \\\\\\\\") != NULL,
+	    "the padding arrives: %.80s", host("hsts-pad.test")->headers);
+	cr_expect_str_eq(outcome("hsts-pad.test", "web_headers.hsts_missing"), "pass");
+	cr_expect_str_eq(outcome("hsts-pad.test", "web_headers.hsts_short_max_age"), "fail");
+	d = details("hsts-pad.test", "web_headers.hsts_short_max_age");
+	cr_expect(strstr(d, "\"max_age\":600") != NULL && strstr(d, "...\"") != NULL, "%s", d);
+	cr_expect_str_eq(outcome("csp-pad.test", "web_headers.csp_unsafe"), "fail");
+	cr_expect(strstr(details("csp-pad.test", "web_headers.csp_unsafe"), "...\"") != NULL);
+	cr_expect_str_eq(outcome("powered-pad.test", "web_headers.version_disclosure"), "fail");
+	cr_expect(strstr(details("powered-pad.test", "web_headers.version_disclosure"),
+	    "\"x-powered-by\":\"PHP/7.4.3 ") != NULL);
+	cr_expect_str_eq(outcome("cookies-pad.test", "web_headers.cookie_insecure"), "fail");
+	d = details("cookies-pad.test", "web_headers.cookie_insecure");
+	cr_expect(strstr(d, "\"cookies\":16") != NULL && strstr(d, "\"insecure\":16") != NULL &&
+	    strstr(d, "\"list_truncated\":true") != NULL, "%s", d);
+}
+
+/* A security header is judged on its whole value, not on its first kilobyte. */
+Test(scanner, a_long_header_is_judged_whole)
+{
+	static const char *const hosts[] = {"csp-long.test", NULL};
+
+	scan(hosts, 0, LOOPBACK, NULL, 5000, 0);
+	cr_assert_eq(host("csp-long.test")->obs.https, HTTP_REACH_OK);
+	cr_expect_str_eq(outcome("csp-long.test", "web_headers.csp_unsafe"), "fail",
+	    "script-src lies past the first 1100 bytes: %s",
+	    details("csp-long.test", "web_headers.csp_unsafe"));
+}
+
+/* fairrate scan writes what the padded sites fail on as evidence, and ends cleanly. */
+Test(scanner, scan_writes_the_findings_of_padded_sites)
+{
+	const char *bin = getenv("FAIRRATE_BIN");
+	const char *argv[8 + 2 * 40 + 1] = {bin, "scan", "--once", "--no-mail", "--allow",
+	    LOOPBACK, "--ca-file", fx.ca_file};
+	PGconn *conn = testdb_create();
+	size_t argc = 8, i;
+	int status;
+	pid_t pid;
+
+	cr_assert_not_null(bin);
+	testdb_exec(conn, "INSERT INTO companies (slug, name, sector, size_band, country)"
+	    " VALUES ('acme', 'Acme', 'retail', 'small', 'DE');"
+	    " INSERT INTO assets (company_id, kind, value, source) SELECT id, 'domain', v, 't'"
+	    " FROM companies, unnest(ARRAY['hsts-pad.test', 'csp-pad.test',"
+	    " 'powered-pad.test', 'cookies-pad.test']) v");
+	for (i = 0; fx.connect_to[i] != NULL; i++) {
+		argv[argc++] = "--connect-to";
+		argv[argc++] = fx.connect_to[i];
+	}
+	argv[argc] = NULL;
+	if ((pid = fork()) == 0) {
+		execv(bin, (char *const *)argv);
+		_exit(127);
+	}
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	cr_expect_eq(testdb_scalar(conn, "SELECT count(*) FROM evidence e JOIN assets a"
+	    " ON a.id = e.asset_id WHERE e.outcome = 'fail' AND (a.value, e.check_code) IN ("
+	    " ('hsts-pad.test', 'web_headers.hsts_short_max_age'),"
+	    " ('csp-pad.test', 'web_headers.csp_unsafe'),"
+	    " ('powered-pad.test', 'web_headers.version_disclosure'),"
+	    " ('cookies-pad.test', 'web_headers.cookie_insecure'))"), 4);
+	cr_expect_eq(testdb_scalar(conn, "SELECT count(*) FROM scan_jobs"
+	    " WHERE last_error IS NOT NULL"), 0);
+	testdb_drop(conn);
 }

@@ -19,7 +19,8 @@
 
 const char *const scan_fixture_hosts[] = {"good.test", "weak.test", "expired.test",
     "expiring.test", "wrong.test", "self.test", "redirect.test", "internal.test",
-    "big.test", "hop.test", NULL};
+    "big.test", "hop.test", "hsts-pad.test", "csp-pad.test", "powered-pad.test",
+    "cookies-pad.test", "csp-long.test", NULL};
 
 /* In a fixture's child: die with the test process, and keep off its output (a
  * test runner waits for the end of its output). */
@@ -51,7 +52,8 @@ static const char fixture_certs_sh[] =
     "extendedKeyUsage=serverAuth\\n' $n > $n.ext\n"
     "  q openssl x509 -req -in $n.csr -CA ca.pem -CAkey ca.key -CAcreateserial"
     " -days $days -$md -out $n.pem -extfile $n.ext; }\n"
-    "for n in good.test redirect.test internal.test big.test hop.test; do"
+    "for n in good.test redirect.test internal.test big.test hop.test hsts-pad.test"
+    " csp-pad.test powered-pad.test cookies-pad.test csp-long.test; do"
     " leaf $n 825 \"$EC\" sha256; done\n"
     "leaf weak.test 825 rsa:1024 sha1\n"
     "leaf expired.test 1 \"$EC\" sha256\n"
@@ -68,6 +70,53 @@ fixture_server(FILE *c, const char *dir, int port, const char *name, const char 
 	fprintf(c, "server { listen 127.0.0.1:%d ssl; server_name %s;\n"
 	    " ssl_certificate %s/%s.pem; ssl_certificate_key %s/%s.key;\n%s\n}\n",
 	    port, name, dir, name, dir, name, body);
+}
+
+/* n copies of s into c. */
+static void
+fixture_pad(FILE *c, const char *s, int n)
+{
+	while (n-- > 0)
+		fputs(s, c);
+}
+
+/* An HTTPS server for name whose response adds the header text head, n copies of pad,
+ * then tail (nginx directives). */
+static void
+fixture_padded(FILE *c, const struct scan_fixture *f, const char *name, const char *head,
+    const char *pad, int n, const char *tail)
+{
+	fprintf(c, "server { listen 127.0.0.1:%d ssl; server_name %s;\n"
+	    " ssl_certificate %s/%s.pem; ssl_certificate_key %s/%s.key;\n location / { %s",
+	    f->https_port, name, f->dir, name, f->dir, name, head);
+	fixture_pad(c, pad, n);
+	fprintf(c, "%s return 200 \"x\\n\"; } }\n", tail);
+}
+
+/* Hosts whose header values are padded so that their details, quoted whole, would
+ * not fit a result (backslashes and quotes double in JSON), or whose telling part
+ * lies past the first kilobyte of the value. */
+static void
+fixture_padded_servers(FILE *c, const struct scan_fixture *f)
+{
+	char cookies[16 * 100] = "";
+	size_t used = 0;
+	int i;
+
+	fixture_padded(c, f, "hsts-pad.test", "add_header Strict-Transport-Security"
+	    " \"max-age=600; ", "\\\\", 1000, "\";");
+	fixture_padded(c, f, "csp-pad.test", "add_header Content-Security-Policy"
+	    " \"script-src 'self' 'unsafe-inline'; img-src ", "\\\"", 980, "\";");
+	fixture_padded(c, f, "powered-pad.test", "add_header X-Powered-By \"PHP/7.4.3 ",
+	    "\\\"", 1000, "\";");
+	fixture_padded(c, f, "csp-long.test", "add_header Content-Security-Policy"
+	    " \"default-src 'self'; img-src ", "a", 1100,
+	    "; script-src 'self' 'unsafe-inline'\";");
+	for (i = 0; i < 16; i++)
+		used += (size_t)snprintf(cookies + used, sizeof(cookies) - used,
+		    " add_header Set-Cookie \"c%02d%s=1; Path=/\";\n", i,
+		    "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn");
+	fixture_padded(c, f, "cookies-pad.test", cookies, "", 0, "");
 }
 
 static void
@@ -113,6 +162,7 @@ fixture_nginx_conf(struct scan_fixture *f)
 	fixture_server(c, d, f->https_port, "internal.test",
 	    " return 302 https://inside.test/;");
 	fixture_server(c, d, f->https_port, "hop.test", " return 301 https://good.test/;");
+	fixture_padded_servers(c, f);
 	fprintf(c, "server { listen 127.0.0.1:%d ssl; server_name big.test;\n"
 	    " ssl_certificate %s/big.test.pem; ssl_certificate_key %s/big.test.key;\n"
 	    " add_header Strict-Transport-Security \"max-age=31536000\";\n"

@@ -245,3 +245,59 @@ Test(http_checks, address_policy)
 	cr_assert_eq(address_policy_parse_allow("", nets, 4, &n), 0);
 	cr_assert_eq(n, 0);
 }
+
+/* A copy is never cut: a value that does not fit is no value. */
+Test(http_checks, header_copy_refuses_what_does_not_fit)
+{
+	const char *v;
+	char out[8];
+	size_t len;
+
+	cr_assert_null(http_checks_header("Server: nginx/1.18.0\r\n", "server", 0, out,
+	    sizeof(out)));
+	cr_assert_eq(http_checks_header_span("Server: nginx/1.18.0 \r\n", "server", 0, &v,
+	    &len), 0);
+	cr_assert_eq(len, 12);
+	cr_assert_eq(strncmp(v, "nginx/1.18.0", len), 0);
+}
+
+/* Long security headers are judged on their whole value, and quoted as an excerpt
+ * that keeps every result within SCAN_RESULT_DETAILS. */
+Test(http_checks, long_values_are_judged_whole_and_quoted_short)
+{
+	static char block[16384];
+	struct http_observation o;
+	struct scan_results r = {0};
+	char pad[1500];
+	size_t used = 0, i;
+
+	memset(pad, 'a', sizeof(pad) - 1);
+	pad[sizeof(pad) - 1] = '\0';
+	used += (size_t)snprintf(block + used, sizeof(block) - used,
+	    "HTTP/1.1 200 OK\r\nStrict-Transport-Security: includeSubDomains; x=%s;"
+	    " max-age=600\r\nContent-Security-Policy: default-src 'self'; img-src %s;"
+	    " script-src 'unsafe-eval'\r\nServer: %s nginx/1.18.0\r\n"
+	    "Set-Cookie: s=%s; Secure; HttpOnly\r\n", pad, pad, pad, pad);
+	for (i = 0; i < 16; i++)
+		used += (size_t)snprintf(block + used, sizeof(block) - used,
+		    "Set-Cookie: \"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"%02zu"
+		    "=1\r\n", i);
+	cr_assert_lt(used, sizeof(block) - 1);
+	good_tls(&o);
+	o.https_headers = block;
+	cr_assert_eq(http_checks_run(&o, &r), 0);
+	cr_assert_eq(r.truncated, 0);
+	cr_expect_str_eq(outcome(&r, "web_headers.hsts_short_max_age"), "fail");
+	cr_expect_str_eq(outcome(&r, "web_headers.csp_unsafe"), "fail");
+	cr_expect_str_eq(outcome(&r, "web_headers.version_disclosure"), "fail");
+	cr_expect_str_eq(outcome(&r, "web_headers.cookie_insecure"), "fail");
+	for (i = 0; i < r.n; i++) {
+		cr_expect_lt(strlen(r.items[i].details), SCAN_RESULT_DETAILS, "%s",
+		    r.items[i].code);
+		if (strcmp(r.items[i].code, "web_headers.cookie_insecure") == 0)
+			cr_expect(strstr(r.items[i].details, "\"insecure\":16,") != NULL &&
+			    strstr(r.items[i].details, "\"list_truncated\":true") != NULL,
+			    "%s", r.items[i].details);
+	}
+	cr_expect(http_checks_csp_unsafe(strstr(block, "default-src")));
+}

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "collector/dns_mail.h"
 #include "collector/mail_auth.h"
 
 struct zone_entry {
@@ -226,4 +227,87 @@ Test(mail_auth, a_hostile_record_cannot_hide_the_email_checks)
 	for (i = 0; i < r.n; i++)
 		cr_expect(strlen(r.items[i].details) < 600, "%s: %zu bytes of details",
 		    r.items[i].code, strlen(r.items[i].details));
+}
+
+/* A DNS answer with one TXT record made of the text at txt (len bytes) cut into
+ * character-strings of at most 255 bytes; its length is returned. */
+static int
+txt_answer(unsigned char *msg, size_t cap, const char *txt, size_t len)
+{
+	size_t at = 12, rdlen_at, off, chunk;
+
+	memset(msg, 0, 12);
+	msg[7] = 1;                                   /* one answer, no question */
+	cr_assert_lt(len + len / 255 + 32, cap);
+	msg[at++] = 0;                                /* the root name */
+	msg[at++] = 0, msg[at++] = 16, msg[at++] = 0, msg[at++] = 1;
+	msg[at++] = 0, msg[at++] = 0, msg[at++] = 0, msg[at++] = 60;
+	rdlen_at = at;
+	at += 2;
+	for (off = 0; off < len; off += chunk) {
+		chunk = len - off > 255 ? 255 : len - off;
+		msg[at++] = (unsigned char)chunk;
+		memcpy(msg + at, txt + off, chunk);
+		at += chunk;
+	}
+	msg[rdlen_at] = (unsigned char)((at - rdlen_at - 2) >> 8);
+	msg[rdlen_at + 1] = (unsigned char)((at - rdlen_at - 2) & 0xff);
+	return ((int)at);
+}
+
+/* The same records for every name. */
+static int
+answer_lookup(void *arg, const char *name, struct mail_auth_txt *out)
+{
+	(void)name;
+	memcpy(out, arg, sizeof(*out));
+	return (0);
+}
+
+/* RFC 7208 3.3: a TXT record's strings are joined whole, up to MAIL_AUTH_MAX_TXT - 1
+ * bytes; past that the record is marked too long and the checks say so, rather than
+ * judging a record with a piece missing. */
+Test(mail_auth, txt_strings_join_whole_up_to_the_cap)
+{
+	static unsigned char msg[16384];
+	static char rec[MAIL_AUTH_MAX_TXT + 600];
+	static struct mail_auth_txt t;
+	struct scan_results r;
+	size_t n, i;
+	int len;
+
+	/* 1026 bytes, " -all" in the fifth string. */
+	snprintf(rec, sizeof(rec), "v=spf1");
+	while (strlen(rec) < 1021)
+		strcat(rec, " ip4:192.0.2.1");
+	rec[1021] = '\0';
+	strcat(rec, " -all");
+	cr_assert_eq(strlen(rec), 1026);
+	len = txt_answer(msg, sizeof(msg), rec, strlen(rec));
+	cr_assert_eq(dns_mail_parse_txt(msg, len, &t), 0);
+	cr_assert_eq(t.n, 1);
+	cr_expect_str_eq(t.rec[0], rec);
+	cr_expect_eq(t.too_long[0], 0);
+
+	/* Past the cap: marked, its first bytes kept, nothing appended after a gap. */
+	n = sizeof(rec) - 1;
+	memset(rec, 'a', n);
+	memcpy(rec, "v=spf1 ", 7);
+	memcpy(rec + n - 5, " -all", 5);
+	rec[n] = '\0';
+	len = txt_answer(msg, sizeof(msg), rec, n);
+	cr_assert_eq(dns_mail_parse_txt(msg, len, &t), 0);
+	cr_assert_eq(t.n, 1);
+	cr_expect_eq(t.too_long[0], 1);
+	cr_expect_eq(strlen(t.rec[0]), MAIL_AUTH_MAX_TXT - 1);
+	cr_expect_eq(memcmp(t.rec[0], rec, MAIL_AUTH_MAX_TXT - 1), 0);
+	memset(&r, 0, sizeof(r));
+	cr_assert_eq(mail_auth_run("long.test", answer_lookup, &t, &r), 0);
+	cr_expect_str_eq(outcome(&r, "email_auth.spf_missing"), "pass");
+	cr_expect_str_eq(outcome(&r, "email_auth.spf_syntax_error"), "fail");
+	cr_expect_str_eq(outcome(&r, "email_auth.spf_weak"), "-", "not judged on a part");
+	for (i = 0; i < r.n; i++)
+		if (strcmp(r.items[i].code, "email_auth.spf_syntax_error") == 0)
+			cr_expect(strstr(r.items[i].details, "longer than 4095 bytes") != NULL,
+			    "%s", r.items[i].details);
 }

@@ -39,7 +39,7 @@ DATABASE_URL ?= $(shell scripts/db.sh url 2>/dev/null)
 export DATABASE_URL
 
 .PHONY: all help deps db-start db-stop migrate demo run test unit integration \
-        test-san san build-tests check-docs clean bench-rescore bench-api bench-preview bench-dispute bench-scan
+        test-san san build-tests check-docs clean fuzz fuzz-build fuzz-regress bench-rescore bench-api bench-preview bench-dispute bench-scan
 
 all: $(BIN)
 
@@ -49,6 +49,8 @@ help:
 	@echo "                load and rate the demo world, serve on http://127.0.0.1:8080"
 	@echo "make test       the same set-up, then every test (also under the sanitizers)"
 	@echo "make san        build the AddressSanitizer + UBSan binary $(B)/san/fairrate"
+	@echo "make fuzz       run every libFuzzer harness FUZZ_SECONDS (240) and keep new corpus"
+	@echo "                entries (FUZZ_ONLY=\"csv utf8\" for some); docs/fuzzing.md"
 	@echo "make db-start | db-stop   the private PostgreSQL under ./var/pg"
 	@echo "make bench-rescore | bench-api | bench-preview | bench-dispute | bench-scan   benchmarks"
 
@@ -76,6 +78,31 @@ $(B)/rel/tests/%: $(B)/rel/tests/%.o $(call objs,rel,$(TEST_DEPS_SRC))
 
 $(B)/san/tests/%: $(B)/san/tests/%.o $(call objs,san,$(TEST_DEPS_SRC))
 	$(CC) $(SAN) -o $@ $^ $(LDLIBS) -lcriterion
+
+# Fuzzing: each tests/fuzz/fuzz_NAME.c is a libFuzzer harness, built with clang and
+# linked against the modules compiled for it (an archive, so that a harness pulls in
+# only what it calls). docs/fuzzing.md.
+FUZZ_CC ?= clang
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+# gcc's build enforces the house warnings; clang's -Wformat=2 would also refuse the
+# va_list wrappers that gcc's format attribute already checks.
+FUZZ_WARN := $(WARN) -Wno-format-nonliteral
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRC))
+FUZZ_SECONDS ?= 240
+export FUZZ_SECONDS
+
+$(B)/fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CSTD) $(FUZZ_WARN) $(INCS) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link -MMD -MP \
+	    -c $< -o $@
+
+$(B)/fuzz/libfairrate.a: $(call objs,fuzz/obj,$(LIB_SRC))
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/fuzz/fuzz_%: $(B)/fuzz/obj/tests/fuzz/fuzz_%.o $(B)/fuzz/libfairrate.a
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
 
 UNIT_BINS := $(patsubst %.c,%,$(UNIT_SRC))
 INTEG_BINS := $(patsubst %.c,%,$(INTEG_SRC))
@@ -109,12 +136,24 @@ test: deps
 	$(MAKE) build-tests
 	scripts/run-tests.sh rel
 	$(MAKE) test-san
+	$(MAKE) fuzz-regress
 	$(MAKE) check-docs
 	scripts/test-browser.sh
 
 test-san:
 	$(MAKE) $(B)/san/fairrate $(addprefix $(B)/san/,$(UNIT_BINS) $(INTEG_BINS))
 	scripts/run-tests.sh san
+
+fuzz-build: $(FUZZ_BINS)
+
+# Every harness for 10 s on its corpus (left unchanged): a crash, leak, sanitizer
+# report or broken invariant fails the run.
+fuzz-regress: fuzz-build
+	scripts/fuzz.sh regress
+
+fuzz: deps
+	$(MAKE) fuzz-build
+	scripts/fuzz.sh fuzz
 
 unit: build-tests
 	scripts/run-tests.sh rel unit

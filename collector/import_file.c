@@ -22,6 +22,8 @@ struct import_run {
 	struct progress *progress;
 	FILE *in;
 	long rows;
+	import_file_row_fn *on_row;           /* import_file_check's caller, or NULL */
+	void *on_row_arg;
 };
 
 int
@@ -94,6 +96,8 @@ import_row(struct import_run *r, long line, const struct import_fields *f)
 	}
 	if (rc != 0)
 		import_bad_row(r, line, why);
+	else if (r->on_row != NULL)
+		r->on_row(r->on_row_arg, line, opt->kind, &r->row);
 	if (staged != 0) {
 		import_store_abort(r->store);
 		r->store = NULL;
@@ -277,6 +281,29 @@ done:
 	import_store_abort(r->store);
 	if (r->in != NULL && r->in != stdin)
 		fclose(r->in);
+	free(r);
+	return (rc);
+}
+
+int
+import_file_check(FILE *in, const struct import_options *opt, import_file_row_fn *on_row,
+    void *arg)
+{
+	struct import_run *r;
+	int rc;
+
+	if ((r = calloc(1, sizeof(*r))) == NULL) {
+		log_error("import: out of memory");
+		return (-1);
+	}
+	r->opt = opt;
+	r->name = opt->label ? opt->label : "-";
+	r->in = in;
+	r->on_row = on_row;
+	r->on_row_arg = arg;
+	rc = opt->format == IMPORT_FORMAT_CSV ? import_read_csv(r) : import_read_jsonl(r);
+	if (r->errors > 0)
+		rc = 1;
 	free(r);
 	return (rc);
 }

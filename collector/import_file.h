@@ -47,4 +47,17 @@ long import_file_getline(FILE *in, char *line, size_t cap);
 int import_file_run(PGconn *conn, const char *path, const struct import_options *opt,
     struct import_counts *counts);
 
+/* A row that validated, for import_file_check: kind says which of the three it is. */
+typedef void import_file_row_fn(void *arg, long line, enum import_kind kind,
+    const void *row);
+
+/* import_file_check: read and validate every row of in as import_file_run does, with
+ * no database (nothing is staged): the row checks of a dry run, and what the fuzz
+ * harness drives. Each good row is passed to on_row (may be NULL) as a struct
+ * import_company, import_evidence or import_incident, valid during the call. 0 when
+ * every row is good, 1 when some are bad (listed on opt->errors), -1 when reading
+ * failed (logged). */
+int import_file_check(FILE *in, const struct import_options *opt, import_file_row_fn *on_row,
+    void *arg);
+
 #endif

@@ -312,12 +312,20 @@ dmarc_fail(struct mail_auth_dmarc *out, const char *why, const char *tag, size_t
 	return (-1);
 }
 
+/* Whether v (n bytes) names a policy, in any case (RFC 7489's ABNF strings); if so,
+ * its lowercase name into out, so that "REJECT" and "reject" are one fact. */
 static int
-dmarc_policy_ok(const char *v, size_t n)
+dmarc_policy(const char *v, size_t n, char out[12])
 {
-	return ((n == 4 && strncasecmp(v, "none", 4) == 0) ||
-	    (n == 10 && strncasecmp(v, "quarantine", 10) == 0) ||
-	    (n == 6 && strncasecmp(v, "reject", 6) == 0));
+	static const char *const names[] = {"none", "quarantine", "reject"};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (n == strlen(names[i]) && strncasecmp(v, names[i], n) == 0) {
+			snprintf(out, 12, "%s", names[i]);
+			return (1);
+		}
+	return (0);
 }
 
 int
@@ -355,14 +363,11 @@ mail_auth_dmarc_parse(const char *record, struct mail_auth_dmarc *out)
 			continue;
 		}
 		if (name_len == 1 && t[0] == 'p') {
-			if (seen_p++ || !dmarc_policy_ok(v, vlen))
+			if (seen_p++ || !dmarc_policy(v, vlen, out->policy))
 				return (dmarc_fail(out, "bad policy", t, n));
-			snprintf(out->policy, sizeof(out->policy), "%.*s", (int)vlen, v);
 		} else if (name_len == 2 && strncmp(t, "sp", 2) == 0) {
-			if (seen_sp++ || !dmarc_policy_ok(v, vlen))
+			if (seen_sp++ || !dmarc_policy(v, vlen, out->subdomain_policy))
 				return (dmarc_fail(out, "bad subdomain policy", t, n));
-			snprintf(out->subdomain_policy, sizeof(out->subdomain_policy), "%.*s",
-			    (int)vlen, v);
 		} else if (name_len == 3 && strncmp(t, "pct", 3) == 0) {
 			if (seen_pct++ || vlen == 0 || vlen > 3)
 				return (dmarc_fail(out, "bad pct", t, n));

@@ -74,7 +74,8 @@ int mail_auth_spf_check(const char *domain, mail_auth_lookup_fn *lookup, void *a
 struct mail_auth_dmarc {
 	int ok;
 	char error[160];
-	char policy[12];                      /* "none", "quarantine", "reject" */
+	char policy[12];                      /* "none", "quarantine", "reject" (lower
+	                                         case, whatever the record's case) */
 	char subdomain_policy[12];            /* "" when not given */
 	int pct;                              /* 0..100; 100 when not given */
 	int has_rua;

@@ -29,8 +29,8 @@ normalise(const char *host, char *out, size_t cap)
 	len = strlen(host);
 	if (len > 0 && host[len - 1] == '.')
 		len--;
-	if (len == 0 || len >= cap || len >= REGDOMAIN_MAX)
-		return (-1);
+	if (len == 0 || len >= cap || len >= REGDOMAIN_MAX || host[len - 1] == '.')
+		return (-1);                  /* empty, too long, or an empty last label */
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)host[i];
 

@@ -50,6 +50,7 @@ timefmt_parse(const char *s, int64_t *out)
 {
 	const char *p = s;
 	int y, mo, d, h = 0, mi = 0, sec = 0, oh = 0, om = 0, sign = 0;
+	int64_t t;
 
 	if (timefmt_digits(&p, 4, &y) || *p++ != '-' || timefmt_digits(&p, 2, &mo) ||
 	    *p++ != '-' || timefmt_digits(&p, 2, &d))
@@ -88,8 +89,12 @@ timefmt_parse(const char *s, int64_t *out)
 	}
 	if (*p != '\0')
 		return (-1);
-	*out = timefmt_days_from_civil(y, (unsigned)mo, (unsigned)d) * TIMEFMT_DAY +
+	t = timefmt_days_from_civil(y, (unsigned)mo, (unsigned)d) * TIMEFMT_DAY +
 	    h * 3600 + mi * 60 + sec - sign * (oh * 3600 + om * 60);
+	/* Only what timefmt_format writes back as four-digit years. */
+	if (t < TIMEFMT_MIN || t > TIMEFMT_MAX)
+		return (-1);
+	*out = t;
 	return (0);
 }
 
@@ -98,10 +103,17 @@ timefmt_format(int64_t t, char out[21])
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
+	char text[64];
 
-	if (gmtime_r(&tt, &tm) == NULL ||
-	    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(out, 21, "0000-00-00T00:00:00Z");
+	/* By hand: strftime's %Y does not pad years below 1000 to four digits. Within
+	 * TIMEFMT_MIN..TIMEFMT_MAX the text is exactly 20 characters. */
+	if (t < TIMEFMT_MIN || t > TIMEFMT_MAX || gmtime_r(&tt, &tm) == NULL)
+		snprintf(text, sizeof(text), "0000-00-00T00:00:00Z");
+	else
+		snprintf(text, sizeof(text), "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
+		    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	memcpy(out, text, 20);
+	out[20] = '\0';
 	return (out);
 }
 

@@ -9,7 +9,11 @@ packages=(
   libpq-dev libmicrohttpd-dev libjansson-dev libcurl4-openssl-dev libssl-dev
   libcriterion-dev libpsl-dev publicsuffix
   wrk docker-compose chromium nginx-light openssl time
+  clang libclang-rt-14-dev llvm
 )
+# clang builds the libFuzzer harnesses (make fuzz, and a short run in make test); its
+# fuzzer and sanitizer runtimes are in libclang-rt-14-dev, which clang only recommends,
+# and llvm brings llvm-symbolizer for readable sanitizer stacks.
 [ "${FAIRRATE_BOOTSTRAP_EXTRA:-}" ] && read -r -a extra <<<"$FAIRRATE_BOOTSTRAP_EXTRA" && packages+=("${extra[@]}")
 
 missing=()

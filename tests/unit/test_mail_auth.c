@@ -90,6 +90,9 @@ Test(mail_auth, dmarc_parse)
 	cr_assert_eq(mail_auth_dmarc_parse("v=DMARC1;p=none", &d), 0);
 	cr_assert_str_eq(d.policy, "none");
 	cr_assert_eq(d.pct, 100);
+	cr_assert_eq(mail_auth_dmarc_parse("v=DMARC1; p=REJECT; sp=None", &d), 0);
+	cr_expect_str_eq(d.policy, "reject", "one spelling in the evidence details");
+	cr_expect_str_eq(d.subdomain_policy, "none");
 	cr_assert_eq(mail_auth_dmarc_parse("v=DMARC1; p=maybe", &d), -1);
 	cr_assert_eq(mail_auth_dmarc_parse("v=DMARC1; rua=mailto:x@example.com", &d), -1);
 	cr_assert(strstr(d.error, "no policy") != NULL, "%s", d.error);

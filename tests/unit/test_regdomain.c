@@ -30,6 +30,9 @@ Test(regdomain, a_public_suffix_or_a_bad_name_has_none)
 	cr_assert_eq(regdomain_of("", out, sizeof(out)), -1);
 	cr_assert_eq(regdomain_of(NULL, out, sizeof(out)), -1);
 	cr_assert_eq(regdomain_of("a..example.com", out, sizeof(out)), -1);
+	cr_assert_eq(regdomain_of("example.com..", out, sizeof(out)), -1,
+	    "one trailing dot is the root; two leave an empty label");
+	cr_assert_eq(regdomain_of(".", out, sizeof(out)), -1);
 	cr_assert_eq(regdomain_of("exa mple.com", out, sizeof(out)), -1);
 	cr_assert_eq(regdomain_of("example.com", out, 4), -1, "too small a buffer");
 }

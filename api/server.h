@@ -2,6 +2,7 @@
 #define FAIRRATE_API_SERVER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * The HTTP API server: libmicrohttpd with an epoll thread pool sized for handlers that
@@ -16,16 +17,24 @@ struct key_cache;
 struct summary_cache;
 struct cache_listener;
 
+/* The body limit of an attachment upload: a file of DISPUTE_ATTACHMENT_MAX (5 MiB) in
+ * base64, plus 64 KiB for the rest of its JSON. */
+#define SERVER_ATTACHMENT_BODY_LIMIT ((size_t)(5 * 1024 * 1024 + 2) / 3 * 4 + 65536)
+
 struct server_config {
 	char host[256];                /* address to listen on: "127.0.0.1", "::", ... */
 	unsigned port;
 	const char *database_url;
 	unsigned pool_size;            /* PostgreSQL connections */
 	unsigned pool_wait_ms;         /* how long a request waits for one */
-	unsigned threads;              /* HTTP worker threads; 0: 2 x CPUs, at most
+	unsigned threads;              /* HTTP threads (never block); 0: 2 x CPUs, at most
 	                                  2 x pool_size */
-	size_t body_limit;             /* bytes */
+	unsigned workers;              /* threads for requests that need the database;
+	                                  0: 2 x pool_size */
+	size_t body_limit;             /* bytes (attachment uploads: at least
+	                                  SERVER_ATTACHMENT_BODY_LIMIT) */
 	unsigned connection_timeout;   /* seconds of inactivity before a connection closes */
+	unsigned header_timeout;       /* seconds a request's head may take to arrive */
 	unsigned request_timeout;      /* seconds a request may take in all */
 	unsigned rate_limit;           /* requests a minute per key; 0: no limit */
 	unsigned public_rate_limit;    /* requests a minute per client address on public
@@ -55,6 +64,9 @@ struct key_cache *server_key_cache(struct server *srv);
  * thread keeping it true to the database; both NULL when the cache is off. */
 struct summary_cache *server_summary_cache(struct server *srv);
 struct cache_listener *server_cache_listener(struct server *srv);
+
+/* server_now_us: the monotonic clock in microseconds. */
+int64_t server_now_us(void);
 
 /* server_draining: 1 once a shutdown has begun (responses then close their
  * connection), else 0. */

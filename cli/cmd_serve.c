@@ -23,8 +23,13 @@ serve_usage(FILE *out, const struct server_config *d)
 	    "  --pool-size N            FAIRRATE_POOL_SIZE           default %u connections\n"
 	    "  --pool-wait-ms MS        FAIRRATE_POOL_WAIT_MS        default %u (then 503)\n"
 	    "  --threads N              FAIRRATE_THREADS             default 2 x CPUs, <= 2 x pool\n"
-	    "  --body-limit BYTES       FAIRRATE_BODY_LIMIT          default %zu (then 413)\n"
+	    "                                                        (HTTP threads; never block)\n"
+	    "  --workers N              FAIRRATE_WORKERS             default 2 x pool (requests\n"
+	    "                                                        that need the database)\n"
+	    "  --body-limit BYTES       FAIRRATE_BODY_LIMIT          default %zu (then 413);\n"
+	    "                                                        attachments take 7 MiB\n"
 	    "  --connection-timeout S   FAIRRATE_CONNECTION_TIMEOUT  default %u (idle connection)\n"
+	    "  --header-timeout S       FAIRRATE_HEADER_TIMEOUT      default %u (a request's head)\n"
 	    "  --request-timeout S      FAIRRATE_REQUEST_TIMEOUT     default %u (whole request)\n"
 	    "  --rate-limit N           FAIRRATE_RATE_LIMIT          default %u requests/min per key\n"
 	    "  --public-rate-limit N    FAIRRATE_PUBLIC_RATE_LIMIT   default %u requests/min per\n"
@@ -40,7 +45,7 @@ serve_usage(FILE *out, const struct server_config *d)
 	    "A rate limit of 0 turns it off. FAIRRATE_CURSOR_SECRET (16..64 bytes) signs\n"
 	    "pagination cursors; without it a random secret is drawn at start-up.\n",
 	    d->host, d->port, d->pool_size, d->pool_wait_ms, d->body_limit,
-	    d->connection_timeout, d->request_timeout, d->rate_limit, d->public_rate_limit,
+	    d->connection_timeout, d->header_timeout, d->request_timeout, d->rate_limit, d->public_rate_limit,
 	    d->key_cache_ttl, d->summary_cache_mb);
 }
 
@@ -140,6 +145,16 @@ serve_set(struct server_config *cfg, int opt, const char *v)
 			return (-1);
 		cfg->threads = (unsigned)n;
 		return (0);
+	case 'W':
+		if (serve_number("the worker count", v, 1, 1024, &n) != 0)
+			return (-1);
+		cfg->workers = (unsigned)n;
+		return (0);
+	case 'H':
+		if (serve_number("the header timeout", v, 1, 3600, &n) != 0)
+			return (-1);
+		cfg->header_timeout = (unsigned)n;
+		return (0);
 	case 'b':
 		if (serve_number("the body limit", v, 1, 1024UL * 1024 * 1024, &n) != 0)
 			return (-1);
@@ -191,6 +206,8 @@ cmd_serve(int argc, char **argv)
 		{"pool-size", required_argument, NULL, 'p'},
 		{"pool-wait-ms", required_argument, NULL, 'w'},
 		{"threads", required_argument, NULL, 't'},
+		{"workers", required_argument, NULL, 'W'},
+		{"header-timeout", required_argument, NULL, 'H'},
 		{"body-limit", required_argument, NULL, 'b'},
 		{"connection-timeout", required_argument, NULL, 'c'},
 		{"request-timeout", required_argument, NULL, 'r'},
@@ -213,6 +230,7 @@ cmd_serve(int argc, char **argv)
 		{"FAIRRATE_REQUEST_TIMEOUT", 'r'}, {"FAIRRATE_RATE_LIMIT", 'k'},
 		{"FAIRRATE_PUBLIC_RATE_LIMIT", 'P'}, {"FAIRRATE_ACCESS_LOG", 'a'},
 		{"FAIRRATE_KEY_CACHE_TTL", 'K'}, {"FAIRRATE_SUMMARY_CACHE_MB", 'S'},
+		{"FAIRRATE_WORKERS", 'W'}, {"FAIRRATE_HEADER_TIMEOUT", 'H'},
 	};
 	struct server_config cfg, defaults;
 	const char *v;

@@ -1,6 +1,8 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -268,6 +270,16 @@ cmd_serve(int argc, char **argv)
 	/* Webhook deliveries live in PostgreSQL; the worker delivers them beside the
 	 * server and stops with it (FAIRRATE_WEBHOOK_WORKER=off leaves them to another
 	 * instance). */
+	{
+		sigset_t set;
+
+		/* The worker thread must inherit the mask server_run waits on, or a
+		 * SIGTERM could be delivered to it and kill the process. */
+		sigemptyset(&set);
+		sigaddset(&set, SIGTERM);
+		sigaddset(&set, SIGINT);
+		pthread_sigmask(SIG_BLOCK, &set, NULL);
+	}
 	if (webhook_worker_start(cfg.database_url) != 0)
 		return (1);
 	rc = server_run(&cfg);

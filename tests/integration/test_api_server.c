@@ -328,6 +328,7 @@ Test(api_server, rate_limits_answer_429_with_retry_after)
 struct slow_request {
 	struct api_client *c;
 	const char *key;
+	const char *path;              /* NULL: /v1/staff/keys */
 	struct api_response r;
 };
 
@@ -336,7 +337,7 @@ slow_request_run(void *arg)
 {
 	struct slow_request *s = arg;
 
-	api_client_get(s->c, "/v1/staff/keys", s->key, &s->r);
+	api_client_get(s->c, s->path ? s->path : "/v1/staff/keys", s->key, &s->r);
 	return (NULL);
 }
 
@@ -587,27 +588,11 @@ Test(api_server, slow_clients_are_cut_off)
 	cr_assert_eq(api_client_stop(c), 0);
 }
 
-/* A request for one company's summary, fired while companies is locked. */
-struct stalled_request {
-	struct api_client *c;
-	const char *key;
-	struct api_response r;
-};
-
-static void *
-stalled_request_run(void *arg)
-{
-	struct stalled_request *s = arg;
-
-	api_client_get(s->c, "/v1/companies/acme", s->key, &s->r);
-	return (NULL);
-}
-
 Test(api_server, a_database_stall_answers_503_and_healthz_stays_up)
 {
 	const char *env[] = {"FAIRRATE_REQUEST_TIMEOUT=2", "FAIRRATE_POOL_SIZE=2",
 	    "FAIRRATE_WORKERS=2", "FAIRRATE_THREADS=2", "FAIRRATE_SUMMARY_CACHE_MB=0", NULL};
-	struct stalled_request s[6];
+	struct slow_request s[6];
 	pthread_t t[6];
 	struct api_client *c;
 	char *investor;
@@ -629,7 +614,8 @@ Test(api_server, a_database_stall_answers_503_and_healthz_stays_up)
 		memset(&s[i], 0, sizeof(s[i]));
 		s[i].c = c;
 		s[i].key = investor;
-		cr_assert_eq(pthread_create(&t[i], NULL, stalled_request_run, &s[i]), 0);
+		s[i].path = "/v1/companies/acme";
+		cr_assert_eq(pthread_create(&t[i], NULL, slow_request_run, &s[i]), 0);
 	}
 	wait_for_lock_waiter(conn);
 	/* Liveness answers while every worker waits on the lock. */

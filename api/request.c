@@ -82,6 +82,12 @@ request_db(struct api_request *r)
 }
 
 int
+request_rerun(const struct api_request *r)
+{
+	return (r->on_worker && r->ran_inline);
+}
+
+int
 request_add_header(struct api_request *r, const char *name, const char *value)
 {
 	if (r->nheaders >= REQUEST_MAX_HEADERS || strlen(name) >= sizeof(r->headers[0][0]) ||

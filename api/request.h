@@ -54,6 +54,7 @@ struct api_request {
 	int deferred;
 	int on_worker;
 	int checked;                   /* routing, parameters and rate limit passed */
+	int ran_inline;                /* the handler ran on the HTTP thread */
 	int suspended;                 /* the connection waits for a worker */
 	struct MHD_Response *response; /* the answer, queued by the HTTP thread */
 	struct api_request *next_job;  /* the workers' queue */
@@ -89,6 +90,11 @@ struct db_pool *request_pool(struct api_request *r);
  * deadline_exceeded), or when the request must move to a worker thread: the handler
  * then just returns (and, in the latter case, runs again there). */
 PGconn *request_db(struct api_request *r);
+
+/* request_rerun: 1 when the request runs again on a worker, having stopped on its HTTP
+ * thread where it first needed the database (so a cache lookup it made there has just
+ * missed, and need not be counted twice); else 0. */
+int request_rerun(const struct api_request *r);
 
 /* request_add_header: add a response header (Location, Cache-Control...) to the answer
  * still to come. 0, or -1 when there are already REQUEST_MAX_HEADERS or they do not

@@ -379,6 +379,8 @@ server_dispatch(struct server *srv, struct api_request *r)
 			return;
 		}
 	}
+	if (!r->on_worker)
+		r->ran_inline = 1;
 	route->handler(r);
 	if (!r->answered && !(r->deferred && !r->on_worker))
 		request_reply_error(r, 500, "internal_error", "the handler gave no answer");

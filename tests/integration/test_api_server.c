@@ -745,3 +745,43 @@ Test(api_server, attachment_uploads_have_their_own_body_limit)
 	free(key);
 	cr_assert_eq(api_client_stop(c), 0);
 }
+
+/* The value of a metric without labels in /metrics, or -1. */
+static double
+metric_value(struct api_client *c, const char *name)
+{
+	struct api_response r;
+	char pattern[160];
+	const char *p;
+	double v = -1;
+
+	api_client_get(c, "/metrics", NULL, &r);
+	snprintf(pattern, sizeof(pattern), "\n%s ", name);
+	if (r.body.data != NULL && (p = strstr(r.body.data, pattern)) != NULL)
+		v = strtod(p + strlen(pattern), NULL);
+	api_response_free(&r);
+	return (v);
+}
+
+Test(api_server, a_lookup_that_moves_to_a_worker_counts_one_miss)
+{
+	struct api_client *c;
+	char *investor;
+
+	PQclear(PQexec(conn, "INSERT INTO companies (slug, name, sector, size_band, country)"
+	    " VALUES ('acme', 'Acme', 'finance', 'large', 'DE')"));
+	investor = api_client_create_key("investor", NULL);
+	c = api_client_start(NULL);
+	/* The key is cached by then: the lookup of acme misses on the HTTP thread and
+	 * moves to a worker, which must not count a second miss. */
+	get_expect(c, "/v1/companies/nobody", investor, 404, NULL);
+	cr_assert_eq(metric_value(c, "fairrate_summary_cache_misses_total"), 1);
+	get_expect(c, "/v1/companies/acme", investor, 200, NULL);
+	cr_assert_eq(metric_value(c, "fairrate_summary_cache_misses_total"), 2);
+	cr_assert_eq(metric_value(c, "fairrate_summary_cache_hits_total"), 0);
+	get_expect(c, "/v1/companies/acme", investor, 200, NULL);
+	cr_assert_eq(metric_value(c, "fairrate_summary_cache_misses_total"), 2);
+	cr_assert_eq(metric_value(c, "fairrate_summary_cache_hits_total"), 1);
+	free(investor);
+	cr_assert_eq(api_client_stop(c), 0);
+}

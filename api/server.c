@@ -27,6 +27,7 @@
 #include "api/summary_cache.h"
 #include "common/db.h"
 #include "common/utf8.h"
+#include "dispute/dispute_store.h"
 #include "common/log.h"
 
 #define SERVER_RATELIMIT_KEYS 100000
@@ -34,6 +35,10 @@
 /* How long a write waits for the summary cache to catch up with its commit. */
 #define SERVER_CACHE_SYNC_MS 2000
 #define SERVER_MAX_CONNECTIONS 4096
+/* The body limit of an attachment upload: a file of DISPUTE_ATTACHMENT_MAX in base64,
+ * plus 64 KiB for the rest of its JSON. */
+#define SERVER_ATTACHMENT_BODY_LIMIT \
+	((size_t)(DISPUTE_ATTACHMENT_MAX + 2) / 3 * 4 + 65536)
 /* glibc gives each thread that allocates its own malloc arena (up to 8 per CPU), and
  * memory freed into one is not reused by the others: with the HTTP and worker
  * threads all allocating response bodies, the arenas grew the server by tens of MB
@@ -48,6 +53,8 @@ struct server_conn {
 	MHD_socket fd;
 	atomic_llong head_since_us;    /* connected, or a request line seen; 0: none due */
 	atomic_int bad_uri;            /* request_uri_nul of the current request line */
+	const char *uri;               /* where it starts in libmicrohttpd's buffer, */
+	size_t uri_len;                /* and its length up to its first NUL byte */
 	int used;
 	int cut;
 };
@@ -493,7 +500,7 @@ server_conn_of(struct MHD_Connection *conn)
 /* The first call of a request, its head complete: set it up and route it. */
 static void
 server_begin(struct server *srv, struct api_request *r, struct MHD_Connection *conn,
-    const char *url, const char *method)
+    const char *url, const char *method, const char *version)
 {
 	struct server_conn *sc = server_conn_of(conn);
 
@@ -507,6 +514,10 @@ server_begin(struct server *srv, struct api_request *r, struct MHD_Connection *c
 	if (sc != NULL) {
 		atomic_store(&sc->head_since_us, 0);
 		r->bad_uri = atomic_load(&sc->bad_uri);
+		/* libmicrohttpd ends the target with a NUL where the version begins: a raw
+		 * NUL byte inside the target ends it earlier, and would cut the path. */
+		if (sc->uri != NULL && sc->uri + sc->uri_len + 1 != version)
+			r->bad_uri = 1;
 	}
 	atomic_fetch_add(&srv->inflight, 1);
 	r->counted = 1;
@@ -523,12 +534,11 @@ server_access(void *cls, struct MHD_Connection *conn, const char *url, const cha
 	struct api_request *r = *con_cls;
 	const char *cl;
 
-	(void)version;
 	if (r == NULL) {
 		if ((r = calloc(1, sizeof(*r))) == NULL)
 			return (MHD_NO);
 		*con_cls = r;
-		server_begin(srv, r, conn, url, method);
+		server_begin(srv, r, conn, url, method, version);
 		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 		    MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl != NULL && strtoull(cl, NULL, 10) > r->body_limit) {
@@ -621,6 +631,8 @@ server_request_line(void *cls, const char *uri, struct MHD_Connection *conn)
 	(void)cls;
 	if (sc != NULL) {
 		atomic_store(&sc->bad_uri, request_uri_nul(uri));
+		sc->uri = uri;
+		sc->uri_len = strlen(uri);
 		atomic_compare_exchange_strong(&sc->head_since_us, &zero, server_now_us());
 	}
 	return (NULL);

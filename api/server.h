@@ -17,10 +17,6 @@ struct key_cache;
 struct summary_cache;
 struct cache_listener;
 
-/* The body limit of an attachment upload: a file of DISPUTE_ATTACHMENT_MAX (5 MiB) in
- * base64, plus 64 KiB for the rest of its JSON. */
-#define SERVER_ATTACHMENT_BODY_LIMIT ((size_t)(5 * 1024 * 1024 + 2) / 3 * 4 + 65536)
-
 struct server_config {
 	char host[256];                /* address to listen on: "127.0.0.1", "::", ... */
 	unsigned port;
@@ -31,8 +27,8 @@ struct server_config {
 	                                  2 x pool_size */
 	unsigned workers;              /* threads for requests that need the database;
 	                                  0: 2 x pool_size */
-	size_t body_limit;             /* bytes (attachment uploads: at least
-	                                  SERVER_ATTACHMENT_BODY_LIMIT) */
+	size_t body_limit;             /* bytes; attachment uploads take at least a 5 MiB
+	                                  file in base64 and 64 KiB more */
 	unsigned connection_timeout;   /* seconds of inactivity before a connection closes */
 	unsigned header_timeout;       /* seconds a request's head may take to arrive */
 	unsigned request_timeout;      /* seconds a request may take in all */

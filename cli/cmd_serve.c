@@ -47,7 +47,8 @@ serve_usage(FILE *out, const struct server_config *d)
 	    "A rate limit of 0 turns it off. FAIRRATE_CURSOR_SECRET (16..64 bytes) signs\n"
 	    "pagination cursors; without it a random secret is drawn at start-up.\n",
 	    d->host, d->port, d->pool_size, d->pool_wait_ms, d->body_limit,
-	    d->connection_timeout, d->header_timeout, d->request_timeout, d->rate_limit, d->public_rate_limit,
+	    d->connection_timeout, d->header_timeout, d->request_timeout, d->rate_limit,
+	    d->public_rate_limit,
 	    d->key_cache_ttl, d->summary_cache_mb);
 }
 
@@ -199,6 +200,20 @@ serve_set(struct server_config *cfg, int opt, const char *v)
 	return (-1);
 }
 
+/* Block SIGTERM and SIGINT before any thread starts: the webhook worker must inherit
+ * the mask that server_run waits on, or a SIGTERM could be delivered to it and kill
+ * the process. */
+static void
+serve_block_signals(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+}
+
 int
 cmd_serve(int argc, char **argv)
 {
@@ -270,16 +285,7 @@ cmd_serve(int argc, char **argv)
 	/* Webhook deliveries live in PostgreSQL; the worker delivers them beside the
 	 * server and stops with it (FAIRRATE_WEBHOOK_WORKER=off leaves them to another
 	 * instance). */
-	{
-		sigset_t set;
-
-		/* The worker thread must inherit the mask server_run waits on, or a
-		 * SIGTERM could be delivered to it and kill the process. */
-		sigemptyset(&set);
-		sigaddset(&set, SIGTERM);
-		sigaddset(&set, SIGINT);
-		pthread_sigmask(SIG_BLOCK, &set, NULL);
-	}
+	serve_block_signals();
 	if (webhook_worker_start(cfg.database_url) != 0)
 		return (1);
 	rc = server_run(&cfg);

@@ -646,14 +646,28 @@ Test(api_server, a_database_stall_answers_503_and_healthz_stays_up)
 	cr_assert_eq(api_client_stop(c), 0);
 }
 
-Test(api_server, an_encoded_nul_is_refused)
+Test(api_server, a_nul_byte_in_the_target_is_refused)
 {
+	static const char raw[] = "GET /healthz\0.css HTTP/1.1\r\nHost: x\r\n"
+	    "Connection: close\r\n\r\n";
 	struct api_client *c = api_client_start(NULL);
 	char *admin = api_client_create_key("admin", NULL);
+	char got[1024];
+	ssize_t n;
+	int fd;
 
 	get_expect(c, "/healthz%00.css", NULL, 400, "invalid_path");
 	get_expect(c, "/v1/staff/keys?limit=1%00", admin, 400, "invalid_parameter");
 	get_expect(c, "/v1/staff/keys?limit=2", admin, 200, NULL);
+	/* A raw NUL byte in the request line, which libcurl will not send. */
+	fd = raw_connect(c);
+	cr_assert_eq(send(fd, raw, sizeof(raw) - 1, MSG_NOSIGNAL), (ssize_t)sizeof(raw) - 1);
+	n = recv(fd, got, sizeof(got) - 1, MSG_WAITALL);
+	cr_assert_gt(n, 0);
+	got[n] = '\0';
+	cr_assert(strncmp(got, "HTTP/1.1 400 ", 13) == 0, "%s", got);
+	cr_assert_not_null(strstr(got, "\"code\":\"invalid_path\""), "%s", got);
+	close(fd);
 	free(admin);
 	cr_assert_eq(api_client_stop(c), 0);
 }
@@ -663,8 +677,8 @@ Test(api_server, a_trickled_request_head_is_cut)
 	const char *env[] = {"FAIRRATE_HEADER_TIMEOUT=1", "FAIRRATE_CONNECTION_TIMEOUT=30",
 	    NULL};
 	struct api_client *c = api_client_start(env);
-	const char *head = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: abcdefghijklmnopqrstuvwxyz"
-	    "abcdefghijklmnopqrstuvwxyz\r\n\r\n";
+	const char *head = "GET /healthz HTTP/1.1\r\nHost: x\r\n"
+	    "X-Slow: abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz\r\n\r\n";
 	char got[256];
 	ssize_t n = -1;
 	size_t i;
@@ -699,7 +713,7 @@ attachment_body(size_t n, size_t *len)
 	cr_assert_not_null(body);
 	strcpy(body, pre);
 	for (i = 0; i < b64; i++)
-		body[strlen(pre) + i] = 'Q';    /* "QQQQ": three 'A'... of 0x41 0x04 0x10 */
+		body[strlen(pre) + i] = 'Q';    /* "QQQQ" is the bytes 41 04 10 */
 	memcpy(body + strlen(pre) + b64, "\"}", 3);
 	*len = strlen(body);
 	return (body);

@@ -206,8 +206,9 @@ db_pool_free_slot(struct db_pool *p)
 	return (empty);
 }
 
-/* Give statement_timeout on s's connection a ceiling of ms (0: none), within a
- * second below it, so that most acquires need no round trip. 0, or -1 (logged). */
+/* Give statement_timeout on s's connection a ceiling of ms (0: the session's own),
+ * rounded down to whole seconds, so that most acquires need no round trip. 0, or -1
+ * (logged). */
 static int
 db_pool_statement_timeout(struct db_pool *p, struct db_pool_slot *s, int ms)
 {
@@ -221,8 +222,10 @@ db_pool_statement_timeout(struct db_pool *p, struct db_pool_slot *s, int ms)
 		s->statement_ms = 0;
 		return (0);
 	}
-	if (ms <= 0 || (s->statement_ms > 0 && s->statement_ms <= ms &&
-	    s->statement_ms > ms - 1000))
+	/* Whole seconds, so that requests a few milliseconds apart share a setting. */
+	if (ms >= 1000)
+		ms -= ms % 1000;
+	if (ms <= 0 || s->statement_ms == ms)
 		return (0);
 	snprintf(v, sizeof(v), "%d", ms);
 	if (db_exec(s->conn, "SELECT set_config('statement_timeout', $1, false)", 1,

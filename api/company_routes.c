@@ -166,7 +166,8 @@ company_routes_get(struct api_request *r)
 
 	if (sc != NULL) {
 		buf_init(&body, COMPANY_SUMMARY_MAX);
-		if (summary_cache_get(sc, slug, now, &body, &status)) {
+		/* Looked up already on the HTTP thread, which missed. */
+		if (!request_rerun(r) && summary_cache_get(sc, slug, now, &body, &status)) {
 			if (status == 200)
 				request_reply_data(r, 200, "application/json", body.data, body.len);
 			else

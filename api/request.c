@@ -9,8 +9,15 @@
 
 #include "api/http_json.h"
 #include "api/server.h"
+#include "common/db.h"
 #include "common/utf8.h"
 #include "common/log.h"
+
+/* A statement_timeout set from the deadline fires up to a second before it (see
+ * db_pool_acquire_within). */
+#define REQUEST_DEADLINE_SLACK_US 1000000
+/* Seconds a client is asked to wait after a 503. */
+#define REQUEST_RETRY_AFTER "2"
 
 const char *
 request_param(struct api_request *r, const char *name)
@@ -70,16 +77,34 @@ PGconn *
 request_db(struct api_request *r)
 {
 	enum db_pool_error err;
+	int64_t left_ms;
 
 	if (r->db != NULL)
 		return (r->db);
-	r->db = db_pool_acquire(server_pool(r->srv), &err);
+	if (!r->on_worker) {
+		r->deferred = 1;
+		return (NULL);
+	}
+	left_ms = (r->deadline_us - server_now_us()) / 1000;
+	if (left_ms <= 0) {
+		request_reply_error(r, 503, "deadline_exceeded",
+		    "the request ran out of time; try again shortly");
+		return (NULL);
+	}
+	r->db = db_pool_acquire_within(server_pool(r->srv), (int)left_ms, (int)left_ms,
+	    &err);
 	if (r->db == NULL)
 		request_reply_error(r, 503, db_pool_error_code(err), "%s",
 		    err == DB_POOL_EXHAUSTED ?
 		    "every database connection is busy; try again shortly" :
 		    "the database cannot be reached");
 	return (r->db);
+}
+
+int
+request_rerun(const struct api_request *r)
+{
+	return (r->on_worker && r->ran_inline);
 }
 
 int
@@ -94,12 +119,38 @@ request_add_header(struct api_request *r, const char *name, const char *value)
 	return (0);
 }
 
-/* Queue resp as the answer (taking it); the first answer wins. */
+struct MHD_Response *
+request_take_response(struct api_request *r)
+{
+	struct MHD_Response *resp = r->response;
+
+	r->response = NULL;
+	return (resp);
+}
+
+int
+request_uri_nul(const char *uri)
+{
+	const char *p, *q = strchr(uri, '?');
+
+	for (p = uri; (p = strchr(p, '%')) != NULL; p++)
+		if (p[1] == '0' && p[2] == '0')
+			return (q != NULL && p > q ? 2 : 1);
+	return (0);
+}
+
+/* Keep resp as the answer (taking it) for the HTTP thread to queue; the first answer
+ * wins. Answers of a request moving to a worker are dropped: it runs again there. */
 static void
 request_queue(struct api_request *r, unsigned status, struct MHD_Response *resp)
 {
 	size_t i;
 
+	if (r->deferred && !r->on_worker) {
+		if (resp != NULL)
+			MHD_destroy_response(resp);
+		return;
+	}
 	if (resp == NULL) {
 		log_error("http: cannot build a response");
 		r->answered = 1;
@@ -118,10 +169,7 @@ request_queue(struct api_request *r, unsigned status, struct MHD_Response *resp)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
 	r->answered = 1;
 	r->status = status;
-	r->queued = MHD_queue_response(r->conn, status, resp) == MHD_YES;
-	if (!r->queued)
-		log_error("http: cannot queue a %u response", status);
-	MHD_destroy_response(resp);
+	r->response = resp;
 }
 
 static void
@@ -192,6 +240,18 @@ request_reply_error(struct api_request *r, unsigned status, const char *code,
 	vsnprintf(message, sizeof(message), fmt, ap);
 	va_end(ap);
 	request_utf8_clean(message);
+	/* A query cancelled by statement_timeout, a lock timeout, a connection lost: the
+	 * database could not answer in time, which a retry may cure; not a bug. */
+	if (status == 500 && r->on_worker && (db_sqlstate_transient(db_last_sqlstate()) ||
+	    (r->db != NULL && PQstatus(r->db) != CONNECTION_OK) ||
+	    server_now_us() >= r->deadline_us - REQUEST_DEADLINE_SLACK_US)) {
+		status = 503;
+		code = "database_unavailable";
+		snprintf(message, sizeof(message),
+		    "the database did not answer in time; try again shortly");
+	}
+	if (status == 503 && !r->answered)
+		(void)request_add_header(r, MHD_HTTP_HEADER_RETRY_AFTER, REQUEST_RETRY_AFTER);
 	if (code == NULL)
 		code = http_json_status_code(status);
 	if ((body = http_json_error(code, message, &len)) == NULL) {

@@ -33,6 +33,10 @@ struct api_request {
 	const char *method;
 	const char *path;
 	int64_t started_us;
+	int64_t deadline_us;           /* started_us + the request timeout */
+	int begun;                     /* the access handler has seen it */
+	int bad_uri;                   /* 0, or 1 / 2: a NUL byte (%00) in the path / query */
+	size_t body_limit;             /* this route's body limit */
 	struct router_match match;
 	enum router_result routed;
 	struct auth_principal who;
@@ -44,6 +48,16 @@ struct api_request {
 	int answered;                  /* an answer was given (the first one wins) */
 	int queued;                    /* MHD accepted it; else the connection is closed */
 	int counted;                   /* counted in the server's in-flight requests */
+	/* A request first runs on an HTTP thread, which must never block; the moment it
+	 * needs the database (request_db) it stops there (deferred, every answer dropped)
+	 * and runs again from the start on a worker thread (on_worker). */
+	int deferred;
+	int on_worker;
+	int checked;                   /* routing, parameters and rate limit passed */
+	int ran_inline;                /* the handler ran on the HTTP thread */
+	int suspended;                 /* the connection waits for a worker */
+	struct MHD_Response *response; /* the answer, queued by the HTTP thread */
+	struct api_request *next_job;  /* the workers' queue */
 	size_t nheaders;
 	char headers[REQUEST_MAX_HEADERS][2][128];
 };
@@ -75,9 +89,16 @@ const struct auth_principal *request_principal(struct api_request *r);
 struct db_pool *request_pool(struct api_request *r);
 
 /* request_db: a pooled connection for this request, acquired on first use and given
- * back when the handler returns. NULL after answering 503 (pool_exhausted or
- * database_unavailable): the handler then just returns. */
+ * back when the handler returns, its statement_timeout bounded by what is left of the
+ * request's time. NULL after answering 503 (pool_exhausted, database_unavailable or
+ * deadline_exceeded), or when the request must move to a worker thread: the handler
+ * then just returns (and, in the latter case, runs again there). */
 PGconn *request_db(struct api_request *r);
+
+/* request_rerun: 1 when the request runs again on a worker, having stopped on its HTTP
+ * thread where it first needed the database (so a cache lookup it made there has just
+ * missed, and need not be counted twice); else 0. */
+int request_rerun(const struct api_request *r);
 
 /* request_add_header: add a response header (Location, Cache-Control...) to the answer
  * still to come. 0, or -1 when there are already REQUEST_MAX_HEADERS or they do not
@@ -88,7 +109,10 @@ int request_add_header(struct api_request *r, const char *name, const char *valu
  * NULL: then 500). */
 void request_reply_json(struct api_request *r, unsigned status, json_t *v);
 
-/* request_reply_error: answer status with the one error shape, code and message. */
+/* request_reply_error: answer status with the one error shape, code and message. A 500
+ * that follows a database timeout, a lost connection, or comes past the request's
+ * deadline is answered as 503 database_unavailable instead; every 503 carries
+ * Retry-After. */
 void request_reply_error(struct api_request *r, unsigned status, const char *code,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
@@ -98,5 +122,14 @@ void request_reply_data(struct api_request *r, unsigned status, const char *cont
 
 /* request_reply_empty: answer status (204, ...) with no body. */
 void request_reply_empty(struct api_request *r, unsigned status);
+
+/* request_uri_nul: where the raw (still percent-encoded) request target uri carries
+ * an encoded NUL byte ("%00"), which decoding would cut the path or a parameter at:
+ * 0 nowhere, 1 in the path, 2 in the query string. Pure. */
+int request_uri_nul(const char *uri);
+
+/* request_take_response: the answer built for r (NULL when none yet), which the caller
+ * queues and destroys. */
+struct MHD_Response *request_take_response(struct api_request *r);
 
 #endif

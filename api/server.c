@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <malloc.h>
 #include <netdb.h>
 #include <pthread.h>
 #include <signal.h>
@@ -24,13 +25,39 @@
 #include "api/request.h"
 #include "api/routes.h"
 #include "api/summary_cache.h"
+#include "common/db.h"
 #include "common/utf8.h"
+#include "dispute/dispute_store.h"
 #include "common/log.h"
 
 #define SERVER_RATELIMIT_KEYS 100000
 #define SERVER_KEY_CACHE_ENTRIES 100000
 /* How long a write waits for the summary cache to catch up with its commit. */
 #define SERVER_CACHE_SYNC_MS 2000
+#define SERVER_MAX_CONNECTIONS 4096
+/* The body limit of an attachment upload: a file of DISPUTE_ATTACHMENT_MAX in base64,
+ * plus 64 KiB for the rest of its JSON. */
+#define SERVER_ATTACHMENT_BODY_LIMIT \
+	((size_t)(DISPUTE_ATTACHMENT_MAX + 2) / 3 * 4 + 65536)
+/* glibc gives each thread that allocates its own malloc arena (up to 8 per CPU), and
+ * memory freed into one is not reused by the others: with the HTTP and worker
+ * threads all allocating response bodies, the arenas grew the server by tens of MB
+ * under a crawl (docs/operations.md, "Memory"). */
+#define SERVER_MALLOC_ARENAS 2
+/* How often the header timeout is checked, in microseconds. */
+#define SERVER_REAPER_TICK_US 250000
+
+/* One open TCP connection, for the header timeout: a request's head (request line and
+ * headers) must arrive within it, however slowly its bytes trickle in. */
+struct server_conn {
+	MHD_socket fd;
+	atomic_llong head_since_us;    /* connected, or a request line seen; 0: none due */
+	atomic_int bad_uri;            /* request_uri_nul of the current request line */
+	const char *uri;               /* where it starts in libmicrohttpd's buffer, */
+	size_t uri_len;                /* and its length up to its first NUL byte */
+	int used;
+	int cut;
+};
 
 struct server {
 	struct server_config cfg;
@@ -48,6 +75,21 @@ struct server {
 	struct MHD_Daemon *daemon;
 	atomic_long inflight;
 	atomic_int draining;
+	/* Requests that need the database, waiting for a worker. */
+	pthread_mutex_t queue_lock;
+	pthread_cond_t queue_ready;
+	struct api_request *queue_head, *queue_tail;
+	int queue_stop;
+	pthread_t *workers;
+	unsigned nworkers;
+	/* Open connections, for the header timeout. */
+	pthread_mutex_t conns_lock;
+	struct server_conn *conns;
+	int *conns_free;
+	size_t nconns_free;
+	pthread_t reaper;
+	int reaper_started;
+	atomic_int reaper_stop;
 };
 
 void
@@ -59,8 +101,10 @@ server_config_defaults(struct server_config *cfg)
 	cfg->pool_size = 8;
 	cfg->pool_wait_ms = 2000;
 	cfg->threads = 0;              /* 0: server_default_threads */
+	cfg->workers = 0;              /* 0: 2 x pool_size */
 	cfg->body_limit = 1024 * 1024;
 	cfg->connection_timeout = 30;
+	cfg->header_timeout = 10;
 	cfg->request_timeout = 30;
 	cfg->rate_limit = 600;
 	cfg->public_rate_limit = 300;
@@ -105,7 +149,7 @@ server_draining(struct server *srv)
 	return (atomic_load_explicit(&srv->draining, memory_order_relaxed));
 }
 
-static int64_t
+int64_t
 server_now_us(void)
 {
 	struct timespec ts;
@@ -271,29 +315,49 @@ server_authenticate(struct server *srv, struct api_request *r)
 	return (0);
 }
 
-/* The last call of a request: route, check, authenticate, run the handler. */
-static void
-server_dispatch(struct server *srv, struct api_request *r)
+/* The body limit of route: attachment uploads take a 5 MiB file in base64. */
+static size_t
+server_body_limit(const struct server *srv, const struct router_route *route)
+{
+	size_t n = strlen(route ? route->pattern : "");
+
+	if (route != NULL && strcmp(route->method, "POST") == 0 && n >= 12 &&
+	    strcmp(route->pattern + n - 12, "/attachments") == 0 &&
+	    srv->cfg.body_limit < SERVER_ATTACHMENT_BODY_LIMIT)
+		return (SERVER_ATTACHMENT_BODY_LIMIT);
+	return (srv->cfg.body_limit);
+}
+
+/* Routing, parameters, authentication and rate limit; 0, or -1 after answering (or
+ * when authentication needs the database on an HTTP thread: r->deferred). */
+static int
+server_check(struct server *srv, struct api_request *r)
 {
 	const struct router_route *route;
 	struct server_query_check qc;
 	char allow[128], addr[64];
 
+	if (r->bad_uri) {
+		request_reply_error(r, 400, r->bad_uri == 1 ? "invalid_path" :
+		    "invalid_parameter", "the %s contains a NUL byte (%%00)",
+		    r->bad_uri == 1 ? "path" : "query string");
+		return (-1);
+	}
 	if (r->body_too_large) {
 		request_reply_error(r, 413, "payload_too_large",
-		    "the request body exceeds %zu bytes", srv->cfg.body_limit);
-		return;
+		    "the request body exceeds %zu bytes", r->body_limit);
+		return (-1);
 	}
 	if (r->routed == ROUTER_NOT_FOUND) {
 		request_reply_error(r, 404, "not_found", "no such resource");
-		return;
+		return (-1);
 	}
 	if (r->routed == ROUTER_METHOD_NOT_ALLOWED) {
 		if (router_allow(srv->routes, srv->nroutes, r->path, allow, sizeof(allow)) > 0)
 			request_add_header(r, MHD_HTTP_HEADER_ALLOW, allow);
 		request_reply_error(r, 405, "method_not_allowed",
 		    "%s is not allowed here; see the Allow header", r->method);
-		return;
+		return (-1);
 	}
 	route = r->match.route;
 	memset(&qc, 0, sizeof(qc));
@@ -304,23 +368,38 @@ server_dispatch(struct server *srv, struct api_request *r)
 		    "unknown_parameter", qc.invalid_utf8 ?
 		    "a query parameter is not valid UTF-8" :
 		    "this route does not take that query parameter");
-		return;
+		return (-1);
 	}
 	if ((route->roles & AUTH_ROLE_PUBLIC) == 0) {
 		char who[32];
 
 		if (server_auth_throttled(srv, r) || server_authenticate(srv, r) != 0)
-			return;
+			return (-1);
 		snprintf(who, sizeof(who), "key:%lld", (long long)r->who.key_id);
 		if ((route->flags & ROUTER_UNLIMITED) == 0 &&
 		    server_rate_limited(r, srv->by_key, who))
-			return;
+			return (-1);
 	} else if ((route->flags & ROUTER_UNLIMITED) == 0) {
 		request_client_address(r, addr, sizeof(addr));
 		if (server_rate_limited(r, srv->by_addr, addr))
-			return;
+			return (-1);
 	}
-	if (route->flags & ROUTER_JSON_BODY) {
+	r->checked = 1;
+	return (0);
+}
+
+/* Run a request: check it (once), parse its body, call its handler. On an HTTP
+ * thread this stops, with r->deferred set and nothing answered, where the request
+ * first needs the database; it then runs again from here on a worker. */
+static void
+server_dispatch(struct server *srv, struct api_request *r)
+{
+	const struct router_route *route;
+
+	if (!r->checked && server_check(srv, r) != 0)
+		return;
+	route = r->match.route;
+	if ((route->flags & ROUTER_JSON_BODY) && r->json == NULL) {
 		const char *code = NULL;
 		char msg[256];
 
@@ -336,9 +415,144 @@ server_dispatch(struct server *srv, struct api_request *r)
 			return;
 		}
 	}
+	if (!r->on_worker)
+		r->ran_inline = 1;
 	route->handler(r);
-	if (!r->answered)
+	if (!r->answered && !(r->deferred && !r->on_worker))
 		request_reply_error(r, 500, "internal_error", "the handler gave no answer");
+}
+
+/* After the handler: give the connection back; a write that succeeded has committed,
+ * and its answer leaves only once the summary cache has applied the notifications
+ * of that commit, so that the writer's next read (a corrected rating) cannot come
+ * from a stale entry. */
+static void
+server_finish(struct server *srv, struct api_request *r)
+{
+	if (r->db != NULL) {
+		db_pool_release(srv->pool, r->db);
+		r->db = NULL;
+	}
+	if (srv->summaries != NULL && r->status >= 200 && r->status < 300 &&
+	    strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0)
+		(void)cache_listener_sync(srv->listener, SERVER_CACHE_SYNC_MS);
+}
+
+/* Run one request taken from the queue on a worker, then wake its connection, whose
+ * HTTP thread sends the answer. A request that waited past its deadline is not run. */
+static void
+server_work(struct server *srv, struct api_request *r)
+{
+	struct MHD_Connection *conn = r->conn;
+
+	db_last_sqlstate_clear();
+	r->on_worker = 1;
+	r->deferred = 0;
+	r->nheaders = 0;
+	if (server_now_us() >= r->deadline_us)
+		request_reply_error(r, 503, "deadline_exceeded",
+		    "the request waited too long for a worker; try again shortly");
+	else
+		server_dispatch(srv, r);
+	server_finish(srv, r);
+	/* r belongs to the HTTP thread again from here. */
+	MHD_resume_connection(conn);
+}
+
+static void *
+server_worker(void *arg)
+{
+	struct server *srv = arg;
+	struct api_request *r;
+
+	for (;;) {
+		pthread_mutex_lock(&srv->queue_lock);
+		while (srv->queue_head == NULL && !srv->queue_stop)
+			pthread_cond_wait(&srv->queue_ready, &srv->queue_lock);
+		if ((r = srv->queue_head) == NULL) {
+			pthread_mutex_unlock(&srv->queue_lock);
+			return (NULL);
+		}
+		if ((srv->queue_head = r->next_job) == NULL)
+			srv->queue_tail = NULL;
+		pthread_mutex_unlock(&srv->queue_lock);
+		r->next_job = NULL;
+		server_work(srv, r);
+	}
+}
+
+/* Hand r to the workers; 0, or -1 when they have stopped. */
+static int
+server_enqueue(struct server *srv, struct api_request *r)
+{
+	int rc = -1;
+
+	pthread_mutex_lock(&srv->queue_lock);
+	if (!srv->queue_stop) {
+		if (srv->queue_tail != NULL)
+			srv->queue_tail->next_job = r;
+		else
+			srv->queue_head = r;
+		srv->queue_tail = r;
+		pthread_cond_signal(&srv->queue_ready);
+		rc = 0;
+	}
+	pthread_mutex_unlock(&srv->queue_lock);
+	return (rc);
+}
+
+/* Queue r's answer on its connection; MHD_NO (close the connection) when there is
+ * none or it cannot be queued. */
+static enum MHD_Result
+server_send(struct api_request *r)
+{
+	struct MHD_Response *resp = request_take_response(r);
+
+	if (resp == NULL)
+		return (r->queued ? MHD_YES : MHD_NO);
+	r->queued = MHD_queue_response(r->conn, r->status, resp) == MHD_YES;
+	if (!r->queued)
+		log_error("http: cannot queue a %u response", r->status);
+	MHD_destroy_response(resp);
+	return (r->queued ? MHD_YES : MHD_NO);
+}
+
+static struct server_conn *
+server_conn_of(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci;
+
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return (ci != NULL ? ci->socket_context : NULL);
+}
+
+/* The first call of a request, its head complete: set it up and route it. */
+static void
+server_begin(struct server *srv, struct api_request *r, struct MHD_Connection *conn,
+    const char *url, const char *method, const char *version)
+{
+	struct server_conn *sc = server_conn_of(conn);
+
+	r->srv = srv;
+	r->conn = conn;
+	r->method = method;
+	r->path = url;
+	r->started_us = server_now_us();
+	r->deadline_us = r->started_us + (int64_t)srv->cfg.request_timeout * 1000000;
+	r->begun = 1;
+	if (sc != NULL) {
+		atomic_store(&sc->head_since_us, 0);
+		r->bad_uri = atomic_load(&sc->bad_uri);
+		/* libmicrohttpd ends the target with a NUL where the version begins: a raw
+		 * NUL byte inside the target ends it earlier, and would cut the path. */
+		if (sc->uri != NULL && sc->uri + sc->uri_len + 1 != version)
+			r->bad_uri = 1;
+	}
+	atomic_fetch_add(&srv->inflight, 1);
+	r->counted = 1;
+	r->routed = router_match(srv->routes, srv->nroutes, method, url, &r->match);
+	r->body_limit = server_body_limit(srv, r->match.route);
+	buf_init(&r->body, r->body_limit);
 }
 
 static enum MHD_Result
@@ -349,26 +563,17 @@ server_access(void *cls, struct MHD_Connection *conn, const char *url, const cha
 	struct api_request *r = *con_cls;
 	const char *cl;
 
-	(void)version;
 	if (r == NULL) {
 		if ((r = calloc(1, sizeof(*r))) == NULL)
 			return (MHD_NO);
-		r->srv = srv;
-		r->conn = conn;
-		r->method = method;
-		r->path = url;
-		r->started_us = server_now_us();
-		buf_init(&r->body, srv->cfg.body_limit);
 		*con_cls = r;
-		atomic_fetch_add(&srv->inflight, 1);
-		r->counted = 1;
-		r->routed = router_match(srv->routes, srv->nroutes, method, url, &r->match);
+		server_begin(srv, r, conn, url, method, version);
 		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 		    MHD_HTTP_HEADER_CONTENT_LENGTH);
-		if (cl != NULL && strtoull(cl, NULL, 10) > srv->cfg.body_limit) {
+		if (cl != NULL && strtoull(cl, NULL, 10) > r->body_limit) {
 			request_reply_error(r, 413, "payload_too_large",
-			    "the request body exceeds %zu bytes", srv->cfg.body_limit);
-			return (r->queued ? MHD_YES : MHD_NO);
+			    "the request body exceeds %zu bytes", r->body_limit);
+			return (server_send(r));
 		}
 		return (MHD_YES);
 	}
@@ -386,20 +591,30 @@ server_access(void *cls, struct MHD_Connection *conn, const char *url, const cha
 		}
 		return (MHD_YES);
 	}
-	if (r->answered)
-		return (r->queued ? MHD_YES : MHD_NO);
-	server_dispatch(srv, r);
-	if (r->db != NULL) {
-		db_pool_release(srv->pool, r->db);
-		r->db = NULL;
+	if (r->suspended) {
+		/* Resumed by its worker, answered there. */
+		r->suspended = 0;
+		return (server_send(r));
 	}
-	/* A write that succeeded has committed; its answer leaves only once the summary
-	 * cache has applied the notifications of that commit, so that the writer's next
-	 * read (a corrected rating) cannot come from a stale entry. */
-	if (srv->summaries != NULL && r->status >= 200 && r->status < 300 &&
-	    strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
-		(void)cache_listener_sync(srv->listener, SERVER_CACHE_SYNC_MS);
-	return (r->queued ? MHD_YES : MHD_NO);
+	if (r->answered)
+		return (server_send(r));
+	db_last_sqlstate_clear();
+	server_dispatch(srv, r);
+	if (r->deferred && !r->answered) {
+		/* It needs the database: the HTTP thread must not wait for it. Suspended
+		 * before it is queued, so that its worker cannot resume it first. */
+		r->nheaders = 0;
+		r->suspended = 1;
+		MHD_suspend_connection(conn);
+		if (server_enqueue(srv, r) == 0)
+			return (MHD_YES);
+		MHD_resume_connection(conn);
+		r->on_worker = 1;
+		request_reply_error(r, 503, "service_unavailable", "the server is stopping");
+		return (MHD_YES);
+	}
+	server_finish(srv, r);
+	return (server_send(r));
 }
 
 static void
@@ -424,6 +639,8 @@ server_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	    status, took, r->who.key_id);
 	if (r->db != NULL)
 		db_pool_release(srv->pool, r->db);
+	if (r->response != NULL)
+		MHD_destroy_response(r->response);
 	json_decref(r->json);
 	buf_free(&r->body);
 	if (r->counted)
@@ -431,9 +648,136 @@ server_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	free(r);
 }
 
+/* MHD_OPTION_URI_LOG_CALLBACK: a request line has arrived (its target still
+ * percent-encoded): its head is now due within the header timeout, and an encoded
+ * NUL byte is noted, to be refused (decoding would cut the path at it). */
+static void *
+server_request_line(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	struct server_conn *sc = server_conn_of(conn);
+	long long zero = 0;
+
+	(void)cls;
+	if (sc != NULL) {
+		atomic_store(&sc->bad_uri, request_uri_nul(uri));
+		sc->uri = uri;
+		sc->uri_len = strlen(uri);
+		atomic_compare_exchange_strong(&sc->head_since_us, &zero, server_now_us());
+	}
+	return (NULL);
+}
+
+/* MHD_OPTION_NOTIFY_CONNECTION: keep the table of open connections. */
+static void
+server_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+    enum MHD_ConnectionNotificationCode toe)
+{
+	struct server *srv = cls;
+	const union MHD_ConnectionInfo *ci;
+	struct server_conn *sc;
+
+	pthread_mutex_lock(&srv->conns_lock);
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		if (ci != NULL && srv->nconns_free > 0) {
+			sc = &srv->conns[srv->conns_free[--srv->nconns_free]];
+			sc->fd = ci->connect_fd;
+			sc->used = 1;
+			sc->cut = 0;
+			atomic_store(&sc->bad_uri, 0);
+			atomic_store(&sc->head_since_us, server_now_us());
+			*socket_context = sc;
+		}
+	} else if ((sc = *socket_context) != NULL) {
+		sc->used = 0;
+		srv->conns_free[srv->nconns_free++] = (int)(sc - srv->conns);
+		*socket_context = NULL;
+	}
+	pthread_mutex_unlock(&srv->conns_lock);
+}
+
+/* Shut down connections whose request head is overdue: libmicrohttpd's own timeout
+ * counts idleness, so a client sending a byte a second is never cut by it. The
+ * socket is only shut down here (never closed), under the table's lock, so it cannot
+ * be another connection's by then; libmicrohttpd then closes it. */
+static void *
+server_reaper(void *arg)
+{
+	struct server *srv = arg;
+	int64_t limit = (int64_t)srv->cfg.header_timeout * 1000000, now, since;
+	size_t i;
+
+	while (!atomic_load(&srv->reaper_stop)) {
+		usleep(SERVER_REAPER_TICK_US);
+		now = server_now_us();
+		pthread_mutex_lock(&srv->conns_lock);
+		for (i = 0; i < SERVER_MAX_CONNECTIONS; i++) {
+			struct server_conn *sc = &srv->conns[i];
+
+			since = atomic_load(&sc->head_since_us);
+			if (sc->used && !sc->cut && since != 0 && now - since > limit) {
+				(void)shutdown(sc->fd, SHUT_RDWR);
+				sc->cut = 1;
+			}
+		}
+		pthread_mutex_unlock(&srv->conns_lock);
+	}
+	return (NULL);
+}
+
+/* Start the reaper and the workers; 0, or -1 (logged). */
+static int
+server_start_threads(struct server *srv)
+{
+	unsigned i;
+
+	if (pthread_create(&srv->reaper, NULL, server_reaper, srv) != 0) {
+		log_error("serve: cannot start the header timeout thread");
+		return (-1);
+	}
+	srv->reaper_started = 1;
+	if ((srv->workers = calloc(srv->cfg.workers, sizeof(*srv->workers))) == NULL)
+		return (-1);
+	for (i = 0; i < srv->cfg.workers; i++) {
+		if (pthread_create(&srv->workers[i], NULL, server_worker, srv) != 0) {
+			log_error("serve: cannot start worker thread %u", i);
+			return (-1);
+		}
+		srv->nworkers++;
+	}
+	return (0);
+}
+
+/* Stop the workers once the queue is empty, and the reaper. */
+static void
+server_stop_threads(struct server *srv)
+{
+	unsigned i;
+
+	pthread_mutex_lock(&srv->queue_lock);
+	srv->queue_stop = 1;
+	pthread_cond_broadcast(&srv->queue_ready);
+	pthread_mutex_unlock(&srv->queue_lock);
+	for (i = 0; i < srv->nworkers; i++)
+		pthread_join(srv->workers[i], NULL);
+	srv->nworkers = 0;
+	if (srv->reaper_started) {
+		atomic_store(&srv->reaper_stop, 1);
+		pthread_join(srv->reaper, NULL);
+		srv->reaper_started = 0;
+	}
+}
+
 static void
 server_free(struct server *srv)
 {
+	server_stop_threads(srv);
+	free(srv->workers);
+	free(srv->conns);
+	free(srv->conns_free);
+	pthread_mutex_destroy(&srv->queue_lock);
+	pthread_cond_destroy(&srv->queue_ready);
+	pthread_mutex_destroy(&srv->conns_lock);
 	ratelimit_free(srv->by_key);
 	ratelimit_free(srv->by_addr);
 	ratelimit_free(srv->auth_failures);
@@ -466,10 +810,22 @@ server_setup(struct server *srv, const struct server_config *cfg)
 {
 	char session[64];
 
+	size_t i;
+
 	memset(srv, 0, sizeof(*srv));
+	pthread_mutex_init(&srv->queue_lock, NULL);
+	pthread_cond_init(&srv->queue_ready, NULL);
+	pthread_mutex_init(&srv->conns_lock, NULL);
 	srv->cfg = *cfg;
 	if (srv->cfg.threads == 0)
 		srv->cfg.threads = server_default_threads(cfg->pool_size);
+	if (srv->cfg.workers == 0)
+		srv->cfg.workers = 2 * cfg->pool_size;
+	if ((srv->conns = calloc(SERVER_MAX_CONNECTIONS, sizeof(*srv->conns))) == NULL ||
+	    (srv->conns_free = calloc(SERVER_MAX_CONNECTIONS, sizeof(int))) == NULL)
+		return (-1);
+	for (i = 0; i < SERVER_MAX_CONNECTIONS; i++)
+		srv->conns_free[srv->nconns_free++] = (int)(SERVER_MAX_CONNECTIONS - 1 - i);
 	srv->routes = routes_table(&srv->nroutes);
 	if (router_check_table(srv->routes, srv->nroutes) != 0)
 		return (-1);
@@ -527,7 +883,7 @@ server_start_daemon(struct server *srv)
 	struct addrinfo hints, *ai = NULL;
 	struct MHD_Daemon *d;
 	char port[8];
-	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC;
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME;
 	int err;
 
 	memset(&hints, 0, sizeof(hints));
@@ -546,7 +902,9 @@ server_start_daemon(struct server *srv)
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)srv->cfg.threads,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)srv->cfg.connection_timeout,
 	    MHD_OPTION_NOTIFY_COMPLETED, server_completed, srv,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)4096,
+	    MHD_OPTION_NOTIFY_CONNECTION, server_connection, srv,
+	    MHD_OPTION_URI_LOG_CALLBACK, server_request_line, srv,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)SERVER_MAX_CONNECTIONS,
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024,
 	    MHD_OPTION_END);
 	freeaddrinfo(ai);
@@ -572,12 +930,14 @@ server_run(const struct server_config *cfg)
 	 * only sigwait below sees them. */
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	if (server_setup(&srv, cfg) != 0)
+	(void)mallopt(M_ARENA_MAX, SERVER_MALLOC_ARENAS);
+	if (server_setup(&srv, cfg) != 0 || server_start_threads(&srv) != 0)
 		goto out;
 	if ((srv.daemon = server_start_daemon(&srv)) == NULL)
 		goto out;
-	log_info("serving on http://%s:%u (%u threads, %u database connections)",
-	    cfg->host, cfg->port, srv.cfg.threads, cfg->pool_size);
+	log_info("serving on http://%s:%u (%u HTTP threads, %u workers, %u database"
+	    " connections)", cfg->host, cfg->port, srv.cfg.threads, srv.cfg.workers,
+	    cfg->pool_size);
 	while (sigwait(&set, &sig) != 0)
 		;
 	log_info("received signal %d: finishing requests in flight", sig);
@@ -589,6 +949,9 @@ server_run(const struct server_config *cfg)
 	if (atomic_load(&srv.inflight) > 0)
 		log_error("serve: %ld requests still running at shutdown",
 		    (long)atomic_load(&srv.inflight));
+	/* The workers finish what is queued (their connections resume) before the
+	 * daemon stops: it must not stop with a connection suspended. */
+	server_stop_threads(&srv);
 	MHD_stop_daemon(srv.daemon);
 	if (lsock != MHD_INVALID_SOCKET)
 		close(lsock);

@@ -2,6 +2,7 @@
 #define FAIRRATE_API_SERVER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * The HTTP API server: libmicrohttpd with an epoll thread pool sized for handlers that
@@ -22,10 +23,14 @@ struct server_config {
 	const char *database_url;
 	unsigned pool_size;            /* PostgreSQL connections */
 	unsigned pool_wait_ms;         /* how long a request waits for one */
-	unsigned threads;              /* HTTP worker threads; 0: 2 x CPUs, at most
+	unsigned threads;              /* HTTP threads (never block); 0: 2 x CPUs, at most
 	                                  2 x pool_size */
-	size_t body_limit;             /* bytes */
+	unsigned workers;              /* threads for requests that need the database;
+	                                  0: 2 x pool_size */
+	size_t body_limit;             /* bytes; attachment uploads take at least a 5 MiB
+	                                  file in base64 and 64 KiB more */
 	unsigned connection_timeout;   /* seconds of inactivity before a connection closes */
+	unsigned header_timeout;       /* seconds a request's head may take to arrive */
 	unsigned request_timeout;      /* seconds a request may take in all */
 	unsigned rate_limit;           /* requests a minute per key; 0: no limit */
 	unsigned public_rate_limit;    /* requests a minute per client address on public
@@ -58,6 +63,9 @@ struct key_cache *server_key_cache(struct server *srv);
  * both are off). */
 struct summary_cache *server_summary_cache(struct server *srv);
 struct cache_listener *server_cache_listener(struct server *srv);
+
+/* server_now_us: the monotonic clock in microseconds. */
+int64_t server_now_us(void);
 
 /* server_draining: 1 once a shutdown has begun (responses then close their
  * connection), else 0. */

@@ -1,6 +1,8 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,8 +26,13 @@ serve_usage(FILE *out, const struct server_config *d)
 	    "  --pool-size N            FAIRRATE_POOL_SIZE           default %u connections\n"
 	    "  --pool-wait-ms MS        FAIRRATE_POOL_WAIT_MS        default %u (then 503)\n"
 	    "  --threads N              FAIRRATE_THREADS             default 2 x CPUs, <= 2 x pool\n"
-	    "  --body-limit BYTES       FAIRRATE_BODY_LIMIT          default %zu (then 413)\n"
+	    "                                                        (HTTP threads; never block)\n"
+	    "  --workers N              FAIRRATE_WORKERS             default 2 x pool (requests\n"
+	    "                                                        that need the database)\n"
+	    "  --body-limit BYTES       FAIRRATE_BODY_LIMIT          default %zu (then 413);\n"
+	    "                                                        attachments take 7 MiB\n"
 	    "  --connection-timeout S   FAIRRATE_CONNECTION_TIMEOUT  default %u (idle connection)\n"
+	    "  --header-timeout S       FAIRRATE_HEADER_TIMEOUT      default %u (a request's head)\n"
 	    "  --request-timeout S      FAIRRATE_REQUEST_TIMEOUT     default %u (whole request)\n"
 	    "  --rate-limit N           FAIRRATE_RATE_LIMIT          default %u requests/min per key\n"
 	    "  --public-rate-limit N    FAIRRATE_PUBLIC_RATE_LIMIT   default %u requests/min per\n"
@@ -43,8 +50,8 @@ serve_usage(FILE *out, const struct server_config *d)
 	    "A rate limit of 0 turns it off. FAIRRATE_CURSOR_SECRET (16..64 bytes) signs\n"
 	    "pagination cursors; without it a random secret is drawn at start-up.\n",
 	    d->host, d->port, d->pool_size, d->pool_wait_ms, d->body_limit,
-	    d->connection_timeout, d->request_timeout, d->rate_limit, d->public_rate_limit,
-	    d->auth_failure_limit, d->key_cache_ttl, d->summary_cache_mb);
+	    d->connection_timeout, d->header_timeout, d->request_timeout, d->rate_limit,
+	    d->public_rate_limit, d->auth_failure_limit, d->key_cache_ttl, d->summary_cache_mb);
 }
 
 /* Print every route: method, pattern and the roles it admits. */
@@ -143,6 +150,16 @@ serve_set(struct server_config *cfg, int opt, const char *v)
 			return (-1);
 		cfg->threads = (unsigned)n;
 		return (0);
+	case 'W':
+		if (serve_number("the worker count", v, 1, 1024, &n) != 0)
+			return (-1);
+		cfg->workers = (unsigned)n;
+		return (0);
+	case 'H':
+		if (serve_number("the header timeout", v, 1, 3600, &n) != 0)
+			return (-1);
+		cfg->header_timeout = (unsigned)n;
+		return (0);
 	case 'b':
 		if (serve_number("the body limit", v, 1, 1024UL * 1024 * 1024, &n) != 0)
 			return (-1);
@@ -190,6 +207,20 @@ serve_set(struct server_config *cfg, int opt, const char *v)
 	return (-1);
 }
 
+/* Block SIGTERM and SIGINT before any thread starts: the webhook worker must inherit
+ * the mask that server_run waits on, or a SIGTERM could be delivered to it and kill
+ * the process. */
+static void
+serve_block_signals(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+}
+
 int
 cmd_serve(int argc, char **argv)
 {
@@ -199,6 +230,8 @@ cmd_serve(int argc, char **argv)
 		{"pool-size", required_argument, NULL, 'p'},
 		{"pool-wait-ms", required_argument, NULL, 'w'},
 		{"threads", required_argument, NULL, 't'},
+		{"workers", required_argument, NULL, 'W'},
+		{"header-timeout", required_argument, NULL, 'H'},
 		{"body-limit", required_argument, NULL, 'b'},
 		{"connection-timeout", required_argument, NULL, 'c'},
 		{"request-timeout", required_argument, NULL, 'r'},
@@ -223,6 +256,7 @@ cmd_serve(int argc, char **argv)
 		{"FAIRRATE_PUBLIC_RATE_LIMIT", 'P'}, {"FAIRRATE_ACCESS_LOG", 'a'},
 		{"FAIRRATE_KEY_CACHE_TTL", 'K'}, {"FAIRRATE_SUMMARY_CACHE_MB", 'S'},
 		{"FAIRRATE_AUTH_FAILURE_LIMIT", 'F'},
+		{"FAIRRATE_WORKERS", 'W'}, {"FAIRRATE_HEADER_TIMEOUT", 'H'},
 	};
 	struct server_config cfg, defaults;
 	const char *v;
@@ -260,6 +294,7 @@ cmd_serve(int argc, char **argv)
 	/* Webhook deliveries live in PostgreSQL; the worker delivers them beside the
 	 * server and stops with it (FAIRRATE_WEBHOOK_WORKER=off leaves them to another
 	 * instance). */
+	serve_block_signals();
 	if (webhook_worker_start(cfg.database_url) != 0)
 		return (1);
 	/* So do claim checks: POST /v1/claims/{id}/verify queues them, these threads

@@ -8,6 +8,8 @@
 #include "common/buf.h"
 #include "common/log.h"
 
+static _Thread_local char db_last_state[6];
+
 const char *
 db_url(void)
 {
@@ -58,6 +60,11 @@ db_log_failure(PGconn *conn, const char *sql, const PGresult *res)
 {
 	const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(conn);
 	size_t n = strlen(msg);
+
+	if (PQstatus(conn) != CONNECTION_OK)
+		db_last_sqlstate_set("08006");
+	else
+		(void)db_sqlstate(res);
 
 	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
 		n--;
@@ -118,7 +125,38 @@ db_sqlstate(const PGresult *res)
 {
 	const char *s = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 
+	if (s != NULL && s[0] != '\0')
+		db_last_sqlstate_set(s);
 	return (s ? s : "");
+}
+
+const char *
+db_last_sqlstate(void)
+{
+	return (db_last_state);
+}
+
+void
+db_last_sqlstate_set(const char *state)
+{
+	snprintf(db_last_state, sizeof(db_last_state), "%s", state);
+}
+
+void
+db_last_sqlstate_clear(void)
+{
+	db_last_state[0] = '\0';
+}
+
+int
+db_sqlstate_transient(const char *state)
+{
+	/* 57014 query_canceled (statement_timeout), 55P03 lock_not_available
+	 * (lock_timeout), class 08 connection exceptions, 57P01..57P03 the server
+	 * shutting down or starting, 53300 too_many_connections. */
+	return (strcmp(state, "57014") == 0 || strcmp(state, "55P03") == 0 ||
+	    strncmp(state, "08", 2) == 0 || strncmp(state, "57P0", 4) == 0 ||
+	    strcmp(state, "53300") == 0);
 }
 
 int

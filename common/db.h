@@ -30,8 +30,27 @@ int db_begin(PGconn *conn);
 int db_commit(PGconn *conn);
 void db_rollback(PGconn *conn);
 
-/* db_sqlstate: the SQLSTATE of a failed result ("" when none). */
+/* db_sqlstate: the SQLSTATE of a failed result ("" when none). A non-empty one is also
+ * remembered as the calling thread's last database error (db_last_sqlstate). */
 const char *db_sqlstate(const PGresult *res);
+
+/* db_last_sqlstate: the SQLSTATE of the calling thread's last failed statement through
+ * db_exec, db_query, db_sqlstate or db_pool_exec since db_last_sqlstate_clear ("08006"
+ * when the connection was lost, "" when none failed). Thread-local, static. */
+const char *db_last_sqlstate(void);
+
+/* db_last_sqlstate_set: remember state (a 5-character SQLSTATE) as the calling
+ * thread's last database error. */
+void db_last_sqlstate_set(const char *state);
+
+/* db_last_sqlstate_clear: forget the calling thread's last database error. */
+void db_last_sqlstate_clear(void);
+
+/* db_sqlstate_transient: 1 when state says the database could not answer in time or
+ * at all (a statement or lock timeout, the connection lost, the server shutting down
+ * or out of connections), so that the same request may succeed later: the API
+ * answers 503, not 500. 0 for any other state, "" included. */
+int db_sqlstate_transient(const char *state);
 
 struct buf;
 

@@ -19,6 +19,8 @@ struct db_pool_stmt {
 struct db_pool_slot {
 	PGconn *conn;           /* NULL until first opened */
 	size_t nprepared;       /* statements [0, nprepared) are prepared on conn */
+	int statement_ms;       /* statement_timeout set by db_pool_acquire_within; 0:
+	                           the session's own */
 	int lent;
 };
 
@@ -167,6 +169,7 @@ db_pool_ready(struct db_pool *p, struct db_pool_slot *s)
 	}
 	if (fresh) {
 		s->nprepared = 0;
+		s->statement_ms = 0;
 		if (p->session_sql != NULL && db_exec(s->conn, p->session_sql, 0, NULL) != 0)
 			return (-1);
 	}
@@ -203,14 +206,51 @@ db_pool_free_slot(struct db_pool *p)
 	return (empty);
 }
 
+/* Give statement_timeout on s's connection a ceiling of ms (0: the session's own),
+ * rounded down to whole seconds, so that most acquires need no round trip. 0, or -1
+ * (logged). */
+static int
+db_pool_statement_timeout(struct db_pool *p, struct db_pool_slot *s, int ms)
+{
+	char v[16];
+	const char *params[1] = {v};
+
+	if (ms <= 0 && s->statement_ms > 0) {
+		/* Back to the session's own setting for a caller without a deadline. */
+		if (p->session_sql != NULL && db_exec(s->conn, p->session_sql, 0, NULL) != 0)
+			return (-1);
+		s->statement_ms = 0;
+		return (0);
+	}
+	/* Whole seconds, so that requests a few milliseconds apart share a setting. */
+	if (ms >= 1000)
+		ms -= ms % 1000;
+	if (ms <= 0 || s->statement_ms == ms)
+		return (0);
+	snprintf(v, sizeof(v), "%d", ms);
+	if (db_exec(s->conn, "SELECT set_config('statement_timeout', $1, false)", 1,
+	    params) != 0)
+		return (-1);
+	s->statement_ms = ms;
+	return (0);
+}
+
 PGconn *
 db_pool_acquire(struct db_pool *p, enum db_pool_error *err)
+{
+	return (db_pool_acquire_within(p, p->wait_ms, 0, err));
+}
+
+PGconn *
+db_pool_acquire_within(struct db_pool *p, int wait_ms, int statement_ms,
+    enum db_pool_error *err)
 {
 	struct db_pool_slot *s;
 	struct timespec deadline;
 	int timed_out = 0;
 
-	db_pool_deadline(&deadline, p->wait_ms);
+	db_pool_deadline(&deadline, wait_ms < p->wait_ms ? (wait_ms > 0 ? wait_ms : 0) :
+	    p->wait_ms);
 	pthread_mutex_lock(&p->lock);
 	while ((s = db_pool_free_slot(p)) == NULL && !timed_out) {
 		p->waiting++;
@@ -228,7 +268,7 @@ db_pool_acquire(struct db_pool *p, enum db_pool_error *err)
 	p->lent++;
 	pthread_mutex_unlock(&p->lock);
 
-	if (db_pool_ready(p, s) != 0) {
+	if (db_pool_ready(p, s) != 0 || db_pool_statement_timeout(p, s, statement_ms) != 0) {
 		pthread_mutex_lock(&p->lock);
 		s->lent = 0;
 		p->lent--;
@@ -301,6 +341,8 @@ db_pool_exec(struct db_pool *p, PGconn *conn, const char *name, int nparams,
 			break;
 	}
 	snprintf(state, sizeof(state), "%s", res ? db_sqlstate(res) : "");
+	if (PQstatus(conn) != CONNECTION_OK)
+		db_last_sqlstate_set("08006");
 	msg = res ? PQresultErrorMessage(res) : PQerrorMessage(conn);
 	log_error("database: %s: %.*s", name, (int)strcspn(msg, "\n"), msg);
 	PQclear(res);

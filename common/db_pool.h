@@ -39,6 +39,14 @@ int db_pool_register(struct db_pool *p, const char *name, const char *sql, int n
  * db_pool_release. */
 PGconn *db_pool_acquire(struct db_pool *p, enum db_pool_error *err);
 
+/* db_pool_acquire_within: db_pool_acquire, but waiting at most wait_ms (when shorter
+ * than the pool's wait), and, when statement_ms > 0, with the connection's
+ * statement_timeout at most statement_ms (and not more than a second below it), so
+ * that no statement outlives the caller's deadline. A failure to set it is
+ * DB_POOL_UNAVAILABLE. */
+PGconn *db_pool_acquire_within(struct db_pool *p, int wait_ms, int statement_ms,
+    enum db_pool_error *err);
+
 /* db_pool_release: give conn back. A connection left inside a transaction is rolled
  * back; one found broken is reset on its next acquire. NULL is a no-op. */
 void db_pool_release(struct db_pool *p, PGconn *conn);

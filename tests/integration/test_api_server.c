@@ -328,6 +328,7 @@ Test(api_server, rate_limits_answer_429_with_retry_after)
 struct slow_request {
 	struct api_client *c;
 	const char *key;
+	const char *path;              /* NULL: /v1/staff/keys */
 	struct api_response r;
 };
 
@@ -336,7 +337,7 @@ slow_request_run(void *arg)
 {
 	struct slow_request *s = arg;
 
-	api_client_get(s->c, "/v1/staff/keys", s->key, &s->r);
+	api_client_get(s->c, s->path ? s->path : "/v1/staff/keys", s->key, &s->r);
 	return (NULL);
 }
 
@@ -584,5 +585,217 @@ Test(api_server, slow_clients_are_cut_off)
 	cr_assert(n == 0 || (n < 0 && errno == ECONNRESET), "closed while idle: %zd", n);
 	close(fd);
 	get_expect(c, "/healthz", NULL, 200, NULL);
+	cr_assert_eq(api_client_stop(c), 0);
+}
+
+Test(api_server, a_database_stall_answers_503_and_healthz_stays_up)
+{
+	const char *env[] = {"FAIRRATE_REQUEST_TIMEOUT=2", "FAIRRATE_POOL_SIZE=2",
+	    "FAIRRATE_WORKERS=2", "FAIRRATE_THREADS=2", "FAIRRATE_SUMMARY_CACHE_MB=0", NULL};
+	struct slow_request s[6];
+	pthread_t t[6];
+	struct api_client *c;
+	char *investor;
+	PGconn *holder = db_connect(testdb_url());
+	PGresult *res;
+	char retry[16], code[64];
+	int i;
+
+	cr_assert_not_null(holder);
+	PQclear(PQexec(conn, "INSERT INTO companies (slug, name, sector, size_band, country)"
+	    " VALUES ('acme', 'Acme', 'finance', 'large', 'DE')"));
+	investor = api_client_create_key("investor", NULL);
+	c = api_client_start(env);
+	get_expect(c, "/v1/companies/acme", investor, 200, NULL);
+	res = PQexec(holder, "BEGIN; LOCK TABLE companies IN ACCESS EXCLUSIVE MODE");
+	cr_assert_eq(PQresultStatus(res), PGRES_COMMAND_OK, "%s", PQresultErrorMessage(res));
+	PQclear(res);
+	for (i = 0; i < 6; i++) {
+		memset(&s[i], 0, sizeof(s[i]));
+		s[i].c = c;
+		s[i].key = investor;
+		s[i].path = "/v1/companies/acme";
+		cr_assert_eq(pthread_create(&t[i], NULL, slow_request_run, &s[i]), 0);
+	}
+	wait_for_lock_waiter(conn);
+	/* Liveness answers while every worker waits on the lock. */
+	get_expect(c, "/healthz", NULL, 200, NULL);
+	for (i = 0; i < 6; i++)
+		pthread_join(t[i], NULL);
+	/* Every stalled request was answered while the lock was still held: 503 with
+	 * Retry-After, never a 500 and never a wait for the lock to go. */
+	cr_assert_eq(testdb_scalar(conn, "SELECT count(*) FROM pg_locks l JOIN pg_class c"
+	    " ON c.oid = l.relation WHERE c.relname = 'companies' AND l.granted AND"
+	    " l.mode = 'AccessExclusiveLock'"), 1, "the lock is still held");
+	for (i = 0; i < 6; i++) {
+		cr_assert_eq(s[i].r.status, 503, "request %d: %ld %s", i, s[i].r.status,
+		    s[i].r.body.data ? s[i].r.body.data : "");
+		cr_assert_not_null(api_response_error_code(&s[i].r, code, sizeof(code)));
+		cr_assert(strcmp(code, "database_unavailable") == 0 ||
+		    strcmp(code, "deadline_exceeded") == 0 || strcmp(code, "pool_exhausted") == 0,
+		    "code %s", code);
+		cr_assert_not_null(api_response_header(&s[i].r, "Retry-After", retry,
+		    sizeof(retry)), "a 503 carries Retry-After");
+		api_response_free(&s[i].r);
+	}
+	get_expect(c, "/healthz", NULL, 200, NULL);
+	PQclear(PQexec(holder, "COMMIT"));
+	get_expect(c, "/v1/companies/acme", investor, 200, NULL);
+	PQfinish(holder);
+	free(investor);
+	cr_assert_eq(api_client_stop(c), 0);
+}
+
+Test(api_server, a_nul_byte_in_the_target_is_refused)
+{
+	static const char raw[] = "GET /healthz\0.css HTTP/1.1\r\nHost: x\r\n"
+	    "Connection: close\r\n\r\n";
+	struct api_client *c = api_client_start(NULL);
+	char *admin = api_client_create_key("admin", NULL);
+	char got[1024];
+	ssize_t n;
+	int fd;
+
+	get_expect(c, "/healthz%00.css", NULL, 400, "invalid_path");
+	get_expect(c, "/v1/staff/keys?limit=1%00", admin, 400, "invalid_parameter");
+	get_expect(c, "/v1/staff/keys?limit=2", admin, 200, NULL);
+	/* A raw NUL byte in the request line, which libcurl will not send. */
+	fd = raw_connect(c);
+	cr_assert_eq(send(fd, raw, sizeof(raw) - 1, MSG_NOSIGNAL), (ssize_t)sizeof(raw) - 1);
+	n = recv(fd, got, sizeof(got) - 1, MSG_WAITALL);
+	cr_assert_gt(n, 0);
+	got[n] = '\0';
+	cr_assert(strncmp(got, "HTTP/1.1 400 ", 13) == 0, "%s", got);
+	cr_assert_not_null(strstr(got, "\"code\":\"invalid_path\""), "%s", got);
+	close(fd);
+	free(admin);
+	cr_assert_eq(api_client_stop(c), 0);
+}
+
+Test(api_server, a_trickled_request_head_is_cut)
+{
+	const char *env[] = {"FAIRRATE_HEADER_TIMEOUT=1", "FAIRRATE_CONNECTION_TIMEOUT=30",
+	    NULL};
+	struct api_client *c = api_client_start(env);
+	const char *head = "GET /healthz HTTP/1.1\r\nHost: x\r\n"
+	    "X-Slow: abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz\r\n\r\n";
+	char got[256];
+	ssize_t n = -1;
+	size_t i;
+	int fd = raw_connect(c), closed = 0;
+
+	/* A byte every 300 ms: libmicrohttpd's idle timeout never fires on it. */
+	for (i = 0; head[i] != '\0' && !closed; i++) {
+		if (send(fd, head + i, 1, MSG_NOSIGNAL) != 1)
+			closed = 1;
+		usleep(300000);
+		n = recv(fd, got, sizeof(got), MSG_DONTWAIT);
+		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK))
+			closed = 1;
+	}
+	cr_assert(closed, "the connection was cut before its head was complete");
+	cr_assert_lt(i, strlen(head) - 4, "cut early: after %zu bytes", i);
+	close(fd);
+	get_expect(c, "/healthz", NULL, 200, NULL);
+	cr_assert_eq(api_client_stop(c), 0);
+}
+
+/* A JSON attachment body whose file is n bytes of 'A' (base64 of n bytes). */
+static char *
+attachment_body(size_t n, size_t *len)
+{
+	size_t b64 = (n + 2) / 3 * 4;
+	const char *pre = "{\"filename\":\"a.txt\",\"content_type\":\"text/plain\","
+	    "\"content_base64\":\"";
+	char *body = malloc(strlen(pre) + b64 + 3);
+	size_t i;
+
+	cr_assert_not_null(body);
+	strcpy(body, pre);
+	for (i = 0; i < b64; i++)
+		body[strlen(pre) + i] = 'Q';    /* "QQQQ" is the bytes 41 04 10 */
+	memcpy(body + strlen(pre) + b64, "\"}", 3);
+	*len = strlen(body);
+	return (body);
+}
+
+Test(api_server, attachment_uploads_have_their_own_body_limit)
+{
+	struct api_client *c;
+	char *key, *body;
+	struct api_response r;
+	size_t len;
+
+	PQclear(PQexec(conn, "INSERT INTO companies (slug, name, sector, size_band, country)"
+	    " VALUES ('acme', 'Acme', 'finance', 'large', 'DE')"));
+	key = api_client_create_key("company", "acme");
+	c = api_client_start(NULL);
+	/* 4.5 MiB passes the body limit (1 MiB for other routes) and reaches the
+	 * handler: no such dispute. */
+	body = attachment_body(4608 * 1024, &len);
+	api_client_request(c, "POST", "/v1/me/disputes/999/attachments", key,
+	    "application/json", body, len, 0, &r);
+	expect_error(&r, 404, "not_found");
+	api_response_free(&r);
+	free(body);
+	/* One byte past 5 MiB: refused by the attachment limit. */
+	body = attachment_body(5 * 1024 * 1024 + 3, &len);
+	api_client_request(c, "POST", "/v1/me/disputes/999/attachments", key,
+	    "application/json", body, len, 0, &r);
+	cr_assert_eq(r.status, 413, "%ld %s", r.status, r.body.data);
+	api_response_free(&r);
+	free(body);
+	/* Past the route's body limit: refused before the handler. */
+	body = attachment_body(6 * 1024 * 1024, &len);
+	api_client_request(c, "POST", "/v1/me/disputes/999/attachments", key,
+	    "application/json", body, len, 0, &r);
+	expect_error(&r, 413, "payload_too_large");
+	api_response_free(&r);
+	free(body);
+	/* Other routes keep the general limit. */
+	body = attachment_body(2 * 1024 * 1024, &len);
+	post_expect(c, key, "application/json", body, len, 0, 413, "payload_too_large");
+	free(body);
+	free(key);
+	cr_assert_eq(api_client_stop(c), 0);
+}
+
+/* The value of a metric without labels in /metrics, or -1. */
+static double
+metric_value(struct api_client *c, const char *name)
+{
+	struct api_response r;
+	char pattern[160];
+	const char *p;
+	double v = -1;
+
+	api_client_get(c, "/metrics", NULL, &r);
+	snprintf(pattern, sizeof(pattern), "\n%s ", name);
+	if (r.body.data != NULL && (p = strstr(r.body.data, pattern)) != NULL)
+		v = strtod(p + strlen(pattern), NULL);
+	api_response_free(&r);
+	return (v);
+}
+
+Test(api_server, a_lookup_that_moves_to_a_worker_counts_one_miss)
+{
+	struct api_client *c;
+	char *investor;
+
+	PQclear(PQexec(conn, "INSERT INTO companies (slug, name, sector, size_band, country)"
+	    " VALUES ('acme', 'Acme', 'finance', 'large', 'DE')"));
+	investor = api_client_create_key("investor", NULL);
+	c = api_client_start(NULL);
+	/* The key is cached by then: the lookup of acme misses on the HTTP thread and
+	 * moves to a worker, which must not count a second miss. */
+	get_expect(c, "/v1/companies/nobody", investor, 404, NULL);
+	cr_assert_eq(metric_value(c, "fairrate_summary_cache_misses_total"), 1);
+	get_expect(c, "/v1/companies/acme", investor, 200, NULL);
+	cr_assert_eq(metric_value(c, "fairrate_summary_cache_misses_total"), 2);
+	cr_assert_eq(metric_value(c, "fairrate_summary_cache_hits_total"), 0);
+	get_expect(c, "/v1/companies/acme", investor, 200, NULL);
+	cr_assert_eq(metric_value(c, "fairrate_summary_cache_misses_total"), 2);
+	cr_assert_eq(metric_value(c, "fairrate_summary_cache_hits_total"), 1);
+	free(investor);
 	cr_assert_eq(api_client_stop(c), 0);
 }

@@ -133,3 +133,22 @@ Test(portal_routes, only_get_and_head)
 	cr_expect_eq(r.status, 200);
 	api_response_free(&r);
 }
+
+Test(portal_routes, an_encoded_nul_is_refused_not_cut)
+{
+	const char *paths[] = {"/portal/app.js%00.css", "/portal/index.html%00", "/%00",
+	    "/portal/app.js?x=%00"};
+	struct api_response r;
+	char code[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		cr_assert_eq(api_client_get(srv, paths[i], NULL, &r), 0);
+		cr_expect_eq(r.status, 400, "%s: status %ld", paths[i], r.status);
+		cr_expect_not_null(api_response_error_code(&r, code, sizeof(code)),
+		    "%s: not a JSON error: %s", paths[i], r.body.data ? r.body.data : "");
+		cr_expect(strcmp(code, "invalid_path") == 0 ||
+		    strcmp(code, "invalid_parameter") == 0, "%s: %s", paths[i], code);
+		api_response_free(&r);
+	}
+}

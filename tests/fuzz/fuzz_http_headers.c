@@ -93,8 +93,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    strchr(" \t\r", value[len - 1]) == NULL));
 		for (cut = 1; cut <= 64; cut *= 2) {
 			FUZZ_CHECK((small = malloc(cut)) != NULL);
-			FUZZ_CHECK(http_checks_header(block, names[i], 0, small, cut) == small);
-			FUZZ_CHECK(strlen(small) == (len < cut ? len : cut - 1));
+			/* Values are never cut: a value that does not fit gives NULL. */
+			if (len < cut) {
+				FUZZ_CHECK(http_checks_header(block, names[i], 0, small, cut) == small);
+				FUZZ_CHECK(strcmp(small, value) == 0);
+			} else {
+				FUZZ_CHECK(http_checks_header(block, names[i], 0, small, cut) == NULL);
+			}
 			free(small);
 		}
 		FUZZ_CHECK(http_checks_hsts_max_age(value) >= -1);

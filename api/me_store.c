@@ -29,16 +29,19 @@ me_store_register(struct db_pool *pool)
 	    " e.observation_key, e.details, e.source, e.collector_version,"
 	    ME_EPOCH("e.first_seen") "," ME_EPOCH("e.last_seen") ","
 	    ME_EPOCH("e.recorded_at") ", x.status, e.status, e.status_reason,"
-	    ME_EPOCH("e.corrected_at") ", a.id, a.kind, a.value, x.expires"
+	    ME_EPOCH("e.corrected_at") ", a.id, a.kind, a.value, x.expires,"
+	    " u.title, u.factor, u.severity"
 	    " FROM evidence e LEFT JOIN assets a ON a.id = e.asset_id"
+	    " LEFT JOIN unweighted_checks u ON u.code = e.check_code"
 	    " CROSS JOIN LATERAL (SELECT CASE WHEN e.status IN ('active', 'disputed')"
 	    "  AND l.expires < $4::bigint THEN 'expired' ELSE e.status END AS status,"
 	    "  l.expires FROM (SELECT extract(epoch FROM e.last_seen)::bigint"
-	    "  + ($3::jsonb ->> e.check_code)::bigint AS expires) l) x"
+	    "  + coalesce($3::jsonb ->> e.check_code, $3::jsonb ->> ('factor:' || u.factor))"
+	    "  ::bigint AS expires) l) x"
 	    " WHERE e.company_id = $1 AND e.id > $2"
 	    " AND ($5::text IS NULL OR x.status = $5)"
-	    " AND ($6::jsonb IS NULL OR $6::jsonb ? e.check_code)"
-	    " ORDER BY e.id LIMIT $7", 7) != 0 ||
+	    " AND ($6::jsonb IS NULL OR $6::jsonb ? e.check_code OR u.factor = $8)"
+	    " ORDER BY e.id LIMIT $7", 8) != 0 ||
 	    db_pool_register(pool, ME_ASSETS, "SELECT id, kind, value, source, confidence,"
 	    ME_EPOCH("attributed_at") "," ME_EPOCH("detached_at") ", detached_reason"
 	    " FROM assets WHERE company_id = $1 AND id > $2 ORDER BY id LIMIT $3", 3) != 0)
@@ -69,6 +72,14 @@ me_store_company(struct db_pool *pool, PGconn *conn, int64_t id, json_t **out)
 	return (*out != NULL ? 1 : -1);
 }
 
+/* How long evidence of factor f counts after last_seen, in seconds (0: no limit). */
+static long long
+me_lifetime(const struct methodology_factor *f)
+{
+	return (f->lifetime_days > 0 ? (long long)f->lifetime_days * TIMEFMT_DAY :
+	    f->max_age_days > 0 ? (long long)f->max_age_days * TIMEFMT_DAY : 0);
+}
+
 /* Seconds each check of m counts for after last_seen: {check: seconds}, for checks
  * whose factor has a lifetime (or a maximum age); others never expire. */
 static char *
@@ -76,16 +87,23 @@ me_lifetimes(const struct methodology *m)
 {
 	const struct methodology_factor *f;
 	json_t *o = json_object();
-	char *text = NULL;
+	char *text = NULL, key[64];
 	long long secs;
 	size_t i;
 
 	for (i = 0; o != NULL && m != NULL && i < m->nchecks; i++) {
 		f = &m->factors[m->checks[i].factor];
-		secs = f->lifetime_days > 0 ? (long long)f->lifetime_days * TIMEFMT_DAY :
-		    f->max_age_days > 0 ? (long long)f->max_age_days * TIMEFMT_DAY : 0;
+		secs = me_lifetime(f);
 		if (secs > 0 && json_object_set_new(o, m->checks[i].code,
 		    json_integer(secs)) != 0)
+			goto out;
+	}
+	/* Unweighted checks (no methodology entry) live as long as their factor. */
+	for (i = 0; o != NULL && m != NULL && i < m->nfactors; i++) {
+		secs = me_lifetime(&m->factors[i]);
+		if (secs > 0 && (snprintf(key, sizeof(key), "factor:%s",
+		    m->factors[i].code) >= (int)sizeof(key) ||
+		    json_object_set_new(o, key, json_integer(secs)) != 0))
 			goto out;
 	}
 	if (o != NULL)
@@ -142,14 +160,15 @@ me_evidence_item(const PGresult *res, int i, const struct methodology *m)
 		    m->factors[c->factor].code, m->version);
 		reason = json_string(why);
 	}
-	o = json_pack("{s:I, s:s, s:o, s:o, s:o, s:s, s:o, s:s, s:o, s:s, s:s, s:o, s:o,"
-	    " s:o, s:s, s:s, s:o, s:o, s:o}",
+	o = json_pack("{s:I, s:s, s:o, s:o, s:o, s:o, s:s, s:o, s:s, s:o, s:s, s:s, s:o,"
+	    " s:o, s:o, s:s, s:s, s:o, s:o, s:o}",
 	    "id", (json_int_t)strtoll(PQgetvalue(res, i, 0), NULL, 10),
 	    "check", PQgetvalue(res, i, 1),
-	    "title", c ? json_string(c->title) : json_null(),
-	    "factor", c ? json_string(m->factors[c->factor].code) : json_null(),
+	    "title", c ? json_string(c->title) : me_text(res, i, 18),
+	    "factor", c ? json_string(m->factors[c->factor].code) : me_text(res, i, 19),
 	    "severity", c ? json_string(methodology_severity_name(c->severity)) :
-	    json_null(),
+	    me_text(res, i, 20),
+	    "weighted", json_boolean(c != NULL),
 	    "outcome", PQgetvalue(res, i, 2),
 	    "asset", asset,
 	    "observation_key", PQgetvalue(res, i, 3),
@@ -173,7 +192,7 @@ me_store_evidence(struct db_pool *pool, PGconn *conn, int64_t id,
 {
 	char sid[24], safter[24], snow[24], slimit[16];
 	char *lifetimes = NULL, *checks = NULL;
-	const char *params[7];
+	const char *params[8];
 	json_t *items = NULL, *item;
 	PGresult *res = NULL;
 	int i;
@@ -195,7 +214,8 @@ me_store_evidence(struct db_pool *pool, PGconn *conn, int64_t id,
 	params[4] = q->status;
 	params[5] = checks;
 	params[6] = slimit;
-	if ((res = db_pool_exec(pool, conn, ME_EVIDENCE, 7, params, NULL)) == NULL)
+	params[7] = q->factor;
+	if ((res = db_pool_exec(pool, conn, ME_EVIDENCE, 8, params, NULL)) == NULL)
 		goto out;
 	items = json_array();
 	for (i = 0; items != NULL && i < PQntuples(res); i++)

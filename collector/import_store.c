@@ -303,13 +303,15 @@ static const char store_incidents_problems[] =
     " WHERE c.id IS NULL OR s.line > s.first) p"
     " ORDER BY line LIMIT $1";
 
-/* The check codes of every published methodology. */
+/* The check codes of every published methodology, and those recorded without weight
+ * until one is published (migrations/0022_unweighted_checks.sql). */
 static const char store_known_checks[] =
     "CREATE TEMP TABLE known_checks ON COMMIT DROP AS"
-    " SELECT DISTINCT c->>'code' AS code FROM methodology_versions m"
+    " SELECT c->>'code' AS code FROM methodology_versions m"
     " CROSS JOIN LATERAL jsonb_array_elements(CASE jsonb_typeof(m.definition->'checks')"
     "   WHEN 'array' THEN m.definition->'checks' ELSE '[]'::jsonb END) c"
-    " WHERE m.status = 'published' AND jsonb_typeof(c) = 'object'";
+    " WHERE m.status = 'published' AND jsonb_typeof(c) = 'object'"
+    " UNION SELECT code FROM unweighted_checks";
 
 /* Staged evidence with its company, asset (an attributed one first) and check. */
 static const char store_resolve_evidence[] =
@@ -333,7 +335,7 @@ static const char store_evidence_problems[] =
     "   format('asset: ''%s'' is not attributed to company ''%s''', asset_value, company)"
     " WHEN asset_detached THEN"
     "   format('asset: ''%s'' was detached from company ''%s''', asset_value, company)"
-    " ELSE format('check_code: ''%s'' is in no published methodology', check_code) END,"
+    " ELSE format('check_code: ''%s'' is in no published methodology and not in the catalogue of unweighted checks', check_code) END,"
     " count(*) OVER ()"
     " FROM ev_resolved"
     " WHERE company_id IS NULL OR (asset_value IS NOT NULL AND asset_id IS NULL)"

@@ -18,11 +18,11 @@ static const char *const methodology_severity_names[METHODOLOGY_NSEV] = {
 	"info", "low", "medium", "high", "critical",
 };
 
-static void methodology_err(struct methodology_errors *errs, const char *where,
-    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+#define methodology_err methodology_errors_add
 
-static void
-methodology_err(struct methodology_errors *errs, const char *where, const char *fmt, ...)
+void
+methodology_errors_add(struct methodology_errors *errs, const char *where, const char *fmt,
+    ...)
 {
 	struct methodology_error *e;
 	va_list ap;
@@ -246,8 +246,7 @@ methodology_get_object(const json_t *obj, const char *path, const char *key,
 	return (v);
 }
 
-/* s matches ^[a-z][a-z0-9_]*$ (extra: also '.' when dots). */
-static int
+int
 methodology_code_ok(const char *s, int dots)
 {
 	const char *p;
@@ -723,6 +722,17 @@ methodology_find_factor(const struct methodology *m, const char *code)
 	for (i = 0; i < m->nfactors; i++)
 		if (m->factors[i].code[0] != '\0' && strcmp(m->factors[i].code, code) == 0)
 			return ((int)i);
+	return (-1);
+}
+
+int
+methodology_severity_parse(const char *name)
+{
+	int s;
+
+	for (s = 0; s < METHODOLOGY_NSEV; s++)
+		if (strcmp(name, methodology_severity_names[s]) == 0)
+			return (s);
 	return (-1);
 }
 

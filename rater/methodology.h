@@ -117,6 +117,17 @@ int methodology_find_factor(const struct methodology *m, const char *code);
 /* methodology_severity_name: "info", "low", "medium", "high", "critical". */
 const char *methodology_severity_name(enum methodology_severity s);
 
+/* methodology_severity_parse: the severity named name ("high"), or -1. */
+int methodology_severity_parse(const char *name);
+
+/* methodology_code_ok: s matches ^[a-z][a-z0-9_]*$ (with dots: ^[a-z][a-z0-9_.]*$),
+ * the form of factor codes (and, with dots, check codes). */
+int methodology_code_ok(const char *s, int dots);
+
+/* methodology_errors_add: record one problem at where (a JSON path). */
+void methodology_errors_add(struct methodology_errors *errs, const char *where,
+    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* methodology_errors_format: write the errors as lines "WHERE: MESSAGE" to out (size
  * n), prefixed by prefix (a file name) when not NULL. Returns out. */
 char *methodology_errors_format(const struct methodology_errors *errs, const char *prefix,

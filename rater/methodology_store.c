@@ -9,6 +9,7 @@
 #include "common/log.h"
 #include "common/sha256.h"
 #include "common/timefmt.h"
+#include "rater/unweighted_checks.h"
 
 #define METHODOLOGY_STORE_MAX_FILES 256
 
@@ -123,14 +124,87 @@ methodology_store_insert(PGconn *conn, const struct methodology_store_file *f,
 	return (rc);
 }
 
+/* Read dir/unweighted/checks.json into text and validate it against m. 1 when there
+ * is no such file, 0 when it is valid (*n: its checks), -1 logged. */
+static int
+methodology_store_read_unweighted(const char *dir, const struct methodology *m,
+    struct buf *text, size_t *n)
+{
+	struct unweighted_checks c;
+	struct methodology_errors errs;
+	char path[1024], chunk[8192], report[4096];
+	size_t got;
+	FILE *fp;
+	int rc = -1;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/unweighted/checks.json", dir) >=
+	    sizeof(path)) {
+		log_error("methodology: %s/unweighted/checks.json: path too long", dir);
+		return (-1);
+	}
+	if ((fp = fopen(path, "rb")) == NULL)
+		return (1);
+	while ((got = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		if (buf_append(text, chunk, got) != 0) {
+			log_error("methodology: %s: larger than %d bytes", path,
+			    METHODOLOGY_MAX_DOCUMENT);
+			goto done;
+		}
+	if (ferror(fp)) {
+		log_error("methodology: cannot read %s", path);
+		goto done;
+	}
+	if (unweighted_checks_parse(text->data ? text->data : "", text->len, m, &c,
+	    &errs) != 0) {
+		log_error("methodology: %s is not valid:\n%s", path,
+		    methodology_errors_format(&errs, "unweighted/checks.json", report,
+		    sizeof(report)));
+		goto done;
+	}
+	for (got = 0; got < c.n; got++)
+		if (methodology_find_check(m, c.items[got].code) != NULL) {
+			log_error("methodology: %s: checks[%zu].code: '%s' is weighed by "
+			    "methodology %s; remove it from the catalogue", path, got,
+			    c.items[got].code, m->version);
+			unweighted_checks_free(&c);
+			goto done;
+		}
+	*n = c.n;
+	unweighted_checks_free(&c);
+	rc = 0;
+done:
+	fclose(fp);
+	return (rc);
+}
+
+/* Replace the unweighted_checks table by the catalogue text (validated). */
+static int
+methodology_store_put_unweighted(PGconn *conn, const struct buf *text)
+{
+	static const char insert_sql[] =
+	    "INSERT INTO unweighted_checks (code, factor, severity, title, description)"
+	    " SELECT code, factor, severity, title, description"
+	    " FROM jsonb_to_recordset($1::jsonb -> 'checks')"
+	    "   AS x(code text, factor text, severity text, title text, description text)";
+	const char *params[1] = {text->data};
+
+	return (db_exec(conn, "DELETE FROM unweighted_checks", 0, NULL) != 0 ||
+	    db_exec(conn, insert_sql, 1, params) != 0 ? -1 : 0);
+}
+
 int
 methodology_store_seed_report(PGconn *conn, const char *dir, FILE *out)
 {
 	struct methodology_store_file *files;
 	struct dirent *de;
 	size_t nfiles = 0, i, len;
-	int loaded[METHODOLOGY_STORE_MAX_FILES], rc = -1, failed = 0;
+	int loaded[METHODOLOGY_STORE_MAX_FILES], rc = -1, failed = 0, catalogue = 1;
+	const struct methodology *newest = NULL;
+	struct buf unweighted;
+	size_t nunweighted = 0;
 	DIR *d;
+
+	buf_init(&unweighted, METHODOLOGY_MAX_DOCUMENT);
 
 	if ((files = calloc(METHODOLOGY_STORE_MAX_FILES, sizeof(*files))) == NULL) {
 		log_error("methodology: out of memory");
@@ -162,6 +236,14 @@ methodology_store_seed_report(PGconn *conn, const char *dir, FILE *out)
 			failed = 1;
 	if (failed)
 		goto done;
+	/* The catalogue of unweighted checks is judged against the newest shipped
+	 * version (the latest effective_at). */
+	for (i = 0; i < nfiles; i++)
+		if (newest == NULL || files[i].m->effective_at > newest->effective_at)
+			newest = files[i].m;
+	if (newest != NULL && (catalogue = methodology_store_read_unweighted(dir, newest,
+	    &unweighted, &nunweighted)) < 0)
+		goto done;
 	if (db_begin(conn) != 0)
 		goto done;
 	for (i = 0; i < nfiles; i++)
@@ -169,13 +251,20 @@ methodology_store_seed_report(PGconn *conn, const char *dir, FILE *out)
 			db_rollback(conn);
 			goto done;
 		}
+	if (catalogue == 0 && methodology_store_put_unweighted(conn, &unweighted) != 0) {
+		db_rollback(conn);
+		goto done;
+	}
 	if (db_commit(conn) != 0)
 		goto done;
 	for (i = 0; i < nfiles && out != NULL; i++)
 		fprintf(out, "methodology %s %s\n", files[i].m->version,
 		    loaded[i] ? "loaded" : "present");
+	if (catalogue == 0 && out != NULL)
+		fprintf(out, "unweighted checks: %zu in the catalogue\n", nunweighted);
 	rc = 0;
 done:
+	buf_free(&unweighted);
 	for (i = 0; i < nfiles; i++) {
 		buf_free(&files[i].text);
 		methodology_free(files[i].m);

@@ -18,7 +18,10 @@
  * the document's effective_at and notice_days 0. Each file must parse and validate and
  * be named after its version ("2026.1.json"); a version already present with a
  * different definition_sha256 is an error naming the file. All files or none, in one
- * transaction. Returns 0, or -1 after logging every problem (file name and JSON path). */
+ * transaction. When dir/unweighted/checks.json exists (rater/unweighted_checks.h), it
+ * is validated against the newest version and replaces table unweighted_checks in the
+ * same transaction. Returns 0, or -1 after logging every problem (file name and JSON
+ * path). */
 int methodology_store_seed(PGconn *conn, const char *dir);
 
 /* methodology_store_seed_report: the same, printing "methodology VERSION loaded" or

@@ -1,9 +1,11 @@
 /* Methodology versions in PostgreSQL: seeding, immutability, loading by date and name. */
 #include <criterion/criterion.h>
 #include <jansson.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "common/paths.h"
 #include "common/sha256.h"
@@ -194,4 +196,75 @@ Test(methodology_store, the_migrate_command_reports_the_methodology)
 	cr_assert_eq(pclose(p), 0, "%s", out);
 	cr_assert_not_null(strstr(out, "0 migrations applied\nmethodology 2026.1 present\n"),
 	    "%s", out);
+}
+
+/* Write text as tmpdir/unweighted/checks.json. */
+static void
+write_catalogue(const char *text)
+{
+	char path[256];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/unweighted", tmpdir);
+	cr_assert(mkdir(path, 0700) == 0 || errno == EEXIST);
+	snprintf(path, sizeof(path), "%s/unweighted/checks.json", tmpdir);
+	cr_assert_not_null(fp = fopen(path, "w"));
+	fputs(text, fp);
+	cr_assert_eq(fclose(fp), 0);
+}
+
+#define CATALOGUE_ONE "{\"checks\": [{\"code\": \"tls.example_weak\", \"factor\": \"tls\"," \
+	" \"severity\": \"high\", \"title\": \"An example weakness\"," \
+	" \"description\": \"What it is and how to fix it.\"}]}"
+
+Test(methodology_store, the_catalogue_of_unweighted_checks_replaces_the_table)
+{
+	copy_shipped();
+	write_catalogue(CATALOGUE_ONE);
+	cr_assert_eq(methodology_store_seed(conn, tmpdir), 0);
+	cr_assert_eq(testdb_scalar(conn, "SELECT count(*) FROM unweighted_checks WHERE"
+	    " code = 'tls.example_weak' AND factor = 'tls' AND severity = 'high' AND"
+	    " title = 'An example weakness'"), 1);
+	cr_assert_eq(testdb_scalar(conn, "SELECT count(*) FROM unweighted_checks"), 1);
+	write_catalogue("{\"checks\": []}");
+	cr_assert_eq(methodology_store_seed(conn, tmpdir), 0);
+	cr_assert_eq(testdb_scalar(conn, "SELECT count(*) FROM unweighted_checks"), 0);
+}
+
+Test(methodology_store, a_bad_catalogue_changes_nothing)
+{
+	copy_shipped();
+	write_catalogue(CATALOGUE_ONE);
+	cr_assert_eq(methodology_store_seed(conn, tmpdir), 0);
+	/* A code the newest methodology already weighs. */
+	write_catalogue("{\"checks\": [{\"code\": \"tls.self_signed\", \"factor\": \"tls\","
+	    " \"severity\": \"high\", \"title\": \"t\", \"description\": \"d\"}]}");
+	cr_assert_eq(methodology_store_seed(conn, tmpdir), -1);
+	write_catalogue("{\"checks\": [{\"code\": \"tls.other\", \"factor\": \"tls\","
+	    " \"severity\": \"dire\", \"title\": \"t\", \"description\": \"d\"}]}");
+	cr_assert_eq(methodology_store_seed(conn, tmpdir), -1);
+	write_version("2027.1.json", "2027.1", "2027-01-01T00:00:00Z", "next year");
+	cr_assert_eq(methodology_store_seed(conn, tmpdir), -1);
+	/* Neither the new version nor the bad catalogue went in. */
+	cr_assert_eq(count_version("2027.1"), 0);
+	cr_assert_eq(testdb_scalar(conn, "SELECT count(*) FROM unweighted_checks WHERE"
+	    " code = 'tls.example_weak'"), 1);
+}
+
+Test(methodology_store, the_shipped_catalogue_is_loaded_by_migrate)
+{
+	struct unweighted_checks c = shipped_unweighted();
+	char sql[300];
+	size_t i;
+
+	/* The test database was made by `fairrate migrate`: every code of the shipped
+	 * catalogue is in the table with its factor, and nothing else. */
+	cr_assert_eq(testdb_scalar(conn, "SELECT count(*) FROM unweighted_checks"),
+	    (long)c.n);
+	for (i = 0; i < c.n; i++) {
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM unweighted_checks WHERE"
+		    " code = '%s' AND factor = '%s'", c.items[i].code, c.items[i].factor);
+		cr_assert_eq(testdb_scalar(conn, sql), 1, "%s", c.items[i].code);
+	}
+	unweighted_checks_free(&c);
 }

@@ -58,3 +58,28 @@ shipped_methodology(void)
 	cr_assert_not_null(m, "the shipped methodology does not parse");
 	return (m);
 }
+
+struct unweighted_checks
+shipped_unweighted(void)
+{
+	struct methodology *m = shipped_methodology();
+	struct methodology_errors errs;
+	struct unweighted_checks c;
+	char path[1024], report[4096], *text;
+	FILE *f;
+	long n;
+
+	cr_assert_eq(paths_join(path, sizeof(path), "methodology/unweighted/checks.json"), 0);
+	cr_assert_not_null(f = fopen(path, "rb"), "cannot open %s", path);
+	cr_assert_eq(fseek(f, 0, SEEK_END), 0);
+	cr_assert_geq(n = ftell(f), 0);
+	rewind(f);
+	cr_assert_not_null(text = malloc((size_t)n + 1));
+	cr_assert_eq(fread(text, 1, (size_t)n, f), (size_t)n, "cannot read %s", path);
+	fclose(f);
+	cr_assert_eq(unweighted_checks_parse(text, (size_t)n, m, &c, &errs), 0, "%s",
+	    methodology_errors_format(&errs, path, report, sizeof(report)));
+	free(text);
+	methodology_free(m);
+	return (c);
+}

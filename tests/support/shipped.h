@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "rater/methodology.h"
+#include "rater/unweighted_checks.h"
 
 /*
  * The shipped methodology document, methodology/2026.1.json under the share folder
@@ -23,5 +24,10 @@ json_t *shipped_json(size_t flags);
 /* shipped_methodology: the document parsed by methodology_parse; the caller
  * methodology_free's it. */
 struct methodology *shipped_methodology(void);
+
+/* shipped_unweighted: the shipped catalogue of unweighted checks
+ * (methodology/unweighted/checks.json) parsed against the shipped methodology; it must
+ * be valid. The caller unweighted_checks_free's it. */
+struct unweighted_checks shipped_unweighted(void);
 
 #endif

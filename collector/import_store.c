@@ -18,6 +18,7 @@ struct import_store {
 	int copying;
 	struct buf copy;
 	long rows;
+	struct coverage_batch *coverage;   /* written before the commit; not owned */
 };
 
 static const char *const store_stage_sql[] = {
@@ -654,6 +655,12 @@ store_finish_incidents(struct store_finish *f, struct import_counts *counts)
 	return (store_evidence(f, counts));
 }
 
+void
+import_store_set_coverage(struct import_store *s, struct coverage_batch *coverage)
+{
+	s->coverage = coverage;
+}
+
 int
 import_store_finish(struct import_store *s, const char *asset_source, long max_reports,
     import_store_report_fn *report, void *arg, long *rejected, struct import_counts *counts)
@@ -684,6 +691,8 @@ import_store_finish(struct import_store *s, const char *asset_source, long max_r
 		rc = store_finish_incidents(&f, counts);
 		break;
 	}
+	if (rc == 0 && s->coverage != NULL && coverage_batch_write(s->conn, s->coverage) != 0)
+		rc = -1;
 	if (rc == 0 && db_commit(s->conn) != 0)
 		rc = -1;
 done:

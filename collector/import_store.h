@@ -3,6 +3,7 @@
 
 #include <libpq-fe.h>
 
+#include "collector/coverage.h"
 #include "collector/import_rows.h"
 
 /*
@@ -41,6 +42,10 @@ struct import_store *import_store_begin(PGconn *conn, enum import_kind kind);
 int import_store_add_company(struct import_store *s, long line, const struct import_company *c);
 int import_store_add_evidence(struct import_store *s, long line, const struct import_evidence *e);
 int import_store_add_incident(struct import_store *s, long line, const struct import_incident *i);
+
+/* import_store_set_coverage: record coverage (collector/coverage.h; the caller keeps
+ * it alive until import_store_finish) in the import's transaction, when it commits. */
+void import_store_set_coverage(struct import_store *s, struct coverage_batch *coverage);
 
 /* import_store_finish: check the staged rows and write them. asset_source names the
  * source of assets that a companies import attributes. Rows the database rejects

@@ -136,6 +136,33 @@ results_report(void *arg, long line, const char *message)
 	}
 }
 
+/* The coverage of items[0..n): a domain's company is covered by "web", "tls" and
+ * "mail" when its results hold a check of factor web_headers, tls and email_auth (a
+ * part of the scan that failed left none). 0, or -1 logged. */
+static int
+results_coverage(const struct scan_results_item *items, size_t n,
+    struct coverage_batch *coverage)
+{
+	static const struct {
+		const char *prefix, *collector;
+	} parts[] = {
+		{"web_headers.", "web"}, {"tls.", "tls"}, {"email_auth.", "mail"},
+	};
+	size_t i, k, p;
+
+	for (i = 0; i < n; i++)
+		for (p = 0; p < sizeof(parts) / sizeof(parts[0]); p++)
+			for (k = 0; k < items[i].results->n; k++)
+				if (strncmp(items[i].results->items[k].code, parts[p].prefix,
+				    strlen(parts[p].prefix)) == 0) {
+					if (coverage_batch_add(coverage, parts[p].collector,
+					    items[i].company, items[i].observed_at) != 0)
+						return (-1);
+					break;
+				}
+	return (0);
+}
+
 /* Stage and write the results of items[0..n) in one import transaction. 0 written,
  * 1 refused by the database (nothing written; why in rej), -1 failure (logged). */
 static int
@@ -145,11 +172,13 @@ results_write(PGconn *conn, const struct scan_results_item *items, size_t n,
 	struct import_evidence *e;
 	struct import_store *s;
 	struct import_counts ic;
+	struct coverage_batch coverage;
 	unsigned char *skip = NULL;
 	long line = 0, rejected = 0, kept = 0;
 	size_t i, k, total = 0, at = 0;
 	int rc = -1;
 
+	coverage_batch_init(&coverage);
 	for (i = 0; i < n; i++)
 		total += items[i].results->n;
 	if ((e = calloc(1, sizeof(*e))) == NULL || (skip = calloc(total + 1, 1)) == NULL) {
@@ -157,6 +186,8 @@ results_write(PGconn *conn, const struct scan_results_item *items, size_t n,
 		free(e);
 		return (-1);
 	}
+	if (results_coverage(items, n, &coverage) != 0)
+		goto done;
 	if (total > 0 && results_corrected(conn, items, n, total, skip) != 0)
 		goto done;
 	if ((s = import_store_begin(conn, IMPORT_EVIDENCE)) == NULL)
@@ -193,10 +224,12 @@ results_write(PGconn *conn, const struct scan_results_item *items, size_t n,
 	if (counts != NULL)
 		counts->corrected_kept += kept;
 	if (line == 0) {
+		/* Every result repeats a corrected fact: nothing to write but coverage. */
 		import_store_abort(s);
-		rc = 0;
+		rc = coverage_batch_write(conn, &coverage);
 		goto done;
 	}
+	import_store_set_coverage(s, &coverage);
 	memset(&ic, 0, sizeof(ic));
 	rc = import_store_finish(s, SCAN_RESULTS_SOURCE, 1, results_report, rej, &rejected,
 	    &ic);
@@ -207,6 +240,7 @@ results_write(PGconn *conn, const struct scan_results_item *items, size_t n,
 		counts->unchanged += line - ic.evidence_inserted - ic.evidence_updated;
 	}
 done:
+	coverage_batch_free(&coverage);
 	free(skip);
 	free(e);
 	return (rc);

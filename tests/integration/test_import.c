@@ -270,7 +270,8 @@ Test(import, rows_the_database_cannot_resolve_are_named)
 	cr_assert(strstr(errors, "refs.csv:5: asset: 'www.acme.example' was detached from"
 	    " company 'acme'\n") != NULL, "%s", errors);
 	cr_assert(strstr(errors, "refs.csv:6: check_code: 'tls.no_such_check' is in no"
-	    " published methodology\n") != NULL, "%s", errors);
+	    " published methodology and not in the catalogue of unweighted checks\n") != NULL,
+	    "%s", errors);
 	cr_assert_eq(testdb_scalar(conn, "SELECT count(*) FROM evidence"), 0);
 
 	path = write_file("inc.csv",

@@ -582,8 +582,10 @@ methodology_parse_root(const json_t *root, struct methodology *m,
     struct methodology_errors *errs)
 {
 	static const char *const keys[] = {"version", "title", "summary", "effective_at",
-	    "change_log", "factors", "checks", "footprint", "confidence", "grades", NULL};
+	    "change_log", "inputs_digest", "factors", "checks", "footprint", "confidence",
+	    "grades", NULL};
 	char when[40];
+	int digest = 1;
 	json_t *arr;
 	size_t i, npenalty = 0, *nchecks_of = NULL;
 
@@ -597,6 +599,9 @@ methodology_parse_root(const json_t *root, struct methodology *m,
 	if (methodology_get_string(root, "", "effective_at", 1, when, sizeof(when), errs) ==
 	    1 && timefmt_parse(when, &m->effective_at) != 0)
 		methodology_err(errs, "effective_at", "'%s' is not an ISO 8601 time", when);
+	/* Optional; 1 when absent (the form of 2026.1). */
+	methodology_get_int(root, "", "inputs_digest", 0, 1, 2, &digest, errs);
+	m->inputs_digest = digest;
 
 	if ((arr = methodology_get_array(root, "factors", METHODOLOGY_MAX_FACTORS, errs)) !=
 	    NULL) {

@@ -66,6 +66,10 @@ struct methodology {
 	/* Footprint: divisor = max(1, (assets / reference_assets) ^ exponent). */
 	double footprint_reference_assets;
 	double footprint_exponent;
+	/* The form of the inputs digest (docs/methodology.md "Inputs digest"): 1, or 2
+	 * (no last_seen for factors with a lifetime, and a new ratings row whenever the
+	 * digest changes). */
+	int inputs_digest;
 	/* Confidence: below the "rated" minimums the company gets insufficient data. */
 	int min_evidence;              /* evidence items used */
 	int min_factors;               /* PENALTY factors with data (not clean-by-absence) */

@@ -247,17 +247,30 @@ rating_inputs_digest(const struct rating_input *in, const struct rating_item *it
     size_t n, char out[65])
 {
 	struct rating_digest d = {.len = 0, .failed = 0};
+	const struct methodology *m = in->methodology;
 	const struct rating_evidence *ev;
 	const char *code, *outcome;
 	size_t i, lc, lo;
 	char t1[21], *p;
+	int v2 = m->inputs_digest >= 2, life;
 
 	if ((d.ctx = sha256_new()) == NULL)
 		return (-1);
-	rating_digest_line(&d, "fairrate-inputs-v1\nmethodology %s\nas_of %s\nassets %zu\n",
-	    in->methodology->version, timefmt_format(in->as_of, t1), in->asset_count);
+	/* v2 names no as-of: the row stores it, and the digest then changes only when
+	 * the inputs do, not every time a rescoring moves the as-of on. */
+	if (v2)
+		rating_digest_line(&d, "fairrate-inputs-v2\nmethodology %s\nassets %zu\n",
+		    m->version, in->asset_count);
+	else
+		rating_digest_line(&d, "fairrate-inputs-v1\nmethodology %s\nas_of %s\n"
+		    "assets %zu\n", m->version, timefmt_format(in->as_of, t1),
+		    in->asset_count);
 	for (i = 0; i < n && !d.failed; i++) {
 		ev = items[i].ev;
+		/* v2: for a factor with a lifetime, last_seen only decides whether the item
+		 * is used, and a later observation keeps it used at this as-of: leave it
+		 * out, so that re-observing a fact does not change the digest. */
+		life = !v2 || m->factors[items[i].factor].lifetime_days <= 0;
 		code = in->methodology->checks[items[i].check].code;
 		outcome = rating_outcome_names[ev->outcome];
 		lc = strlen(code);
@@ -282,7 +295,10 @@ rating_inputs_digest(const struct rating_input *in, const struct rating_item *it
 		*p++ = '\t';
 		p = rating_put_time(p, ev->first_seen);
 		*p++ = '\t';
-		p = rating_put_time(p, ev->last_seen);
+		if (life)
+			p = rating_put_time(p, ev->last_seen);
+		else
+			*p++ = '-';
 		*p++ = '\n';
 		d.len = (size_t)(p - d.text);
 	}

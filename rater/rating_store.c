@@ -44,7 +44,7 @@ static const char evidence_sql[] =
 #define COMPANIES_SELECT \
 	"SELECT c.id, c.slug, coalesce(a.n, 0), r.id, r.methodology_version, " \
 	EPOCH_US("r.computed_at") ", " EPOCH_S("r.as_of") ", r.outcome_digest, " \
-	EPOCH_US("k.corrected_at") " " \
+	EPOCH_US("k.corrected_at") ", r.inputs_digest " \
 	"FROM companies c " \
 	"LEFT JOIN (SELECT company_id, count(*) AS n FROM assets " \
 	"  WHERE detached_at IS NULL AND company_id >= " RANGE_LO \
@@ -53,7 +53,8 @@ static const char evidence_sql[] =
 	"  WHERE status = 'corrected' AND company_id >= " RANGE_LO \
 	"  AND company_id < " RANGE_HI " GROUP BY company_id) k ON k.company_id = c.id " \
 	"LEFT JOIN LATERAL (SELECT id, methodology_version, computed_at, as_of, " \
-	"  outcome_digest FROM ratings WHERE company_id = c.id ORDER BY id DESC LIMIT 1) r " \
+	"  outcome_digest, inputs_digest FROM ratings WHERE company_id = c.id" \
+	"  ORDER BY id DESC LIMIT 1) r " \
 	"  ON true "
 
 static const char companies_sql[] =
@@ -407,7 +408,7 @@ rating_store_companies_next(PGconn *conn, struct rating_store_company *out)
 	int rc;
 	int64_t assets;
 
-	rc = rating_store_copy_row(conn, &line, f, 9);
+	rc = rating_store_copy_row(conn, &line, f, 10);
 	if (rc != 1)
 		goto done;
 	rc = -1;
@@ -429,6 +430,10 @@ rating_store_companies_next(PGconn *conn, struct rating_store_company *out)
 		snprintf(out->prev.methodology_version, sizeof(out->prev.methodology_version),
 		    "%s", f[4]);
 		memcpy(out->prev.outcome_digest, f[7], 65);
+		if (f[9] != NULL && strlen(f[9]) != 64)
+			goto malformed;
+		snprintf(out->prev.inputs_digest, sizeof(out->prev.inputs_digest), "%s",
+		    f[9] != NULL ? f[9] : "");
 	}
 	if (f[8] != NULL && rating_store_parse_i64(f[8], &out->last_corrected_us) != 0)
 		goto malformed;

@@ -217,6 +217,7 @@ methodology_diff(const struct methodology *a, const struct methodology *b)
 		return (NULL);
 	bad |= diff_string(out, "title", a->title, b->title);
 	bad |= diff_string(out, "summary", a->summary, b->summary);
+	bad |= diff_integer(out, "inputs_digest", a->inputs_digest, b->inputs_digest);
 	bad |= diff_number(out, "footprint.reference_assets", a->footprint_reference_assets,
 	    b->footprint_reference_assets);
 	bad |= diff_number(out, "footprint.exponent", a->footprint_exponent,

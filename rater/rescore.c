@@ -72,8 +72,11 @@ rescore_rate(struct rescore_ctx *ctx, const struct rating_store_company *c)
 	struct rating *r = NULL;
 	struct rating_reason_changes chg;
 	enum rating_reason reason;
+	const char *coverage[RATING_STORE_MAX_COVERAGE];
 	int rc = -1;
 
+	memset(&in, 0, sizeof(in));
+	rating_store_coverage_at(&c->coverage, ctx->as_of, coverage, &in);
 	in.methodology = ctx->m;
 	in.evidence = ctx->evidence.ev;
 	in.nevidence = ctx->evidence.nev;

@@ -113,8 +113,8 @@ rating_factor_curve(const struct methodology *m, double p)
 	return (p < 100.0 ? 100.0 - p : 0.0);
 }
 
-/* The most a bonus may lift base B to under bonus_rule within_grade: just under the
- * next better grade band than B's (rounded) score, and never below B. */
+/* The ceiling of bonus_rule within_grade for base B: just under the next better
+ * grade band than B's (rounded) score (100 in the best band), never below B. */
 static double
 rating_bonus_ceiling(const struct methodology *m, double base)
 {
@@ -139,7 +139,7 @@ static double
 rating_combine(const struct methodology *m, const struct rating_factor *rf,
     const double *sums, double *base, double *bonus)
 {
-	double wsum = 0, acc = 0, g = 0, s, total;
+	double wsum = 0, acc = 0, g = 0, capsum = 0, s, total;
 	size_t f;
 
 	for (f = 0; f < m->nfactors; f++) {
@@ -154,12 +154,20 @@ rating_combine(const struct methodology *m, const struct rating_factor *rf,
 		} else
 			g += sums[f] < mf->bonus_cap ? sums[f] : mf->bonus_cap;
 	}
+	for (f = 0; f < m->nfactors; f++)
+		if (m->factors[f].kind == METHODOLOGY_FACTOR_BONUS)
+			capsum += m->factors[f].bonus_cap;
 	*base = wsum > 0 ? acc / wsum : 0;
 	total = *base + g;
 	if (total > 100.0)
 		total = 100.0;
-	if (m->bonus_within_grade && total > rating_bonus_ceiling(m, *base))
-		total = rating_bonus_ceiling(m, *base);
+	/* bonus_rule within_grade: the bonus closes part of the distance to just below
+	 * the next better grade (at most half of it, with every bonus point there is), so
+	 * it never crosses the boundary the findings set, and every fix still moves the
+	 * score by at least half its gain to the base. */
+	if (m->bonus_within_grade)
+		total = *base + 0.5 * (capsum <= 0 ? 0.0 : g < capsum ? g / capsum : 1.0) *
+		    (rating_bonus_ceiling(m, *base) - *base);
 	*bonus = total - *base;
 	return (total);
 }
@@ -517,33 +525,34 @@ rating_sums(const struct rating *r, size_t skip, double *sums)
 static size_t
 rating_one_per_fact(struct rating_item *items, size_t n, size_t *ignored)
 {
-	size_t run, i, j, k = 0;
+	size_t run, end, j, o, k = 0, start;
 
-	for (run = 0; run < n; run = i) {
-		for (i = run; i < n && items[i].check == items[run].check &&
-		    items[i].ev->asset_id == items[run].ev->asset_id; i++)
+	for (run = 0; run < n; run = end) {
+		for (end = run; end < n && items[end].check == items[run].check &&
+		    items[end].ev->asset_id == items[run].ev->asset_id; end++)
 			;
-		/* items[run..i): one check on one asset. */
-		for (j = run; j < i; j++) {
+		/* items[run..end): one check on one asset. Decide every item of the run
+		 * first (a dropped item gets ev = NULL), then close the gaps. */
+		for (j = run; j < end; j++) {
 			const struct rating_evidence *x = items[j].ev;
-			size_t o;
-			int keep = 1;
 
-			for (o = run; o < i && keep; o++) {
+			for (o = run; o < end; o++) {
 				const struct rating_evidence *y = items[o].ev;
 
-				if (o == j || y->fact != x->fact)
+				if (o == j || y == NULL || y->fact != x->fact)
 					continue;
-				if (y->last_seen > x->last_seen ||
-				    (y->last_seen == x->last_seen && (y->id < x->id ||
-				    (y->id == x->id && o < j))))
-					keep = 0;
+				if (y->last_seen > x->last_seen || (y->last_seen == x->last_seen &&
+				    (y->id < x->id || (y->id == x->id && o < j))))
+					break;
 			}
-			if (keep)
-				items[k++] = items[j];
-			else
-				(*ignored)++;
+			if (o < end)
+				items[j].ev = NULL;
 		}
+		start = k;
+		for (j = run; j < end; j++)
+			if (items[j].ev != NULL)
+				items[k++] = items[j];
+		*ignored += (end - run) - (k - start);
 	}
 	return (k);
 }

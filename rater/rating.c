@@ -595,7 +595,8 @@ rating_divisors(const struct methodology *m, const struct rating_input *in,
 		for (i = 0, k = 0; i < n; i++)
 			if (items[i].factor == f)
 				ids[k++] = items[i].ev->asset_id;
-		qsort(ids, k, sizeof(*ids), rating_i64_cmp);
+		if (k > 1)
+			qsort(ids, k, sizeof(*ids), rating_i64_cmp);
 		for (i = 0, distinct = 0; i < k; i++)
 			distinct += i == 0 || ids[i] != ids[i - 1];
 		divisors[f] = rating_footprint_divisor(m, distinct);

@@ -24,8 +24,11 @@ preview_rate(struct impact *im, const struct methodology *before,
 	struct rating_input in;
 	struct impact_company ic;
 	struct rating *rb = NULL, *ra = NULL;
+	const char *covered[RATING_STORE_MAX_COVERAGE];
 	int rc = -1;
 
+	memset(&in, 0, sizeof(in));
+	rating_store_coverage_at(&c->coverage, as_of, covered, &in);
 	in.evidence = s->ev;
 	in.nevidence = s->nev;
 	in.asset_count = c->asset_count;

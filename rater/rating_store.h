@@ -33,12 +33,37 @@
 int rating_store_copy_split(char *line, size_t len, char **fields, int max);
 
 /* One row of the companies stream. */
+/* The collectors that covered a company (table collector_coverage). */
+#define RATING_STORE_MAX_COVERAGE 16
+struct rating_store_coverage {
+	size_t n;
+	char names[RATING_STORE_MAX_COVERAGE][56];
+	int64_t covered_at[RATING_STORE_MAX_COVERAGE];   /* first covered, Unix seconds */
+};
+
+/* RATING_STORE_COVERAGE_OF(id): an SQL expression giving the coverage of the company
+ * with id (an SQL expression) as "collector seconds,collector seconds" (NULL: none),
+ * the seconds when the collector first covered it; rating_store_coverage_parse reads
+ * it into cov (at most RATING_STORE_MAX_COVERAGE entries kept): 0, or -1 malformed. */
+#define RATING_STORE_COVERAGE_OF(id) \
+	"(SELECT string_agg(collector || ' ' ||" \
+	" extract(epoch FROM first_covered_at)::bigint, ',' ORDER BY collector)" \
+	" FROM collector_coverage WHERE company_id = " id ")"
+int rating_store_coverage_parse(const char *text, struct rating_store_coverage *cov);
+
+/* rating_store_coverage_at: point in->coverage (list, of RATING_STORE_MAX_COVERAGE
+ * entries) at the collectors of cov that had covered the company by as_of (first
+ * coverage at or before it: that never moves, so recomputing later agrees). */
+void rating_store_coverage_at(const struct rating_store_coverage *cov, int64_t as_of,
+    const char **list, struct rating_input *in);
+
 struct rating_store_company {
 	int64_t id;
 	char slug[64];
 	size_t asset_count;                /* attributed, non-detached */
 	struct rating_reason_previous prev;
 	int64_t last_corrected_us;         /* latest evidence.corrected_at, 0 when none */
+	struct rating_store_coverage coverage;
 };
 
 /* One row of the evidence stream. */
@@ -137,6 +162,10 @@ int rating_store_ratings_end(PGconn *conn);
  * for explaining a rating. Sets *out (free with free()) and *n. 0 or -1. */
 int rating_store_load_evidence(PGconn *conn, int64_t company_id,
     struct rating_evidence **out, size_t *n, size_t *asset_count);
+
+/* rating_store_load_coverage: the collectors that covered the company. 0 or -1. */
+int rating_store_load_coverage(PGconn *conn, int64_t company_id,
+    struct rating_store_coverage *out);
 
 /* rating_store_latest: the company (by id) and its latest rating for display: one
  * row with columns name, sector, size_band, country, visibility, then (NULL when it

@@ -72,8 +72,11 @@ rescore_rate(struct rescore_ctx *ctx, const struct rating_store_company *c)
 	struct rating *r = NULL;
 	struct rating_reason_changes chg;
 	enum rating_reason reason;
+	const char *coverage[RATING_STORE_MAX_COVERAGE];
 	int rc = -1;
 
+	memset(&in, 0, sizeof(in));
+	rating_store_coverage_at(&c->coverage, ctx->as_of, coverage, &in);
 	in.methodology = ctx->m;
 	in.evidence = ctx->evidence.ev;
 	in.nevidence = ctx->evidence.nev;
@@ -93,7 +96,8 @@ rescore_rate(struct rescore_ctx *ctx, const struct rating_store_company *c)
 	chg.last_recorded_us = ctx->evidence.last_recorded_us;
 	chg.last_updated_us = ctx->evidence.last_updated_us;
 	reason = rating_reason_decide(&c->prev, &chg, r->methodology_version,
-	    r->outcome_digest, ctx->as_of);
+	    r->outcome_digest, ctx->m->inputs_digest >= 2 ? r->inputs_digest : NULL,
+	    ctx->as_of);
 	if (reason == RATING_REASON_NONE) {
 		ctx->sum->unchanged++;
 		rc = 0;

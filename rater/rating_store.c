@@ -13,6 +13,8 @@
 
 /* The rescoring lock: pg_advisory_lock(RATING_STORE_LOCK_CLASS, 1). "fair" in ASCII. */
 #define RATING_STORE_LOCK_CLASS "1717658994"
+/* A shard's own lock: (RATING_STORE_SHARD_LOCK_CLASS, n * 65536 + k). */
+#define RATING_STORE_SHARD_LOCK_CLASS "1717658995"
 
 /* Epoch conversions done by the server: whole seconds for the engine's times, exact
  * microseconds for the change times that decide a rating's reason. */
@@ -36,10 +38,13 @@
  * scan in company order, never a scan and sort of the whole table. */
 #define RANGE_LO ":lo"
 #define RANGE_HI ":hi"
+/* Replaced by " AND mod(<id column>, n) = k - 1" in a sharded run, else by nothing. */
+#define SHARD_OF_EVIDENCE ":se"
+#define SHARD_OF_COMPANY ":sc"
 
 static const char evidence_sql[] =
     "COPY (" EVIDENCE_SELECT "AND company_id >= " RANGE_LO " AND company_id < " RANGE_HI
-    " ORDER BY company_id, id) TO STDOUT (FORMAT binary)";
+    SHARD_OF_EVIDENCE " ORDER BY company_id, id) TO STDOUT (FORMAT binary)";
 
 #define COMPANIES_SELECT \
 	"SELECT c.id, c.slug, coalesce(a.n, 0), r.id, r.methodology_version, " \
@@ -59,6 +64,7 @@ static const char evidence_sql[] =
 
 static const char companies_sql[] =
     "COPY (" COMPANIES_SELECT "WHERE c.id >= " RANGE_LO " AND c.id < " RANGE_HI
+    SHARD_OF_COMPANY
     " ORDER BY c.id) TO STDOUT";
 
 int
@@ -123,6 +129,28 @@ void
 rating_store_unlock(PGconn *conn)
 {
 	PQclear(PQexec(conn, "SELECT pg_advisory_unlock(" RATING_STORE_LOCK_CLASS ", 1)"));
+}
+
+int
+rating_store_lock_shard(PGconn *conn, const struct rating_store_shard *shard)
+{
+	char key[24];
+	const char *params[1] = {key};
+
+	snprintf(key, sizeof(key), "%d", shard->n * 65536 + shard->k);
+	return (db_exec(conn, "SELECT pg_advisory_lock_shared(" RATING_STORE_LOCK_CLASS ", 1),"
+	    " pg_advisory_lock(" RATING_STORE_SHARD_LOCK_CLASS ", $1::int)", 1, params));
+}
+
+void
+rating_store_unlock_shard(PGconn *conn, const struct rating_store_shard *shard)
+{
+	char sql[160];
+
+	snprintf(sql, sizeof(sql), "SELECT pg_advisory_unlock(" RATING_STORE_SHARD_LOCK_CLASS
+	    ", %d), pg_advisory_unlock_shared(" RATING_STORE_LOCK_CLASS ", 1)",
+	    shard->n * 65536 + shard->k);
+	PQclear(PQexec(conn, sql));
 }
 
 /* A decimal int64 filling all of s (optional '-'); 0, or -1 when s is NULL, empty,
@@ -276,22 +304,33 @@ rating_store_company_id(PGconn *conn, const char *slug, int64_t *id)
 	return (rc);
 }
 
-int
-rating_store_count_companies(PGconn *conn, int64_t company_id, int64_t *n)
+/* The shard's n and k - 1 as parameter texts (n "1", k "0" when not sharded). */
+static void
+rating_store_shard_params(const struct rating_store_shard *shard, char *n, char *k)
 {
-	char idtext[24];
-	const char *params[1] = {idtext};
+	snprintf(n, 16, "%d", shard != NULL && shard->n > 0 ? shard->n : 1);
+	snprintf(k, 16, "%d", shard != NULL && shard->n > 0 ? shard->k - 1 : 0);
+}
+
+int
+rating_store_count_companies(PGconn *conn, int64_t company_id,
+    const struct rating_store_shard *shard, int64_t *n)
+{
+	char idtext[24], sn[16], sk[16];
+	const char *params[3] = {idtext, sn, sk};
 
 	snprintf(idtext, sizeof(idtext), "%" PRId64, company_id);
+	rating_store_shard_params(shard, sn, sk);
 	return (rating_store_scalar_i64(conn,
-	    "SELECT count(*) FROM companies WHERE $1::bigint = 0 OR id = $1::bigint", 1,
-	    params, n));
+	    "SELECT count(*) FROM companies WHERE ($1::bigint = 0 OR id = $1::bigint)"
+	    " AND ($2::int = 1 OR mod(id, $2::int) = $3::int)", 3, params, n));
 }
 
 /* Start COPY sql on conn, with every RANGE_LO and RANGE_HI in it replaced by lo and
- * hi. */
+ * hi, and SHARD_OF_COMPANY and SHARD_OF_EVIDENCE by the shard's condition. */
 static int
-rating_store_copy_out(PGconn *conn, const char *sql, int64_t lo, int64_t hi)
+rating_store_copy_out(PGconn *conn, const char *sql, int64_t lo, int64_t hi,
+    const struct rating_store_shard *shard)
 {
 	char text[2048];
 	const char *p;
@@ -299,10 +338,17 @@ rating_store_copy_out(PGconn *conn, const char *sql, int64_t lo, int64_t hi)
 	int k;
 	PGresult *res;
 
-	for (p = sql; *p != '\0' && n < sizeof(text) - 24; p++) {
+	for (p = sql; *p != '\0' && n < sizeof(text) - 64; p++) {
 		if (strncmp(p, RANGE_LO, 3) == 0 || strncmp(p, RANGE_HI, 3) == 0) {
 			k = snprintf(text + n, sizeof(text) - n, "%" PRId64, p[1] == 'l' ? lo : hi);
 			n += (size_t)k;
+			p += 2;
+		} else if (strncmp(p, SHARD_OF_COMPANY, 3) == 0 ||
+		    strncmp(p, SHARD_OF_EVIDENCE, 3) == 0) {
+			if (shard != NULL && shard->n > 0)
+				n += (size_t)snprintf(text + n, sizeof(text) - n,
+				    " AND mod(%s, %d) = %d", p[2] == 'c' ? "c.id" : "company_id",
+				    shard->n, shard->k - 1);
 			p += 2;
 		} else
 			text[n++] = *p;
@@ -345,28 +391,32 @@ rating_store_stream_settings(PGconn *conn, int64_t lo, int64_t hi)
 }
 
 int
-rating_store_companies_start(PGconn *conn, int64_t lo, int64_t hi)
+rating_store_companies_start(PGconn *conn, int64_t lo, int64_t hi,
+    const struct rating_store_shard *shard)
 {
 	if (rating_store_stream_settings(conn, lo, hi) != 0)
 		return (-1);
-	return (rating_store_copy_out(conn, companies_sql, lo, hi));
+	return (rating_store_copy_out(conn, companies_sql, lo, hi, shard));
 }
 
 int
-rating_store_evidence_start(PGconn *conn, int64_t lo, int64_t hi)
+rating_store_evidence_start(PGconn *conn, int64_t lo, int64_t hi,
+    const struct rating_store_shard *shard)
 {
 	if (rating_store_stream_settings(conn, lo, hi) != 0)
 		return (-1);
-	return (rating_store_copy_out(conn, evidence_sql, lo, hi));
+	return (rating_store_copy_out(conn, evidence_sql, lo, hi, shard));
 }
 
 int
-rating_store_split(PGconn *conn, int parts, int64_t total, int64_t *bounds)
+rating_store_split(PGconn *conn, int parts, int64_t total,
+    const struct rating_store_shard *shard, int64_t *bounds)
 {
-	char offset[24];
-	const char *params[1] = {offset};
+	char offset[24], sn[16], sk[16];
+	const char *params[3] = {offset, sn, sk};
 	int i;
 
+	rating_store_shard_params(shard, sn, sk);
 	bounds[0] = RATING_STORE_ALL_LO;
 	bounds[parts] = RATING_STORE_ALL_HI;
 	for (i = 1; i < parts; i++) {
@@ -374,7 +424,8 @@ rating_store_split(PGconn *conn, int parts, int64_t total, int64_t *bounds)
 		if (total * i / parts == 0)
 			bounds[i] = bounds[i - 1];
 		else if (rating_store_scalar_i64(conn, "SELECT coalesce((SELECT id FROM companies "
-		    "ORDER BY id OFFSET $1 LIMIT 1), 9223372036854775807)", 1, params,
+		    "WHERE $2::int = 1 OR mod(id, $2::int) = $3::int "
+		    "ORDER BY id OFFSET $1 LIMIT 1), 9223372036854775807)", 3, params,
 		    &bounds[i]) != 0)
 			return (-1);
 	}

@@ -74,6 +74,13 @@ struct rating_store_evidence {
 	int64_t updated_us;
 };
 
+/* A shard of the companies for rescoring split over processes or machines
+ * (docs/rescoring.md "Shards"): shard k of n holds the companies whose id % n == k - 1.
+ * n == 0 (or NULL where a pointer is taken): every company. */
+struct rating_store_shard {
+	int k, n;
+};
+
 /* rating_store_lock: wait for the rescoring lock (one writer of ratings at a time):
  * for the session (xact 0) or until the end of the current transaction (xact 1).
  * 0 or -1. */
@@ -81,6 +88,13 @@ int rating_store_lock(PGconn *conn, int xact);
 
 /* rating_store_unlock: release the session lock taken with xact 0. */
 void rating_store_unlock(PGconn *conn);
+
+/* rating_store_lock_shard: the lock of a sharded rescoring: the rescoring lock shared
+ * (so full runs and single-company rescores wait, and shards run together) and the
+ * shard's own lock exclusive (one run per shard); rating_store_unlock_shard releases
+ * both. 0 or -1. */
+int rating_store_lock_shard(PGconn *conn, const struct rating_store_shard *shard);
+void rating_store_unlock_shard(PGconn *conn, const struct rating_store_shard *shard);
 
 /* rating_store_snapshot_export: begin a read-only repeatable-read transaction on conn
  * and export its snapshot into snap (the id PostgreSQL gives, NUL-terminated); also
@@ -100,9 +114,11 @@ int rating_store_now_us(PGconn *conn, int64_t *now_us);
  * it, -1 on a database error. */
 int rating_store_company_id(PGconn *conn, const char *slug, int64_t *id);
 
-/* rating_store_count_companies: how many companies there are (company_id 0) or 1 when
- * company_id exists. 0 or -1. */
-int rating_store_count_companies(PGconn *conn, int64_t company_id, int64_t *n);
+
+/* rating_store_count_companies: how many companies there are (company_id 0; in shard,
+ * which may be NULL) or 1 when company_id exists. 0 or -1. */
+int rating_store_count_companies(PGconn *conn, int64_t company_id,
+    const struct rating_store_shard *shard, int64_t *n);
 
 /* The id range of every company (ids are positive). */
 #define RATING_STORE_ALL_LO INT64_C(0)
@@ -112,15 +128,18 @@ int rating_store_count_companies(PGconn *conn, int64_t company_id, int64_t *n);
  * inside a transaction, for the companies with lo <= id < hi (every company:
  * RATING_STORE_ALL_LO, RATING_STORE_ALL_HI; one: id, id + 1). conn then serves
  * nothing else until the stream has ended. 0 or -1. */
-int rating_store_companies_start(PGconn *conn, int64_t lo, int64_t hi);
-int rating_store_evidence_start(PGconn *conn, int64_t lo, int64_t hi);
+int rating_store_companies_start(PGconn *conn, int64_t lo, int64_t hi,
+    const struct rating_store_shard *shard);
+int rating_store_evidence_start(PGconn *conn, int64_t lo, int64_t hi,
+    const struct rating_store_shard *shard);
 
 /* rating_store_split: split the total companies (rating_store_count_companies, in the
  * same snapshot) into parts id ranges of about equal counts: part i is bounds[i] <=
  * id < bounds[i + 1] (bounds has parts + 1 entries; the first is
  * RATING_STORE_ALL_LO, the last RATING_STORE_ALL_HI; a range may be empty). 0 or
  * -1. */
-int rating_store_split(PGconn *conn, int parts, int64_t total, int64_t *bounds);
+int rating_store_split(PGconn *conn, int parts, int64_t total,
+    const struct rating_store_shard *shard, int64_t *bounds);
 
 /* rating_store_companies_next: the next row of the companies stream on conn. 1 and
  * *out filled, 0 at the end of a stream that completed, -1 on an error (logged; a

@@ -34,7 +34,7 @@ now() { date +%s.%N; }
 # /dev/null.
 stream_settings="SET enable_seqscan = off; SET max_parallel_workers_per_gather = 0; SET jit = off;"
 stream_sql="COPY (SELECT company_id, id, check_code, asset_id, outcome, status, first_seen,
-  last_seen, recorded_at, updated_at FROM evidence
+  last_seen, recorded_at, updated_at, observation_key FROM evidence
   WHERE status IN ('active', 'disputed') ORDER BY company_id, id) TO STDOUT (FORMAT binary)"
 
 rss_kb() { sed -n 's/.*Maximum resident set size (kbytes): //p' "$1"; }

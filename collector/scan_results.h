@@ -56,6 +56,9 @@ struct scan_results_item {
 	const char *domain;                   /* the asset's value */
 	int64_t observed_at;
 	const struct scan_results *results;
+	int ip_range;                         /* domain holds an IP range asset (CIDR) */
+	const char *covers;                   /* NULL, or a collector ("ports") that
+	                                         covered the company, results or not */
 };
 
 struct scan_results_counts {

@@ -239,7 +239,15 @@ ps_event(struct ps_run *r, struct ps_conn *c, int64_t now)
 		return;
 	if (n > 0)
 		*len = (size_t)n;
-	if (n > 0 && c->phase == PS_BANNER && c->svc != NULL && c->svc->probe != NULL) {
+	if (n > 0 && c->phase == PS_BANNER) {
+		/* A banner may name a service the port number did not (FTP on 2121). */
+		const struct port_service *named = port_services_guess(c->banner, c->blen);
+
+		if (named != NULL)
+			c->svc = named;
+	}
+	if (n > 0 && c->phase == PS_BANNER && c->svc != NULL && c->svc->probe != NULL &&
+	    c->svc->speaks_first) {
 		ps_send_probe(c);
 		c->phase = PS_REPLY;
 		c->deadline = now + r->opt->banner_timeout_ms;

@@ -91,9 +91,11 @@ ports_print(const struct port_run_summary *s, double secs, int as_json)
 		    s->evidence.corrected_kept);
 		return;
 	}
-	o = json_pack("{sIsIsIsfsfs{sIsIsIsIsIsIsI}sIsIsIs{sIsIsIsIsIsI}}",
+	o = json_pack("{sIsIsIsfsfsfsfsfs{sIsIsIsIsIsIsI}sIsIsIs{sIsIsIsIsIsI}}",
 	    "companies", (json_int_t)s->companies, "covered", (json_int_t)s->covered,
 	    "addresses", (json_int_t)s->addresses, "seconds", secs, "ports_per_second", pps,
+	    "resolve_seconds", s->resolve_seconds, "scan_seconds", s->scan_seconds,
+	    "write_seconds", s->write_seconds,
 	    "scan", "connects", (json_int_t)k->connects, "open", (json_int_t)k->open,
 	    "closed", (json_int_t)k->closed, "filtered", (json_int_t)k->filtered,
 	    "refused", (json_int_t)k->refused, "skipped", (json_int_t)k->skipped,

@@ -11,8 +11,9 @@
 #include "collector/address_policy.h"
 #include "collector/port_scan_store.h"
 #include "common/log.h"
+#include "common/progress.h"
 
-#define PR_BATCH 64                           /* items written at once */
+#define PR_BATCH 1024                         /* items written at once */
 
 /* An address attributed to a company through one of its assets. */
 struct pr_owner {
@@ -380,8 +381,11 @@ pr_flush(struct pr_run *r)
 		return (0);
 	if (scan_results_store(r->conn, r->items, r->nitems, &r->sum->evidence) != 0)
 		return (-1);
-	for (i = 0; i < r->nitems; i++)
-		memset(&r->results[i], 0, sizeof(r->results[i]));
+	for (i = 0; i < r->nitems; i++) {
+		/* Only the counts: clearing all of a set would touch every page of it. */
+		r->results[i].n = 0;
+		r->results[i].truncated = 0;
+	}
 	r->nitems = 0;
 	return (0);
 }
@@ -597,6 +601,7 @@ port_run(PGconn *conn, const struct port_run_options *o, struct port_run_summary
 	struct pr_run r;
 	size_t i;
 	int rc = -1;
+	double t0 = progress_clock(), t1, t2;
 
 	memset(sum, 0, sizeof(*sum));
 	memset(&r, 0, sizeof(r));
@@ -611,9 +616,13 @@ port_run(PGconn *conn, const struct port_run_options *o, struct port_run_summary
 	    &r.nassets) != 0 || pr_collect(&r) != 0 || pr_targets(&r) != 0)
 		goto done;
 	r.total = (uint64_t)r.ntargets * o->nports;
+	t1 = progress_clock();
+	sum->resolve_seconds = t1 - t0;
 	if (port_scan_run(&o->scan, r.targets, r.ntargets, o->ports, o->nports,
 	    pr_on_report, &r, &sum->scan) != 0)
 		goto done;
+	t2 = progress_clock();
+	sum->scan_seconds = t2 - t1;
 	if (r.failed) {
 		log_error("ports: out of memory, or a result too large to store");
 		goto done;
@@ -625,6 +634,7 @@ port_run(PGconn *conn, const struct port_run_options *o, struct port_run_summary
 	if (pr_write_open(&r) != 0 || pr_write_passes(&r) != 0 ||
 	    pr_write_coverage(&r) != 0 || pr_flush(&r) != 0)
 		goto done;
+	sum->write_seconds = progress_clock() - t2;
 	rc = 0;
 done:
 	pr_free(&r);

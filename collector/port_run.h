@@ -46,6 +46,7 @@ struct port_run_summary {
 	long unresolved;                      /* domains whose lookup failed */
 	long ranges_too_large;
 	long findings, passes;                /* results written */
+	double resolve_seconds, scan_seconds, write_seconds;
 	struct port_scan_stats scan;
 	struct scan_results_counts evidence;
 };

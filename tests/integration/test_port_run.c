@@ -3,7 +3,10 @@
  * address policy, against loopback listeners and the test database. */
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "collector/port_run.h"
 #include "tests/support/port_listener.h"
@@ -184,6 +187,62 @@ Test(port_run, loopback_is_refused_without_the_allow_list)
 	    port_listener_accepts(w.others, 0), 0);
 	cr_assert_eq(count("true"), 0);
 	cr_assert_eq(covered("acme"), 0, "refused addresses were not looked at");
+	port_listener_stop(w.acme);
+	port_listener_stop(w.others);
+}
+
+/* Run the fairrate binary with args (a shell fragment); its exit status, its
+ * standard output and error in out. */
+static int
+cli(const char *args, char *out, size_t n)
+{
+	char cmd[1024];
+	const char *bin = getenv("FAIRRATE_BIN");
+	FILE *f;
+	size_t got;
+	int status;
+
+	cr_assert_not_null(bin);
+	snprintf(cmd, sizeof(cmd), "%s ports %s 2>&1", bin, args);
+	cr_assert((f = popen(cmd, "r")) != NULL);
+	got = fread(out, 1, n - 1, f);
+	out[got] = '\0';
+	status = pclose(f);
+	return (WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+}
+
+Test(port_run, the_command_names_bad_input_and_writes_evidence)
+{
+	char path[] = "/tmp/fairrate-optout-XXXXXX", args[512], out[4096];
+	struct world w;
+	FILE *f;
+	int fd = mkstemp(path);
+
+	cr_assert(fd >= 0);
+	f = fdopen(fd, "w");
+	fputs("# never scan\n127.0.0.22\nnot a host!\n", f);
+	fclose(f);
+	snprintf(args, sizeof(args), "--opt-out %s", path);
+	cr_assert_eq(cli(args, out, sizeof(out)), 2);
+	cr_assert(strstr(out, ":3: ") != NULL && strstr(out, path) != NULL, "%s", out);
+	cr_assert_eq(cli("--ports 22,70000", out, sizeof(out)), 2);
+	cr_assert(strstr(out, "70000") != NULL, "%s", out);
+
+	f = fopen(path, "w");
+	fputs("127.0.0.22\n", f);
+	fclose(f);
+	world_start(&w);
+	snprintf(args, sizeof(args), "--json --allow 127.0.0.0/8 --rate 1000 --opt-out %s"
+	    " --resolve acme.example:127.0.0.21 --resolve beta.example:127.0.0.23"
+	    " --company acme --ports %d,%d", path, w.ports[0].port, w.ports[1].port);
+	cr_assert_eq(cli(args, out, sizeof(out)), 0, "%s", out);
+	cr_assert(strstr(out, "\"opted_out\":1") != NULL, "%s", out);
+	cr_assert(strstr(out, "\"findings\":1") != NULL, "%s", out);
+	cr_assert_eq(count("c.slug = 'acme' AND e.outcome = 'fail'"), 1);
+	cr_assert_eq(count("c.slug = 'beta'"), 0, "--company acme only");
+	cr_assert_eq(port_listener_accepts(w.acme, 1), 0);
+	cr_assert_eq(port_listener_accepts(w.others, 0), 0);
+	unlink(path);
 	port_listener_stop(w.acme);
 	port_listener_stop(w.others);
 }

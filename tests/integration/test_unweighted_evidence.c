@@ -37,7 +37,8 @@ static void
 scan_store(const char *code, struct scan_results_counts *counts)
 {
 	struct scan_results results = {0};
-	struct scan_results_item item = {"acme", "acme.example", 1772323200, &results};
+	struct scan_results_item item = {"acme", "acme.example", 1772323200, &results, 0,
+	    NULL};
 
 	cr_assert_eq(scan_results_add(&results, code, "fail", NULL, "{\"why\":\"test\"}"), 0);
 	cr_assert_eq(scan_results_store(conn, &item, 1, counts), 0);

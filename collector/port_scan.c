@@ -293,7 +293,8 @@ ps_fill(struct ps_run *r, int64_t now)
 		}
 		r->active[r->nactive++] = t;
 	}
-	for (i = 0; i < r->nactive; ) {
+	/* With every slot taken only an event can free one: that is what to wait for. */
+	for (i = 0; i < r->nactive && r->nfree > 0; ) {
 		size_t t = r->active[i];
 		struct ps_addr *a = &r->addrs[t];
 

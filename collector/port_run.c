@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "collector/address_policy.h"
+#include "collector/coverage.h"
 #include "collector/port_scan_store.h"
 #include "common/log.h"
 #include "common/progress.h"
@@ -25,7 +26,6 @@ struct pr_owner {
 struct pr_company {
 	const char *slug;
 	int incomplete;                       /* something of it was not scanned */
-	int covers_written;
 };
 
 /* An open port, judged. */
@@ -391,16 +391,15 @@ pr_flush(struct pr_run *r)
 }
 
 /* The item results go to for (company, asset): the last one if it is for them and
- * has room, else a new one (the company's coverage rides on its first). NULL on a
- * failed write. */
+ * has room, else a new one. NULL on a failed write. */
 static struct scan_results *
-pr_item(struct pr_run *r, size_t c, const char *asset, int ip_range)
+pr_item(struct pr_run *r, size_t c, const char *asset)
 {
 	struct scan_results_item *it;
 
 	if (r->nitems > 0) {
 		it = &r->items[r->nitems - 1];
-		if (strcmp(it->company, r->companies[c].slug) == 0 && it->ip_range == ip_range &&
+		if (strcmp(it->company, r->companies[c].slug) == 0 &&
 		    strcmp(it->domain, asset) == 0 && it->results->n < SCAN_RESULTS_MAX)
 			return (&r->results[r->nitems - 1]);
 	}
@@ -410,13 +409,8 @@ pr_item(struct pr_run *r, size_t c, const char *asset, int ip_range)
 	memset(it, 0, sizeof(*it));
 	it->company = r->companies[c].slug;
 	it->domain = asset;
-	it->ip_range = ip_range;
 	it->observed_at = r->o->now;
 	it->results = &r->results[r->nitems];
-	if (!r->companies[c].incomplete && !r->companies[c].covers_written) {
-		it->covers = "ports";
-		r->companies[c].covers_written = 1;
-	}
 	r->nitems++;
 	return (&r->results[r->nitems - 1]);
 }
@@ -434,7 +428,7 @@ pr_write_open(struct pr_run *r)
 		struct scan_results *res;
 
 		for (op = r->tstate[w->target].open; op != NULL; op = op->next) {
-			if ((res = pr_item(r, w->company, a->value, a->ip_range)) == NULL)
+			if ((res = pr_item(r, w->company, a->value)) == NULL)
 				return (-1);
 			if (scan_results_add(res, op->code, "fail", op->key, op->details) != 0) {
 				log_error("ports: %s: a result could not be stored", op->key);
@@ -547,7 +541,7 @@ pr_write_passes(struct pr_run *r)
 		snprintf(details, sizeof(details), "{\"address\":\"%s\",\"port\":%d,"
 		    "\"protocol\":\"tcp\",\"state\":\"%s\"}", addr, r->o->ports[p].port,
 		    port_scan_state_name(st));
-		if ((res = pr_item(r, c, refs[i].asset, refs[i].ip_range)) == NULL ||
+		if ((res = pr_item(r, c, refs[i].asset)) == NULL ||
 		    scan_results_add(res, refs[i].code, "pass", refs[i].key, details) != 0)
 			return (-1);
 		r->sum->passes++;
@@ -555,21 +549,25 @@ pr_write_passes(struct pr_run *r)
 	return (0);
 }
 
-/* Coverage for companies with nothing written: an item with no results. */
+/* Coverage "ports" for every company scanned whole, also when nothing was found. */
 static int
 pr_write_coverage(struct pr_run *r)
 {
-	size_t c;
+	const char **slugs;
+	size_t c, n = 0;
+	int rc;
 
+	if ((slugs = calloc(r->ncompanies + 1, sizeof(*slugs))) == NULL) {
+		log_error("ports: out of memory");
+		return (-1);
+	}
 	for (c = 0; c < r->ncompanies; c++)
-		if (!r->companies[c].incomplete && !r->companies[c].covers_written) {
-			r->sum->covered++;
-			if (pr_item(r, c, "", 0) == NULL)
-				return (-1);
-		} else if (!r->companies[c].incomplete) {
-			r->sum->covered++;
-		}
-	return (0);
+		if (!r->companies[c].incomplete)
+			slugs[n++] = r->companies[c].slug;
+	r->sum->covered = (long)n;
+	rc = n > 0 ? coverage_record(r->conn, "ports", slugs, n, r->o->now) : 0;
+	free(slugs);
+	return (rc);
 }
 
 static void
@@ -631,8 +629,8 @@ port_run(PGconn *conn, const struct port_run_options *o, struct port_run_summary
 		if (r.tstate[r.owners[i].target].incomplete)
 			r.companies[r.owners[i].company].incomplete = 1;
 	qsort(r.owners, r.nowners, sizeof(*r.owners), pr_owner_by_asset);
-	if (pr_write_open(&r) != 0 || pr_write_passes(&r) != 0 ||
-	    pr_write_coverage(&r) != 0 || pr_flush(&r) != 0)
+	if (pr_write_open(&r) != 0 || pr_write_passes(&r) != 0 || pr_flush(&r) != 0 ||
+	    pr_write_coverage(&r) != 0)
 		goto done;
 	sum->write_seconds = progress_clock() - t2;
 	rc = 0;

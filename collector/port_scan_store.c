@@ -18,13 +18,13 @@ static const char store_assets_sql[] =
     " ORDER BY c.slug, a.kind, lower(a.value)";
 
 static const char store_findings_sql[] =
-    "SELECT c.slug, a.kind = 'ip_range', lower(a.value), e.check_code, e.observation_key"
+    "SELECT c.slug, lower(a.value), e.check_code, e.observation_key"
     " FROM evidence e JOIN companies c ON c.id = e.company_id"
     " JOIN assets a ON a.id = e.asset_id AND a.detached_at IS NULL"
     " WHERE e.source = '" SCAN_RESULTS_SOURCE "' AND e.check_code LIKE 'exposed\\_services.%'"
     "   AND e.outcome = 'fail' AND e.status = 'active'"
     "   AND ($1::text[] IS NULL OR c.slug = ANY ($1::text[]))"
-    " ORDER BY 1, 3, 5, 4";
+    " ORDER BY 1, 2, 4, 3";
 
 /* Run sql with the slugs (NULL for all) as $1. */
 static PGresult *
@@ -105,10 +105,9 @@ port_scan_store_findings(PGconn *conn, const char *const *slugs, size_t n,
 		struct port_finding_ref *f = &(*out)[i];
 
 		snprintf(f->company, sizeof(f->company), "%s", PQgetvalue(res, i, 0));
-		f->ip_range = PQgetvalue(res, i, 1)[0] == 't';
-		snprintf(f->asset, sizeof(f->asset), "%s", PQgetvalue(res, i, 2));
-		snprintf(f->code, sizeof(f->code), "%s", PQgetvalue(res, i, 3));
-		snprintf(f->key, sizeof(f->key), "%s", PQgetvalue(res, i, 4));
+		snprintf(f->asset, sizeof(f->asset), "%s", PQgetvalue(res, i, 1));
+		snprintf(f->code, sizeof(f->code), "%s", PQgetvalue(res, i, 2));
+		snprintf(f->key, sizeof(f->key), "%s", PQgetvalue(res, i, 3));
 	}
 	*nout = (size_t)rows;
 	PQclear(res);

@@ -29,8 +29,7 @@ int port_scan_store_assets(PGconn *conn, const char *const *slugs, size_t n,
  * observed at key ("ADDR:PORT"). */
 struct port_finding_ref {
 	char company[64];
-	int ip_range;
-	char asset[254];
+	char asset[254];                      /* its value (a CIDR for a range) */
 	char code[64];
 	char key[PORT_KEY_MAX];
 };

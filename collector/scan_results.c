@@ -18,10 +18,10 @@
  */
 static const char results_corrected_same[] =
     "SELECT r.i FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],"
-    "   $6::text[], $7::text[]) WITH ORDINALITY"
-    "   AS r(company, domain, code, key, outcome, details, kind, i)"
+    "   $6::text[]) WITH ORDINALITY AS r(company, domain, code, key, outcome, details, i)"
     " JOIN companies c ON c.slug = r.company"
-    " JOIN assets a ON a.company_id = c.id AND a.kind = r.kind AND lower(a.value) = r.domain"
+    " JOIN assets a ON a.company_id = c.id AND lower(a.value) = r.domain"
+    "   AND a.kind = CASE WHEN strpos(r.domain, '/') > 0 THEN 'ip_range' ELSE 'domain' END"
     " JOIN evidence e ON e.company_id = c.id AND e.asset_id = a.id"
     "   AND e.check_code = r.code AND e.source = '" SCAN_RESULTS_SOURCE "'"
     "   AND e.observation_key = r.key"
@@ -73,13 +73,13 @@ static int
 results_corrected(PGconn *conn, const struct scan_results_item *items, size_t n,
     size_t total, unsigned char *skip)
 {
-	struct buf cols[7];
-	const char *params[7];
+	struct buf cols[6];
+	const char *params[6];
 	PGresult *res = NULL;
 	size_t i, k, c;
 	int bad = 0, rc = -1, row;
 
-	for (c = 0; c < 7; c++) {
+	for (c = 0; c < 6; c++) {
 		buf_init(&cols[c], RESULTS_ARRAY_LIMIT);
 		bad |= buf_append(&cols[c], "{", 1);
 	}
@@ -87,18 +87,17 @@ results_corrected(PGconn *conn, const struct scan_results_item *items, size_t n,
 		const struct scan_results *r = items[i].results;
 
 		for (k = 0; k < r->n && !bad; k++) {
-			const char *v[7] = {items[i].company, items[i].domain, r->items[k].code,
-			    r->items[k].key, r->items[k].outcome, r->items[k].details,
-			    items[i].ip_range ? "ip_range" : "domain"};
+			const char *v[6] = {items[i].company, items[i].domain, r->items[k].code,
+			    r->items[k].key, r->items[k].outcome, r->items[k].details};
 
-			for (c = 0; c < 7; c++) {
+			for (c = 0; c < 6; c++) {
 				if (cols[c].len > 1)
 					bad |= buf_append(&cols[c], ",", 1);
 				bad |= db_array_append_text(&cols[c], v[c]);
 			}
 		}
 	}
-	for (c = 0; c < 7; c++) {
+	for (c = 0; c < 6; c++) {
 		bad |= buf_append(&cols[c], "}", 1);
 		params[c] = cols[c].data;
 	}
@@ -106,7 +105,7 @@ results_corrected(PGconn *conn, const struct scan_results_item *items, size_t n,
 		log_error("scan: too many results to write at once");
 		goto done;
 	}
-	if ((res = db_query(conn, results_corrected_same, 7, params)) == NULL)
+	if ((res = db_query(conn, results_corrected_same, 6, params)) == NULL)
 		goto done;
 	for (row = 0; row < PQntuples(res); row++) {
 		long at = atol(PQgetvalue(res, row, 0));
@@ -117,7 +116,7 @@ results_corrected(PGconn *conn, const struct scan_results_item *items, size_t n,
 	rc = 0;
 done:
 	PQclear(res);
-	for (c = 0; c < 7; c++)
+	for (c = 0; c < 6; c++)
 		buf_free(&cols[c]);
 	return (rc);
 }
@@ -138,10 +137,9 @@ results_report(void *arg, long line, const char *message)
 	}
 }
 
-/* The coverage of items[0..n): an item's company is covered by its `covers`
- * collector, and by "web", "tls" and "mail" when its results hold a check of factor
- * web_headers, tls and email_auth (a part of the scan that failed left none). 0, or
- * -1 logged. */
+/* The coverage of items[0..n): a domain's company is covered by "web", "tls" and
+ * "mail" when its results hold a check of factor web_headers, tls and email_auth (a
+ * part of the scan that failed left none). 0, or -1 logged. */
 static int
 results_coverage(const struct scan_results_item *items, size_t n,
     struct coverage_batch *coverage)
@@ -153,10 +151,6 @@ results_coverage(const struct scan_results_item *items, size_t n,
 	};
 	size_t i, k, p;
 
-	for (i = 0; i < n; i++)
-		if (items[i].covers != NULL && coverage_batch_add(coverage, items[i].covers,
-		    items[i].company, items[i].observed_at) != 0)
-			return (-1);
 	for (i = 0; i < n; i++)
 		for (p = 0; p < sizeof(parts) / sizeof(parts[0]); p++)
 			for (k = 0; k < items[i].results->n; k++)
@@ -211,8 +205,8 @@ results_write(PGconn *conn, const struct scan_results_item *items, size_t n,
 			}
 			memset(e, 0, sizeof(*e));
 			snprintf(e->company, sizeof(e->company), "%s", items[i].company);
-			e->asset.kind = items[i].ip_range ? IMPORT_ASSET_IP_RANGE :
-			    IMPORT_ASSET_DOMAIN;
+			e->asset.kind = strchr(items[i].domain, '/') != NULL ?
+			    IMPORT_ASSET_IP_RANGE : IMPORT_ASSET_DOMAIN;
 			snprintf(e->asset.value, sizeof(e->asset.value), "%s", items[i].domain);
 			snprintf(e->check_code, sizeof(e->check_code), "%s", x->code);
 			snprintf(e->outcome, sizeof(e->outcome), "%s", x->outcome);

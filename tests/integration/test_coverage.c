@@ -59,7 +59,7 @@ Test(coverage, records_keep_the_latest_time_and_skip_unknown_companies)
 Test(coverage, a_scan_covers_the_parts_that_produced_results)
 {
 	struct scan_results r = {0};
-	struct scan_results_item item = {"acme", "acme.example", 2000000000, &r, 0, NULL};
+	struct scan_results_item item = {"acme", "acme.example", 2000000000, &r};
 
 	cr_assert_eq(scan_results_add(&r, "tls.self_signed", "pass", NULL, NULL), 0);
 	cr_assert_eq(scan_results_add(&r, "web_headers.hsts_missing", "fail", NULL, NULL), 0);
@@ -73,7 +73,7 @@ Test(coverage, a_scan_covers_the_parts_that_produced_results)
 Test(coverage, a_refused_scan_covers_nothing)
 {
 	struct scan_results r = {0};
-	struct scan_results_item item = {"beta", "beta.example", 2000000000, &r, 0, NULL};
+	struct scan_results_item item = {"beta", "beta.example", 2000000000, &r};
 	struct scan_results_counts counts = {0};
 
 	cr_assert_eq(scan_results_add(&r, "email_auth.spf_missing", "fail", NULL, NULL), 0);
@@ -81,14 +81,4 @@ Test(coverage, a_refused_scan_covers_nothing)
 	cr_assert_eq(scan_results_store(conn, &item, 1, &counts), 0);
 	cr_assert_eq(counts.domains_rejected, 1);
 	cr_assert_eq(covered_at("beta", "mail"), -1);
-}
-
-Test(coverage, an_item_that_covers_records_it_without_results)
-{
-	struct scan_results r = {0};
-	struct scan_results_item item = {"beta", "", 2000000000, &r, 0, "ports"};
-
-	cr_assert_eq(scan_results_store(conn, &item, 1, NULL), 0);
-	cr_assert_eq(covered_at("beta", "ports"), 2000000000, "nothing found, still looked");
-	cr_assert_eq(testdb_scalar(conn, "SELECT count(*) FROM evidence"), 0);
 }

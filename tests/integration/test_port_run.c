@@ -21,7 +21,8 @@ setup(void)
 	testdb_exec(conn,
 	    "INSERT INTO companies (slug, name, sector, size_band, country) VALUES"
 	    " ('acme', 'Acme', 'finance', 'small', 'JP'),"
-	    " ('beta', 'Beta', 'retail', 'micro', 'JP');"
+	    " ('beta', 'Beta', 'retail', 'micro', 'JP'),"
+	    " ('gamma', 'Gamma', 'retail', 'micro', 'JP');"
 	    "INSERT INTO assets (company_id, kind, value, source)"
 	    " SELECT id, 'domain', slug || '.example', 'test' FROM companies;"
 	    "INSERT INTO assets (company_id, kind, value, source)"
@@ -37,7 +38,7 @@ teardown(void)
 TestSuite(port_run, .init = setup, .fini = teardown);
 
 static const char *const resolve[] = {"acme.example:127.0.0.21",
-    "beta.example:127.0.0.23", NULL};
+    "beta.example:127.0.0.23", "gamma.example:127.0.0.25", NULL};
 
 /* acme.example -> .21 runs SSH on port A; acme's range .22 runs FTP on port B; beta
  * (.23) and a stranger (.24, attributed to nobody) listen on port A too. */
@@ -121,7 +122,7 @@ Test(port_run, open_ports_become_findings_and_a_closed_port_a_pass)
 
 	world_start(&w);
 	cr_assert_eq(run(&w, NULL, 1, &sum), 0);
-	cr_assert_eq(sum.addresses, 3, "the attributed addresses only");
+	cr_assert_eq(sum.addresses, 4, "the attributed addresses only");
 	snprintf(where, sizeof(where), "c.slug = 'acme' AND a.value = 'acme.example' AND"
 	    " e.check_code = 'exposed_services.open_port_admin' AND e.outcome = 'fail' AND"
 	    " e.observation_key = '127.0.0.21:%d' AND e.details->>'banner' ="
@@ -137,6 +138,8 @@ Test(port_run, open_ports_become_findings_and_a_closed_port_a_pass)
 	cr_assert_eq(port_listener_accepts(w.others, 1), 0, "the stranger is never contacted");
 	cr_assert_eq(covered("acme"), 1);
 	cr_assert_eq(covered("beta"), 1);
+	cr_assert_eq(covered("gamma"), 1, "nothing open: covered all the same");
+	cr_assert_eq(count("c.slug = 'gamma'"), 0);
 
 	/* acme closes SSH: its finding turns into a pass at the next scan. */
 	port_listener_close(w.acme, 0);
@@ -182,7 +185,7 @@ Test(port_run, loopback_is_refused_without_the_allow_list)
 	world_start(&w);
 	cr_assert_eq(run(&w, NULL, 0, &sum), 0);
 	cr_assert_eq(sum.scan.connects, 0);
-	cr_assert_eq(sum.scan.refused, 9);
+	cr_assert_eq(sum.scan.refused, 12);
 	cr_assert_eq(port_listener_accepts(w.acme, 0) + port_listener_accepts(w.acme, 1) +
 	    port_listener_accepts(w.others, 0), 0);
 	cr_assert_eq(count("true"), 0);

@@ -37,8 +37,7 @@ static void
 scan_store(const char *code, struct scan_results_counts *counts)
 {
 	struct scan_results results = {0};
-	struct scan_results_item item = {"acme", "acme.example", 1772323200, &results, 0,
-	    NULL};
+	struct scan_results_item item = {"acme", "acme.example", 1772323200, &results};
 
 	cr_assert_eq(scan_results_add(&results, code, "fail", NULL, "{\"why\":\"test\"}"), 0);
 	cr_assert_eq(scan_results_store(conn, &item, 1, counts), 0);

@@ -296,6 +296,8 @@ me_store_explanation(struct db_pool *pool, PGconn *conn, int64_t id, json_t **ou
 	struct rating_remediation *plan = NULL;
 	struct rating_input in;
 	struct rating *rt = NULL;
+	struct rating_store_coverage cov;
+	const char *covered[RATING_STORE_MAX_COVERAGE];
 	PGresult *res;
 	size_t nev = 0, nplan = 0, assets = 0;
 	int rc = -1, same;
@@ -308,7 +310,8 @@ me_store_explanation(struct db_pool *pool, PGconn *conn, int64_t id, json_t **ou
 		return (0);
 	}
 	if ((m = methodology_cache_get(pool, conn, PQgetvalue(res, 0, 6))) == NULL ||
-	    rating_store_load_evidence(conn, id, &ev, &nev, &assets) != 0)
+	    rating_store_load_evidence(conn, id, &ev, &nev, &assets) != 0 ||
+	    rating_store_load_coverage(conn, id, &cov) != 0)
 		goto out;
 	memset(&in, 0, sizeof(in));
 	in.methodology = m;
@@ -316,6 +319,7 @@ me_store_explanation(struct db_pool *pool, PGconn *conn, int64_t id, json_t **ou
 	in.nevidence = nev;
 	in.asset_count = assets;
 	in.as_of = strtoll(PQgetvalue(res, 0, 17), NULL, 10);
+	rating_store_coverage_at(&cov, in.as_of, covered, &in);
 	if ((rt = rating_compute(&in)) == NULL ||
 	    rating_remediation_plan(&in, rt, &plan, &nplan) != 0 ||
 	    (*out = rating_json_explanation(rt, m, plan, nplan)) == NULL) {

@@ -144,6 +144,8 @@ methodology_draft_store_projection(struct db_pool *pool, PGconn *conn,
 	struct rating *ru = NULL, *rc_ = NULL;
 	struct rating_evidence *ev = NULL;
 	struct rating_input in;
+	struct rating_store_coverage cov;
+	const char *covered[RATING_STORE_MAX_COVERAGE];
 	json_t *state, *upcoming, *in_force, *expl = NULL;
 	size_t nev = 0, assets = 0, nplan = 0;
 	int rc = -1;
@@ -161,8 +163,11 @@ methodology_draft_store_projection(struct db_pool *pool, PGconn *conn,
 	    upcoming, "version")))) == NULL || (cur = methodology_cache_get(pool, conn,
 	    json_string_value(json_object_get(in_force, "version")))) == NULL)
 		goto done;
-	if (rating_store_load_evidence(conn, company_id, &ev, &nev, &assets) != 0)
+	if (rating_store_load_evidence(conn, company_id, &ev, &nev, &assets) != 0 ||
+	    rating_store_load_coverage(conn, company_id, &cov) != 0)
 		goto done;
+	memset(&in, 0, sizeof(in));
+	rating_store_coverage_at(&cov, now, covered, &in);
 	in.evidence = ev;
 	in.nevidence = nev;
 	in.asset_count = assets;

@@ -18,13 +18,16 @@
 static void
 score_usage(FILE *out)
 {
-	fprintf(out, "usage: fairrate score [--company SLUG] [--as-of TIME] [--batch N] "
-	    "[--threads N] [--json]\n\n"
+	fprintf(out, "usage: fairrate score [--company SLUG | --shard K/N] [--as-of TIME] "
+	    "[--batch N]\n                     [--threads N] [--json]\n\n"
 	    "Rates every company (or one) from its evidence under the methodology in force\n"
 	    "at the as-of time, and appends a ratings row for each company whose rating\n"
 	    "changed, with the reason (initial, new_evidence, correction, evidence_expired,\n"
 	    "methodology_change, evidence_changed). History is never overwritten.\n\n"
 	    "  --company SLUG  rescore this company only (one transaction)\n"
+	    "  --shard K/N     rescore only shard K of N: the companies whose id %% N is\n"
+	    "                  K - 1; N workers (on N machines) given 1/N to N/N rescore\n"
+	    "                  the database together (docs/rescoring.md)\n"
 	    "  --as-of TIME    rate as of this ISO 8601 time (default: now, or $FAIRRATE_NOW)\n"
 	    "  --batch N       ratings rows per commit, per thread (default 5000)\n"
 	    "  --threads N     rate on N threads, 1 to 4, each with its own three database\n"
@@ -53,6 +56,27 @@ score_find_company(const char *slug)
 		return (0);
 	}
 	return (id);
+}
+
+/* "K/N" with 1 <= K <= N <= 1024 into ro. 0, or -1 after saying why. */
+static int
+score_parse_shard(const char *text, struct rescore_options *ro)
+{
+	char *end;
+	long k, n;
+
+	k = strtol(text, &end, 10);
+	if (end == text || *end != '/')
+		goto bad;
+	n = strtol(end + 1, &end, 10);
+	if (*end != '\0' || n < 1 || n > 1024 || k < 1 || k > n)
+		goto bad;
+	ro->shard_k = (int)k;
+	ro->shard_n = (int)n;
+	return (0);
+bad:
+	log_error("score: --shard: '%s' is not K/N with 1 <= K <= N <= 1024", text);
+	return (-1);
 }
 
 static void
@@ -92,6 +116,7 @@ cmd_score(int argc, char **argv)
 		{"as-of", required_argument, NULL, 'a'},
 		{"batch", required_argument, NULL, 'b'},
 		{"threads", required_argument, NULL, 't'},
+		{"shard", required_argument, NULL, 's'},
 		{"json", no_argument, NULL, 'j'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -135,6 +160,10 @@ cmd_score(int argc, char **argv)
 			}
 			ro.threads = (int)threads;
 			break;
+		case 's':
+			if (score_parse_shard(optarg, &ro) != 0)
+				return (2);
+			break;
 		case 'j':
 			as_json = 1;
 			break;
@@ -148,6 +177,10 @@ cmd_score(int argc, char **argv)
 	}
 	if (optind != argc) {
 		score_usage(stderr);
+		return (2);
+	}
+	if (slug != NULL && ro.shard_n > 0) {
+		log_error("score: --company and --shard exclude each other");
 		return (2);
 	}
 	if (slug != NULL && (ro.company_id = score_find_company(slug)) <= 0)

@@ -85,11 +85,16 @@ show_plan(PGconn *conn, int64_t company_id, const struct methodology *m, int64_t
 	struct rating_remediation *plan = NULL;
 	struct rating_input in;
 	struct rating *r = NULL;
+	struct rating_store_coverage cov;
+	const char *covered[RATING_STORE_MAX_COVERAGE];
 	size_t nev = 0, nplan = 0, assets = 0, i;
 	int rc = -1;
 
-	if (rating_store_load_evidence(conn, company_id, &ev, &nev, &assets) != 0)
+	if (rating_store_load_evidence(conn, company_id, &ev, &nev, &assets) != 0 ||
+	    rating_store_load_coverage(conn, company_id, &cov) != 0)
 		goto done;
+	memset(&in, 0, sizeof(in));
+	rating_store_coverage_at(&cov, as_of, covered, &in);
 	in.methodology = m;
 	in.evidence = ev;
 	in.nevidence = nev;

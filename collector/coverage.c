@@ -67,13 +67,15 @@ int
 coverage_batch_write(PGconn *conn, struct coverage_batch *b)
 {
 	static const char upsert_sql[] =
-	    "INSERT INTO collector_coverage AS k (company_id, collector, covered_at)"
-	    " SELECT c.id, u.collector, to_timestamp(max(u.at))"
+	    "INSERT INTO collector_coverage AS k (company_id, collector, covered_at,"
+	    " first_covered_at)"
+	    " SELECT c.id, u.collector, to_timestamp(max(u.at)), to_timestamp(min(u.at))"
 	    " FROM unnest($1::text[], $2::text[], $3::bigint[]) AS u(collector, slug, at)"
 	    " JOIN companies c ON c.slug = u.slug"
 	    " GROUP BY c.id, u.collector"
 	    " ON CONFLICT (company_id, collector) DO UPDATE"
-	    " SET covered_at = greatest(k.covered_at, excluded.covered_at)";
+	    " SET covered_at = greatest(k.covered_at, excluded.covered_at),"
+	    " first_covered_at = least(k.first_covered_at, excluded.first_covered_at)";
 	struct buf *a[3] = {&b->collectors, &b->slugs, &b->times};
 	const char *params[3];
 	size_t i, closed = 0;

@@ -63,8 +63,11 @@ backtest_rate(struct backtest_acc *a, const struct backtest_store_company *c, in
 {
 	struct rating_input in;
 	struct rating *r;
+	const char *covered[RATING_STORE_MAX_COVERAGE];
 	int band, rc = -1;
 
+	memset(&in, 0, sizeof(in));
+	rating_store_coverage_at(&c->coverage, at, covered, &in);
 	in.methodology = a->m;
 	in.evidence = a->ev;
 	in.nevidence = a->nev;

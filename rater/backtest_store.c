@@ -20,7 +20,8 @@ backtest_store_companies(PGconn *conn, int64_t at, int window_days,
 	    "  AND (a.detached_at IS NULL OR a.detached_at > $1::timestamptz)),"
 	    " EXISTS (SELECT 1 FROM incidents i WHERE i.company_id = c.id"
 	    "  AND i.occurred_at > $1::timestamptz"
-	    "  AND i.occurred_at <= $1::timestamptz + make_interval(days => $2::int))"
+	    "  AND i.occurred_at <= $1::timestamptz + make_interval(days => $2::int)),"
+	    " " RATING_STORE_COVERAGE_OF("c.id")
 	    " FROM companies c ORDER BY c.id";
 	char when[21], days[16];
 	const char *params[2] = {timefmt_format(at, when), days};
@@ -43,6 +44,13 @@ backtest_store_companies(PGconn *conn, int64_t at, int window_days,
 		v[i].id = strtoll(PQgetvalue(res, i, 0), NULL, 10);
 		v[i].asset_count = (size_t)strtoull(PQgetvalue(res, i, 1), NULL, 10);
 		v[i].incident = PQgetvalue(res, i, 2)[0] == 't';
+		if (!PQgetisnull(res, i, 3) &&
+		    rating_store_coverage_parse(PQgetvalue(res, i, 3), &v[i].coverage) != 0) {
+			log_error("validate: malformed coverage of company %" PRId64, v[i].id);
+			free(v);
+			PQclear(res);
+			return (-1);
+		}
 	}
 	PQclear(res);
 	*out = v;
@@ -56,7 +64,7 @@ backtest_store_evidence_start(PGconn *conn, int64_t at)
 	static const char sql[] =
 	    "SELECT company_id, id, check_code, coalesce(asset_id, 0), outcome,"
 	    " extract(epoch FROM first_seen)::bigint,"
-	    " extract(epoch FROM least(last_seen, $1::timestamptz))::bigint"
+	    " extract(epoch FROM least(last_seen, $1::timestamptz))::bigint, observation_key"
 	    " FROM evidence WHERE first_seen <= $1::timestamptz AND status <> 'corrected'"
 	    " ORDER BY company_id, id";
 	char when[21];
@@ -108,6 +116,7 @@ backtest_store_evidence_next(PGconn *conn, int64_t *company_id, struct rating_ev
 		goto done;
 	}
 	ev->first_seen = strtoll(PQgetvalue(res, 0, 5), NULL, 10);
+	ev->fact = rating_fact_key(PQgetvalue(res, 0, 7), (size_t)PQgetlength(res, 0, 7));
 	ev->last_seen = strtoll(PQgetvalue(res, 0, 6), NULL, 10);
 	rc = 1;
 done:

@@ -7,6 +7,7 @@
 #include <libpq-fe.h>
 
 #include "rater/rating.h"
+#include "rater/rating_store.h"
 
 /*
  * The back-test's SQL: companies as they were at a past date (assets attributed then,
@@ -20,6 +21,7 @@ struct backtest_store_company {
 	size_t asset_count;            /* attributed at or before the date, not yet
 	                                  detached then */
 	int incident;                  /* an incident occurred in (date, date + window] */
+	struct rating_store_coverage coverage;
 };
 
 /* backtest_store_companies: every company as of at (Unix seconds) with the incident

@@ -246,6 +246,28 @@ methodology_get_object(const json_t *obj, const char *path, const char *key,
 	return (v);
 }
 
+/* An optional string member key of obj that must be one of choices (NULL-ended);
+ * *out is its index, or 0 when absent. */
+static void
+methodology_get_choice(const json_t *obj, const char *path, const char *key,
+    const char *const *choices, int *out, struct methodology_errors *errs)
+{
+	char value[32], where[96];
+	int i;
+
+	*out = 0;
+	if (methodology_get_string(obj, path, key, 0, value, sizeof(value), errs) != 1)
+		return;
+	for (i = 0; choices[i] != NULL; i++)
+		if (strcmp(value, choices[i]) == 0) {
+			*out = i;
+			return;
+		}
+	methodology_path(where, sizeof(where), path, key);
+	methodology_err(errs, where, "'%s' is not %s%s%s", value, choices[0],
+	    choices[1] != NULL ? " or " : "", choices[1] != NULL ? choices[1] : "");
+}
+
 int
 methodology_code_ok(const char *s, int dots)
 {
@@ -277,14 +299,49 @@ methodology_version_ok(const char *s)
 	return (1);
 }
 
+/* factors[i].clean_if_covered_by: optional, with absence_is_clean only: 1 to
+ * METHODOLOGY_MAX_COVERED collector names or prefixes ("feed:"). */
+static void
+methodology_parse_covered_by(const json_t *o, const char *path,
+    struct methodology_factor *f, struct methodology_errors *errs)
+{
+	json_t *a = json_object_get(o, "clean_if_covered_by"), *v;
+	char where[96];
+	size_t k;
+
+	if (a == NULL)
+		return;
+	methodology_path(where, sizeof(where), path, "clean_if_covered_by");
+	if (!json_is_array(a) || json_array_size(a) == 0 ||
+	    json_array_size(a) > METHODOLOGY_MAX_COVERED) {
+		methodology_err(errs, where, "must be an array of 1 to %d collector names",
+		    METHODOLOGY_MAX_COVERED);
+		return;
+	}
+	if (!f->absence_is_clean)
+		methodology_err(errs, where, "only a factor whose absence is clean takes it");
+	json_array_foreach(a, k, v) {
+		if (!json_is_string(v) || json_string_length(v) == 0 ||
+		    json_string_length(v) >= sizeof(f->covered_by[0]) ||
+		    json_string_value(v)[0] < 'a' || json_string_value(v)[0] > 'z' ||
+		    strspn(json_string_value(v), "abcdefghijklmnopqrstuvwxyz0123456789_.-:") !=
+		    json_string_length(v)) {
+			methodology_err(errs, where, "item %zu is not a collector name", k);
+			continue;
+		}
+		memcpy(f->covered_by[f->ncovered_by++], json_string_value(v),
+		    json_string_length(v) + 1);
+	}
+}
+
 /* Parse factors[i] into m->factors[i]; returns 1 when it is a penalty factor. */
 static int
 methodology_parse_factor(const json_t *o, size_t i, struct methodology *m,
     struct methodology_errors *errs)
 {
 	static const char *const keys[] = {"code", "name", "kind", "weight", "lifetime_days",
-	    "half_life_days", "max_age_days", "absence_is_clean", "footprint_normalised",
-	    "bonus_cap", NULL};
+	    "half_life_days", "max_age_days", "absence_is_clean", "clean_if_covered_by",
+	    "footprint_normalised", "bonus_cap", NULL};
 	struct methodology_factor *f = &m->factors[i];
 	char path[64], where[96], kind[16];
 	int has_life, has_half, has_max, rc;
@@ -375,6 +432,7 @@ methodology_parse_factor(const json_t *o, size_t i, struct methodology *m,
 
 	methodology_get_bool(o, path, "absence_is_clean", &f->absence_is_clean, errs);
 	methodology_get_bool(o, path, "footprint_normalised", &f->footprint_normalised, errs);
+	methodology_parse_covered_by(o, path, f, errs);
 	if (strcmp(kind, "bonus") == 0 && (f->absence_is_clean || f->footprint_normalised))
 		methodology_err(errs, path,
 		    "a bonus factor cannot be absence_is_clean or footprint_normalised");
@@ -454,12 +512,14 @@ static void
 methodology_parse_footprint(const json_t *root, struct methodology *m,
     struct methodology_errors *errs)
 {
-	static const char *const keys[] = {"reference_assets", "exponent", NULL};
+	static const char *const keys[] = {"basis", "reference_assets", "exponent", NULL};
+	static const char *const bases[] = {"attributed", "observed", NULL};
 	json_t *o;
 
 	if ((o = methodology_get_object(root, "", "footprint", errs)) == NULL)
 		return;
 	methodology_unknown_keys(o, "footprint", keys, errs);
+	methodology_get_choice(o, "footprint", "basis", bases, &m->footprint_observed, errs);
 	methodology_get_number(o, "footprint", "reference_assets", 1, 1e-9, 1e9,
 	    &m->footprint_reference_assets, errs);
 	methodology_get_number(o, "footprint", "exponent", 1, 0, 1, &m->footprint_exponent,
@@ -582,8 +642,13 @@ methodology_parse_root(const json_t *root, struct methodology *m,
     struct methodology_errors *errs)
 {
 	static const char *const keys[] = {"version", "title", "summary", "effective_at",
-	    "change_log", "factors", "checks", "footprint", "confidence", "grades", NULL};
+	    "change_log", "inputs_digest", "factor_curve", "bonus_rule", "sources", "factors",
+	    "checks", "footprint", "confidence", "grades", NULL};
+	static const char *const curves[] = {"linear", "exponential", NULL};
+	static const char *const bonus_rules[] = {"cap", "within_grade", NULL};
+	static const char *const sources[] = {"each", "one_per_fact", NULL};
 	char when[40];
+	int digest = 1;
 	json_t *arr;
 	size_t i, npenalty = 0, *nchecks_of = NULL;
 
@@ -597,6 +662,13 @@ methodology_parse_root(const json_t *root, struct methodology *m,
 	if (methodology_get_string(root, "", "effective_at", 1, when, sizeof(when), errs) ==
 	    1 && timefmt_parse(when, &m->effective_at) != 0)
 		methodology_err(errs, "effective_at", "'%s' is not an ISO 8601 time", when);
+	/* Optional; 1 when absent (the form of 2026.1). */
+	methodology_get_int(root, "", "inputs_digest", 0, 1, 2, &digest, errs);
+	m->inputs_digest = digest;
+	methodology_get_choice(root, "", "factor_curve", curves, &m->curve_exponential, errs);
+	methodology_get_choice(root, "", "bonus_rule", bonus_rules, &m->bonus_within_grade,
+	    errs);
+	methodology_get_choice(root, "", "sources", sources, &m->one_per_fact, errs);
 
 	if ((arr = methodology_get_array(root, "factors", METHODOLOGY_MAX_FACTORS, errs)) !=
 	    NULL) {

@@ -26,6 +26,8 @@ enum methodology_factor_kind {
 	METHODOLOGY_FACTOR_BONUS
 };
 
+#define METHODOLOGY_MAX_COVERED 4
+
 struct methodology_factor {
 	char code[40];                 /* "tls", "email_auth", "governance", ... */
 	char name[80];                 /* for people */
@@ -38,6 +40,11 @@ struct methodology_factor {
 	int absence_is_clean;          /* no evidence scores 100 instead of "no data" */
 	int footprint_normalised;      /* divide the penalty by the footprint divisor */
 	double bonus_cap;              /* BONUS factors: most points they can add */
+	/* With absence_is_clean: clean only for a company that one of these collectors
+	 * covered (collector/coverage.h names; a name ending in ':' is a prefix); none:
+	 * clean for every company (2026.1). */
+	char covered_by[METHODOLOGY_MAX_COVERED][32];
+	size_t ncovered_by;
 };
 
 struct methodology_check {
@@ -66,6 +73,17 @@ struct methodology {
 	/* Footprint: divisor = max(1, (assets / reference_assets) ^ exponent). */
 	double footprint_reference_assets;
 	double footprint_exponent;
+	/* The form of the inputs digest (docs/methodology.md "Inputs digest"): 1, or 2
+	 * (no last_seen for factors with a lifetime, and a new ratings row whenever the
+	 * digest changes). */
+	int inputs_digest;
+	/* Document options that 2026.1 leaves at their first value (docs/methodology.md
+	 * section 8): factor_curve linear|exponential, bonus_rule cap|within_grade,
+	 * sources each|one_per_fact, footprint.basis attributed|observed. */
+	int curve_exponential;
+	int bonus_within_grade;
+	int one_per_fact;
+	int footprint_observed;
 	/* Confidence: below the "rated" minimums the company gets insufficient data. */
 	int min_evidence;              /* evidence items used */
 	int min_factors;               /* PENALTY factors with data (not clean-by-absence) */

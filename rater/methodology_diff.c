@@ -81,11 +81,23 @@ diff_check_json(const struct methodology *m, const struct methodology_check *c)
 	    methodology_severity_name(c->severity), "points", c->points));
 }
 
+/* A factor's clean_if_covered_by as "a, b" ("" when none), in out. */
+static const char *
+diff_covered(const struct methodology_factor *f, char *out)
+{
+	size_t i, len = 0;
+
+	out[0] = '\0';
+	for (i = 0; i < f->ncovered_by; i++)
+		len += (size_t)sprintf(out + len, "%s%s", i > 0 ? ", " : "", f->covered_by[i]);
+	return (out);
+}
+
 static int
 diff_factor(json_t *out, const struct methodology_factor *a,
     const struct methodology_factor *b)
 {
-	char p[128];
+	char p[128], ca[METHODOLOGY_MAX_COVERED * 34], cb[sizeof(ca)];
 	int bad = 0;
 
 #define FPATH(field) (snprintf(p, sizeof(p), "factors.%s." field, a->code), p)
@@ -102,6 +114,8 @@ diff_factor(json_t *out, const struct methodology_factor *a,
 	bad |= diff_bool(out, FPATH("footprint_normalised"), a->footprint_normalised,
 	    b->footprint_normalised);
 	bad |= diff_number(out, FPATH("bonus_cap"), a->bonus_cap, b->bonus_cap);
+	bad |= diff_string(out, FPATH("clean_if_covered_by"), diff_covered(a, ca),
+	    diff_covered(b, cb));
 #undef FPATH
 	return (bad ? -1 : 0);
 }
@@ -217,6 +231,15 @@ methodology_diff(const struct methodology *a, const struct methodology *b)
 		return (NULL);
 	bad |= diff_string(out, "title", a->title, b->title);
 	bad |= diff_string(out, "summary", a->summary, b->summary);
+	bad |= diff_integer(out, "inputs_digest", a->inputs_digest, b->inputs_digest);
+	bad |= diff_string(out, "factor_curve", a->curve_exponential ? "exponential" : "linear",
+	    b->curve_exponential ? "exponential" : "linear");
+	bad |= diff_string(out, "bonus_rule", a->bonus_within_grade ? "within_grade" : "cap",
+	    b->bonus_within_grade ? "within_grade" : "cap");
+	bad |= diff_string(out, "sources", a->one_per_fact ? "one_per_fact" : "each",
+	    b->one_per_fact ? "one_per_fact" : "each");
+	bad |= diff_string(out, "footprint.basis", a->footprint_observed ? "observed" :
+	    "attributed", b->footprint_observed ? "observed" : "attributed");
 	bad |= diff_number(out, "footprint.reference_assets", a->footprint_reference_assets,
 	    b->footprint_reference_assets);
 	bad |= diff_number(out, "footprint.exponent", a->footprint_exponent,

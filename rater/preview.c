@@ -24,8 +24,11 @@ preview_rate(struct impact *im, const struct methodology *before,
 	struct rating_input in;
 	struct impact_company ic;
 	struct rating *rb = NULL, *ra = NULL;
+	const char *covered[RATING_STORE_MAX_COVERAGE];
 	int rc = -1;
 
+	memset(&in, 0, sizeof(in));
+	rating_store_coverage_at(&c->coverage, as_of, covered, &in);
 	in.evidence = s->ev;
 	in.nevidence = s->nev;
 	in.asset_count = c->asset_count;
@@ -66,10 +69,11 @@ preview_stream_all(PGconn *cconn, PGconn *econn, struct company_stream *s,
 	int64_t done = 0;
 	int n;
 
-	if (rating_store_companies_start(cconn, RATING_STORE_ALL_LO,
-	    RATING_STORE_ALL_HI) != 0)
+	if (rating_store_companies_start(cconn, RATING_STORE_ALL_LO, RATING_STORE_ALL_HI,
+	    NULL) != 0)
 		return (-1);
-	if (rating_store_evidence_start(econn, RATING_STORE_ALL_LO, RATING_STORE_ALL_HI) != 0) {
+	if (rating_store_evidence_start(econn, RATING_STORE_ALL_LO, RATING_STORE_ALL_HI,
+	    NULL) != 0) {
 		rating_store_stream_abort(cconn);
 		return (-1);
 	}
@@ -135,7 +139,7 @@ preview_run(const char *url, const struct preview_options *opt, json_t **impact)
 	}
 	if (rating_store_snapshot_export(cconn, snap, &now_us) != 0 ||
 	    rating_store_snapshot_import(econn, snap) != 0 ||
-	    rating_store_count_companies(cconn, 0, &total) != 0)
+	    rating_store_count_companies(cconn, 0, NULL, &total) != 0)
 		goto done;
 	if (preview_stream_all(cconn, econn, &s, im, before, after, opt, total) != 0)
 		goto done;

@@ -83,6 +83,53 @@ rating_footprint_divisor(const struct methodology *m, size_t asset_count)
 	return (d > 1.0 ? d : 1.0);
 }
 
+static double
+rating_round1(double x)
+{
+	return (round(x * 10.0) / 10.0);
+}
+
+uint64_t
+rating_fact_key(const char *observation_key, size_t len)
+{
+	uint64_t h = 1469598103934665603ULL;
+	size_t i;
+
+	if (len == 0)
+		return (0);
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)observation_key[i];
+		h *= 1099511628211ULL;
+	}
+	return (h != 0 ? h : 1);
+}
+
+/* S_f of a penalty factor that lost P points (docs/methodology.md section 3). */
+static double
+rating_factor_curve(const struct methodology *m, double p)
+{
+	if (m->curve_exponential)
+		return (100.0 * exp(-p / 100.0));
+	return (p < 100.0 ? 100.0 - p : 0.0);
+}
+
+/* The ceiling of bonus_rule within_grade for base B: just under the next better
+ * grade band than B's (rounded) score (100 in the best band), never below B. */
+static double
+rating_bonus_ceiling(const struct methodology *m, double base)
+{
+	double rb = rating_round1(base), top;
+	size_t b;
+
+	for (b = 0; b < m->nbands; b++)
+		if (rb >= m->bands[b].min_score)
+			break;
+	if (b == 0 || b >= m->nbands)
+		return (100.0);
+	top = m->bands[b - 1].min_score - 0.1;
+	return (top > base ? top : base);
+}
+
 /*
  * The overall unrounded score from per-factor sums: sums[f] is P_f (points off) for a
  * penalty factor and the uncapped bonus points for a bonus factor. Factors without data
@@ -92,7 +139,7 @@ static double
 rating_combine(const struct methodology *m, const struct rating_factor *rf,
     const double *sums, double *base, double *bonus)
 {
-	double wsum = 0, acc = 0, g = 0, s, total;
+	double wsum = 0, acc = 0, g = 0, capsum = 0, s, total;
 	size_t f;
 
 	for (f = 0; f < m->nfactors; f++) {
@@ -101,27 +148,30 @@ rating_combine(const struct methodology *m, const struct rating_factor *rf,
 		if (!rf[f].has_data)
 			continue;
 		if (mf->kind == METHODOLOGY_FACTOR_PENALTY) {
-			s = 100.0 - sums[f];
-			if (s < 0)
-				s = 0;
+			s = rating_factor_curve(m, sums[f]);
 			wsum += mf->weight;
 			acc += mf->weight * s;
 		} else
 			g += sums[f] < mf->bonus_cap ? sums[f] : mf->bonus_cap;
 	}
+	for (f = 0; f < m->nfactors; f++)
+		if (m->factors[f].kind == METHODOLOGY_FACTOR_BONUS)
+			capsum += m->factors[f].bonus_cap;
 	*base = wsum > 0 ? acc / wsum : 0;
 	total = *base + g;
 	if (total > 100.0)
 		total = 100.0;
+	/* bonus_rule within_grade: the bonus closes part of the distance to just below
+	 * the next better grade (at most half of it, with every bonus point there is), so
+	 * it never crosses the boundary the findings set, and every fix still moves the
+	 * score by at least half its gain to the base. */
+	if (m->bonus_within_grade)
+		total = *base + 0.5 * (capsum <= 0 ? 0.0 : g < capsum ? g / capsum : 1.0) *
+		    (rating_bonus_ceiling(m, *base) - *base);
 	*bonus = total - *base;
 	return (total);
 }
 
-static double
-rating_round1(double x)
-{
-	return (round(x * 10.0) / 10.0);
-}
 
 /* Lines of a digest text go through a small buffer to keep hashing calls few. */
 struct rating_digest {
@@ -241,23 +291,49 @@ rating_put_time(char *p, int64_t t)
 	return (p);
 }
 
+static int rating_covered(const struct methodology_factor *mf,
+    const struct rating_input *in);
+
 /* docs/methodology.md "Inputs digest": the exact text hashed. */
 static int
 rating_inputs_digest(const struct rating_input *in, const struct rating_item *items,
     size_t n, char out[65])
 {
 	struct rating_digest d = {.len = 0, .failed = 0};
+	const struct methodology *m = in->methodology;
 	const struct rating_evidence *ev;
 	const char *code, *outcome;
 	size_t i, lc, lo;
 	char t1[21], *p;
+	int v2 = m->inputs_digest >= 2, life;
 
 	if ((d.ctx = sha256_new()) == NULL)
 		return (-1);
-	rating_digest_line(&d, "fairrate-inputs-v1\nmethodology %s\nas_of %s\nassets %zu\n",
-	    in->methodology->version, timefmt_format(in->as_of, t1), in->asset_count);
+	/* v2 names no as-of: the row stores it, and the digest then changes only when
+	 * the inputs do, not every time a rescoring moves the as-of on. */
+	if (v2) {
+		/* On basis observed the attributed assets are no input: "assets -". */
+		if (m->footprint_observed)
+			rating_digest_line(&d, "fairrate-inputs-v2\nmethodology %s\nassets -\n",
+			    m->version);
+		else
+			rating_digest_line(&d, "fairrate-inputs-v2\nmethodology %s\n"
+			    "assets %zu\n", m->version, in->asset_count);
+		/* Whether each factor with clean_if_covered_by was covered. */
+		for (i = 0; i < m->nfactors; i++)
+			if (m->factors[i].ncovered_by > 0)
+				rating_digest_line(&d, "covered %s %d\n", m->factors[i].code,
+				    rating_covered(&m->factors[i], in));
+	} else
+		rating_digest_line(&d, "fairrate-inputs-v1\nmethodology %s\nas_of %s\n"
+		    "assets %zu\n", m->version, timefmt_format(in->as_of, t1),
+		    in->asset_count);
 	for (i = 0; i < n && !d.failed; i++) {
 		ev = items[i].ev;
+		/* v2: for a factor with a lifetime, last_seen only decides whether the item
+		 * is used, and a later observation keeps it used at this as-of: leave it
+		 * out, so that re-observing a fact does not change the digest. */
+		life = !v2 || m->factors[items[i].factor].lifetime_days <= 0;
 		code = in->methodology->checks[items[i].check].code;
 		outcome = rating_outcome_names[ev->outcome];
 		lc = strlen(code);
@@ -282,7 +358,10 @@ rating_inputs_digest(const struct rating_input *in, const struct rating_item *it
 		*p++ = '\t';
 		p = rating_put_time(p, ev->first_seen);
 		*p++ = '\t';
-		p = rating_put_time(p, ev->last_seen);
+		if (life)
+			p = rating_put_time(p, ev->last_seen);
+		else
+			*p++ = '-';
 		*p++ = '\n';
 		d.len = (size_t)(p - d.text);
 	}
@@ -383,7 +462,7 @@ rating_classify(const struct methodology *m, struct rating *r, int factors_with_
 /* Findings grouped by factor (methodology order), canonical order within a factor. */
 static void
 rating_collect_findings(const struct methodology *m, struct rating *r,
-    const struct rating_item *items, size_t n, double divisor)
+    const struct rating_item *items, size_t n, const double *divisors)
 {
 	size_t start[METHODOLOGY_MAX_FACTORS + 1], pos[METHODOLOGY_MAX_FACTORS];
 	size_t i, f;
@@ -421,8 +500,7 @@ rating_collect_findings(const struct methodology *m, struct rating *r,
 		fd->decay = items[i].decay;
 		fd->disputed = items[i].ev->disputed;
 		if (mf->kind == METHODOLOGY_FACTOR_PENALTY)
-			fd->penalty = c->points * items[i].decay /
-			    (mf->footprint_normalised ? divisor : 1.0);
+			fd->penalty = c->points * items[i].decay / divisors[items[i].factor];
 		else
 			fd->penalty = c->points * items[i].decay;
 		r->factors[items[i].factor].findings_by_severity[c->severity]++;
@@ -441,6 +519,113 @@ rating_sums(const struct rating *r, size_t skip, double *sums)
 			sums[r->findings[i].factor] += r->findings[i].penalty;
 }
 
+/* sources one_per_fact: of items (in canonical order) that report one fact (same
+ * check, asset and observation key, from several sources), keep the latest observed
+ * (then the lowest id); the others are ignored. Returns the new count. */
+static size_t
+rating_one_per_fact(struct rating_item *items, size_t n, size_t *ignored)
+{
+	size_t run, end, j, o, k = 0, start;
+
+	for (run = 0; run < n; run = end) {
+		for (end = run; end < n && items[end].check == items[run].check &&
+		    items[end].ev->asset_id == items[run].ev->asset_id; end++)
+			;
+		/* items[run..end): one check on one asset. Decide every item of the run
+		 * first (a dropped item gets ev = NULL), then close the gaps. */
+		for (j = run; j < end; j++) {
+			const struct rating_evidence *x = items[j].ev;
+
+			for (o = run; o < end; o++) {
+				const struct rating_evidence *y = items[o].ev;
+
+				if (o == j || y == NULL || y->fact != x->fact)
+					continue;
+				if (y->last_seen > x->last_seen || (y->last_seen == x->last_seen &&
+				    (y->id < x->id || (y->id == x->id && o < j))))
+					break;
+			}
+			if (o < end)
+				items[j].ev = NULL;
+		}
+		start = k;
+		for (j = run; j < end; j++)
+			if (items[j].ev != NULL)
+				items[k++] = items[j];
+		*ignored += (end - run) - (k - start);
+	}
+	return (k);
+}
+
+static int
+rating_i64_cmp(const void *pa, const void *pb)
+{
+	int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
+
+	return ((a > b) - (a < b));
+}
+
+/* Each factor's footprint divisor: 1 unless footprint-normalised; on basis attributed
+ * from the company's assets, on basis observed from the distinct assets (company-level
+ * facts count as one) of the factor's used items. 0, or -1 out of memory. */
+static int
+rating_divisors(const struct methodology *m, const struct rating_input *in,
+    const struct rating_item *items, size_t n, double *divisors)
+{
+	int64_t *ids = NULL;
+	size_t f, i, k, distinct;
+
+	for (f = 0; f < m->nfactors; f++)
+		divisors[f] = 1.0;
+	if (!m->footprint_observed) {
+		for (f = 0; f < m->nfactors; f++)
+			if (m->factors[f].kind == METHODOLOGY_FACTOR_PENALTY &&
+			    m->factors[f].footprint_normalised)
+				divisors[f] = rating_footprint_divisor(m, in->asset_count);
+		return (0);
+	}
+	if (n > 0 && (ids = malloc(n * sizeof(*ids))) == NULL) {
+		log_error("rating: out of memory");
+		return (-1);
+	}
+	for (f = 0; f < m->nfactors; f++) {
+		if (m->factors[f].kind != METHODOLOGY_FACTOR_PENALTY ||
+		    !m->factors[f].footprint_normalised)
+			continue;
+		for (i = 0, k = 0; i < n; i++)
+			if (items[i].factor == f)
+				ids[k++] = items[i].ev->asset_id;
+		if (k > 1)
+			qsort(ids, k, sizeof(*ids), rating_i64_cmp);
+		for (i = 0, distinct = 0; i < k; i++)
+			distinct += i == 0 || ids[i] != ids[i - 1];
+		divisors[f] = rating_footprint_divisor(m, distinct);
+	}
+	free(ids);
+	return (0);
+}
+
+/* Whether factor mf's clean absence applies to the company of in: always without
+ * clean_if_covered_by; else when a collector it names (or a prefix ending in ':')
+ * covered the company. */
+static int
+rating_covered(const struct methodology_factor *mf, const struct rating_input *in)
+{
+	size_t i, k, len;
+
+	if (mf->ncovered_by == 0)
+		return (1);
+	for (i = 0; i < mf->ncovered_by; i++) {
+		len = strlen(mf->covered_by[i]);
+		for (k = 0; k < in->ncoverage; k++)
+			if (len > 0 && mf->covered_by[i][len - 1] == ':' ?
+			    strncmp(in->coverage[k], mf->covered_by[i], len) == 0 :
+			    strcmp(in->coverage[k], mf->covered_by[i]) == 0)
+				return (1);
+	}
+	return (0);
+}
+
 /* The rating of in; with_inputs 0 leaves inputs_digest empty. */
 static struct rating *
 rating_compute_with(const struct rating_input *in, int with_inputs)
@@ -450,7 +635,8 @@ rating_compute_with(const struct rating_input *in, int with_inputs)
 	struct rating_item *items;
 	struct rating_factor *rf;
 	struct rating *r;
-	double sums[METHODOLOGY_MAX_FACTORS], divisor, base, bonus, wsum = 0, gsum = 0, scale;
+	double sums[METHODOLOGY_MAX_FACTORS], divisors[METHODOLOGY_MAX_FACTORS], base, bonus;
+	double wsum = 0, gsum = 0, scale;
 	double decay;
 	size_t off_factors, off_findings, off_items, total, i, f, n = 0;
 	int factors_with_data = 0;
@@ -496,16 +682,21 @@ rating_compute_with(const struct rating_input *in, int with_inputs)
 		n++;
 	}
 	qsort(items, n, sizeof(*items), rating_item_cmp);
+	if (m->one_per_fact)
+		n = rating_one_per_fact(items, n, &r->evidence_ignored);
 	r->evidence_used = n;
 
-	divisor = rating_footprint_divisor(m, in->asset_count);
+	if (rating_divisors(m, in, items, n, divisors) != 0) {
+		free(r);
+		return (NULL);
+	}
 	for (i = 0; i < n; i++) {
 		rf = &r->factors[items[i].factor];
 		rf->evidence_count++;
 		if (items[i].ev->disputed)
 			rf->disputed = 1;
 	}
-	rating_collect_findings(m, r, items, n, divisor);
+	rating_collect_findings(m, r, items, n, divisors);
 	rating_sums(r, (size_t)-1, sums);
 
 	for (f = 0; f < m->nfactors; f++) {
@@ -513,11 +704,11 @@ rating_compute_with(const struct rating_input *in, int with_inputs)
 
 		rf = &r->factors[f];
 		rf->factor = f;
-		rf->divisor = mf->kind == METHODOLOGY_FACTOR_PENALTY && mf->footprint_normalised ?
-		    divisor : 1.0;
+		rf->divisor = divisors[f];
 		if (mf->kind == METHODOLOGY_FACTOR_PENALTY) {
-			rf->has_data = rf->evidence_count > 0 || mf->absence_is_clean;
-			rf->score = !rf->has_data ? 0.0 : sums[f] < 100.0 ? 100.0 - sums[f] : 0.0;
+			rf->has_data = rf->evidence_count > 0 || (mf->absence_is_clean &&
+			    rating_covered(mf, in));
+			rf->score = !rf->has_data ? 0.0 : rating_factor_curve(m, sums[f]);
 			if (rf->evidence_count > 0)
 				factors_with_data++;
 			if (rf->has_data)
@@ -556,7 +747,10 @@ rating_compute_with(const struct rating_input *in, int with_inputs)
 		rf = &r->factors[fd->factor];
 		if (mf->kind == METHODOLOGY_FACTOR_PENALTY) {
 			fd->cost = fd->penalty * rf->weight_share;
-			if (sums[fd->factor] > 100.0)
+			/* What the factor really lost, shared in proportion to the points. */
+			if (m->curve_exponential)
+				fd->cost *= (100.0 - rf->score) / sums[fd->factor];
+			else if (sums[fd->factor] > 100.0)
 				fd->cost *= 100.0 / sums[fd->factor];
 		} else {
 			fd->cost = -fd->penalty * scale;

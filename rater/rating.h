@@ -32,7 +32,14 @@ struct rating_evidence {
 	int64_t first_seen;            /* Unix seconds */
 	int64_t last_seen;
 	int disputed;                  /* an open dispute covers it */
+	uint64_t fact;                 /* rating_fact_key of its observation_key: with the
+	                                  check and asset, what makes two sources' items one
+	                                  fact (methodologies with sources one_per_fact) */
 };
+
+/* rating_fact_key: a 64-bit key of an observation key (FNV-1a; 0 for ""), so that
+ * items are compared without keeping their text. */
+uint64_t rating_fact_key(const char *observation_key, size_t len);
 
 struct rating_input {
 	const struct methodology *methodology;
@@ -40,6 +47,10 @@ struct rating_input {
 	size_t nevidence;
 	size_t asset_count;            /* the company's attributed, non-detached assets */
 	int64_t as_of;                 /* rate as of this time (Unix seconds) */
+	/* The collectors that covered the company by as_of (collector/coverage.h names);
+	 * read only by factors with clean_if_covered_by. */
+	const char *const *coverage;
+	size_t ncoverage;
 };
 
 /* An evidence item that moves the score: a failing PENALTY check (costs points) or a

@@ -20,7 +20,7 @@ static const char *const rating_reason_names[] = {
 enum rating_reason
 rating_reason_decide(const struct rating_reason_previous *prev,
     const struct rating_reason_changes *chg, const char *version,
-    const char *outcome_digest, int64_t as_of)
+    const char *outcome_digest, const char *inputs_digest, int64_t as_of)
 {
 	int64_t since;
 
@@ -28,7 +28,8 @@ rating_reason_decide(const struct rating_reason_previous *prev,
 		return (RATING_REASON_INITIAL);
 	if (strcmp(prev->methodology_version, version) != 0)
 		return (RATING_REASON_METHODOLOGY_CHANGE);
-	if (strcmp(prev->outcome_digest, outcome_digest) == 0)
+	if (strcmp(prev->outcome_digest, outcome_digest) == 0 && (inputs_digest == NULL ||
+	    strcmp(prev->inputs_digest, inputs_digest) == 0))
 		return (RATING_REASON_NONE);
 	since = prev->computed_at_us;
 	if (chg->last_corrected_us > since)

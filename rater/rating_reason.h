@@ -27,6 +27,7 @@ struct rating_reason_previous {
 	int64_t id;
 	char methodology_version[32];
 	char outcome_digest[65];
+	char inputs_digest[65];            /* "" when not read */
 	int64_t computed_at_us;
 	int64_t as_of;                     /* Unix seconds */
 };
@@ -41,13 +42,16 @@ struct rating_reason_changes {
 
 /* rating_reason_decide: the reason for writing a rating whose methodology is version
  * and whose outcome digest is outcome_digest, given the previous row and the changes.
- * RATING_REASON_NONE when the outcome digest and the version are both unchanged.
- * Otherwise the first that holds of: initial, methodology_change, correction,
- * new_evidence, evidence_changed (evidence updated since), evidence_expired (as_of
- * later than the previous as-of), evidence_changed. */
+ * RATING_REASON_NONE when the outcome digest and the version are both unchanged and,
+ * when inputs_digest is not NULL (methodologies whose inputs digest has form 2), the
+ * inputs digest too: then every stored rating stays recomputable from the evidence
+ * as it is (docs/methodology.md "Inputs digest"). Otherwise the first that holds of:
+ * initial, methodology_change, correction, new_evidence, evidence_changed (evidence
+ * updated since), evidence_expired (as_of later than the previous as-of),
+ * evidence_changed. */
 enum rating_reason rating_reason_decide(const struct rating_reason_previous *prev,
     const struct rating_reason_changes *chg, const char *version,
-    const char *outcome_digest, int64_t as_of);
+    const char *outcome_digest, const char *inputs_digest, int64_t as_of);
 
 /* rating_reason_name: the ratings.reason text ("initial", ...), or "none". */
 const char *rating_reason_name(enum rating_reason reason);

@@ -13,6 +13,8 @@
 
 /* The rescoring lock: pg_advisory_lock(RATING_STORE_LOCK_CLASS, 1). "fair" in ASCII. */
 #define RATING_STORE_LOCK_CLASS "1717658994"
+/* A shard's own lock: (RATING_STORE_SHARD_LOCK_CLASS, n * 65536 + k). */
+#define RATING_STORE_SHARD_LOCK_CLASS "1717658995"
 
 /* Epoch conversions done by the server: whole seconds for the engine's times, exact
  * microseconds for the change times that decide a rating's reason. */
@@ -27,7 +29,7 @@
  * another 13%. */
 #define EVIDENCE_SELECT \
 	"SELECT company_id, id, check_code, asset_id, outcome, status, first_seen, " \
-	"last_seen, recorded_at, updated_at " \
+	"last_seen, recorded_at, updated_at, observation_key " \
 	"FROM evidence WHERE status IN ('active', 'disputed') "
 
 /* Both streams read the companies with lo <= id < hi: one company, every company, or
@@ -36,15 +38,18 @@
  * scan in company order, never a scan and sort of the whole table. */
 #define RANGE_LO ":lo"
 #define RANGE_HI ":hi"
+/* Replaced by " AND mod(<id column>, n) = k - 1" in a sharded run, else by nothing. */
+#define SHARD_OF_EVIDENCE ":se"
+#define SHARD_OF_COMPANY ":sc"
 
 static const char evidence_sql[] =
     "COPY (" EVIDENCE_SELECT "AND company_id >= " RANGE_LO " AND company_id < " RANGE_HI
-    " ORDER BY company_id, id) TO STDOUT (FORMAT binary)";
+    SHARD_OF_EVIDENCE " ORDER BY company_id, id) TO STDOUT (FORMAT binary)";
 
 #define COMPANIES_SELECT \
 	"SELECT c.id, c.slug, coalesce(a.n, 0), r.id, r.methodology_version, " \
 	EPOCH_US("r.computed_at") ", " EPOCH_S("r.as_of") ", r.outcome_digest, " \
-	EPOCH_US("k.corrected_at") " " \
+	EPOCH_US("k.corrected_at") ", r.inputs_digest, " RATING_STORE_COVERAGE_OF("c.id") " " \
 	"FROM companies c " \
 	"LEFT JOIN (SELECT company_id, count(*) AS n FROM assets " \
 	"  WHERE detached_at IS NULL AND company_id >= " RANGE_LO \
@@ -53,11 +58,13 @@ static const char evidence_sql[] =
 	"  WHERE status = 'corrected' AND company_id >= " RANGE_LO \
 	"  AND company_id < " RANGE_HI " GROUP BY company_id) k ON k.company_id = c.id " \
 	"LEFT JOIN LATERAL (SELECT id, methodology_version, computed_at, as_of, " \
-	"  outcome_digest FROM ratings WHERE company_id = c.id ORDER BY id DESC LIMIT 1) r " \
+	"  outcome_digest, inputs_digest FROM ratings WHERE company_id = c.id" \
+	"  ORDER BY id DESC LIMIT 1) r " \
 	"  ON true "
 
 static const char companies_sql[] =
     "COPY (" COMPANIES_SELECT "WHERE c.id >= " RANGE_LO " AND c.id < " RANGE_HI
+    SHARD_OF_COMPANY
     " ORDER BY c.id) TO STDOUT";
 
 int
@@ -124,6 +131,28 @@ rating_store_unlock(PGconn *conn)
 	PQclear(PQexec(conn, "SELECT pg_advisory_unlock(" RATING_STORE_LOCK_CLASS ", 1)"));
 }
 
+int
+rating_store_lock_shard(PGconn *conn, const struct rating_store_shard *shard)
+{
+	char key[24];
+	const char *params[1] = {key};
+
+	snprintf(key, sizeof(key), "%d", shard->n * 65536 + shard->k);
+	return (db_exec(conn, "SELECT pg_advisory_lock_shared(" RATING_STORE_LOCK_CLASS ", 1),"
+	    " pg_advisory_lock(" RATING_STORE_SHARD_LOCK_CLASS ", $1::int)", 1, params));
+}
+
+void
+rating_store_unlock_shard(PGconn *conn, const struct rating_store_shard *shard)
+{
+	char sql[160];
+
+	snprintf(sql, sizeof(sql), "SELECT pg_advisory_unlock(" RATING_STORE_SHARD_LOCK_CLASS
+	    ", %d), pg_advisory_unlock_shared(" RATING_STORE_LOCK_CLASS ", 1)",
+	    shard->n * 65536 + shard->k);
+	PQclear(PQexec(conn, sql));
+}
+
 /* A decimal int64 filling all of s (optional '-'); 0, or -1 when s is NULL, empty,
  * not all digits or out of range. Streams carry millions of these: no strtoll. */
 static int
@@ -149,6 +178,35 @@ rating_store_parse_i64(const char *s, int64_t *out)
 		v = v * 10 + d;
 	}
 	*out = neg ? (int64_t)(0 - v) : (int64_t)v;
+	return (0);
+}
+
+int
+rating_store_coverage_parse(const char *text, struct rating_store_coverage *cov)
+{
+	const char *p = text, *sp, *end;
+	char num[24];
+
+	cov->n = 0;
+	while (*p != '\0') {
+		end = strchr(p, ',');
+		if (end == NULL)
+			end = p + strlen(p);
+		if ((sp = memchr(p, ' ', (size_t)(end - p))) == NULL ||
+		    (size_t)(sp - p) >= sizeof(cov->names[0]) ||
+		    (size_t)(end - sp - 1) >= sizeof(num))
+			return (-1);
+		if (cov->n < RATING_STORE_MAX_COVERAGE) {
+			memcpy(cov->names[cov->n], p, (size_t)(sp - p));
+			cov->names[cov->n][sp - p] = '\0';
+			memcpy(num, sp + 1, (size_t)(end - sp - 1));
+			num[end - sp - 1] = '\0';
+			if (rating_store_parse_i64(num, &cov->covered_at[cov->n]) != 0)
+				return (-1);
+			cov->n++;
+		}
+		p = *end == ',' ? end + 1 : end;
+	}
 	return (0);
 }
 
@@ -246,22 +304,33 @@ rating_store_company_id(PGconn *conn, const char *slug, int64_t *id)
 	return (rc);
 }
 
-int
-rating_store_count_companies(PGconn *conn, int64_t company_id, int64_t *n)
+/* The shard's n and k - 1 as parameter texts (n "1", k "0" when not sharded). */
+static void
+rating_store_shard_params(const struct rating_store_shard *shard, char *n, char *k)
 {
-	char idtext[24];
-	const char *params[1] = {idtext};
+	snprintf(n, 16, "%d", shard != NULL && shard->n > 0 ? shard->n : 1);
+	snprintf(k, 16, "%d", shard != NULL && shard->n > 0 ? shard->k - 1 : 0);
+}
+
+int
+rating_store_count_companies(PGconn *conn, int64_t company_id,
+    const struct rating_store_shard *shard, int64_t *n)
+{
+	char idtext[24], sn[16], sk[16];
+	const char *params[3] = {idtext, sn, sk};
 
 	snprintf(idtext, sizeof(idtext), "%" PRId64, company_id);
+	rating_store_shard_params(shard, sn, sk);
 	return (rating_store_scalar_i64(conn,
-	    "SELECT count(*) FROM companies WHERE $1::bigint = 0 OR id = $1::bigint", 1,
-	    params, n));
+	    "SELECT count(*) FROM companies WHERE ($1::bigint = 0 OR id = $1::bigint)"
+	    " AND ($2::int = 1 OR mod(id, $2::int) = $3::int)", 3, params, n));
 }
 
 /* Start COPY sql on conn, with every RANGE_LO and RANGE_HI in it replaced by lo and
- * hi. */
+ * hi, and SHARD_OF_COMPANY and SHARD_OF_EVIDENCE by the shard's condition. */
 static int
-rating_store_copy_out(PGconn *conn, const char *sql, int64_t lo, int64_t hi)
+rating_store_copy_out(PGconn *conn, const char *sql, int64_t lo, int64_t hi,
+    const struct rating_store_shard *shard)
 {
 	char text[2048];
 	const char *p;
@@ -269,10 +338,17 @@ rating_store_copy_out(PGconn *conn, const char *sql, int64_t lo, int64_t hi)
 	int k;
 	PGresult *res;
 
-	for (p = sql; *p != '\0' && n < sizeof(text) - 24; p++) {
+	for (p = sql; *p != '\0' && n < sizeof(text) - 64; p++) {
 		if (strncmp(p, RANGE_LO, 3) == 0 || strncmp(p, RANGE_HI, 3) == 0) {
 			k = snprintf(text + n, sizeof(text) - n, "%" PRId64, p[1] == 'l' ? lo : hi);
 			n += (size_t)k;
+			p += 2;
+		} else if (strncmp(p, SHARD_OF_COMPANY, 3) == 0 ||
+		    strncmp(p, SHARD_OF_EVIDENCE, 3) == 0) {
+			if (shard != NULL && shard->n > 0)
+				n += (size_t)snprintf(text + n, sizeof(text) - n,
+				    " AND mod(%s, %d) = %d", p[2] == 'c' ? "c.id" : "company_id",
+				    shard->n, shard->k - 1);
 			p += 2;
 		} else
 			text[n++] = *p;
@@ -315,28 +391,32 @@ rating_store_stream_settings(PGconn *conn, int64_t lo, int64_t hi)
 }
 
 int
-rating_store_companies_start(PGconn *conn, int64_t lo, int64_t hi)
+rating_store_companies_start(PGconn *conn, int64_t lo, int64_t hi,
+    const struct rating_store_shard *shard)
 {
 	if (rating_store_stream_settings(conn, lo, hi) != 0)
 		return (-1);
-	return (rating_store_copy_out(conn, companies_sql, lo, hi));
+	return (rating_store_copy_out(conn, companies_sql, lo, hi, shard));
 }
 
 int
-rating_store_evidence_start(PGconn *conn, int64_t lo, int64_t hi)
+rating_store_evidence_start(PGconn *conn, int64_t lo, int64_t hi,
+    const struct rating_store_shard *shard)
 {
 	if (rating_store_stream_settings(conn, lo, hi) != 0)
 		return (-1);
-	return (rating_store_copy_out(conn, evidence_sql, lo, hi));
+	return (rating_store_copy_out(conn, evidence_sql, lo, hi, shard));
 }
 
 int
-rating_store_split(PGconn *conn, int parts, int64_t total, int64_t *bounds)
+rating_store_split(PGconn *conn, int parts, int64_t total,
+    const struct rating_store_shard *shard, int64_t *bounds)
 {
-	char offset[24];
-	const char *params[1] = {offset};
+	char offset[24], sn[16], sk[16];
+	const char *params[3] = {offset, sn, sk};
 	int i;
 
+	rating_store_shard_params(shard, sn, sk);
 	bounds[0] = RATING_STORE_ALL_LO;
 	bounds[parts] = RATING_STORE_ALL_HI;
 	for (i = 1; i < parts; i++) {
@@ -344,7 +424,8 @@ rating_store_split(PGconn *conn, int parts, int64_t total, int64_t *bounds)
 		if (total * i / parts == 0)
 			bounds[i] = bounds[i - 1];
 		else if (rating_store_scalar_i64(conn, "SELECT coalesce((SELECT id FROM companies "
-		    "ORDER BY id OFFSET $1 LIMIT 1), 9223372036854775807)", 1, params,
+		    "WHERE $2::int = 1 OR mod(id, $2::int) = $3::int "
+		    "ORDER BY id OFFSET $1 LIMIT 1), 9223372036854775807)", 3, params,
 		    &bounds[i]) != 0)
 			return (-1);
 	}
@@ -407,7 +488,7 @@ rating_store_companies_next(PGconn *conn, struct rating_store_company *out)
 	int rc;
 	int64_t assets;
 
-	rc = rating_store_copy_row(conn, &line, f, 9);
+	rc = rating_store_copy_row(conn, &line, f, 11);
 	if (rc != 1)
 		goto done;
 	rc = -1;
@@ -429,8 +510,14 @@ rating_store_companies_next(PGconn *conn, struct rating_store_company *out)
 		snprintf(out->prev.methodology_version, sizeof(out->prev.methodology_version),
 		    "%s", f[4]);
 		memcpy(out->prev.outcome_digest, f[7], 65);
+		if (f[9] != NULL && strlen(f[9]) != 64)
+			goto malformed;
+		snprintf(out->prev.inputs_digest, sizeof(out->prev.inputs_digest), "%s",
+		    f[9] != NULL ? f[9] : "");
 	}
 	if (f[8] != NULL && rating_store_parse_i64(f[8], &out->last_corrected_us) != 0)
+		goto malformed;
+	if (f[10] != NULL && rating_store_coverage_parse(f[10], &out->coverage) != 0)
 		goto malformed;
 	rc = 1;
 	goto done;
@@ -444,7 +531,7 @@ done:
 /* The evidence columns of EVIDENCE_SELECT, in order. */
 enum {
 	EV_COMPANY, EV_ID, EV_CODE, EV_ASSET, EV_OUTCOME, EV_STATUS, EV_FIRST, EV_LAST,
-	EV_RECORDED, EV_UPDATED, EV_NFIELDS
+	EV_RECORDED, EV_UPDATED, EV_KEY, EV_NFIELDS
 };
 
 /* Fill out from one binary evidence row. 1, 0 when the check code is longer than any
@@ -466,8 +553,10 @@ rating_store_evidence_row(const struct pg_copy_field *f, struct rating_store_evi
 	    pg_copy_binary_timestamptz(&f[EV_FIRST], &first_us) != 0 ||
 	    pg_copy_binary_timestamptz(&f[EV_LAST], &last_us) != 0 ||
 	    pg_copy_binary_timestamptz(&f[EV_RECORDED], &out->recorded_us) != 0 ||
-	    pg_copy_binary_timestamptz(&f[EV_UPDATED], &out->updated_us) != 0)
+	    pg_copy_binary_timestamptz(&f[EV_UPDATED], &out->updated_us) != 0 ||
+	    f[EV_KEY].len < 0)
 		return (-1);
+	out->ev.fact = rating_fact_key((const char *)f[EV_KEY].data, (size_t)f[EV_KEY].len);
 	out->ev.disputed = strcmp(status, "disputed") == 0;
 	out->ev.first_seen = pg_unix_us_to_seconds(first_us);
 	out->ev.last_seen = pg_unix_us_to_seconds(last_us);
@@ -640,6 +729,41 @@ rating_store_ratings_end(PGconn *conn)
 	return (rating_store_copy_result(conn, "storing ratings: "));
 }
 
+void
+rating_store_coverage_at(const struct rating_store_coverage *cov, int64_t as_of,
+    const char **list, struct rating_input *in)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < cov->n; i++)
+		if (cov->covered_at[i] <= as_of)
+			list[k++] = cov->names[i];
+	in->coverage = list;
+	in->ncoverage = k;
+}
+
+int
+rating_store_load_coverage(PGconn *conn, int64_t company_id,
+    struct rating_store_coverage *out)
+{
+	char idtext[24];
+	const char *params[1] = {idtext};
+	PGresult *res;
+	int rc = 0;
+
+	out->n = 0;
+	snprintf(idtext, sizeof(idtext), "%" PRId64, company_id);
+	if ((res = db_query(conn, "SELECT " RATING_STORE_COVERAGE_OF("$1"), 1, params)) == NULL)
+		return (-1);
+	if (PQntuples(res) == 1 && !PQgetisnull(res, 0, 0) &&
+	    rating_store_coverage_parse(PQgetvalue(res, 0, 0), out) != 0) {
+		log_error("malformed coverage of company %" PRId64, company_id);
+		rc = -1;
+	}
+	PQclear(res);
+	return (rc);
+}
+
 int
 rating_store_load_evidence(PGconn *conn, int64_t company_id,
     struct rating_evidence **out, size_t *n, size_t *asset_count)
@@ -660,7 +784,8 @@ rating_store_load_evidence(PGconn *conn, int64_t company_id,
 		return (-1);
 	*asset_count = (size_t)assets;
 	res = db_query(conn, "SELECT id, check_code, coalesce(asset_id, 0), outcome, "
-	    "status = 'disputed', " EPOCH_S("first_seen") ", " EPOCH_S("last_seen") " "
+	    "status = 'disputed', " EPOCH_S("first_seen") ", " EPOCH_S("last_seen") ", "
+	    "observation_key "
 	    "FROM evidence WHERE company_id = $1 AND status IN ('active', 'disputed') "
 	    "ORDER BY id LIMIT $2", 2, params);
 	if (res == NULL)
@@ -690,6 +815,7 @@ rating_store_load_evidence(PGconn *conn, int64_t company_id,
 			goto fail;
 		}
 		e->disputed = PQgetvalue(res, i, 4)[0] == 't';
+		e->fact = rating_fact_key(PQgetvalue(res, i, 7), (size_t)PQgetlength(res, i, 7));
 		(*n)++;
 	}
 	PQclear(res);

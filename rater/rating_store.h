@@ -33,12 +33,37 @@
 int rating_store_copy_split(char *line, size_t len, char **fields, int max);
 
 /* One row of the companies stream. */
+/* The collectors that covered a company (table collector_coverage). */
+#define RATING_STORE_MAX_COVERAGE 16
+struct rating_store_coverage {
+	size_t n;
+	char names[RATING_STORE_MAX_COVERAGE][56];
+	int64_t covered_at[RATING_STORE_MAX_COVERAGE];   /* first covered, Unix seconds */
+};
+
+/* RATING_STORE_COVERAGE_OF(id): an SQL expression giving the coverage of the company
+ * with id (an SQL expression) as "collector seconds,collector seconds" (NULL: none),
+ * the seconds when the collector first covered it; rating_store_coverage_parse reads
+ * it into cov (at most RATING_STORE_MAX_COVERAGE entries kept): 0, or -1 malformed. */
+#define RATING_STORE_COVERAGE_OF(id) \
+	"(SELECT string_agg(collector || ' ' ||" \
+	" extract(epoch FROM first_covered_at)::bigint, ',' ORDER BY collector)" \
+	" FROM collector_coverage WHERE company_id = " id ")"
+int rating_store_coverage_parse(const char *text, struct rating_store_coverage *cov);
+
+/* rating_store_coverage_at: point in->coverage (list, of RATING_STORE_MAX_COVERAGE
+ * entries) at the collectors of cov that had covered the company by as_of (first
+ * coverage at or before it: that never moves, so recomputing later agrees). */
+void rating_store_coverage_at(const struct rating_store_coverage *cov, int64_t as_of,
+    const char **list, struct rating_input *in);
+
 struct rating_store_company {
 	int64_t id;
 	char slug[64];
 	size_t asset_count;                /* attributed, non-detached */
 	struct rating_reason_previous prev;
 	int64_t last_corrected_us;         /* latest evidence.corrected_at, 0 when none */
+	struct rating_store_coverage coverage;
 };
 
 /* One row of the evidence stream. */
@@ -49,6 +74,13 @@ struct rating_store_evidence {
 	int64_t updated_us;
 };
 
+/* A shard of the companies for rescoring split over processes or machines
+ * (docs/rescoring.md "Shards"): shard k of n holds the companies whose id % n == k - 1.
+ * n == 0 (or NULL where a pointer is taken): every company. */
+struct rating_store_shard {
+	int k, n;
+};
+
 /* rating_store_lock: wait for the rescoring lock (one writer of ratings at a time):
  * for the session (xact 0) or until the end of the current transaction (xact 1).
  * 0 or -1. */
@@ -56,6 +88,13 @@ int rating_store_lock(PGconn *conn, int xact);
 
 /* rating_store_unlock: release the session lock taken with xact 0. */
 void rating_store_unlock(PGconn *conn);
+
+/* rating_store_lock_shard: the lock of a sharded rescoring: the rescoring lock shared
+ * (so full runs and single-company rescores wait, and shards run together) and the
+ * shard's own lock exclusive (one run per shard); rating_store_unlock_shard releases
+ * both. 0 or -1. */
+int rating_store_lock_shard(PGconn *conn, const struct rating_store_shard *shard);
+void rating_store_unlock_shard(PGconn *conn, const struct rating_store_shard *shard);
 
 /* rating_store_snapshot_export: begin a read-only repeatable-read transaction on conn
  * and export its snapshot into snap (the id PostgreSQL gives, NUL-terminated); also
@@ -75,9 +114,11 @@ int rating_store_now_us(PGconn *conn, int64_t *now_us);
  * it, -1 on a database error. */
 int rating_store_company_id(PGconn *conn, const char *slug, int64_t *id);
 
-/* rating_store_count_companies: how many companies there are (company_id 0) or 1 when
- * company_id exists. 0 or -1. */
-int rating_store_count_companies(PGconn *conn, int64_t company_id, int64_t *n);
+
+/* rating_store_count_companies: how many companies there are (company_id 0; in shard,
+ * which may be NULL) or 1 when company_id exists. 0 or -1. */
+int rating_store_count_companies(PGconn *conn, int64_t company_id,
+    const struct rating_store_shard *shard, int64_t *n);
 
 /* The id range of every company (ids are positive). */
 #define RATING_STORE_ALL_LO INT64_C(0)
@@ -87,15 +128,18 @@ int rating_store_count_companies(PGconn *conn, int64_t company_id, int64_t *n);
  * inside a transaction, for the companies with lo <= id < hi (every company:
  * RATING_STORE_ALL_LO, RATING_STORE_ALL_HI; one: id, id + 1). conn then serves
  * nothing else until the stream has ended. 0 or -1. */
-int rating_store_companies_start(PGconn *conn, int64_t lo, int64_t hi);
-int rating_store_evidence_start(PGconn *conn, int64_t lo, int64_t hi);
+int rating_store_companies_start(PGconn *conn, int64_t lo, int64_t hi,
+    const struct rating_store_shard *shard);
+int rating_store_evidence_start(PGconn *conn, int64_t lo, int64_t hi,
+    const struct rating_store_shard *shard);
 
 /* rating_store_split: split the total companies (rating_store_count_companies, in the
  * same snapshot) into parts id ranges of about equal counts: part i is bounds[i] <=
  * id < bounds[i + 1] (bounds has parts + 1 entries; the first is
  * RATING_STORE_ALL_LO, the last RATING_STORE_ALL_HI; a range may be empty). 0 or
  * -1. */
-int rating_store_split(PGconn *conn, int parts, int64_t total, int64_t *bounds);
+int rating_store_split(PGconn *conn, int parts, int64_t total,
+    const struct rating_store_shard *shard, int64_t *bounds);
 
 /* rating_store_companies_next: the next row of the companies stream on conn. 1 and
  * *out filled, 0 at the end of a stream that completed, -1 on an error (logged; a
@@ -137,6 +181,10 @@ int rating_store_ratings_end(PGconn *conn);
  * for explaining a rating. Sets *out (free with free()) and *n. 0 or -1. */
 int rating_store_load_evidence(PGconn *conn, int64_t company_id,
     struct rating_evidence **out, size_t *n, size_t *asset_count);
+
+/* rating_store_load_coverage: the collectors that covered the company. 0 or -1. */
+int rating_store_load_coverage(PGconn *conn, int64_t company_id,
+    struct rating_store_coverage *out);
 
 /* rating_store_latest: the company (by id) and its latest rating for display: one
  * row with columns name, sector, size_band, country, visibility, then (NULL when it

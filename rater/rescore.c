@@ -72,8 +72,11 @@ rescore_rate(struct rescore_ctx *ctx, const struct rating_store_company *c)
 	struct rating *r = NULL;
 	struct rating_reason_changes chg;
 	enum rating_reason reason;
+	const char *coverage[RATING_STORE_MAX_COVERAGE];
 	int rc = -1;
 
+	memset(&in, 0, sizeof(in));
+	rating_store_coverage_at(&c->coverage, ctx->as_of, coverage, &in);
 	in.methodology = ctx->m;
 	in.evidence = ctx->evidence.ev;
 	in.nevidence = ctx->evidence.nev;
@@ -93,7 +96,8 @@ rescore_rate(struct rescore_ctx *ctx, const struct rating_store_company *c)
 	chg.last_recorded_us = ctx->evidence.last_recorded_us;
 	chg.last_updated_us = ctx->evidence.last_updated_us;
 	reason = rating_reason_decide(&c->prev, &chg, r->methodology_version,
-	    r->outcome_digest, ctx->as_of);
+	    r->outcome_digest, ctx->m->inputs_digest >= 2 ? r->inputs_digest : NULL,
+	    ctx->as_of);
 	if (reason == RATING_REASON_NONE) {
 		ctx->sum->unchanged++;
 		rc = 0;
@@ -155,10 +159,12 @@ rescore_ctx_free(struct rescore_ctx *ctx)
 
 /* Most threads one full run rates on (each with two read connections). */
 #define RESCORE_MAX_PARTS 4
+#define RESCORE_MAX_SHARDS 1024
 
 /* What the parts of one full run share. */
 struct rescore_shared {
 	const struct rescore_options *opt;
+	struct rating_store_shard shard;   /* n == 0: every company */
 	pthread_mutex_t mu;
 	int stop;               /* a part failed: the others stop too */
 	int64_t done, total;    /* companies rated by every part, for progress */
@@ -211,9 +217,9 @@ rescore_part_main(void *arg)
 	int n;
 
 	p->rc = -1;
-	if (rating_store_companies_start(p->cconn, p->lo, p->hi) != 0)
+	if (rating_store_companies_start(p->cconn, p->lo, p->hi, &p->sh->shard) != 0)
 		goto out;
-	if (rating_store_evidence_start(p->econn, p->lo, p->hi) != 0) {
+	if (rating_store_evidence_start(p->econn, p->lo, p->hi, &p->sh->shard) != 0) {
 		rating_store_stream_abort(p->cconn);
 		goto out;
 	}
@@ -324,6 +330,16 @@ rescore_run(const char *url, const struct rescore_options *opt,
 	memset(part, 0, sizeof(part));
 	memset(&sh, 0, sizeof(sh));
 	sh.opt = opt;
+	if (opt->shard_n > 0 && opt->company_id == 0) {
+		if (opt->shard_k < 1 || opt->shard_k > opt->shard_n ||
+		    opt->shard_n > RESCORE_MAX_SHARDS) {
+			log_error("rescore: shard %d/%d: K must be 1 to N and N at most %d",
+			    opt->shard_k, opt->shard_n, RESCORE_MAX_SHARDS);
+			return (-1);
+		}
+		sh.shard.k = opt->shard_k;
+		sh.shard.n = opt->shard_n;
+	}
 	pthread_mutex_init(&sh.mu, NULL);
 	for (i = 0; i < nparts; i++)
 		if ((part[i].wconn = db_connect(url)) == NULL ||
@@ -332,7 +348,8 @@ rescore_run(const char *url, const struct rescore_options *opt,
 			goto done;
 	/* The rescoring lock is held on the first writer's connection for the run. */
 	lconn = part[0].wconn;
-	if (rating_store_lock(lconn, 0) != 0)
+	if ((sh.shard.n > 0 ? rating_store_lock_shard(lconn, &sh.shard) :
+	    rating_store_lock(lconn, 0)) != 0)
 		goto done;
 	locked = 1;
 	if ((m = methodology_store_load_in_force(lconn, opt->as_of)) == NULL)
@@ -347,12 +364,14 @@ rescore_run(const char *url, const struct rescore_options *opt,
 		if ((i > 0 && rating_store_snapshot_import(part[i].cconn, snap) != 0) ||
 		    rating_store_snapshot_import(part[i].econn, snap) != 0)
 			goto done;
-	if (rating_store_count_companies(part[0].cconn, opt->company_id, &sh.total) != 0)
+	if (rating_store_count_companies(part[0].cconn, opt->company_id, &sh.shard,
+	    &sh.total) != 0)
 		goto done;
 	if (opt->company_id != 0) {
 		bounds[0] = opt->company_id;
 		bounds[1] = opt->company_id + 1;
-	} else if (rating_store_split(part[0].cconn, nparts, sh.total, bounds) != 0)
+	} else if (rating_store_split(part[0].cconn, nparts, sh.total, &sh.shard,
+	    bounds) != 0)
 		goto done;
 	batch = opt->batch_rows ? opt->batch_rows : RESCORE_DEFAULT_BATCH;
 	if (opt->company_id != 0)
@@ -396,7 +415,9 @@ done:
 		if (rc != 0)
 			rescore_abandon(part[i].wconn);
 	}
-	if (locked)
+	if (locked && sh.shard.n > 0)
+		rating_store_unlock_shard(lconn, &sh.shard);
+	else if (locked)
 		rating_store_unlock(lconn);
 	for (i = 0; i < nparts; i++) {
 		if (part[i].ctx_ready)
@@ -438,7 +459,7 @@ rescore_company(PGconn *conn, int64_t company_id, int64_t as_of,
 	ctx.extra_detail = extra_detail;
 	/* One connection: the company's row first, then its evidence, then the write. */
 	memset(&c, 0, sizeof(c));
-	if (rating_store_companies_start(conn, company_id, company_id + 1) != 0)
+	if (rating_store_companies_start(conn, company_id, company_id + 1, NULL) != 0)
 		goto done;
 	n = rating_store_companies_next(conn, &c);
 	if (n == 1 && (n = rating_store_companies_next(conn, &c)) != 0) {
@@ -452,7 +473,7 @@ rescore_company(PGconn *conn, int64_t company_id, int64_t as_of,
 		rc = 1;
 		goto done;
 	}
-	if (rating_store_evidence_start(conn, company_id, company_id + 1) != 0)
+	if (rating_store_evidence_start(conn, company_id, company_id + 1, NULL) != 0)
 		goto done;
 	if (company_stream_gather(&ctx.evidence, conn, company_id) != 0 ||
 	    !ctx.evidence.done) {

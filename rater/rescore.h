@@ -18,6 +18,8 @@
 struct rescore_options {
 	int64_t as_of;             /* rate as of this time (Unix seconds) */
 	int64_t company_id;        /* 0: every company; else that one only */
+	int shard_k, shard_n;      /* shard_n > 0: only shard shard_k of shard_n
+	                              (rating_store.h; docs/rescoring.md "Shards") */
 	size_t batch_rows;         /* ratings rows per commit; 0: 5000 */
 	int threads;               /* rating threads of a full run; 0: one per CPU, at
 	                              most 4 */

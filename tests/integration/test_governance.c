@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "common/buf.h"
+#include "common/paths.h"
 #include "tests/support/api_call.h"
 #include "tests/support/api_client.h"
 #include "tests/support/api_world.h"
@@ -478,4 +479,48 @@ Test(governance_cli, preview_equals_the_rescore_and_tick_switches_once)
 	json_decref(im);
 	buf_free(&out);
 	free(doc);
+}
+
+/* The shipped 2026.2 draft goes through the project's own governance: created from its
+ * file, diffed (its options named), previewed, published with the full notice (no
+ * reason needed) and switched to at its effective date by tick. */
+Test(governance_cli, the_2026_2_draft_is_published_with_notice_and_switched_to)
+{
+	static const char *const demo[] = {"demo", "--companies", "40", "--seed", "11", NULL};
+	static const char *const score[] = {"score", NULL};
+	static const char *const diff[] = {"methodology", "diff", "2026.2", NULL};
+	static const char *const preview[] = {"methodology", "preview", "2026.2", NULL};
+	static const char *const publish[] = {"methodology", "publish", "2026.2",
+	    "--effective-at", "2027-02-01T00:00:00Z", NULL};
+	static const char *const tick[] = {"tick", NULL};
+	static const char *const options[] = {"factor_curve: \"linear\" -> \"exponential\"",
+	    "bonus_rule: \"cap\" -> \"within_grade\"", "sources: \"each\" -> \"one_per_fact\"",
+	    "footprint.basis: \"attributed\" -> \"observed\"", "inputs_digest: 1 -> 2",
+	    "factors.incidents.clean_if_covered_by: \"\" -> \"feed:\"", NULL};
+	char path[1024];
+	const char *create[] = {"methodology", "create", path, NULL};
+	struct buf out;
+	size_t i;
+
+	cr_assert_eq(paths_join(path, sizeof(path), "methodology/drafts/2026.2.json"), 0);
+	buf_init(&out, 1 << 20);
+	setenv("FAIRRATE_NOW", "2026-12-01T00:00:00Z", 1);
+	run_ok(demo, &out);
+	run_ok(score, &out);
+	run_ok(create, &out);
+	run_ok(diff, &out);
+	for (i = 0; options[i] != NULL; i++)
+		cr_assert_not_null(strstr(out.data, options[i]), "diff lacks %s:\n%s",
+		    options[i], out.data);
+	run_ok(preview, &out);
+	run_ok(publish, &out);
+	cr_assert_eq(testdb_scalar(conn, "SELECT count(*) FROM methodology_versions WHERE"
+	    " version = '2026.2' AND status = 'published' AND notice_days >= 30"), 1);
+	setenv("FAIRRATE_NOW", "2027-02-01T00:00:30Z", 1);
+	run_ok(tick, &out);
+	cr_assert_not_null(strstr(out.data, "switched to methodology 2026.2"), "%s", out.data);
+	cr_assert_eq(testdb_scalar(conn, "SELECT count(DISTINCT company_id) FROM ratings"
+	    " WHERE methodology_version = '2026.2'"),
+	    testdb_scalar(conn, "SELECT count(*) FROM companies"));
+	buf_free(&out);
 }

@@ -202,6 +202,32 @@ Test(methodology, a_bad_version)
 	assert_error(&errs, "version", "'26.1' is not a version (YYYY.N)");
 }
 
+static void digest_3(json_t *r) { json_object_set_new(r, "inputs_digest", json_integer(3)); }
+static void digest_text(json_t *r) { json_object_set_new(r, "inputs_digest", json_string("2")); }
+Test(methodology, the_inputs_digest_form_is_1_or_2)
+{
+	struct methodology_errors errs;
+	json_t *root = json_loadb(shipped, shipped_len, 0, NULL);
+	struct methodology *m;
+	char *text;
+
+	parse_changed(digest_3, &errs);
+	assert_error(&errs, "inputs_digest", "3 is out of range [1, 2]");
+	parse_changed(digest_text, &errs);
+	assert_error(&errs, "inputs_digest", "must be an integer");
+	m = methodology_parse(shipped, shipped_len, &errs);
+	cr_assert_eq(m->inputs_digest, 1, "absent: form 1, as 2026.1 was published");
+	methodology_free(m);
+	json_object_set_new(root, "inputs_digest", json_integer(2));
+	text = json_dumps(root, 0);
+	m = methodology_parse(text, strlen(text), &errs);
+	cr_assert_not_null(m);
+	cr_assert_eq(m->inputs_digest, 2);
+	methodology_free(m);
+	free(text);
+	json_decref(root);
+}
+
 static void dup_factor(json_t *r)
 {
 	json_object_set_new(factor(r, 1), "code", json_string("tls"));

@@ -93,6 +93,7 @@ Test(methodology_diff, reports_each_number_by_path)
 	json_object_set_new(json_object_get(b, "confidence"), "min_evidence",
 	    json_integer(json_integer_value(json_object_get(json_object_get(a, "confidence"),
 	    "min_evidence")) + 1));
+	json_object_set_new(b, "inputs_digest", json_integer(2));
 	json_array_append_new(json_object_get(b, "checks"), json_pack("{s:s, s:s, s:s, s:s,"
 	    " s:i}", "code", "tls.zz_new_check", "title", "A new check", "factor", "tls",
 	    "severity", "low", "points", 2));
@@ -127,6 +128,7 @@ Test(methodology_diff, reports_each_number_by_path)
 	cr_assert_str_eq(json_string_value(json_object_get(json_object_get(f, "new"),
 	    "factor")), "tls");
 	cr_assert_not_null(find(d, "confidence.min_evidence"));
+	cr_assert_not_null(find(d, "inputs_digest"), "the digest form is a reported change");
 	text = methodology_diff_text(d);
 	cr_assert_not_null(text);
 	cr_assert_not_null(strstr(text, "factors.tls.weight: 20 -> 25\n"), "%s", text);

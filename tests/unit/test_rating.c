@@ -597,6 +597,45 @@ Test(rating, inputs_digest_is_the_documented_text)
 	rating_free(r);
 }
 
+/* Form 2 of the inputs digest (a methodology with "inputs_digest": 2): last_seen is
+ * left out ("-") for factors with a lifetime, so a re-observation of a fact does not
+ * change it; it stays for half-life factors, whose decay it sets. */
+Test(rating, inputs_digest_form_2_leaves_out_last_seen_where_it_decides_nothing)
+{
+	struct rating_evidence e[2];
+	struct rating *r1, *r2, *r3;
+	struct buf text;
+	char t1[21], t2[21], hex[65];
+
+	m->inputs_digest = 2;
+	ev(&e[0], 10, "a.x", 2, RATING_OUTCOME_FAIL, 3 * DAY);
+	ev(&e[1], 11, "c.x", 1, RATING_OUTCOME_FAIL, 2 * DAY);
+	r1 = rate(e, 2, 3);
+	buf_init(&text, 4096);
+	cr_assert_eq(buf_appendf(&text, "fairrate-inputs-v2\nmethodology 2099.1\n"
+	    "assets 3\n"), 0);
+	cr_assert_eq(buf_appendf(&text, "10\ta.x\t2\tfail\t%s\t-\n",
+	    timefmt_format(e[0].first_seen, t1)), 0);
+	cr_assert_eq(buf_appendf(&text, "11\tc.x\t1\tfail\t%s\t%s\n",
+	    timefmt_format(e[1].first_seen, t1), timefmt_format(e[1].last_seen, t2)), 0);
+	cr_assert_eq(sha256_hex(text.data, text.len, hex), 0);
+	cr_assert_str_eq(r1->inputs_digest, hex);
+	/* Seen again (a re-scan) within the lifetime: the same digest and score. */
+	e[0].last_seen += 2 * DAY;
+	r2 = rate(e, 2, 3);
+	cr_assert_str_eq(r2->inputs_digest, r1->inputs_digest);
+	NEAR(r2->score_unrounded, r1->score_unrounded);
+	/* The half-life item seen again decays less: another digest. */
+	e[1].last_seen += DAY;
+	r3 = rate(e, 2, 3);
+	cr_assert_str_neq(r3->inputs_digest, r1->inputs_digest);
+	buf_free(&text);
+	rating_free(r1);
+	rating_free(r2);
+	rating_free(r3);
+	m->inputs_digest = 1;
+}
+
 /* The outcome digest follows what a reader sees: a change below the rounding of
  * every shown number leaves it alone; a changed factor score does not. */
 Test(rating, outcome_digest_tracks_what_is_shown)

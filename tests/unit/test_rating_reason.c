@@ -52,7 +52,7 @@ Test(rating_reason, first_rating_is_initial_whatever_else)
 	struct rating_reason_changes c = {T0_US + 5, T0_US + 5, T0_US + 5};
 
 	memset(&p, 0, sizeof(p));
-	cr_assert_eq(rating_reason_decide(&p, &c, "2026.1", digest_a, 1), RATING_REASON_INITIAL);
+	cr_assert_eq(rating_reason_decide(&p, &c, "2026.1", digest_a, NULL, 1), RATING_REASON_INITIAL);
 }
 
 Test(rating_reason, same_outcome_same_version_writes_nothing)
@@ -61,7 +61,7 @@ Test(rating_reason, same_outcome_same_version_writes_nothing)
 	struct rating_reason_changes c = {T0_US + 1, T0_US + 1, T0_US + 1};
 
 	/* Even with corrections and new evidence: the reader sees the same rating. */
-	cr_assert_eq(rating_reason_decide(&p, &c, "2026.1", digest_a, p.as_of + 86400),
+	cr_assert_eq(rating_reason_decide(&p, &c, "2026.1", digest_a, NULL, p.as_of + 86400),
 	    RATING_REASON_NONE);
 }
 
@@ -70,9 +70,9 @@ Test(rating_reason, another_version_is_a_methodology_change_even_with_same_outco
 	struct rating_reason_previous p = prev_row();
 	struct rating_reason_changes c = {T0_US + 1, 0, 0};
 
-	cr_assert_eq(rating_reason_decide(&p, &c, "2026.2", digest_a, p.as_of),
+	cr_assert_eq(rating_reason_decide(&p, &c, "2026.2", digest_a, NULL, p.as_of),
 	    RATING_REASON_METHODOLOGY_CHANGE);
-	cr_assert_eq(rating_reason_decide(&p, &c, "2026.2", digest_b, p.as_of),
+	cr_assert_eq(rating_reason_decide(&p, &c, "2026.2", digest_b, NULL, p.as_of),
 	    RATING_REASON_METHODOLOGY_CHANGE);
 }
 
@@ -81,7 +81,7 @@ Test(rating_reason, correction_wins_over_new_evidence)
 	struct rating_reason_previous p = prev_row();
 	struct rating_reason_changes c = {T0_US + 1, T0_US + 2, T0_US + 3};
 
-	cr_assert_eq(rating_reason_decide(&p, &c, "2026.1", digest_b, p.as_of + 10),
+	cr_assert_eq(rating_reason_decide(&p, &c, "2026.1", digest_b, NULL, p.as_of + 10),
 	    RATING_REASON_CORRECTION);
 }
 
@@ -91,9 +91,9 @@ Test(rating_reason, changes_at_or_before_the_last_rating_do_not_count)
 	/* Corrected exactly when the last rating was computed: already reflected. */
 	struct rating_reason_changes c = {T0_US, T0_US - 1, T0_US};
 
-	cr_assert_eq(rating_reason_decide(&p, &c, "2026.1", digest_b, p.as_of + 10),
+	cr_assert_eq(rating_reason_decide(&p, &c, "2026.1", digest_b, NULL, p.as_of + 10),
 	    RATING_REASON_EVIDENCE_EXPIRED);
-	cr_assert_eq(rating_reason_decide(&p, &c, "2026.1", digest_b, p.as_of),
+	cr_assert_eq(rating_reason_decide(&p, &c, "2026.1", digest_b, NULL, p.as_of),
 	    RATING_REASON_EVIDENCE_CHANGED);
 }
 
@@ -102,7 +102,7 @@ Test(rating_reason, new_evidence_one_microsecond_after)
 	struct rating_reason_previous p = prev_row();
 	struct rating_reason_changes c = {0, T0_US + 1, T0_US + 1};
 
-	cr_assert_eq(rating_reason_decide(&p, &c, "2026.1", digest_b, p.as_of),
+	cr_assert_eq(rating_reason_decide(&p, &c, "2026.1", digest_b, NULL, p.as_of),
 	    RATING_REASON_NEW_EVIDENCE);
 }
 
@@ -111,7 +111,7 @@ Test(rating_reason, updated_evidence_is_a_change_not_an_expiry)
 	struct rating_reason_previous p = prev_row();
 	struct rating_reason_changes c = {0, T0_US - 10, T0_US + 10};
 
-	cr_assert_eq(rating_reason_decide(&p, &c, "2026.1", digest_b, p.as_of + 86400),
+	cr_assert_eq(rating_reason_decide(&p, &c, "2026.1", digest_b, NULL, p.as_of + 86400),
 	    RATING_REASON_EVIDENCE_CHANGED);
 }
 
@@ -120,9 +120,9 @@ Test(rating_reason, time_passing_alone_is_expiry_and_going_back_is_a_change)
 	struct rating_reason_previous p = prev_row();
 	struct rating_reason_changes c = {0, 0, 0};
 
-	cr_assert_eq(rating_reason_decide(&p, &c, "2026.1", digest_b, p.as_of + 1),
+	cr_assert_eq(rating_reason_decide(&p, &c, "2026.1", digest_b, NULL, p.as_of + 1),
 	    RATING_REASON_EVIDENCE_EXPIRED);
-	cr_assert_eq(rating_reason_decide(&p, &c, "2026.1", digest_b, p.as_of - 1),
+	cr_assert_eq(rating_reason_decide(&p, &c, "2026.1", digest_b, NULL, p.as_of - 1),
 	    RATING_REASON_EVIDENCE_CHANGED);
 }
 
@@ -220,4 +220,20 @@ Test(rating_reason, detail_names_what_led_to_every_reason)
 	cr_assert_eq(rating_reason_detail_text(RATING_REASON_INITIAL, &p, &c, "2026.1", 0,
 	    &text), -1, "past the cap");
 	buf_free(&text);
+}
+
+/* Form 2 of the inputs digest: a changed inputs digest under an unchanged outcome is
+ * a new row too (why: the changes, as for an outcome change); form 1 ignores it. */
+Test(rating_reason, a_changed_inputs_digest_writes_a_row_under_form_2)
+{
+	struct rating_reason_previous p = prev_row();
+	struct rating_reason_changes c = {0, T0_US + 5, 0};
+
+	memcpy(p.inputs_digest, digest_a, 65);
+	cr_assert_eq(rating_reason_decide(&p, &c, "2026.1", p.outcome_digest, NULL,
+	    p.as_of + 10), RATING_REASON_NONE);
+	cr_assert_eq(rating_reason_decide(&p, &c, "2026.1", p.outcome_digest, digest_a,
+	    p.as_of + 10), RATING_REASON_NONE);
+	cr_assert_eq(rating_reason_decide(&p, &c, "2026.1", p.outcome_digest, digest_b,
+	    p.as_of + 10), RATING_REASON_NEW_EVIDENCE);
 }

@@ -254,3 +254,94 @@ Test(worked_example, summary_and_explanation_json)
 	json_decref(exp);
 	free(plan);
 }
+
+/* The variations that follow the worked example: every disclosure verified (the bonus
+ * cap bites and scales the bonus costs) and one fact reported by a second source. */
+static struct rating *
+rate_with(const struct rating_evidence *extra, size_t nextra, const struct methodology *mm)
+{
+	struct rating_evidence all[NEXAMPLE + 8];
+	struct rating_input in2 = in;
+	struct rating *x;
+
+	memcpy(all, ev, sizeof(ev));
+	memcpy(all + NEXAMPLE, extra, nextra * sizeof(*extra));
+	in2.evidence = all;
+	in2.nevidence = NEXAMPLE + nextra;
+	in2.methodology = mm;
+	cr_assert_not_null(x = rating_compute(&in2));
+	return (x);
+}
+
+static struct rating_evidence
+variant(int64_t id, const char *check, int64_t asset, enum rating_outcome o,
+    const char *first, const char *last)
+{
+	struct rating_evidence e;
+
+	memset(&e, 0, sizeof(e));
+	e.id = id;
+	snprintf(e.check_code, sizeof(e.check_code), "%s", check);
+	e.asset_id = asset;
+	e.outcome = o;
+	cr_assert_eq(timefmt_parse(first, &e.first_seen), 0);
+	cr_assert_eq(timefmt_parse(last, &e.last_seen), 0);
+	return (e);
+}
+
+Test(worked_example, variation_a_capped_bonus)
+{
+	static const char *const codes[] = {"governance.basic_policy",
+	    "governance.management_structure", "governance.education_training",
+	    "governance.information_sharing"};
+	static const double scaled[] = {-1.25, -2 * 5.0 / 6, -1 * 5.0 / 6, -1 * 5.0 / 6,
+	    -0.5 * 5.0 / 6};
+	static const int64_t ids[] = {109, 111, 112, 113, 114};
+	struct rating_evidence extra[4];
+	struct rating *x;
+	size_t i, k;
+
+	for (i = 0; i < 4; i++)
+		extra[i] = variant(111 + (int64_t)i, codes[i], 0, RATING_OUTCOME_PASS,
+		    "2025-09-01T00:00:00Z", "2026-01-15T00:00:00Z");
+	x = rate_with(extra, 4, m);
+	NEAR(x->factors[methodology_find_factor(m, "governance")].score, 5.0);
+	NEAR(x->score_unrounded, 96.266666666666666);
+	cr_assert_eq(x->score, 96.3);
+	for (k = 0; k < 5; k++)
+		for (i = 0; i < x->nfindings; i++)
+			if (x->findings[i].evidence_id == ids[k])
+				NEAR(x->findings[i].cost, scaled[k]);
+	rating_free(x);
+}
+
+Test(worked_example, variation_b_a_second_source_of_one_fact)
+{
+	struct rating_evidence extra[1];
+	struct methodology_errors errs;
+	struct methodology *once;
+	struct rating *x, *y;
+	json_t *doc = shipped_json(0);
+	char *text;
+
+	extra[0] = variant(115, "email_auth.dmarc_policy_none", 11, RATING_OUTCOME_FAIL,
+	    "2025-10-01T00:00:00Z", "2026-02-28T00:00:00Z");
+	x = rate_with(extra, 1, m);
+	NEAR(x->factors[methodology_find_factor(m, "email_auth")].score, 70.0);
+	NEAR(x->score_unrounded, 90.966666666666666);
+	cr_assert_eq(x->score, 91.0);
+	/* The same document with sources one_per_fact: 115 is ignored (same last_seen as
+	 * 105, higher id) and the rating is the example's, digest included. */
+	json_object_set_new(doc, "sources", json_string("one_per_fact"));
+	text = json_dumps(doc, 0);
+	cr_assert_not_null(once = methodology_parse(text, strlen(text), &errs));
+	y = rate_with(extra, 1, once);
+	NEAR(y->score_unrounded, 92.766666666666666);
+	cr_assert_eq(y->evidence_used, NEXAMPLE);
+	cr_assert_str_eq(y->inputs_digest, EXAMPLE_INPUTS_DIGEST);
+	rating_free(x);
+	rating_free(y);
+	methodology_free(once);
+	free(text);
+	json_decref(doc);
+}

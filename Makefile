@@ -39,7 +39,7 @@ DATABASE_URL ?= $(shell scripts/db.sh url 2>/dev/null)
 export DATABASE_URL
 
 .PHONY: all help deps db-start db-stop migrate demo run test unit integration \
-        test-san san build-tests check-docs clean fuzz fuzz-build fuzz-regress bench-rescore bench-api bench-preview bench-dispute bench-scan
+        test-san san build-tests check-docs clean fuzz fuzz-build fuzz-regress bench-rescore bench-api bench-preview bench-dispute bench-scan bench-ports
 
 all: $(BIN)
 
@@ -52,7 +52,8 @@ help:
 	@echo "make fuzz       run every libFuzzer harness FUZZ_SECONDS (240) and keep new corpus"
 	@echo "                entries (FUZZ_ONLY=\"csv utf8\" for some); docs/fuzzing.md"
 	@echo "make db-start | db-stop   the private PostgreSQL under ./var/pg"
-	@echo "make bench-rescore | bench-api | bench-preview | bench-dispute | bench-scan   benchmarks"
+	@echo "make bench-rescore | bench-api | bench-preview | bench-dispute | bench-scan |"
+	@echo "     bench-ports   benchmarks"
 
 $(B)/rel/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -178,6 +179,9 @@ bench-dispute: fairrate db-start
 
 bench-scan: fairrate db-start
 	scripts/bench-scan.sh
+
+bench-ports: fairrate db-start
+	scripts/bench-ports.sh
 
 clean:
 	rm -rf $(B) $(BIN)

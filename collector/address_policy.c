@@ -98,28 +98,60 @@ v6_public(const unsigned char *a)
 	return (1);
 }
 
+/* The address bytes of sa and their family (IPv4-mapped IPv6 as IPv4); NULL for
+ * another family. */
+static const unsigned char *
+address_bytes(const struct sockaddr *sa, int *family)
+{
+	static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	const unsigned char *a;
+
+	*family = sa->sa_family;
+	if (*family == AF_INET)
+		return ((const unsigned char *)
+		    &((const struct sockaddr_in *)(const void *)sa)->sin_addr);
+	if (*family != AF_INET6)
+		return (NULL);
+	a = ((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr.s6_addr;
+	if (memcmp(a, mapped, 12) == 0) {
+		*family = AF_INET;
+		return (a + 12);
+	}
+	return (a);
+}
+
+static int
+in_nets(const unsigned char *a, int family, const struct address_policy_net *nets,
+    size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (nets[i].family == family && net_contains(nets[i].addr, nets[i].prefix, a))
+			return (1);
+	return (0);
+}
+
+int
+address_policy_in_nets(const struct sockaddr *sa, const struct address_policy_net *nets,
+    size_t n)
+{
+	int family;
+	const unsigned char *a = address_bytes(sa, &family);
+
+	return (a != NULL && in_nets(a, family, nets, n));
+}
+
 int
 address_policy_allowed(const struct sockaddr *sa, const struct address_policy_net *nets,
     size_t n)
 {
-	static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-	const unsigned char *a;
-	int family = sa->sa_family;
-	size_t i;
+	int family;
+	const unsigned char *a = address_bytes(sa, &family);
 
-	if (family == AF_INET) {
-		a = (const unsigned char *)&((const struct sockaddr_in *)(const void *)sa)->sin_addr;
-	} else if (family == AF_INET6) {
-		a = ((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr.s6_addr;
-		if (memcmp(a, mapped, 12) == 0) {
-			a += 12;
-			family = AF_INET;
-		}
-	} else {
+	if (a == NULL)
 		return (0);
-	}
-	for (i = 0; i < n; i++)
-		if (nets[i].family == family && net_contains(nets[i].addr, nets[i].prefix, a))
-			return (1);
+	if (in_nets(a, family, nets, n))
+		return (1);
 	return (family == AF_INET ? v4_public(a) : v6_public(a));
 }

@@ -29,4 +29,9 @@ int address_policy_parse_allow(const char *list, struct address_policy_net *nets
 int address_policy_allowed(const struct sockaddr *sa, const struct address_policy_net *nets,
     size_t n);
 
+/* address_policy_in_nets: whether sa lies inside one of nets[0..n) (IPv4-mapped IPv6
+ * addresses are judged as IPv4). Pure. */
+int address_policy_in_nets(const struct sockaddr *sa, const struct address_policy_net *nets,
+    size_t n);
+
 #endif

@@ -10,6 +10,7 @@
 
 #include "collector/csv.h"
 #include "collector/import_file.h"
+#include "collector/port_services.h"
 #include "common/log.h"
 #include "common/timefmt.h"
 
@@ -66,23 +67,7 @@ feeds_get(enum feeds_kind kind, const struct feeds_fields *f, const char *name)
 const char *
 feeds_port_check(int port)
 {
-	static const int risky[] = {3389, 445, 5900, 1433, 3306, 5432, 6379, 9200, 27017,
-	    11211, 2375, 1521, 5984, 139, 135};
-	static const int insecure[] = {21, 23, 110, 143, 161, 69, 513, 512, 514};
-	static const int admin[] = {22, 8443, 10000, 2082, 2083, 8080, 9090, 5985, 5986, 623,
-	    8888, 9000};
-	size_t i;
-
-	for (i = 0; i < sizeof(risky) / sizeof(risky[0]); i++)
-		if (risky[i] == port)
-			return ("exposed_services.open_port_risky");
-	for (i = 0; i < sizeof(insecure) / sizeof(insecure[0]); i++)
-		if (insecure[i] == port)
-			return ("exposed_services.insecure_protocol");
-	for (i = 0; i < sizeof(admin) / sizeof(admin[0]); i++)
-		if (admin[i] == port)
-			return ("exposed_services.open_port_admin");
-	return ("exposed_services.open_port_other");
+	return (port_services_port_code(port));
 }
 
 static int feeds_err(char *err, size_t n, const char *fmt, ...)

@@ -20,7 +20,8 @@ static const char results_corrected_same[] =
     "SELECT r.i FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],"
     "   $6::text[]) WITH ORDINALITY AS r(company, domain, code, key, outcome, details, i)"
     " JOIN companies c ON c.slug = r.company"
-    " JOIN assets a ON a.company_id = c.id AND a.kind = 'domain' AND lower(a.value) = r.domain"
+    " JOIN assets a ON a.company_id = c.id AND lower(a.value) = r.domain"
+    "   AND a.kind = CASE WHEN strpos(r.domain, '/') > 0 THEN 'ip_range' ELSE 'domain' END"
     " JOIN evidence e ON e.company_id = c.id AND e.asset_id = a.id"
     "   AND e.check_code = r.code AND e.source = '" SCAN_RESULTS_SOURCE "'"
     "   AND e.observation_key = r.key"
@@ -204,7 +205,8 @@ results_write(PGconn *conn, const struct scan_results_item *items, size_t n,
 			}
 			memset(e, 0, sizeof(*e));
 			snprintf(e->company, sizeof(e->company), "%s", items[i].company);
-			e->asset.kind = IMPORT_ASSET_DOMAIN;
+			e->asset.kind = strchr(items[i].domain, '/') != NULL ?
+			    IMPORT_ASSET_IP_RANGE : IMPORT_ASSET_DOMAIN;
 			snprintf(e->asset.value, sizeof(e->asset.value), "%s", items[i].domain);
 			snprintf(e->check_code, sizeof(e->check_code), "%s", x->code);
 			snprintf(e->outcome, sizeof(e->outcome), "%s", x->outcome);

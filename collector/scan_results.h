@@ -53,7 +53,8 @@ char *scan_results_excerpt(const char *text, size_t len, size_t max, char *out);
 /* One domain's results, ready to store. */
 struct scan_results_item {
 	const char *company;                  /* slug */
-	const char *domain;                   /* the asset's value */
+	const char *domain;                   /* the asset's value: a domain, or an IP
+	                                         range in CIDR form (it holds a '/') */
 	int64_t observed_at;
 	const struct scan_results *results;
 };

@@ -8,12 +8,13 @@ packages=(
   postgresql postgresql-contrib
   libpq-dev libmicrohttpd-dev libjansson-dev libcurl4-openssl-dev libssl-dev
   libcriterion-dev libpsl-dev publicsuffix
-  wrk docker-compose chromium nginx-light openssl time
+  wrk docker-compose chromium nginx-light openssl time nmap
   clang libclang-rt-14-dev llvm
 )
 # clang builds the libFuzzer harnesses (make fuzz, and a short run in make test); its
 # fuzzer and sanitizer runtimes are in libclang-rt-14-dev, which clang only recommends,
-# and llvm brings llvm-symbolizer for readable sanitizer stacks.
+# and llvm brings llvm-symbolizer for readable sanitizer stacks. nmap is the peer the
+# port scan is compared with (its verdicts in tests, its speed in make bench-ports).
 [ "${FAIRRATE_BOOTSTRAP_EXTRA:-}" ] && read -r -a extra <<<"$FAIRRATE_BOOTSTRAP_EXTRA" && packages+=("${extra[@]}")
 
 missing=()

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "collector/import_store.h"
 #include "common/buf.h"
 #include "common/db.h"
@@ -49,6 +51,20 @@ scan_results_add(struct scan_results *r, const char *code, const char *outcome,
 	snprintf(x->key, sizeof(x->key), "%s", key);
 	snprintf(x->details, sizeof(x->details), "%s", details);
 	return (0);
+}
+
+int
+scan_results_add_json(struct scan_results *r, const char *code, int fail, json_t *d)
+{
+	char *text = d ? json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	int rc;
+
+	rc = scan_results_add(r, code, fail ? "fail" : "pass", NULL,
+	    text != NULL && strlen(text) >= SCAN_RESULT_DETAILS ?
+	    "{\"details_omitted\":\"too long\"}" : text);
+	free(text);
+	json_decref(d);
+	return (rc);
 }
 
 char *

@@ -68,9 +68,19 @@ csp_token(struct csp_span *rest, struct csp_span *tok)
 	return (0);
 }
 
-/* Split the policy at p (n bytes) into its directives. */
+/* Directives a <meta> policy may not carry (CSP3 3.3): ignored there. */
+static int
+csp_header_only(struct csp_span name)
+{
+	return ((name.n == 15 && strncasecmp(name.p, "frame-ancestors", 15) == 0) ||
+	    (name.n == 10 && strncasecmp(name.p, "report-uri", 10) == 0) ||
+	    (name.n == 7 && strncasecmp(name.p, "sandbox", 7) == 0));
+}
+
+/* Split the policy at p (n bytes) into its directives; meta: it came from a <meta>
+ * tag. */
 static void
-csp_policy_parse(const char *p, size_t n, struct csp_policy *pol)
+csp_policy_parse(const char *p, size_t n, int meta, struct csp_policy *pol)
 {
 	const char *end = p + n, *semi;
 	struct csp_span part, name;
@@ -87,7 +97,7 @@ csp_policy_parse(const char *p, size_t n, struct csp_policy *pol)
 			continue;
 		for (i = 0; i < name.n && csp_name_char(name.p[i]); i++)
 			;
-		if (i < name.n)
+		if (i < name.n || (meta && csp_header_only(name)))
 			continue;                     /* not a directive name: ignored */
 		for (i = 0; i < pol->n; i++)
 			if (pol->d[i].name.n == name.n &&
@@ -123,7 +133,7 @@ csp_directive_sources(const char *policy, size_t len, const char *name,
 	struct csp_policy pol;
 	const struct csp_span *s;
 
-	csp_policy_parse(policy, len, &pol);
+	csp_policy_parse(policy, len, 0, &pol);
 	if ((s = csp_find(&pol, name)) == NULL)
 		return (-1);
 	*src = s->p;
@@ -294,11 +304,24 @@ csp_verdict_add(struct csp_verdict *v, const char *value, size_t len)
 
 	while (value < end) {
 		comma = memchr(value, ',', (size_t)(end - value));
-		csp_policy_parse(value, (size_t)((comma ? comma : end) - value), &pol);
+		csp_policy_parse(value, (size_t)((comma ? comma : end) - value), 0, &pol);
 		value = comma ? comma + 1 : end;
 		if (pol.n == 0)
 			continue;                     /* no directive: not a policy */
 		csp_policy_judge(&pol, &one);
 		csp_verdict_merge(v, &one);
 	}
+}
+
+void
+csp_verdict_add_meta(struct csp_verdict *v, const char *value, size_t len)
+{
+	struct csp_policy pol;
+	struct csp_verdict one;
+
+	csp_policy_parse(value, len, 1, &pol);
+	if (pol.n == 0)
+		return;
+	csp_policy_judge(&pol, &one);
+	csp_verdict_merge(v, &one);
 }

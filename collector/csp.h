@@ -57,6 +57,11 @@ void csp_verdict_init(struct csp_verdict *v);
  * skipped. */
 void csp_verdict_add(struct csp_verdict *v, const char *value, size_t len);
 
+/* csp_verdict_add_meta: read the policy of a <meta http-equiv=Content-Security-Policy>
+ * content (len bytes at value: one policy) into v; frame-ancestors, report-uri and
+ * sandbox are ignored there, as browsers ignore them. */
+void csp_verdict_add_meta(struct csp_verdict *v, const char *value, size_t len);
+
 /* csp_directive_sources: the sources of the first directive called name (lowercase)
  * in the single policy at policy (len bytes, no ','): *src and *n (pointing into
  * policy). 0, or -1 when the policy has no such directive. */

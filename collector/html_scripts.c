@@ -86,16 +86,59 @@ html_script(struct html_scripts *s, const char *u, size_t n, int integrity,
 	}
 }
 
-/* Read a <script ...> start tag's attributes (the cursor is past "<script"), up to
- * and past its '>'. */
+/* The attributes of a start tag the checks read (spans into the body; n 0 when
+ * absent). */
+struct html_attrs {
+	const char *src, *http_equiv, *name, *content;
+	size_t src_n, http_equiv_n, name_n, content_n;
+	int src_set, integrity;
+};
+
+/* A value's span without blanks around it. */
 static void
-html_script_tag(struct html_cursor *c, struct html_scripts *s, const char *page_host)
+html_trim(const char **v, size_t *n)
 {
-	const char *name, *val, *src = NULL;
-	size_t nn, vn, srcn = 0;
-	int integrity = 0;
+	while (*n > 0 && html_ws(**v)) {
+		(*v)++;
+		(*n)--;
+	}
+	while (*n > 0 && html_ws((*v)[*n - 1]))
+		(*n)--;
+}
+
+/* Keep one attribute (the first of each name counts, as in HTML). */
+static void
+html_attr(struct html_attrs *a, const char *name, size_t nn, const char *val, size_t vn)
+{
+	html_trim(&val, &vn);
+	if (nn == 3 && strncasecmp(name, "src", 3) == 0 && !a->src_set) {
+		a->src_set = 1;
+		a->src = val;
+		a->src_n = vn;
+	} else if (nn == 9 && strncasecmp(name, "integrity", 9) == 0) {
+		a->integrity = vn > 0;
+	} else if (nn == 10 && strncasecmp(name, "http-equiv", 10) == 0 && !a->http_equiv) {
+		a->http_equiv = val;
+		a->http_equiv_n = vn;
+	} else if (nn == 4 && strncasecmp(name, "name", 4) == 0 && !a->name) {
+		a->name = val;
+		a->name_n = vn;
+	} else if (nn == 7 && strncasecmp(name, "content", 7) == 0 && !a->content) {
+		a->content = val;
+		a->content_n = vn;
+	}
+}
+
+/* Read a start tag's attributes (the cursor is past its name), up to and past its
+ * '>'. */
+static void
+html_tag(struct html_cursor *c, struct html_attrs *a)
+{
+	const char *name, *val;
+	size_t nn, vn;
 	char q;
 
+	memset(a, 0, sizeof(*a));
 	for (;;) {
 		while (c->p < c->end && (html_ws(*c->p) || *c->p == '/'))
 			c->p++;
@@ -127,23 +170,37 @@ html_script_tag(struct html_cursor *c, struct html_scripts *s, const char *page_
 				vn = (size_t)(c->p - val);
 			}
 		}
-		if (nn == 3 && strncasecmp(name, "src", 3) == 0 && src == NULL) {
-			while (vn > 0 && html_ws(*val)) {
-				val++;
-				vn--;
-			}
-			while (vn > 0 && html_ws(val[vn - 1]))
-				vn--;
-			src = val;
-			srcn = vn;
-		} else if (nn == 9 && strncasecmp(name, "integrity", 9) == 0) {
-			integrity = vn > 0;
-		}
+		html_attr(a, name, nn, val, vn);
 	}
 	if (c->p < c->end)
 		c->p++;
-	if (src != NULL && srcn > 0)
-		html_script(s, src, srcn, integrity, page_host);
+}
+
+/* A <meta> tag: a policy given as http-equiv Content-Security-Policy, or a referrer
+ * policy given as name=referrer. */
+static void
+html_meta(struct html_scripts *s, const struct html_attrs *a)
+{
+	if (a->content == NULL)
+		return;
+	if (a->http_equiv_n == 23 && strncasecmp(a->http_equiv, "content-security-policy",
+	    23) == 0 && s->meta_csp < HTML_META_MAX) {
+		s->meta_csp_value[s->meta_csp] = a->content;
+		s->meta_csp_len[s->meta_csp++] = a->content_n;
+	} else if (a->name_n == 8 && strncasecmp(a->name, "referrer", 8) == 0) {
+		s->meta_referrer = a->content;
+		s->meta_referrer_len = a->content_n;
+	}
+}
+
+/* Whether the cursor is at "<" name followed by the end of the name. */
+static int
+html_at_tag(const struct html_cursor *c, const char *name)
+{
+	size_t n = strlen(name);
+
+	return (html_at(c, name) && (c->p + n == c->end || html_ws(c->p[n]) ||
+	    c->p[n] == '>' || c->p[n] == '/'));
 }
 
 void
@@ -151,6 +208,7 @@ html_scripts_read(const char *body, size_t len, const char *page_host,
     struct html_scripts *s)
 {
 	struct html_cursor c = {body, body + len};
+	struct html_attrs a;
 
 	memset(s, 0, sizeof(*s));
 	while (c.p < c.end) {
@@ -162,11 +220,16 @@ html_scripts_read(const char *body, size_t len, const char *page_host,
 		if (html_at(&c, "<!--")) {
 			c.p += 4;
 			html_skip_past(&c, "-->");
-		} else if (html_at(&c, "<script") && (c.p + 7 == c.end || html_ws(c.p[7]) ||
-		    c.p[7] == '>' || c.p[7] == '/')) {
+		} else if (html_at_tag(&c, "<script")) {
 			c.p += 7;
-			html_script_tag(&c, s, page_host);
+			html_tag(&c, &a);
+			if (a.src_set && a.src_n > 0)
+				html_script(s, a.src, a.src_n, a.integrity, page_host);
 			html_skip_past(&c, "</script");
+		} else if (html_at_tag(&c, "<meta")) {
+			c.p += 5;
+			html_tag(&c, &a);
+			html_meta(s, &a);
 		} else {
 			c.p++;
 		}

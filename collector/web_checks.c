@@ -182,11 +182,13 @@ web_hsts(const struct http_observation *o, const char *hsts, struct scan_results
 	return (rc);
 }
 
-/* The CSP checks, from every Content-Security-Policy header; framing from
+/* The CSP checks, from every Content-Security-Policy header and <meta> policy of the
+ * page (page may be NULL); framing from
  * frame-ancestors when a policy has it (browsers then ignore X-Frame-Options), else
  * from X-Frame-Options. */
 static int
-web_csp(const char *h, const char *xfo, struct scan_results *out, int *upgrade)
+web_csp(const char *h, const struct html_scripts *page, const char *xfo,
+    struct scan_results *out, int *upgrade)
 {
 	static const char *const frame_ok[] = {"deny", "sameorigin", NULL};
 	char q[SCAN_RESULTS_EXCERPT + 4];
@@ -204,6 +206,13 @@ web_csp(const char *h, const char *xfo, struct scan_results *out, int *upgrade)
 			first_len = len;
 		}
 		csp_verdict_add(&v, val, len);
+	}
+	for (i = 0; page != NULL && i < page->meta_csp; i++) {
+		if (first == NULL) {
+			first = page->meta_csp_value[i];
+			first_len = page->meta_csp_len[i];
+		}
+		csp_verdict_add_meta(&v, page->meta_csp_value[i], page->meta_csp_len[i]);
 	}
 	*upgrade = v.upgrade_insecure;
 	if (v.frame_ancestors != CSP_FA_ABSENT)
@@ -237,10 +246,12 @@ web_csp(const char *h, const char *xfo, struct scan_results *out, int *upgrade)
 	return (rc);
 }
 
-/* Referrer-Policy: every header's tokens in order, the last one a browser knows
- * wins; a header without one is ignored, as if missing. */
+/* Referrer-Policy: every header's tokens in order, then the page's <meta
+ * name=referrer> (page may be NULL); the last one a browser knows wins; a value
+ * without one is ignored, as if missing. */
 static int
-web_referrer(const char *h, struct scan_results *out, int *oom)
+web_referrer(const char *h, const struct html_scripts *page, struct scan_results *out,
+    int *oom)
 {
 	enum web_referrer r = WEB_REFERRER_INVALID, one;
 	const char *token = "", *t;
@@ -253,6 +264,18 @@ web_referrer(const char *h, struct scan_results *out, int *oom)
 			token = t;
 		}
 		free(v);
+	}
+	if (page != NULL && page->meta_referrer != NULL) {
+		if ((v = strndup(page->meta_referrer, page->meta_referrer_len)) == NULL) {
+			*oom = 1;
+			return (-1);
+		}
+		if ((one = web_policy_referrer(v, &t)) != WEB_REFERRER_INVALID) {
+			r = one;
+			token = t;
+		}
+		free(v);
+		i++;
 	}
 	rc = scan_results_add_json(out, "web_headers.referrer_policy_missing",
 	    r == WEB_REFERRER_INVALID, i > 0 && r == WEB_REFERRER_INVALID ?
@@ -278,7 +301,7 @@ web_cors(const char *acao, const char *acac, struct scan_results *out)
 }
 
 static json_t *
-web_urls(char urls[][HTML_SCRIPTS_URL_MAX + 4], int count)
+web_urls(const char urls[][HTML_SCRIPTS_URL_MAX + 4], int count)
 {
 	json_t *a = json_array();
 	int i;
@@ -288,32 +311,28 @@ web_urls(char urls[][HTML_SCRIPTS_URL_MAX + 4], int count)
 	return (a);
 }
 
-/* The scripts of an HTML body: http:// scripts (mixed content; browsers upgrade them
- * under upgrade-insecure-requests) and cross-site scripts without integrity. */
+/* The scripts of the page read (NULL: its body was not read or is not HTML):
+ * http:// scripts (mixed content; browsers upgrade them under
+ * upgrade-insecure-requests) and cross-site scripts without integrity. */
 static int
-web_scripts(const struct http_observation *o, const char *ctype, int upgrade,
-    struct scan_results *out)
+web_scripts(const struct http_observation *o, const struct html_scripts *page,
+    int upgrade, struct scan_results *out)
 {
-	static struct html_scripts none;
-	struct html_scripts s;
-	int html = html_is_html(ctype), rc = 0;
+	static const struct html_scripts none;
+	const struct html_scripts *s = page ? page : &none;
+	int rc = 0;
 
 	if (!o->https_body_read)
 		return (0);                       /* the body was not read */
-	if (html)
-		html_scripts_read(o->https_body ? o->https_body : "", o->https_body_len,
-		    o->https_host ? o->https_host : o->host, &s);
-	else
-		s = none;
 	rc |= scan_results_add_json(out, "web_headers.mixed_content",
-	    s.insecure > 0 && !upgrade, json_pack("{sbsisisbso}", "html", html, "scripts",
-	    s.scripts, "insecure", s.insecure, "upgrade_insecure_requests", upgrade,
-	    "examples", web_urls(s.insecure_urls, s.insecure)));
+	    s->insecure > 0 && !upgrade, json_pack("{sbsisisbso}", "html", page != NULL,
+	    "scripts", s->scripts, "insecure", s->insecure, "upgrade_insecure_requests",
+	    upgrade, "examples", web_urls(s->insecure_urls, s->insecure)));
 	rc |= scan_results_add_json(out, "web_headers.sri_missing",
-	    s.cross_origin_no_sri > 0, json_pack("{sbsisisisIso}", "html", html, "scripts",
-	    s.scripts, "cross_origin", s.cross_origin, "without_integrity",
-	    s.cross_origin_no_sri, "bytes_read", (json_int_t)o->https_body_len, "examples",
-	    web_urls(s.no_sri_urls, s.cross_origin_no_sri)));
+	    s->cross_origin_no_sri > 0, json_pack("{sbsisisisIso}", "html", page != NULL,
+	    "scripts", s->scripts, "cross_origin", s->cross_origin, "without_integrity",
+	    s->cross_origin_no_sri, "bytes_read", (json_int_t)o->https_body_len, "examples",
+	    web_urls(s->no_sri_urls, s->cross_origin_no_sri)));
 	return (rc);
 }
 
@@ -323,6 +342,7 @@ web_checks_headers(const struct http_observation *o, struct scan_results *out)
 	static const char *const nosniff[] = {"nosniff", NULL};
 	const char *h = o->https_headers ? o->https_headers : "";
 	char *hsts, *xfo, *xcto, *acao, *acac, *ctype;
+	struct html_scripts *page = NULL;
 	int rc = 0, oom = 0, upgrade = 0;
 
 	hsts = web_value(h, "strict-transport-security", 0, &oom);
@@ -331,19 +351,25 @@ web_checks_headers(const struct http_observation *o, struct scan_results *out)
 	acao = web_value(h, "access-control-allow-origin", 0, &oom);
 	acac = web_value(h, "access-control-allow-credentials", 0, &oom);
 	ctype = web_value(h, "content-type", 0, &oom);
+	if (!oom && o->https_body_read && html_is_html(ctype) &&
+	    (page = malloc(sizeof(*page))) == NULL)
+		oom = 1;
 	if (oom) {
 		rc = -1;
 		goto done;
 	}
+	if (page != NULL)
+		html_scripts_read(o->https_body ? o->https_body : "", o->https_body_len,
+		    o->https_host ? o->https_host : o->host, page);
 	rc |= web_hsts(o, hsts, out);
-	rc |= web_csp(h, xfo, out, &upgrade);
+	rc |= web_csp(h, page, xfo, out, &upgrade);
 	rc |= scan_results_add_json(out, "web_headers.content_type_options_missing",
 	    !web_is_one_of(xcto, nosniff), NULL);
-	rc |= web_referrer(h, out, &oom);
+	rc |= web_referrer(h, page, out, &oom);
 	rc |= web_cookies(h, out);
 	rc |= web_version(h, out, &oom);
 	rc |= web_cors(acao, acac, out);
-	rc |= web_scripts(o, ctype, upgrade, out);
+	rc |= web_scripts(o, page, upgrade, out);
 	if (oom)
 		rc = -1;
 done:
@@ -353,6 +379,7 @@ done:
 	free(acao);
 	free(acac);
 	free(ctype);
+	free(page);
 	return (rc);
 }
 

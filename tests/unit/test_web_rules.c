@@ -352,3 +352,71 @@ Test(web_checks, frame_ancestors_overrides_x_frame_options)
 	cr_assert_eq(http_checks_run(&o, &r), 0);
 	cr_assert_str_eq(outcome(&r, "web_headers.frame_options_missing"), "fail");
 }
+
+Test(web_checks, meta_policies_count_but_not_their_frame_ancestors)
+{
+	static struct scan_results r;
+	struct http_observation o;
+
+	/* A policy given in <meta> is enforced (csp_missing passes), but browsers ignore
+	 * frame-ancestors there; <meta name=referrer> sets the referrer policy. */
+	site(&o, "Content-Type: text/html; charset=utf-8\r\n",
+	    "<head><meta http-equiv=\"Content-Security-Policy\" content=\"default-src"
+	    " 'self'; object-src 'none'; frame-ancestors 'none'\">"
+	    "<META NAME=referrer CONTENT=unsafe-url></head>");
+	cr_assert_eq(http_checks_run(&o, &r), 0);
+	cr_assert_str_eq(outcome(&r, "web_headers.csp_missing"), "pass");
+	cr_assert_str_eq(outcome(&r, "web_headers.csp_unsafe"), "pass");
+	cr_assert_str_eq(outcome(&r, "web_headers.csp_object_src_open"), "pass");
+	cr_assert_str_eq(outcome(&r, "web_headers.frame_options_missing"), "fail");
+	cr_assert_str_eq(outcome(&r, "web_headers.referrer_policy_missing"), "pass");
+	cr_assert_str_eq(outcome(&r, "web_headers.referrer_policy_unsafe"), "fail");
+}
+
+Test(web_checks, a_body_that_is_not_html_has_no_scripts)
+{
+	static struct scan_results r;
+	struct http_observation o;
+
+	site(&o, "Content-Type: application/json\r\n",
+	    "{\"x\":\"<script src=http://a.example/x.js></script>\"}");
+	cr_assert_eq(http_checks_run(&o, &r), 0);
+	cr_assert_str_eq(outcome(&r, "web_headers.mixed_content"), "pass");
+	cr_assert_str_eq(outcome(&r, "web_headers.sri_missing"), "pass");
+}
+
+Test(web_checks, upgrade_insecure_requests_upgrades_http_scripts)
+{
+	static struct scan_results r;
+	struct http_observation o;
+
+	site(&o, "Content-Security-Policy: upgrade-insecure-requests\r\n",
+	    "<script src=http://example.com/a.js></script>");
+	cr_assert_eq(http_checks_run(&o, &r), 0);
+	cr_assert_str_eq(outcome(&r, "web_headers.mixed_content"), "pass");
+	cr_assert_str_eq(outcome(&r, "web_headers.sri_missing"), "pass");
+}
+
+Test(web_checks, details_stay_small_whatever_the_site_sends)
+{
+	static struct scan_results r;
+	static char headers[24000], body[60000];
+	struct http_observation o;
+	size_t i, used = 0;
+
+	for (i = 0; i < 200 && used < sizeof(headers) - 100; i++)
+		used += (size_t)snprintf(headers + used, sizeof(headers) - used,
+		    "Set-Cookie: session%03zu\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"=1\r\n", i);
+	for (i = 0, used = 0; i < 200 && used < sizeof(body) - 400; i++)
+		used += (size_t)snprintf(body + used, sizeof(body) - used,
+		    "<script src=\"http://x%zu.other.net/\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"></script>", i);
+	site(&o, headers, body);
+	cr_assert_eq(http_checks_run(&o, &r), 0);
+	cr_assert_not(r.truncated);
+	for (i = 0; i < r.n; i++)
+		cr_assert_null(strstr(r.items[i].details, "details_omitted"), "%s: %s",
+		    r.items[i].code, r.items[i].details);
+	cr_assert_str_eq(outcome(&r, "web_headers.cookie_session_insecure"), "fail");
+	cr_assert_str_eq(outcome(&r, "web_headers.mixed_content"), "fail");
+	cr_assert_str_eq(outcome(&r, "web_headers.sri_missing"), "fail");
+}

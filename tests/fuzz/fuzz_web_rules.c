@@ -4,7 +4,8 @@
  * default-src state -1, 0 or 1) and the policy count never exceeds the commas plus
  * one; a cookie's name and SameSite excerpts are printable ASCII within their caps;
  * script counts are consistent (insecure and cross-site scripts are scripts, those
- * without integrity are cross-site) and every kept URL is a printable excerpt; HSTS
+ * without integrity are cross-site), every kept URL is a printable excerpt and meta
+ * policies point into the page; HSTS
  * max-age is -1 exactly when the header is not valid; a redirect host is lowercase.
  */
 #include "tests/fuzz/fuzz.h"
@@ -37,6 +38,8 @@ check_csp(const char *text, size_t len)
 	csp_verdict_init(&v);
 	csp_verdict_add(&v, text, len);
 	FUZZ_CHECK(v.policies >= 0 && (size_t)v.policies <= commas + 1);
+	csp_verdict_add_meta(&v, text, len);
+	FUZZ_CHECK((size_t)v.policies <= commas + 2);
 	FUZZ_CHECK((v.script_inline | v.script_eval | v.script_broad | v.insecure_scheme |
 	    v.object_open | v.strict_dynamic | v.upgrade_insecure) <= 1);
 	FUZZ_CHECK(v.default_broad >= -1 && v.default_broad <= 1);
@@ -70,6 +73,13 @@ check_html(const char *text, size_t len, const char *host)
 	html_scripts_read(text, len, host, &s);
 	FUZZ_CHECK(s.insecure <= s.scripts && s.cross_origin <= s.scripts);
 	FUZZ_CHECK(s.cross_origin_no_sri <= s.cross_origin);
+	FUZZ_CHECK(s.meta_csp >= 0 && s.meta_csp <= HTML_META_MAX);
+	for (i = 0; i < s.meta_csp; i++)
+		FUZZ_CHECK(s.meta_csp_value[i] >= text && s.meta_csp_value[i] +
+		    s.meta_csp_len[i] <= text + len);
+	if (s.meta_referrer != NULL)
+		FUZZ_CHECK(s.meta_referrer >= text && s.meta_referrer + s.meta_referrer_len <=
+		    text + len);
 	for (i = 0; i < HTML_SCRIPTS_EXAMPLES; i++) {
 		if (i < s.insecure)
 			check_printable(s.insecure_urls[i], HTML_SCRIPTS_URL_MAX);

@@ -6,6 +6,8 @@
 
 #include "collector/scan_results.h"
 
+#define COOKIE_NAME_SCAN 256                  /* bytes of a name looked at for words */
+
 /* Whether the n bytes at s equal word, ignoring case. */
 static int
 cookie_is(const char *s, size_t n, const char *word)
@@ -25,18 +27,6 @@ cookie_trim(const char **s, size_t *n)
 		(*n)--;
 }
 
-/* Whether needle occurs in the n bytes at s, ignoring case. */
-static int
-cookie_contains(const char *s, size_t n, const char *needle)
-{
-	size_t len = strlen(needle), i;
-
-	for (i = 0; i + len <= n; i++)
-		if (strncasecmp(s + i, needle, len) == 0)
-			return (1);
-	return (0);
-}
-
 /* "sid" as a word of the name: "sid", "PHPSID", "sid_x", "app.sid". */
 static int
 cookie_has_sid(const char *s, size_t n)
@@ -51,6 +41,26 @@ cookie_has_sid(const char *s, size_t n)
 }
 
 /* SameSite's value (vn bytes at val, trimmed). */
+/* Whether a name (n bytes at s) marks a session or login identifier; its first
+ * COOKIE_NAME_SCAN bytes are read. */
+static int
+cookie_session_name(const char *s, size_t n)
+{
+	static const char *const words[] = {"sess", "auth", "token", "login", "jwt", NULL};
+	char lower[COOKIE_NAME_SCAN + 1];
+	size_t i;
+
+	if (n > COOKIE_NAME_SCAN)
+		n = COOKIE_NAME_SCAN;
+	for (i = 0; i < n; i++)
+		lower[i] = s[i] == '\0' ? ' ' : (char)tolower((unsigned char)s[i]);
+	lower[n] = '\0';
+	for (i = 0; words[i] != NULL; i++)
+		if (strstr(lower, words[i]) != NULL)
+			return (1);
+	return (cookie_has_sid(s, n));
+}
+
 static void
 cookie_samesite(struct cookie_facts *f, const char *val, size_t vn)
 {
@@ -104,9 +114,7 @@ cookie_parse(const char *v, size_t len, struct cookie_facts *f)
 	nlen = eq ? (size_t)(eq - v) : 0;         /* no '=': a value with an empty name */
 	cookie_trim(&v, &nlen);
 	scan_results_excerpt(v, nlen, COOKIES_NAME_MAX, f->name);
-	f->session_name = cookie_contains(v, nlen, "sess") || cookie_has_sid(v, nlen) ||
-	    cookie_contains(v, nlen, "auth") || cookie_contains(v, nlen, "token") ||
-	    cookie_contains(v, nlen, "login") || cookie_contains(v, nlen, "jwt");
+	f->session_name = cookie_session_name(v, nlen);
 	if (nlen >= 9 && strncasecmp(v, "__Secure-", 9) == 0)
 		f->prefix = 1;
 	else if (nlen >= 7 && strncasecmp(v, "__Host-", 7) == 0)

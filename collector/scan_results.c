@@ -67,6 +67,17 @@ scan_results_add_json(struct scan_results *r, const char *code, int fail, json_t
 	return (rc);
 }
 
+const char *
+scan_results_outcome(const struct scan_results *r, const char *code)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		if (strcmp(r->items[i].code, code) == 0)
+			return (r->items[i].outcome);
+	return ("-");
+}
+
 char *
 scan_results_excerpt(const char *text, size_t len, size_t max, char *out)
 {

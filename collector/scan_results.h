@@ -51,6 +51,10 @@ int scan_results_add(struct scan_results *r, const char *code, const char *outco
 int scan_results_add_json(struct scan_results *r, const char *code, int fail,
     struct json_t *d);
 
+/* scan_results_outcome: the outcome of the first result with code in r ("pass",
+ * "fail", "info"), or "-" when there is none. */
+const char *scan_results_outcome(const struct scan_results *r, const char *code);
+
 /* scan_results_excerpt: the len bytes at text as a result's details quote outside
  * text (a header value, a DNS record): at most max bytes (max <= SCAN_RESULTS_EXCERPT),
  * bytes outside printable ASCII shown as '?', and "..." appended when cut. A scanned

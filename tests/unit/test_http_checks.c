@@ -13,12 +13,7 @@
 static const char *
 outcome(const struct scan_results *r, const char *code)
 {
-	size_t i;
-
-	for (i = 0; i < r->n; i++)
-		if (strcmp(r->items[i].code, code) == 0)
-			return (r->items[i].outcome);
-	return ("-");
+	return (scan_results_outcome(r, code));
 }
 
 static void

@@ -220,15 +220,18 @@ Test(web_policy, cors_and_redirect_targets)
 
 /* ---- the results ---- */
 
-static const char *
-outcome(const struct scan_results *r, const char *code)
-{
-	size_t i;
+/* The outcome of code in the results r of the test. */
+#define OUTCOME(code) scan_results_outcome(r, (code))
 
-	for (i = 0; i < r->n; i++)
-		if (strcmp(r->items[i].code, code) == 0)
-			return (r->items[i].outcome);
-	return ("-");
+/* The results of the web checks of o (valid until the next call). */
+static const struct scan_results *
+judged(const struct http_observation *o)
+{
+	static struct scan_results r;
+
+	memset(&r, 0, sizeof(r));
+	cr_assert_eq(http_checks_run(o, &r), 0);
+	return (&r);
 }
 
 static void
@@ -250,7 +253,7 @@ site(struct http_observation *o, const char *headers, const char *body)
 
 Test(web_checks, a_weak_site_fails_every_new_check)
 {
-	static struct scan_results r;
+	const struct scan_results *r;
 	struct http_observation o;
 
 	site(&o, "Strict-Transport-Security: max-age=31536000\r\n"
@@ -265,28 +268,28 @@ Test(web_checks, a_weak_site_fails_every_new_check)
 	    "Content-Type: text/html\r\n",
 	    "<script src=http://cdn.example.net/a.js></script>");
 	o.http_location = "https://www.example.com/";
-	cr_assert_eq(http_checks_run(&o, &r), 0);
-	cr_assert_str_eq(outcome(&r, "web_headers.hsts_no_subdomains"), "fail");
-	cr_assert_str_eq(outcome(&r, "web_headers.hsts_no_preload"), "fail");
-	cr_assert_str_eq(outcome(&r, "web_headers.csp_broad_sources"), "fail");
-	cr_assert_str_eq(outcome(&r, "web_headers.csp_insecure_scheme"), "fail");
-	cr_assert_str_eq(outcome(&r, "web_headers.csp_object_src_open"), "fail");
-	cr_assert_str_eq(outcome(&r, "web_headers.frame_options_missing"), "fail");
-	cr_assert_str_eq(outcome(&r, "web_headers.referrer_policy_missing"), "pass");
-	cr_assert_str_eq(outcome(&r, "web_headers.referrer_policy_unsafe"), "fail");
-	cr_assert_str_eq(outcome(&r, "web_headers.cookie_session_insecure"), "fail");
-	cr_assert_str_eq(outcome(&r, "web_headers.cookie_samesite_missing"), "fail");
-	cr_assert_str_eq(outcome(&r, "web_headers.cookie_prefix_invalid"), "fail");
-	cr_assert_str_eq(outcome(&r, "web_headers.cors_credentials_wildcard"), "fail");
-	cr_assert_str_eq(outcome(&r, "web_headers.mixed_content"), "fail");
-	cr_assert_str_eq(outcome(&r, "web_headers.sri_missing"), "fail");
-	cr_assert_str_eq(outcome(&r, "tls.no_https_redirect"), "pass");
-	cr_assert_str_eq(outcome(&r, "web_headers.redirect_leaves_host"), "fail");
+	r = judged(&o);
+	cr_assert_str_eq(OUTCOME("web_headers.hsts_no_subdomains"), "fail");
+	cr_assert_str_eq(OUTCOME("web_headers.hsts_no_preload"), "fail");
+	cr_assert_str_eq(OUTCOME("web_headers.csp_broad_sources"), "fail");
+	cr_assert_str_eq(OUTCOME("web_headers.csp_insecure_scheme"), "fail");
+	cr_assert_str_eq(OUTCOME("web_headers.csp_object_src_open"), "fail");
+	cr_assert_str_eq(OUTCOME("web_headers.frame_options_missing"), "fail");
+	cr_assert_str_eq(OUTCOME("web_headers.referrer_policy_missing"), "pass");
+	cr_assert_str_eq(OUTCOME("web_headers.referrer_policy_unsafe"), "fail");
+	cr_assert_str_eq(OUTCOME("web_headers.cookie_session_insecure"), "fail");
+	cr_assert_str_eq(OUTCOME("web_headers.cookie_samesite_missing"), "fail");
+	cr_assert_str_eq(OUTCOME("web_headers.cookie_prefix_invalid"), "fail");
+	cr_assert_str_eq(OUTCOME("web_headers.cors_credentials_wildcard"), "fail");
+	cr_assert_str_eq(OUTCOME("web_headers.mixed_content"), "fail");
+	cr_assert_str_eq(OUTCOME("web_headers.sri_missing"), "fail");
+	cr_assert_str_eq(OUTCOME("tls.no_https_redirect"), "pass");
+	cr_assert_str_eq(OUTCOME("web_headers.redirect_leaves_host"), "fail");
 }
 
 Test(web_checks, a_careful_site_passes_them)
 {
-	static struct scan_results r;
+	const struct scan_results *r;
 	struct http_observation o;
 
 	site(&o, "Strict-Transport-Security: max-age=63072000; includeSubDomains; preload\r\n"
@@ -297,65 +300,65 @@ Test(web_checks, a_careful_site_passes_them)
 	    "Access-Control-Allow-Origin: *\r\n"
 	    "Content-Type: text/html\r\n",
 	    "<script src=https://cdn.other.net/a.js integrity=sha384-abc></script>");
-	cr_assert_eq(http_checks_run(&o, &r), 0);
-	cr_assert_str_eq(outcome(&r, "web_headers.hsts_no_subdomains"), "pass");
-	cr_assert_str_eq(outcome(&r, "web_headers.hsts_no_preload"), "pass");
-	cr_assert_str_eq(outcome(&r, "web_headers.csp_unsafe"), "pass");
-	cr_assert_str_eq(outcome(&r, "web_headers.csp_broad_sources"), "pass");
-	cr_assert_str_eq(outcome(&r, "web_headers.csp_insecure_scheme"), "pass");
-	cr_assert_str_eq(outcome(&r, "web_headers.csp_object_src_open"), "pass");
-	cr_assert_str_eq(outcome(&r, "web_headers.frame_options_missing"), "pass");
-	cr_assert_str_eq(outcome(&r, "web_headers.referrer_policy_unsafe"), "pass");
-	cr_assert_str_eq(outcome(&r, "web_headers.cookie_insecure"), "pass");
-	cr_assert_str_eq(outcome(&r, "web_headers.cookie_session_insecure"), "pass");
-	cr_assert_str_eq(outcome(&r, "web_headers.cookie_samesite_missing"), "pass");
-	cr_assert_str_eq(outcome(&r, "web_headers.cookie_prefix_invalid"), "pass");
-	cr_assert_str_eq(outcome(&r, "web_headers.cors_credentials_wildcard"), "pass");
-	cr_assert_str_eq(outcome(&r, "web_headers.mixed_content"), "pass");
-	cr_assert_str_eq(outcome(&r, "web_headers.sri_missing"), "pass");
-	cr_assert_str_eq(outcome(&r, "web_headers.redirect_leaves_host"), "pass");
+	r = judged(&o);
+	cr_assert_str_eq(OUTCOME("web_headers.hsts_no_subdomains"), "pass");
+	cr_assert_str_eq(OUTCOME("web_headers.hsts_no_preload"), "pass");
+	cr_assert_str_eq(OUTCOME("web_headers.csp_unsafe"), "pass");
+	cr_assert_str_eq(OUTCOME("web_headers.csp_broad_sources"), "pass");
+	cr_assert_str_eq(OUTCOME("web_headers.csp_insecure_scheme"), "pass");
+	cr_assert_str_eq(OUTCOME("web_headers.csp_object_src_open"), "pass");
+	cr_assert_str_eq(OUTCOME("web_headers.frame_options_missing"), "pass");
+	cr_assert_str_eq(OUTCOME("web_headers.referrer_policy_unsafe"), "pass");
+	cr_assert_str_eq(OUTCOME("web_headers.cookie_insecure"), "pass");
+	cr_assert_str_eq(OUTCOME("web_headers.cookie_session_insecure"), "pass");
+	cr_assert_str_eq(OUTCOME("web_headers.cookie_samesite_missing"), "pass");
+	cr_assert_str_eq(OUTCOME("web_headers.cookie_prefix_invalid"), "pass");
+	cr_assert_str_eq(OUTCOME("web_headers.cors_credentials_wildcard"), "pass");
+	cr_assert_str_eq(OUTCOME("web_headers.mixed_content"), "pass");
+	cr_assert_str_eq(OUTCOME("web_headers.sri_missing"), "pass");
+	cr_assert_str_eq(OUTCOME("web_headers.redirect_leaves_host"), "pass");
 }
 
 Test(web_checks, preload_is_judged_on_registered_domains_only_and_body_when_read)
 {
-	static struct scan_results r;
+	const struct scan_results *r;
 	struct http_observation o;
 
 	site(&o, "Strict-Transport-Security: max-age=63072000\r\n", NULL);
 	o.host = "www.example.com";
 	o.http_location = "https://www.example.com/";
-	cr_assert_eq(http_checks_run(&o, &r), 0);
-	cr_assert_str_eq(outcome(&r, "web_headers.hsts_no_preload"), "-");
-	cr_assert_str_eq(outcome(&r, "web_headers.mixed_content"), "-");
-	cr_assert_str_eq(outcome(&r, "web_headers.referrer_policy_missing"), "fail");
+	r = judged(&o);
+	cr_assert_str_eq(OUTCOME("web_headers.hsts_no_preload"), "-");
+	cr_assert_str_eq(OUTCOME("web_headers.mixed_content"), "-");
+	cr_assert_str_eq(OUTCOME("web_headers.referrer_policy_missing"), "fail");
 }
 
 Test(web_checks, a_referrer_policy_without_a_known_token_is_missing)
 {
-	static struct scan_results r;
+	const struct scan_results *r;
 	struct http_observation o;
 
 	/* 2026.1 passed any non-empty value; browsers ignore unknown tokens. */
 	site(&o, "Referrer-Policy: nope\r\n", NULL);
-	cr_assert_eq(http_checks_run(&o, &r), 0);
-	cr_assert_str_eq(outcome(&r, "web_headers.referrer_policy_missing"), "fail");
-	cr_assert_str_eq(outcome(&r, "web_headers.referrer_policy_unsafe"), "-");
+	r = judged(&o);
+	cr_assert_str_eq(OUTCOME("web_headers.referrer_policy_missing"), "fail");
+	cr_assert_str_eq(OUTCOME("web_headers.referrer_policy_unsafe"), "-");
 }
 
 Test(web_checks, frame_ancestors_overrides_x_frame_options)
 {
-	static struct scan_results r;
+	const struct scan_results *r;
 	struct http_observation o;
 
 	/* 2026.1 passed "frame-ancestors *": any site may frame it. */
 	site(&o, "Content-Security-Policy: frame-ancestors *\r\n", NULL);
-	cr_assert_eq(http_checks_run(&o, &r), 0);
-	cr_assert_str_eq(outcome(&r, "web_headers.frame_options_missing"), "fail");
+	r = judged(&o);
+	cr_assert_str_eq(OUTCOME("web_headers.frame_options_missing"), "fail");
 }
 
 Test(web_checks, meta_policies_count_but_not_their_frame_ancestors)
 {
-	static struct scan_results r;
+	const struct scan_results *r;
 	struct http_observation o;
 
 	/* A policy given in <meta> is enforced (csp_missing passes), but browsers ignore
@@ -364,42 +367,42 @@ Test(web_checks, meta_policies_count_but_not_their_frame_ancestors)
 	    "<head><meta http-equiv=\"Content-Security-Policy\" content=\"default-src"
 	    " 'self'; object-src 'none'; frame-ancestors 'none'\">"
 	    "<META NAME=referrer CONTENT=unsafe-url></head>");
-	cr_assert_eq(http_checks_run(&o, &r), 0);
-	cr_assert_str_eq(outcome(&r, "web_headers.csp_missing"), "pass");
-	cr_assert_str_eq(outcome(&r, "web_headers.csp_unsafe"), "pass");
-	cr_assert_str_eq(outcome(&r, "web_headers.csp_object_src_open"), "pass");
-	cr_assert_str_eq(outcome(&r, "web_headers.frame_options_missing"), "fail");
-	cr_assert_str_eq(outcome(&r, "web_headers.referrer_policy_missing"), "pass");
-	cr_assert_str_eq(outcome(&r, "web_headers.referrer_policy_unsafe"), "fail");
+	r = judged(&o);
+	cr_assert_str_eq(OUTCOME("web_headers.csp_missing"), "pass");
+	cr_assert_str_eq(OUTCOME("web_headers.csp_unsafe"), "pass");
+	cr_assert_str_eq(OUTCOME("web_headers.csp_object_src_open"), "pass");
+	cr_assert_str_eq(OUTCOME("web_headers.frame_options_missing"), "fail");
+	cr_assert_str_eq(OUTCOME("web_headers.referrer_policy_missing"), "pass");
+	cr_assert_str_eq(OUTCOME("web_headers.referrer_policy_unsafe"), "fail");
 }
 
 Test(web_checks, a_body_that_is_not_html_has_no_scripts)
 {
-	static struct scan_results r;
+	const struct scan_results *r;
 	struct http_observation o;
 
 	site(&o, "Content-Type: application/json\r\n",
 	    "{\"x\":\"<script src=http://a.example/x.js></script>\"}");
-	cr_assert_eq(http_checks_run(&o, &r), 0);
-	cr_assert_str_eq(outcome(&r, "web_headers.mixed_content"), "pass");
-	cr_assert_str_eq(outcome(&r, "web_headers.sri_missing"), "pass");
+	r = judged(&o);
+	cr_assert_str_eq(OUTCOME("web_headers.mixed_content"), "pass");
+	cr_assert_str_eq(OUTCOME("web_headers.sri_missing"), "pass");
 }
 
 Test(web_checks, upgrade_insecure_requests_upgrades_http_scripts)
 {
-	static struct scan_results r;
+	const struct scan_results *r;
 	struct http_observation o;
 
 	site(&o, "Content-Security-Policy: upgrade-insecure-requests\r\n",
 	    "<script src=http://example.com/a.js></script>");
-	cr_assert_eq(http_checks_run(&o, &r), 0);
-	cr_assert_str_eq(outcome(&r, "web_headers.mixed_content"), "pass");
-	cr_assert_str_eq(outcome(&r, "web_headers.sri_missing"), "pass");
+	r = judged(&o);
+	cr_assert_str_eq(OUTCOME("web_headers.mixed_content"), "pass");
+	cr_assert_str_eq(OUTCOME("web_headers.sri_missing"), "pass");
 }
 
 Test(web_checks, details_stay_small_whatever_the_site_sends)
 {
-	static struct scan_results r;
+	const struct scan_results *r;
 	static char headers[24000], body[60000];
 	struct http_observation o;
 	size_t i, used = 0;
@@ -411,12 +414,12 @@ Test(web_checks, details_stay_small_whatever_the_site_sends)
 		used += (size_t)snprintf(body + used, sizeof(body) - used,
 		    "<script src=\"http://x%zu.other.net/\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"></script>", i);
 	site(&o, headers, body);
-	cr_assert_eq(http_checks_run(&o, &r), 0);
-	cr_assert_not(r.truncated);
-	for (i = 0; i < r.n; i++)
-		cr_assert_null(strstr(r.items[i].details, "details_omitted"), "%s: %s",
-		    r.items[i].code, r.items[i].details);
-	cr_assert_str_eq(outcome(&r, "web_headers.cookie_session_insecure"), "fail");
-	cr_assert_str_eq(outcome(&r, "web_headers.mixed_content"), "fail");
-	cr_assert_str_eq(outcome(&r, "web_headers.sri_missing"), "fail");
+	r = judged(&o);
+	cr_assert_not(r->truncated);
+	for (i = 0; i < r->n; i++)
+		cr_assert_null(strstr(r->items[i].details, "details_omitted"), "%s: %s",
+		    r->items[i].code, r->items[i].details);
+	cr_assert_str_eq(OUTCOME("web_headers.cookie_session_insecure"), "fail");
+	cr_assert_str_eq(OUTCOME("web_headers.mixed_content"), "fail");
+	cr_assert_str_eq(OUTCOME("web_headers.sri_missing"), "fail");
 }

@@ -58,6 +58,12 @@ struct http_observation {
 	long https_status;
 	const char *https_headers;            /* the final response's header block: lines
 	                                         "Name: value", CRLF or LF; may be NULL */
+	const char *https_host;               /* the final response's host (after
+	                                         redirects); NULL: host */
+	int https_body_read;                  /* the final response's body was kept: */
+	const char *https_body;               /* its first https_body_len bytes (at most
+	                                         the scanner's body cap), or NULL */
+	size_t https_body_len;
 	struct http_tls_facts tls;
 	int redirects;                        /* HTTPS redirects followed */
 	char refused_address[64];             /* an address the policy refused ("" none),
@@ -91,15 +97,18 @@ char *http_checks_header(const char *block, const char *name, int idx, char *out
 int http_checks_version_disclosed(const char *value);
 
 /* http_checks_hsts_max_age: the max-age of a Strict-Transport-Security value, or -1
- * when it has none or it does not parse. */
+ * when a browser would ignore the header (collector/web_policy: no max-age, a bad
+ * one, a directive given twice). */
 long http_checks_hsts_max_age(const char *value);
 
-/* http_checks_csp_unsafe: whether a Content-Security-Policy lets scripts run inline
- * or through eval ('unsafe-inline' or 'unsafe-eval' in script-src, or in default-src
- * when there is no script-src). */
+/* http_checks_csp_unsafe: whether a Content-Security-Policy header value lets scripts
+ * run inline or through eval (collector/csp: script-src, else default-src, names
+ * 'unsafe-inline' without a nonce or hash, data:, or 'unsafe-eval'; or neither is
+ * there; with several policies, when every one of them lets it). */
 int http_checks_csp_unsafe(const char *policy);
 
-/* http_checks_csp_directive: whether policy has directive name (case-insensitive). */
+/* http_checks_csp_directive: whether the single policy has directive name
+ * (lowercase; directive names are case-insensitive). */
 int http_checks_csp_directive(const char *policy, const char *name);
 
 #endif

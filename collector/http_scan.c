@@ -15,7 +15,9 @@
 #include <curl/curl.h>
 
 #include "collector/address_policy.h"
+#include "collector/html_scripts.h"
 #include "collector/tls_cert.h"
+#include "collector/web_policy.h"
 #include "common/buf.h"
 #include "common/log.h"
 #include "common/timefmt.h"
@@ -47,6 +49,7 @@ struct http_scan {
 	struct address_policy_net nets[SCAN_MAX_NETS];
 	size_t nnets;
 	struct curl_slist *connect_to, *resolve;
+	struct curl_slist *probe_origin;      /* the Origin sent over HTTPS (CORS check) */
 	struct tls_cert_store *certs;         /* shared by the workers (X509_STORE locks) */
 	size_t active;                        /* the caller's thread only */
 	int64_t now;
@@ -65,6 +68,9 @@ struct scan_host {
 	char host[254];
 	struct http_observation obs;
 	struct buf final_headers;             /* the last HTTPS response's headers */
+	struct buf final_body;                /* and its HTML body's first max_body bytes */
+	int body_read;
+	char final_host[254];
 	char location[SCAN_URL];
 	int pending;                          /* transfers in flight */
 	struct scan_host *next;
@@ -77,6 +83,8 @@ struct scan_xfer {
 	CURL *easy;
 	struct buf headers;                   /* the current response's header block */
 	int headers_done;
+	struct buf html;                      /* an HTML body's first max_body bytes */
+	int html_checked, html_kept;
 	long body;
 	int oversized, headers_over, refused;
 	char refused_address[64];
@@ -137,8 +145,17 @@ xfer_write(char *data, size_t size, size_t n, void *userp)
 {
 	struct scan_xfer *x = userp;
 
-	(void)data;
 	x->body += (long)(size * n);
+	if (x->https && !x->html_checked) {
+		char type[128];
+
+		x->html_checked = 1;
+		x->html_kept = html_is_html(http_checks_header(x->headers.data, "content-type",
+		    0, type, sizeof(type)));
+	}
+	if (x->html_kept && x->html.len < x->html.limit)
+		buf_append(&x->html, data, size * n < x->html.limit - x->html.len ?
+		    size * n : x->html.limit - x->html.len);
 	if (!x->https || x->body > x->h->scan->opt.max_body) {
 		/* Plain HTTP: the headers are all that is needed. */
 		x->oversized = x->https;
@@ -182,6 +199,7 @@ xfer_free(struct scan_xfer *x)
 	if (x->next != NULL)
 		x->next->prev = x->prev;
 	buf_free(&x->headers);
+	buf_free(&x->html);
 	free(x);
 }
 
@@ -204,6 +222,7 @@ xfer_start(struct scan_host *h, const char *url, const char *hop_host, int https
 	snprintf(x->hop_host, sizeof(x->hop_host), "%s", hop_host);
 	snprintf(x->url, sizeof(x->url), "%s", url);
 	buf_init(&x->headers, (size_t)s->opt.max_headers);
+	buf_init(&x->html, (size_t)s->opt.max_body);
 	curl_easy_setopt(e, CURLOPT_URL, url);
 	curl_easy_setopt(e, CURLOPT_PRIVATE, x);
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -237,6 +256,7 @@ xfer_start(struct scan_host *h, const char *url, const char *hop_host, int https
 		curl_easy_setopt(e, CURLOPT_VERBOSE, 1L);
 		curl_easy_setopt(e, CURLOPT_DEBUGFUNCTION, xfer_debug);
 		curl_easy_setopt(e, CURLOPT_DEBUGDATA, x);
+		curl_easy_setopt(e, CURLOPT_HTTPHEADER, s->probe_origin);
 	}
 	if (curl_multi_add_handle(h->w->multi, e) != CURLM_OK) {
 		log_error("scan: cannot start a transfer");
@@ -390,6 +410,11 @@ xfer_https_done(struct scan_xfer *x, CURLcode rc)
 	buf_reset(&h->final_headers);
 	if (x->headers.len > 0)
 		buf_append(&h->final_headers, x->headers.data, x->headers.len);
+	buf_reset(&h->final_body);
+	if (x->html.len > 0)
+		buf_append(&h->final_body, x->html.data, x->html.len);
+	h->body_read = 1;
+	snprintf(h->final_host, sizeof(h->final_host), "%s", x->hop_host);
 	if (status < 300 || status >= 400 || x->hop >= h->scan->opt.max_redirects ||
 	    xfer_location(x, redirect, sizeof(redirect), next_host, sizeof(next_host)) != 0 ||
 	    strncasecmp(redirect, "https://", 8) != 0)
@@ -429,6 +454,7 @@ static void
 host_free(struct scan_host *h)
 {
 	buf_free(&h->final_headers);
+	buf_free(&h->final_body);
 	free(h);
 }
 
@@ -592,6 +618,11 @@ http_scan_new(const struct http_scan_options *opt)
 		s->connect_to = curl_slist_append(s->connect_to, opt->connect_to[i]);
 	for (i = 0; opt->resolve != NULL && opt->resolve[i] != NULL; i++)
 		s->resolve = curl_slist_append(s->resolve, opt->resolve[i]);
+	s->probe_origin = curl_slist_append(NULL, "Origin: " WEB_POLICY_PROBE_ORIGIN);
+	if (s->probe_origin == NULL) {
+		log_error("scan: out of memory");
+		goto err;
+	}
 	if ((s->certs = tls_cert_store_new(opt->ca_file)) == NULL)
 		goto err;
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
@@ -655,6 +686,7 @@ http_scan_add(struct http_scan *s, const char *host, void *tag)
 	h->obs.host = h->host;
 	h->obs.now = s->now;
 	buf_init(&h->final_headers, (size_t)s->opt.max_headers);
+	buf_init(&h->final_body, (size_t)s->opt.max_body);
 	pthread_mutex_lock(&s->mu);
 	w = &s->workers[0];
 	for (k = 1; k < s->nworkers; k++)
@@ -684,6 +716,10 @@ host_report(struct http_scan *s, struct scan_host *h, http_scan_done_fn *done, v
 {
 	h->obs.https_headers = h->final_headers.len > 0 ? h->final_headers.data : NULL;
 	h->obs.http_location = h->location[0] ? h->location : NULL;
+	h->obs.https_body_read = h->body_read;
+	h->obs.https_body = h->final_body.len > 0 ? h->final_body.data : NULL;
+	h->obs.https_body_len = h->final_body.len;
+	h->obs.https_host = h->final_host[0] ? h->final_host : NULL;
 	if (h->obs.https == HTTP_REACH_NONE)
 		h->obs.https = HTTP_REACH_ERROR;
 	s->active--;
@@ -768,6 +804,7 @@ http_scan_free(struct http_scan *s)
 		curl_global_cleanup();
 	curl_slist_free_all(s->connect_to);
 	curl_slist_free_all(s->resolve);
+	curl_slist_free_all(s->probe_origin);
 	tls_cert_store_free(s->certs);
 	if (s->sync_ready) {
 		pthread_mutex_destroy(&s->mu);

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "collector/import_store.h"
 #include "common/buf.h"
 #include "common/db.h"
@@ -50,6 +52,31 @@ scan_results_add(struct scan_results *r, const char *code, const char *outcome,
 	snprintf(x->key, sizeof(x->key), "%s", key);
 	snprintf(x->details, sizeof(x->details), "%s", details);
 	return (0);
+}
+
+int
+scan_results_add_json(struct scan_results *r, const char *code, int fail, json_t *d)
+{
+	char *text = d ? json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	int rc;
+
+	rc = scan_results_add(r, code, fail ? "fail" : "pass", NULL,
+	    text != NULL && strlen(text) >= SCAN_RESULT_DETAILS ?
+	    "{\"details_omitted\":\"too long\"}" : text);
+	free(text);
+	json_decref(d);
+	return (rc);
+}
+
+const char *
+scan_results_outcome(const struct scan_results *r, const char *code)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		if (strcmp(r->items[i].code, code) == 0)
+			return (r->items[i].outcome);
+	return ("-");
 }
 
 char *

@@ -6,6 +6,8 @@
 
 #include <libpq-fe.h>
 
+struct json_t;
+
 /*
  * What one scan of one domain observed, and writing it as evidence. Results go
  * through the importer's staging and upsert (collector/import_store.h), so that
@@ -15,7 +17,7 @@
  */
 
 #define SCAN_RESULT_DETAILS 1536              /* bytes of one result's details (JSON) */
-#define SCAN_RESULTS_MAX 28                   /* results of one domain */
+#define SCAN_RESULTS_MAX 64                   /* results of one domain */
 #define SCAN_RESULTS_SOURCE "fairrate-scan"   /* evidence.source of the scanner */
 #define SCAN_RESULTS_VERSION "fairrate-collector/1.0"
 #define SCAN_RESULTS_EXCERPT 240              /* bytes of outside text one detail quotes */
@@ -41,6 +43,17 @@ struct scan_results {
  * is marked truncated and the result dropped). */
 int scan_results_add(struct scan_results *r, const char *code, const char *outcome,
     const char *key, const char *details);
+
+/* scan_results_add_json: append a pass (fail 0) or fail result whose details are the
+ * JSON object d (consumed; NULL for "{}"). Details that would not fit a result (a bug:
+ * every outside value is quoted through an excerpt) are replaced by a note, so that
+ * the result itself is never lost. 0, or -1 as scan_results_add. */
+int scan_results_add_json(struct scan_results *r, const char *code, int fail,
+    struct json_t *d);
+
+/* scan_results_outcome: the outcome of the first result with code in r ("pass",
+ * "fail", "info"), or "-" when there is none. */
+const char *scan_results_outcome(const struct scan_results *r, const char *code);
 
 /* scan_results_excerpt: the len bytes at text as a result's details quote outside
  * text (a header value, a DNS record): at most max bytes (max <= SCAN_RESULTS_EXCERPT),

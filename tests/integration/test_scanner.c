@@ -285,11 +285,55 @@ Test(scanner, a_long_header_is_judged_whole)
 	    details("csp-long.test", "web_headers.csp_unsafe"));
 }
 
+Test(scanner, web_rules_judge_cookies_csp_cors_redirects_and_scripts)
+{
+	static const char *const hosts[] = {"lax.test", "careful.test", "offhost.test", NULL};
+	static const char *const codes[] = {"web_headers.hsts_no_subdomains",
+	    "web_headers.hsts_no_preload", "web_headers.csp_broad_sources",
+	    "web_headers.csp_insecure_scheme", "web_headers.csp_object_src_open",
+	    "web_headers.referrer_policy_unsafe", "web_headers.cookie_insecure",
+	    "web_headers.cookie_session_insecure", "web_headers.cookie_samesite_missing",
+	    "web_headers.cookie_prefix_invalid", "web_headers.cors_credentials_wildcard",
+	    "web_headers.mixed_content", "web_headers.sri_missing", NULL};
+	size_t i;
+
+	scan(hosts, 0, LOOPBACK, NULL, 5000, 0);
+	for (i = 0; codes[i] != NULL; i++) {
+		cr_expect_str_eq(outcome("lax.test", codes[i]), "fail", "lax.test %s %s",
+		    codes[i], details("lax.test", codes[i]));
+		cr_expect_str_eq(outcome("careful.test", codes[i]), "pass",
+		    "careful.test %s %s", codes[i], details("careful.test", codes[i]));
+	}
+	/* The probe Origin was sent and reflected with credentials. */
+	cr_expect(strstr(details("lax.test", "web_headers.cors_credentials_wildcard"),
+	    "fairrate-origin-probe.invalid") != NULL);
+	cr_expect(strstr(details("lax.test", "web_headers.mixed_content"),
+	    "http://cdn.other.test/a.js") != NULL, "%s",
+	    details("lax.test", "web_headers.mixed_content"));
+	cr_expect_str_eq(outcome("careful.test", "web_headers.csp_unsafe"), "pass");
+	cr_expect_str_eq(outcome("careful.test", "web_headers.frame_options_missing"), "pass");
+	cr_expect_str_eq(outcome("careful.test", "web_headers.redirect_leaves_host"), "pass");
+	cr_expect_str_eq(outcome("offhost.test", "tls.no_https_redirect"), "pass");
+	cr_expect_str_eq(outcome("offhost.test", "web_headers.redirect_leaves_host"), "fail");
+}
+
+Test(scanner, html_is_read_only_up_to_the_body_cap)
+{
+	static const char *const hosts[] = {"lax.test", NULL};
+
+	/* The scripts lie past the first 16 bytes: not seen, not judged. */
+	scan(hosts, 0, LOOPBACK, NULL, 5000, 16);
+	cr_expect_str_eq(outcome("lax.test", "web_headers.mixed_content"), "pass", "%s",
+	    details("lax.test", "web_headers.mixed_content"));
+	cr_expect(strstr(details("lax.test", "web_headers.sri_missing"),
+	    "\"bytes_read\":16") != NULL, "%s", details("lax.test", "web_headers.sri_missing"));
+}
+
 /* fairrate scan writes what the padded sites fail on as evidence, and ends cleanly. */
 Test(scanner, scan_writes_the_findings_of_padded_sites)
 {
 	const char *bin = getenv("FAIRRATE_BIN");
-	const char *argv[8 + 2 * 40 + 1] = {bin, "scan", "--once", "--no-mail", "--allow",
+	const char *argv[8 + 2 * 64 + 1] = {bin, "scan", "--once", "--no-mail", "--allow",
 	    LOOPBACK, "--ca-file", fx.ca_file};
 	PGconn *conn = testdb_create();
 	size_t argc = 8, i;
@@ -301,7 +345,7 @@ Test(scanner, scan_writes_the_findings_of_padded_sites)
 	    " VALUES ('acme', 'Acme', 'retail', 'small', 'DE');"
 	    " INSERT INTO assets (company_id, kind, value, source) SELECT id, 'domain', v, 't'"
 	    " FROM companies, unnest(ARRAY['hsts-pad.test', 'csp-pad.test',"
-	    " 'powered-pad.test', 'cookies-pad.test']) v");
+	    " 'powered-pad.test', 'cookies-pad.test', 'lax.test']) v");
 	for (i = 0; fx.connect_to[i] != NULL; i++) {
 		argv[argc++] = "--connect-to";
 		argv[argc++] = fx.connect_to[i];
@@ -319,6 +363,10 @@ Test(scanner, scan_writes_the_findings_of_padded_sites)
 	    " ('csp-pad.test', 'web_headers.csp_unsafe'),"
 	    " ('powered-pad.test', 'web_headers.version_disclosure'),"
 	    " ('cookies-pad.test', 'web_headers.cookie_insecure'))"), 4);
+	/* New checks are written as unweighted evidence. */
+	cr_expect_eq(testdb_scalar(conn, "SELECT count(*) FROM evidence e JOIN assets a"
+	    " ON a.id = e.asset_id JOIN unweighted_checks u ON u.code = e.check_code"
+	    " WHERE a.value = 'lax.test' AND e.outcome = 'fail'"), 12);
 	cr_expect_eq(testdb_scalar(conn, "SELECT count(*) FROM scan_jobs"
 	    " WHERE last_error IS NOT NULL"), 0);
 	testdb_drop(conn);

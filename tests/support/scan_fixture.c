@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "tests/support/api_client.h"
+#include "tests/support/web_fixture.h"
 
 const char *const scan_fixture_hosts[] = {"good.test", "weak.test", "expired.test",
     "expiring.test", "wrong.test", "self.test", "redirect.test", "internal.test",
@@ -163,6 +164,7 @@ fixture_nginx_conf(struct scan_fixture *f)
 	    " return 302 https://inside.test/;");
 	fixture_server(c, d, f->https_port, "hop.test", " return 301 https://good.test/;");
 	fixture_padded_servers(c, f);
+	web_fixture_servers(c, d, f->https_port, f->http_port);
 	fprintf(c, "server { listen 127.0.0.1:%d ssl; server_name big.test;\n"
 	    " ssl_certificate %s/big.test.pem; ssl_certificate_key %s/big.test.key;\n"
 	    " add_header Strict-Transport-Security \"max-age=31536000\";\n"
@@ -238,7 +240,7 @@ fixture_add_connect(struct scan_fixture *f, size_t *n, const char *host, int por
 void
 scan_fixture_start(struct scan_fixture *f)
 {
-	char cmd[256], conf[128], prefix[80];
+	char cmd[256], conf[128], prefix[80], certs[8192];
 	size_t i, n = 0;
 	int fd;
 
@@ -247,7 +249,9 @@ scan_fixture_start(struct scan_fixture *f)
 	cr_assert_not_null(mkdtemp(f->dir));
 	snprintf(f->ca_file, sizeof(f->ca_file), "%s/ca.pem", f->dir);
 	snprintf(cmd, sizeof(cmd), "sh -c '%s' sh %s", "eval \"$CERTS_SH\"", f->dir);
-	setenv("CERTS_SH", fixture_certs_sh, 1);
+	cr_assert((size_t)snprintf(certs, sizeof(certs), "%s%s", fixture_certs_sh,
+	    web_fixture_certs_sh) < sizeof(certs));
+	setenv("CERTS_SH", certs, 1);
 	cr_assert_eq(system(cmd), 0, "making the test certificates failed");
 	f->https_port = (int)api_client_free_port();
 	f->http_port = (int)api_client_free_port();
@@ -274,6 +278,10 @@ scan_fixture_start(struct scan_fixture *f)
 	for (i = 0; scan_fixture_hosts[i] != NULL; i++) {
 		fixture_add_connect(f, &n, scan_fixture_hosts[i], 443, f->https_port);
 		fixture_add_connect(f, &n, scan_fixture_hosts[i], 80, f->http_port);
+	}
+	for (i = 0; web_fixture_hosts[i] != NULL; i++) {
+		fixture_add_connect(f, &n, web_fixture_hosts[i], 443, f->https_port);
+		fixture_add_connect(f, &n, web_fixture_hosts[i], 80, f->http_port);
 	}
 	fixture_add_connect(f, &n, "slow.test", 443, f->slow_port);
 	fixture_add_connect(f, &n, "slow.test", 80, f->slow_port);

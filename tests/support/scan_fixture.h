@@ -8,7 +8,8 @@
  * Local servers for the collector's tests, on 127.0.0.1 only:
  * - a test CA and certificates made with the openssl command;
  * - nginx (Debian's nginx-light) serving HTTPS and HTTP for several host names with
- *   different certificates, headers, cookies, redirects and a large response;
+ *   different certificates, headers, cookies, redirects and a large response (and
+ *   the sites of tests/support/web_fixture.h);
  * - a "slow" TCP server that accepts connections and never answers;
  * - a UDP DNS responder answering TXT queries from a table.
  * The hosts are reached through libcurl CONNECT_TO entries (scan_fixture_connect_to).
@@ -19,8 +20,8 @@ struct scan_fixture {
 	char ca_file[96];
 	int https_port, http_port, slow_port, closed_port;
 	pid_t nginx_pid, slow_pid;
-	const char *connect_to[40];           /* NULL-ended */
-	char connect_buf[40][96];
+	const char *connect_to[64];           /* NULL-ended */
+	char connect_buf[64][96];
 };
 
 /* scan_fixture_start: make the certificates, start nginx and the slow server.

@@ -108,6 +108,8 @@ static const struct router_route routes[] = {
 	{"POST", "/v1/staff/methodology/drafts/{version}/publish", ADMIN, ROUTER_JSON_BODY,
 	    NULL, methodology_draft_routes_publish},
 	{"GET", "/v1/me/projection", COMPANY, 0, NULL, projection_routes_me},
+	{"GET", "/v1/me/plan", COMPANY, 0, "target", plan_routes_me},
+	{"GET", "/v1/staff/companies/{slug}/plan", STAFF, 0, "target", plan_routes_staff},
 	{"GET", "/", PUBLIC, ROUTER_UNLIMITED, NULL, portal_routes_page},
 	{"GET", "/portal", PUBLIC, ROUTER_UNLIMITED, NULL, portal_routes_page},
 	{"GET", "/portal/investor", PUBLIC, ROUTER_UNLIMITED, NULL, portal_routes_page},

@@ -113,6 +113,10 @@ void methodology_draft_routes_impact(struct api_request *r);
 void methodology_draft_routes_publish(struct api_request *r);
 void projection_routes_me(struct api_request *r);
 
+/* api/plan_routes.c: a plan to a target grade (rater/plan.h). */
+void plan_routes_me(struct api_request *r);
+void plan_routes_staff(struct api_request *r);
+
 /* api/portal_routes.c: the web portal's page (for each of its own client-side routes)
  * and its static files from portal/ (api/portal_files.h says which are served). */
 void portal_routes_page(struct api_request *r);

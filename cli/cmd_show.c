@@ -81,27 +81,16 @@ static int
 show_plan(PGconn *conn, int64_t company_id, const struct methodology *m, int64_t as_of,
     const char *stored_inputs)
 {
-	struct rating_evidence *ev = NULL;
 	struct rating_remediation *plan = NULL;
-	struct rating_input in;
+	struct rating_store_input in;
 	struct rating *r = NULL;
-	struct rating_store_coverage cov;
-	const char *covered[RATING_STORE_MAX_COVERAGE];
-	size_t nev = 0, nplan = 0, assets = 0, i;
+	size_t nplan = 0, i;
 	int rc = -1;
 
-	if (rating_store_load_evidence(conn, company_id, &ev, &nev, &assets) != 0 ||
-	    rating_store_load_coverage(conn, company_id, &cov) != 0)
+	if (rating_store_load_input(conn, company_id, m, as_of, &in) != 0)
 		goto done;
-	memset(&in, 0, sizeof(in));
-	rating_store_coverage_at(&cov, as_of, covered, &in);
-	in.methodology = m;
-	in.evidence = ev;
-	in.nevidence = nev;
-	in.asset_count = assets;
-	in.as_of = as_of;
-	if ((r = rating_compute(&in)) == NULL ||
-	    rating_remediation_plan(&in, r, &plan, &nplan) != 0) {
+	if ((r = rating_compute(&in.in)) == NULL ||
+	    rating_remediation_plan(&in.in, r, &plan, &nplan) != 0) {
 		log_error("show: out of memory");
 		goto done;
 	}
@@ -119,7 +108,7 @@ show_plan(PGconn *conn, int64_t company_id, const struct methodology *m, int64_t
 done:
 	free(plan);
 	rating_free(r);
-	free(ev);
+	rating_store_input_free(&in);
 	return (rc);
 }
 

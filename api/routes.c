@@ -51,6 +51,8 @@ static const struct router_route routes[] = {
 	{"GET", "/v1/me/evidence", COMPANY, 0, "status,factor,limit,cursor",
 	    me_routes_evidence},
 	{"GET", "/v1/me/assets", COMPANY, 0, "limit,cursor", me_routes_assets},
+	{"GET", "/v1/me/history", COMPANY, 0, "limit,cursor", me_routes_history},
+	{"GET", "/v1/me/peers", COMPANY, 0, NULL, me_routes_peers},
 	{"GET", "/v1/transparency/disputes", PUBLIC, 0, NULL,
 	    staff_dispute_routes_transparency},
 	{"POST", "/v1/claims", PUBLIC, ROUTER_JSON_BODY, NULL, claim_routes_create},

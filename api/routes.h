@@ -2,6 +2,9 @@
 #define FAIRRATE_API_ROUTES_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+#include <libpq-fe.h>
 
 #include "api/router.h"
 
@@ -47,6 +50,11 @@ void company_routes_search(struct api_request *r);
 void company_routes_get(struct api_request *r);
 void company_routes_history(struct api_request *r);
 void company_routes_peers(struct api_request *r);
+/* The same answers for company id, for the company itself (me_routes.c): own lets a
+ * private company see where it stands among the public ones. */
+void company_routes_history_of(struct api_request *r, PGconn *db, int64_t id);
+void company_routes_peers_of(struct api_request *r, PGconn *db, int64_t id,
+    const char *slug, int own);
 void company_routes_lookup(struct api_request *r);
 void sector_routes_list(struct api_request *r);
 void sector_routes_distribution(struct api_request *r);
@@ -67,6 +75,8 @@ void me_routes_me(struct api_request *r);
 void me_routes_rating(struct api_request *r);
 void me_routes_evidence(struct api_request *r);
 void me_routes_assets(struct api_request *r);
+void me_routes_history(struct api_request *r);
+void me_routes_peers(struct api_request *r);
 
 /* api/claim_routes.c: profile claims by domain control (public), their confirmation
  * by the company (company keys) and by staff. */

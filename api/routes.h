@@ -127,6 +127,11 @@ void projection_routes_me(struct api_request *r);
 void plan_routes_me(struct api_request *r);
 void plan_routes_staff(struct api_request *r);
 
+/* api/report_routes.c: the one-page report (report/report.h). */
+void report_routes_me_pdf(struct api_request *r);
+void report_routes_me_json(struct api_request *r);
+void report_routes_staff_pdf(struct api_request *r);
+
 /* api/portal_routes.c: the web portal's page (for each of its own client-side routes)
  * and its static files from portal/ (api/portal_files.h says which are served). */
 void portal_routes_page(struct api_request *r);

@@ -2,7 +2,8 @@
 // projected rating under an upcoming methodology, its evidence with filters, the
 // dispute form on selected evidence and its dispute threads.
 import {h, replace, table, fmtDate, fmtTime, fmtNum, words, gradeBadge} from "./dom.js";
-import {api, getKey, q} from "./api.js";
+import {api, apiBlob, getKey, q} from "./api.js";
+import {historyChart, barHistogram, planChart} from "./charts.js";
 
 const AREA = "company";
 const REASONS = [
@@ -52,6 +53,81 @@ function projectionSection(p) {
       proj.status === "rated" ? h("strong", {}, `${fmtNum(proj.score)} (${proj.grade})`) : h("strong", {}, "insufficient data"),
       p.score_change === null || p.score_change === undefined ? "." : `, a change of ${p.score_change > 0 ? "+" : ""}${fmtNum(p.score_change)} points.`),
     proj.remediation && proj.remediation.length ? h("p", {}, `Under it, the most valuable fix would be: ${proj.remediation[0].title} (+${fmtNum(proj.remediation[0].gain)}).`) : null);
+}
+
+// Its own history and its place among its peers: what investors see of it.
+function historySection(name, hist, peers, versions) {
+  const dist = peers.sector_distribution;
+  const bin = peers.score === null ? -1 : Math.min(9, Math.floor(peers.score / 10));
+  return h("section", {"aria-labelledby": "my-history-h"},
+    h("h2", {id: "my-history-h"}, "Your history and your peers"),
+    historyChart(hist.items.slice().reverse(), versions.items, `Score history of ${name}, with corrections and methodology changes marked`),
+    h("p", {id: "my-place"}, peers.in_sector.percentile === null ? "Not ranked (not rated)." :
+      `Percentile ${fmtNum(peers.in_sector.percentile)} among ${peers.in_sector.companies_rated} public rated companies in your sector; `,
+      peers.in_size_band.percentile === null ? "" :
+        `percentile ${fmtNum(peers.in_size_band.percentile)} among ${peers.in_size_band.companies_rated} of your size. `,
+      `Sector median ${fmtNum(dist.median_score)}.`),
+    barHistogram(dist.histogram.map((b) => ({label: `${b.from}–${b.to}`, value: b.companies})), bin,
+      `Scores in ${words(dist.sector)}: companies per 10-point band; your band is highlighted`, "companies per score band"));
+}
+
+// The plan to a grade: the fixes in order, with the score after each (a staircase).
+function planSection(ctx, key, grades) {
+  const target = h("select", {id: "plan-target", name: "target"},
+    grades.map((g) => h("option", {value: g}, `grade ${g}`)), h("option", {value: "100"}, "100 points"));
+  const out = h("div", {id: "plan-out"});
+  const show = async () => {
+    const plan = await api(`/v1/me/plan${q({target: target.value})}`, {key});
+    if (plan.status === "insufficient_data") {
+      replace(out, h("p", {}, "No plan until there is enough evidence for a rating."));
+      return;
+    }
+    replace(out,
+      h("p", {id: "plan-summary"}, plan.steps.length === 0 ? `Already there: ${fmtNum(plan.start.score)} (${plan.start.grade}).` :
+        `${plan.steps.length} steps take you from ${fmtNum(plan.start.score)} (${plan.start.grade}) to ${fmtNum(plan.end.score)} (${plan.end.grade})` +
+        (plan.status === "reached" ? "." : ", short of the target: fixing every finding does not reach it.")),
+      planChart(plan, `Plan to ${plan.target.grade ? `grade ${plan.target.grade}` : fmtNum(plan.target.score)}: score after each step`),
+      h("ol", {id: "plan-steps"}, plan.steps.map((st) => h("li", {},
+        `${st.fixes.length > 1 ? `Fix these ${st.fixes.length} together` : "Fix"}: `,
+        st.fixes.map((f) => `${f.title} (#${f.evidence_id})`).join("; "),
+        ` → +${fmtNum(st.gain, 2)}, ${fmtNum(st.score_after)} (${st.grade_after})`,
+        st.together ? h("p", {class: "help"}, st.explanation) : null))),
+      h("p", {class: "help"}, plan.rule));
+  };
+  const form = h("form", {class: "inline", onsubmit: (e) => {
+    e.preventDefault();
+    show().catch((err) => ctx.showError(err));
+  }}, h("label", {for: "plan-target"}, "Target "), target, " ", h("button", {type: "submit"}, "Show the plan"));
+  return h("section", {"aria-labelledby": "plan-h"},
+    h("h2", {id: "plan-h"}, "Plan to a grade"),
+    h("p", {}, "The shortest sequence of fixes the engine finds to your target, rescored after each fix. Fixes that only help together are one step."),
+    form, out);
+}
+
+// The one-page report for the board, as PDF, in Japanese or English.
+function reportSection(ctx, key) {
+  const lang = h("select", {id: "report-lang", name: "lang"},
+    h("option", {value: "en"}, "English"), h("option", {value: "ja"}, "日本語"));
+  if ((navigator.language || "").toLowerCase().startsWith("ja")) lang.value = "ja";
+  const status = h("p", {id: "report-status", role: "status"});
+  const download = async () => {
+    const blob = await apiBlob(`/v1/me/report.pdf${q({lang: lang.value})}`, {key});
+    const url = URL.createObjectURL(blob);
+    const a = h("a", {href: url, download: "fairrate-report.pdf"});
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+    replace(status, `Report downloaded (${Math.round(blob.size / 1024)} kB).`);
+  };
+  return h("section", {"aria-labelledby": "report-h"},
+    h("h2", {id: "report-h"}, "Report for your board"),
+    h("p", {}, "One page: grade and score, twelve months of trend, factors, your place among peers, governance disclosures, the top five actions, and the digest that makes it checkable."),
+    h("form", {class: "inline", onsubmit: (e) => {
+      e.preventDefault();
+      download().catch((err) => ctx.showError(err));
+    }}, h("label", {for: "report-lang"}, "Language "), lang, " ", h("button", {type: "submit"}, "Download the report (PDF)")),
+    status);
 }
 
 // The evidence table with its filters and the dispute form for the selected rows.
@@ -223,6 +299,12 @@ async function disputesSection(ctx, key) {
     holder);
 }
 
+// The grades of the rating's methodology above the lowest, best first (the plan's
+// targets).
+function gradesOf(doc) {
+  return doc.definition.grades.map((g) => g.grade).slice(0, -1);
+}
+
 export async function renderCompany(ctx) {
   const key = getKey(AREA);
   if (!key) {
@@ -231,14 +313,18 @@ export async function renderCompany(ctx) {
       ctx.keyPanel(AREA, ctx.rerender));
     return;
   }
-  const [me, rating, current] = await Promise.all([api("/v1/me", {key}), api("/v1/me/rating", {key}), api("/v1/methodology")]);
+  const [me, rating, current, hist, peers, versions] = await Promise.all([api("/v1/me", {key}),
+    api("/v1/me/rating", {key}), api("/v1/methodology"), api(`/v1/me/history${q({limit: 500})}`, {key}),
+    api("/v1/me/peers", {key}), api("/v1/methodology/versions")]);
   const projection = current.upcoming ? await api("/v1/me/projection", {key}) : null;
+  const doc = await api(`/v1/methodology/versions/${encodeURIComponent(rating.methodology_version)}`);
   const disputes = await disputesSection(ctx, key);
   if (!ctx.current()) return;
   const ev = evidenceSection(ctx, key, Object.entries(rating.factors));
   replace(ctx.main, h("h1", {}, me.company.name),
     h("p", {}, `${words(me.company.sector)} · ${me.company.size_band} · ${me.company.country} · profile ${me.company.visibility}`),
-    ratingSection(rating), projectionSection(projection), ev.sec, disputes,
+    ratingSection(rating), planSection(ctx, key, gradesOf(doc)), reportSection(ctx, key),
+    historySection(me.company.name, hist, peers, versions), projectionSection(projection), ev.sec, disputes,
     h("details", {}, h("summary", {}, "API key"), ctx.keyPanel(AREA, ctx.rerender)));
   await ev.load(null);
 }

@@ -108,6 +108,32 @@ test("a company files a dispute on a finding", async () => {
   await page.close();
 });
 
+test("a company plans to a grade, sees its history and peers, and downloads its board report", async () => {
+  const page = await openPage(browser);
+  await page.goto(`${BASE}/portal/company`);
+  await signIn(page, KEYS.company);
+  await page.getByRole("heading", {name: "Plan to a grade"}).waitFor();
+  await page.getByRole("img", {name: /Score history of/}).waitFor();
+  assert.match(await page.locator("#my-place").textContent(), /Percentile \d+(\.\d)? among \d+ public rated companies/);
+  await page.getByLabel("Target").selectOption("100");
+  await page.getByRole("button", {name: "Show the plan"}).click();
+  await page.locator("#plan-summary").waitFor();
+  assert.match(await page.locator("#plan-summary").textContent(), /(\d+ steps take you from|Already there)/);
+  await page.getByRole("img", {name: /Plan to 100/}).waitFor();
+  if (await page.locator("#plan-steps li").count() > 0) {
+    assert.match(await page.locator("#plan-steps li").first().textContent(), /→ \+\d+\.\d\d, \d+\.\d \([A-F]\)/);
+  }
+  await page.getByLabel("Language").selectOption("ja");
+  const [download] = await Promise.all([page.waitForEvent("download"),
+    page.getByRole("button", {name: "Download the report (PDF)"}).click()]);
+  const file = await download.path();
+  assert.equal(readFileSync(file).subarray(0, 5).toString(), "%PDF-");
+  await page.locator("#report-status").filter({hasText: /Report downloaded/}).waitFor();
+  await shot(page, "03b-company-plan-and-report");
+  assertNoErrors(page);
+  await page.close();
+});
+
 test("an analyst takes the dispute from the queue and accepts it", async () => {
   assert.ok(state.disputeId, "no dispute was filed");
   const page = await openPage(browser);

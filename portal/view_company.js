@@ -15,7 +15,7 @@ const REASONS = [
 ];
 const OPEN_STATES = ["open", "in_review", "info_requested", "appealed", "in_review_appeal"];
 
-function ratingSection(r) {
+function ratingSection(r, titles) {
   const factors = Object.entries(r.factors);
   return h("section", {"aria-labelledby": "rating-h"},
     h("h2", {id: "rating-h"}, "Your rating"),
@@ -33,7 +33,8 @@ function ratingSection(r) {
         f.weight_share !== undefined ? `${fmtNum(100 * f.weight_share)} %` : "bonus",
         f.contribution !== undefined ? fmtNum(f.contribution, 2) : "—",
         (f.findings || []).length === 0 ? "none" : h("ul", {class: "plain"}, f.findings.map((x) =>
-          h("li", {}, `${words(x.check)} (#${x.evidence_id}, ${x.severity}): −${fmtNum(x.cost, 2)}${x.disputed ? " ⚑ disputed" : ""}`)))]))),
+          h("li", {}, `${titles[x.check] || x.check} `, h("code", {}, x.check),
+            ` (#${x.evidence_id}, ${x.severity}): −${fmtNum(x.cost, 2)}${x.disputed ? " ⚑ disputed" : ""}`)))]))),
     h("h3", {}, "Remediation plan"),
     r.remediation.length === 0 ? h("p", {}, "Nothing to fix: no finding costs points.") :
       h("ol", {id: "remediation"}, r.remediation.map((x) =>
@@ -109,7 +110,6 @@ function reportSection(ctx, key) {
   const lang = h("select", {id: "report-lang", name: "lang"},
     h("option", {value: "en"}, "English"), h("option", {value: "ja"}, "日本語"));
   if ((navigator.language || "").toLowerCase().startsWith("ja")) lang.value = "ja";
-  const status = h("p", {id: "report-status", role: "status"});
   const download = async () => {
     const blob = await apiBlob(`/v1/me/report.pdf${q({lang: lang.value})}`, {key});
     const url = URL.createObjectURL(blob);
@@ -118,7 +118,7 @@ function reportSection(ctx, key) {
     a.click();
     a.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10000);
-    replace(status, `Report downloaded (${Math.round(blob.size / 1024)} kB).`);
+    ctx.say(`Report downloaded (${Math.round(blob.size / 1024)} kB).`);
   };
   return h("section", {"aria-labelledby": "report-h"},
     h("h2", {id: "report-h"}, "Report for your board"),
@@ -126,8 +126,7 @@ function reportSection(ctx, key) {
     h("form", {class: "inline", onsubmit: (e) => {
       e.preventDefault();
       download().catch((err) => ctx.showError(err));
-    }}, h("label", {for: "report-lang"}, "Language "), lang, " ", h("button", {type: "submit"}, "Download the report (PDF)")),
-    status);
+    }}, h("label", {for: "report-lang"}, "Language "), lang, " ", h("button", {type: "submit"}, "Download the report (PDF)")));
 }
 
 // The evidence table with its filters and the dispute form for the selected rows.
@@ -181,7 +180,7 @@ function evidenceSection(ctx, key, factors) {
       h("td", {}, e.asset ? e.asset.value : "—"), h("td", {class: "details"}, details),
       h("td", {}, `${e.source} (${e.collector_version})`),
       h("td", {}, `${fmtDate(e.first_seen)} – ${fmtDate(e.last_seen)}`),
-      h("td", {}, h("span", {class: `status status-${e.status}`}, e.status), e.status_reason ? h("br") : null, e.status_reason || ""));
+      h("td", {}, h("span", {class: `ev-status ev-status-${e.status}`}, e.status), e.status_reason ? h("br") : null, e.status_reason || ""));
   }
 
   async function load(next) {
@@ -323,7 +322,7 @@ export async function renderCompany(ctx) {
   const ev = evidenceSection(ctx, key, Object.entries(rating.factors));
   replace(ctx.main, h("h1", {}, me.company.name),
     h("p", {}, `${words(me.company.sector)} · ${me.company.size_band} · ${me.company.country} · profile ${me.company.visibility}`),
-    ratingSection(rating), planSection(ctx, key, gradesOf(doc)), reportSection(ctx, key),
+    ratingSection(rating, Object.fromEntries(doc.definition.checks.map((c) => [c.code, c.title]))), planSection(ctx, key, gradesOf(doc)), reportSection(ctx, key),
     historySection(me.company.name, hist, peers, versions), projectionSection(projection), ev.sec, disputes,
     h("details", {}, h("summary", {}, "API key"), ctx.keyPanel(AREA, ctx.rerender)));
   await ev.load(null);

@@ -86,6 +86,14 @@ test("a company files a dispute on a finding", async () => {
   assert.match(await page.locator("#projection").textContent(), /methodology 2026\.2 replaces 2026\.1/);
   await page.locator("#remediation li").first().waitFor();
   await page.locator("#evidence-table tbody tr").first().waitFor();
+  // Each evidence status has its own badge colour, not the status region's green box.
+  const badge = page.locator("#evidence-table .ev-status-active").first();
+  const region = page.locator("#status");
+  assert.notEqual(await badge.evaluate((el) => getComputedStyle(el).backgroundColor),
+    await region.evaluate((el) => getComputedStyle(el).backgroundColor));
+  assert.equal(await page.locator("#evidence-table span.status").count(), 0);
+  // Findings name their check by title and code, not "email auth.dmarc missing".
+  assert.doesNotMatch(await page.locator("main").textContent(), /[a-z]+ [a-z]+\.[a-z]+ [a-z]+ \(#\d+,/);
   // The first active finding: tick it, give the reason and the explanation, file.
   const row = page.locator("#evidence-table tbody tr")
     .filter({has: page.locator("input[type=checkbox]:not([disabled])")}).first();
@@ -128,7 +136,7 @@ test("a company plans to a grade, sees its history and peers, and downloads its 
     page.getByRole("button", {name: "Download the report (PDF)"}).click()]);
   const file = await download.path();
   assert.equal(readFileSync(file).subarray(0, 5).toString(), "%PDF-");
-  await page.locator("#report-status").filter({hasText: /Report downloaded/}).waitFor();
+  await page.getByRole("status").filter({hasText: /Report downloaded/}).waitFor();
   await shot(page, "03b-company-plan-and-report");
   assertNoErrors(page);
   await page.close();
@@ -238,6 +246,14 @@ test("an API error is shown in words, not as a blank page", async () => {
   await alert.filter({hasText: "The API key was not accepted"}).waitFor();
   assert.match(await page.getByRole("main").textContent(), /The API key was not accepted/);
   await shot(page, "11-error-in-words");
+  // The mistyped key does not lock the tab: it is forgotten, the key form is back
+  // (after a reload too), and a good key then works.
+  assert.match(await page.getByRole("main").textContent(), /The key was not accepted, so it was forgotten/);
+  await page.reload();
+  await page.getByLabel("API key", {exact: true}).waitFor();
+  await signIn(page, KEYS.investor);
+  await page.getByLabel("Name or domain").waitFor();
+  assert.doesNotMatch(await page.getByRole("main").textContent(), /not accepted/);
   // The 401 asked for above is the only error allowed here.
   assertNoErrors(page, [/status of 401/]);
   await page.close();

@@ -65,18 +65,6 @@ me_routes_rating(struct api_request *r)
 		resource_reply(r, 200, out);
 }
 
-/* The methodology in force at now, from the cache; NULL when none is. */
-static const struct methodology *
-me_in_force(struct api_request *r, PGconn *db, int64_t now)
-{
-	json_t *cur = publication_store_in_force(request_pool(r), db, now);
-	const char *v = json_string_value(json_object_get(cur, "version"));
-	const struct methodology *m = v ? methodology_cache_get(request_pool(r), db, v) : NULL;
-
-	json_decref(cur);
-	return (m);
-}
-
 void
 me_routes_evidence(struct api_request *r)
 {
@@ -103,7 +91,7 @@ me_routes_evidence(struct api_request *r)
 	    resource_position_id(r, position, 0, &q.after) != 0 ||
 	    (db = request_db(r)) == NULL)
 		return;
-	m = me_in_force(r, db, q.now);
+	m = methodology_cache_in_force(request_pool(r), db, q.now);
 	if (q.factor != NULL && (m == NULL || methodology_find_factor(m, q.factor) < 0)) {
 		request_reply_error(r, 400, "invalid_parameter",
 		    "factor is not a factor of the methodology in force");

@@ -86,6 +86,8 @@ static const struct router_route routes[] = {
 	{"GET", "/v1/staff/disputes", STAFF, 0,
 	    "status,overdue,assignee,min_age_days,limit,cursor", staff_dispute_routes_queue},
 	{"GET", "/v1/staff/disputes/{id}", STAFF, 0, NULL, staff_dispute_routes_get},
+	{"GET", "/v1/staff/disputes/{id}/evidence", STAFF, 0, NULL,
+	    staff_dispute_routes_evidence},
 	{"POST", "/v1/staff/disputes/{id}/assign", STAFF, ROUTER_JSON_BODY, NULL,
 	    staff_dispute_routes_assign},
 	{"POST", "/v1/staff/disputes/{id}/comments", STAFF, ROUTER_JSON_BODY, NULL,

@@ -101,6 +101,7 @@ void dispute_routes_appeal(struct api_request *r);
  * the public dispute statistics. */
 void staff_dispute_routes_queue(struct api_request *r);
 void staff_dispute_routes_get(struct api_request *r);
+void staff_dispute_routes_evidence(struct api_request *r);
 void staff_dispute_routes_assign(struct api_request *r);
 void staff_dispute_routes_comment(struct api_request *r);
 void staff_dispute_routes_request_info(struct api_request *r);

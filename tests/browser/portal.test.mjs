@@ -154,6 +154,11 @@ test("an analyst takes the dispute from the queue and accepts it", async () => {
   await shot(page, "04-staff-queue");
   await row.getByRole("link").click();
   await page.getByRole("heading", {name: `Dispute #${state.disputeId}: open`}).waitFor();
+  // Staff do not decide blind: the disputed item and the effect of accepting are shown.
+  const disputed = page.getByRole("table", {name: "Disputed evidence"});
+  assert.match(await disputed.textContent(), new RegExp(`#${state.evidenceId}`));
+  assert.match(await page.locator("#effect-of-accepting").textContent(),
+    /Accepting would move the rating from \d+\.\d \([A-F]\) to \d+\.\d \([A-F]\)/);
   await page.getByRole("button", {name: "Take it for review"}).click();
   await page.getByRole("heading", {name: `Dispute #${state.disputeId}: in review`}).waitFor();
   await page.getByLabel(/^Accept/).check();

@@ -74,6 +74,8 @@ static const struct router_route routes[] = {
 	    dispute_routes_attach},
 	{"GET", "/v1/me/disputes/{id}/attachments/{attachment}", COMPANY, 0, NULL,
 	    dispute_routes_attachment},
+	{"POST", "/v1/me/disputes/{id}/withdraw", COMPANY, ROUTER_JSON_BODY, NULL,
+	    dispute_routes_withdraw},
 	{"POST", "/v1/me/disputes/{id}/appeal", COMPANY, ROUTER_JSON_BODY, NULL,
 	    dispute_routes_appeal},
 	{"GET", "/v1/me/webhook", COMPANY, 0, NULL, webhook_routes_get},

@@ -14,6 +14,7 @@ const REASONS = [
   ["other", "Other"],
 ];
 const OPEN_STATES = ["open", "in_review", "info_requested", "appealed", "in_review_appeal"];
+const WITHDRAWABLE = ["open", "in_review", "info_requested"];
 
 function ratingSection(r, titles) {
   const factors = Object.entries(r.factors);
@@ -275,12 +276,97 @@ async function disputeDetail(ctx, key, id, holder) {
       }
     });
   }
+  let withdraw = null;
+  if (WITHDRAWABLE.includes(d.state)) {
+    const why = h("input", {id: `withdraw-${id}`, type: "text", maxlength: 4000});
+    withdraw = h("form", {class: "inline", "aria-label": `Withdraw dispute ${id}`},
+      h("label", {for: `withdraw-${id}`}, "Withdraw it (why, optional) "), why, " ",
+      h("button", {type: "submit", class: "secondary"}, "Withdraw the dispute"));
+    withdraw.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      try {
+        await api(`/v1/me/disputes/${id}/withdraw`, {key, method: "POST", body: why.value.trim() ? {reason: why.value.trim()} : {}});
+        ctx.say(`Dispute #${id} withdrawn.`);
+        ctx.rerender();
+      } catch (err) {
+        ctx.showError(err);
+      }
+    });
+  }
+  const attach = OPEN_STATES.includes(d.state) ? attachmentForm(ctx, key, id, holder) : null;
   replace(holder, h("h3", {}, `Dispute #${d.id}: ${words(d.state)}`),
+    d.state === "info_requested" ? h("p", {class: "action-needed", id: "action-needed"}, h("strong", {}, "Action needed: "),
+      "staff asked for more information (see the thread). The SLA clock is paused until you answer.") : null,
     h("p", {}, `${words(d.reason)} on evidence ${(d.evidence_ids || []).map((e) => `#${e}`).join(", ") || (d.asset_ids || []).map((a) => `asset #${a}`).join(", ")}. `,
       `SLA ${words(d.sla.state)}: first response due ${fmtTime(d.sla.first_response_due)}, resolution due ${fmtTime(d.sla.resolution_due)}.`),
     h("p", {}, d.explanation),
     d.decision_rationale ? h("p", {}, h("strong", {}, `Decision (${d.decision}): `), d.decision_rationale) : null,
-    threadList(d), OPEN_STATES.includes(d.state) ? form : null, appeal);
+    threadList(d),
+    (d.attachments || []).length ? h("p", {}, "Attachments: ", d.attachments.map((a) => `${a.filename} (${Math.ceil(a.size / 1024)} kB)`).join(", ")) : null,
+    OPEN_STATES.includes(d.state) ? form : null, attach, appeal, withdraw);
+}
+
+// Upload a supporting document (PDF, PNG, JPEG, text, CSV; at most 5 MiB).
+function attachmentForm(ctx, key, id, holder) {
+  const file = h("input", {id: `attach-${id}`, type: "file", accept: ".pdf,.png,.jpg,.jpeg,.txt,.csv,application/pdf,image/png,image/jpeg,text/plain,text/csv", required: true});
+  const form = h("form", {class: "inline", "aria-label": `Attach a document to dispute ${id}`},
+    h("label", {for: `attach-${id}`}, "Attach a document (PDF, PNG, JPEG, text, CSV; 5 MiB at most) "), file, " ",
+    h("button", {type: "submit"}, "Upload"));
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const f = file.files[0];
+    if (!f) return;
+    try {
+      const type = f.type || (f.name.endsWith(".csv") ? "text/csv" : "text/plain");
+      const bytes = new Uint8Array(await f.arrayBuffer());
+      let bin = "";
+      for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+      await api(`/v1/me/disputes/${id}/attachments`, {key, method: "POST",
+        body: {filename: f.name, content_type: type, content_base64: btoa(bin)}});
+      ctx.say(`${f.name} attached to dispute #${id}.`);
+      await disputeDetail(ctx, key, id, holder);
+    } catch (err) {
+      ctx.showError(err);
+    }
+  });
+  return form;
+}
+
+// Its assets and how each was attributed; an attribution can be disputed ("this is not
+// ours"), which, once accepted, detaches the asset and everything observed on it.
+async function assetsSection(ctx, key) {
+  const list = await api(`/v1/me/assets${q({limit: 500})}`, {key});
+  const chosen = new Set();
+  const explain = h("textarea", {id: "attribution-explanation", rows: 3, maxlength: 4000, required: true});
+  const file = h("button", {type: "submit", disabled: true}, "Dispute the attribution");
+  const form = h("form", {class: "stack", "aria-label": "Dispute the attribution of the ticked assets"},
+    h("label", {for: "attribution-explanation"}, "Why these assets are not yours (staff check it)"), explain, file);
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    try {
+      const d = await api("/v1/me/disputes", {key, method: "POST", body: {kind: "attribution",
+        reason: "not_our_asset", explanation: explain.value.trim(), asset_ids: [...chosen]}});
+      ctx.say(`Dispute #${d.id} filed on ${chosen.size} asset(s).`);
+      ctx.rerender();
+    } catch (err) {
+      ctx.showError(err);
+    }
+  });
+  const rows = list.items.map((a) => {
+    const box = h("input", {type: "checkbox", "aria-label": `Dispute the attribution of ${a.value}`, disabled: a.detached});
+    box.addEventListener("change", () => {
+      if (box.checked) chosen.add(a.id);
+      else chosen.delete(a.id);
+      file.disabled = chosen.size === 0;
+    });
+    return [box, a.value, a.kind, `${a.source} (confidence ${fmtNum(a.confidence, 2)})`, fmtDate(a.attributed_at),
+      a.detached ? `detached ${fmtDate(a.detached_at)}: ${a.detached_reason}` : "attributed"];
+  });
+  return h("section", {"aria-labelledby": "assets-h"},
+    h("h2", {id: "assets-h"}, "Your assets"),
+    h("p", {}, "Every domain and address range counted as yours, and how it was attributed. Tick the ones that are not yours to dispute them."),
+    h("div", {class: "scroll"}, table("Your assets", ["dispute", "asset", "kind", "attributed by", "since", "state"], rows, {id: "my-assets"})),
+    form);
 }
 
 async function disputesSection(ctx, key) {
@@ -293,7 +379,8 @@ async function disputesSection(ctx, key) {
         list.items.map((d) => [
           h("button", {type: "button", class: "linklike", onclick: () =>
             disputeDetail(ctx, key, d.id, holder).catch((err) => ctx.showError(err))}, `#${d.id} (${d.items} items)`),
-          words(d.reason), h("span", {class: `state state-${d.state}`}, words(d.state)), fmtTime(d.opened_at),
+          words(d.reason), h("span", {class: `state state-${d.state}`}, words(d.state),
+            d.state === "info_requested" ? h("strong", {class: "action-needed"}, " · action needed") : null), fmtTime(d.opened_at),
           h("span", {class: `sla sla-${d.sla}`}, words(d.sla))]), {id: "my-disputes"})),
     holder);
 }
@@ -317,13 +404,13 @@ export async function renderCompany(ctx) {
     api("/v1/me/peers", {key}), api("/v1/methodology/versions")]);
   const projection = current.upcoming ? await api("/v1/me/projection", {key}) : null;
   const doc = await api(`/v1/methodology/versions/${encodeURIComponent(rating.methodology_version)}`);
-  const disputes = await disputesSection(ctx, key);
+  const [disputes, assets] = await Promise.all([disputesSection(ctx, key), assetsSection(ctx, key)]);
   if (!ctx.current()) return;
   const ev = evidenceSection(ctx, key, Object.entries(rating.factors));
   replace(ctx.main, h("h1", {}, me.company.name),
     h("p", {}, `${words(me.company.sector)} · ${me.company.size_band} · ${me.company.country} · profile ${me.company.visibility}`),
     ratingSection(rating, Object.fromEntries(doc.definition.checks.map((c) => [c.code, c.title]))), planSection(ctx, key, gradesOf(doc)), reportSection(ctx, key),
-    historySection(me.company.name, hist, peers, versions), projectionSection(projection), ev.sec, disputes,
+    historySection(me.company.name, hist, peers, versions), projectionSection(projection), ev.sec, assets, disputes,
     h("details", {}, h("summary", {}, "API key"), ctx.keyPanel(AREA, ctx.rerender)));
   await ev.load(null);
 }

@@ -203,6 +203,45 @@ test("the company sees its corrected rating", async () => {
   await page.close();
 });
 
+test("a company disputes an asset's attribution, answers staff with a document, and withdraws", async () => {
+  const page = await openPage(browser);
+  await page.goto(`${BASE}/portal/company`);
+  await signIn(page, KEYS.company);
+  const assets = page.getByRole("table", {name: "Your assets"});
+  await assets.waitFor();
+  const row = assets.locator("tbody tr").filter({has: page.locator("input[type=checkbox]:not([disabled])")}).first();
+  await row.locator("input[type=checkbox]").check();
+  await page.getByLabel(/^Why these assets are not yours/).fill("Sold to another group in 2025; see the attached contract.");
+  await page.getByRole("button", {name: "Dispute the attribution"}).click();
+  const status = page.getByRole("status");
+  await status.filter({hasText: /Dispute #\d+ filed on 1 asset/}).waitFor();
+  const id = (await status.textContent()).match(/#(\d+)/)[1];
+  // Staff take it and ask for more (through the API, as a second person would).
+  for (const [path, body] of [[`/v1/staff/disputes/${id}/assign`, {}],
+    [`/v1/staff/disputes/${id}/request-info`, {body: "Please attach the sale contract."}]]) {
+    const r = await fetch(`${BASE}${path}`, {method: "POST", headers: {Authorization: `Bearer ${KEYS.analyst}`,
+      "Content-Type": "application/json"}, body: JSON.stringify(body)});
+    assert.equal(r.status, 200, `${path}: ${await r.text()}`);
+  }
+  await page.reload();
+  const mine = page.locator("#my-disputes");
+  await mine.waitFor();
+  assert.match(await mine.textContent(), /info requested · action needed/);
+  await mine.getByRole("button", {name: new RegExp(`#${id} `)}).click();
+  await page.locator("#action-needed").waitFor();
+  await page.locator(`#attach-${id}`).setInputFiles({name: "contract.txt", mimeType: "text/plain",
+    buffer: Buffer.from("Share purchase agreement, 2025-06-30.")});
+  await page.getByRole("button", {name: "Upload"}).click();
+  await status.filter({hasText: /contract\.txt attached/}).waitFor();
+  assert.match(await page.locator("#dispute-detail").textContent(), /Attachments: contract\.txt/);
+  await page.getByLabel(/^Withdraw it/).fill("We found the asset is ours after all.");
+  await page.getByRole("button", {name: "Withdraw the dispute"}).click();
+  await status.filter({hasText: new RegExp(`Dispute #${id} withdrawn`)}).waitFor();
+  await shot(page, "06b-company-attribution-withdrawn");
+  assertNoErrors(page);
+  await page.close();
+});
+
 test("staff read a draft's impact: grade migration, histogram of deltas, top movers", async () => {
   const page = await openPage(browser);
   await page.goto(`${BASE}/portal/staff`);

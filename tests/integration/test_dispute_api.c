@@ -322,6 +322,35 @@ Test(dispute_api, staff_see_the_disputed_evidence_and_the_effect_of_accepting)
 	    "the rating after acceptance is the one staff were shown");
 }
 
+/* The company withdraws its own dispute before a decision, and only then. */
+Test(dispute_api, the_company_withdraws_its_dispute)
+{
+	char path[128], sql[256];
+	long id;
+
+	api_world_exec(conn, "UPDATE evidence SET status = 'active', status_reason = NULL"
+	    " WHERE status = 'disputed'");
+	id = open_dispute(ev_port, k_acme, 201);
+	snprintf(path, sizeof(path), "/v1/me/disputes/%ld/withdraw", id);
+	json_decref(call("POST", path, k_beta, "{}", 404));
+	json_decref(call("POST", path, k_analyst1, "{}", 403));
+	expect_error("POST", path, k_acme, "{\"reason\": 5}", 400, "invalid_field", NULL);
+	step(path, k_acme, "{\"reason\": \"we fixed the firewall instead\"}", "withdrawn");
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM evidence WHERE id = %ld AND"
+	    " status = 'active'", ev_port);
+	cr_assert_eq(testdb_scalar(conn, sql), 1, "the evidence is no longer disputed");
+	expect_error("POST", path, k_acme, "{}", 409, "invalid_state", "withdrawn");
+	/* A decided dispute cannot be withdrawn. */
+	id = open_dispute(ev_port, k_acme, 201);
+	snprintf(path, sizeof(path), "/v1/staff/disputes/%ld/assign", id);
+	step(path, k_analyst1, "{}", "in_review");
+	snprintf(path, sizeof(path), "/v1/staff/disputes/%ld/decision", id);
+	step(path, k_analyst1, "{\"outcome\": \"accepted\", \"rationale\": \"ok\"}",
+	    "accepted");
+	snprintf(path, sizeof(path), "/v1/me/disputes/%ld/withdraw", id);
+	expect_error("POST", path, k_acme, "{}", 409, "invalid_state", "accepted");
+}
+
 Test(dispute_api, confidentiality_and_roles)
 {
 	char path[128];

@@ -12,6 +12,11 @@
 #include "api/routes.h"
 #include "common/timefmt.h"
 
+/* The CSV export of the evidence: at most this many rows, in at most this many bytes
+ * (details are capped at 16 KiB an item). */
+#define ME_EVIDENCE_CSV_ROWS 20000
+#define ME_EVIDENCE_CSV_MAX (64 * 1024 * 1024)
+
 int
 me_routes_register(struct db_pool *pool)
 {
@@ -69,15 +74,23 @@ void
 me_routes_evidence(struct api_request *r)
 {
 	static const char *const statuses[] = {"active", "disputed", "corrected", "expired"};
+	static const char *const csv_cols[] = {"id", "check", "title", "factor", "severity",
+	    "weighted", "outcome", "asset.kind", "asset.value", "observation_key", "details",
+	    "source", "collector_version", "first_seen", "last_seen", "recorded_at", "status",
+	    "status_reason", "expires_at"};
 	char position[PAGING_POSITION_MAX + 1];
 	struct me_store_evidence_query q;
 	const struct methodology *m;
+	const char *format = request_query(r, "format");
+	json_t *items;
 	size_t i;
 	PGconn *db;
+	int csv;
 
 	memset(&q, 0, sizeof(q));
 	q.status = request_query(r, "status");
 	q.factor = request_query(r, "factor");
+	q.outcome = request_query(r, "outcome");
 	q.now = timefmt_now();
 	for (i = 0; q.status != NULL && i < sizeof(statuses) / sizeof(statuses[0]); i++)
 		if (strcmp(q.status, statuses[i]) == 0)
@@ -85,6 +98,21 @@ me_routes_evidence(struct api_request *r)
 	if (q.status != NULL && i == sizeof(statuses) / sizeof(statuses[0])) {
 		request_reply_error(r, 400, "invalid_parameter",
 		    "status is active, disputed, corrected or expired");
+		return;
+	}
+	if (q.outcome != NULL && strcmp(q.outcome, "pass") != 0 &&
+	    strcmp(q.outcome, "fail") != 0 && strcmp(q.outcome, "info") != 0) {
+		request_reply_error(r, 400, "invalid_parameter", "outcome is pass, fail or info");
+		return;
+	}
+	if (format != NULL && strcmp(format, "csv") != 0 && strcmp(format, "json") != 0) {
+		request_reply_error(r, 400, "invalid_parameter", "format is json or csv");
+		return;
+	}
+	csv = format != NULL && strcmp(format, "csv") == 0;
+	if (csv && (request_query(r, "limit") != NULL || request_query(r, "cursor") != NULL)) {
+		request_reply_error(r, 400, "invalid_parameter",
+		    "the CSV export holds every matching item: no limit or cursor");
 		return;
 	}
 	if (resource_paging(r, &q.limit, position, sizeof(position)) != 0 ||
@@ -97,9 +125,21 @@ me_routes_evidence(struct api_request *r)
 		    "factor is not a factor of the methodology in force");
 		return;
 	}
-	q.limit++;
-	resource_reply_page(r, me_store_evidence(request_pool(r), db, me_company(r), &q, m),
-	    q.limit - 1, "id");
+	q.limit = csv ? ME_EVIDENCE_CSV_ROWS + 1 : q.limit + 1;
+	items = me_store_evidence(request_pool(r), db, me_company(r), &q, m);
+	if (!csv) {
+		resource_reply_page(r, items, q.limit - 1, "id");
+		return;
+	}
+	if (items == NULL)
+		resource_db_failed(r, "cannot read the evidence");
+	else if (json_array_size(items) > ME_EVIDENCE_CSV_ROWS) {
+		json_decref(items);
+		request_reply_error(r, 413, "too_many_rows", "more than 20000 items match: "
+		    "narrow the export by status, factor or outcome, or page the JSON");
+	} else
+		resource_reply_csv(r, items, csv_cols, sizeof(csv_cols) / sizeof(csv_cols[0]),
+		    ME_EVIDENCE_CSV_MAX);
 }
 
 void

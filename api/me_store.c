@@ -44,7 +44,8 @@ me_store_register(struct db_pool *pool)
 	    " AND ($6::jsonb IS NULL OR $6::jsonb ? e.check_code OR u.factor = $8)"
 	    " AND ($9::jsonb IS NULL OR $9::jsonb @> to_jsonb(e.id)"
 	    "  OR $9::jsonb @> to_jsonb(-e.asset_id))"
-	    " ORDER BY e.id LIMIT $7", 9) != 0 ||
+	    " AND ($10::text IS NULL OR e.outcome = $10)"
+	    " ORDER BY e.id LIMIT $7", 10) != 0 ||
 	    db_pool_register(pool, ME_ASSETS, "SELECT id, kind, value, source, confidence,"
 	    ME_EPOCH("attributed_at") "," ME_EPOCH("detached_at") ", detached_reason"
 	    " FROM assets WHERE company_id = $1 AND id > $2 ORDER BY id LIMIT $3", 3) != 0)
@@ -195,7 +196,7 @@ me_store_evidence(struct db_pool *pool, PGconn *conn, int64_t id,
 {
 	char sid[24], safter[24], snow[24], slimit[16];
 	char *lifetimes = NULL, *checks = NULL;
-	const char *params[9];
+	const char *params[10];
 	json_t *items = NULL, *item;
 	PGresult *res = NULL;
 	int i;
@@ -219,7 +220,8 @@ me_store_evidence(struct db_pool *pool, PGconn *conn, int64_t id,
 	params[6] = slimit;
 	params[7] = q->factor;
 	params[8] = q->items;
-	if ((res = db_pool_exec(pool, conn, ME_EVIDENCE, 9, params, NULL)) == NULL)
+	params[9] = q->outcome;
+	if ((res = db_pool_exec(pool, conn, ME_EVIDENCE, 10, params, NULL)) == NULL)
 		goto out;
 	items = json_array();
 	for (i = 0; items != NULL && i < PQntuples(res); i++)

@@ -33,6 +33,7 @@ struct me_store_evidence_query {
 	unsigned limit;
 	int64_t now;                   /* evidence past its factor's lifetime under m at
 	                                  now shows as expired */
+	const char *outcome;           /* pass, fail, info; NULL: all */
 	const char *items;             /* a JSON array: evidence ids, and asset ids negated
 	                                  (every item on that asset); NULL: all */
 };

@@ -48,7 +48,7 @@ static const struct router_route routes[] = {
 	    portfolio_routes_ratings},
 	{"GET", "/v1/me", COMPANY, 0, NULL, me_routes_me},
 	{"GET", "/v1/me/rating", COMPANY, 0, NULL, me_routes_rating},
-	{"GET", "/v1/me/evidence", COMPANY, 0, "status,factor,limit,cursor",
+	{"GET", "/v1/me/evidence", COMPANY, 0, "status,factor,outcome,format,limit,cursor",
 	    me_routes_evidence},
 	{"GET", "/v1/me/assets", COMPANY, 0, "limit,cursor", me_routes_assets},
 	{"GET", "/v1/me/history", COMPANY, 0, "limit,cursor", me_routes_history},

@@ -1,7 +1,7 @@
 // A company's own view: its rating with the explanation and remediation plan, the
 // projected rating under an upcoming methodology, its evidence with filters, the
 // dispute form on selected evidence and its dispute threads.
-import {h, replace, table, fmtDate, fmtTime, fmtNum, words, gradeBadge} from "./dom.js";
+import {h, replace, table, fmtDate, fmtTime, fmtNum, words, gradeBadge, saveBlob} from "./dom.js";
 import {api, apiBlob, getKey, q} from "./api.js";
 import {historyChart, barHistogram, planChart} from "./charts.js";
 
@@ -113,12 +113,7 @@ function reportSection(ctx, key) {
   if ((navigator.language || "").toLowerCase().startsWith("ja")) lang.value = "ja";
   const download = async () => {
     const blob = await apiBlob(`/v1/me/report.pdf${q({lang: lang.value})}`, {key});
-    const url = URL.createObjectURL(blob);
-    const a = h("a", {href: url, download: "fairrate-report.pdf"});
-    document.body.appendChild(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10000);
+    saveBlob(blob, "fairrate-report.pdf");
     ctx.say(`Report downloaded (${Math.round(blob.size / 1024)} kB).`);
   };
   return h("section", {"aria-labelledby": "report-h"},
@@ -142,6 +137,8 @@ function evidenceSection(ctx, key, factors) {
   const body = h("tbody");
   const summary = h("p", {id: "ev-summary", "aria-live": "polite"});
   const more = h("button", {type: "button", class: "secondary", hidden: true}, "Show more");
+  const group = h("input", {type: "checkbox", id: "ev-group"});
+  const exportButton = h("button", {type: "button", class: "secondary", id: "ev-export"}, "Export CSV");
   const selected = new Map();
   let rows = [];
   let cursor = null;
@@ -174,25 +171,42 @@ function evidenceSection(ctx, key, factors) {
       updateChosen();
     });
     const details = Object.entries(e.details || {}).map(([k, v]) => `${k}: ${typeof v === "object" ? JSON.stringify(v) : v}`).join("; ");
+    // data-label names each cell, for the stacked layout of narrow screens.
+    const td = (label, ...c) => h("td", {"data-label": label}, ...c);
     return h("tr", {"data-evidence": String(e.id)},
-      h("td", {}, box), h("td", {}, `#${e.id}`),
-      h("td", {}, e.title || e.check, h("br"), h("code", {}, e.check)),
-      h("td", {}, e.factor ? words(e.factor) : "—"), h("td", {}, e.severity || "—"), h("td", {}, e.outcome),
-      h("td", {}, e.asset ? e.asset.value : "—"), h("td", {class: "details"}, details),
-      h("td", {}, `${e.source} (${e.collector_version})`),
-      h("td", {}, `${fmtDate(e.first_seen)} – ${fmtDate(e.last_seen)}`),
-      h("td", {}, h("span", {class: `ev-status ev-status-${e.status}`}, e.status), e.status_reason ? h("br") : null, e.status_reason || ""));
+      td("select", box), td("id", `#${e.id}`),
+      td("check", e.title || e.check, h("br"), h("code", {}, e.check)),
+      td("factor", e.factor ? words(e.factor) : "—"), td("severity", e.severity || "—"), td("outcome", e.outcome),
+      td("asset", e.asset ? e.asset.value : "—"), h("td", {class: "details", "data-label": "details"}, details),
+      td("source", `${e.source} (${e.collector_version})`),
+      td("seen", `${fmtDate(e.first_seen)} – ${fmtDate(e.last_seen)}`),
+      td("status", h("span", {class: `ev-status ev-status-${e.status}`}, e.status), e.status_reason ? h("br") : null, e.status_reason || ""));
+  }
+
+  // Rows grouped under a heading row per asset (company-level facts first), or in id
+  // order.
+  function render() {
+    if (!group.checked) return rows.map(row);
+    const byAsset = new Map();
+    for (const e of rows) {
+      const k = e.asset ? e.asset.value : "";
+      if (!byAsset.has(k)) byAsset.set(k, []);
+      byAsset.get(k).push(e);
+    }
+    return [...byAsset.keys()].sort().flatMap((k) => [
+      h("tr", {class: "group"}, h("th", {colspan: 11, scope: "rowgroup"},
+        `${k || "Company-level facts"} · ${byAsset.get(k).length} item${byAsset.get(k).length === 1 ? "" : "s"}`)),
+      ...byAsset.get(k).map(row)]);
   }
 
   async function load(next) {
     ctx.showError(null);
     try {
-      const page = await api(`/v1/me/evidence${q({status: status.value, factor: factor.value, limit: 200, cursor: next})}`, {key});
-      const want = outcome.value;
-      const got = page.items.filter((e) => !want || e.outcome === want);
-      rows = next ? rows.concat(got) : got;
+      const page = await api(`/v1/me/evidence${q({status: status.value, factor: factor.value,
+        outcome: outcome.value, limit: 200, cursor: next})}`, {key});
+      rows = next ? rows.concat(page.items) : page.items;
       cursor = page.next_cursor;
-      replace(body, rows.map(row));
+      replace(body, render());
       more.hidden = !cursor;
       replace(summary, `${rows.length} evidence items shown${cursor ? "; more are available" : ""}.`);
     } catch (err) {
@@ -200,9 +214,21 @@ function evidenceSection(ctx, key, factors) {
     }
   }
   more.addEventListener("click", () => load(cursor));
+  group.addEventListener("change", () => replace(body, render()));
+  // The CSV export of what the filters select (all of it, not only the rows shown).
+  exportButton.addEventListener("click", async () => {
+    try {
+      saveBlob(await apiBlob(`/v1/me/evidence${q({status: status.value, factor: factor.value,
+        outcome: outcome.value, format: "csv"})}`, {key}), "fairrate-evidence.csv");
+      ctx.say("Evidence exported as CSV.");
+    } catch (err) {
+      ctx.showError(err);
+    }
+  });
   const filters = h("form", {class: "inline-form", "aria-label": "Filter the evidence"},
     h("label", {for: "ev-status"}, "Status"), status, h("label", {for: "ev-factor"}, "Factor"), factor,
-    h("label", {for: "ev-outcome"}, "Outcome"), outcome, h("button", {type: "submit"}, "Filter"));
+    h("label", {for: "ev-outcome"}, "Outcome"), outcome, h("button", {type: "submit"}, "Filter"),
+    h("label", {for: "ev-group", class: "check"}, group, "group by asset"), exportButton);
   filters.addEventListener("submit", (ev) => {
     ev.preventDefault();
     load(null);
@@ -253,8 +279,8 @@ async function disputeDetail(ctx, key, id, holder) {
     ev.preventDefault();
     try {
       await api(`/v1/me/disputes/${id}/comments`, {key, method: "POST", body: {body: comment.value.trim()}});
-      ctx.say("Comment sent.");
       await disputeDetail(ctx, key, id, holder);
+      ctx.say("Comment sent.");
     } catch (err) {
       ctx.showError(err);
     }
@@ -323,8 +349,8 @@ function attachmentForm(ctx, key, id, holder) {
       for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
       await api(`/v1/me/disputes/${id}/attachments`, {key, method: "POST",
         body: {filename: f.name, content_type: type, content_base64: btoa(bin)}});
-      ctx.say(`${f.name} attached to dispute #${id}.`);
       await disputeDetail(ctx, key, id, holder);
+      ctx.say(`${f.name} attached to dispute #${id}.`);
     } catch (err) {
       ctx.showError(err);
     }

@@ -203,6 +203,38 @@ test("the company sees its corrected rating", async () => {
   await page.close();
 });
 
+test("the evidence table filters on the server, groups by asset, exports CSV and fits a phone", async () => {
+  const page = await openPage(browser);
+  await page.goto(`${BASE}/portal/company`);
+  await signIn(page, KEYS.company);
+  const tableEl = page.locator("#evidence-table");
+  await tableEl.locator("tbody tr").first().waitFor();
+  await page.getByLabel("Outcome").selectOption("pass");
+  await page.getByRole("button", {name: "Filter"}).click();
+  await page.locator("#ev-summary").filter({hasText: /evidence items shown/}).waitFor();
+  const outcomes = await tableEl.locator("td[data-label=outcome]").allTextContents();
+  assert.ok(outcomes.length > 0);
+  assert.deepEqual([...new Set(outcomes)], ["pass"]);
+  await page.getByLabel("group by asset").check();
+  assert.ok(await tableEl.locator("tr.group").count() >= 1);
+  const [download] = await Promise.all([page.waitForEvent("download"),
+    page.getByRole("button", {name: "Export CSV"}).click()]);
+  const csv = readFileSync(await download.path(), "utf8");
+  assert.match(csv, /^id,check,title,factor,severity,weighted,outcome,/);
+  const rows = csv.trim().split("\r\n").slice(1);
+  assert.equal(rows.length, outcomes.length);
+  await page.setViewportSize({width: 375, height: 740});
+  assert.equal(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), true,
+    "the company page scrolls sideways at 375 px");
+  const first = tableEl.locator("tbody tr:not(.group)").first();
+  for (const label of ["check", "asset", "source", "seen", "status"]) {
+    assert.ok(await first.locator(`td[data-label=${label}]`).isVisible(), `${label} hidden at 375 px`);
+  }
+  await shot(page, "06a-phone-evidence-cards");
+  assertNoErrors(page);
+  await page.close();
+});
+
 test("a company disputes an asset's attribution, answers staff with a document, and withdraws", async () => {
   const page = await openPage(browser);
   await page.goto(`${BASE}/portal/company`);
@@ -233,7 +265,7 @@ test("a company disputes an asset's attribution, answers staff with a document, 
     buffer: Buffer.from("Share purchase agreement, 2025-06-30.")});
   await page.getByRole("button", {name: "Upload"}).click();
   await status.filter({hasText: /contract\.txt attached/}).waitFor();
-  assert.match(await page.locator("#dispute-detail").textContent(), /Attachments: contract\.txt/);
+  await page.locator("#dispute-detail").filter({hasText: /Attachments: contract\.txt/}).waitFor();
   await page.getByLabel(/^Withdraw it/).fill("We found the asset is ours after all.");
   await page.getByRole("button", {name: "Withdraw the dispute"}).click();
   await status.filter({hasText: new RegExp(`Dispute #${id} withdrawn`)}).waitFor();

@@ -126,7 +126,7 @@ migrate: fairrate db-start
 	./fairrate migrate
 
 demo: migrate
-	./fairrate demo --companies 300 --seed 2026 --if-empty
+	./fairrate demo --companies 300 --seed 2026 --if-empty --history-months 12
 	./fairrate score
 
 run: deps

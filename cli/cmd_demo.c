@@ -12,11 +12,14 @@
 #include "common/db.h"
 #include "common/log.h"
 #include "common/timefmt.h"
+#include "rater/methodology_store.h"
+#include "rater/rescore.h"
 
 static void
 demo_usage(FILE *out)
 {
-	fprintf(out, "usage: fairrate demo --companies N --seed S [--as-of TIME] [--if-empty]\n\n"
+	fprintf(out, "usage: fairrate demo --companies N --seed S [--as-of TIME] [--if-empty]\n"
+	    "                     [--history-months M]\n\n"
 	    "Loads a synthetic world (docs/demo-world.md) in one transaction: N companies\n"
 	    "with assets under .example and .test and in documentation IP ranges, evidence\n"
 	    "for every factor, incidents, and a few customers. The same N and S give the\n"
@@ -25,6 +28,9 @@ demo_usage(FILE *out)
 	    "  --seed S       the random seed, a number (0..2^64-1)\n"
 	    "  --as-of TIME   ISO 8601 date or time (default: FAIRRATE_NOW, else now)\n"
 	    "  --if-empty     do nothing (and say so) when companies exist already\n"
+	    "  --history-months M  after loading, rate the world every 30 days from M\n"
+	    "                 months before TIME (not before the first methodology took\n"
+	    "                 effect), so that charts have a history (0..24; default 0)\n"
 	    "  --help         this text\n\n"
 	    "The database is $DATABASE_URL, or the private cluster under ./var/pg.\n",
 	    DEMO_WORLD_MAX_COMPANIES);
@@ -46,6 +52,40 @@ demo_parse_u64(const char *s, uint64_t max, uint64_t *out)
 	return (0);
 }
 
+/* Rate the freshly loaded world every 30 days from months before as_of (not before the
+ * first published methodology took effect), oldest first, so that the history charts
+ * start with the world instead of a single point. */
+static int
+demo_history(int64_t as_of, int months)
+{
+	struct rescore_options ro;
+	struct rescore_summary sum;
+	int64_t first = 0, at;
+	PGconn *conn;
+	char when[21];
+	int rc, k, runs = 0;
+
+	if ((conn = db_connect(NULL)) == NULL)
+		return (1);
+	rc = methodology_store_first_effective(conn, &first);
+	PQfinish(conn);
+	if (rc < 0)
+		return (1);
+	for (k = months; rc == 1 && k >= 1; k--) {
+		at = as_of - (int64_t)k * 30 * TIMEFMT_DAY;
+		if (at < first)
+			continue;
+		memset(&ro, 0, sizeof(ro));
+		ro.as_of = at;
+		if (rescore_run(NULL, &ro, &sum) != 0)
+			return (1);
+		runs++;
+	}
+	printf("demo: rated the world %d times in the %d months before %s (history)\n", runs,
+	    months, timefmt_format(as_of, when));
+	return (0);
+}
+
 int
 cmd_demo(int argc, char **argv)
 {
@@ -54,13 +94,14 @@ cmd_demo(int argc, char **argv)
 		{"seed", required_argument, NULL, 's'},
 		{"as-of", required_argument, NULL, 'a'},
 		{"if-empty", no_argument, NULL, 'e'},
+		{"history-months", required_argument, NULL, 'm'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	struct demo_world_params p;
 	struct demo_store_summary sum;
 	struct timespec t0, t1;
-	uint64_t n = 0;
+	uint64_t n = 0, months = 0;
 	int c, if_empty = 0, have_n = 0, have_seed = 0, rc;
 	PGconn *conn;
 	char day[21];
@@ -93,6 +134,12 @@ cmd_demo(int argc, char **argv)
 			break;
 		case 'e':
 			if_empty = 1;
+			break;
+		case 'm':
+			if (demo_parse_u64(optarg, 24, &months) != 0) {
+				log_error("demo: --history-months takes a number from 0 to 24");
+				return (2);
+			}
 			break;
 		case 'h':
 			demo_usage(stdout);
@@ -130,5 +177,5 @@ cmd_demo(int argc, char **argv)
 	    sum.companies, sum.private_companies, sum.sparse_companies, sum.assets,
 	    sum.evidence, sum.findings, sum.incidents, sum.disclosed_incidents,
 	    sum.customers, sum.subscriptions);
-	return (0);
+	return (months > 0 ? demo_history(p.as_of, (int)months) : 0);
 }

@@ -165,3 +165,43 @@ export function planChart(plan, label) {
   svg.appendChild(s("text", {x: pad.l, y: height - 10, class: "axis"}, "steps, in order →"));
   return svg;
 }
+
+// The Wilson score interval (95%) of k events in n trials, as [low, high] fractions.
+export function wilson(k, n) {
+  if (n <= 0) return [0, 0];
+  const z = 1.96;
+  const p = k / n;
+  const d = 1 + (z * z) / n;
+  const centre = (p + (z * z) / (2 * n)) / d;
+  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / d;
+  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+}
+
+// Rates with their 95% intervals as bars with whiskers: groups [{label, k, n}] (k of
+// n had the event). A rate is what can be compared between groups of different sizes;
+// a count would make the largest group look riskiest.
+export function rateChart(groups, label, yLabel) {
+  const width = 640;
+  const height = 240;
+  const pad = {l: 44, r: 10, t: 14, b: 46};
+  const svg = chartRoot(width, height, label);
+  const rows = groups.map((g) => ({...g, rate: g.n > 0 ? g.k / g.n : 0, ci: wilson(g.k, g.n)}));
+  const max = Math.max(0.01, ...rows.map((r) => r.ci[1]));
+  const bw = (width - pad.l - pad.r) / Math.max(1, rows.length);
+  const y = (v) => pad.t + (1 - v / max) * (height - pad.t - pad.b);
+  [0, max / 2, max].forEach((v) => {
+    svg.appendChild(s("line", {x1: pad.l, x2: width - pad.r, y1: y(v), y2: y(v), class: "grid"}));
+    svg.appendChild(s("text", {x: pad.l - 6, y: y(v) + 4, class: "axis", "text-anchor": "end"}, `${fmtNum(100 * v)}%`));
+  });
+  rows.forEach((r, i) => {
+    const cx = pad.l + i * bw + bw / 2;
+    const rect = s("rect", {x: cx - bw / 4, y: y(r.rate), width: bw / 2, height: y(0) - y(r.rate), class: "bar"});
+    rect.appendChild(s("title", {}, `${r.label}: ${fmtNum(100 * r.rate)}% (${r.k} of ${r.n}); 95% interval ${fmtNum(100 * r.ci[0])}% to ${fmtNum(100 * r.ci[1])}%`));
+    svg.appendChild(rect);
+    svg.appendChild(s("path", {d: `M${cx} ${y(r.ci[0])}V${y(r.ci[1])}M${cx - 8} ${y(r.ci[0])}H${cx + 8}M${cx - 8} ${y(r.ci[1])}H${cx + 8}`,
+      class: "whisker"}));
+    svg.appendChild(s("text", {x: cx, y: height - pad.b + 16, class: "axis", "text-anchor": "middle"}, `${r.label} (n=${r.n})`));
+  });
+  if (yLabel) svg.appendChild(s("text", {x: pad.l, y: height - 6, class: "axis"}, yLabel));
+  return svg;
+}

@@ -2,7 +2,7 @@
 // change log, the back-test figures, coverage and dispute statistics.
 import {h, replace, table, fmtDate, fmtNum, fmtDuration, words} from "./dom.js";
 import {api, ApiError} from "./api.js";
-import {barHistogram} from "./charts.js";
+import {rateChart} from "./charts.js";
 
 function versionLine(label, v) {
   if (!v) return h("p", {}, `${label}: none.`);
@@ -92,8 +92,8 @@ function validationSection(version, val) {
     ["grade", "observations", "with an incident", "rate", "relative risk", "95% interval"],
     f.by_grade.map((g) => [g.grade, String(g.companies), String(g.incidents), `${fmtNum(100 * g.rate)} %`,
       fmtNum(g.relative_risk, 2), ci(g.relative_risk_ci)]))));
-  sec.appendChild(barHistogram(f.by_grade.map((g) => ({label: g.grade, value: g.incidents})), -1,
-    `Observations with an incident in the window, by grade, under ${version}`, "observations with an incident, by grade"));
+  sec.appendChild(rateChart(f.by_grade.map((g) => ({label: g.grade, k: g.incidents, n: g.companies})),
+    `Incident rate by grade under ${version}, with 95% intervals`, "share of observations with an incident in the window (Wilson 95% interval)"));
   sec.appendChild(h("p", {class: "help"}, f.method));
   return sec;
 }

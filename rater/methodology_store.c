@@ -320,6 +320,22 @@ methodology_store_load_in_force(PGconn *conn, int64_t at)
 	return (m);
 }
 
+int
+methodology_store_first_effective(PGconn *conn, int64_t *at)
+{
+	PGresult *res;
+	int rc;
+
+	if ((res = db_query(conn, "SELECT extract(epoch FROM min(effective_at))::bigint"
+	    " FROM methodology_versions WHERE status = 'published'", 0, NULL)) == NULL)
+		return (-1);
+	rc = !PQgetisnull(res, 0, 0);
+	if (rc)
+		*at = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	PQclear(res);
+	return (rc);
+}
+
 struct methodology *
 methodology_store_load(PGconn *conn, const char *version)
 {

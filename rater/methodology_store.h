@@ -34,6 +34,10 @@ int methodology_store_seed_report(PGconn *conn, const char *dir, FILE *out);
  * definition that no longer validates). */
 struct methodology *methodology_store_load_in_force(PGconn *conn, int64_t at);
 
+/* methodology_store_first_effective: when the first published version took effect
+ * (Unix seconds) into *at. 1, 0 when none is published, -1 after logging. */
+int methodology_store_first_effective(PGconn *conn, int64_t *at);
+
 /* methodology_store_load: the version named version, whatever its status; NULL after
  * logging when there is none or it does not parse. */
 struct methodology *methodology_store_load(PGconn *conn, const char *version);

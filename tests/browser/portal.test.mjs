@@ -30,6 +30,10 @@ test("the public page shows the methodology, its change log, validation and disp
   assert.match(await changeLog.textContent(), /2026\.2.*\d+ days.*exposed services weigh 25/s);
   assert.match(await main.textContent(), /ROC AUC 0\.\d{3}/);
   await page.getByRole("table", {name: "Incident rates by grade under 2026.1"}).waitFor();
+  // The validation chart plots each grade's rate with its interval, not counts.
+  const rates = page.getByRole("img", {name: "Incident rate by grade under 2026.1, with 95% intervals"});
+  await rates.waitFor();
+  assert.ok(await rates.locator("path.whisker").count() >= 4);
   await page.getByRole("heading", {name: "Dispute statistics"}).waitFor();
   assert.equal(await page.locator("svg.chart").count() >= 1, true);
   await shot(page, "01-public-methodology");
@@ -304,6 +308,9 @@ test("at a phone's width the pages fit and stay usable from the keyboard", async
   await page.goto(`${BASE}/portal`);
   await page.getByRole("heading", {name: "Factors and weights"}).waitFor();
   assert.equal(await fits(), true, "the methodology page scrolls sideways at 375 px");
+  // Chart text stays readable at this width (it was about 5 px).
+  const textPx = await page.locator("svg.chart text.axis").first().evaluate((el) => el.getBoundingClientRect().height);
+  assert.ok(textPx >= 9, `chart text is ${textPx} px high at 375 px`);
   // The skip link is the first stop of the keyboard and moves to the content.
   await page.keyboard.press("Tab");
   assert.equal(await page.evaluate(() => document.activeElement.textContent), "Skip to the content");

@@ -226,12 +226,40 @@ Test(demo, a_reload_gives_byte_identical_tables)
 		cr_assert_str_eq(first[k], second[k], "table %zu differs after a reload", k);
 }
 
+/* --history-months rates the new world every 30 days before its as-of time, oldest
+ * first and never before the first methodology took effect (2026.1: 2026-01-01). */
+Test(demo, history_months_rate_the_world_back_in_time)
+{
+	char *argv[] = {"demo", "--companies", "20", "--seed", "7", "--as-of", AS_OF_ARG,
+	    "--history-months", "8", NULL};
+	FILE *keep = stdout;
+
+	stdout = fopen("/dev/null", "w");
+	cr_assert_not_null(stdout);
+	cr_assert_eq(cmd_demo(9, argv), 0);
+	fclose(stdout);
+	stdout = keep;
+	/* 2026-06-15 less 30-day steps from 240 days: only those from 2026-01-01 on. */
+	cr_assert_eq(testdb_scalar(conn, "SELECT count(DISTINCT as_of) FROM ratings"), 5);
+	cr_assert_eq(testdb_scalar(conn, "SELECT count(*) FROM ratings"
+	    " WHERE as_of < '2026-01-01'"), 0);
+	cr_assert_eq(testdb_scalar(conn, "SELECT (max(as_of)::date = '2026-05-16')::int"
+	    " FROM ratings"), 1);
+	cr_assert_eq(testdb_scalar(conn, "SELECT count(*) FROM ratings a JOIN ratings b"
+	    " ON a.company_id = b.company_id AND a.id < b.id AND a.as_of > b.as_of"), 0,
+	    "every company's history is in time order");
+	cr_assert_gt(testdb_scalar(conn, "SELECT count(*) FROM (SELECT company_id FROM"
+	    " ratings GROUP BY 1 HAVING count(*) >= 2) x"), 0);
+}
+
 Test(demo, bad_arguments_are_usage_errors)
 {
 	char *no_seed[] = {"demo", "--companies", "10", NULL};
 	char *zero[] = {"demo", "--companies", "0", "--seed", "1", NULL};
 	char *bad_time[] = {"demo", "--companies", "10", "--seed", "1", "--as-of", "soon",
 	    NULL};
+	char *bad_months[] = {"demo", "--companies", "10", "--seed", "1", "--history-months",
+	    "25", NULL};
 	FILE *keep = stderr;
 
 	stderr = fopen("/dev/null", "w");
@@ -239,6 +267,7 @@ Test(demo, bad_arguments_are_usage_errors)
 	cr_assert_eq(cmd_demo(3, no_seed), 2);
 	cr_assert_eq(cmd_demo(5, zero), 2);
 	cr_assert_eq(cmd_demo(7, bad_time), 2);
+	cr_assert_eq(cmd_demo(7, bad_months), 2);
 	fclose(stderr);
 	stderr = keep;
 	cr_assert_eq(testdb_scalar(conn, "SELECT count(*) FROM companies"), 0);

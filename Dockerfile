@@ -14,7 +14,7 @@ FROM debian:12-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libpq5 libmicrohttpd12 libjansson4 \
       libcurl4 libssl3 libpsl5 publicsuffix ca-certificates curl \
-      libcairo2 libpango-1.0-0 libpangocairo-1.0-0 fonts-noto-cjk \
+      libcairo2 libpango-1.0-0 libpangocairo-1.0-0 fonts-dejavu-core fonts-ipafont-gothic \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --home /opt/fairrate fairrate
 WORKDIR /opt/fairrate

@@ -44,6 +44,15 @@ plan_target_parse(const struct methodology *m, const char *s, double *score,
 	return (-1);
 }
 
+/* Whether a finding of factor f can be fixed: not one of a factor whose evidence fades
+ * with a half-life (incidents: an event that happened; only time takes it away). */
+static int
+plan_fixable(const struct methodology *m, size_t f)
+{
+	return (m->factors[f].kind == METHODOLOGY_FACTOR_PENALTY &&
+	    !(m->factors[f].half_life_days > 0));
+}
+
 struct plan_work {
 	struct rating_input in;        /* in.evidence points at ev */
 	struct rating_evidence *ev;    /* a copy the plan turns failures into passes in */
@@ -244,8 +253,7 @@ plan_group_step(struct plan_work *w, const struct rating *r, const int *consider
 	struct plan_cand *c;
 
 	for (f = 0; f < m->nfactors; f++) {
-		if (m->factors[f].kind != METHODOLOGY_FACTOR_PENALTY ||
-		    (consider != NULL && !consider[f]))
+		if (!plan_fixable(m, f) || (consider != NULL && !consider[f]))
 			continue;
 		if (plan_try_group(w, r, f, &k, &gain) != 0)
 			return (-1);
@@ -339,23 +347,27 @@ plan_step(struct plan_work *w, const struct rating *r, struct rating **after)
 	struct rating_remediation *rem = NULL;
 	int floored[METHODOLOGY_MAX_FACTORS] = {0}, any = 0, took;
 	double single = 0;
-	size_t nrem = 0, i;
+	size_t nrem = 0, i, best;
 
 	if (rating_remediation_plan(&w->in, r, &rem, &nrem) != 0)
 		return (-1);
 	for (i = 0; i < r->nfindings; i++)
-		if (m->factors[r->findings[i].factor].kind == METHODOLOGY_FACTOR_PENALTY)
+		if (plan_fixable(m, r->findings[i].factor))
 			floored[r->findings[i].factor] = 1;
 	for (i = 0; i < nrem; i++)
 		if (rem[i].gain > PLAN_EPS)
 			floored[m->checks[rem[i].check].factor] = 0;
 	for (i = 0; i < m->nfactors; i++)
 		any |= floored[i];
-	if (nrem > 0 && rem[0].gain > PLAN_EPS)
-		single = rem[0].gain;
+	/* The best fix that can be made (the list is ordered by gain). */
+	for (best = 0; best < nrem && !plan_fixable(m, m->checks[rem[best].check].factor);
+	    best++)
+		;
+	if (best < nrem && rem[best].gain > PLAN_EPS)
+		single = rem[best].gain;
 	took = any ? plan_group_step(w, r, floored, single, after) : 0;
 	if (took == 0 && single > 0)
-		took = plan_single_step(w, r, &rem[0], after);
+		took = plan_single_step(w, r, &rem[best], after);
 	if (took == 0)
 		took = plan_group_step(w, r, NULL, 0, after);
 	free(rem);

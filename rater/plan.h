@@ -14,7 +14,8 @@
  * I/O. docs/methodology.md "A plan to a target" states the rule.
  *
  * A fix turns one failing PENALTY evidence item into a pass (the item still counts as
- * evidence). Each step takes the fix whose exact gain, rescored by the engine, is the
+ * evidence). Findings of a factor whose evidence fades with a half-life (incidents)
+ * are events that happened: no step fixes them. Each step takes the fix whose exact gain, rescored by the engine, is the
  * largest (ties: check code, then evidence id). When no single fix raises the score
  * (a factor at its floor: each fix alone shows +0.00), the step is a group: the fewest
  * findings of one factor, largest penalty first, that raise the score only together.
@@ -24,8 +25,8 @@
 
 enum plan_status {
 	PLAN_REACHED = 0,        /* the target is met after the steps (maybe none) */
-	PLAN_UNREACHABLE,        /* fixing every finding does not reach it; the steps
-	                            are everything that helps */
+	PLAN_UNREACHABLE,        /* fixing every finding that can be fixed does not
+	                            reach it; the steps are everything that helps */
 	PLAN_INSUFFICIENT_DATA   /* the company is not rated: no plan is possible */
 };
 

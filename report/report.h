@@ -80,7 +80,7 @@ struct report {
 	int64_t generated_at;
 	size_t nfactors;
 	struct report_factor factors[REPORT_MAX_FACTORS];
-	size_t npoints;                /* oldest first, within REPORT_MONTHS of as_of */
+	size_t npoints;                /* oldest first, within REPORT_MONTHS of now */
 	struct report_point *points;
 	struct report_standing in_sector, in_size_band;
 	size_t ndisclosures;

@@ -1,6 +1,7 @@
 #include "report/report_pdf.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -19,6 +20,7 @@
 
 struct pdf {
 	cairo_t *cr;
+	PangoContext *pango;           /* of the shared font map, for every layout */
 	const struct i18n *cat;
 	const char *lang;
 };
@@ -28,6 +30,8 @@ T(const struct pdf *p, const char *s)
 {
 	return (i18n_text(p->cat, s));
 }
+
+static int pdf_render(const struct report *r, const struct i18n *cat, struct buf *out);
 
 static cairo_status_t
 pdf_write(void *closure, const unsigned char *data, unsigned int length)
@@ -44,17 +48,24 @@ static double
 pdf_text(const struct pdf *p, double x, double y, double width, double size, int bold,
     int align, const char *text)
 {
-	PangoLayout *layout = pango_cairo_create_layout(p->cr);
+	PangoLayout *layout = pango_layout_new(p->pango);
 	PangoFontDescription *fd = pango_font_description_new();
 	int w, h;
 
-	pango_context_set_language(pango_layout_get_context(layout),
-	    pango_language_from_string(p->lang));
-	/* One family for both languages (its Latin glyphs are those of Source Sans), so
-	 * that a report looks the same on every machine with fonts-noto-cjk. */
-	pango_font_description_set_family(fd, "Noto Sans CJK JP");
+	/* DejaVu Sans (fonts-dejavu-core) for English; IPA P Gothic (fonts-ipafont-gothic)
+	 * for Japanese. Both are TrueType: a subset of them is small and quick to embed,
+	 * where one of Noto Sans CJK (CFF) took a quarter of a second and 1 MB a page. */
+	pango_font_description_set_family(fd, strcmp(p->lang, "ja") == 0 ?
+	    "IPAPGothic" : "DejaVu Sans");
+	/* IPA P Gothic has no bold face: emboldening it would make cairo embed each bold
+	 * glyph again as a drawn fallback font, several times slower. Japanese headings
+	 * are set larger instead. */
+	if (bold && strcmp(p->lang, "ja") == 0)
+		size *= 1.08;
+	else
+		pango_font_description_set_weight(fd, bold ? PANGO_WEIGHT_BOLD :
+		    PANGO_WEIGHT_NORMAL);
 	pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
-	pango_font_description_set_weight(fd, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
 	pango_layout_set_font_description(layout, fd);
 	if (width > 0) {
 		pango_layout_set_width(layout, (int)(width * PANGO_SCALE));
@@ -179,7 +190,7 @@ pdf_trend(const struct pdf *p, const struct report *r, double y)
 
 	y = pdf_heading(p, y, T(p, "Score over the last twelve months"));
 	report_trend_range(r, &lo, &hi);
-	t1 = (double)r->as_of;
+	t1 = (double)(r->generated_at > r->as_of ? r->generated_at : r->as_of);
 	t0 = t1 - (double)REPORT_MONTHS * 31 * TIMEFMT_DAY;
 	cairo_set_line_width(p->cr, 0.4);
 	for (v = lo; v <= hi + 1e-9; v += 10) {
@@ -223,6 +234,9 @@ pdf_trend(const struct pdf *p, const struct report *r, double y)
 			cairo_move_to(p->cr, px, py);
 		started = 1;
 	}
+	/* A rating holds until the next row: the line runs on to today. */
+	if (started)
+		cairo_line_to(p->cr, x0 + w, py);
 	cairo_stroke(p->cr);
 	for (i = 0; i < r->npoints; i++)
 		if (r->points[i].rated) {
@@ -233,8 +247,8 @@ pdf_trend(const struct pdf *p, const struct report *r, double y)
 		}
 	if (r->npoints <= 1) {
 		pdf_rgb(p, 0x777777);
-		pdf_text(p, x0 + 8, y + 4, w - 16, 8, 0, 0, T(p, "Only one rating in "
-		    "these twelve months: the trend starts here."));
+		pdf_text(p, x0 + 8, y + 4, w - 16, 8, 0, 0, T(p, "No change in these "
+		    "twelve months: the rating has held since it was computed."));
 	}
 	return (y + h + 12);
 }
@@ -345,8 +359,32 @@ pdf_footer(const struct pdf *p, const struct report *r)
 	    "the digest with docs/methodology.md."));
 }
 
+/*
+ * One font map for the process, and one report drawn at a time: pango's cairo font
+ * map (with fontconfig's and FreeType's caches of the fonts it opened) is otherwise
+ * one per thread, and each of the server's threads would hold its own copy of every
+ * font, a CJK font's tables included. A report takes a few milliseconds to draw in
+ * English and a few tens in Japanese; the data it needs is gathered before, outside
+ * the lock.
+ */
+static pthread_mutex_t pdf_lock = PTHREAD_MUTEX_INITIALIZER;
+static PangoFontMap *pdf_fonts;
+
 int
 report_pdf_render(const struct report *r, const struct i18n *cat, struct buf *out)
+{
+	int rc;
+
+	pthread_mutex_lock(&pdf_lock);
+	if (pdf_fonts == NULL)
+		pdf_fonts = pango_cairo_font_map_new();
+	rc = pdf_fonts != NULL ? pdf_render(r, cat, out) : -1;
+	pthread_mutex_unlock(&pdf_lock);
+	return (rc);
+}
+
+static int
+pdf_render(const struct report *r, const struct i18n *cat, struct buf *out)
 {
 	cairo_surface_t *s;
 	struct pdf p;
@@ -359,6 +397,9 @@ report_pdf_render(const struct report *r, const struct i18n *cat, struct buf *ou
 	p.cr = cairo_create(s);
 	p.cat = cat;
 	p.lang = cat != NULL && cat->lang[0] ? cat->lang : "en";
+	p.pango = pango_font_map_create_context(pdf_fonts);
+	pango_cairo_update_context(p.cr, p.pango);
+	pango_context_set_language(p.pango, pango_language_from_string(p.lang));
 	y = pdf_header(&p, r, y);
 	y = pdf_summary(&p, r, y);
 	y = pdf_trend(&p, r, y);
@@ -367,6 +408,7 @@ report_pdf_render(const struct report *r, const struct i18n *cat, struct buf *ou
 	(void)pdf_actions(&p, r, y);
 	pdf_footer(&p, r);
 	cairo_show_page(p.cr);
+	g_object_unref(p.pango);
 	cairo_destroy(p.cr);
 	cairo_surface_finish(s);
 	st = cairo_surface_status(s);

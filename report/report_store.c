@@ -27,9 +27,9 @@ report_load_slug(PGconn *conn, const char *sid, struct report *r)
 	return (0);
 }
 
-/* The company's ratings of the twelve months up to as_of, oldest first. */
+/* The company's ratings of the twelve months up to `until` (now), oldest first. */
 static int
-report_load_trend(PGconn *conn, const char *sid, int64_t as_of, struct report *r)
+report_load_trend(PGconn *conn, const char *sid, int64_t until, struct report *r)
 {
 	char from[24];
 	const char *params[2] = {sid, from};
@@ -37,7 +37,7 @@ report_load_trend(PGconn *conn, const char *sid, int64_t as_of, struct report *r
 	int i, n;
 
 	snprintf(from, sizeof(from), "%lld",
-	    (long long)(as_of - (int64_t)REPORT_MONTHS * 31 * TIMEFMT_DAY));
+	    (long long)(until - (int64_t)REPORT_MONTHS * 31 * TIMEFMT_DAY));
 	if ((res = db_query(conn, "SELECT extract(epoch FROM as_of)::bigint, status, score,"
 	    " methodology_version FROM ratings WHERE company_id = $1"
 	    " AND as_of >= to_timestamp($2) ORDER BY as_of, id", 2, params)) == NULL)
@@ -224,7 +224,7 @@ report_store_load(PGconn *conn, int64_t id, int64_t now, struct report *out)
 		goto out;
 	report_factors(out, m, factors);
 	if (report_load_slug(conn, sid, out) != 0 ||
-	    report_load_trend(conn, sid, out->as_of, out) != 0 ||
+	    report_load_trend(conn, sid, now > out->as_of ? now : out->as_of, out) != 0 ||
 	    report_load_standing(conn, sid, out) != 0 ||
 	    report_load_disclosures(conn, sid, m, out) != 0 ||
 	    report_load_actions(conn, id, m, out) != 0)

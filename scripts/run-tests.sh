@@ -13,6 +13,7 @@ only=${2:-}
 bdir="${B:-build}/$kind"
 outdir="$root/test-output/${FAIRRATE_TEST_TAG:-main}/$kind"
 mkdir -p "$outdir"
+export FAIRRATE_TEST_OUTPUT="$outdir"
 : "${DATABASE_URL:=$(scripts/db.sh url)}"
 export DATABASE_URL
 export FAIRRATE_SHARE_DIR="$root"

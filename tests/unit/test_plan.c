@@ -263,3 +263,102 @@ Test(plan, json_names_checks_factors_and_steps)
 	json_decref(o);
 	plan_free(&p);
 }
+
+/*
+ * With an event factor and a capped bonus: a (weight 50, linear) and i (weight 50,
+ * half-life 120 days: an incident, which no fix undoes), and g (bonus, cap 3).
+ * a.x 60 points; i.x 40 points; g.p 2 points, g.q 2 points.
+ */
+static const char event_methodology[] =
+    "{\"version\": \"2099.2\", \"title\": \"test\", \"summary\": \"\","
+    " \"effective_at\": \"2026-01-01T00:00:00Z\", \"change_log\": \"\","
+    " \"factors\": ["
+    "  {\"code\": \"a\", \"name\": \"A\", \"kind\": \"penalty\", \"weight\": 50,"
+    "   \"lifetime_days\": 30, \"absence_is_clean\": false, \"footprint_normalised\": false},"
+    "  {\"code\": \"i\", \"name\": \"I\", \"kind\": \"penalty\", \"weight\": 50,"
+    "   \"half_life_days\": 120, \"max_age_days\": 1000, \"absence_is_clean\": false,"
+    "   \"footprint_normalised\": false},"
+    "  {\"code\": \"g\", \"name\": \"G\", \"kind\": \"bonus\", \"lifetime_days\": 30,"
+    "   \"absence_is_clean\": false, \"footprint_normalised\": false, \"bonus_cap\": 3}],"
+    " \"checks\": ["
+    "  {\"code\": \"a.x\", \"title\": \"ax\", \"factor\": \"a\", \"severity\": \"high\", \"points\": 60},"
+    "  {\"code\": \"g.p\", \"title\": \"gp\", \"factor\": \"g\", \"severity\": \"info\", \"points\": 2},"
+    "  {\"code\": \"g.q\", \"title\": \"gq\", \"factor\": \"g\", \"severity\": \"info\", \"points\": 2},"
+    "  {\"code\": \"i.x\", \"title\": \"ix\", \"factor\": \"i\", \"severity\": \"high\", \"points\": 40}],"
+    " \"footprint\": {\"reference_assets\": 4, \"exponent\": 0.5},"
+    " \"confidence\": {\"min_evidence\": 2, \"min_factors\": 1,"
+    "  \"high\": {\"evidence\": 6, \"factors\": 2}, \"medium\": {\"evidence\": 4, \"factors\": 2}},"
+    " \"grades\": [{\"grade\": \"A\", \"min_score\": 90}, {\"grade\": \"B\", \"min_score\": 80},"
+    "  {\"grade\": \"C\", \"min_score\": 70}, {\"grade\": \"F\", \"min_score\": 0}]}";
+
+static struct methodology *
+event_parse(void)
+{
+	struct methodology_errors errs;
+	char text[4096];
+	struct methodology *em = methodology_parse(event_methodology,
+	    strlen(event_methodology), &errs);
+
+	cr_assert_not_null(em, "%s", methodology_errors_format(&errs, "test", text,
+	    sizeof(text)));
+	return (em);
+}
+
+/*
+ * a.x fails (a = 40), i.x was an incident seen a day ago (decay 0.5^(1/120), i about
+ * 60.1), g.p and g.q verified (4 points, capped at 3). Fixing a.x is the one step;
+ * the incident is never proposed, so A (90) stays out of reach: unreachable, with the
+ * score after fixing everything that can be fixed.
+ */
+Test(plan, an_incident_is_never_a_fix_and_leaves_a_grade_out_of_reach)
+{
+	struct methodology *em = event_parse();
+	struct rating_evidence e[4];
+	struct rating_input in;
+	struct rating *r;
+	struct plan p;
+
+	ev(&e[0], 1, "a.x", 1, RATING_OUTCOME_FAIL, 0);
+	ev(&e[1], 2, "i.x", 0, RATING_OUTCOME_FAIL, 0);
+	ev(&e[2], 3, "g.p", 0, RATING_OUTCOME_PASS, 0);
+	ev(&e[3], 4, "g.q", 0, RATING_OUTCOME_PASS, 0);
+	in = input(e, 4);
+	in.methodology = em;
+	cr_assert_eq(plan_compute(&in, 90, "A", &p), 0);
+	cr_assert_eq(p.status, PLAN_UNREACHABLE);
+	cr_assert_eq(p.nsteps, 1);
+	cr_assert_eq(p.fixes[0].evidence_id, 1);
+	e[0].outcome = RATING_OUTCOME_PASS;
+	r = rating_compute(&in);
+	cr_assert_float_eq(p.end_score, r->score, 1e-9, "fixing a.x is all a fix can do");
+	cr_assert_lt(p.end_score, 90);
+	rating_free(r);
+	plan_free(&p);
+	methodology_free(em);
+}
+
+/* The bonus is capped (3 of 4 points) and the score at 100: a plan to 100 fixes the
+ * penalty findings and counts the bonus as the engine does, never past 100. */
+Test(plan, the_bonus_cap_and_the_ceiling_are_the_engines)
+{
+	struct methodology *em = event_parse();
+	struct rating_evidence e[4];
+	struct rating_input in;
+	struct plan p;
+
+	ev(&e[0], 1, "a.x", 1, RATING_OUTCOME_FAIL, 0);
+	ev(&e[1], 2, "i.x", 0, RATING_OUTCOME_PASS, 0);
+	ev(&e[2], 3, "g.p", 0, RATING_OUTCOME_PASS, 0);
+	ev(&e[3], 4, "g.q", 0, RATING_OUTCOME_PASS, 0);
+	in = input(e, 4);
+	in.methodology = em;
+	cr_assert_eq(plan_compute(&in, 100, NULL, &p), 0);
+	/* 50 * 40/100 + 50 + 3 (capped) = 73 now; after the fix 100 + 3, held at 100. */
+	cr_assert_float_eq(p.start_score, 73.0, 1e-9);
+	cr_assert_eq(p.status, PLAN_REACHED);
+	cr_assert_eq(p.nsteps, 1);
+	cr_assert_float_eq(p.steps[0].score_after, 100.0, 1e-9);
+	cr_assert_float_eq(p.steps[0].gain, 27.0, 1e-9);
+	plan_free(&p);
+	methodology_free(em);
+}

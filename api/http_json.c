@@ -29,6 +29,7 @@ http_json_parse(const char *body, size_t len, const char **code, char *message, 
 		*code = "malformed_json";
 		snprintf(message, msgn, "malformed JSON at line %d, column %d: %s", err.line,
 		    err.column, err.text);
+		utf8_scrub(message);          /* jansson quotes the body's own bytes */
 		return (NULL);
 	}
 	return (v);

@@ -1,6 +1,7 @@
 #include "common/utf8.h"
 
 #include <stdint.h>
+#include <string.h>
 
 int
 utf8_valid(const char *str, size_t n)
@@ -53,4 +54,25 @@ utf8_length(const char *s, size_t n)
 		if (((unsigned char)s[i] & 0xC0) != 0x80)
 			count++;
 	return (count);
+}
+
+size_t
+utf8_scrub(char *s)
+{
+	unsigned char c;
+	size_t i, len, n = 0;
+
+	for (i = 0; s[i] != '\0'; i += len) {
+		c = (unsigned char)s[i];
+		len = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 :
+		    c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+		if (len > 1 && (memchr(s + i, '\0', len) != NULL || !utf8_valid(s + i, len)))
+			len = 0;
+		if (len == 0) {
+			s[i] = '?';
+			len = 1;
+			n++;
+		}
+	}
+	return (n);
 }

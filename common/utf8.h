@@ -21,4 +21,10 @@ int utf8_valid(const char *s, size_t n);
  * a number but not a meaningful one). */
 size_t utf8_length(const char *s, size_t n);
 
+/* utf8_scrub: make the NUL-terminated s valid UTF-8 in place: every byte that does
+ * not begin a well-formed sequence (a stray, overlong, surrogate or cut-short one)
+ * becomes '?'. For messages that quote outside text (a JSON parser's "near '...'",
+ * a snprintf cut in the middle of a character). Returns how many bytes it replaced. */
+size_t utf8_scrub(char *s);
+
 #endif

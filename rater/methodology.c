@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "common/timefmt.h"
+#include "common/utf8.h"
 
 /* Numeric ranges a document must respect (beyond those docs/methodology.md states). */
 #define METHODOLOGY_MAX_DAYS 36500
@@ -33,6 +34,9 @@ methodology_errors_add(struct methodology_errors *errs, const char *where, const
 		va_start(ap, fmt);
 		vsnprintf(e->message, sizeof(e->message), fmt, ap);
 		va_end(ap);
+		/* A message may quote the document (or be cut inside a character). */
+		utf8_scrub(e->where);
+		utf8_scrub(e->message);
 	}
 	errs->n++;
 }

@@ -113,3 +113,17 @@ Test(utf8, length_counts_code_points)
 	cr_assert_eq(LENGTH("h\xC3\xA9llo \xF0\x9F\x98\x80"), 7);
 	cr_assert_eq(LENGTH("a\0b"), 3, "U+0000 is a character");
 }
+
+/* Found by fuzz_methodology: jansson's error text quotes the document's own bytes
+ * ("near '\"version\\ud80\xcb'"), which the error message must not carry as they are. */
+Test(utf8, scrub_replaces_what_is_not_utf8_and_keeps_what_is)
+{
+	char mixed[] = "near '\"version\\ud80\xcb' \xe6\x97\xa5 \xed\xa0\x80 \xc0\xaf \xe6\x97";
+	char clean[] = "caf\xc3\xa9 \xf0\x9f\x98\x80";
+
+	cr_assert_eq(utf8_scrub(mixed), 1 + 3 + 2 + 2);
+	cr_assert_str_eq(mixed, "near '\"version\\ud80?' \xe6\x97\xa5 ??? ?? ??");
+	cr_assert(utf8_valid(mixed, strlen(mixed)));
+	cr_assert_eq(utf8_scrub(clean), 0);
+	cr_assert_str_eq(clean, "caf\xc3\xa9 \xf0\x9f\x98\x80");
+}

@@ -13,6 +13,7 @@
 #include "rater/rating.h"
 #include "rater/rating_json.h"
 #include "rater/rating_store.h"
+#include "common/timefmt.h"
 
 #define DRAFT_CONNINFO_LIMIT 4096
 
@@ -142,15 +143,15 @@ methodology_draft_store_projection(struct db_pool *pool, PGconn *conn,
 	const struct methodology *up, *cur;
 	struct rating_remediation *plan = NULL;
 	struct rating *ru = NULL, *rc_ = NULL;
-	struct rating_evidence *ev = NULL;
-	struct rating_input in;
-	struct rating_store_coverage cov;
-	const char *covered[RATING_STORE_MAX_COVERAGE];
+	struct rating_store_input in;
 	json_t *state, *upcoming, *in_force, *expl = NULL;
-	size_t nev = 0, assets = 0, nplan = 0;
+	PGresult *latest = NULL;
+	char when[24];
+	size_t nplan = 0;
 	int rc = -1;
 
 	*out = NULL;
+	memset(&in, 0, sizeof(in));
 	if ((state = publication_store_current(pool, conn, now)) == NULL)
 		return (-1);
 	upcoming = json_object_get(state, "upcoming");
@@ -161,24 +162,26 @@ methodology_draft_store_projection(struct db_pool *pool, PGconn *conn,
 	}
 	if ((up = methodology_cache_get(pool, conn, json_string_value(json_object_get(
 	    upcoming, "version")))) == NULL || (cur = methodology_cache_get(pool, conn,
-	    json_string_value(json_object_get(in_force, "version")))) == NULL)
+	    json_string_value(json_object_get(in_force, "version")))) == NULL ||
+	    rating_store_load_input(conn, company_id, up, now, &in) != 0 ||
+	    (latest = rating_store_latest(conn, company_id)) == NULL ||
+	    PQntuples(latest) != 1)
 		goto done;
-	if (rating_store_load_evidence(conn, company_id, &ev, &nev, &assets) != 0 ||
-	    rating_store_load_coverage(conn, company_id, &cov) != 0)
+	if ((ru = rating_compute(&in.in)) == NULL ||
+	    rating_remediation_plan(&in.in, ru, &plan, &nplan) != 0)
 		goto done;
-	memset(&in, 0, sizeof(in));
-	rating_store_coverage_at(&cov, now, covered, &in);
-	in.evidence = ev;
-	in.nevidence = nev;
-	in.asset_count = assets;
-	in.as_of = now;
-	in.methodology = up;
-	if ((ru = rating_compute(&in)) == NULL ||
-	    rating_remediation_plan(&in, ru, &plan, &nplan) != 0)
-		goto done;
-	in.methodology = cur;
-	if ((rc_ = rating_compute(&in)) == NULL ||
+	in.in.methodology = cur;
+	if ((rc_ = rating_compute(&in.in)) == NULL ||
 	    (expl = rating_json_explanation(ru, up, plan, nplan)) == NULL)
+		goto done;
+	/* A projection is computed now and never stored: it names the stored rating it
+	 * is set beside (null before the first), and never matches a stored one. */
+	if (json_object_set_new(expl, "rating_id", PQgetisnull(latest, 0, 5) ? json_null() :
+	    json_integer(strtoll(PQgetvalue(latest, 0, 5), NULL, 10))) != 0 ||
+	    json_object_set_new(expl, "computed_at",
+	    json_string(timefmt_format(now, when))) != 0 ||
+	    json_object_set_new(expl, "reason", json_string("projection")) != 0 ||
+	    json_object_set_new(expl, "matches_stored_rating", json_false()) != 0)
 		goto done;
 	*out = json_pack("{s:O, s:O, s:O, s:o, s:O, s:o}", "version",
 	    json_object_get(upcoming, "version"), "effective_at",
@@ -194,7 +197,8 @@ done:
 	rating_free(ru);
 	rating_free(rc_);
 	free(plan);
-	free(ev);
+	rating_store_input_free(&in);
+	PQclear(latest);
 	json_decref(state);
 	return (rc);
 }

@@ -350,6 +350,14 @@ Test(governance_api, a_company_reads_only_its_own_projection)
 	pa = json_object_get(a, "projection");
 	cr_assert_str_eq(json_string_value(json_object_get(pa, "methodology_version")),
 	    "2026.2");
+	/* The fields the spec marks required of an explanation (issue 18): the stored
+	 * rating it is set beside, when it was computed, and that it is no stored one. */
+	cr_assert_eq(json_integer_value(json_object_get(pa, "rating_id")),
+	    testdb_scalar(conn, "SELECT max(r.id) FROM ratings r JOIN companies c"
+	    " ON c.id = r.company_id WHERE c.slug = 'acme'"));
+	cr_assert_str_eq(json_string_value(json_object_get(pa, "computed_at")), API_WORLD_NOW);
+	cr_assert_str_eq(json_string_value(json_object_get(pa, "reason")), "projection");
+	cr_assert(json_is_false(json_object_get(pa, "matches_stored_rating")));
 	b = call("GET", "/v1/me/projection", beta, NULL, 200);
 	pb = json_object_get(b, "projection");
 	cr_assert_str_neq(json_string_value(json_object_get(pa, "inputs_digest")),

@@ -8,12 +8,17 @@
 #include "api/methodology_cache.h"
 #include "common/db_pool.h"
 #include "common/log.h"
+#include "common/regdomain.h"
 
 #define CS_FIND "company_find"
 #define CS_SUMMARY_SLUG "company_summary_slug"
 #define CS_SUMMARY_ID "company_summary_id"
 #define CS_SEARCH "company_search"
 #define CS_HISTORY "company_history"
+/* A company's identity: a registered domain attributed this firmly (the least a claim
+ * accepts, api/claim_rules.h). Lookups by domain match only these, so that they say
+ * nothing about the host names a company has (principle 6). */
+#define CS_IDENTITY_CONFIDENCE "0.9"
 #define CS_PEERS "company_peers"
 #define CS_BY_DOMAIN "company_by_domain"
 
@@ -58,7 +63,7 @@ company_store_register(struct db_pool *pool)
 	    " AND ($2::text IS NULL OR strpos(lower(c.name), lower($2)) > 0)"
 	    " AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM assets a"
 	    "  WHERE a.company_id = c.id AND a.kind = 'domain' AND a.detached_at IS NULL"
-	    "  AND lower(a.value) = lower($3)))"
+	    "  AND a.confidence >= " CS_IDENTITY_CONFIDENCE " AND lower(a.value) = lower($3)))"
 	    " AND ($4::text IS NULL OR c.sector = $4)"
 	    " AND ($5::text IS NULL OR r.grade = $5)"
 	    " ORDER BY c.slug LIMIT $6", 6) != 0 ||
@@ -84,6 +89,7 @@ company_store_register(struct db_pool *pool)
 	    db_pool_register(pool, CS_BY_DOMAIN,
 	    "SELECT a.company_id FROM assets a JOIN companies c ON c.id = a.company_id"
 	    " WHERE a.kind = 'domain' AND lower(a.value) = lower($1)"
+	    " AND a.confidence >= " CS_IDENTITY_CONFIDENCE
 	    " AND a.detached_at IS NULL AND c.visibility = 'public'"
 	    " ORDER BY a.confidence DESC, a.attributed_at, a.id LIMIT 1", 1) != 0)
 		return (-1);
@@ -182,6 +188,8 @@ company_store_search(struct db_pool *pool, PGconn *conn, const struct company_st
 	int i;
 
 	snprintf(slimit, sizeof(slimit), "%u", limit);
+	if (f->domain != NULL && !regdomain_is_registered(f->domain))
+		return (json_array());     /* a host name is nobody's identity */
 	if ((res = db_pool_exec(pool, conn, CS_SEARCH, 6, params, NULL)) == NULL)
 		return (NULL);
 	items = json_array();
@@ -298,6 +306,8 @@ company_store_by_domain(struct db_pool *pool, PGconn *conn, const char *domain, 
 	PGresult *res;
 	int rc;
 
+	if (!regdomain_is_registered(domain))
+		return (0);                /* a host name is nobody's identity */
 	if ((rc = cs_one(pool, conn, CS_BY_DOMAIN, 1, params, &res)) == 1) {
 		*id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
 		PQclear(res);

@@ -57,8 +57,10 @@ json_t *company_store_history(struct db_pool *pool, PGconn *conn, int64_t id,
 int company_store_peers(struct db_pool *pool, PGconn *conn, int64_t id, int own,
     json_t **out);
 
-/* company_store_by_domain: the public company to which domain is attributed (not
- * detached; the highest confidence first, then the oldest attribution). */
+/* company_store_by_domain: the public company whose identity domain is domain: a
+ * registered domain (common/regdomain.h) attributed with confidence 0.9 or more, not
+ * detached (the highest confidence first, then the oldest attribution). A host name
+ * below a registered domain is never found. */
 int company_store_by_domain(struct db_pool *pool, PGconn *conn, const char *domain,
     int64_t *id);
 

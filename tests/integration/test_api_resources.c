@@ -358,6 +358,26 @@ Test(api_resources, lookup)
 	cr_assert_str_eq(str(json_object_get(json_array_get(items, 3), "company"), "slug"),
 	    "gamma");
 	json_decref(v);
+	/* Host names are not an oracle (issue 18): a subdomain, even attributed firmly,
+	 * and a registered domain attributed below the identity confidence (the world's
+	 * secret host, 0.8, from CT logs) are not found; only the company's identity
+	 * domains are. */
+	api_world_exec(conn, "INSERT INTO assets (company_id, kind, value, source, confidence)"
+	    " SELECT id, 'domain', 'portal.acme.example', 'registry', 1.0 FROM companies"
+	    " WHERE slug = 'acme'");
+	v = call("POST", "/v1/companies/lookup", key, "{\"domains\": [\"portal.acme.example\","
+	    " \"" API_WORLD_SECRET_HOST "\", \"acme.example\"]}", 200);
+	items = json_object_get(v, "items");
+	cr_assert_str_eq(str(json_array_get(items, 0), "result"), "not_found");
+	cr_assert_str_eq(str(json_array_get(items, 1), "result"), "not_found");
+	cr_assert_str_eq(str(json_array_get(items, 2), "result"), "found");
+	json_decref(v);
+	v = get("/v1/companies?domain=portal.acme.example", key, 200);
+	cr_assert_eq(json_array_size(json_object_get(v, "items")), 0);
+	json_decref(v);
+	v = get("/v1/companies?domain=" API_WORLD_SECRET_HOST, key, 200);
+	cr_assert_eq(json_array_size(json_object_get(v, "items")), 0);
+	json_decref(v);
 	strcpy(body, "{\"domains\": [");
 	for (i = 0; i < 101; i++)
 		sprintf(body + strlen(body), "%s\"d%d.example\"", i ? ", " : "", i);

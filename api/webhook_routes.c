@@ -13,6 +13,8 @@
 #include "api/request.h"
 #include "api/resource.h"
 #include "api/routes.h"
+#include "collector/address_policy.h"
+#include "collector/outbound.h"
 #include "common/db_pool.h"
 #include "common/log.h"
 #include "common/sha256.h"
@@ -67,6 +69,30 @@ webhook_routes_get(struct api_request *r)
 		resource_reply(r, 200, v);
 }
 
+/* A receiver written as a non-public address (in any of its spellings) is refused
+ * when it is set, not only at each delivery: the operator's FAIRRATE_OUTBOUND_ALLOW
+ * networks are the exception, as for deliveries. Names are judged at delivery, when
+ * they are resolved. 1 after answering 422. */
+static int
+webhook_routes_refused_literal(struct api_request *r, const char *url)
+{
+	struct outbound_config cfg;
+	struct sockaddr_storage sa;
+
+	if (!webhook_url_literal(url, &sa))
+		return (0);
+	if (outbound_config_from_env(&cfg) != 0) {
+		request_reply_error(r, 500, "internal_error", "the outbound settings are wrong");
+		return (1);
+	}
+	if (address_policy_allowed((const struct sockaddr *)&sa, cfg.nets, cfg.nnets))
+		return (0);
+	request_reply_error(r, 422, "non_public_address", "the url's host is an address"
+	    " that is not public (loopback, private, link-local, unspecified or reserved);"
+	    " webhooks are delivered to public addresses only");
+	return (1);
+}
+
 void
 webhook_routes_put(struct api_request *r)
 {
@@ -83,7 +109,8 @@ webhook_routes_put(struct api_request *r)
 		    " %d bytes, without user information", WEBHOOK_URL_MAX);
 		return;
 	}
-	if (webhook_routes_owner(r, &owner, &id) != 0 || request_db(r) == NULL)
+	if (webhook_routes_refused_literal(r, url) ||
+	    webhook_routes_owner(r, &owner, &id) != 0 || request_db(r) == NULL)
 		return;
 	if (RAND_bytes(raw, sizeof(raw)) != 1) {
 		request_reply_error(r, 500, "internal_error", "cannot draw random bytes");

@@ -6,6 +6,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -30,6 +34,34 @@ webhook_url_valid(const char *url)
 	if (hostlen == 0 || memchr(host, '@', hostlen) != NULL || host[0] == ':')
 		return (0);
 	return (1);
+}
+
+int
+webhook_url_literal(const char *url, struct sockaddr_storage *out)
+{
+	char host[256];
+	const char *h = url + 8, *end;
+	size_t n = strcspn(h, "/?#");
+	struct sockaddr_in *v4 = (struct sockaddr_in *)out;
+	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)out;
+
+	memset(out, 0, sizeof(*out));
+	if (h[0] == '[') {
+		if ((end = memchr(h, ']', n)) == NULL || (size_t)(end - h - 1) >= sizeof(host))
+			return (0);
+		snprintf(host, sizeof(host), "%.*s", (int)(end - h - 1), h + 1);
+		v6->sin6_family = AF_INET6;
+		return (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1);
+	}
+	if ((end = memchr(h, ':', n)) != NULL)       /* a port */
+		n = (size_t)(end - h);
+	if (n == 0 || n >= sizeof(host))
+		return (0);
+	snprintf(host, sizeof(host), "%.*s", (int)n, h);
+	if (host[n - 1] == '.')                     /* "127.0.0.1." resolves the same */
+		host[n - 1] = '\0';
+	v4->sin_family = AF_INET;
+	return (inet_aton(host, &v4->sin_addr) != 0);
 }
 
 static int

@@ -25,6 +25,14 @@
  * characters. (Which address the host has is judged at delivery time.) */
 int webhook_url_valid(const char *url);
 
+/* webhook_url_literal: whether url's host (webhook_url_valid) is an IP address written
+ * out rather than a name, in any form a resolver takes for one: dotted IPv4 and its
+ * short, decimal, octal and hexadecimal forms as inet_aton reads them ("127.1",
+ * "2130706433", "0177.0.0.1", "0x7f000001", "0"), or IPv6 in brackets. Then *out
+ * holds it (port 0) and 1 is returned; 0 for a name. Pure. */
+struct sockaddr_storage;
+int webhook_url_literal(const char *url, struct sockaddr_storage *out);
+
 /* webhook_sign: the signature header value for len bytes of body at time t under
  * secret, into out (WEBHOOK_SIGNATURE_MAX bytes). 0, or -1 when HMAC fails. */
 int webhook_sign(const char *secret, int64_t t, const void *body, size_t len,

@@ -289,6 +289,26 @@ Test(webhooks, unallowed_addresses_and_bad_urls_are_refused)
 	    "{\"url\": \"https://user:pw@hooks.example/\"}", 400));
 	json_decref(call("PUT", "/v1/me/webhook", k_investor,
 	    "{\"url\": \"https://hooks.example/\"}", 403));
+	/* Non-public addresses written out are refused when set (issue 18), whatever
+	 * their spelling; nothing is stored. */
+	{
+		static const char *const literal[] = {"https://127.0.0.1/", "https://[::1]/",
+		    "https://2130706433/", "https://0x7f000001/", "https://127.1/",
+		    "https://0177.0.0.1/", "https://[::ffff:127.0.0.1]/", "https://0/",
+		    "https://10.0.0.8:8443/hook", "https://169.254.169.254/latest"};
+		char body[128];
+		json_t *v;
+		size_t k;
+
+		for (k = 0; k < sizeof(literal) / sizeof(literal[0]); k++) {
+			snprintf(body, sizeof(body), "{\"url\": \"%s\"}", literal[k]);
+			v = call("PUT", "/v1/me/webhook", k_acme, body, 422);
+			cr_assert_str_eq(api_call_error_code(v), "non_public_address", "%s",
+			    literal[k]);
+			json_decref(v);
+		}
+		cr_assert_eq(testdb_scalar(conn, "SELECT count(*) FROM webhooks"), 0);
+	}
 	secret = set_webhook("/v1/me/webhook", k_acme, "https://hooks.example/acme");
 	open_dispute();
 	for (i = 0; i < 100 && n == 0; i++) {

@@ -1,8 +1,12 @@
 /* The pure parts of webhooks and claims: URL rules, signatures, backoff, the claim
  * domain rule and the token match. */
 #include <criterion/criterion.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <string.h>
 
+#include "collector/address_policy.h"
 #include "collector/claim_fetch.h"
 #include "dispute/webhook.h"
 
@@ -81,4 +85,49 @@ Test(claim, token_on_a_line_of_its_own)
 	cr_assert_not(claim_fetch_token_found(inline_, strlen(inline_), t));
 	cr_assert_not(claim_fetch_token_found("", 0, t));
 	cr_assert_not(claim_fetch_token_found("abc", 3, ""));
+}
+
+/* Issue 18: every spelling of a non-public address is recognised as an address (and
+ * then refused at PUT by the address policy); names are left to delivery. */
+Test(webhook, literal_addresses_in_every_spelling)
+{
+	static const struct {
+		const char *url;
+		int family;
+		const char *addr;           /* as inet_ntop writes it */
+	} lit[] = {
+		{"https://127.0.0.1/hook", AF_INET, "127.0.0.1"},
+		{"https://127.0.0.1:8443/hook", AF_INET, "127.0.0.1"},
+		{"https://[::1]/hook", AF_INET6, "::1"},
+		{"https://[::1]:8443", AF_INET6, "::1"},
+		{"https://2130706433/", AF_INET, "127.0.0.1"},
+		{"https://0x7f000001/", AF_INET, "127.0.0.1"},
+		{"https://127.1/", AF_INET, "127.0.0.1"},
+		{"https://0177.0.0.1/", AF_INET, "127.0.0.1"},
+		{"https://[::ffff:127.0.0.1]/", AF_INET6, "::ffff:127.0.0.1"},
+		{"https://0/", AF_INET, "0.0.0.0"},
+		{"https://10.1.2.3./x", AF_INET, "10.1.2.3"},
+	};
+	static const char *const names[] = {"https://hooks.example.com/x",
+	    "https://127.0.0.1.example/", "https://0x7f000001.example/", "https://[::1/x"};
+	struct sockaddr_storage sa;
+	struct address_policy_net none[1];
+	char text[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(lit) / sizeof(lit[0]); i++) {
+		cr_assert(webhook_url_valid(lit[i].url), "%s", lit[i].url);
+		cr_assert_eq(webhook_url_literal(lit[i].url, &sa), 1, "%s", lit[i].url);
+		cr_assert_eq(sa.ss_family, lit[i].family, "%s", lit[i].url);
+		cr_assert_not_null(inet_ntop(sa.ss_family, sa.ss_family == AF_INET ?
+		    (void *)&((struct sockaddr_in *)&sa)->sin_addr :
+		    (void *)&((struct sockaddr_in6 *)&sa)->sin6_addr, text, sizeof(text)));
+		cr_assert_str_eq(text, lit[i].addr, "%s", lit[i].url);
+		cr_assert_not(address_policy_allowed((struct sockaddr *)&sa, none, 0),
+		    "%s must not be allowed", lit[i].url);
+	}
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		cr_assert_eq(webhook_url_literal(names[i], &sa), 0, "%s", names[i]);
+	cr_assert_eq(webhook_url_literal("https://93.184.216.34/", &sa), 1);
+	cr_assert(address_policy_allowed((struct sockaddr *)&sa, none, 0), "a public address");
 }

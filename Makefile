@@ -140,6 +140,7 @@ test: deps
 	$(MAKE) db-start
 	$(MAKE) build-tests
 	scripts/run-tests.sh rel
+	scripts/check-contract.sh
 	$(MAKE) test-san
 	$(MAKE) fuzz-regress
 	$(MAKE) check-docs

@@ -14,6 +14,10 @@ bdir="${B:-build}/$kind"
 outdir="$root/test-output/${FAIRRATE_TEST_TAG:-main}/$kind"
 mkdir -p "$outdir"
 export FAIRRATE_TEST_OUTPUT="$outdir"
+# Every answer the integration tests get, for the contract check
+# (scripts/check-contract.sh); a fresh log each run.
+export FAIRRATE_CONTRACT_LOG="$outdir/contract.jsonl"
+[ "$only" = unit ] || : >"$FAIRRATE_CONTRACT_LOG"
 : "${DATABASE_URL:=$(scripts/db.sh url)}"
 export DATABASE_URL
 export FAIRRATE_SHARE_DIR="$root"

@@ -137,6 +137,7 @@ poll_claim(long id, const char *secret, long status)
 	char url[128], line[160];
 	struct buf body;
 	long got = 0;
+	char *ctype = NULL, path[64];
 	json_t *v;
 	CURL *e;
 
@@ -156,6 +157,9 @@ poll_claim(long id, const char *secret, long status)
 	curl_easy_setopt(e, CURLOPT_TIMEOUT, 60L);
 	cr_assert_eq(curl_easy_perform(e), CURLE_OK);
 	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &got);
+	curl_easy_getinfo(e, CURLINFO_CONTENT_TYPE, &ctype);
+	snprintf(path, sizeof(path), "/v1/claims/%ld", id);
+	api_client_contract_log("GET", path, got, ctype ? ctype : "", body.data, body.len);
 	curl_easy_cleanup(e);
 	curl_slist_free_all(h);
 	cr_assert_eq(got, status, "GET /v1/claims/%ld: %ld %s", id, got,

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -180,6 +181,55 @@ api_client_read(char *out, size_t size, size_t n, void *userdata)
 	return (want);
 }
 
+/*
+ * The contract log (api_client.h): with FAIRRATE_CONTRACT_LOG set (scripts/run-tests.sh does), every
+ * answer an integration test gets is appended to that file as one JSON line
+ * {method, path, status, content_type, body} (body: the text, at most 1 MiB, when
+ * the answer is JSON), under an exclusive lock so that parallel tests do not mix
+ * lines. tests/contract/check.mjs then judges each against docs/openapi.yaml.
+ */
+void
+api_client_contract_log(const char *method, const char *path, long status,
+    const char *ctype, const char *body, size_t len)
+{
+	const char *file = getenv("FAIRRATE_CONTRACT_LOG");
+	json_t *line;
+	char *text;
+	int fd;
+
+	if (file == NULL || file[0] == '\0')
+		return;
+	line = json_pack("{s:s, s:s, s:i, s:s, s:o}", "method", method, "path", path,
+	    "status", (int)status, "content_type", ctype, "body",
+	    strncmp(ctype, "application/json", 16) == 0 && len <= (1 << 20) ?
+	    json_stringn(body ? body : "", len) : json_null());
+	if (line == NULL || (text = json_dumps(line, JSON_COMPACT)) == NULL) {
+		json_decref(line);
+		return;
+	}
+	json_decref(line);
+	if ((fd = open(file, O_WRONLY | O_CREAT | O_APPEND, 0644)) >= 0) {
+		if (flock(fd, LOCK_EX) == 0) {
+			(void)!write(fd, text, strlen(text));
+			(void)!write(fd, "\n", 1);
+			flock(fd, LOCK_UN);
+		}
+		close(fd);
+	}
+	free(text);
+}
+
+static void
+api_client_record(const char *method, const char *path, const struct api_response *out)
+{
+	char ctype[128];
+
+	if (api_response_header(out, "Content-Type", ctype, sizeof(ctype)) == NULL)
+		ctype[0] = '\0';
+	api_client_contract_log(method, path, out->status, ctype, out->body.data,
+	    out->body.len);
+}
+
 int
 api_client_request(struct api_client *c, const char *method, const char *path,
     const char *key, const char *content_type, const void *body, size_t len, int chunked,
@@ -235,6 +285,8 @@ api_client_request(struct api_client *c, const char *method, const char *path,
 		curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &out->status);
 	curl_slist_free_all(h);
 	curl_easy_cleanup(curl);
+	if (out->status > 0)
+		api_client_record(method, path, out);
 	return (out->status > 0 ? 0 : -1);
 }
 

@@ -36,6 +36,13 @@ int api_client_request(struct api_client *c, const char *method, const char *pat
     const char *key, const char *content_type, const void *body, size_t len, int chunked,
     struct api_response *out);
 
+/* api_client_contract_log: append one answer (status, content type, len bytes of body)
+ * to the contract log, $FAIRRATE_CONTRACT_LOG (nothing when unset), for
+ * tests/contract/check.mjs; api_client_request does it for every answer, a test that
+ * makes its own requests calls it. */
+void api_client_contract_log(const char *method, const char *path, long status,
+    const char *content_type, const char *body, size_t len);
+
 /* api_client_get: GET path with key (may be NULL). */
 int api_client_get(struct api_client *c, const char *path, const char *key,
     struct api_response *out);

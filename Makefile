@@ -10,7 +10,7 @@ CFLAGS  ?= -O2 -g
 LDLIBS  := -lmicrohttpd -ljansson -lcurl -lpq -lcrypto -lpsl -lpthread -lm
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-MODULES := common rater collector demo api dispute
+MODULES := common rater collector demo api dispute disclosure
 LIB_SRC := $(foreach m,$(MODULES),$(wildcard $(m)/*.c))
 MAIN_SRC := cli/fairrate.c $(filter-out cli/fairrate.c,$(wildcard cli/*.c))
 SUPPORT_SRC := $(wildcard tests/support/*.c)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/attachment_http.h"
 #include "api/dispute_http.h"
 #include "api/paging.h"
 #include "api/request.h"
@@ -292,4 +293,66 @@ disclosure_routes_staff_decision(struct api_request *r)
 		return;
 	}
 	disclosure_apply(r, event, reason);
+}
+
+void
+disclosure_routes_me_attach(struct api_request *r)
+{
+	struct attachment_upload up;
+	struct disclosure_actor actor;
+	enum disclosure_store_result rc;
+	int64_t attachment = 0;
+	PGconn *db;
+
+	if (attachment_http_read(r, &up) != 0)
+		return;
+	if ((db = request_db(r)) == NULL)
+		goto cleanup;
+	disclosure_actor_of(r, &actor);
+	rc = disclosure_store_add_attachment(db, &actor, dispute_http_id(r), up.filename,
+	    up.content_type, up.data, up.len, timefmt_now(), &attachment);
+	if (rc == DISCLOSURE_STORE_REFUSED)
+		request_reply_error(r, 409, "invalid_state", "documents are added while the"
+		    " disclosure waits for staff");
+	else if (rc != DISCLOSURE_STORE_OK)
+		disclosure_store_failed(r, rc);
+	else
+		resource_reply(r, 201, json_pack("{s:I, s:s, s:s, s:I}", "id",
+		    (json_int_t)attachment, "filename", up.filename, "content_type",
+		    up.content_type, "size", (json_int_t)up.len));
+cleanup:
+	free(up.data);
+}
+
+/* The content of attachment {attachment} of disclosure {id} for the request's key. */
+void
+disclosure_routes_attachment(struct api_request *r)
+{
+	const char *aid = request_param(r, "attachment");
+	struct disclosure_attachment info;
+	struct disclosure_actor actor;
+	enum disclosure_store_result rc;
+	void *content = NULL;
+	long long attachment;
+	char *end;
+	PGconn *db;
+
+	attachment = aid ? strtoll(aid, &end, 10) : 0;
+	if (aid == NULL || *end != '\0' || attachment <= 0) {
+		request_reply_error(r, 404, "not_found", "no such attachment");
+		return;
+	}
+	if ((db = request_db(r)) == NULL)
+		return;
+	disclosure_actor_of(r, &actor);
+	rc = disclosure_store_read_attachment(db, &actor, dispute_http_id(r), attachment,
+	    timefmt_now(), &info, &content);
+	if (rc == DISCLOSURE_STORE_NOT_FOUND)
+		request_reply_error(r, 404, "not_found", "no such attachment for this key");
+	else if (rc != DISCLOSURE_STORE_OK)
+		disclosure_store_failed(r, rc);
+	else
+		attachment_http_reply(r, info.filename, info.content_type, content,
+		    info.size);
+	free(content);
 }

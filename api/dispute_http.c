@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/attachment_http.h"
 #include "api/http_json.h"
 #include "api/paging.h"
 #include "api/request.h"
@@ -203,7 +204,7 @@ dispute_http_attachment(struct api_request *r)
 	struct dispute_actor actor;
 	enum dispute_store_result rc;
 	const char *aid = request_param(r, "attachment");
-	char *end, disposition[127];
+	char *end;
 	void *content = NULL;
 	long long attachment;
 	PGconn *db;
@@ -222,10 +223,6 @@ dispute_http_attachment(struct api_request *r)
 		dispute_http_store_failed(r, rc, "attachment");
 		return;
 	}
-	snprintf(disposition, sizeof(disposition), "attachment; filename=\"%.80s\"",
-	    strchr(info.filename, '"') ? "attachment" : info.filename);
-	request_add_header(r, "Content-Disposition", disposition);
-	request_add_header(r, "X-Content-Type-Options", "nosniff");
-	request_reply_data(r, 200, info.content_type, content, info.size);
+	attachment_http_reply(r, info.filename, info.content_type, content, info.size);
 	free(content);
 }

@@ -28,7 +28,11 @@
     " 'publication', " PUBLICATION ", 'certification', " CERTIFICATION "," \
     " 'submitted_at', " ISO("d.submitted_at") ", 'decided_at', " ISO("d.decided_at") "," \
     " 'decision_reason', d.decision_reason, 'ended_at', " ISO("d.ended_at") "," \
-    " 'version', d.version)::text," \
+    " 'version', d.version, 'attachments', (SELECT coalesce(jsonb_agg(" \
+    " jsonb_build_object('id', a.id, 'filename', a.filename, 'content_type'," \
+    " a.content_type, 'size', a.size, 'sha256', a.sha256, 'uploaded_at', " \
+    ISO("a.uploaded_at") ") ORDER BY a.id), '[]'::jsonb) FROM disclosure_attachments a" \
+    " WHERE a.disclosure_id = d.id))::text," \
     " extract(epoch FROM d.submitted_at)::bigint," \
     " extract(epoch FROM coalesce(d.decided_at, d.ended_at))::bigint"
 

@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <libpq-fe.h>
 
+#include "common/attachment.h"
 #include "dispute/dispute_sla.h"
 #include "disclosure/disclosure_rules.h"
 #include "disclosure/disclosure_state.h"
@@ -101,5 +102,29 @@ int disclosure_store_expire_due(PGconn *conn, int64_t now, long *expired);
  * nothing else of the disclosures. *out a new reference. NOT_FOUND, OK, ERROR. */
 enum disclosure_store_result disclosure_store_company_items(PGconn *conn,
     const char *slug, json_t **out);
+
+/* A supporting document as read. */
+struct disclosure_attachment {
+	char filename[ATTACHMENT_FILENAME_SIZE];
+	char content_type[ATTACHMENT_TYPE_SIZE];
+	size_t size;
+};
+
+/* disclosure_store_add_attachment: add len bytes of content (filename, content_type,
+ * already judged by the rules of common/attachment.h: ERROR otherwise) to disclosure
+ * id of the actor's company (a company actor only), which must be submitted. Sets
+ * *attachment_id. NOT_FOUND, REFUSED (no longer submitted), OK, ERROR. */
+enum disclosure_store_result disclosure_store_add_attachment(PGconn *conn,
+    const struct disclosure_actor *actor, int64_t id, const char *filename,
+    const char *content_type, const void *content, size_t len, int64_t now,
+    int64_t *attachment_id);
+
+/* disclosure_store_read_attachment: the content of attachment attachment_id of
+ * disclosure id (the actor's company's, for a company actor). A staff read writes an
+ * audit_log row (disclosure.attachment.read) in the same transaction. Sets *info and
+ * *content (malloc'ed, free() it; info->size bytes). NOT_FOUND, OK, ERROR. */
+enum disclosure_store_result disclosure_store_read_attachment(PGconn *conn,
+    const struct disclosure_actor *actor, int64_t id, int64_t attachment_id,
+    int64_t now, struct disclosure_attachment *info, void **content);
 
 #endif

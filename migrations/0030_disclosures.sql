@@ -49,3 +49,22 @@ CREATE INDEX disclosures_company_idx ON disclosures (company_id, id);
 CREATE INDEX disclosures_queue_idx ON disclosures (state, id);
 -- The tick looks for verified certificates past their date.
 CREATE INDEX disclosures_expiry_idx ON disclosures (valid_until) WHERE state = 'verified';
+
+-- Supporting documents of a disclosure, under the rules of every attachment
+-- (common/attachment.h): allow-listed types, capped size, digest. Only the company and
+-- staff read them; investors never.
+CREATE TABLE disclosure_attachments (
+    id            bigserial PRIMARY KEY,
+    disclosure_id bigint NOT NULL REFERENCES disclosures (id) ON DELETE CASCADE,
+    filename      text NOT NULL CHECK (length(filename) BETWEEN 1 AND 200
+                      AND filename !~ '[/\\[:cntrl:]]'),
+    content_type  text NOT NULL CHECK (content_type IN ('application/pdf', 'image/png',
+                      'image/jpeg', 'text/plain', 'text/csv')),
+    content       bytea NOT NULL CHECK (octet_length(content) BETWEEN 1 AND 5242880),
+    size          integer NOT NULL CHECK (size = octet_length(content)),
+    sha256        text NOT NULL CHECK (sha256 ~ '^[0-9a-f]{64}$'),
+    uploaded_by   bigint REFERENCES api_keys (id) ON DELETE SET NULL,
+    uploaded_at   timestamptz NOT NULL
+);
+CREATE INDEX disclosure_attachments_disclosure_idx
+    ON disclosure_attachments (disclosure_id, id);

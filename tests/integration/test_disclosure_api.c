@@ -3,7 +3,8 @@
  * governance bonus appears in the rating at once and investors see the item verified
  * with its publication reference; a withdrawal, a rejection and a certificate past
  * its date (`fairrate tick`) take the bonus away again; a newer disclosure supersedes
- * the older; every role and bad input. */
+ * the older; supporting documents for the company and staff only; every role and
+ * bad input. */
 #include <criterion/criterion.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/attachment.h"
 #include "common/buf.h"
 #include "tests/support/api_call.h"
 #include "tests/support/api_client.h"
@@ -436,4 +438,85 @@ Test(disclosure_api, bad_input_changes_nothing)
 	    " 'disclosure.%'"), 0);
 	expect_error("GET", "/v1/staff/disclosures?overdue=maybe", k_analyst, NULL, 400,
 	    "invalid_parameter");
+}
+
+/* POST a document to disclosure id by key; the answer must be status. Returns the
+ * attachment id (0 when refused). */
+static long
+attach(long id, const char *key, const char *type, const char *base64, long status)
+{
+	char path[96], *body;
+	size_t n = strlen(base64) + 200;
+	json_t *v;
+	long aid;
+
+	body = malloc(n);
+	cr_assert_not_null(body);
+	snprintf(body, n, "{\"filename\": \"isms-certificate.pdf\", \"content_type\":"
+	    " \"%s\", \"content_base64\": \"%s\"}", type, base64);
+	snprintf(path, sizeof(path), "/v1/me/disclosures/%ld/attachments", id);
+	v = call("POST", path, key, body, status);
+	aid = (long)json_integer_value(json_object_get(v, "id"));
+	json_decref(v);
+	free(body);
+	return (aid);
+}
+
+Test(disclosure_api, documents_for_the_company_and_staff_only)
+{
+	struct api_response r;
+	char path[128], *big;
+	long id, aid;
+	json_t *v;
+	size_t n;
+
+	id = submit_isms("2027-03-15");
+	/* "%PDF-1.7 test" */
+	aid = attach(id, k_acme, "application/pdf", "JVBERi0xLjcgdGVzdA==", 201);
+	cr_assert_gt(aid, 0);
+	attach(id, k_acme, "application/zip", "UEsDBA==", 415);
+	attach(id, k_acme, "application/pdf", "not base64!", 400);
+	attach(id, k_beta, "application/pdf", "JVBERi0xLjcgdGVzdA==", 404);
+	/* Past the cap: 413, nothing stored. */
+	n = (ATTACHMENT_MAX / 3 + 2) * 4;
+	big = malloc(n + 1);
+	cr_assert_not_null(big);
+	memset(big, 'A', n);
+	big[n] = '\0';
+	attach(id, k_acme, "application/pdf", big, 413);
+	free(big);
+	cr_assert_eq(testdb_scalar(conn, "SELECT count(*) FROM disclosure_attachments"), 1);
+
+	/* The company and staff see it listed and read it; a staff read is audited. */
+	snprintf(path, sizeof(path), "/v1/staff/disclosures/%ld", id);
+	v = call("GET", path, k_analyst, NULL, 200);
+	cr_assert_eq(json_array_size(json_object_get(v, "attachments")), 1);
+	cr_assert_str_eq(str(json_array_get(json_object_get(v, "attachments"), 0),
+	    "filename"), "isms-certificate.pdf");
+	json_decref(v);
+	snprintf(path, sizeof(path), "/v1/staff/disclosures/%ld/attachments/%ld", id, aid);
+	api_client_get(c, path, k_analyst, &r);
+	cr_assert_eq(r.status, 200);
+	cr_assert_eq(r.body.len, 13);
+	cr_assert_eq(memcmp(r.body.data, "%PDF-1.7 test", 13), 0);
+	api_response_free(&r);
+	cr_assert_eq(testdb_scalar(conn, "SELECT count(*) FROM audit_log WHERE action ="
+	    " 'disclosure.attachment.read'"), 1);
+	snprintf(path, sizeof(path), "/v1/me/disclosures/%ld/attachments/%ld", id, aid);
+	api_client_get(c, path, k_acme, &r);
+	cr_assert_eq(r.status, 200);
+	api_response_free(&r);
+	expect_error("GET", path, k_beta, NULL, 404, "not_found");
+	expect_error("GET", path, k_investor, NULL, 403, "forbidden");
+	cr_assert_eq(testdb_scalar(conn, "SELECT count(*) FROM audit_log WHERE action ="
+	    " 'disclosure.attachment.read'"), 1, "a company read was audited as staff");
+
+	/* Once decided, no more documents; investors never see one. */
+	decide(id, k_analyst, "{\"outcome\": \"verified\"}", 200, "verified");
+	attach(id, k_acme, "application/pdf", "JVBERi0xLjcgdGVzdA==", 409);
+	api_client_get(c, "/v1/companies/acme/disclosures", k_investor, &r);
+	cr_assert_eq(r.status, 200);
+	cr_assert_null(strstr(r.body.data, "isms-certificate"), "%s", r.body.data);
+	cr_assert_null(strstr(r.body.data, "attachment"), "%s", r.body.data);
+	api_response_free(&r);
 }

@@ -112,6 +112,11 @@ void disclosure_routes_staff_queue(struct api_request *r);
 void disclosure_routes_staff_get(struct api_request *r);
 void disclosure_routes_staff_decision(struct api_request *r);
 
+/* api/profile_routes.c: a company's public page, its setting for the company key. */
+void profile_routes_me_get(struct api_request *r);
+void profile_routes_me_put(struct api_request *r);
+void profile_routes_public(struct api_request *r);
+
 /* api/webhook_routes.c: company and portfolio webhooks. */
 void webhook_routes_get(struct api_request *r);
 void webhook_routes_put(struct api_request *r);

@@ -8,7 +8,7 @@
 
 /*
  * A company's choice to publish its public page, and its statement, in PostgreSQL
- * (migrations/0031_company_profiles.sql). A company without a row has not published.
+ * (migrations/0031_company_pages_and_grants.sql). A company without a row has not published.
  * Database errors are logged here.
  */
 

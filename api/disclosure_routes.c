@@ -1,7 +1,8 @@
 /* Governance disclosures over HTTP (docs/disclosure.md): a company key submits,
  * reads and withdraws its own; staff (analyst and admin keys) read the queue and
  * verify or reject, never editing what the company wrote; investors read each item's
- * status and publication reference. Another company's disclosure is 404, never 403. */
+ * status and publication reference; anyone reads how many companies of a sector
+ * disclose each item. Another company's disclosure is 404, never 403. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -236,6 +237,24 @@ disclosure_routes_company(struct api_request *r)
 		request_reply_error(r, 404, "not_found", "no such company");
 	else if (rc != DISCLOSURE_STORE_OK)
 		resource_db_failed(r, "cannot read the disclosures");
+	else
+		resource_reply(r, 200, v);
+}
+
+void
+disclosure_routes_sector(struct api_request *r)
+{
+	enum disclosure_store_result rc;
+	json_t *v = NULL;
+	PGconn *db;
+
+	if ((db = request_db(r)) == NULL)
+		return;
+	rc = disclosure_store_sector(db, request_param(r, "sector"), &v);
+	if (rc == DISCLOSURE_STORE_NOT_FOUND)
+		request_reply_error(r, 404, "not_found", "no public company in this sector");
+	else if (rc != DISCLOSURE_STORE_OK)
+		resource_db_failed(r, "cannot count the disclosures");
 	else
 		resource_reply(r, 200, v);
 }

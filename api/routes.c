@@ -97,6 +97,8 @@ static const struct router_route routes[] = {
 	{"GET", "/v1/me/profile", COMPANY, 0, NULL, profile_routes_me_get},
 	{"PUT", "/v1/me/profile", COMPANY, ROUTER_JSON_BODY, NULL, profile_routes_me_put},
 	{"GET", "/v1/public/companies/{slug}", PUBLIC, 0, NULL, profile_routes_public},
+	{"GET", "/v1/public/sectors/{sector}/disclosures", PUBLIC, 0, NULL,
+	    disclosure_routes_sector},
 	{"GET", "/v1/me/grants", COMPANY, 0, "limit,cursor", share_routes_me_list},
 	{"POST", "/v1/me/grants", COMPANY, ROUTER_JSON_BODY, NULL, share_routes_me_create},
 	{"GET", "/v1/me/grants/{id}", COMPANY, 0, NULL, share_routes_me_get},

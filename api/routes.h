@@ -108,7 +108,8 @@ void staff_dispute_routes_audit(struct api_request *r);
 void staff_dispute_routes_transparency(struct api_request *r);
 
 /* api/disclosure_routes.c: governance disclosures: a company key's own, the staff
- * queue and decisions, and each item's status for investors. */
+ * queue and decisions, each item's status for investors, and the public sector
+ * comparison. */
 void disclosure_routes_me_list(struct api_request *r);
 void disclosure_routes_me_submit(struct api_request *r);
 void disclosure_routes_me_get(struct api_request *r);
@@ -116,6 +117,7 @@ void disclosure_routes_me_withdraw(struct api_request *r);
 void disclosure_routes_me_attach(struct api_request *r);
 void disclosure_routes_attachment(struct api_request *r);
 void disclosure_routes_company(struct api_request *r);
+void disclosure_routes_sector(struct api_request *r);
 void disclosure_routes_staff_queue(struct api_request *r);
 void disclosure_routes_staff_get(struct api_request *r);
 void disclosure_routes_staff_decision(struct api_request *r);

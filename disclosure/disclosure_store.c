@@ -428,3 +428,38 @@ disclosure_store_company_items(PGconn *conn, const char *slug, json_t **out)
 	}
 	return (DISCLOSURE_STORE_OK);
 }
+
+enum disclosure_store_result
+disclosure_store_sector(PGconn *conn, const char *sector, json_t **out)
+{
+	static const char sql[] =
+	    "WITH c AS (SELECT id FROM companies WHERE sector = $1 AND visibility = 'public'),"
+	    " per AS (SELECT d.item, d.company_id, bool_or(d.state = 'verified') AS verified"
+	    "  FROM disclosures d JOIN c ON c.id = d.company_id"
+	    "  WHERE d.state IN ('verified', 'submitted') GROUP BY d.item, d.company_id)"
+	    " SELECT jsonb_build_object('sector', $1::text, 'companies', (SELECT count(*)"
+	    " FROM c), 'items', (SELECT jsonb_agg(jsonb_build_object('item', i.item,"
+	    " 'check_code', 'governance.' || i.item, 'verified', (SELECT count(*) FROM per"
+	    " WHERE per.item = i.item AND per.verified), 'submitted', (SELECT count(*) FROM"
+	    " per WHERE per.item = i.item AND NOT per.verified)) ORDER BY i.n)"
+	    " FROM unnest(ARRAY['basic_policy', 'management_structure',"
+	    "  'education_training', 'information_sharing', 'third_party_certification'])"
+	    "  WITH ORDINALITY AS i (item, n)))::text WHERE EXISTS (SELECT 1 FROM c)";
+	const char *p[1] = {sector};
+	PGresult *res;
+
+	*out = NULL;
+	if ((res = db_query(conn, sql, 1, p)) == NULL)
+		return (DISCLOSURE_STORE_ERROR);
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		return (DISCLOSURE_STORE_NOT_FOUND);
+	}
+	*out = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
+	PQclear(res);
+	if (*out == NULL) {
+		log_error("disclosure store: the sector view does not parse");
+		return (DISCLOSURE_STORE_ERROR);
+	}
+	return (DISCLOSURE_STORE_OK);
+}

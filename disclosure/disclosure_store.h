@@ -103,6 +103,14 @@ int disclosure_store_expire_due(PGconn *conn, int64_t now, long *expired);
 enum disclosure_store_result disclosure_store_company_items(PGconn *conn,
     const char *slug, json_t **out);
 
+/* disclosure_store_sector: how many public companies of sector disclose each of the
+ * five items, aggregate only: {sector, companies, items: [{item, check_code,
+ * verified, submitted}]} where verified counts companies with a verified disclosure of
+ * the item and submitted those with one waiting (and none verified). No company is
+ * named. NOT_FOUND when the sector has no public company; OK; ERROR. */
+enum disclosure_store_result disclosure_store_sector(PGconn *conn, const char *sector,
+    json_t **out);
+
 /* A supporting document as read. */
 struct disclosure_attachment {
 	char filename[ATTACHMENT_FILENAME_SIZE];

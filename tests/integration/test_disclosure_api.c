@@ -520,3 +520,39 @@ Test(disclosure_api, documents_for_the_company_and_staff_only)
 	cr_assert_null(strstr(r.body.data, "attachment"), "%s", r.body.data);
 	api_response_free(&r);
 }
+
+Test(disclosure_api, sector_comparison_counts_public_companies_only)
+{
+	struct api_response r;
+	char body[256];
+	json_t *v, *policy;
+	long id;
+
+	snprintf(body, sizeof(body), POLICY, "Acme's policy.");
+	id = submit(k_acme, body, 201);
+	decide(id, k_analyst, "{\"outcome\": \"verified\"}", 200, "verified");
+	snprintf(body, sizeof(body), POLICY, "Beta's policy.");
+	submit(k_beta, body, 201);
+	/* A private company's verified disclosure is not counted. */
+	api_world_exec(conn, "INSERT INTO disclosures (company_id, item, state, statement,"
+	    " report_name, submitted_at, decided_at) SELECT id, 'basic_policy', 'verified',"
+	    " 'hidden policy', 'r', '2026-02-01', '2026-02-02' FROM companies"
+	    " WHERE slug = 'hidden'");
+	v = call("GET", "/v1/public/sectors/finance/disclosures", NULL, NULL, 200);
+	cr_assert_eq(json_integer_value(json_object_get(v, "companies")), 2);
+	cr_assert_eq(json_array_size(json_object_get(v, "items")), 5);
+	policy = json_array_get(json_object_get(v, "items"), 0);
+	cr_assert_str_eq(str(policy, "item"), "basic_policy");
+	cr_assert_eq(json_integer_value(json_object_get(policy, "verified")), 1);
+	cr_assert_eq(json_integer_value(json_object_get(policy, "submitted")), 1);
+	cr_assert_eq(json_integer_value(json_object_get(json_array_get(json_object_get(v,
+	    "items"), 4), "verified")), 0);
+	json_decref(v);
+	/* Aggregate only: no company named. */
+	api_client_get(c, "/v1/public/sectors/finance/disclosures", NULL, &r);
+	cr_assert_null(strstr(r.body.data, "acme"), "%s", r.body.data);
+	cr_assert_null(strstr(r.body.data, "beta"), "%s", r.body.data);
+	api_response_free(&r);
+	expect_error("GET", "/v1/public/sectors/mining/disclosures", NULL, NULL, 404,
+	    "not_found");
+}

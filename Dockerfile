@@ -4,6 +4,7 @@ FROM debian:12-slim AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends build-essential pkg-config \
       libpq-dev libmicrohttpd-dev libjansson-dev libcurl4-openssl-dev libssl-dev libpsl-dev \
+      libcairo2-dev libpango1.0-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
@@ -13,6 +14,7 @@ FROM debian:12-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libpq5 libmicrohttpd12 libjansson4 \
       libcurl4 libssl3 libpsl5 publicsuffix ca-certificates curl \
+      libcairo2 libpango-1.0-0 libpangocairo-1.0-0 fonts-noto-cjk \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --home /opt/fairrate fairrate
 WORKDIR /opt/fairrate
@@ -21,6 +23,7 @@ COPY --from=build /src/migrations /opt/fairrate/migrations
 COPY --from=build /src/methodology /opt/fairrate/methodology
 COPY --from=build /src/docs /opt/fairrate/docs
 COPY --from=build /src/portal /opt/fairrate/portal
+COPY --from=build /src/po /opt/fairrate/po
 ENV FAIRRATE_SHARE_DIR=/opt/fairrate
 USER fairrate
 EXPOSE 8080

@@ -2,15 +2,19 @@
 # needs no change here. `make help` lists the targets.
 
 CC      ?= cc
-PKGS    := libpq libmicrohttpd jansson libcurl libcrypto libpsl
+PKGS    := libpq libmicrohttpd jansson libcurl libcrypto libpsl pangocairo
 CSTD    := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 -Wvla
-INCS    := -I. -I/usr/include/postgresql
+# The report (report/) draws PDF with cairo and lays text out with pango: their
+# include folders come from pkg-config (evaluated again by every sub-make, so a fresh
+# machine gets them once `make deps` has installed the packages).
+INCS    := -I. -I/usr/include/postgresql $(shell pkg-config --cflags pangocairo 2>/dev/null)
 CFLAGS  ?= -O2 -g
-LDLIBS  := -lmicrohttpd -ljansson -lcurl -lpq -lcrypto -lpsl -lpthread -lm
+LDLIBS  := -lmicrohttpd -ljansson -lcurl -lpq -lcrypto -lpsl -lpangocairo-1.0 -lpango-1.0 \
+           -lgobject-2.0 -lglib-2.0 -lcairo -lpthread -lm
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-MODULES := common rater collector demo api dispute disclosure
+MODULES := common rater collector demo api dispute report disclosure
 LIB_SRC := $(foreach m,$(MODULES),$(wildcard $(m)/*.c))
 MAIN_SRC := cli/fairrate.c $(filter-out cli/fairrate.c,$(wildcard cli/*.c))
 SUPPORT_SRC := $(wildcard tests/support/*.c)

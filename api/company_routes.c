@@ -202,32 +202,37 @@ company_path_id(struct api_request *r, PGconn *db, int64_t *id)
 }
 
 void
-company_routes_history(struct api_request *r)
+company_routes_history_of(struct api_request *r, PGconn *db, int64_t id)
 {
 	char position[PAGING_POSITION_MAX + 1];
-	int64_t id, before;
+	int64_t before;
 	unsigned limit;
-	PGconn *db;
 
 	if (resource_paging(r, &limit, position, sizeof(position)) != 0 ||
-	    resource_position_id(r, position, INT64_MAX, &before) != 0 ||
-	    (db = request_db(r)) == NULL || company_path_id(r, db, &id) != 1)
+	    resource_position_id(r, position, INT64_MAX, &before) != 0)
 		return;
 	resource_reply_page(r, company_store_history(request_pool(r), db, id, before,
 	    limit + 1), limit, "id");
 }
 
 void
-company_routes_peers(struct api_request *r)
+company_routes_history(struct api_request *r)
 {
-	json_t *peers = NULL, *dist = NULL;
 	int64_t id;
 	PGconn *db;
+
+	if ((db = request_db(r)) != NULL && company_path_id(r, db, &id) == 1)
+		company_routes_history_of(r, db, id);
+}
+
+void
+company_routes_peers_of(struct api_request *r, PGconn *db, int64_t id, const char *slug,
+    int own)
+{
+	json_t *peers = NULL, *dist = NULL;
 	int rc;
 
-	if ((db = request_db(r)) == NULL || company_path_id(r, db, &id) != 1)
-		return;
-	if ((rc = company_store_peers(request_pool(r), db, id, &peers)) != 1 ||
+	if ((rc = company_store_peers(request_pool(r), db, id, own, &peers)) != 1 ||
 	    (rc = sector_store_distribution(request_pool(r), db,
 	    json_string_value(json_object_get(peers, "sector")), &dist)) != 1) {
 		json_decref(peers);
@@ -237,9 +242,19 @@ company_routes_peers(struct api_request *r)
 			resource_db_failed(r, "cannot compare the company with its peers");
 		return;
 	}
-	json_object_set_new(peers, "slug", json_string(request_param(r, "slug")));
+	json_object_set_new(peers, "slug", json_string(slug));
 	json_object_set_new(peers, "sector_distribution", dist);
 	resource_reply(r, 200, peers);
+}
+
+void
+company_routes_peers(struct api_request *r)
+{
+	int64_t id;
+	PGconn *db;
+
+	if ((db = request_db(r)) != NULL && company_path_id(r, db, &id) == 1)
+		company_routes_peers_of(r, db, id, request_param(r, "slug"), 0);
 }
 
 void

@@ -69,7 +69,7 @@ company_store_register(struct db_pool *pool)
 	    " ORDER BY id DESC LIMIT $3", 3) != 0 ||
 	    db_pool_register(pool, CS_PEERS,
 	    "WITH me AS (SELECT c.sector, c.size_band, r.status, r.score FROM companies c"
-	    CS_LATEST " WHERE c.id = $1 AND c.visibility = 'public'),"
+	    CS_LATEST " WHERE c.id = $1 AND (c.visibility = 'public' OR $2)),"
 	    " peers AS (" CS_RATED_PEERS ")"
 	    " SELECT me.sector, me.size_band, me.status, me.score,"
 	    " (SELECT count(*) FROM peers),"
@@ -80,7 +80,7 @@ company_store_register(struct db_pool *pool)
 	    "  AND peers.score < me.score),"
 	    " (SELECT count(*) FROM peers WHERE peers.size_band = me.size_band"
 	    "  AND peers.score = me.score)"
-	    " FROM me", 1) != 0 ||
+	    " FROM me", 2) != 0 ||
 	    db_pool_register(pool, CS_BY_DOMAIN,
 	    "SELECT a.company_id FROM assets a JOIN companies c ON c.id = a.company_id"
 	    " WHERE a.kind = 'domain' AND lower(a.value) = lower($1)"
@@ -262,15 +262,16 @@ cs_percentile(const char *n, const char *below, const char *equal, int has_score
 }
 
 int
-company_store_peers(struct db_pool *pool, PGconn *conn, int64_t id, json_t **out)
+company_store_peers(struct db_pool *pool, PGconn *conn, int64_t id, int own,
+    json_t **out)
 {
 	char sid[24];
-	const char *params[1] = {sid};
+	const char *params[2] = {sid, own ? "true" : "false"};
 	PGresult *res;
 	int rc, rated;
 
 	snprintf(sid, sizeof(sid), "%lld", (long long)id);
-	if ((rc = cs_one(pool, conn, CS_PEERS, 1, params, &res)) != 1)
+	if ((rc = cs_one(pool, conn, CS_PEERS, 2, params, &res)) != 1)
 		return (rc);
 	rated = !PQgetisnull(res, 0, 3);
 	*out = json_pack("{s:s, s:s, s:s, s:o, s:{s:I, s:o}, s:{s:I, s:o}}",

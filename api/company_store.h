@@ -48,12 +48,14 @@ json_t *company_store_search(struct db_pool *pool, PGconn *conn,
 json_t *company_store_history(struct db_pool *pool, PGconn *conn, int64_t id,
     int64_t before, unsigned limit);
 
-/* company_store_peers: where public company id stands: {sector, size_band, status,
+/* company_store_peers: where company id (public, or any when own: the company asking
+ * about itself) stands among the public rated companies: {sector, size_band, status,
  * score, in_sector: {companies_rated, percentile}, in_size_band: {...}} where the
  * percentile is 100 * (rated peers scoring below + half of those scoring the same,
  * itself included) / rated peers, one decimal; null when the company has no score.
  * *out is a new reference when 1. */
-int company_store_peers(struct db_pool *pool, PGconn *conn, int64_t id, json_t **out);
+int company_store_peers(struct db_pool *pool, PGconn *conn, int64_t id, int own,
+    json_t **out);
 
 /* company_store_by_domain: the public company to which domain is attributed (not
  * detached; the highest confidence first, then the oldest attribution). */

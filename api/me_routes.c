@@ -142,3 +142,35 @@ me_routes_assets(struct api_request *r)
 	resource_reply_page(r, me_store_assets(request_pool(r), db, me_company(r), after,
 	    limit + 1), limit, "id");
 }
+
+/* Its own rating history and its place among its peers: what an investor sees of a
+ * public company, for the company itself (private ones too). */
+void
+me_routes_history(struct api_request *r)
+{
+	PGconn *db;
+
+	if ((db = request_db(r)) != NULL)
+		company_routes_history_of(r, db, me_company(r));
+}
+
+void
+me_routes_peers(struct api_request *r)
+{
+	json_t *company = NULL;
+	PGconn *db;
+	int rc;
+
+	if ((db = request_db(r)) == NULL)
+		return;
+	if ((rc = me_store_company(request_pool(r), db, me_company(r), &company)) != 1) {
+		if (rc == 0)
+			request_reply_error(r, 404, "not_found", "the key's company is gone");
+		else
+			resource_db_failed(r, "cannot read the company");
+		return;
+	}
+	company_routes_peers_of(r, db, me_company(r),
+	    json_string_value(json_object_get(company, "slug")), 1);
+	json_decref(company);
+}

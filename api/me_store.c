@@ -9,6 +9,7 @@
 #include "common/db_pool.h"
 #include "common/log.h"
 #include "common/timefmt.h"
+#include "rater/plan.h"
 #include "rater/rating.h"
 #include "rater/rating_json.h"
 #include "rater/rating_store.h"
@@ -292,14 +293,11 @@ int
 me_store_explanation(struct db_pool *pool, PGconn *conn, int64_t id, json_t **out)
 {
 	const struct methodology *m;
-	struct rating_evidence *ev = NULL;
 	struct rating_remediation *plan = NULL;
-	struct rating_input in;
+	struct rating_store_input in;
 	struct rating *rt = NULL;
-	struct rating_store_coverage cov;
-	const char *covered[RATING_STORE_MAX_COVERAGE];
 	PGresult *res;
-	size_t nev = 0, nplan = 0, assets = 0;
+	size_t nplan = 0;
 	int rc = -1, same;
 
 	*out = NULL;
@@ -309,19 +307,13 @@ me_store_explanation(struct db_pool *pool, PGconn *conn, int64_t id, json_t **ou
 		PQclear(res);
 		return (0);
 	}
-	if ((m = methodology_cache_get(pool, conn, PQgetvalue(res, 0, 6))) == NULL ||
-	    rating_store_load_evidence(conn, id, &ev, &nev, &assets) != 0 ||
-	    rating_store_load_coverage(conn, id, &cov) != 0)
-		goto out;
 	memset(&in, 0, sizeof(in));
-	in.methodology = m;
-	in.evidence = ev;
-	in.nevidence = nev;
-	in.asset_count = assets;
-	in.as_of = strtoll(PQgetvalue(res, 0, 17), NULL, 10);
-	rating_store_coverage_at(&cov, in.as_of, covered, &in);
-	if ((rt = rating_compute(&in)) == NULL ||
-	    rating_remediation_plan(&in, rt, &plan, &nplan) != 0 ||
+	if ((m = methodology_cache_get(pool, conn, PQgetvalue(res, 0, 6))) == NULL ||
+	    rating_store_load_input(conn, id, m, strtoll(PQgetvalue(res, 0, 17), NULL, 10),
+	    &in) != 0)
+		goto out;
+	if ((rt = rating_compute(&in.in)) == NULL ||
+	    rating_remediation_plan(&in.in, rt, &plan, &nplan) != 0 ||
 	    (*out = rating_json_explanation(rt, m, plan, nplan)) == NULL) {
 		log_error("company %lld: cannot explain its rating", (long long)id);
 		goto out;
@@ -344,7 +336,46 @@ out:
 	}
 	rating_free(rt);
 	free(plan);
-	free(ev);
+	rating_store_input_free(&in);
+	PQclear(res);
+	return (rc);
+}
+
+int
+me_store_plan(struct db_pool *pool, PGconn *conn, int64_t id, const char *target,
+    json_t **out, char *err, size_t errlen)
+{
+	const struct methodology *m;
+	struct plan p;
+	PGresult *res;
+	int rc = -1;
+
+	*out = NULL;
+	memset(&p, 0, sizeof(p));
+	if ((res = rating_store_latest(conn, id)) == NULL)
+		return (-1);
+	if (PQntuples(res) != 1 || PQgetisnull(res, 0, 5)) {
+		PQclear(res);
+		return (0);
+	}
+	if ((m = methodology_cache_get(pool, conn, PQgetvalue(res, 0, 6))) == NULL ||
+	    (rc = rating_store_plan(conn, id, m, strtoll(PQgetvalue(res, 0, 17), NULL, 10),
+	    target, &p, err, errlen)) != 0)
+		goto out;
+	rc = -1;
+	if ((*out = plan_json(&p, m)) == NULL ||
+	    json_object_set_new(*out, "methodology_version",
+	    json_string(m->version)) != 0 ||
+	    json_object_set_new(*out, "rating_id",
+	    json_integer(strtoll(PQgetvalue(res, 0, 5), NULL, 10))) != 0) {
+		json_decref(*out);
+		*out = NULL;
+		log_error("company %lld: cannot plan", (long long)id);
+		goto out;
+	}
+	rc = 1;
+out:
+	plan_free(&p);
 	PQclear(res);
 	return (rc);
 }

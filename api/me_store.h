@@ -58,4 +58,12 @@ json_t *me_store_assets(struct db_pool *pool, PGconn *conn, int64_t id, int64_t 
  * 0 when the company has no rating yet. */
 int me_store_explanation(struct db_pool *pool, PGconn *conn, int64_t id, json_t **out);
 
+/* me_store_plan: company id's plan to target (a grade or a score: rater/plan.h), on
+ * its current evidence under the methodology and as_of of its latest rating, as
+ * plan_json gives it plus methodology_version and rating_id. 1 with *out; 0 when the
+ * company has no rating yet; 2 when target is not a target of that methodology (err
+ * says why); -1 on a database error. */
+int me_store_plan(struct db_pool *pool, PGconn *conn, int64_t id, const char *target,
+    json_t **out, char *err, size_t errlen);
+
 #endif

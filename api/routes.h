@@ -50,6 +50,11 @@ void company_routes_search(struct api_request *r);
 void company_routes_get(struct api_request *r);
 void company_routes_history(struct api_request *r);
 void company_routes_peers(struct api_request *r);
+/* The same answers for company id, for the company itself (me_routes.c): own lets a
+ * private company see where it stands among the public ones. */
+void company_routes_history_of(struct api_request *r, PGconn *db, int64_t id);
+void company_routes_peers_of(struct api_request *r, PGconn *db, int64_t id,
+    const char *slug, int own);
 void company_routes_lookup(struct api_request *r);
 void sector_routes_list(struct api_request *r);
 void sector_routes_distribution(struct api_request *r);
@@ -70,6 +75,8 @@ void me_routes_me(struct api_request *r);
 void me_routes_rating(struct api_request *r);
 void me_routes_evidence(struct api_request *r);
 void me_routes_assets(struct api_request *r);
+void me_routes_history(struct api_request *r);
+void me_routes_peers(struct api_request *r);
 /* me_routes_rating_of, me_routes_evidence_of: the same answers for company_id, on
  * db (a connection of r) for the rating; 0 for evidence: the key's own company. For
  * the counterparts a company shares them with (api/share_routes.c). */
@@ -152,6 +159,15 @@ void methodology_draft_routes_preview(struct api_request *r);
 void methodology_draft_routes_impact(struct api_request *r);
 void methodology_draft_routes_publish(struct api_request *r);
 void projection_routes_me(struct api_request *r);
+
+/* api/plan_routes.c: a plan to a target grade (rater/plan.h). */
+void plan_routes_me(struct api_request *r);
+void plan_routes_staff(struct api_request *r);
+
+/* api/report_routes.c: the one-page report (report/report.h). */
+void report_routes_me_pdf(struct api_request *r);
+void report_routes_me_json(struct api_request *r);
+void report_routes_staff_pdf(struct api_request *r);
 
 /* api/portal_routes.c: the web portal's page (for each of its own client-side routes)
  * and its static files from portal/ (api/portal_files.h says which are served). */

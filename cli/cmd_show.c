@@ -8,6 +8,7 @@
 
 #include "cli/commands.h"
 #include "common/db.h"
+#include "common/i18n.h"
 #include "common/log.h"
 #include "common/timefmt.h"
 #include "rater/methodology_store.h"
@@ -23,14 +24,24 @@ enum {
 	SHOW_REASON, SHOW_AS_OF, SHOW_COMPUTED, SHOW_DISPUTED
 };
 
+/* The catalogue of --lang (NULL: English). */
+static const struct i18n *show_cat;
+
+static const char *
+L(const char *s)
+{
+	return (i18n_text(show_cat, s));
+}
+
 static void
 show_usage(FILE *out)
 {
-	fprintf(out, "usage: fairrate show SLUG\n\n"
+	fprintf(out, "usage: fairrate show SLUG [--lang ja|en]\n\n"
 	    "Prints a company's latest rating for a person: score, grade and confidence (or\n"
 	    "why data is insufficient), methodology version, as-of time, whether evidence\n"
 	    "is disputed, each factor with its findings and their cost in points, the\n"
-	    "remediation plan (exact gain of fixing each finding) and the inputs digest.\n\n"
+	    "remediation plan (exact gain of fixing each finding) and the inputs digest.\n"
+	    "--lang ja prints it in Japanese (po/ja.po, methodology/i18n/ja.po).\n\n"
 	    "The database is $DATABASE_URL, or the private cluster under ./var/pg.\n");
 }
 
@@ -47,32 +58,35 @@ show_factor(const struct methodology_factor *mf, const json_t *f)
 	static const char *const sev[] = {"critical", "high", "medium", "low", "info"};
 	const json_t *counts = json_object_get(f, "findings_by_severity");
 	const json_t *findings = json_object_get(f, "findings"), *it;
+	const char *name = i18n_ctext(show_cat, "factor", mf->name);
 	size_t i;
 
 	if (!json_is_true(json_object_get(f, "has_data"))) {
-		printf("  %-20s %-36s no data (left out of the score)\n", mf->code, mf->name);
+		printf("  %-20s %-36s %s\n", mf->code, name, L("no data (left out of the score)"));
 		return;
 	}
 	if (mf->kind == METHODOLOGY_FACTOR_BONUS)
-		printf("  %-20s %-36s +%.1f points (cap %.1f)", mf->code, mf->name,
-		    show_number(f, "score"), mf->bonus_cap);
+		printf("  %-20s %-36s +%.1f %s (%s %.1f)", mf->code, name,
+		    show_number(f, "score"), L("points"), L("cap"), mf->bonus_cap);
 	else
-		printf("  %-20s %-36s %5.1f  weight %g", mf->code, mf->name,
-		    show_number(f, "score"), mf->weight);
-	printf("%s\n", json_is_true(json_object_get(f, "disputed")) ? "  [disputed]" : "");
-	printf("  %-20s findings:", "");
+		printf("  %-20s %-36s %5.1f  %s %g", mf->code, name,
+		    show_number(f, "score"), L("weight"), mf->weight);
+	printf("%s\n", json_is_true(json_object_get(f, "disputed")) ? L("  [disputed]") : "");
+	printf("  %-20s %s", "", L("findings:"));
 	for (i = 0; i < sizeof(sev) / sizeof(sev[0]); i++)
-		printf(" %s %lld", sev[i],
+		printf(" %s %lld", L(sev[i]),
 		    (long long)json_integer_value(json_object_get(counts, sev[i])));
 	printf("\n");
 	json_array_foreach(findings, i, it) {
 		double cost = show_number(it, "cost");
 
-		printf("  %-22s %s %-40s evidence %-8lld %s %.2f points%s\n", "",
-		    cost < 0 ? "bonus" : "cost ", json_string_value(json_object_get(it, "check")),
+		printf("  %-22s %s %-40s %s %-8lld %s %.2f %s%s\n", "",
+		    cost < 0 ? L("bonus") : L("cost "),
+		    json_string_value(json_object_get(it, "check")), L("evidence"),
 		    (long long)json_integer_value(json_object_get(it, "evidence_id")),
-		    json_string_value(json_object_get(it, "severity")), cost < 0 ? -cost : cost,
-		    json_is_true(json_object_get(it, "disputed")) ? " [disputed]" : "");
+		    L(json_string_value(json_object_get(it, "severity"))), cost < 0 ? -cost : cost,
+		    L("points"), json_is_true(json_object_get(it, "disputed")) ?
+		    L("  [disputed]") : "");
 	}
 }
 
@@ -81,45 +95,35 @@ static int
 show_plan(PGconn *conn, int64_t company_id, const struct methodology *m, int64_t as_of,
     const char *stored_inputs)
 {
-	struct rating_evidence *ev = NULL;
 	struct rating_remediation *plan = NULL;
-	struct rating_input in;
+	struct rating_store_input in;
 	struct rating *r = NULL;
-	struct rating_store_coverage cov;
-	const char *covered[RATING_STORE_MAX_COVERAGE];
-	size_t nev = 0, nplan = 0, assets = 0, i;
+	size_t nplan = 0, i;
 	int rc = -1;
 
-	if (rating_store_load_evidence(conn, company_id, &ev, &nev, &assets) != 0 ||
-	    rating_store_load_coverage(conn, company_id, &cov) != 0)
+	if (rating_store_load_input(conn, company_id, m, as_of, &in) != 0)
 		goto done;
-	memset(&in, 0, sizeof(in));
-	rating_store_coverage_at(&cov, as_of, covered, &in);
-	in.methodology = m;
-	in.evidence = ev;
-	in.nevidence = nev;
-	in.asset_count = assets;
-	in.as_of = as_of;
-	if ((r = rating_compute(&in)) == NULL ||
-	    rating_remediation_plan(&in, r, &plan, &nplan) != 0) {
+	if ((r = rating_compute(&in.in)) == NULL ||
+	    rating_remediation_plan(&in.in, r, &plan, &nplan) != 0) {
 		log_error("show: out of memory");
 		goto done;
 	}
-	printf("\nRemediation plan (exact score gain of fixing each finding alone):\n");
+	printf("\n%s\n", L("Remediation plan (exact score gain of fixing each finding "
+	    "alone):"));
 	if (strcmp(r->inputs_digest, stored_inputs) != 0)
-		printf("  (the evidence has changed since this rating; the plan uses the "
-		    "current evidence)\n");
+		printf("  %s\n", L("(the evidence has changed since this rating; the plan uses "
+		    "the current evidence)"));
 	if (nplan == 0)
-		printf("  nothing to fix\n");
+		printf("  %s\n", L("nothing to fix"));
 	for (i = 0; i < nplan; i++)
-		printf("  %+7.2f  %-40s evidence %-8" PRId64 " %s\n", plan[i].gain,
-		    m->checks[plan[i].check].code, plan[i].evidence_id,
-		    m->checks[plan[i].check].title);
+		printf("  %+7.2f  %-40s %s %-8" PRId64 " %s\n", plan[i].gain,
+		    m->checks[plan[i].check].code, L("evidence"), plan[i].evidence_id,
+		    i18n_ctext(show_cat, "check", m->checks[plan[i].check].title));
 	rc = 0;
 done:
 	free(plan);
 	rating_free(r);
-	free(ev);
+	rating_store_input_free(&in);
 	return (rc);
 }
 
@@ -140,24 +144,26 @@ show_company(PGconn *conn, const char *slug, int64_t id)
 	    PQgetvalue(res, 0, SHOW_SECTOR), PQgetvalue(res, 0, SHOW_SIZE),
 	    PQgetvalue(res, 0, SHOW_COUNTRY),
 	    strcmp(PQgetvalue(res, 0, SHOW_VISIBILITY), "private") == 0 ?
-	    ", private (no rating is published)" : "");
+	    L(", private (no rating is published)") : "");
 	if (PQgetisnull(res, 0, SHOW_ID)) {
-		printf("not rated yet: run 'fairrate score'\n");
+		printf("%s\n", L("not rated yet: run 'fairrate score'"));
 		rc = 0;
 		goto done;
 	}
 	as_of = strtoll(PQgetvalue(res, 0, SHOW_AS_OF), NULL, 10);
 	if (strcmp(PQgetvalue(res, 0, SHOW_STATUS), "rated") == 0)
-		printf("Rating: %s  grade %s  confidence %s", PQgetvalue(res, 0, SHOW_SCORE),
-		    PQgetvalue(res, 0, SHOW_GRADE), PQgetvalue(res, 0, SHOW_CONFIDENCE));
+		printf("%s: %s  %s %s  %s %s", L("Rating"), PQgetvalue(res, 0, SHOW_SCORE),
+		    L("grade"), PQgetvalue(res, 0, SHOW_GRADE), L("confidence"),
+		    L(PQgetvalue(res, 0, SHOW_CONFIDENCE)));
 	else
-		printf("Rating: insufficient data (%s)", PQgetvalue(res, 0, SHOW_INSUFFICIENT));
+		printf("%s: %s (%s)", L("Rating"), L("insufficient data"),
+		    PQgetvalue(res, 0, SHOW_INSUFFICIENT));
 	printf("%s\n", PQgetvalue(res, 0, SHOW_DISPUTED)[0] == 't' ?
-	    "  [DISPUTED: some evidence is under dispute]" : "");
-	printf("Methodology %s, as of %s, computed %s (%s), %s evidence items used\n",
-	    PQgetvalue(res, 0, SHOW_VERSION), timefmt_format(as_of, asof),
-	    PQgetvalue(res, 0, SHOW_COMPUTED), PQgetvalue(res, 0, SHOW_REASON),
-	    PQgetvalue(res, 0, SHOW_EVIDENCE));
+	    L("  [DISPUTED: some evidence is under dispute]") : "");
+	printf("%s %s, %s %s, %s %s (%s), %s %s\n", L("Methodology"),
+	    PQgetvalue(res, 0, SHOW_VERSION), L("as of"), timefmt_format(as_of, asof),
+	    L("computed"), PQgetvalue(res, 0, SHOW_COMPUTED), PQgetvalue(res, 0, SHOW_REASON),
+	    L("evidence items used:"), PQgetvalue(res, 0, SHOW_EVIDENCE));
 	if ((m = methodology_store_load(conn, PQgetvalue(res, 0, SHOW_VERSION))) == NULL)
 		goto done;
 	if ((factors = rating_json_factors_expand(PQgetvalue(res, 0, SHOW_FACTORS), m)) ==
@@ -166,8 +172,8 @@ show_company(PGconn *conn, const char *slug, int64_t id)
 		    m->version);
 		goto done;
 	}
-	printf("\nFactors (score 0-100, weight; each finding's cost in points of the "
-	    "overall score):\n");
+	printf("\n%s\n", L("Factors (score 0-100, weight; each finding's cost in points of "
+	    "the overall score):"));
 	for (i = 0; i < m->nfactors; i++) {
 		const json_t *f = json_object_get(factors, m->factors[i].code);
 
@@ -176,8 +182,9 @@ show_company(PGconn *conn, const char *slug, int64_t id)
 	}
 	if (show_plan(conn, id, m, as_of, PQgetvalue(res, 0, SHOW_INPUTS)) != 0)
 		goto done;
-	printf("\nInputs digest: %s\n(recompute it from the evidence export with the "
-	    "published methodology: docs/methodology.md)\n", PQgetvalue(res, 0, SHOW_INPUTS));
+	printf("\n%s: %s\n%s\n", L("Inputs digest"), PQgetvalue(res, 0, SHOW_INPUTS),
+	    L("(recompute it from the evidence export with the published methodology: "
+	    "docs/methodology.md)"));
 	rc = 0;
 done:
 	json_decref(factors);
@@ -190,9 +197,13 @@ int
 cmd_show(int argc, char **argv)
 {
 	static const struct option opts[] = {
+		{"lang", required_argument, NULL, 'l'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
+	const char *lang = "en";
+	struct i18n cat;
+	char err[300];
 	PGconn *conn;
 	int64_t id = 0;
 	int c, rc;
@@ -200,6 +211,9 @@ cmd_show(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
+		case 'l':
+			lang = optarg;
+			break;
 		case 'h':
 			show_usage(stdout);
 			return (0);
@@ -212,8 +226,15 @@ cmd_show(int argc, char **argv)
 		show_usage(stderr);
 		return (2);
 	}
-	if ((conn = db_connect(NULL)) == NULL)
+	if ((rc = i18n_open(&cat, lang, NULL, err, sizeof(err))) != 0) {
+		log_error("show: %s", err);
+		return (rc > 0 ? 2 : 1);
+	}
+	show_cat = &cat;
+	if ((conn = db_connect(NULL)) == NULL) {
+		i18n_free(&cat);
 		return (1);
+	}
 	rc = rating_store_company_id(conn, argv[optind], &id);
 	if (rc == 1)
 		log_error("show: no company has the slug '%s'", argv[optind]);
@@ -222,5 +243,7 @@ cmd_show(int argc, char **argv)
 	else
 		rc = 1;
 	PQfinish(conn);
+	show_cat = NULL;
+	i18n_free(&cat);
 	return (rc);
 }

@@ -13,6 +13,8 @@ int cmd_serve(int argc, char **argv);
 int cmd_keys(int argc, char **argv);
 int cmd_score(int argc, char **argv);
 int cmd_show(int argc, char **argv);
+int cmd_plan(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_feed(int argc, char **argv);
 int cmd_ports(int argc, char **argv);

@@ -24,6 +24,8 @@ static const struct command commands[] = {
 	{"keys", cmd_keys, "create, list and revoke API keys"},
 	{"score", cmd_score, "rescore companies from their evidence (rating history)"},
 	{"show", cmd_show, "print a company's latest rating, its findings and remediation plan"},
+	{"plan", cmd_plan, "the shortest sequence of fixes to a target grade or score"},
+	{"report", cmd_report, "write a company's one-page report for executives (PDF)"},
 	{"methodology", cmd_methodology, "methodology drafts: diff, impact preview, publish with notice"},
 	{"validate", cmd_validate, "back-test a methodology version against dated incidents"},
 	{"tick", cmd_tick, "switch to a published methodology version once it takes effect"},

@@ -150,7 +150,7 @@ html_tag(struct html_cursor *c, struct html_attrs *a)
 			c->p++;
 		nn = (size_t)(c->p - name);
 		html_skip_ws(c);
-		val = "";
+		val = c->p;             /* an attribute without a value: empty, in the text */
 		vn = 0;
 		if (c->p < c->end && *c->p == '=') {
 			c->p++;

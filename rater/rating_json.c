@@ -7,7 +7,7 @@
 #include "common/log.h"
 #include "common/timefmt.h"
 
-static double
+double
 rating_json_round(double x, double scale)
 {
 	double v = round(x * scale) / scale;

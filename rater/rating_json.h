@@ -52,6 +52,9 @@ int rating_json_factors_stored(const struct rating *r, const struct methodology 
  * its factor) or memory is short. */
 json_t *rating_json_factors_expand(const char *stored, const struct methodology *m);
 
+/* rating_json_round: x rounded to 1/scale (scale 10: one decimal), never -0. */
+double rating_json_round(double x, double scale);
+
 /* rating_json_put_string: append s as a JSON string (quoted, escaped) to out. 0, or
  * -1 when out's cap or memory is reached. */
 int rating_json_put_string(struct buf *out, const char *s);

@@ -9,6 +9,7 @@
 #include "common/db.h"
 #include "common/log.h"
 #include "common/pg_copy_binary.h"
+#include "rater/plan.h"
 #include "common/timefmt.h"
 
 /* The rescoring lock: pg_advisory_lock(RATING_STORE_LOCK_CLASS, 1). "fair" in ASCII. */
@@ -761,6 +762,51 @@ rating_store_load_coverage(PGconn *conn, int64_t company_id,
 		rc = -1;
 	}
 	PQclear(res);
+	return (rc);
+}
+
+int
+rating_store_load_input(PGconn *conn, int64_t company_id, const struct methodology *m,
+    int64_t as_of, struct rating_store_input *out)
+{
+	size_t nev = 0, assets = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (rating_store_load_evidence(conn, company_id, &out->evidence, &nev, &assets) != 0 ||
+	    rating_store_load_coverage(conn, company_id, &out->coverage) != 0)
+		return (-1);
+	out->in.methodology = m;
+	out->in.evidence = out->evidence;
+	out->in.nevidence = nev;
+	out->in.asset_count = assets;
+	out->in.as_of = as_of;
+	rating_store_coverage_at(&out->coverage, as_of, out->covered, &out->in);
+	return (0);
+}
+
+void
+rating_store_input_free(struct rating_store_input *in)
+{
+	free(in->evidence);
+	in->evidence = NULL;
+}
+
+int
+rating_store_plan(PGconn *conn, int64_t company_id, const struct methodology *m,
+    int64_t as_of, const char *target, struct plan *p, char *err, size_t errlen)
+{
+	struct rating_store_input in;
+	char grade[4];
+	double score;
+	int rc = -1;
+
+	memset(p, 0, sizeof(*p));
+	if (plan_target_parse(m, target, &score, grade, err, errlen) != 0)
+		return (2);
+	if (rating_store_load_input(conn, company_id, m, as_of, &in) == 0 &&
+	    plan_compute(&in.in, score, grade, p) == 0)
+		rc = 0;
+	rating_store_input_free(&in);
 	return (rc);
 }
 

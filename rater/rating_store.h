@@ -186,6 +186,30 @@ int rating_store_load_evidence(PGconn *conn, int64_t company_id,
 int rating_store_load_coverage(PGconn *conn, int64_t company_id,
     struct rating_store_coverage *out);
 
+/* The inputs to rate one company now, with what they point into. */
+struct rating_store_input {
+	struct rating_input in;
+	struct rating_evidence *evidence;
+	struct rating_store_coverage coverage;
+	const char *covered[RATING_STORE_MAX_COVERAGE];
+};
+
+/* rating_store_load_input: out->in ready to rate the company (its current evidence,
+ * asset count and the collectors that had covered it by as_of) under m as of as_of.
+ * out must not move while out->in is used. Free with rating_store_input_free, also
+ * after a failure. 0 or -1. */
+int rating_store_load_input(PGconn *conn, int64_t company_id,
+    const struct methodology *m, int64_t as_of, struct rating_store_input *out);
+void rating_store_input_free(struct rating_store_input *in);
+
+/* rating_store_plan: company_id's plan (rater/plan.h) to target (a grade of m or a
+ * score) on its current evidence under m as of as_of. 0 with *p filled (plan_free
+ * it); 2 when target is not a target of m (err says why); -1 on a database error or
+ * when memory is short. */
+struct plan;
+int rating_store_plan(PGconn *conn, int64_t company_id, const struct methodology *m,
+    int64_t as_of, const char *target, struct plan *p, char *err, size_t errlen);
+
 /* rating_store_latest: the company (by id) and its latest rating for display: one
  * row with columns name, sector, size_band, country, visibility, then (NULL when it
  * has no rating) id, methodology_version, status, score, grade, confidence,

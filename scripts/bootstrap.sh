@@ -10,11 +10,15 @@ packages=(
   libcriterion-dev libpsl-dev publicsuffix
   wrk docker-compose chromium nginx-light openssl time nmap
   clang libclang-rt-14-dev llvm
+  libcairo2-dev libpango1.0-dev fonts-noto-cjk poppler-utils gettext
 )
 # clang builds the libFuzzer harnesses (make fuzz, and a short run in make test); its
 # fuzzer and sanitizer runtimes are in libclang-rt-14-dev, which clang only recommends,
 # and llvm brings llvm-symbolizer for readable sanitizer stacks. nmap is the peer the
 # port scan is compared with (its verdicts in tests, its speed in make bench-ports).
+# cairo and pango draw the one-page PDF report (report/); Noto Sans CJK JP gives it
+# its Latin and Japanese glyphs; poppler-utils (pdftotext, pdfinfo, pdffonts) and
+# gettext's msgfmt judge the report and the message catalogues in the tests.
 [ "${FAIRRATE_BOOTSTRAP_EXTRA:-}" ] && read -r -a extra <<<"$FAIRRATE_BOOTSTRAP_EXTRA" && packages+=("${extra[@]}")
 
 missing=()

@@ -299,6 +299,45 @@ Test(api_resources, company_history_and_peers)
 	free(key);
 }
 
+/* A company sees its own history and place, as an investor sees a public company's;
+ * a private company too, placed among the public ones. */
+Test(api_resources, own_history_and_peers)
+{
+	char *acme = api_client_create_key("company", "acme");
+	char *hidden = api_client_create_key("company", "hidden");
+	char *investor = api_client_create_key("investor", NULL);
+	json_t *mine, *theirs;
+
+	mine = get("/v1/me/history", acme, 200);
+	theirs = get("/v1/companies/acme/history", investor, 200);
+	cr_assert(json_equal(json_object_get(mine, "items"), json_object_get(theirs, "items")));
+	json_decref(theirs);
+	json_decref(mine);
+	mine = get("/v1/me/peers", acme, 200);
+	theirs = get("/v1/companies/acme/peers", investor, 200);
+	cr_assert(json_equal(mine, theirs));
+	json_decref(theirs);
+	json_decref(mine);
+
+	mine = get("/v1/me/history", hidden, 200);
+	cr_assert_eq(json_array_size(json_object_get(mine, "items")), 1);
+	json_decref(mine);
+	mine = get("/v1/me/peers", hidden, 200);
+	cr_assert_str_eq(str(mine, "slug"), "hidden");
+	cr_assert_str_eq(str(mine, "status"), "rated");
+	cr_assert_eq(json_integer_value(json_object_get(json_object_get(mine, "in_sector"),
+	    "companies_rated")), 2, "acme and beta, not hidden itself");
+	cr_assert(json_is_real(json_object_get(json_object_get(mine, "in_sector"),
+	    "percentile")));
+	json_decref(mine);
+	expect_code("GET", "/v1/companies/hidden/peers", investor, NULL, 404, "not_found");
+	expect_code("GET", "/v1/me/peers", investor, NULL, 403, "forbidden");
+	expect_code("GET", "/v1/me/history?limit=0", acme, NULL, 400, "invalid_limit");
+	free(investor);
+	free(hidden);
+	free(acme);
+}
+
 Test(api_resources, lookup)
 {
 	char *key = api_client_create_key("investor", NULL);

@@ -169,6 +169,18 @@ Test(html_scripts, mixed_content_and_sri)
 	cr_assert_not(html_is_html("application/json"));
 }
 
+/* Found by fuzz_web_rules: an attribute without a value pointed outside the page. */
+Test(html_scripts, an_attribute_without_a_value_is_empty_and_inside_the_page)
+{
+	const char *page = "<meta name=referrer content>";
+	struct html_scripts s;
+
+	html_scripts_read(page, strlen(page), "example.com", &s);
+	cr_assert_not_null(s.meta_referrer);
+	cr_assert_eq(s.meta_referrer_len, 0);
+	cr_assert(s.meta_referrer >= page && s.meta_referrer <= page + strlen(page));
+}
+
 Test(web_policy, hsts_directives)
 {
 	struct web_hsts h;

@@ -8,6 +8,7 @@
 
 #include "api/dispute_http.h"
 #include "api/request.h"
+#include "api/resource.h"
 #include "common/attachment.h"
 
 int
@@ -76,4 +77,28 @@ attachment_http_reply(struct api_request *r, const char *filename,
 	request_add_header(r, "Content-Disposition", disposition);
 	request_add_header(r, "X-Content-Type-Options", "nosniff");
 	request_reply_data(r, 200, content_type, content, len);
+}
+
+void
+attachment_http_created(struct api_request *r, int64_t id,
+    const struct attachment_upload *up)
+{
+	resource_reply(r, 201, json_pack("{s:I, s:s, s:s, s:I}", "id", (json_int_t)id,
+	    "filename", up->filename, "content_type", up->content_type, "size",
+	    (json_int_t)up->len));
+}
+
+int
+attachment_http_param(struct api_request *r, int64_t *id)
+{
+	const char *s = request_param(r, "attachment");
+	char *end;
+	long long v = s != NULL ? strtoll(s, &end, 10) : 0;
+
+	if (s == NULL || *end != '\0' || v <= 0) {
+		request_reply_error(r, 404, "not_found", "no such attachment");
+		return (-1);
+	}
+	*id = (int64_t)v;
+	return (0);
 }

@@ -2,6 +2,7 @@
 #define FAIRRATE_API_ATTACHMENT_HTTP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * Documents over HTTP, for every route that takes or gives one (dispute and
@@ -25,6 +26,15 @@ struct attachment_upload {
  * characters without '/', '\' or control characters), 415
  * unsupported_attachment_type, 413 attachment_too_large (past ATTACHMENT_MAX), 500. */
 int attachment_http_read(struct api_request *r, struct attachment_upload *up);
+
+/* attachment_http_created: answer 201 {id, filename, content_type, size} for the
+ * upload up stored as attachment id. */
+void attachment_http_created(struct api_request *r, int64_t id,
+    const struct attachment_upload *up);
+
+/* attachment_http_param: the {attachment} path parameter into *id; 0, or -1 after
+ * answering 404 when it is no positive number. */
+int attachment_http_param(struct api_request *r, int64_t *id);
 
 /* attachment_http_reply: answer 200 with len bytes of content as content_type, to be
  * saved as filename (Content-Disposition) and not sniffed. */

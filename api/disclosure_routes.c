@@ -336,9 +336,7 @@ disclosure_routes_me_attach(struct api_request *r)
 	else if (rc != DISCLOSURE_STORE_OK)
 		disclosure_store_failed(r, rc);
 	else
-		resource_reply(r, 201, json_pack("{s:I, s:s, s:s, s:I}", "id",
-		    (json_int_t)attachment, "filename", up.filename, "content_type",
-		    up.content_type, "size", (json_int_t)up.len));
+		attachment_http_created(r, attachment, &up);
 cleanup:
 	free(up.data);
 }
@@ -347,21 +345,14 @@ cleanup:
 void
 disclosure_routes_attachment(struct api_request *r)
 {
-	const char *aid = request_param(r, "attachment");
 	struct disclosure_attachment info;
 	struct disclosure_actor actor;
 	enum disclosure_store_result rc;
 	void *content = NULL;
-	long long attachment;
-	char *end;
+	int64_t attachment;
 	PGconn *db;
 
-	attachment = aid ? strtoll(aid, &end, 10) : 0;
-	if (aid == NULL || *end != '\0' || attachment <= 0) {
-		request_reply_error(r, 404, "not_found", "no such attachment");
-		return;
-	}
-	if ((db = request_db(r)) == NULL)
+	if (attachment_http_param(r, &attachment) != 0 || (db = request_db(r)) == NULL)
 		return;
 	disclosure_actor_of(r, &actor);
 	rc = disclosure_store_read_attachment(db, &actor, dispute_http_id(r), attachment,

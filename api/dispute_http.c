@@ -203,18 +203,11 @@ dispute_http_attachment(struct api_request *r)
 	struct dispute_attachment_info info;
 	struct dispute_actor actor;
 	enum dispute_store_result rc;
-	const char *aid = request_param(r, "attachment");
-	char *end;
 	void *content = NULL;
-	long long attachment;
+	int64_t attachment;
 	PGconn *db;
 
-	attachment = aid ? strtoll(aid, &end, 10) : 0;
-	if (aid == NULL || *end != '\0' || attachment <= 0) {
-		request_reply_error(r, 404, "not_found", "no such attachment");
-		return;
-	}
-	if ((db = request_db(r)) == NULL)
+	if (attachment_http_param(r, &attachment) != 0 || (db = request_db(r)) == NULL)
 		return;
 	dispute_http_actor(r, &actor);
 	rc = dispute_store_read_attachment(db, &actor, dispute_http_id(r), attachment,

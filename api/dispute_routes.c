@@ -210,9 +210,7 @@ dispute_routes_attach(struct api_request *r)
 	else if (rc != DISPUTE_STORE_OK)
 		dispute_http_store_failed(r, rc, "dispute");
 	else
-		resource_reply(r, 201, json_pack("{s:I, s:s, s:s, s:I}", "id",
-		    (json_int_t)attachment, "filename", up.filename, "content_type",
-		    up.content_type, "size", (json_int_t)up.len));
+		attachment_http_created(r, attachment, &up);
 cleanup:
 	free(up.data);
 }

@@ -12,6 +12,11 @@
 
 #define ISO(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
+/* The five items in the methodology's order, as rows i (item, n). */
+#define ITEMS "unnest(ARRAY['basic_policy', 'management_structure'," \
+    " 'education_training', 'information_sharing', 'third_party_certification'])" \
+    " WITH ORDINALITY AS i (item, n)"
+
 /* The publication reference and the certificate of disclosure d, as JSON. */
 #define PUBLICATION "jsonb_build_object('url', d.published_url, 'report_name'," \
     " d.report_name, 'report_page', d.report_page)"
@@ -390,6 +395,31 @@ disclosure_store_expire_due(PGconn *conn, int64_t now, long *expired)
 	return (ret);
 }
 
+/* Run sql, which answers one JSON text in one row or no row, into *out. NOT_FOUND
+ * when no row, OK, ERROR (logged; what names the view). */
+static enum disclosure_store_result
+json_row(PGconn *conn, const char *sql, int n, const char *const *p, const char *what,
+    json_t **out)
+{
+	json_error_t err;
+	PGresult *res;
+
+	*out = NULL;
+	if ((res = db_query(conn, sql, n, p)) == NULL)
+		return (DISCLOSURE_STORE_ERROR);
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		return (DISCLOSURE_STORE_NOT_FOUND);
+	}
+	*out = json_loads(PQgetvalue(res, 0, 0), 0, &err);
+	PQclear(res);
+	if (*out == NULL) {
+		log_error("disclosure store: the %s view does not parse: %s", what, err.text);
+		return (DISCLOSURE_STORE_ERROR);
+	}
+	return (DISCLOSURE_STORE_OK);
+}
+
 enum disclosure_store_result
 disclosure_store_company_items(PGconn *conn, const char *slug, json_t **out)
 {
@@ -403,30 +433,13 @@ disclosure_store_company_items(PGconn *conn, const char *slug, json_t **out)
 	    "  'publication', CASE WHEN d.id IS NULL THEN NULL ELSE " PUBLICATION " END,"
 	    "  'certification', " CERTIFICATION ","
 	    "  'verified_at', " ISO("d.decided_at") ") ORDER BY i.n)"
-	    "  FROM unnest(ARRAY['basic_policy', 'management_structure',"
-	    "   'education_training', 'information_sharing', 'third_party_certification'])"
-	    "   WITH ORDINALITY AS i (item, n)"
+	    " FROM " ITEMS
 	    "  LEFT JOIN disclosures d ON d.company_id = c.id AND d.item = i.item"
 	    "   AND d.state = 'verified'))::text"
 	    " FROM companies c WHERE c.slug = $1 AND c.visibility = 'public'";
 	const char *p[1] = {slug};
-	json_error_t err;
-	PGresult *res;
 
-	*out = NULL;
-	if ((res = db_query(conn, sql, 1, p)) == NULL)
-		return (DISCLOSURE_STORE_ERROR);
-	if (PQntuples(res) == 0) {
-		PQclear(res);
-		return (DISCLOSURE_STORE_NOT_FOUND);
-	}
-	*out = json_loads(PQgetvalue(res, 0, 0), 0, &err);
-	PQclear(res);
-	if (*out == NULL) {
-		log_error("disclosure store: the company view does not parse: %s", err.text);
-		return (DISCLOSURE_STORE_ERROR);
-	}
-	return (DISCLOSURE_STORE_OK);
+	return (json_row(conn, sql, 1, p, "company", out));
 }
 
 enum disclosure_store_result
@@ -442,24 +455,8 @@ disclosure_store_sector(PGconn *conn, const char *sector, json_t **out)
 	    " 'check_code', 'governance.' || i.item, 'verified', (SELECT count(*) FROM per"
 	    " WHERE per.item = i.item AND per.verified), 'submitted', (SELECT count(*) FROM"
 	    " per WHERE per.item = i.item AND NOT per.verified)) ORDER BY i.n)"
-	    " FROM unnest(ARRAY['basic_policy', 'management_structure',"
-	    "  'education_training', 'information_sharing', 'third_party_certification'])"
-	    "  WITH ORDINALITY AS i (item, n)))::text WHERE EXISTS (SELECT 1 FROM c)";
+	    " FROM " ITEMS "))::text WHERE EXISTS (SELECT 1 FROM c)";
 	const char *p[1] = {sector};
-	PGresult *res;
 
-	*out = NULL;
-	if ((res = db_query(conn, sql, 1, p)) == NULL)
-		return (DISCLOSURE_STORE_ERROR);
-	if (PQntuples(res) == 0) {
-		PQclear(res);
-		return (DISCLOSURE_STORE_NOT_FOUND);
-	}
-	*out = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
-	PQclear(res);
-	if (*out == NULL) {
-		log_error("disclosure store: the sector view does not parse");
-		return (DISCLOSURE_STORE_ERROR);
-	}
-	return (DISCLOSURE_STORE_OK);
+	return (json_row(conn, sql, 1, p, "sector", out));
 }

@@ -562,8 +562,8 @@ import_rows_evidence(const struct import_fields *f, const char *default_source, 
 	/* Verified governance disclosures own that source's rows (docs/disclosure.md):
 	 * an import must not revive one that was withdrawn, rejected or expired. */
 	if (strcmp(out->source, DISCLOSURE_EVIDENCE_SOURCE) == 0)
-		return (import_fail(err, errlen, "source: \"disclosure\" is reserved for"
-		    " verified governance disclosures"));
+		return (import_fail(err, errlen, "source: \"" DISCLOSURE_EVIDENCE_SOURCE
+		    "\" is reserved for the governance disclosures staff verified"));
 	return (import_details(f, EV_DETAILS, out, err, errlen));
 }
 

@@ -8,7 +8,7 @@
 /*
  * What a disclosure's decision changes in the rating. A verified disclosure is one
  * evidence row the engine already understands: check governance.<item>, outcome
- * pass, no asset, source "disclosure", details naming the disclosure id and where it
+ * pass, no asset, source "verified_disclosure", details naming the disclosure id and where it
  * is published (and the certificate). One row per company and item: verifying a
  * newer disclosure of the item rewrites it. When the disclosure stops counting
  * (rejected, withdrawn, superseded by none), the row is corrected; when its
@@ -16,7 +16,7 @@
  * caller's transaction, so the rating moves the moment the change commits.
  */
 
-#define DISCLOSURE_EVIDENCE_SOURCE "disclosure"
+#define DISCLOSURE_EVIDENCE_SOURCE "verified_disclosure"
 
 /* disclosure_evidence_verified: inside the caller's open transaction, write the
  * evidence of verified disclosure id (of company_id) as seen at now and rescore the

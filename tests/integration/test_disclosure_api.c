@@ -195,7 +195,7 @@ Test(disclosure_api, isms_verified_counts_then_withdrawn_does_not)
 	/* Submitted: investors see it waits, with no reference yet; nothing counts. */
 	investor_item("third_party_certification", "submitted", NULL);
 	cr_assert_eq(testdb_scalar(conn, "SELECT count(*) FROM evidence WHERE source ="
-	    " 'disclosure'"), 0);
+	    " 'verified_disclosure'"), 0);
 	/* The analyst's queue holds it, with its decision clock. */
 	v = call("GET", "/v1/staff/disclosures", k_analyst, NULL, 200);
 	cr_assert_eq(json_array_size(json_object_get(v, "items")), 1);
@@ -208,7 +208,7 @@ Test(disclosure_api, isms_verified_counts_then_withdrawn_does_not)
 	/* The evidence the engine understands, naming the disclosure, and a new rating
 	 * that carries the bonus (1.5 points for a certification). */
 	cr_assert_eq(testdb_scalar(conn, "SELECT count(*) FROM evidence WHERE source ="
-	    " 'disclosure' AND check_code = 'governance.third_party_certification'"
+	    " 'verified_disclosure' AND check_code = 'governance.third_party_certification'"
 	    " AND outcome = 'pass' AND status = 'active' AND asset_id IS NULL"), 1);
 	snprintf(path, sizeof(path), "SELECT count(*) FROM evidence WHERE"
 	    " details->>'disclosure_id' = '%ld' AND details->>'report_page' = '42'"
@@ -227,7 +227,7 @@ Test(disclosure_api, isms_verified_counts_then_withdrawn_does_not)
 	cr_assert_str_eq(str(v, "state"), "withdrawn");
 	json_decref(v);
 	cr_assert_eq(testdb_scalar(conn, "SELECT count(*) FROM evidence WHERE source ="
-	    " 'disclosure' AND status = 'corrected'"), 1);
+	    " 'verified_disclosure' AND status = 'corrected'"), 1);
 	cr_assert_eq(acme_ratings(), before + 2);
 	cr_assert(governance_is(-1), "the bonus outlived the withdrawal");
 	investor_item("third_party_certification", "not_disclosed", NULL);
@@ -275,7 +275,7 @@ Test(disclosure_api, rejection_needs_a_reason_and_takes_a_verification_back)
 	cr_assert_eq(acme_ratings(), before + 1);
 	cr_assert(governance_is(-1));
 	cr_assert_eq(testdb_scalar(conn, "SELECT count(*) FROM evidence WHERE source ="
-	    " 'disclosure' AND status = 'corrected'"), 1);
+	    " 'verified_disclosure' AND status = 'corrected'"), 1);
 }
 
 Test(disclosure_api, a_newer_disclosure_supersedes_the_verified_one)
@@ -297,11 +297,11 @@ Test(disclosure_api, a_newer_disclosure_supersedes_the_verified_one)
 	    " state = 'superseded'", first);
 	cr_assert_eq(testdb_scalar(conn, sql), 1);
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM evidence WHERE source ="
-	    " 'disclosure' AND status = 'active' AND details->>'disclosure_id' = '%ld'",
+	    " 'verified_disclosure' AND status = 'active' AND details->>'disclosure_id' = '%ld'",
 	    second);
 	cr_assert_eq(testdb_scalar(conn, sql), 1);
 	cr_assert_eq(testdb_scalar(conn, "SELECT count(*) FROM evidence WHERE source ="
-	    " 'disclosure'"), 1);
+	    " 'verified_disclosure'"), 1);
 	cr_assert(governance_is(2.0));
 }
 
@@ -336,7 +336,7 @@ Test(disclosure_api, tick_expires_a_certificate_on_its_date)
 	    " state = 'expired'", id);
 	cr_assert_eq(testdb_scalar(conn, sql), 1);
 	cr_assert_eq(testdb_scalar(conn, "SELECT count(*) FROM evidence WHERE source ="
-	    " 'disclosure' AND status = 'expired'"), 1);
+	    " 'verified_disclosure' AND status = 'expired'"), 1);
 	cr_assert_eq(acme_ratings(), before + 1);
 	cr_assert(governance_is(-1), "an expired certificate still counts");
 	investor_item("third_party_certification", "not_disclosed", NULL);

@@ -3,6 +3,7 @@
 // dispute form on selected evidence and its dispute threads.
 import {h, replace, table, fmtDate, fmtTime, fmtNum, words, gradeBadge} from "./dom.js";
 import {api, getKey, q} from "./api.js";
+import {companyDisclosuresSection} from "./view_disclosure.js";
 
 const AREA = "company";
 const REASONS = [
@@ -234,11 +235,12 @@ export async function renderCompany(ctx) {
   const [me, rating, current] = await Promise.all([api("/v1/me", {key}), api("/v1/me/rating", {key}), api("/v1/methodology")]);
   const projection = current.upcoming ? await api("/v1/me/projection", {key}) : null;
   const disputes = await disputesSection(ctx, key);
+  const disclosures = await companyDisclosuresSection(ctx, key);
   if (!ctx.current()) return;
   const ev = evidenceSection(ctx, key, Object.entries(rating.factors));
   replace(ctx.main, h("h1", {}, me.company.name),
     h("p", {}, `${words(me.company.sector)} · ${me.company.size_band} · ${me.company.country} · profile ${me.company.visibility}`),
-    ratingSection(rating), projectionSection(projection), ev.sec, disputes,
+    ratingSection(rating), projectionSection(projection), ev.sec, disputes, disclosures,
     h("details", {}, h("summary", {}, "API key"), ctx.keyPanel(AREA, ctx.rerender)));
   await ev.load(null);
 }

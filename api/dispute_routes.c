@@ -185,6 +185,23 @@ dispute_routes_appeal(struct api_request *r)
 	dispute_http_apply(r, &action, 0);
 }
 
+/* The company withdraws its own dispute before a decision; the covered evidence goes
+ * back to active (unless another open dispute covers it). An optional reason goes in
+ * the thread. */
+void
+dispute_routes_withdraw(struct api_request *r)
+{
+	struct dispute_action action;
+	const char *text;
+
+	if (dispute_http_text(r, "reason", DISPUTE_TEXT_MAX, 0, &text) != 0)
+		return;
+	memset(&action, 0, sizeof(action));
+	action.event = DISPUTE_EV_WITHDRAW;
+	action.body = text;
+	dispute_http_apply(r, &action, 0);
+}
+
 void
 dispute_routes_attach(struct api_request *r)
 {

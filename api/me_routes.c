@@ -12,6 +12,11 @@
 #include "api/routes.h"
 #include "common/timefmt.h"
 
+/* The CSV export of the evidence: at most this many rows, in at most this many bytes
+ * (details are capped at 16 KiB an item). */
+#define ME_EVIDENCE_CSV_ROWS 20000
+#define ME_EVIDENCE_CSV_MAX (64 * 1024 * 1024)
+
 int
 me_routes_register(struct db_pool *pool)
 {
@@ -71,18 +76,6 @@ me_routes_rating_of(struct api_request *r, PGconn *db, int64_t company_id)
 		resource_reply(r, 200, out);
 }
 
-/* The methodology in force at now, from the cache; NULL when none is. */
-static const struct methodology *
-me_in_force(struct api_request *r, PGconn *db, int64_t now)
-{
-	json_t *cur = publication_store_in_force(request_pool(r), db, now);
-	const char *v = json_string_value(json_object_get(cur, "version"));
-	const struct methodology *m = v ? methodology_cache_get(request_pool(r), db, v) : NULL;
-
-	json_decref(cur);
-	return (m);
-}
-
 void
 me_routes_evidence(struct api_request *r)
 {
@@ -93,15 +86,23 @@ void
 me_routes_evidence_of(struct api_request *r, int64_t company_id)
 {
 	static const char *const statuses[] = {"active", "disputed", "corrected", "expired"};
+	static const char *const csv_cols[] = {"id", "check", "title", "factor", "severity",
+	    "weighted", "outcome", "asset.kind", "asset.value", "observation_key", "details",
+	    "source", "collector_version", "first_seen", "last_seen", "recorded_at", "status",
+	    "status_reason", "expires_at"};
 	char position[PAGING_POSITION_MAX + 1];
 	struct me_store_evidence_query q;
 	const struct methodology *m;
+	const char *format = request_query(r, "format");
+	json_t *items;
 	size_t i;
 	PGconn *db;
+	int csv;
 
 	memset(&q, 0, sizeof(q));
 	q.status = request_query(r, "status");
 	q.factor = request_query(r, "factor");
+	q.outcome = request_query(r, "outcome");
 	q.now = timefmt_now();
 	for (i = 0; q.status != NULL && i < sizeof(statuses) / sizeof(statuses[0]); i++)
 		if (strcmp(q.status, statuses[i]) == 0)
@@ -111,21 +112,48 @@ me_routes_evidence_of(struct api_request *r, int64_t company_id)
 		    "status is active, disputed, corrected or expired");
 		return;
 	}
+	if (q.outcome != NULL && strcmp(q.outcome, "pass") != 0 &&
+	    strcmp(q.outcome, "fail") != 0 && strcmp(q.outcome, "info") != 0) {
+		request_reply_error(r, 400, "invalid_parameter", "outcome is pass, fail or info");
+		return;
+	}
+	if (format != NULL && strcmp(format, "csv") != 0 && strcmp(format, "json") != 0) {
+		request_reply_error(r, 400, "invalid_parameter", "format is json or csv");
+		return;
+	}
+	csv = format != NULL && strcmp(format, "csv") == 0;
+	if (csv && (request_query(r, "limit") != NULL || request_query(r, "cursor") != NULL)) {
+		request_reply_error(r, 400, "invalid_parameter",
+		    "the CSV export holds every matching item: no limit or cursor");
+		return;
+	}
 	if (resource_paging(r, &q.limit, position, sizeof(position)) != 0 ||
 	    resource_position_id(r, position, 0, &q.after) != 0 ||
 	    (db = request_db(r)) == NULL)
 		return;
 	if (company_id == 0)
 		company_id = me_company(r);
-	m = me_in_force(r, db, q.now);
+	m = methodology_cache_in_force(request_pool(r), db, q.now);
 	if (q.factor != NULL && (m == NULL || methodology_find_factor(m, q.factor) < 0)) {
 		request_reply_error(r, 400, "invalid_parameter",
 		    "factor is not a factor of the methodology in force");
 		return;
 	}
-	q.limit++;
-	resource_reply_page(r, me_store_evidence(request_pool(r), db, company_id, &q, m),
-	    q.limit - 1, "id");
+	q.limit = csv ? ME_EVIDENCE_CSV_ROWS + 1 : q.limit + 1;
+	items = me_store_evidence(request_pool(r), db, company_id, &q, m);
+	if (!csv) {
+		resource_reply_page(r, items, q.limit - 1, "id");
+		return;
+	}
+	if (items == NULL)
+		resource_db_failed(r, "cannot read the evidence");
+	else if (json_array_size(items) > ME_EVIDENCE_CSV_ROWS) {
+		json_decref(items);
+		request_reply_error(r, 413, "too_many_rows", "more than 20000 items match: "
+		    "narrow the export by status, factor or outcome, or page the JSON");
+	} else
+		resource_reply_csv(r, items, csv_cols, sizeof(csv_cols) / sizeof(csv_cols[0]),
+		    ME_EVIDENCE_CSV_MAX);
 }
 
 void

@@ -42,7 +42,10 @@ me_store_register(struct db_pool *pool)
 	    " WHERE e.company_id = $1 AND e.id > $2"
 	    " AND ($5::text IS NULL OR x.status = $5)"
 	    " AND ($6::jsonb IS NULL OR $6::jsonb ? e.check_code OR u.factor = $8)"
-	    " ORDER BY e.id LIMIT $7", 8) != 0 ||
+	    " AND ($9::jsonb IS NULL OR $9::jsonb @> to_jsonb(e.id)"
+	    "  OR $9::jsonb @> to_jsonb(-e.asset_id))"
+	    " AND ($10::text IS NULL OR e.outcome = $10)"
+	    " ORDER BY e.id LIMIT $7", 10) != 0 ||
 	    db_pool_register(pool, ME_ASSETS, "SELECT id, kind, value, source, confidence,"
 	    ME_EPOCH("attributed_at") "," ME_EPOCH("detached_at") ", detached_reason"
 	    " FROM assets WHERE company_id = $1 AND id > $2 ORDER BY id LIMIT $3", 3) != 0)
@@ -193,7 +196,7 @@ me_store_evidence(struct db_pool *pool, PGconn *conn, int64_t id,
 {
 	char sid[24], safter[24], snow[24], slimit[16];
 	char *lifetimes = NULL, *checks = NULL;
-	const char *params[8];
+	const char *params[10];
 	json_t *items = NULL, *item;
 	PGresult *res = NULL;
 	int i;
@@ -216,7 +219,9 @@ me_store_evidence(struct db_pool *pool, PGconn *conn, int64_t id,
 	params[5] = checks;
 	params[6] = slimit;
 	params[7] = q->factor;
-	if ((res = db_pool_exec(pool, conn, ME_EVIDENCE, 8, params, NULL)) == NULL)
+	params[8] = q->items;
+	params[9] = q->outcome;
+	if ((res = db_pool_exec(pool, conn, ME_EVIDENCE, 10, params, NULL)) == NULL)
 		goto out;
 	items = json_array();
 	for (i = 0; items != NULL && i < PQntuples(res); i++)
@@ -376,6 +381,81 @@ me_store_plan(struct db_pool *pool, PGconn *conn, int64_t id, const char *target
 	rc = 1;
 out:
 	plan_free(&p);
+	PQclear(res);
+	return (rc);
+}
+
+/* Whether ev is one of items (an evidence id, or on an asset whose id is negated). */
+static int
+me_store_is_item(const struct rating_evidence *ev, const int64_t *items, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (items[i] == ev->id || (items[i] < 0 && ev->asset_id == -items[i]))
+			return (1);
+	return (0);
+}
+
+static json_t *
+me_store_score(const struct rating *r)
+{
+	return (r->status == RATING_RATED ? json_real(r->score) : json_null());
+}
+
+int
+me_store_dispute_effect(struct db_pool *pool, PGconn *conn, int64_t id,
+    const int64_t *items, size_t nitems, json_t **out)
+{
+	const struct methodology *m;
+	struct rating_store_input in;
+	struct rating_input without;
+	struct rating_evidence *kept = NULL;
+	struct rating *now = NULL, *acc = NULL;
+	PGresult *res;
+	size_t i, k = 0, assets = 0;
+	int rc = -1;
+
+	*out = NULL;
+	memset(&in, 0, sizeof(in));
+	if ((res = rating_store_latest(conn, id)) == NULL)
+		return (-1);
+	if (PQntuples(res) != 1 || PQgetisnull(res, 0, 5)) {
+		PQclear(res);
+		return (0);
+	}
+	if ((m = methodology_cache_get(pool, conn, PQgetvalue(res, 0, 6))) == NULL ||
+	    rating_store_load_input(conn, id, m, strtoll(PQgetvalue(res, 0, 17), NULL, 10),
+	    &in) != 0)
+		goto out;
+	if (in.in.nevidence > 0 &&
+	    (kept = malloc(in.in.nevidence * sizeof(*kept))) == NULL)
+		goto out;
+	for (i = 0; i < in.in.nevidence; i++)
+		if (!me_store_is_item(&in.evidence[i], items, nitems))
+			kept[k++] = in.evidence[i];
+	for (i = 0; i < nitems; i++)
+		assets += items[i] < 0;
+	without = in.in;
+	without.evidence = kept;
+	without.nevidence = k;
+	without.asset_count = in.in.asset_count > assets ? in.in.asset_count - assets : 0;
+	if ((now = rating_compute_outcome(&in.in)) == NULL ||
+	    (acc = rating_compute_outcome(&without)) == NULL)
+		goto out;
+	*out = json_pack("{s:s, s:o, s:o, s:o, s:o, s:o}", "methodology_version", m->version,
+	    "score_now", me_store_score(now), "grade_now", now->status == RATING_RATED ?
+	    json_string(now->grade) : json_null(), "score_if_accepted", me_store_score(acc),
+	    "grade_if_accepted", acc->status == RATING_RATED ? json_string(acc->grade) :
+	    json_null(), "change", now->status == RATING_RATED && acc->status == RATING_RATED ?
+	    json_real(rating_json_round(acc->score_unrounded - now->score_unrounded, 100)) :
+	    json_null());
+	rc = *out != NULL ? 1 : -1;
+out:
+	rating_free(now);
+	rating_free(acc);
+	free(kept);
+	rating_store_input_free(&in);
 	PQclear(res);
 	return (rc);
 }

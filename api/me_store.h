@@ -33,6 +33,9 @@ struct me_store_evidence_query {
 	unsigned limit;
 	int64_t now;                   /* evidence past its factor's lifetime under m at
 	                                  now shows as expired */
+	const char *outcome;           /* pass, fail, info; NULL: all */
+	const char *items;             /* a JSON array: evidence ids, and asset ids negated
+	                                  (every item on that asset); NULL: all */
 };
 
 /* me_store_evidence: up to q->limit of company id's evidence (every status) with
@@ -49,6 +52,15 @@ json_t *me_store_evidence(struct db_pool *pool, PGconn *conn, int64_t id,
  * detached_at, detached_reason}]. A new array, or NULL on error. */
 json_t *me_store_assets(struct db_pool *pool, PGconn *conn, int64_t id, int64_t after,
     unsigned limit);
+
+/* me_store_dispute_effect: what accepting a dispute over items of company id would do
+ * to its rating: its latest rating recomputed from the current evidence (as the
+ * explanation does) with and without those items (evidence ids; asset ids negated:
+ * every item on the asset, and the asset no longer counted). {methodology_version,
+ * score_now, grade_now, score_if_accepted, grade_if_accepted, change} (scores null
+ * when insufficient data). 1 with *out, 0 when the company has no rating, -1. */
+int me_store_dispute_effect(struct db_pool *pool, PGconn *conn, int64_t id,
+    const int64_t *items, size_t nitems, json_t **out);
 
 /* me_store_explanation: the full explanation of company id's latest rating
  * (rater/rating_json.h's rating_json_explanation, recomputed from its evidence at the

@@ -59,3 +59,14 @@ methodology_cache_get(struct db_pool *pool, PGconn *conn,
 	methodology_free(m);
 	return (found);
 }
+
+const struct methodology *
+methodology_cache_in_force(struct db_pool *pool, PGconn *conn, int64_t now)
+{
+	json_t *cur = publication_store_in_force(pool, conn, now);
+	const char *v = json_string_value(json_object_get(cur, "version"));
+	const struct methodology *m = v ? methodology_cache_get(pool, conn, v) : NULL;
+
+	json_decref(cur);
+	return (m);
+}

@@ -20,4 +20,9 @@ struct db_pool;
 const struct methodology *methodology_cache_get(struct db_pool *pool, PGconn *conn,
     const char *version);
 
+/* methodology_cache_in_force: the methodology in force at now (the summary of
+ * api/publication_store.h, then methodology_cache_get); NULL when none is. */
+const struct methodology *methodology_cache_in_force(struct db_pool *pool, PGconn *conn,
+    int64_t now);
+
 #endif

@@ -171,70 +171,14 @@ portfolio_routes_remove(struct api_request *r)
 		request_reply_empty(r, 204);
 }
 
-/* One CSV field (RFC 4180); text that a spreadsheet would run as a formula gets a
- * leading apostrophe. */
-static int
-portfolio_csv_field(struct buf *b, const char *s, int last)
-{
-	const char *p;
-	int rc = 0;
-
-	if (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')
-		rc |= buf_append(b, "'", 1);
-	if (strpbrk(s, ",\"\r\n") == NULL)
-		rc |= buf_append(b, s, strlen(s));
-	else {
-		rc |= buf_append(b, "\"", 1);
-		for (p = s; *p != '\0'; p++)
-			rc |= *p == '"' ? buf_append(b, "\"\"", 2) : buf_append(b, p, 1);
-		rc |= buf_append(b, "\"", 1);
-	}
-	rc |= buf_append(b, last ? "\r\n" : ",", last ? 2 : 1);
-	return (rc ? -1 : 0);
-}
-
-/* A JSON scalar as CSV text ("" for null). */
-static const char *
-portfolio_csv_text(const json_t *v, char *tmp, size_t n)
-{
-	if (json_is_string(v))
-		return (json_string_value(v));
-	if (json_is_real(v))
-		snprintf(tmp, n, "%.1f", json_real_value(v));
-	else if (json_is_boolean(v))
-		snprintf(tmp, n, "%s", json_is_true(v) ? "true" : "false");
-	else
-		tmp[0] = '\0';
-	return (tmp);
-}
-
 static void
 portfolio_reply_csv(struct api_request *r, json_t *items)
 {
 	static const char *const cols[] = {"slug", "name", "sector", "size_band", "country",
 	    "status", "score", "grade", "confidence", "methodology_version", "as_of",
 	    "disputed"};
-	const size_t ncols = sizeof(cols) / sizeof(cols[0]);
-	struct buf b;
-	char tmp[64];
-	json_t *item;
-	size_t i, c;
-	int bad = 0;
 
-	buf_init(&b, PORTFOLIO_CSV_MAX);
-	for (c = 0; c < ncols; c++)
-		bad |= portfolio_csv_field(&b, cols[c], c + 1 == ncols);
-	json_array_foreach(items, i, item)
-		for (c = 0; c < ncols; c++)
-			bad |= portfolio_csv_field(&b, portfolio_csv_text(json_object_get(item,
-			    cols[c]), tmp, sizeof(tmp)), c + 1 == ncols);
-	if (bad)
-		request_reply_error(r, 500, "internal_error", "the CSV export does not fit");
-	else
-		request_reply_data(r, 200, "text/csv; charset=utf-8; header=present",
-		    b.data, b.len);
-	buf_free(&b);
-	json_decref(items);
+	resource_reply_csv(r, items, cols, sizeof(cols) / sizeof(cols[0]), PORTFOLIO_CSV_MAX);
 }
 
 void

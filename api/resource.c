@@ -7,6 +7,7 @@
 #include "api/paging.h"
 #include "api/request.h"
 #include "api/router.h"
+#include "common/buf.h"
 
 void
 resource_reply(struct api_request *r, unsigned status, json_t *v)
@@ -120,4 +121,84 @@ resource_db_failed(struct api_request *r, const char *message)
 		    "the database connection was lost");
 	else
 		request_reply_error(r, 500, "internal_error", "%s", message);
+}
+
+/* One CSV field (RFC 4180); text that a spreadsheet would run as a formula gets a
+ * leading apostrophe. */
+static int
+resource_csv_field(struct buf *b, const char *s, int last)
+{
+	const char *p;
+	int rc = 0;
+
+	if (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')
+		rc |= buf_append(b, "'", 1);
+	if (strpbrk(s, ",\"\r\n") == NULL)
+		rc |= buf_append(b, s, strlen(s));
+	else {
+		rc |= buf_append(b, "\"", 1);
+		for (p = s; *p != '\0'; p++)
+			rc |= *p == '"' ? buf_append(b, "\"\"", 2) : buf_append(b, p, 1);
+		rc |= buf_append(b, "\"", 1);
+	}
+	rc |= buf_append(b, last ? "\r\n" : ",", last ? 2 : 1);
+	return (rc ? -1 : 0);
+}
+
+/* Member col of item ("a.b": member b of member a), as CSV text; *dumped is set to
+ * text to free. */
+static const char *
+resource_csv_text(const json_t *item, const char *col, char *tmp, size_t n, char **dumped)
+{
+	const char *dot = strchr(col, '.');
+	char head[64];
+	const json_t *v;
+
+	*dumped = NULL;
+	if (dot != NULL && (size_t)(dot - col) < sizeof(head)) {
+		snprintf(head, sizeof(head), "%.*s", (int)(dot - col), col);
+		v = json_object_get(json_object_get(item, head), dot + 1);
+	} else
+		v = json_object_get(item, col);
+	tmp[0] = '\0';
+	if (json_is_string(v))
+		return (json_string_value(v));
+	if (json_is_real(v))
+		snprintf(tmp, n, "%.1f", json_real_value(v));
+	else if (json_is_integer(v))
+		snprintf(tmp, n, "%lld", (long long)json_integer_value(v));
+	else if (json_is_boolean(v))
+		snprintf(tmp, n, "%s", json_is_true(v) ? "true" : "false");
+	else if (json_is_object(v) || json_is_array(v))
+		return ((*dumped = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS)) != NULL ?
+		    *dumped : "");
+	return (tmp);
+}
+
+void
+resource_reply_csv(struct api_request *r, json_t *items, const char *const *cols,
+    size_t ncols, size_t max)
+{
+	struct buf b;
+	char tmp[64], *dumped;
+	json_t *item;
+	size_t i, c;
+	int bad = 0;
+
+	buf_init(&b, max);
+	for (c = 0; c < ncols; c++)
+		bad |= resource_csv_field(&b, cols[c], c + 1 == ncols);
+	json_array_foreach(items, i, item)
+		for (c = 0; c < ncols && !bad; c++) {
+			bad |= resource_csv_field(&b, resource_csv_text(item, cols[c], tmp,
+			    sizeof(tmp), &dumped), c + 1 == ncols);
+			free(dumped);
+		}
+	if (bad)
+		request_reply_error(r, 500, "internal_error", "the CSV export does not fit");
+	else
+		request_reply_data(r, 200, "text/csv; charset=utf-8; header=present", b.data,
+		    b.len);
+	buf_free(&b);
+	json_decref(items);
 }

@@ -49,4 +49,12 @@ void resource_reply_page(struct api_request *r, json_t *items, unsigned limit,
  * request's connection is lost, else 500 with message. */
 void resource_db_failed(struct api_request *r, const char *message);
 
+/* resource_reply_csv: answer 200 text/csv (RFC 4180, a header row of cols, CRLF) with
+ * one row per object of items (consumed): a column "a.b" reads member b of object
+ * member a; strings as they are (a leading = + - @ gets an apostrophe, so that a
+ * spreadsheet does not run it), reals to one decimal, booleans as true/false,
+ * objects and arrays as JSON text, null as empty. 500 when it passes max bytes. */
+void resource_reply_csv(struct api_request *r, json_t *items, const char *const *cols,
+    size_t ncols, size_t max);
+
 #endif

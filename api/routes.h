@@ -101,11 +101,13 @@ void dispute_routes_comment(struct api_request *r);
 void dispute_routes_attach(struct api_request *r);
 void dispute_routes_attachment(struct api_request *r);
 void dispute_routes_appeal(struct api_request *r);
+void dispute_routes_withdraw(struct api_request *r);
 
 /* api/staff_dispute_routes.c: the staff side of disputes, the audit log (admin) and
  * the public dispute statistics. */
 void staff_dispute_routes_queue(struct api_request *r);
 void staff_dispute_routes_get(struct api_request *r);
+void staff_dispute_routes_evidence(struct api_request *r);
 void staff_dispute_routes_assign(struct api_request *r);
 void staff_dispute_routes_comment(struct api_request *r);
 void staff_dispute_routes_request_info(struct api_request *r);

@@ -8,6 +8,8 @@
 
 #include "api/dispute_http.h"
 #include "api/dispute_http_store.h"
+#include "api/me_store.h"
+#include "api/methodology_cache.h"
 #include "api/paging.h"
 #include "api/request.h"
 #include "api/resource.h"
@@ -99,6 +101,71 @@ void
 staff_dispute_routes_get(struct api_request *r)
 {
 	dispute_http_reply_dispute(r, dispute_http_id(r), 200, 1);
+}
+
+/* The disputed items as the company sees them (check, asset, details, source, dates,
+ * status) and what accepting would do to the rating: so that staff decide seeing. */
+#define STAFF_DISPUTE_ITEMS_MAX 500
+
+void
+staff_dispute_routes_evidence(struct api_request *r)
+{
+	struct me_store_evidence_query q;
+	struct dispute_actor actor;
+	struct dispute *d = NULL;
+	enum dispute_store_result rc;
+	json_t *ids = NULL, *assets = NULL, *evidence = NULL, *effect = NULL;
+	int64_t *items = NULL;
+	char *ids_text = NULL;
+	PGconn *db;
+	size_t i;
+	int erc;
+
+	if ((db = request_db(r)) == NULL)
+		return;
+	dispute_http_actor(r, &actor);
+	if ((rc = dispute_store_get(db, &actor, dispute_http_id(r), &d)) != DISPUTE_STORE_OK) {
+		dispute_http_store_failed(r, rc, "dispute");
+		return;
+	}
+	if ((ids = json_array()) == NULL || (assets = json_array()) == NULL ||
+	    (items = calloc(d->nitems ? d->nitems : 1, sizeof(*items))) == NULL)
+		goto fail;
+	for (i = 0; i < d->nitems; i++) {
+		items[i] = d->kind == DISPUTE_KIND_ATTRIBUTION ? -d->items[i] : d->items[i];
+		if (json_array_append_new(ids, json_integer((json_int_t)items[i])) != 0 ||
+		    (d->kind == DISPUTE_KIND_ATTRIBUTION && json_array_append_new(assets,
+		    json_integer((json_int_t)d->items[i])) != 0))
+			goto fail;
+	}
+	if ((ids_text = json_dumps(ids, JSON_COMPACT)) == NULL)
+		goto fail;
+	memset(&q, 0, sizeof(q));
+	q.limit = STAFF_DISPUTE_ITEMS_MAX;
+	q.now = timefmt_now();
+	q.items = ids_text;
+	if ((evidence = me_store_evidence(request_pool(r), db, d->company_id, &q,
+	    methodology_cache_in_force(request_pool(r), db, q.now))) == NULL ||
+	    (erc = me_store_dispute_effect(request_pool(r), db, d->company_id, items,
+	    d->nitems, &effect)) < 0) {
+		resource_db_failed(r, "cannot read the disputed evidence");
+		goto out;
+	}
+	resource_reply(r, 200, json_pack("{s:I, s:s, s:s, s:o, s:o, s:o}", "dispute_id",
+	    (json_int_t)d->id, "company", d->company_slug, "kind", dispute_kind_name(d->kind),
+	    "assets", json_incref(assets),
+	    "evidence", evidence, "effect_of_accepting", erc == 1 ? effect : json_null()));
+	evidence = NULL;
+	goto out;
+fail:
+	request_reply_error(r, 500, "internal_error", "out of memory");
+out:
+	json_decref(evidence);
+	json_decref(assets);
+	json_decref(ids);
+	free(ids_text);
+	free(items);
+	dispute_free(d);
 }
 
 void

@@ -41,6 +41,10 @@ import_summary(const char *file, enum import_kind kind, const struct import_coun
 	case IMPORT_EVIDENCE:
 		printf("%s: %ld rows: %ld evidence added, %ld re-observed, %ld unchanged\n",
 		    file, c->rows, c->evidence_inserted, c->evidence_updated, c->evidence_unchanged);
+		if (c->evidence_stale > 0)
+			printf("%s: %ld of them already past their factor's lifetime: stored, but"
+			    " no rating counts them (see the warnings above)\n", file,
+			    c->evidence_stale);
 		break;
 	case IMPORT_INCIDENTS:
 		printf("%s: %ld rows: %ld incidents added, %ld changed; evidence: %ld added, "

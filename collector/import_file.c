@@ -62,6 +62,15 @@ import_store_report(void *arg, long line, const char *message)
 		fprintf(r->opt->errors, "%s:%ld: %s\n", r->name, line, message);
 }
 
+/* A row that is stored but will not count: said, not refused. */
+static void
+import_store_warn(void *arg, long line, const char *message)
+{
+	struct import_run *r = arg;
+
+	fprintf(r->opt->errors, "%s:%ld: %s\n", r->name, line, message);
+}
+
 /* Validate one row and stage it. 0, or -1 on a failure that stops the import. */
 static int
 import_row(struct import_run *r, long line, const struct import_fields *f)
@@ -265,6 +274,7 @@ import_file_run(PGconn *conn, const char *path, const struct import_options *opt
 		rc = 1;
 		goto done;
 	}
+	import_store_set_warn(r->store, import_store_warn, r);
 	rc = import_store_finish(r->store, opt->source ? opt->source : "import",
 	    IMPORT_MAX_REPORTED, import_store_report, r, &rejected, counts);
 	r->store = NULL;

@@ -19,6 +19,8 @@ struct import_store {
 	struct buf copy;
 	long rows;
 	struct coverage_batch *coverage;   /* written before the commit; not owned */
+	import_store_report_fn *warn;      /* stale rows (import_store_set_warn) */
+	void *warn_arg;
 };
 
 static const char *const store_stage_sql[] = {
@@ -343,6 +345,28 @@ static const char store_evidence_problems[] =
     "   OR asset_detached OR NOT known"
     " ORDER BY line LIMIT $1";
 
+#define STORE_ISO(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+
+/* Rows whose last_seen is already past their factor's lifetime (lifetime_days, or
+ * max_age_days for a factor with a half-life) under the methodology in force now:
+ * stored as they are, but no rating will count them. */
+static const char store_evidence_stale[] =
+    "WITH m AS (SELECT version, definition FROM methodology_versions"
+    "   WHERE status = 'published' AND effective_at <= now()"
+    "   ORDER BY effective_at DESC LIMIT 1),"
+    " f AS (SELECT x->>'code' AS factor, coalesce(x->>'lifetime_days',"
+    "   x->>'max_age_days')::numeric AS days FROM m,"
+    "   jsonb_array_elements(m.definition->'factors') x),"
+    " k AS (SELECT x->>'code' AS code, x->>'factor' AS factor FROM m,"
+    "   jsonb_array_elements(m.definition->'checks') x)"
+    " SELECT e.line, format('warning: last_seen %s is more than the %s days that"
+    " methodology %s keeps %s evidence: it is stored, but no rating will count it',"
+    "   " STORE_ISO("e.last_seen") ", f.days, m.version, f.factor),"
+    "   count(*) OVER ()"
+    " FROM ev_merged e JOIN k ON k.code = e.check_code JOIN f ON f.factor = k.factor, m"
+    " WHERE f.days IS NOT NULL AND e.last_seen < now() - make_interval(days => f.days::int)"
+    " ORDER BY e.line LIMIT $1";
+
 /* Whether two staged rows are observations of one fact. */
 static const char store_evidence_repeats[] =
     "SELECT EXISTS (SELECT 1 FROM ev_resolved GROUP BY company_id, coalesce(asset_id, 0),"
@@ -366,8 +390,6 @@ static const char store_merge_evidence[] =
     " FROM ev_resolved"
     " ORDER BY company_id, coalesce(asset_id, 0), check_code, source, observation_key,"
     "   last_seen DESC, line DESC";
-
-#define STORE_ISO(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
 /*
  * Re-observation: first_seen the least, last_seen the greatest, outcome, details and
@@ -583,6 +605,25 @@ store_upsert(struct store_finish *f, const char *bounds_sql, const char *sql,
 	return (1);
 }
 
+/* Warn of the rows no rating will count (import_store_set_warn). 0 or -1. */
+static int
+store_stale(struct store_finish *f, struct import_counts *counts)
+{
+	char limit[24];
+	const char *params[1] = {limit};
+	PGresult *res;
+	int i;
+
+	snprintf(limit, sizeof(limit), "%ld", f->max_reports);
+	if ((res = db_query(f->s->conn, store_evidence_stale, 1, params)) == NULL)
+		return (-1);
+	for (i = 0; i < PQntuples(res); i++)
+		f->s->warn(f->s->warn_arg, atol(PQgetvalue(res, i, 0)), PQgetvalue(res, i, 1));
+	counts->evidence_stale = PQntuples(res) > 0 ? atol(PQgetvalue(res, 0, 2)) : 0;
+	PQclear(res);
+	return (0);
+}
+
 /* Resolve, check, merge and write the staged evidence. 0, 1 (rejected) or -1. */
 static int
 store_evidence(struct store_finish *f, struct import_counts *counts)
@@ -609,6 +650,8 @@ store_evidence(struct store_finish *f, struct import_counts *counts)
 		return (-1);
 	merged = atol(PQgetvalue(res, 0, 0));
 	PQclear(res);
+	if (f->s->warn != NULL && store_stale(f, counts) != 0)
+		return (-1);
 	rc = store_upsert(f, "SELECT coalesce(min(line), 0), coalesce(max(line), 0)"
 	    " FROM ev_merged", store_upsert_evidence, NULL, &counts->evidence_inserted,
 	    &counts->evidence_updated);
@@ -659,6 +702,13 @@ void
 import_store_set_coverage(struct import_store *s, struct coverage_batch *coverage)
 {
 	s->coverage = coverage;
+}
+
+void
+import_store_set_warn(struct import_store *s, import_store_report_fn *warn, void *arg)
+{
+	s->warn = warn;
+	s->warn_arg = arg;
 }
 
 int

@@ -26,6 +26,9 @@ struct import_counts {
 	long evidence_updated;     /* evidence re-observed */
 	long evidence_unchanged;   /* already known as observed, or corrected and not
 	                              observed after the correction: left as it is */
+	long evidence_stale;       /* stored, but already past their factor's lifetime
+	                              under the methodology in force: they will not
+	                              count in a rating (import_store_set_warn) */
 };
 
 /* import_store_report_fn: called with the file line and reason of each row the
@@ -46,6 +49,13 @@ int import_store_add_incident(struct import_store *s, long line, const struct im
 /* import_store_set_coverage: record coverage (collector/coverage.h; the caller keeps
  * it alive until import_store_finish) in the import's transaction, when it commits. */
 void import_store_set_coverage(struct import_store *s, struct coverage_batch *coverage);
+
+/* import_store_set_warn: call warn (line, message) for each evidence row that is
+ * written although its last_seen is already past its factor's lifetime under the
+ * methodology in force (up to import_store_finish's max_reports of them), and count
+ * them in counts->evidence_stale. Without it nothing is checked. */
+void import_store_set_warn(struct import_store *s, import_store_report_fn *warn,
+    void *arg);
 
 /* import_store_finish: check the staged rows and write them. asset_source names the
  * source of assets that a companies import attributes. Rows the database rejects

@@ -14,17 +14,21 @@
 /* Room for an array literal of SCAN_QUEUE_MAX_BATCH ids or errors. */
 #define QUEUE_ARRAY_LIMIT (8 * 1024 * 1024)
 
+/* The demo world's assets (source 'demo', docs/demo-world.md) are fictitious names:
+ * scanning them would only find that they do not exist, and write false findings
+ * over the demo's evidence. They are never queued. */
 static const char queue_sync_add[] =
     "WITH ins AS (INSERT INTO scan_jobs (company_id, asset_id, due_at, interval_seconds)"
     " SELECT a.company_id, a.id, $1::timestamptz, $2::integer FROM assets a"
-    " WHERE a.kind = 'domain' AND a.detached_at IS NULL"
+    " WHERE a.kind = 'domain' AND a.detached_at IS NULL AND a.source <> 'demo'"
     "   AND NOT EXISTS (SELECT 1 FROM scan_jobs j WHERE j.asset_id = a.id)"
     " ON CONFLICT (asset_id) DO NOTHING RETURNING 1)"
     " SELECT count(*) FROM ins";
 
 static const char queue_sync_remove[] =
     "WITH del AS (DELETE FROM scan_jobs j USING assets a"
-    " WHERE a.id = j.asset_id AND a.detached_at IS NOT NULL RETURNING 1)"
+    " WHERE a.id = j.asset_id AND (a.detached_at IS NOT NULL OR a.source = 'demo')"
+    " RETURNING 1)"
     " SELECT count(*) FROM del";
 
 static const char queue_due[] =

@@ -34,7 +34,8 @@ struct scan_job {
 char *scan_queue_worker_id(char *out, size_t n);
 
 /* scan_queue_sync: add a job, due at now, for every attributed domain that has none
- * (interval_seconds between scans), and remove the jobs of detached assets. *added
+ * (interval_seconds between scans), except the demo world's (source 'demo'), and
+ * remove the jobs of detached and demo assets. *added
  * and *removed get the counts. 0, or -1 after logging. */
 int scan_queue_sync(PGconn *conn, int64_t now, int interval_seconds, long *added,
     long *removed);

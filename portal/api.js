@@ -87,6 +87,32 @@ export async function api(path, opts = {}) {
   }
 }
 
+// apiBlob(path, {key}): the answer as a Blob (a PDF), for a download the page starts
+// itself: a plain link could not send the key. Throws ApiError as api() does.
+export async function apiBlob(path, opts = {}) {
+  const headers = {};
+  if (opts.key) headers.Authorization = `Bearer ${opts.key}`;
+  let resp;
+  try {
+    resp = await fetch(path, {headers, cache: "no-store", credentials: "omit"});
+  } catch (e) {
+    throw new ApiError(0, "unreachable", "");
+  }
+  if (!resp.ok) {
+    let code = "error";
+    let message = "";
+    try {
+      const e = (await resp.json()).error;
+      code = e.code;
+      message = e.message;
+    } catch (ignored) {
+      message = "";
+    }
+    throw new ApiError(resp.status, code, message);
+  }
+  return resp.blob();
+}
+
 // Path segments and query values, encoded.
 export function q(params) {
   const parts = [];

@@ -1,7 +1,7 @@
 // The portal's entry point: client-side routes under /portal, the status and alert
 // regions, and the key form each signed-in area uses.
 import {h, replace} from "./dom.js";
-import {getKey, setKey, forgetKey, describeError} from "./api.js";
+import {ApiError, getKey, setKey, forgetKey, describeError} from "./api.js";
 import {renderPublic} from "./view_public.js";
 import {renderInvestorSearch, renderCompanyPage} from "./view_investor.js";
 import {renderCompany} from "./view_company.js";
@@ -101,8 +101,18 @@ async function render() {
     await route.view(ctx);
   } catch (err) {
     if (seq !== renderSeq) return;
+    // A key the server refuses (mistyped, revoked) is forgotten at once, and the key
+    // form comes back under the error: the tab is never stuck with a bad key.
+    const refusedKey = err instanceof ApiError && err.status === 401 && route.area !== "public" &&
+      getKey(route.area) !== "";
+    if (refusedKey) {
+      forgetKey(route.area);
+      say("");
+    }
     showError(err);
-    replace(main, h("h1", {}, route.title), h("p", {class: "error-text"}, describeError(err)));
+    replace(main, h("h1", {}, route.title), h("p", {class: "error-text"}, describeError(err)),
+      refusedKey ? h("p", {}, "The key was not accepted, so it was forgotten. Enter another.") : null,
+      route.area !== "public" ? keyPanel(route.area, render) : null);
   }
 }
 

@@ -128,3 +128,40 @@ export function barHistogram(bins, highlight, label, yLabel) {
   if (yLabel) svg.appendChild(s("text", {x: pad.l, y: height - 6, class: "axis"}, yLabel));
   return svg;
 }
+
+// A plan to a target as a staircase: the score now, then the score after each step
+// (a step of fixes that only help together is drawn dashed), and the target as a
+// line. plan: GET /v1/me/plan's answer.
+export function planChart(plan, label) {
+  const width = 640;
+  const height = 240;
+  const pad = {l: 40, r: 16, t: 14, b: 40};
+  const svg = chartRoot(width, height, label);
+  const scores = [plan.start.score, ...plan.steps.map((st) => st.score_after)];
+  const lo = Math.max(0, Math.floor(Math.min(...scores, plan.target.score) / 10) * 10 - 10);
+  const hi = Math.min(100, Math.ceil(Math.max(...scores, plan.target.score) / 10) * 10);
+  const n = Math.max(1, plan.steps.length);
+  const x = (i) => pad.l + (i / n) * (width - pad.l - pad.r);
+  const y = (v) => pad.t + (1 - (v - lo) / Math.max(1, hi - lo)) * (height - pad.t - pad.b);
+  for (let v = lo; v <= hi; v += 10) {
+    svg.appendChild(s("line", {x1: pad.l, x2: width - pad.r, y1: y(v), y2: y(v), class: "grid"}));
+    svg.appendChild(s("text", {x: pad.l - 6, y: y(v) + 4, class: "axis", "text-anchor": "end"}, String(v)));
+  }
+  svg.appendChild(s("line", {x1: pad.l, x2: width - pad.r, y1: y(plan.target.score),
+    y2: y(plan.target.score), class: "target-line"}));
+  svg.appendChild(s("text", {x: width - pad.r, y: y(plan.target.score) - 4, class: "axis", "text-anchor": "end"},
+    `target ${fmtNum(plan.target.score)}${plan.target.grade ? ` (${plan.target.grade})` : ""}`));
+  plan.steps.forEach((st, i) => {
+    const before = i === 0 ? plan.start.score : plan.steps[i - 1].score_after;
+    const seg = s("path", {d: `M${x(i)} ${y(before)}H${x(i + 1)}V${y(st.score_after)}`,
+      class: st.together ? "step together" : "step"});
+    seg.appendChild(s("title", {}, `step ${st.step}: +${fmtNum(st.gain, 2)} to ${fmtNum(st.score_after)} (${st.grade_after})`));
+    svg.appendChild(seg);
+  });
+  if (plan.steps.length === 0) {
+    svg.appendChild(s("line", {x1: pad.l, x2: width - pad.r, y1: y(plan.start.score),
+      y2: y(plan.start.score), class: "step"}));
+  }
+  svg.appendChild(s("text", {x: pad.l, y: height - 10, class: "axis"}, "steps, in order →"));
+  return svg;
+}

@@ -97,3 +97,13 @@ export function gradeBadge(grade) {
   return h("span", {class: `grade grade-${g.replace(/[^A-Za-z]/g, "")}`},
     grade ? `Grade ${grade}` : "No grade");
 }
+
+// Save a Blob the page fetched itself (with the key in the request) as a file.
+export function saveBlob(blob, filename) {
+  const url = URL.createObjectURL(blob);
+  const a = h("a", {href: url, download: filename});
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}

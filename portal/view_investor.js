@@ -1,6 +1,6 @@
 // Investors: search, a company's page (score, factors, history, place in its sector,
 // disputed notation, governance disclosures) and portfolios with CSV export.
-import {h, replace, table, fmtDate, fmtTime, fmtNum, words, gradeBadge} from "./dom.js";
+import {h, replace, table, fmtDate, fmtTime, fmtNum, words, gradeBadge, saveBlob} from "./dom.js";
 import {api, getKey, q} from "./api.js";
 import {factorChart, historyChart, barHistogram} from "./charts.js";
 import {investorDisclosuresSection} from "./view_disclosure.js";
@@ -76,12 +76,7 @@ function csvDownload(ctx, key, p) {
   return h("button", {type: "button", class: "secondary", onclick: async () => {
     try {
       const text = await api(`/v1/portfolios/${p.id}/ratings?format=csv`, {key, text: true});
-      const url = URL.createObjectURL(new Blob([text], {type: "text/csv"}));
-      const a = h("a", {href: url, download: `portfolio-${p.id}.csv`, hidden: true});
-      document.body.appendChild(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 1000);
+      saveBlob(new Blob([text], {type: "text/csv"}), `portfolio-${p.id}.csv`);
       ctx.say(`Portfolio "${p.name}" exported as CSV.`);
     } catch (err) {
       ctx.showError(err);

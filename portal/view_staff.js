@@ -81,7 +81,8 @@ export async function renderStaffDispute(ctx) {
   const key = getKey(AREA);
   if (!key) return needKey(ctx, "Dispute");
   const id = ctx.params[0];
-  const d = await api(`/v1/staff/disputes/${id}`, {key});
+  const [d, seen] = await Promise.all([api(`/v1/staff/disputes/${id}`, {key}),
+    api(`/v1/staff/disputes/${id}/evidence`, {key})]);
   if (!ctx.current()) return;
   const after = (msg) => {
     ctx.say(msg);
@@ -136,11 +137,30 @@ export async function renderStaffDispute(ctx) {
         `: first response due ${fmtTime(d.sla.first_response_due)}, resolution due ${fmtTime(d.sla.resolution_due)}${d.sla.paused ? " (paused while waiting for the company)" : ""}.`),
       h("dt", {}, "Explanation"), h("dd", {}, d.explanation)),
     d.decision_rationale ? h("p", {}, h("strong", {}, `Decision (${d.decision}): `), d.decision_rationale) : null,
+    disputedEvidence(seen),
     h("h2", {}, "Thread"),
     h("ol", {class: "thread"}, d.thread.map((t) => h("li", {class: t.internal ? "internal" : null},
       h("span", {class: "who"}, `${fmtTime(t.at)} · ${t.role}${t.actor_key_id ? ` (key ${t.actor_key_id})` : ""} · ${words(t.event)}${t.internal ? " · internal" : ""}`),
       t.to_state && t.from_state !== t.to_state ? ` → ${words(t.to_state)}` : "", t.body ? h("p", {}, t.body) : null))),
     parts);
+}
+
+// What is disputed, as the company sees it, and what accepting would do.
+function disputedEvidence(seen) {
+  const e = seen.effect_of_accepting;
+  const details = (x) => Object.entries(x.details || {}).map(([k, v]) => `${k}: ${typeof v === "object" ? JSON.stringify(v) : v}`).join("; ");
+  return h("section", {"aria-labelledby": "disputed-h"},
+    h("h2", {id: "disputed-h"}, "The disputed evidence"),
+    e ? h("p", {id: "effect-of-accepting"}, "Accepting would move the rating from ",
+      h("strong", {}, e.score_now === null ? "insufficient data" : `${fmtNum(e.score_now)} (${e.grade_now})`), " to ",
+      h("strong", {}, e.score_if_accepted === null ? "insufficient data" : `${fmtNum(e.score_if_accepted)} (${e.grade_if_accepted})`),
+      e.change === null ? "." : `: ${e.change > 0 ? "+" : ""}${fmtNum(e.change, 2)} points under methodology ${e.methodology_version}.`)
+      : h("p", {}, "The company has no rating yet."),
+    seen.evidence.length === 0 ? h("p", {}, "No evidence on the disputed items.") :
+      h("div", {class: "scroll"}, table("Disputed evidence", ["id", "check", "asset", "outcome", "details", "source", "seen", "status"],
+        seen.evidence.map((x) => [`#${x.id}`, h("span", {}, x.title || x.check, h("br"), h("code", {}, x.check)),
+          x.asset ? x.asset.value : "—", x.outcome, details(x), `${x.source} (${x.collector_version})`,
+          `${fmtTime(x.first_seen)} – ${fmtTime(x.last_seen)}`, x.status]), {id: "disputed-evidence"})));
 }
 
 function migrationMatrix(gm) {

@@ -87,6 +87,14 @@ test("a company files a dispute on a finding", async () => {
   assert.match(await page.locator("#projection").textContent(), /methodology 2026\.2 replaces 2026\.1/);
   await page.locator("#remediation li").first().waitFor();
   await page.locator("#evidence-table tbody tr").first().waitFor();
+  // Each evidence status has its own badge colour, not the status region's green box.
+  const badge = page.locator("#evidence-table .ev-status-active").first();
+  const region = page.locator("#status");
+  assert.notEqual(await badge.evaluate((el) => getComputedStyle(el).backgroundColor),
+    await region.evaluate((el) => getComputedStyle(el).backgroundColor));
+  assert.equal(await page.locator("#evidence-table span.status").count(), 0);
+  // Findings name their check by title and code, not "email auth.dmarc missing".
+  assert.doesNotMatch(await page.locator("main").textContent(), /[a-z]+ [a-z]+\.[a-z]+ [a-z]+ \(#\d+,/);
   // The first active finding: tick it, give the reason and the explanation, file.
   const row = page.locator("#evidence-table tbody tr")
     .filter({has: page.locator("input[type=checkbox]:not([disabled])")}).first();
@@ -109,6 +117,32 @@ test("a company files a dispute on a finding", async () => {
   await page.close();
 });
 
+test("a company plans to a grade, sees its history and peers, and downloads its board report", async () => {
+  const page = await openPage(browser);
+  await page.goto(`${BASE}/portal/company`);
+  await signIn(page, KEYS.company);
+  await page.getByRole("heading", {name: "Plan to a grade"}).waitFor();
+  await page.getByRole("img", {name: /Score history of/}).waitFor();
+  assert.match(await page.locator("#my-place").textContent(), /Percentile \d+(\.\d)? among \d+ public rated companies/);
+  await page.getByLabel("Target").selectOption("100");
+  await page.getByRole("button", {name: "Show the plan"}).click();
+  await page.locator("#plan-summary").waitFor();
+  assert.match(await page.locator("#plan-summary").textContent(), /(\d+ steps take you from|Already there)/);
+  await page.getByRole("img", {name: /Plan to 100/}).waitFor();
+  if (await page.locator("#plan-steps li").count() > 0) {
+    assert.match(await page.locator("#plan-steps li").first().textContent(), /→ \+\d+\.\d\d, \d+\.\d \([A-F]\)/);
+  }
+  await page.getByLabel("Language").selectOption("ja");
+  const [download] = await Promise.all([page.waitForEvent("download"),
+    page.getByRole("button", {name: "Download the report (PDF)"}).click()]);
+  const file = await download.path();
+  assert.equal(readFileSync(file).subarray(0, 5).toString(), "%PDF-");
+  await page.getByRole("status").filter({hasText: /Report downloaded/}).waitFor();
+  await shot(page, "03b-company-plan-and-report");
+  assertNoErrors(page);
+  await page.close();
+});
+
 test("an analyst takes the dispute from the queue and accepts it", async () => {
   assert.ok(state.disputeId, "no dispute was filed");
   const page = await openPage(browser);
@@ -121,6 +155,11 @@ test("an analyst takes the dispute from the queue and accepts it", async () => {
   await shot(page, "04-staff-queue");
   await row.getByRole("link").click();
   await page.getByRole("heading", {name: `Dispute #${state.disputeId}: open`}).waitFor();
+  // Staff do not decide blind: the disputed item and the effect of accepting are shown.
+  const disputed = page.getByRole("table", {name: "Disputed evidence"});
+  assert.match(await disputed.textContent(), new RegExp(`#${state.evidenceId}`));
+  assert.match(await page.locator("#effect-of-accepting").textContent(),
+    /Accepting would move the rating from \d+\.\d \([A-F]\) to \d+\.\d \([A-F]\)/);
   await page.getByRole("button", {name: "Take it for review"}).click();
   await page.getByRole("heading", {name: `Dispute #${state.disputeId}: in review`}).waitFor();
   await page.getByLabel(/^Accept/).check();
@@ -162,6 +201,77 @@ test("the company sees its corrected rating", async () => {
   await shot(inv, "07-investor-history-correction");
   assertNoErrors(inv);
   await inv.close();
+  await page.close();
+});
+
+test("the evidence table filters on the server, groups by asset, exports CSV and fits a phone", async () => {
+  const page = await openPage(browser);
+  await page.goto(`${BASE}/portal/company`);
+  await signIn(page, KEYS.company);
+  const tableEl = page.locator("#evidence-table");
+  await tableEl.locator("tbody tr").first().waitFor();
+  await page.getByLabel("Outcome").selectOption("pass");
+  await page.getByRole("button", {name: "Filter"}).click();
+  await page.locator("#ev-summary").filter({hasText: /evidence items shown/}).waitFor();
+  const outcomes = await tableEl.locator("td[data-label=outcome]").allTextContents();
+  assert.ok(outcomes.length > 0);
+  assert.deepEqual([...new Set(outcomes)], ["pass"]);
+  await page.getByLabel("group by asset").check();
+  assert.ok(await tableEl.locator("tr.group").count() >= 1);
+  const [download] = await Promise.all([page.waitForEvent("download"),
+    page.getByRole("button", {name: "Export CSV"}).click()]);
+  const csv = readFileSync(await download.path(), "utf8");
+  assert.match(csv, /^id,check,title,factor,severity,weighted,outcome,/);
+  const rows = csv.trim().split("\r\n").slice(1);
+  assert.equal(rows.length, outcomes.length);
+  await page.setViewportSize({width: 375, height: 740});
+  assert.equal(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), true,
+    "the company page scrolls sideways at 375 px");
+  const first = tableEl.locator("tbody tr:not(.group)").first();
+  for (const label of ["check", "asset", "source", "seen", "status"]) {
+    assert.ok(await first.locator(`td[data-label=${label}]`).isVisible(), `${label} hidden at 375 px`);
+  }
+  await shot(page, "06a-phone-evidence-cards");
+  assertNoErrors(page);
+  await page.close();
+});
+
+test("a company disputes an asset's attribution, answers staff with a document, and withdraws", async () => {
+  const page = await openPage(browser);
+  await page.goto(`${BASE}/portal/company`);
+  await signIn(page, KEYS.company);
+  const assets = page.getByRole("table", {name: "Your assets"});
+  await assets.waitFor();
+  const row = assets.locator("tbody tr").filter({has: page.locator("input[type=checkbox]:not([disabled])")}).first();
+  await row.locator("input[type=checkbox]").check();
+  await page.getByLabel(/^Why these assets are not yours/).fill("Sold to another group in 2025; see the attached contract.");
+  await page.getByRole("button", {name: "Dispute the attribution"}).click();
+  const status = page.getByRole("status");
+  await status.filter({hasText: /Dispute #\d+ filed on 1 asset/}).waitFor();
+  const id = (await status.textContent()).match(/#(\d+)/)[1];
+  // Staff take it and ask for more (through the API, as a second person would).
+  for (const [path, body] of [[`/v1/staff/disputes/${id}/assign`, {}],
+    [`/v1/staff/disputes/${id}/request-info`, {body: "Please attach the sale contract."}]]) {
+    const r = await fetch(`${BASE}${path}`, {method: "POST", headers: {Authorization: `Bearer ${KEYS.analyst}`,
+      "Content-Type": "application/json"}, body: JSON.stringify(body)});
+    assert.equal(r.status, 200, `${path}: ${await r.text()}`);
+  }
+  await page.reload();
+  const mine = page.locator("#my-disputes");
+  await mine.waitFor();
+  assert.match(await mine.textContent(), /info requested · action needed/);
+  await mine.getByRole("button", {name: new RegExp(`#${id} `)}).click();
+  await page.locator("#action-needed").waitFor();
+  await page.locator(`#attach-${id}`).setInputFiles({name: "contract.txt", mimeType: "text/plain",
+    buffer: Buffer.from("Share purchase agreement, 2025-06-30.")});
+  await page.getByRole("button", {name: "Upload"}).click();
+  await status.filter({hasText: /contract\.txt attached/}).waitFor();
+  await page.locator("#dispute-detail").filter({hasText: /Attachments: contract\.txt/}).waitFor();
+  await page.getByLabel(/^Withdraw it/).fill("We found the asset is ours after all.");
+  await page.getByRole("button", {name: "Withdraw the dispute"}).click();
+  await status.filter({hasText: new RegExp(`Dispute #${id} withdrawn`)}).waitFor();
+  await shot(page, "06b-company-attribution-withdrawn");
+  assertNoErrors(page);
   await page.close();
 });
 
@@ -213,6 +323,14 @@ test("an API error is shown in words, not as a blank page", async () => {
   await alert.filter({hasText: "The API key was not accepted"}).waitFor();
   assert.match(await page.getByRole("main").textContent(), /The API key was not accepted/);
   await shot(page, "11-error-in-words");
+  // The mistyped key does not lock the tab: it is forgotten, the key form is back
+  // (after a reload too), and a good key then works.
+  assert.match(await page.getByRole("main").textContent(), /The key was not accepted, so it was forgotten/);
+  await page.reload();
+  await page.getByLabel("API key", {exact: true}).waitFor();
+  await signIn(page, KEYS.investor);
+  await page.getByLabel("Name or domain").waitFor();
+  assert.doesNotMatch(await page.getByRole("main").textContent(), /not accepted/);
   // The 401 asked for above is the only error allowed here.
   assertNoErrors(page, [/status of 401/]);
   await page.close();

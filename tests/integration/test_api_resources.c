@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/buf.h"
 #include "tests/support/api_call.h"
 #include "tests/support/api_client.h"
 #include "tests/support/api_world.h"
@@ -558,6 +559,43 @@ Test(api_resources, me_routes)
 	json_decref(v);
 	expect_code("GET", "/v1/me/evidence?factor=nope", key, NULL, 400, "invalid_parameter");
 	expect_code("GET", "/v1/me/evidence?status=gone", key, NULL, 400, "invalid_parameter");
+	expect_code("GET", "/v1/me/evidence?outcome=bad", key, NULL, 400, "invalid_parameter");
+	expect_code("GET", "/v1/me/evidence?format=xml", key, NULL, 400, "invalid_parameter");
+	expect_code("GET", "/v1/me/evidence?format=csv&limit=5", key, NULL, 400,
+	    "invalid_parameter");
+	/* The outcome filter is the server's, over every item, not one page. */
+	v = get("/v1/me/evidence?outcome=pass&limit=500", key, 200);
+	cr_assert_gt(json_array_size(json_object_get(v, "items")), 0);
+	json_array_foreach(json_object_get(v, "items"), i, item)
+		cr_assert_str_eq(str(item, "outcome"), "pass");
+	json_decref(v);
+	{
+		/* The CSV export: a header, one row per item (as the JSON lists them), the
+		 * asset and details as text; RFC 4180 quoting. */
+		struct api_response res;
+		char ctype[64], *line;
+		size_t rows = 0;
+		json_t *all = get("/v1/me/evidence?outcome=fail&limit=500", key, 200);
+
+		cr_assert_eq(api_client_get(c, "/v1/me/evidence?format=csv&outcome=fail", key,
+		    &res), 0);
+		cr_assert_eq(res.status, 200);
+		cr_assert_not_null(strstr(api_response_header(&res, "Content-Type", ctype,
+		    sizeof(ctype)), "text/csv"));
+		cr_assert_eq(buf_append(&res.body, "", 1), 0);
+		cr_assert_eq(strncmp(res.body.data, "id,check,title,factor,severity,weighted,"
+		    "outcome,asset.kind,asset.value,observation_key,details,", 94), 0, "%s",
+		    res.body.data);
+		for (line = res.body.data; (line = strstr(line, "\r\n")) != NULL; line += 2)
+			rows++;
+		cr_assert_eq(rows, json_array_size(json_object_get(all, "items")) + 1,
+		    "%s", res.body.data);
+		cr_assert_not_null(strstr(res.body.data, API_WORLD_SECRET_HOST));
+		cr_assert_not_null(strstr(res.body.data, "\"{\"\"ip\"\":"), "details as "
+		    "quoted JSON: %s", res.body.data);
+		api_response_free(&res);
+		json_decref(all);
+	}
 
 	v = get("/v1/me/assets", key, 200);
 	items = json_object_get(v, "items");

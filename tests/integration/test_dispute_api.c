@@ -275,6 +275,82 @@ Test(dispute_api, lifecycle_reject_appeal_accept_corrects_the_rating)
 	}
 }
 
+/* Staff see what is disputed (check, asset, details, source, dates) and what
+ * accepting would do, and accepting then does exactly that. */
+Test(dispute_api, staff_see_the_disputed_evidence_and_the_effect_of_accepting)
+{
+	char path[128], sub[160], sql[256];
+	json_t *v, *ev, *effect;
+	double if_accepted;
+	long id;
+
+	api_world_exec(conn, "UPDATE evidence SET status = 'active', status_reason = NULL"
+	    " WHERE status = 'disputed'");
+	id = open_dispute(ev_port, k_acme, 201);
+	snprintf(path, sizeof(path), "/v1/staff/disputes/%ld/evidence", id);
+	v = call("GET", path, k_analyst1, NULL, 200);
+	cr_assert_str_eq(json_string_value(json_object_get(v, "company")), "acme");
+	cr_assert_str_eq(json_string_value(json_object_get(v, "kind")), "evidence");
+	cr_assert_eq(json_array_size(json_object_get(v, "evidence")), 1);
+	ev = json_array_get(json_object_get(v, "evidence"), 0);
+	cr_assert_eq(json_integer_value(json_object_get(ev, "id")), ev_port);
+	cr_assert_str_eq(json_string_value(json_object_get(ev, "check")),
+	    "exposed_services.open_port_risky");
+	cr_assert_str_eq(json_string_value(json_object_get(json_object_get(ev, "asset"),
+	    "value")), API_WORLD_SECRET_HOST);
+	cr_assert_eq(json_integer_value(json_object_get(json_object_get(ev, "details"),
+	    "port")), 6379);
+	cr_assert_str_eq(json_string_value(json_object_get(ev, "source")), "portscan");
+	cr_assert_str_eq(json_string_value(json_object_get(ev, "status")), "disputed");
+	effect = json_object_get(v, "effect_of_accepting");
+	cr_assert_gt(json_real_value(json_object_get(effect, "change")), 0,
+	    "an open risky port costs points");
+	if_accepted = json_real_value(json_object_get(effect, "score_if_accepted"));
+	json_decref(v);
+	json_decref(call("GET", path, k_acme, NULL, 403));
+	json_decref(call("GET", path, k_investor, NULL, 403));
+	json_decref(call("GET", "/v1/staff/disputes/999999/evidence", k_analyst1, NULL, 404));
+
+	snprintf(sub, sizeof(sub), "/v1/staff/disputes/%ld/assign", id);
+	step(sub, k_analyst1, "{}", "in_review");
+	snprintf(sub, sizeof(sub), "/v1/staff/disputes/%ld/decision", id);
+	step(sub, k_analyst1, "{\"outcome\": \"accepted\", \"rationale\": \"closed\"}",
+	    "accepted");
+	snprintf(sql, sizeof(sql), "SELECT round(score * 10) FROM ratings WHERE company_id ="
+	    " (SELECT id FROM companies WHERE slug = 'acme') ORDER BY id DESC LIMIT 1");
+	cr_assert_eq(testdb_scalar(conn, sql), (long)(if_accepted * 10 + 0.5),
+	    "the rating after acceptance is the one staff were shown");
+}
+
+/* The company withdraws its own dispute before a decision, and only then. */
+Test(dispute_api, the_company_withdraws_its_dispute)
+{
+	char path[128], sql[256];
+	long id;
+
+	api_world_exec(conn, "UPDATE evidence SET status = 'active', status_reason = NULL"
+	    " WHERE status = 'disputed'");
+	id = open_dispute(ev_port, k_acme, 201);
+	snprintf(path, sizeof(path), "/v1/me/disputes/%ld/withdraw", id);
+	json_decref(call("POST", path, k_beta, "{}", 404));
+	json_decref(call("POST", path, k_analyst1, "{}", 403));
+	expect_error("POST", path, k_acme, "{\"reason\": 5}", 400, "invalid_field", NULL);
+	step(path, k_acme, "{\"reason\": \"we fixed the firewall instead\"}", "withdrawn");
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM evidence WHERE id = %ld AND"
+	    " status = 'active'", ev_port);
+	cr_assert_eq(testdb_scalar(conn, sql), 1, "the evidence is no longer disputed");
+	expect_error("POST", path, k_acme, "{}", 409, "invalid_state", "withdrawn");
+	/* A decided dispute cannot be withdrawn. */
+	id = open_dispute(ev_port, k_acme, 201);
+	snprintf(path, sizeof(path), "/v1/staff/disputes/%ld/assign", id);
+	step(path, k_analyst1, "{}", "in_review");
+	snprintf(path, sizeof(path), "/v1/staff/disputes/%ld/decision", id);
+	step(path, k_analyst1, "{\"outcome\": \"accepted\", \"rationale\": \"ok\"}",
+	    "accepted");
+	snprintf(path, sizeof(path), "/v1/me/disputes/%ld/withdraw", id);
+	expect_error("POST", path, k_acme, "{}", 409, "invalid_state", "accepted");
+}
+
 Test(dispute_api, confidentiality_and_roles)
 {
 	char path[128];

@@ -158,6 +158,28 @@ Test(import, sample_files_in_csv_and_jsonl)
 	    " WHERE summary = E'Customer records exposed\\nthrough a misconfigured backup'"), 1);
 }
 
+/* A row already past its factor's lifetime is stored, but the import says, by line,
+ * that no rating will count it; a fresh row is not named. */
+Test(import, rows_too_old_to_count_are_stored_with_a_warning)
+{
+	struct import_counts counts;
+	char text[1024], now[32];
+
+	import_ok(IMPORT_COMPANIES, "tests/data/import/companies.csv");
+	snprintf(text, sizeof(text), "company,asset,check_code,outcome,observed_at,source\n"
+	    "acme,acme.example,tls.certificate_expired,fail,2020-01-01T00:00:00Z,me\n"
+	    "acme,acme.example,tls.weak_key,fail,%s,me\n",
+	    timefmt_format(timefmt_now(), now));
+	cr_assert_eq(import(IMPORT_EVIDENCE, write_file("old.csv", text), &counts), 0,
+	    "%s", errors);
+	cr_assert_eq(counts.evidence_inserted, 2);
+	cr_assert_eq(counts.evidence_stale, 1);
+	cr_assert_not_null(strstr(errors, "old.csv:2: warning: last_seen 2020-01-01T00:00:00Z"
+	    " is more than the "), "%s", errors);
+	cr_assert_not_null(strstr(errors, "keeps tls evidence"), "%s", errors);
+	cr_assert_null(strstr(errors, "old.csv:3:"), "%s", errors);
+}
+
 Test(import, a_disclosed_breach_becomes_evidence)
 {
 	import_samples();

@@ -132,6 +132,27 @@ Test(scan_queue, renew_release_and_detached_assets)
 	cr_assert_eq(scan_queue_due(conn, now), 1);
 }
 
+/* The demo world's fictitious names are never queued (README's first scan must not
+ * write "no SPF record" over the demo's evidence), and a job queued before goes. */
+Test(scan_queue, the_demo_world_is_never_scanned)
+{
+	int64_t now = timefmt_now();
+	long added, removed;
+
+	make_domains(1);
+	sql("INSERT INTO assets (company_id, kind, value, source) SELECT id, 'domain',"
+	    " 'fictitious.example', 'demo' FROM companies WHERE slug = 'acme'");
+	cr_assert_eq(scan_queue_sync(conn, now, 3600, &added, &removed), 0);
+	cr_assert_eq(added, 1, "only d01.test");
+	cr_assert_eq(testdb_scalar(conn, "SELECT count(*) FROM scan_jobs j JOIN assets a"
+	    " ON a.id = j.asset_id WHERE a.source = 'demo'"), 0);
+	sql("INSERT INTO scan_jobs (company_id, asset_id, due_at, interval_seconds)"
+	    " SELECT company_id, id, now(), 3600 FROM assets WHERE source = 'demo'");
+	cr_assert_eq(scan_queue_sync(conn, now, 3600, &added, &removed), 0);
+	cr_assert_eq(removed, 1);
+	cr_assert_eq(scan_queue_due(conn, now), 1);
+}
+
 /* Run fairrate scan with args (NULL-ended) and FAIRRATE_NOW = now (0: unset),
  * stdout to out_path (may be NULL). Returns the child's pid. */
 static pid_t

@@ -14,7 +14,7 @@ LDLIBS  := -lmicrohttpd -ljansson -lcurl -lpq -lcrypto -lpsl -lpangocairo-1.0 -l
            -lgobject-2.0 -lglib-2.0 -lcairo -lpthread -lm
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-MODULES := common rater collector demo api dispute report
+MODULES := common rater collector demo api dispute report disclosure
 LIB_SRC := $(foreach m,$(MODULES),$(wildcard $(m)/*.c))
 MAIN_SRC := cli/fairrate.c $(filter-out cli/fairrate.c,$(wildcard cli/*.c))
 SUPPORT_SRC := $(wildcard tests/support/*.c)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/attachment_http.h"
 #include "api/http_json.h"
 #include "api/paging.h"
 #include "api/request.h"
@@ -202,18 +203,11 @@ dispute_http_attachment(struct api_request *r)
 	struct dispute_attachment_info info;
 	struct dispute_actor actor;
 	enum dispute_store_result rc;
-	const char *aid = request_param(r, "attachment");
-	char *end, disposition[127];
 	void *content = NULL;
-	long long attachment;
+	int64_t attachment;
 	PGconn *db;
 
-	attachment = aid ? strtoll(aid, &end, 10) : 0;
-	if (aid == NULL || *end != '\0' || attachment <= 0) {
-		request_reply_error(r, 404, "not_found", "no such attachment");
-		return;
-	}
-	if ((db = request_db(r)) == NULL)
+	if (attachment_http_param(r, &attachment) != 0 || (db = request_db(r)) == NULL)
 		return;
 	dispute_http_actor(r, &actor);
 	rc = dispute_store_read_attachment(db, &actor, dispute_http_id(r), attachment,
@@ -222,10 +216,6 @@ dispute_http_attachment(struct api_request *r)
 		dispute_http_store_failed(r, rc, "attachment");
 		return;
 	}
-	snprintf(disposition, sizeof(disposition), "attachment; filename=\"%.80s\"",
-	    strchr(info.filename, '"') ? "attachment" : info.filename);
-	request_add_header(r, "Content-Disposition", disposition);
-	request_add_header(r, "X-Content-Type-Options", "nosniff");
-	request_reply_data(r, 200, info.content_type, content, info.size);
+	attachment_http_reply(r, info.filename, info.content_type, content, info.size);
 	free(content);
 }

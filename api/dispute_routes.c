@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/attachment_http.h"
 #include "api/dispute_http.h"
 #include "api/paging.h"
 #include "api/request.h"
@@ -201,90 +202,22 @@ dispute_routes_withdraw(struct api_request *r)
 	dispute_http_apply(r, &action, 0);
 }
 
-static int
-dispute_b64(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return (c - 'A');
-	if (c >= 'a' && c <= 'z')
-		return (c - 'a' + 26);
-	if (c >= '0' && c <= '9')
-		return (c - '0' + 52);
-	if (c == '+')
-		return (62);
-	if (c == '/')
-		return (63);
-	return (-1);
-}
-
-/* Decode standard base64 (padding optional) of len characters into out (room for
- * len * 3 / 4 bytes); the length, or -1 when it is not base64. */
-static long
-dispute_base64_decode(const char *s, size_t len, unsigned char *out)
-{
-	unsigned acc = 0;
-	size_t i, n = 0;
-	int bits = 0, v;
-
-	while (len > 0 && s[len - 1] == '=')
-		len--;
-	for (i = 0; i < len; i++) {
-		if ((v = dispute_b64((unsigned char)s[i])) < 0)
-			return (-1);
-		acc = (acc << 6) | (unsigned)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			out[n++] = (unsigned char)(acc >> bits);
-		}
-	}
-	return (bits >= 6 ? -1 : (long)n);
-}
-
 void
 dispute_routes_attach(struct api_request *r)
 {
-	json_t *content = json_object_get(request_json(r), "content_base64");
-	const char *filename, *type, *text;
+	struct attachment_upload up;
 	struct dispute_actor actor;
 	enum dispute_store_result rc;
-	unsigned char *data = NULL;
 	int64_t attachment = 0;
-	size_t len;
-	long n;
 	PGconn *db;
 
-	if (dispute_http_text(r, "filename", DISPUTE_FILENAME_MAX, 1, &filename) != 0 ||
-	    dispute_http_text(r, "content_type", 31, 1, &type) != 0)
+	if (attachment_http_read(r, &up) != 0)
 		return;
-	if (!dispute_store_attachment_type_allowed(type)) {
-		request_reply_error(r, 415, "unsupported_attachment_type", "attachments are"
-		    " application/pdf, image/png, image/jpeg, text/plain or text/csv");
-		return;
-	}
-	if ((text = json_string_value(content)) == NULL || (len = strlen(text)) == 0) {
-		request_reply_error(r, 400, "missing_field", "content_base64 is required");
-		return;
-	}
-	if (len / 4 * 3 > (size_t)DISPUTE_ATTACHMENT_MAX + 3) {
-		request_reply_error(r, 413, "attachment_too_large", "an attachment holds at"
-		    " most %d bytes", DISPUTE_ATTACHMENT_MAX);
-		return;
-	}
-	if ((data = malloc(len / 4 * 3 + 3)) == NULL) {
-		request_reply_error(r, 500, "internal_error", "out of memory");
-		return;
-	}
-	if ((n = dispute_base64_decode(text, len, data)) <= 0) {
-		request_reply_error(r, 400, "invalid_field", "content_base64 is not base64 of"
-		    " a non-empty file");
-		goto cleanup;
-	}
 	if ((db = request_db(r)) == NULL)
 		goto cleanup;
 	dispute_http_actor(r, &actor);
-	rc = dispute_store_add_attachment(db, &actor, dispute_http_id(r), filename, type,
-	    data, (size_t)n, timefmt_now(), &attachment);
+	rc = dispute_store_add_attachment(db, &actor, dispute_http_id(r), up.filename,
+	    up.content_type, up.data, up.len, timefmt_now(), &attachment);
 	if (rc == DISPUTE_STORE_REFUSED)
 		request_reply_error(r, 409, "invalid_state", "the dispute is closed");
 	else if (rc == DISPUTE_STORE_INVALID)
@@ -294,11 +227,9 @@ dispute_routes_attach(struct api_request *r)
 	else if (rc != DISPUTE_STORE_OK)
 		dispute_http_store_failed(r, rc, "dispute");
 	else
-		resource_reply(r, 201, json_pack("{s:I, s:s, s:s, s:I}", "id",
-		    (json_int_t)attachment, "filename", filename, "content_type", type,
-		    "size", (json_int_t)n));
+		attachment_http_created(r, attachment, &up);
 cleanup:
-	free(data);
+	free(up.data);
 }
 
 void

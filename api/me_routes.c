@@ -55,13 +55,19 @@ me_routes_me(struct api_request *r)
 void
 me_routes_rating(struct api_request *r)
 {
-	json_t *out = NULL;
 	PGconn *db;
+
+	if ((db = request_db(r)) != NULL)
+		me_routes_rating_of(r, db, me_company(r));
+}
+
+void
+me_routes_rating_of(struct api_request *r, PGconn *db, int64_t company_id)
+{
+	json_t *out = NULL;
 	int rc;
 
-	if ((db = request_db(r)) == NULL)
-		return;
-	rc = me_store_explanation(request_pool(r), db, me_company(r), &out);
+	rc = me_store_explanation(request_pool(r), db, company_id, &out);
 	if (rc < 0)
 		resource_db_failed(r, "cannot explain the rating");
 	else if (rc == 0)
@@ -72,6 +78,12 @@ me_routes_rating(struct api_request *r)
 
 void
 me_routes_evidence(struct api_request *r)
+{
+	me_routes_evidence_of(r, 0);
+}
+
+void
+me_routes_evidence_of(struct api_request *r, int64_t company_id)
 {
 	static const char *const statuses[] = {"active", "disputed", "corrected", "expired"};
 	static const char *const csv_cols[] = {"id", "check", "title", "factor", "severity",
@@ -119,6 +131,8 @@ me_routes_evidence(struct api_request *r)
 	    resource_position_id(r, position, 0, &q.after) != 0 ||
 	    (db = request_db(r)) == NULL)
 		return;
+	if (company_id == 0)
+		company_id = me_company(r);
 	m = methodology_cache_in_force(request_pool(r), db, q.now);
 	if (q.factor != NULL && (m == NULL || methodology_find_factor(m, q.factor) < 0)) {
 		request_reply_error(r, 400, "invalid_parameter",
@@ -126,7 +140,7 @@ me_routes_evidence(struct api_request *r)
 		return;
 	}
 	q.limit = csv ? ME_EVIDENCE_CSV_ROWS + 1 : q.limit + 1;
-	items = me_store_evidence(request_pool(r), db, me_company(r), &q, m);
+	items = me_store_evidence(request_pool(r), db, company_id, &q, m);
 	if (!csv) {
 		resource_reply_page(r, items, q.limit - 1, "id");
 		return;

@@ -77,6 +77,11 @@ void me_routes_evidence(struct api_request *r);
 void me_routes_assets(struct api_request *r);
 void me_routes_history(struct api_request *r);
 void me_routes_peers(struct api_request *r);
+/* me_routes_rating_of, me_routes_evidence_of: the same answers for company_id, on
+ * db (a connection of r) for the rating; 0 for evidence: the key's own company. For
+ * the counterparts a company shares them with (api/share_routes.c). */
+void me_routes_rating_of(struct api_request *r, PGconn *db, int64_t company_id);
+void me_routes_evidence_of(struct api_request *r, int64_t company_id);
 
 /* api/claim_routes.c: profile claims by domain control (public), their confirmation
  * by the company (company keys) and by staff. */
@@ -110,6 +115,38 @@ void staff_dispute_routes_decision(struct api_request *r);
 void staff_dispute_routes_attachment(struct api_request *r);
 void staff_dispute_routes_audit(struct api_request *r);
 void staff_dispute_routes_transparency(struct api_request *r);
+
+/* api/disclosure_routes.c: governance disclosures: a company key's own, the staff
+ * queue and decisions, each item's status for investors, and the public sector
+ * comparison. */
+void disclosure_routes_me_list(struct api_request *r);
+void disclosure_routes_me_submit(struct api_request *r);
+void disclosure_routes_me_get(struct api_request *r);
+void disclosure_routes_me_withdraw(struct api_request *r);
+void disclosure_routes_me_attach(struct api_request *r);
+void disclosure_routes_attachment(struct api_request *r);
+void disclosure_routes_company(struct api_request *r);
+void disclosure_routes_sector(struct api_request *r);
+void disclosure_routes_staff_queue(struct api_request *r);
+void disclosure_routes_staff_get(struct api_request *r);
+void disclosure_routes_staff_decision(struct api_request *r);
+
+/* api/profile_routes.c: a company's public page, its setting for the company key. */
+void profile_routes_me_get(struct api_request *r);
+void profile_routes_me_put(struct api_request *r);
+void profile_routes_public(struct api_request *r);
+
+/* api/share_routes.c: second-party sharing: a company key's grants and the reads
+ * made under them; a grantee's reads of what it was granted. */
+void share_routes_me_list(struct api_request *r);
+void share_routes_me_create(struct api_request *r);
+void share_routes_me_get(struct api_request *r);
+void share_routes_me_revoke(struct api_request *r);
+void share_routes_me_reads(struct api_request *r);
+void share_routes_received(struct api_request *r);
+void share_routes_evidence(struct api_request *r);
+void share_routes_rating(struct api_request *r);
+void share_routes_disputes(struct api_request *r);
 
 /* api/webhook_routes.c: company and portfolio webhooks. */
 void webhook_routes_get(struct api_request *r);

@@ -13,6 +13,7 @@
 #include "common/utf8.h"
 #include "common/buf.h"
 #include "common/timefmt.h"
+#include "disclosure/disclosure_evidence.h"
 
 enum { CO_SLUG, CO_NAME, CO_SECTOR, CO_SIZE_BAND, CO_COUNTRY, CO_DOMAINS, CO_IP_RANGES,
     CO_VISIBILITY, CO_N };
@@ -558,6 +559,11 @@ import_rows_evidence(const struct import_fields *f, const char *default_source, 
 	    import_text(f, EV_COLLECTOR_VERSION, "collector_version", 0, 50, 0,
 	    out->collector_version, sizeof(out->collector_version), err, errlen) != 0)
 		return (-1);
+	/* Verified governance disclosures own that source's rows (docs/disclosure.md):
+	 * an import must not revive one that was withdrawn, rejected or expired. */
+	if (strcmp(out->source, DISCLOSURE_EVIDENCE_SOURCE) == 0)
+		return (import_fail(err, errlen, "source: \"" DISCLOSURE_EVIDENCE_SOURCE
+		    "\" is reserved for the governance disclosures staff verified"));
 	return (import_details(f, EV_DETAILS, out, err, errlen));
 }
 

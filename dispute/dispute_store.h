@@ -6,6 +6,7 @@
 
 #include <libpq-fe.h>
 
+#include "common/attachment.h"
 #include "dispute/dispute_sla.h"
 #include "dispute/dispute_state.h"
 
@@ -44,10 +45,10 @@ enum dispute_reason {
 
 #define DISPUTE_TEXT_MAX 4000              /* explanation, comment, rationale (chars) */
 #define DISPUTE_ITEMS_MAX 100              /* items in one dispute */
-#define DISPUTE_ATTACHMENT_MAX (5 * 1024 * 1024)
-#define DISPUTE_FILENAME_MAX 200           /* characters, as the schema counts */
-/* Bytes that hold a filename of DISPUTE_FILENAME_MAX UTF-8 characters and its NUL. */
-#define DISPUTE_FILENAME_SIZE (DISPUTE_FILENAME_MAX * 4 + 1)
+/* The attachment rules are those of every document (common/attachment.h). */
+#define DISPUTE_ATTACHMENT_MAX ATTACHMENT_MAX
+#define DISPUTE_FILENAME_MAX ATTACHMENT_FILENAME_MAX
+#define DISPUTE_FILENAME_SIZE ATTACHMENT_FILENAME_SIZE
 
 /* Who acts. company_id is the key's company for role COMPANY (disputes of other
  * companies are NOT_FOUND to it), ignored for staff. */
@@ -241,9 +242,6 @@ enum dispute_store_result dispute_store_add_attachment(PGconn *conn,
     const struct dispute_actor *actor, int64_t id, const char *filename,
     const char *content_type, const void *content, size_t len, int64_t now,
     int64_t *attachment_id);
-
-/* dispute_store_attachment_type_allowed: 1 when content_type is on the allow-list. */
-int dispute_store_attachment_type_allowed(const char *content_type);
 
 /* dispute_store_read_attachment: the content of attachment attachment_id of dispute
  * id. When staff read it, an audit_log row (action dispute.attachment.read) is written

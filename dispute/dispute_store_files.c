@@ -5,42 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/utf8.h"
+#include "common/attachment.h"
 #include "common/db.h"
 #include "common/log.h"
 #include "common/sha256.h"
 #include "dispute/dispute_store_impl.h"
-
-static const char *const allowed_types[] = {
-	"application/pdf", "image/png", "image/jpeg", "text/plain", "text/csv",
-};
-
-int
-dispute_store_attachment_type_allowed(const char *content_type)
-{
-	size_t i;
-
-	for (i = 0; content_type != NULL && i < sizeof(allowed_types) / sizeof(*allowed_types);
-	    i++)
-		if (strcmp(content_type, allowed_types[i]) == 0)
-			return (1);
-	return (0);
-}
-
-static int
-filename_ok(const char *name)
-{
-	const unsigned char *p;
-
-	if (name == NULL || name[0] == '\0' ||
-	    utf8_length(name, strlen(name)) > DISPUTE_FILENAME_MAX ||
-	    strlen(name) > DISPUTE_FILENAME_MAX * 4)
-		return (0);
-	for (p = (const unsigned char *)name; *p; p++)
-		if (*p == '/' || *p == '\\' || *p < 0x20 || *p == 0x7f)
-			return (0);
-	return (1);
-}
 
 /* Hold the dispute row (the actor's own, for a company) and check it is not final. */
 static enum dispute_store_result
@@ -86,8 +55,8 @@ dispute_store_add_attachment(PGconn *conn, const struct dispute_actor *actor, in
 
 	if (len > DISPUTE_ATTACHMENT_MAX)
 		return (DISPUTE_STORE_TOO_LARGE);
-	if (len == 0 || content == NULL || !filename_ok(filename) ||
-	    !dispute_store_attachment_type_allowed(content_type))
+	if (len == 0 || content == NULL || !attachment_filename_ok(filename) ||
+	    !attachment_type_allowed(content_type))
 		return (DISPUTE_STORE_INVALID);
 	if (sha256_hex(content, len, digest) != 0) {
 		log_error("dispute attachment: cannot compute its digest");

@@ -4,6 +4,7 @@
 import {h, replace, table, fmtDate, fmtTime, fmtNum, words, gradeBadge, saveBlob} from "./dom.js";
 import {api, apiBlob, getKey, q} from "./api.js";
 import {historyChart, barHistogram, planChart} from "./charts.js";
+import {companyDisclosuresSection} from "./view_disclosure.js";
 
 const AREA = "company";
 const REASONS = [
@@ -431,12 +432,13 @@ export async function renderCompany(ctx) {
   const projection = current.upcoming ? await api("/v1/me/projection", {key}) : null;
   const doc = await api(`/v1/methodology/versions/${encodeURIComponent(rating.methodology_version)}`);
   const [disputes, assets] = await Promise.all([disputesSection(ctx, key), assetsSection(ctx, key)]);
+  const disclosures = await companyDisclosuresSection(ctx, key);
   if (!ctx.current()) return;
   const ev = evidenceSection(ctx, key, Object.entries(rating.factors));
   replace(ctx.main, h("h1", {}, me.company.name),
     h("p", {}, `${words(me.company.sector)} · ${me.company.size_band} · ${me.company.country} · profile ${me.company.visibility}`),
     ratingSection(rating, Object.fromEntries(doc.definition.checks.map((c) => [c.code, c.title]))), planSection(ctx, key, gradesOf(doc)), reportSection(ctx, key),
-    historySection(me.company.name, hist, peers, versions), projectionSection(projection), ev.sec, assets, disputes,
+    historySection(me.company.name, hist, peers, versions), projectionSection(projection), ev.sec, assets, disputes, disclosures,
     h("details", {}, h("summary", {}, "API key"), ctx.keyPanel(AREA, ctx.rerender)));
   await ev.load(null);
 }

@@ -1,8 +1,9 @@
 // Investors: search, a company's page (score, factors, history, place in its sector,
-// disputed notation) and portfolios with CSV export.
+// disputed notation, governance disclosures) and portfolios with CSV export.
 import {h, replace, table, fmtDate, fmtTime, fmtNum, words, gradeBadge, saveBlob} from "./dom.js";
 import {api, getKey, q} from "./api.js";
 import {factorChart, historyChart, barHistogram} from "./charts.js";
+import {investorDisclosuresSection} from "./view_disclosure.js";
 
 const AREA = "investor";
 
@@ -180,10 +181,10 @@ export async function renderCompanyPage(ctx) {
   if (!key) return needKey(ctx, "Company");
   const slug = ctx.params[0];
   const enc = encodeURIComponent(slug);
-  const [c, hist, peers, versions, portfolios] = await Promise.all([
+  const [c, hist, peers, versions, portfolios, disclosures] = await Promise.all([
     api(`/v1/companies/${enc}`, {key}), api(`/v1/companies/${enc}/history${q({limit: 500})}`, {key}),
     api(`/v1/companies/${enc}/peers`, {key}), api("/v1/methodology/versions"),
-    api(`/v1/portfolios${q({limit: 100})}`, {key})]);
+    api(`/v1/portfolios${q({limit: 100})}`, {key}), api(`/v1/companies/${enc}/disclosures`, {key})]);
   if (!ctx.current()) return;
   document.title = `${c.name} · fairrate`;
   const factors = Object.values(c.factors);
@@ -219,6 +220,7 @@ export async function renderCompanyPage(ctx) {
           `percentile ${fmtNum(peers.in_size_band.percentile)} among ${peers.in_size_band.companies_rated} of its size. `,
         `Sector median ${fmtNum(dist.median_score)}.`),
       barHistogram(dist.histogram.map((b) => ({label: `${b.from}–${b.to}`, value: b.companies})), bin,
-        `Scores in ${words(dist.sector)}: companies per 10-point band; ${c.name}'s band is highlighted`, "companies per score band")));
+        `Scores in ${words(dist.sector)}: companies per 10-point band; ${c.name}'s band is highlighted`, "companies per score band")),
+    investorDisclosuresSection(c.name, disclosures));
 }
 

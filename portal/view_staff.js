@@ -3,6 +3,7 @@
 import {h, replace, table, fmtTime, fmtNum, words} from "./dom.js";
 import {api, getKey, q} from "./api.js";
 import {barHistogram} from "./charts.js";
+import {staffDisclosureQueueSection} from "./view_disclosure.js";
 
 const AREA = "staff";
 const DECIDABLE = ["in_review", "in_review_appeal"];
@@ -52,8 +53,11 @@ export async function renderStaffHome(ctx) {
     ev.preventDefault();
     ctx.navigate(`/portal/staff/drafts/${version.value.trim()}`);
   });
+  const disclosures = await staffDisclosureQueueSection(ctx, key);
+  if (!ctx.current()) return;
   replace(ctx.main, h("h1", {}, "Staff"),
     h("section", {"aria-labelledby": "queue-h"}, h("h2", {id: "queue-h"}, "Dispute queue"), filters, holder),
+    disclosures,
     h("section", {"aria-labelledby": "drafts-h"}, h("h2", {id: "drafts-h"}, "Methodology drafts"),
       h("p", {}, "Preview a draft's impact on every rating before it is published."), draftForm),
     h("details", {}, h("summary", {}, "API key"), ctx.keyPanel(AREA, ctx.rerender)));

@@ -1,7 +1,8 @@
 // The portal in a real browser, in the order a dispute really goes: the public reads
 // the methodology; an investor searches and opens a company page; the company files a
 // dispute on a finding; an analyst accepts it; the company sees its corrected rating;
-// staff read a draft's impact; and the pages work at a phone's width.
+// staff read a draft's impact; the pages work at a phone's width; and a company
+// submits its ISMS certificate, an analyst verifies it and an investor sees it.
 import {test, before, after} from "node:test";
 import assert from "node:assert/strict";
 import {readFileSync} from "node:fs";
@@ -340,4 +341,51 @@ test("an API error is shown in words, not as a blank page", async () => {
   // The 401 asked for above is the only error allowed here.
   assertNoErrors(page, [/status of 401/]);
   await page.close();
+});
+
+test("a company submits its ISMS certificate, an analyst verifies it, an investor sees it", async () => {
+  const page = await openPage(browser);
+  await page.goto(`${BASE}/portal/company`);
+  await signIn(page, KEYS.company);
+  await page.getByRole("heading", {name: "Governance disclosures"}).waitFor();
+  await page.getByLabel("Item", {exact: true}).selectOption("third_party_certification");
+  await page.getByLabel("Statement", {exact: true}).fill("Our head office holds ISO/IEC 27001.");
+  await page.getByLabel("Published at (address)").fill("https://example.com/isms");
+  await page.getByLabel("Report name", {exact: true}).fill("Annual securities report 2025");
+  await page.getByLabel("Page", {exact: true}).fill("42");
+  await page.getByLabel("scheme", {exact: true}).fill("ISO/IEC 27001:2022");
+  await page.getByLabel("number", {exact: true}).fill("IS 123456");
+  await page.getByLabel("body", {exact: true}).fill("Example Certification Ltd");
+  await page.getByLabel("scope", {exact: true}).fill("head office IT");
+  await page.getByLabel("valid from", {exact: true}).fill("2025-01-15");
+  await page.getByLabel("valid until", {exact: true}).fill("2030-01-15");
+  await page.getByRole("button", {name: "Submit for verification"}).click();
+  await page.getByRole("status").filter({hasText: "submitted for verification"}).waitFor();
+  assert.match(await page.locator("#disclosures-table").textContent(), /third party certification\s*submitted/);
+  await shot(page, "12-company-disclosure-submitted");
+  assertNoErrors(page);
+  await page.close();
+
+  const staff = await openPage(browser);
+  await staff.goto(`${BASE}/portal/staff`);
+  await signIn(staff, KEYS.analyst);
+  const row = staff.locator("#disclosure-queue-table tbody tr").filter({hasText: COMPANY.slug});
+  assert.match(await row.textContent(), /ISO\/IEC 27001:2022 no\. IS 123456/);
+  await row.getByRole("button", {name: /^Verify #/}).click();
+  await staff.getByRole("status").filter({hasText: /Disclosure #\d+ verified/}).waitFor();
+  await shot(staff, "13-staff-disclosure-verified");
+  assertNoErrors(staff);
+  await staff.close();
+
+  const inv = await openPage(browser);
+  await inv.goto(`${BASE}/portal/investor/${COMPANY.slug}`);
+  await signIn(inv, KEYS.investor);
+  const items = inv.getByRole("table", {name: `Governance disclosures of ${COMPANY.name}`});
+  const cert = items.locator("tbody tr").filter({hasText: "third party certification"});
+  assert.match(await cert.textContent(), /verified/);
+  assert.match(await cert.textContent(), /Annual securities report 2025, p\. 42/);
+  assert.match(await cert.textContent(), /Example Certification Ltd/);
+  await shot(inv, "14-investor-disclosures");
+  assertNoErrors(inv);
+  await inv.close();
 });

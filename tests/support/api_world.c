@@ -169,6 +169,11 @@ api_world_seed(PGconn *conn)
 	api_world_rate(conn, "beta", "initial");
 	api_world_rate(conn, "gamma", "initial");
 	api_world_rate(conn, "hidden", "initial");
+	/* Public pages: acme's published (so that every public route is checked for
+	 * host-level detail on a real page), hidden's too, though it is private. */
+	api_world_exec(conn, "INSERT INTO company_profiles (company_id, published,"
+	    " statement, published_at) SELECT id, true, 'We publish our security posture.',"
+	    " '" API_WORLD_NOW "' FROM companies WHERE slug IN ('acme', 'hidden')");
 }
 
 struct api_client *

@@ -12,9 +12,11 @@
  * database and rated by the engine itself (rating_compute) at API_WORLD_NOW:
  *   acme     public, finance, medium: domain acme.example and a host with distinctive
  *            host-level details (API_WORLD_SECRET_*); evidence active, disputed,
- *            corrected, and one past its factor's lifetime; two ratings (history)
+ *            corrected, and one past its factor's lifetime; two ratings (history);
+ *            its public page published
  *   beta     public, finance, small; gamma public, health, large; both rated
  *   hidden   private, finance: rated, must never show to investors or the public
+ *            (its public page is published, and must not show either)
  *   norating public, retail: no rating
  * Methodology 2026.1 is in force, 2026.2 is published and upcoming (2026-04-01), and
  * 2026.3 is a draft. Every failure aborts the test.

@@ -202,6 +202,11 @@ Test(import_rows, a_good_evidence_row)
 	cr_assert_str_eq(e.source, "feed-x", "--source fills a missing source");
 	cr_assert_eq(evidence_with("source", "own", "feed-x", &e), 0);
 	cr_assert_str_eq(e.source, "own", "the row's own source wins");
+	/* Verified disclosures own their source: an import cannot revive one; a
+	 * company's self-disclosure imported as before keeps its own source. */
+	cr_assert_eq(evidence_with("source", "disclosure", NULL, &e), 0);
+	cr_assert_eq(evidence_with("source", "verified_disclosure", NULL, &e), -1);
+	cr_assert_eq(evidence_with("source", NULL, "verified_disclosure", &e), -1);
 }
 
 Test(import_rows, observed_at_sets_both_times)

@@ -112,11 +112,11 @@ webhook_store_portfolio_owned(PGconn *conn, int64_t portfolio_id, int64_t key_id
 }
 
 int
-webhook_store_lease(PGconn *conn, int64_t lease_secs, size_t max,
+webhook_store_lease(PGconn *conn, int64_t lease_secs, size_t max, int per_receiver,
     struct webhook_job **jobs, size_t *n)
 {
-	char slease[24], smax[24];
-	const char *params[2] = {slease, smax};
+	char slease[24], smax[24], scap[16];
+	const char *params[3] = {slease, smax, scap};
 	struct webhook_job *j = NULL;
 	PGresult *res;
 	int i, rows;
@@ -125,17 +125,24 @@ webhook_store_lease(PGconn *conn, int64_t lease_secs, size_t max,
 	*n = 0;
 	snprintf(slease, sizeof(slease), "%" PRId64, lease_secs);
 	snprintf(smax, sizeof(smax), "%zu", max);
+	snprintf(scap, sizeof(scap), "%d", per_receiver);
 	/* A leased row's next_attempt_at is the end of its lease: if the worker dies,
-	 * the row is simply due again then. */
+	 * the row is simply due again then. The caller leases only what it sends at
+	 * once, so that no leased row waits behind another's send and outlives its lease
+	 * (another instance would then send it a second time). A receiver (a webhook)
+	 * with per_receiver rows in flight, here or on another instance, gets no more. */
 	res = db_query(conn, "UPDATE webhook_deliveries d SET attempts = d.attempts + 1,"
-	    " lease_until = now() + make_interval(secs => $1::bigint),"
-	    " next_attempt_at = now() + make_interval(secs => $1::bigint)"
-	    " FROM (SELECT id FROM webhook_deliveries WHERE state = 'pending'"
-	    "   AND next_attempt_at <= now() ORDER BY next_attempt_at, id LIMIT $2::int"
+	    " lease_until = clock_timestamp() + make_interval(secs => $1::bigint),"
+	    " next_attempt_at = clock_timestamp() + make_interval(secs => $1::bigint)"
+	    " FROM (SELECT p.id FROM webhook_deliveries p WHERE p.state = 'pending'"
+	    "   AND p.next_attempt_at <= now() AND (SELECT count(*) FROM webhook_deliveries f"
+	    "     WHERE f.webhook_id = p.webhook_id AND f.state = 'pending'"
+	    "     AND f.lease_until > now()) < $3::int"
+	    "   ORDER BY p.next_attempt_at, p.id LIMIT $2::int"
 	    "   FOR UPDATE SKIP LOCKED) due, webhooks w"
 	    " WHERE d.id = due.id AND w.id = d.webhook_id"
 	    " RETURNING d.id, d.attempts, w.url, w.secret, d.event, d.idempotency_key,"
-	    " d.payload::text", 2, params);
+	    " d.payload::text", 3, params);
 	if (res == NULL)
 		return (-1);
 	rows = PQntuples(res);

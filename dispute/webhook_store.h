@@ -52,10 +52,10 @@ struct webhook_job {
 };
 
 /* webhook_store_lease: lease at most max due deliveries for lease_secs (by the
- * database clock): each is due again when its lease runs out, so a worker that dies
- * loses nothing. Counts the attempt. Sets *jobs (free with webhook_jobs_free) and *n.
- * 0 or -1. */
-int webhook_store_lease(PGconn *conn, int64_t lease_secs, size_t max,
+ * database's clock), skipping those of a webhook that already has per_receiver
+ * deliveries leased (on any instance); the caller sends every one it leases at once.
+ * Sets *jobs (webhook_jobs_free) and *n. 0, or -1 after logging. */
+int webhook_store_lease(PGconn *conn, int64_t lease_secs, size_t max, int per_receiver,
     struct webhook_job **jobs, size_t *n);
 
 /* webhook_jobs_free: release jobs[0..n); NULL is a no-op. */

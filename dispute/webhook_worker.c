@@ -13,10 +13,15 @@
 
 #define WEBHOOK_WORKER_BATCH 50
 #define WEBHOOK_RESPONSE_CAP 4096
+#define WEBHOOK_MAX_SENDERS 32
 
 static pthread_mutex_t worker_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t worker_cond = PTHREAD_COND_INITIALIZER;
-static pthread_t worker_thread;
+/* One sender leases at a time in this process, so that the per-receiver cap holds
+ * exactly here (between instances the database's count can be passed by one). */
+static pthread_mutex_t worker_lease_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_t worker_threads[WEBHOOK_MAX_SENDERS];
+static int worker_nthreads;
 static int worker_running, worker_stopping, worker_atexit;
 static char *worker_conninfo;
 static struct webhook_worker_settings worker_settings;
@@ -45,6 +50,9 @@ webhook_worker_settings_from_env(struct webhook_worker_settings *s)
 	memset(s, 0, sizeof(*s));
 	s->poll_ms = worker_env("FAIRRATE_WEBHOOK_POLL_MS", 1000, 10, 600000);
 	s->backoff_secs = worker_env("FAIRRATE_WEBHOOK_BACKOFF_SECS", 30, 1, 86400);
+	s->senders = (int)worker_env("FAIRRATE_WEBHOOK_SENDERS", 4, 1, WEBHOOK_MAX_SENDERS);
+	s->per_receiver = (int)worker_env("FAIRRATE_WEBHOOK_PER_RECEIVER", 2, 1,
+	    WEBHOOK_MAX_SENDERS);
 	if (outbound_config_from_env(&s->outbound) != 0)
 		return (-1);
 	s->lease_secs = s->outbound.timeout_ms / 1000 + 30;
@@ -121,23 +129,37 @@ settle:
 	return (i);
 }
 
+/* Lease one due delivery and send it. 1 sent, 0 none due (or its receiver is at its
+ * cap), -1 on a database error. */
+static int
+worker_one(PGconn *conn, const struct webhook_worker_settings *s)
+{
+	struct webhook_job *jobs = NULL;
+	size_t n = 0;
+	int rc;
+
+	pthread_mutex_lock(&worker_lease_lock);
+	rc = webhook_store_lease(conn, s->lease_secs, 1, s->per_receiver, &jobs, &n);
+	pthread_mutex_unlock(&worker_lease_lock);
+	if (rc != 0)
+		return (-1);
+	if (n == 0)
+		return (0);
+	rc = worker_deliver(conn, s, &jobs[0]) != 0 ? -1 : 1;
+	webhook_jobs_free(jobs, n);
+	return (rc);
+}
+
 int
 webhook_worker_run_once(PGconn *conn, const struct webhook_worker_settings *s)
 {
-	struct webhook_job *jobs = NULL;
-	size_t n = 0, i;
-	int done = 0;
+	int done = 0, rc;
 
-	if (webhook_store_lease(conn, s->lease_secs, WEBHOOK_WORKER_BATCH, &jobs, &n) != 0)
-		return (-1);
-	for (i = 0; i < n; i++) {
-		if (worker_deliver(conn, s, &jobs[i]) != 0) {
-			done = -1;
-			break;
-		}
+	while (done < WEBHOOK_WORKER_BATCH && (rc = worker_one(conn, s)) != 0) {
+		if (rc < 0)
+			return (-1);
 		done++;
 	}
-	webhook_jobs_free(jobs, n);
 	return (done);
 }
 
@@ -178,7 +200,7 @@ worker_main(void *arg)
 void
 webhook_worker_stop(void)
 {
-	int running;
+	int running, i;
 
 	pthread_mutex_lock(&worker_lock);
 	running = worker_running;
@@ -187,10 +209,12 @@ webhook_worker_stop(void)
 	pthread_mutex_unlock(&worker_lock);
 	if (!running)
 		return;
-	pthread_join(worker_thread, NULL);
+	for (i = 0; i < worker_nthreads; i++)
+		pthread_join(worker_threads[i], NULL);
 	pthread_mutex_lock(&worker_lock);
 	worker_running = 0;
 	worker_stopping = 0;
+	worker_nthreads = 0;
 	free(worker_conninfo);
 	worker_conninfo = NULL;
 	pthread_mutex_unlock(&worker_lock);
@@ -215,8 +239,14 @@ webhook_worker_start(const char *conninfo)
 		log_error("webhooks: out of memory");
 		goto out;
 	}
-	if (pthread_create(&worker_thread, NULL, worker_main, NULL) != 0) {
-		log_error("webhooks: cannot start the delivery thread");
+	/* Senders, each with its own connection: a slow receiver holds only the senders
+	 * its own deliveries took (at most per_receiver of them). */
+	for (worker_nthreads = 0; worker_nthreads < worker_settings.senders; worker_nthreads++)
+		if (pthread_create(&worker_threads[worker_nthreads], NULL, worker_main,
+		    NULL) != 0)
+			break;
+	if (worker_nthreads == 0) {
+		log_error("webhooks: cannot start the delivery threads");
 		free(worker_conninfo);
 		worker_conninfo = NULL;
 		goto out;

@@ -242,3 +242,52 @@ Test(api_hardening, a_revocation_reaches_every_instance_at_once)
 	free(by_cli);
 	free(by_api);
 }
+
+/* Send raw bytes, return what came back (NUL-terminated, at most n - 1 bytes). */
+static void
+raw_exchange(const void *req, size_t len, char *out, size_t n)
+{
+	struct sockaddr_in dst;
+	ssize_t got, total = 0;
+	int fd;
+
+	memset(&dst, 0, sizeof(dst));
+	dst.sin_family = AF_INET;
+	dst.sin_port = htons((uint16_t)api_client_port(c));
+	cr_assert_eq(inet_pton(AF_INET, "127.0.0.1", &dst.sin_addr), 1);
+	cr_assert_geq(fd = socket(AF_INET, SOCK_STREAM, 0), 0);
+	cr_assert_eq(connect(fd, (struct sockaddr *)&dst, sizeof(dst)), 0);
+	cr_assert_eq(write(fd, req, len), (ssize_t)len);
+	while ((size_t)total + 1 < n && (got = read(fd, out + total, n - 1 - (size_t)total)) > 0)
+		total += got;
+	close(fd);
+	out[total] = '\0';
+}
+
+/* The protocol errors libmicrohttpd answers itself, before fairrate sees a request
+ * (docs/operations.md "Protocol errors"): their statuses are the ones documented,
+ * and a well-formed request still gets the JSON error shape. If a libmicrohttpd
+ * update changes these, this test says so. */
+Test(api_hardening, protocol_errors_are_the_ones_documented)
+{
+	static char big[70 * 1024];
+	char resp[4096];
+
+	raw_exchange("GET / HTTP/1.1\r\nHost: x\r\nNoColon\r\n\r\n", 36, resp, sizeof(resp));
+	cr_assert_eq(strncmp(resp, "HTTP/1.1 400 ", 13), 0, "%s", resp);
+	raw_exchange("GET /healthz HTTP/9.9\r\nHost: x\r\n\r\n", 34, resp, sizeof(resp));
+	cr_assert_eq(strncmp(resp, "HTTP/1.1 505 ", 13), 0, "%s", resp);
+	raw_exchange("POST /v1/claims HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+	    "\r\nZZ\r\n", 69, resp, sizeof(resp));
+	cr_assert_eq(strncmp(resp, "HTTP/1.1 400 ", 13), 0, "%s", resp);
+	memcpy(big, "GET /", 5);
+	memset(big + 5, 'a', sizeof(big) - 5);
+	memcpy(big + sizeof(big) - 22, " HTTP/1.1\r\nHost: x\r\n\r\n", 22);
+	raw_exchange(big, sizeof(big), resp, sizeof(resp));
+	cr_assert(strncmp(resp, "HTTP/1.1 414 ", 13) == 0 || strncmp(resp, "HTTP/1.1 431 ", 13)
+	    == 0, "%s", resp);
+	raw_exchange("GET /v1/nothing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 56,
+	    resp, sizeof(resp));
+	cr_assert_not_null(strstr(resp, "Content-Type: application/json"), "%s", resp);
+	cr_assert_not_null(strstr(resp, "{\"error\":{\"code\":"), "%s", resp);
+}

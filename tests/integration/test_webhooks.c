@@ -4,6 +4,9 @@
  * retries with backoff and one idempotency key per delivery; a restart loses and
  * duplicates nothing; an address the operator has not allowed is refused. */
 #include <criterion/criterion.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,7 +25,8 @@ static PGconn *conn;
 static struct api_client *c;
 static struct tls_server *rx;
 static char *k_acme, *k_investor, *k_admin;
-static char env_ca[256], env_connect[256];
+static char env_ca[256], env_connect[320];
+static const char *env_extra;              /* one more setting for serve, or NULL */
 static long ev_port;
 
 static void
@@ -58,7 +62,7 @@ TestSuite(webhooks, .init = setup, .fini = teardown, .timeout = 120);
 static void
 serve(int worker, int allow)
 {
-	const char *env[10];
+	const char *env[12];
 	size_t n = 0;
 
 	env[n++] = API_WORLD_NOW_ENV;
@@ -72,6 +76,8 @@ serve(int worker, int allow)
 		env[n++] = "FAIRRATE_WEBHOOK_WORKER=off";
 	if (allow)
 		env[n++] = "FAIRRATE_OUTBOUND_ALLOW=127.0.0.0/8";
+	if (env_extra != NULL)
+		env[n++] = env_extra;
 	env[n] = NULL;
 	c = api_client_start(env);
 }
@@ -322,4 +328,66 @@ Test(webhooks, unallowed_addresses_and_bad_urls_are_refused)
 	json_decref(call("DELETE", "/v1/me/webhook", k_acme, NULL, 204));
 	json_decref(call("GET", "/v1/me/webhook", k_acme, NULL, 404));
 	free(secret);
+}
+
+/* Issue 18: one slow receiver delayed everybody (deliveries were sent one after
+ * another under one lease) and rows that outlived the lease were sent twice. A
+ * receiver that accepts TCP and never answers (slow.example) now holds only its own
+ * senders (at most FAIRRATE_WEBHOOK_PER_RECEIVER of them): another webhook's event
+ * arrives while the slow ones still hang, and no delivery is leased without being
+ * sent. Causal checks, no timing: the fast post comes while the slow rows are still
+ * leased; the slow timeout is far longer than the wait. */
+Test(webhooks, a_slow_receiver_holds_only_its_own_senders)
+{
+	struct sockaddr_in sa;
+	socklen_t len = sizeof(sa);
+	char connect_to[320], path[128], *secret, *psecret;
+	long id, portfolio, leased;
+	json_t *v;
+	int slow;
+
+	cr_assert_geq(slow = socket(AF_INET, SOCK_STREAM, 0), 0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	cr_assert_eq(bind(slow, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	cr_assert_eq(listen(slow, 16), 0);   /* connections complete; nothing answers */
+	cr_assert_eq(getsockname(slow, (struct sockaddr *)&sa, &len), 0);
+	snprintf(connect_to, sizeof(connect_to), ",slow.example:443:127.0.0.1:%u",
+	    (unsigned)ntohs(sa.sin_port));
+	cr_assert_lt(strlen(env_connect) + strlen(connect_to), sizeof(env_connect));
+	strcat(env_connect, connect_to);
+	env_extra = "FAIRRATE_OUTBOUND_TIMEOUT_MS=60000";
+	serve(1, 1);
+	env_extra = NULL;
+	secret = set_webhook("/v1/me/webhook", k_acme, "https://slow.example/acme");
+	v = call("POST", "/v1/portfolios", k_investor, "{\"name\": \"watch\"}", 201);
+	portfolio = (long)json_integer_value(json_object_get(v, "id"));
+	json_decref(v);
+	snprintf(path, sizeof(path), "/v1/portfolios/%ld/companies/acme", portfolio);
+	json_decref(call("PUT", path, k_investor, NULL, 204));
+	snprintf(path, sizeof(path), "/v1/portfolios/%ld/webhook", portfolio);
+	psecret = set_webhook(path, k_investor, "https://hooks.example/investor");
+
+	/* The company's events (to the slow receiver) come first, then the rating change
+	 * that goes to both. */
+	id = open_dispute();
+	snprintf(path, sizeof(path), "/v1/staff/disputes/%ld/assign", id);
+	json_decref(call("POST", path, k_admin, "{}", 200));
+	snprintf(path, sizeof(path), "/v1/staff/disputes/%ld/decision", id);
+	json_decref(call("POST", path, k_admin, "{\"outcome\": \"accepted\","
+	    " \"rationale\": \"confirmed\"}", 200));
+	cr_assert_eq(tls_server_wait_posts(rx, 1, 30000), 1,
+	    "the fast receiver waited behind the slow one");
+	leased = testdb_scalar(conn, "SELECT count(*) FROM webhook_deliveries d JOIN webhooks"
+	    " w ON w.id = d.webhook_id WHERE w.url LIKE 'https://slow.example/%'"
+	    " AND d.state = 'pending' AND d.lease_until > now()");
+	cr_assert_geq(leased, 1, "the slow sends were still hanging");
+	cr_assert_leq(leased, 2, "more than FAIRRATE_WEBHOOK_PER_RECEIVER in flight");
+	cr_assert_eq(testdb_scalar(conn, "SELECT count(*) FROM webhook_deliveries d JOIN"
+	    " webhooks w ON w.id = d.webhook_id WHERE w.url LIKE 'https://slow.example/%'"
+	    " AND d.attempts > 1"), 0, "a slow delivery was leased again while in flight");
+	close(slow);
+	free(secret);
+	free(psecret);
 }

@@ -125,14 +125,19 @@ db-stop:
 migrate: fairrate db-start
 	./fairrate migrate
 
+# The demo world with a year of history, rated now, and a back-test of the methodology
+# in force published (the public page shows it; under a second on this world).
 demo: migrate
 	./fairrate demo --companies 300 --seed 2026 --if-empty --history-months 12
 	./fairrate score
+	./fairrate validate --version 2026.1 >/dev/null
 
+# PORT=9090 make run (or make run PORT=9090) serves elsewhere than 8080.
+PORT ?= 8080
 run: deps
 	$(MAKE) fairrate
 	$(MAKE) demo
-	./fairrate serve --listen 127.0.0.1:8080
+	./fairrate serve --listen 127.0.0.1:$(PORT)
 
 # The test database is created afresh from the migrations on every run; integration
 # tests clone it (CREATE DATABASE ... TEMPLATE) so that each test has its own.

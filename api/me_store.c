@@ -273,37 +273,12 @@ me_store_assets(struct db_pool *pool, PGconn *conn, int64_t id, int64_t after,
 	return (items);
 }
 
-/* Put the stored figures of the latest rating (res row 0, stored under m) over
- * explanation e. */
-static int
-me_stored_figures(json_t *e, const PGresult *res, const struct methodology *m)
-{
-	json_t *factors = rating_json_factors_expand(PQgetvalue(res, 0, 12), m);
-	int bad = 0;
-
-	bad |= factors == NULL || json_object_set_new(e, "factors", factors) != 0;
-	bad |= json_object_set_new(e, "status", json_string(PQgetvalue(res, 0, 7))) != 0;
-	bad |= json_object_set_new(e, "score",
-	    company_view_number(PQgetisnull(res, 0, 8) ? NULL : PQgetvalue(res, 0, 8))) != 0;
-	bad |= json_object_set_new(e, "grade", me_text(res, 0, 9)) != 0;
-	bad |= json_object_set_new(e, "confidence", json_string(PQgetvalue(res, 0, 10))) != 0;
-	bad |= json_object_set_new(e, "insufficient_reason", me_text(res, 0, 11)) != 0;
-	bad |= json_object_set_new(e, "inputs_digest", json_string(PQgetvalue(res, 0, 14))) != 0;
-	bad |= json_object_set_new(e, "outcome_digest",
-	    json_string(PQgetvalue(res, 0, 15))) != 0;
-	return (bad ? -1 : 0);
-}
-
 int
 me_store_explanation(struct db_pool *pool, PGconn *conn, int64_t id, json_t **out)
 {
 	const struct methodology *m;
-	struct rating_remediation *plan = NULL;
-	struct rating_store_input in;
-	struct rating *rt = NULL;
 	PGresult *res;
-	size_t nplan = 0;
-	int rc = -1, same;
+	int rc = -1;
 
 	*out = NULL;
 	if ((res = rating_store_latest(conn, id)) == NULL)
@@ -312,36 +287,9 @@ me_store_explanation(struct db_pool *pool, PGconn *conn, int64_t id, json_t **ou
 		PQclear(res);
 		return (0);
 	}
-	memset(&in, 0, sizeof(in));
-	if ((m = methodology_cache_get(pool, conn, PQgetvalue(res, 0, 6))) == NULL ||
-	    rating_store_load_input(conn, id, m, strtoll(PQgetvalue(res, 0, 17), NULL, 10),
-	    &in) != 0)
-		goto out;
-	if ((rt = rating_compute(&in.in)) == NULL ||
-	    rating_remediation_plan(&in.in, rt, &plan, &nplan) != 0 ||
-	    (*out = rating_json_explanation(rt, m, plan, nplan)) == NULL) {
-		log_error("company %lld: cannot explain its rating", (long long)id);
-		goto out;
-	}
-	same = strcmp(rt->inputs_digest, PQgetvalue(res, 0, 14)) == 0;
-	if ((!same && me_stored_figures(*out, res, m) != 0) ||
-	    json_object_set_new(*out, "rating_id",
-	    json_integer(strtoll(PQgetvalue(res, 0, 5), NULL, 10))) != 0 ||
-	    json_object_set_new(*out, "computed_at", json_string(PQgetvalue(res, 0, 18))) != 0 ||
-	    json_object_set_new(*out, "reason", json_string(PQgetvalue(res, 0, 16))) != 0 ||
-	    json_object_set_new(*out, "matches_stored_rating", json_boolean(same)) != 0) {
-		log_error("company %lld: cannot explain its rating", (long long)id);
-		goto out;
-	}
-	rc = 1;
-out:
-	if (rc != 1) {
-		json_decref(*out);
-		*out = NULL;
-	}
-	rating_free(rt);
-	free(plan);
-	rating_store_input_free(&in);
+	if ((m = methodology_cache_get(pool, conn, PQgetvalue(res, 0, 6))) != NULL &&
+	    (*out = rating_store_explain(conn, id, m, res)) != NULL)
+		rc = 1;
 	PQclear(res);
 	return (rc);
 }

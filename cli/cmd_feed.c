@@ -68,8 +68,8 @@ cmd_feed(int argc, char **argv)
 	rc = feeds_run(conn, argv[optind + 1], &o, &c);
 	PQfinish(conn);
 	if (rc == 0)
-		printf("%s: %ld rows: %ld incidents added, %ld changed; evidence: %ld added,"
-		    " %ld re-observed\n", argv[optind + 1], c.rows,
+		printf("%s: %ld row%s: %ld incidents added, %ld changed; evidence: %ld added,"
+		    " %ld re-observed\n", argv[optind + 1], c.rows, c.rows == 1 ? "" : "s",
 		    o.kind == FEEDS_BREACHES ? c.inserted : 0,
 		    o.kind == FEEDS_BREACHES ? c.updated : 0, c.evidence_inserted,
 		    c.evidence_updated);

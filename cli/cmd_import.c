@@ -35,20 +35,23 @@ import_summary(const char *file, enum import_kind kind, const struct import_coun
 {
 	switch (kind) {
 	case IMPORT_COMPANIES:
-		printf("%s: %ld rows: %ld companies added, %ld changed; %ld assets attributed\n",
-		    file, c->rows, c->inserted, c->updated, c->assets_added);
+		printf("%s: %ld row%s: %ld companies added, %ld changed; %ld assets attributed\n",
+		    file, c->rows, c->rows == 1 ? "" : "s", c->inserted, c->updated,
+		    c->assets_added);
 		break;
 	case IMPORT_EVIDENCE:
-		printf("%s: %ld rows: %ld evidence added, %ld re-observed, %ld unchanged\n",
-		    file, c->rows, c->evidence_inserted, c->evidence_updated, c->evidence_unchanged);
+		printf("%s: %ld row%s: %ld evidence added, %ld re-observed, %ld unchanged\n",
+		    file, c->rows, c->rows == 1 ? "" : "s", c->evidence_inserted,
+		    c->evidence_updated, c->evidence_unchanged);
 		if (c->evidence_stale > 0)
 			printf("%s: %ld of them already past their factor's lifetime: stored, but"
 			    " no rating counts them (see the warnings above)\n", file,
 			    c->evidence_stale);
 		break;
 	case IMPORT_INCIDENTS:
-		printf("%s: %ld rows: %ld incidents added, %ld changed; evidence: %ld added, "
-		    "%ld re-observed, %ld unchanged\n", file, c->rows, c->inserted,
+		printf("%s: %ld row%s: %ld incidents added, %ld changed; evidence: %ld added, "
+		    "%ld re-observed, %ld unchanged\n", file, c->rows, c->rows == 1 ? "" : "s",
+		    c->inserted,
 		    c->updated, c->evidence_inserted, c->evidence_updated, c->evidence_unchanged);
 		break;
 	}

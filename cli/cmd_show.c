@@ -36,12 +36,13 @@ L(const char *s)
 static void
 show_usage(FILE *out)
 {
-	fprintf(out, "usage: fairrate show SLUG [--lang ja|en]\n\n"
+	fprintf(out, "usage: fairrate show SLUG [--lang ja|en] [--json]\n\n"
 	    "Prints a company's latest rating for a person: score, grade and confidence (or\n"
 	    "why data is insufficient), methodology version, as-of time, whether evidence\n"
 	    "is disputed, each factor with its findings and their cost in points, the\n"
 	    "remediation plan (exact gain of fixing each finding) and the inputs digest.\n"
-	    "--lang ja prints it in Japanese (po/ja.po, methodology/i18n/ja.po).\n\n"
+	    "--lang ja prints it in Japanese (po/ja.po, methodology/i18n/ja.po); --json\n"
+	    "prints the company and the explanation as GET /v1/me/rating gives it.\n\n"
 	    "The database is $DATABASE_URL, or the private cluster under ./var/pg.\n");
 }
 
@@ -127,6 +128,39 @@ done:
 	return (rc);
 }
 
+/* --json: the company and the explanation of its latest rating, as GET /v1/me/rating
+ * gives it (null when it has none yet). */
+static int
+show_json(PGconn *conn, const char *slug, int64_t id)
+{
+	struct methodology *m = NULL;
+	json_t *o = NULL, *expl = json_null();
+	PGresult *res;
+	int rc = 1;
+
+	if ((res = rating_store_latest(conn, id)) == NULL || PQntuples(res) != 1)
+		goto done;
+	if (!PQgetisnull(res, 0, SHOW_ID) &&
+	    ((m = methodology_store_load(conn, PQgetvalue(res, 0, SHOW_VERSION))) == NULL ||
+	    (expl = rating_store_explain(conn, id, m, res)) == NULL))
+		goto done;
+	o = json_pack("{s:{s:s, s:s, s:s, s:s, s:s, s:s}, s:O}", "company", "slug", slug,
+	    "name", PQgetvalue(res, 0, SHOW_NAME), "sector", PQgetvalue(res, 0, SHOW_SECTOR),
+	    "size_band", PQgetvalue(res, 0, SHOW_SIZE), "country",
+	    PQgetvalue(res, 0, SHOW_COUNTRY), "visibility", PQgetvalue(res, 0,
+	    SHOW_VISIBILITY), "rating", expl);
+	if (o != NULL && json_dumpf(o, stdout, RATING_JSON_DUMP_FLAGS | JSON_INDENT(2)) == 0) {
+		putchar('\n');
+		rc = 0;
+	}
+done:
+	json_decref(o);
+	json_decref(expl);
+	methodology_free(m);
+	PQclear(res);
+	return (rc);
+}
+
 static int
 show_company(PGconn *conn, const char *slug, int64_t id)
 {
@@ -198,6 +232,7 @@ cmd_show(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"lang", required_argument, NULL, 'l'},
+		{"json", no_argument, NULL, 'j'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -206,13 +241,16 @@ cmd_show(int argc, char **argv)
 	char err[300];
 	PGconn *conn;
 	int64_t id = 0;
-	int c, rc;
+	int c, rc, json = 0;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'l':
 			lang = optarg;
+			break;
+		case 'j':
+			json = 1;
 			break;
 		case 'h':
 			show_usage(stdout);
@@ -239,7 +277,7 @@ cmd_show(int argc, char **argv)
 	if (rc == 1)
 		log_error("show: no company has the slug '%s'", argv[optind]);
 	if (rc == 0)
-		rc = show_company(conn, argv[optind], id);
+		rc = json ? show_json(conn, argv[optind], id) : show_company(conn, argv[optind], id);
 	else
 		rc = 1;
 	PQfinish(conn);

@@ -23,6 +23,7 @@ static const struct command commands[] = {
 	{"serve", cmd_serve, "serve the HTTP API"},
 	{"keys", cmd_keys, "create, list and revoke API keys"},
 	{"score", cmd_score, "rescore companies from their evidence (rating history)"},
+	{"companies", cmd_companies, "find companies and their slugs, with their latest rating"},
 	{"show", cmd_show, "print a company's latest rating, its findings and remediation plan"},
 	{"plan", cmd_plan, "the shortest sequence of fixes to a target grade or score"},
 	{"report", cmd_report, "write a company's one-page report for executives (PDF)"},

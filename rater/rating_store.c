@@ -10,6 +10,7 @@
 #include "common/log.h"
 #include "common/pg_copy_binary.h"
 #include "rater/plan.h"
+#include "rater/rating_json.h"
 #include "common/timefmt.h"
 
 /* The rescoring lock: pg_advisory_lock(RATING_STORE_LOCK_CLASS, 1). "fair" in ASCII. */
@@ -891,4 +892,82 @@ rating_store_latest(PGconn *conn, int64_t company_id)
 	    "FROM companies c LEFT JOIN LATERAL (SELECT * FROM ratings "
 	    "  WHERE company_id = c.id ORDER BY id DESC LIMIT 1) r ON true "
 	    "WHERE c.id = $1", 1, params));
+}
+
+PGresult *
+rating_store_list_companies(PGconn *conn, const char *q, const char *sector,
+    const char *grade, const char *after, int limit)
+{
+	char slimit[16];
+	const char *params[5] = {q, sector, grade, after, slimit};
+
+	snprintf(slimit, sizeof(slimit), "%d", limit);
+	return (db_query(conn, "SELECT c.slug, c.name, c.sector, c.size_band, c.country,"
+	    " c.visibility, r.status, r.score, r.grade, r.methodology_version FROM companies c"
+	    " LEFT JOIN LATERAL (SELECT status, score, grade, methodology_version FROM ratings"
+	    " WHERE company_id = c.id ORDER BY id DESC LIMIT 1) r ON true"
+	    " WHERE ($1::text IS NULL OR strpos(lower(c.name), lower($1)) > 0"
+	    "   OR strpos(c.slug, lower($1)) > 0)"
+	    " AND ($2::text IS NULL OR c.sector = $2) AND ($3::text IS NULL OR r.grade = $3)"
+	    " AND c.slug > $4 ORDER BY c.slug LIMIT $5::int", 5, params));
+}
+
+/* Put the stored figures of the latest rating (row 0 of res, stored under m) over the
+ * recomputed explanation e. 0 or -1. */
+static int
+rating_store_stored_figures(json_t *e, const PGresult *res, const struct methodology *m)
+{
+	json_t *factors = rating_json_factors_expand(PQgetvalue(res, 0, 12), m);
+	int bad = 0;
+
+	bad |= factors == NULL || json_object_set_new(e, "factors", factors) != 0;
+	bad |= json_object_set_new(e, "status", json_string(PQgetvalue(res, 0, 7))) != 0;
+	bad |= json_object_set_new(e, "score", PQgetisnull(res, 0, 8) ? json_null() :
+	    json_real(strtod(PQgetvalue(res, 0, 8), NULL))) != 0;
+	bad |= json_object_set_new(e, "grade", PQgetisnull(res, 0, 9) ? json_null() :
+	    json_string(PQgetvalue(res, 0, 9))) != 0;
+	bad |= json_object_set_new(e, "confidence", json_string(PQgetvalue(res, 0, 10))) != 0;
+	bad |= json_object_set_new(e, "insufficient_reason", PQgetisnull(res, 0, 11) ?
+	    json_null() : json_string(PQgetvalue(res, 0, 11))) != 0;
+	bad |= json_object_set_new(e, "inputs_digest", json_string(PQgetvalue(res, 0, 14))) != 0;
+	bad |= json_object_set_new(e, "outcome_digest",
+	    json_string(PQgetvalue(res, 0, 15))) != 0;
+	return (bad ? -1 : 0);
+}
+
+json_t *
+rating_store_explain(PGconn *conn, int64_t id, const struct methodology *m,
+    const PGresult *latest)
+{
+	struct rating_remediation *plan = NULL;
+	struct rating_store_input in;
+	struct rating *rt = NULL;
+	json_t *out = NULL;
+	size_t nplan = 0;
+	int same;
+
+	if (rating_store_load_input(conn, id, m, strtoll(PQgetvalue(latest, 0, 17), NULL, 10),
+	    &in) != 0 || (rt = rating_compute(&in.in)) == NULL ||
+	    rating_remediation_plan(&in.in, rt, &plan, &nplan) != 0 ||
+	    (out = rating_json_explanation(rt, m, plan, nplan)) == NULL)
+		goto fail;
+	same = strcmp(rt->inputs_digest, PQgetvalue(latest, 0, 14)) == 0;
+	if ((!same && rating_store_stored_figures(out, latest, m) != 0) ||
+	    json_object_set_new(out, "rating_id",
+	    json_integer(strtoll(PQgetvalue(latest, 0, 5), NULL, 10))) != 0 ||
+	    json_object_set_new(out, "computed_at",
+	    json_string(PQgetvalue(latest, 0, 18))) != 0 ||
+	    json_object_set_new(out, "reason", json_string(PQgetvalue(latest, 0, 16))) != 0 ||
+	    json_object_set_new(out, "matches_stored_rating", json_boolean(same)) != 0)
+		goto fail;
+	goto done;
+fail:
+	log_error("company %lld: cannot explain its rating", (long long)id);
+	json_decref(out);
+	out = NULL;
+done:
+	rating_free(rt);
+	free(plan);
+	rating_store_input_free(&in);
+	return (out);
 }

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
 #include <libpq-fe.h>
 
 #include "common/buf.h"
@@ -209,6 +210,23 @@ void rating_store_input_free(struct rating_store_input *in);
 struct plan;
 int rating_store_plan(PGconn *conn, int64_t company_id, const struct methodology *m,
     int64_t as_of, const char *target, struct plan *p, char *err, size_t errlen);
+
+/* rating_store_explain: the full explanation of company id's latest rating (latest:
+ * rating_store_latest's row for it, rated under m): rating_json_explanation of the
+ * rating recomputed from the current evidence at its as-of, with its remediation
+ * plan, plus rating_id, computed_at, reason and matches_stored_rating (false when the
+ * evidence changed since: the stored figures are then shown, the plan follows the
+ * current evidence). A new reference, or NULL (logged). */
+json_t *rating_store_explain(PGconn *conn, int64_t id, const struct methodology *m,
+    const PGresult *latest);
+
+/* rating_store_list_companies: companies for an operator (private ones too), in slug
+ * order after `after` (""), at most limit: name containing q (any case; NULL: all),
+ * of sector and latest grade (NULL: any). Columns slug, name, sector, size_band,
+ * country, visibility, status, score, grade, methodology_version (the last four NULL
+ * when not rated). PQclear it; NULL on error. */
+PGresult *rating_store_list_companies(PGconn *conn, const char *q, const char *sector,
+    const char *grade, const char *after, int limit);
 
 /* rating_store_latest: the company (by id) and its latest rating for display: one
  * row with columns name, sector, size_band, country, visibility, then (NULL when it

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/buf.h"
 #include "tests/support/api_call.h"
@@ -162,5 +163,61 @@ Test(plan_api, the_cli_gives_the_same_plan)
 	buf_free(&out);
 	json_decref(cli);
 	json_decref(api);
+	free(acme);
+}
+
+/* Issue 16: find a slug without psql, read a rating as JSON from the CLI, and a
+ * summary that says "1 row". */
+Test(plan_api, the_cli_finds_companies_shows_json_and_counts_rows)
+{
+	char *acme = api_client_create_key("company", "acme");
+	const char *find[] = {"companies", "--q", "ACM", NULL};
+	const char *all[] = {"companies", "--json", NULL};
+	const char *bad[] = {"companies", "--limit", "0", NULL};
+	const char *show[] = {"show", "acme", "--json", NULL};
+	char csv[] = "/tmp/fairrate-one-row-XXXXXX";
+	const char *import[] = {"import", "companies", csv, "--format", "csv", NULL};
+	json_t *v, *api, *it;
+	json_error_t err;
+	struct buf out;
+	size_t i;
+	int fd, saw_hidden = 0;
+
+	cr_assert_eq(api_client_run(find, &out), 0);
+	cr_assert_not_null(strstr(out.data, "acme "), "%s", out.data);
+	cr_assert_null(strstr(out.data, "beta"), "%s", out.data);
+	buf_free(&out);
+	cr_assert_eq(api_client_run(all, &out), 0);
+	cr_assert_not_null(v = json_loads(out.data, 0, &err), "%s", err.text);
+	buf_free(&out);
+	json_array_foreach(v, i, it)
+		saw_hidden |= strcmp(json_string_value(json_object_get(it, "slug")), "hidden") == 0 &&
+		    strcmp(json_string_value(json_object_get(it, "visibility")), "private") == 0;
+	cr_assert(saw_hidden, "the operator sees private companies, marked");
+	json_decref(v);
+	cr_assert_eq(api_client_run(bad, &out), 2);
+	buf_free(&out);
+
+	cr_assert_eq(api_client_run(show, &out), 0);
+	cr_assert_not_null(v = json_loads(out.data, 0, &err), "%s", err.text);
+	buf_free(&out);
+	api = api_call_json(c, "GET", "/v1/me/rating", acme, NULL, 200);
+	cr_assert_eq(json_integer_value(json_object_get(json_object_get(v, "rating"),
+	    "rating_id")), json_integer_value(json_object_get(api, "rating_id")));
+	cr_assert_str_eq(json_string_value(json_object_get(json_object_get(v, "rating"),
+	    "inputs_digest")), json_string_value(json_object_get(api, "inputs_digest")));
+	cr_assert_str_eq(json_string_value(json_object_get(json_object_get(v, "company"),
+	    "name")), "Acme Holdings");
+	json_decref(api);
+	json_decref(v);
+
+	cr_assert_geq(fd = mkstemp(csv), 0);
+	cr_assert_gt(dprintf(fd, "slug,name,sector,size_band,country\n"
+	    "solo,Solo Ltd,retail,micro,DE\n"), 0);
+	close(fd);
+	cr_assert_eq(api_client_run(import, &out), 0, "%s", out.data);
+	cr_assert_not_null(strstr(out.data, ": 1 row: 1 companies added"), "%s", out.data);
+	buf_free(&out);
+	unlink(csv);
 	free(acme);
 }

@@ -149,6 +149,7 @@ test: deps
 	$(MAKE) test-san
 	$(MAKE) fuzz-regress
 	$(MAKE) check-docs
+	scripts/test-docs.sh
 	scripts/test-browser.sh
 
 test-san:

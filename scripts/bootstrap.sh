@@ -11,6 +11,7 @@ packages=(
   wrk docker-compose chromium nginx-light openssl time nmap
   clang libclang-rt-14-dev llvm
   libcairo2-dev libpango1.0-dev fonts-dejavu-core fonts-ipafont-gothic poppler-utils gettext
+  jq
 )
 # clang builds the libFuzzer harnesses (make fuzz, and a short run in make test); its
 # fuzzer and sanitizer runtimes are in libclang-rt-14-dev, which clang only recommends,
@@ -18,7 +19,8 @@ packages=(
 # port scan is compared with (its verdicts in tests, its speed in make bench-ports).
 # cairo and pango draw the one-page PDF report (report/); DejaVu Sans and IPA P Gothic
 # give it its English and Japanese glyphs; poppler-utils (pdftotext, pdfinfo, pdffonts) and
-# gettext's msgfmt judge the report and the message catalogues in the tests.
+# gettext's msgfmt judge the report and the message catalogues in the tests. jq is in
+# the API examples of docs/api-guide.md, which scripts/test-docs.sh runs.
 [ "${FAIRRATE_BOOTSTRAP_EXTRA:-}" ] && read -r -a extra <<<"$FAIRRATE_BOOTSTRAP_EXTRA" && packages+=("${extra[@]}")
 
 missing=()

@@ -163,6 +163,7 @@ static const struct router_route routes[] = {
 	{"GET", "/portal/investor", PUBLIC, ROUTER_UNLIMITED, NULL, portal_routes_page},
 	{"GET", "/portal/investor/{slug}", PUBLIC, ROUTER_UNLIMITED, NULL, portal_routes_page},
 	{"GET", "/portal/company", PUBLIC, ROUTER_UNLIMITED, NULL, portal_routes_page},
+	{"GET", "/portal/company/report", PUBLIC, ROUTER_UNLIMITED, NULL, portal_routes_page},
 	{"GET", "/portal/staff", PUBLIC, ROUTER_UNLIMITED, NULL, portal_routes_page},
 	{"GET", "/portal/staff/disputes/{id}", PUBLIC, ROUTER_UNLIMITED, NULL,
 	    portal_routes_page},

@@ -5,6 +5,7 @@ import {ApiError, getKey, setKey, forgetKey, describeError} from "./api.js";
 import {renderPublic} from "./view_public.js";
 import {renderInvestorSearch, renderCompanyPage} from "./view_investor.js";
 import {renderCompany} from "./view_company.js";
+import {renderReport} from "./view_report.js";
 import {renderStaffHome, renderStaffDispute, renderDraftImpact} from "./view_staff.js";
 
 const main = document.getElementById("main");
@@ -16,6 +17,7 @@ const ROUTES = [
   {re: /^\/portal\/investor\/?$/, area: "investor", title: "Investors", view: renderInvestorSearch},
   {re: /^\/portal\/investor\/([a-z0-9][a-z0-9-]*)$/, area: "investor", title: "Company", view: renderCompanyPage},
   {re: /^\/portal\/company\/?$/, area: "company", title: "Your company", view: renderCompany},
+  {re: /^\/portal\/company\/report$/, area: "company", title: "Report", view: renderReport},
   {re: /^\/portal\/staff\/?$/, area: "staff", title: "Staff", view: renderStaffHome},
   {re: /^\/portal\/staff\/disputes\/([1-9][0-9]*)$/, area: "staff", title: "Dispute", view: renderStaffDispute},
   {re: /^\/portal\/staff\/drafts\/([0-9]{4}\.[0-9]+)$/, area: "staff", title: "Draft impact", view: renderDraftImpact},

@@ -123,7 +123,8 @@ function reportSection(ctx, key) {
     h("form", {class: "inline", onsubmit: (e) => {
       e.preventDefault();
       download().catch((err) => ctx.showError(err));
-    }}, h("label", {for: "report-lang"}, "Language "), lang, " ", h("button", {type: "submit"}, "Download the report (PDF)")));
+    }}, h("label", {for: "report-lang"}, "Language "), lang, " ", h("button", {type: "submit"}, "Download the report (PDF)")),
+    h("p", {}, h("a", {href: "/portal/company/report", id: "report-page-link"}, "Open the printable report page")));
 }
 
 // The evidence table with its filters and the dispute form for the selected rows.

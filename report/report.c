@@ -74,6 +74,22 @@ report_standing_json(const struct report_standing *s)
 	    "percentile", s->percentile < 0 ? json_null() : json_real(s->percentile)));
 }
 
+/* The headings and labels of the report, English msgids of po/<lang>.po: the PDF draws
+ * them, and report_json gives them translated to the printable portal page, so that
+ * one catalogue serves both. */
+static const char *const report_labels[] = {
+	"Security rating report", "Sector", "Size band", "Rated as of", "Confidence",
+	"in its sector", "in its sector and size band", "percentile", "rated companies:",
+	"no public rated peers to compare with", "Score over the last twelve months",
+	"Factors (score out of 100, weight)", "points", "no data", "Governance disclosures",
+	"verified", "submitted, not verified", "not disclosed",
+	"Top five actions (score and grade after each)", "findings fixed together:",
+	"Nothing to fix: no finding costs points.", "Methodology", "Inputs digest",
+	"insufficient data", "high", "medium", "low", "none",
+	"Every figure follows from the published methodology and the company's evidence: "
+	"recompute the score and the digest with docs/methodology.md.",
+};
+
 json_t *
 report_json(const struct report *r, const struct i18n *cat)
 {
@@ -136,6 +152,11 @@ report_json(const struct report *r, const struct i18n *cat)
 		    "grade_after", a->grade_after);
 		bad |= v == NULL || json_array_append_new(acts, v) != 0;
 	}
+	if ((v = json_object()) == NULL || json_object_set_new(o, "labels", v) != 0)
+		bad = 1;
+	for (i = 0; !bad && i < sizeof(report_labels) / sizeof(report_labels[0]); i++)
+		bad |= json_object_set_new(v, report_labels[i],
+		    json_string(i18n_text(cat, report_labels[i]))) != 0;
 	if (bad) {
 		json_decref(o);
 		return (NULL);

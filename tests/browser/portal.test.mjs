@@ -143,6 +143,20 @@ test("a company plans to a grade, sees its history and peers, and downloads its 
   assert.equal(readFileSync(file).subarray(0, 5).toString(), "%PDF-");
   await page.getByRole("status").filter({hasText: /Report downloaded/}).waitFor();
   await shot(page, "03b-company-plan-and-report");
+  // The printable page: English, then switched to Japanese, then printed.
+  await page.locator("#report-page-link").click();
+  await page.locator("#report-page").waitFor();
+  assert.match(await page.locator("#report-page").textContent(), /Security rating report/);
+  assert.match(await page.locator("#report-page").textContent(), /Inputs digest: [0-9a-f]{64}/);
+  await page.getByLabel("Language").selectOption("ja");
+  await page.locator("#report-page").filter({hasText: "セキュリティ格付けレポート"}).waitFor();
+  assert.equal(await page.locator("#report-page").getAttribute("lang"), "ja");
+  await page.emulateMedia({media: "print"});
+  assert.equal(await page.locator("nav").first().isVisible(), false, "the navigation prints");
+  const printed = await page.pdf({format: "A4"});
+  assert.equal(printed.subarray(0, 5).toString(), "%PDF-");
+  await shot(page, "03c-report-page-ja-print");
+  await page.emulateMedia({media: "screen"});
   assertNoErrors(page);
   await page.close();
 });

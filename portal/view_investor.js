@@ -22,8 +22,21 @@ function scoreText(c) {
   return words(c.status);
 }
 
+function scoreCell(c) {
+  if (c.status !== "rated") return words(c.status);
+  return h("span", {}, `${fmtNum(c.score)} `, gradeBadge(c.grade));
+}
+
+const SORTS = {
+  name: (a, b) => a.name.localeCompare(b.name),
+  score: (a, b) => (b.score ?? -1) - (a.score ?? -1),
+  sector: (a, b) => a.sector.localeCompare(b.sector) || a.name.localeCompare(b.name),
+};
+
 async function searchSection(ctx, key) {
-  const sectors = await api("/v1/sectors", {key});
+  const [sectors, portfolios] = await Promise.all([api("/v1/sectors", {key}),
+    api(`/v1/portfolios${q({limit: 100})}`, {key})]);
+  const total = sectors.items.reduce((n, s) => n + s.companies, 0);
   const results = h("div", {id: "search-results", "aria-live": "polite"});
   const qInput = h("input", {id: "search-q", name: "q", type: "search", autocomplete: "off"});
   const sector = h("select", {id: "search-sector", name: "sector"},
@@ -31,28 +44,55 @@ async function searchSection(ctx, key) {
     sectors.items.map((s) => h("option", {value: s.sector}, `${words(s.sector)} (${s.companies})`)));
   const grade = h("select", {id: "search-grade", name: "grade"},
     h("option", {value: ""}, "any grade"), ["A", "B", "C", "D", "F"].map((g) => h("option", {value: g}, g)));
+  const sortBy = h("select", {id: "search-sort", name: "sort"},
+    [["name", "name"], ["score", "score, best first"], ["sector", "sector"]].map(([v, t]) => h("option", {value: v}, t)));
+  const target = h("select", {id: "search-portfolio", name: "portfolio"},
+    portfolios.items.length === 0 ? h("option", {value: ""}, "no portfolio yet") :
+      portfolios.items.map((p) => h("option", {value: String(p.id)}, p.name)));
   const rows = [];
   let cursor = null;
+  let filtered = false;
   const body = h("tbody");
   const more = h("button", {type: "button", class: "secondary", hidden: true}, "Show more");
 
+  async function add(c) {
+    if (!target.value) {
+      ctx.say("Make a portfolio first (below), then add companies to it.");
+      return;
+    }
+    try {
+      await api(`/v1/portfolios/${target.value}/companies/${encodeURIComponent(c.slug)}`, {key, method: "PUT"});
+      ctx.say(`${c.name} added to "${target.selectedOptions[0].textContent}".`);
+    } catch (err) {
+      ctx.showError(err);
+    }
+  }
+  function draw() {
+    const sorted = rows.slice().sort(SORTS[sortBy.value]);
+    replace(body, sorted.map((c) => h("tr", {},
+      h("td", {}, companyLink(c)), h("td", {}, words(c.sector)), h("td", {}, c.size_band),
+      h("td", {}, c.country), h("td", {}, scoreCell(c)), h("td", {}, c.confidence || "—"),
+      h("td", {}, h("button", {type: "button", class: "secondary", "aria-label": `Add ${c.name} to the portfolio`,
+        onclick: () => add(c)}, "+ portfolio")))));
+  }
   async function run(next) {
     ctx.showError(null);
     try {
       const page = await api(`/v1/companies${q({q: qInput.value.trim(), sector: sector.value,
         grade: grade.value, limit: 25, cursor: next})}`, {key});
+      filtered = Boolean(qInput.value.trim() || sector.value || grade.value);
       if (!next) rows.length = 0;
       rows.push(...page.items);
       cursor = page.next_cursor;
-      replace(body, rows.map((c) => h("tr", {},
-        h("td", {}, companyLink(c)), h("td", {}, words(c.sector)), h("td", {}, c.size_band),
-        h("td", {}, c.country), h("td", {}, scoreText(c)), h("td", {}, c.confidence || "—"))));
+      draw();
       more.hidden = !cursor;
       replace(results,
-        h("p", {}, rows.length === 0 ? "No company matches." : `${rows.length}${cursor ? "+" : ""} companies.`),
+        h("p", {id: "search-count"}, rows.length === 0 ? "No company matches." :
+          filtered ? `${rows.length}${cursor ? "+" : ""} companies match.` :
+            `${rows.length} of ${total} public companies shown.`),
         rows.length ? h("div", {class: "scroll"}, h("table", {},
           h("caption", {}, "Companies found"),
-          h("thead", {}, h("tr", {}, ["company", "sector", "size", "country", "score (grade)", "confidence"]
+          h("thead", {}, h("tr", {}, ["company", "sector", "size", "country", "score and grade", "confidence", ""]
             .map((t) => h("th", {scope: "col"}, t)))), body)) : null,
         more);
     } catch (err) {
@@ -60,15 +100,20 @@ async function searchSection(ctx, key) {
     }
   }
   more.addEventListener("click", () => run(cursor));
+  sortBy.addEventListener("change", draw);
   const form = h("form", {role: "search", class: "inline-form", "aria-label": "Search companies"},
     h("label", {for: "search-q"}, "Name or domain"), qInput,
     h("label", {for: "search-sector"}, "Sector"), sector,
     h("label", {for: "search-grade"}, "Grade"), grade,
-    h("button", {type: "submit"}, "Search"));
+    h("button", {type: "submit"}, "Search"),
+    h("label", {for: "search-sort"}, "Sort by"), sortBy,
+    h("label", {for: "search-portfolio"}, "Add to"), target);
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
     run(null);
   });
+  // The landing list: every public company, before any search.
+  await run(null);
   return h("section", {"aria-labelledby": "search-h"}, h("h2", {id: "search-h"}, "Search"), form, results);
 }
 

@@ -46,6 +46,14 @@ test("an investor searches and opens a company page", async () => {
   const page = await openPage(browser);
   await page.goto(`${BASE}/portal/investor`);
   await signIn(page, KEYS.investor);
+  // The landing list: companies before any search, with the total, grades coloured,
+  // sortable by score.
+  await page.locator("#search-count").filter({hasText: /\d+ of \d+ public companies shown/}).waitFor();
+  assert.ok(await page.locator("#search-results .grade").count() > 0);
+  await page.getByLabel("Sort by").selectOption("score");
+  const scores = (await page.locator("#search-results tbody tr td:nth-child(5)").allTextContents())
+    .map((t) => parseFloat(t)).filter((x) => !Number.isNaN(x));
+  assert.deepEqual(scores, scores.slice().sort((a, b) => b - a), "sorted by score, best first");
   await page.getByLabel("Name or domain").fill(COMPANY.name);
   await page.getByRole("button", {name: "Search"}).click();
   const link = page.getByRole("link", {name: COMPANY.name, exact: true});

@@ -86,8 +86,8 @@ static const char *const report_labels[] = {
 	"Top five actions (score and grade after each)", "findings fixed together:",
 	"Nothing to fix: no finding costs points.", "Methodology", "Inputs digest",
 	"insufficient data", "high", "medium", "low", "none",
-	"Every figure follows from the published methodology and the company's evidence: "
-	"recompute the score and the digest with docs/methodology.md.",
+	("Every figure follows from the published methodology and the company's evidence: "
+	"recompute the score and the digest with docs/methodology.md."),
 };
 
 json_t *

@@ -9,6 +9,8 @@
 
 #include <jansson.h>
 
+#include "common/regdomain.h"
+
 int
 mail_auth_is_spf(const char *txt)
 {
@@ -20,8 +22,10 @@ mail_auth_is_dmarc(const char *txt)
 {
 	while (*txt == ' ')
 		txt++;
-	return (strncasecmp(txt, "v=DMARC1", 8) == 0 && (txt[8] == '\0' || txt[8] == ';' ||
-	    txt[8] == ' '));
+	/* RFC 7489 6.6.3: records that do not begin with exactly "v=DMARC1" are
+	 * discarded ("v=dmarc1" is not one). */
+	return (strncmp(txt, "v=DMARC1", 8) == 0 && (txt[8] == '\0' || txt[8] == ';' ||
+	    txt[8] == ' ' || txt[8] == '\t'));
 }
 
 /* A domain-spec: non-empty, no blanks, at most 253 bytes (macros allowed). */
@@ -198,6 +202,45 @@ spf_pick(const struct mail_auth_txt *txt, const char **rec, int *too_long)
 	return (found > 1 ? -1 : found);
 }
 
+/* Expand the macros of an SPF domain-spec (RFC 7208 section 7) that a check without a
+ * message can know: %{d} and %{o} (both the domain being checked: the sender's domain
+ * is the one whose policy is read), %% %_ %-. Any other (%{i} the sender's address,
+ * %{s}, %{l}, %{h}, %{p}, %{v}, %{c}, %{r}, %{t}) cannot be known here: the term is
+ * then left unevaluated, never looked up as written. Transformers (digits, r,
+ * delimiters) make it unevaluable too. 1 with out filled, 0 unevaluable. */
+static int
+spf_expand(const char *spec, const char *domain, char *out, size_t cap)
+{
+	size_t o = 0, k;
+	const char *p;
+
+	for (p = spec; *p != '\0'; p++) {
+		const char *piece = NULL;
+		char one[2] = {0, 0};
+
+		if (*p != '%') {
+			one[0] = *p;
+			piece = one;
+		} else if (p[1] == '%' || p[1] == '_' || p[1] == '-') {
+			one[0] = p[1] == '%' ? '%' : p[1] == '_' ? ' ' : '-';
+			piece = p[1] == '-' ? "%20" : one;
+			p++;
+		} else if (p[1] == '{' && (p[2] == 'd' || p[2] == 'D' || p[2] == 'o' ||
+		    p[2] == 'O') && p[3] == '}') {
+			piece = domain;
+			p += 3;
+		} else
+			return (0);
+		k = strlen(piece);
+		if (o + k + 1 > cap)
+			return (0);
+		memcpy(out + o, piece, k);
+		o += k;
+	}
+	out[o] = '\0';
+	return (1);
+}
+
 struct spf_walk {
 	mail_auth_lookup_fn *lookup;
 	void *arg;
@@ -213,6 +256,7 @@ spf_walk(struct spf_walk *w, const char *domain, int depth, char *all)
 	struct mail_auth_txt *txt = NULL;
 	struct mail_auth_spf *spf = NULL;
 	const char *rec = NULL;
+	char target[256];
 	size_t i;
 	int rc = -1, found, too_long = 0;
 
@@ -238,6 +282,7 @@ spf_walk(struct spf_walk *w, const char *domain, int depth, char *all)
 		snprintf(w->out->record, sizeof(w->out->record), "%s", rec);
 	if (too_long) {
 		w->out->syntax_ok = 0;
+		w->out->too_long = 1;
 		snprintf(w->out->error, sizeof(w->out->error), "%s%.100s%sthe SPF record is"
 		    " longer than %d bytes: not evaluated", depth ? "in the record of " : "",
 		    depth ? domain : "", depth ? ": " : "", MAIL_AUTH_MAX_TXT - 1);
@@ -254,13 +299,24 @@ spf_walk(struct spf_walk *w, const char *domain, int depth, char *all)
 	w->out->lookups += spf->lookups;
 	if (all != NULL)
 		*all = spf->all;
-	for (i = 0; i < spf->nincludes; i++)
-		if (spf_walk(w, spf->includes[i], depth + 1, NULL) != 0)
+	for (i = 0; i < spf->nincludes; i++) {
+		/* A macro that needs the message is counted, not looked up. */
+		if (!spf_expand(spf->includes[i], domain, target, sizeof(target))) {
+			w->out->unevaluated++;
+			continue;
+		}
+		if (spf_walk(w, target, depth + 1, NULL) != 0)
 			goto done;
+	}
 	/* A redirect applies only when the record has no "all". */
-	if (spf->redirect[0] != '\0' && spf->all == 0 &&
-	    spf_walk(w, spf->redirect, depth + 1, all) != 0)
-		goto done;
+	if (spf->redirect[0] != '\0' && spf->all == 0) {
+		if (!spf_expand(spf->redirect, domain, target, sizeof(target))) {
+			w->out->unevaluated++;
+			w->out->all_unknown |= all != NULL;
+		}
+		else if (spf_walk(w, target, depth + 1, all) != 0)
+			goto done;
+	}
 	rc = 0;
 done:
 	free(txt);
@@ -297,7 +353,7 @@ mail_auth_spf_check(const char *domain, mail_auth_lookup_fn *lookup, void *arg,
 		rc = -1;
 		goto done;
 	}
-	out->weak = out->all == 0 || out->all == '+' || out->all == '?';
+	out->weak = !out->all_unknown && (out->all == 0 || out->all == '+' || out->all == '?');
 done:
 	free(txt);
 	return (rc);
@@ -328,12 +384,44 @@ dmarc_policy(const char *v, size_t n, char out[12])
 	return (0);
 }
 
+/* Whether the n bytes at v are a comma-separated list of URIs (RFC 7489 6.2,
+ * dmarc-uri: a URI, optionally "!" and a size), at least one of them. */
+static int
+dmarc_uris_ok(const char *v, size_t n)
+{
+	size_t i = 0, start, k;
+	int any = 0;
+
+	while (i < n) {
+		while (i < n && (v[i] == ' ' || v[i] == '\t'))
+			i++;
+		start = i;
+		while (i < n && v[i] != ',')
+			i++;
+		k = start;
+		if (k >= i || !isalpha((unsigned char)v[k]))
+			return (0);
+		while (k < i && (isalnum((unsigned char)v[k]) || v[k] == '+' || v[k] == '-' ||
+		    v[k] == '.'))
+			k++;
+		if (k >= i || v[k] != ':' || k + 1 >= i)
+			return (0);
+		for (k++; k < i; k++)
+			if (!isgraph((unsigned char)v[k]))
+				return (0);
+		any = 1;
+		if (i < n)
+			i++;                   /* the comma */
+	}
+	return (any);
+}
+
 int
 mail_auth_dmarc_parse(const char *record, struct mail_auth_dmarc *out)
 {
 	const char *p = record, *t, *eq, *v;
 	size_t n, name_len, vlen;
-	int index = 0, seen_p = 0, seen_sp = 0, seen_pct = 0, i;
+	int index = 0, seen_p = 0, bad_p = 0, bad_sp = 0, i;
 
 	memset(out, 0, sizeof(*out));
 	out->pct = 100;
@@ -364,30 +452,33 @@ mail_auth_dmarc_parse(const char *record, struct mail_auth_dmarc *out)
 		}
 		if (name_len == 1 && t[0] == 'p') {
 			if (seen_p++ || !dmarc_policy(v, vlen, out->policy))
-				return (dmarc_fail(out, "bad policy", t, n));
+				bad_p = 1;
 		} else if (name_len == 2 && strncmp(t, "sp", 2) == 0) {
-			if (seen_sp++ || !dmarc_policy(v, vlen, out->subdomain_policy))
-				return (dmarc_fail(out, "bad subdomain policy", t, n));
+			if (out->subdomain_policy[0] != '\0' ||
+			    !dmarc_policy(v, vlen, out->subdomain_policy))
+				bad_sp = 1;
 		} else if (name_len == 3 && strncmp(t, "pct", 3) == 0) {
-			if (seen_pct++ || vlen == 0 || vlen > 3)
-				return (dmarc_fail(out, "bad pct", t, n));
-			for (i = 0; (size_t)i < vlen; i++)
-				if (!isdigit((unsigned char)v[i]))
-					return (dmarc_fail(out, "bad pct", t, n));
-			out->pct = atoi(v);
-			if (out->pct > 100)
-				return (dmarc_fail(out, "bad pct", t, n));
-		} else if (name_len == 3 && (strncmp(t, "rua", 3) == 0 ||
-		    strncmp(t, "ruf", 3) == 0)) {
-			if (vlen < 8 || strncasecmp(v, "mailto:", 7) != 0)
-				return (dmarc_fail(out, "reports need a mailto: address:", t, n));
-			out->has_rua |= t[2] == 'a';
+			/* An invalid pct is ignored: 100 applies. */
+			for (i = 0; (size_t)i < vlen && isdigit((unsigned char)v[i]); i++)
+				;
+			if (vlen > 0 && vlen <= 3 && (size_t)i == vlen && atoi(v) <= 100)
+				out->pct = atoi(v);
+		} else if (name_len == 3 && strncmp(t, "rua", 3) == 0) {
+			out->has_rua |= dmarc_uris_ok(v, vlen);
 		}
+		/* ruf and unknown tags: ignored (RFC 7489 6.3). */
 	}
 	if (index == 0)
 		return (dmarc_fail(out, "empty record", record, 0));
-	if (!seen_p)
-		return (dmarc_fail(out, "no policy (p=) in", record, strlen(record)));
+	if (!seen_p || bad_p || bad_sp) {
+		if (!out->has_rua)
+			return (dmarc_fail(out, !seen_p ? "no policy (p=) and no report address"
+			    " in" : "an invalid policy and no report address in", record,
+			    strlen(record)));
+		snprintf(out->policy, sizeof(out->policy), "none");
+		out->subdomain_policy[0] = '\0';
+		out->policy_defaulted = 1;
+	}
 	out->ok = 1;
 	return (0);
 }
@@ -401,66 +492,108 @@ mail_auth_quote(const char *text, char out[MAIL_AUTH_QUOTE_MAX + 4])
 	return (scan_results_excerpt(text, strlen(text), MAIL_AUTH_QUOTE_MAX, out));
 }
 
+/* Add a result whose outcome is fail (1), pass (0) or info (-1: observed, no cost). */
 static int
 run_add(struct scan_results *out, const char *code, int fail, json_t *d)
 {
 	char *text = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS);
-	int rc = scan_results_add(out, code, fail ? "fail" : "pass", NULL, text);
+	int rc = scan_results_add(out, code, fail < 0 ? "info" : fail ? "fail" : "pass",
+	    NULL, text);
 
 	free(text);
 	json_decref(d);
 	return (rc);
 }
 
+/* The DMARC records at _dmarc.<domain> (RFC 7489 6.6.3 steps 1-2: those not
+ * beginning with v=DMARC1 are discarded): their number, the one if there is one.
+ * 0, or -1 when the lookup failed. */
+static int
+dmarc_at(const char *domain, mail_auth_lookup_fn *lookup, void *arg,
+    struct mail_auth_txt *txt, char *name, size_t namelen, const char **rec,
+    int *too_long, size_t *found)
+{
+	size_t i;
+
+	memset(txt, 0, sizeof(*txt));
+	snprintf(name, namelen, "_dmarc.%s", domain);
+	*rec = NULL;
+	*found = 0;
+	if (lookup(arg, name, txt) != 0)
+		return (-1);
+	for (i = 0; i < txt->n; i++)
+		if (mail_auth_is_dmarc(txt->rec[i])) {
+			*rec = txt->rec[i];
+			*too_long = txt->too_long[i];
+			(*found)++;
+		}
+	return (0);
+}
+
+/*
+ * DMARC as a receiver discovers it (RFC 7489 6.6.3): the record at _dmarc.<domain>;
+ * when there is none, the one at the organisational domain's _dmarc (the Public
+ * Suffix List, common/regdomain.h), whose sp= (else p=) then applies. Two records at
+ * one name, or a record that cannot be used (6.6.3 step 6: no valid p= and no valid
+ * rua), mean no DMARC at all: dmarc_missing fails, and the reason is recorded as
+ * dmarc_syntax_error with outcome info (no cost beyond the missing policy).
+ */
 static int
 run_dmarc(const char *domain, mail_auth_lookup_fn *lookup, void *arg,
     struct scan_results *out)
 {
 	struct mail_auth_dmarc d;
 	struct mail_auth_txt *txt;
-	char name[300], q1[MAIL_AUTH_QUOTE_MAX + 4], q2[MAIL_AUTH_QUOTE_MAX + 4];
-	const char *rec = NULL;
-	size_t i, found = 0;
-	int rc = -1, too_long = 0;
+	char name[300], org[REGDOMAIN_MAX], why[420];
+	char q1[MAIL_AUTH_QUOTE_MAX + 4], q2[MAIL_AUTH_QUOTE_MAX + 4];
+	const char *rec = NULL, *policy;
+	size_t found = 0;
+	int rc = -1, too_long = 0, inherited = 0;
 
 	if ((txt = calloc(1, sizeof(*txt))) == NULL)
 		return (-1);
-	snprintf(name, sizeof(name), "_dmarc.%s", domain);
-	if (lookup(arg, name, txt) != 0)
+	if (dmarc_at(domain, lookup, arg, txt, name, sizeof(name), &rec, &too_long,
+	    &found) != 0)
 		goto done;
-	for (i = 0; i < txt->n; i++)
-		if (mail_auth_is_dmarc(txt->rec[i])) {
-			rec = txt->rec[i];
-			too_long = txt->too_long[i];
-			found++;
-		}
+	if (regdomain_of(domain, org, sizeof(org)) != 0)
+		snprintf(org, sizeof(org), "%s", domain);
+	if (found == 0 && strcasecmp(org, domain) != 0) {
+		if (dmarc_at(org, lookup, arg, txt, name, sizeof(name), &rec, &too_long,
+		    &found) != 0)
+			goto done;
+		inherited = found > 0;
+	}
 	rc = 0;
-	if (found == 0) {
-		rc |= run_add(out, "email_auth.dmarc_missing", 1, json_pack("{ss}", "name", name));
+	why[0] = '\0';
+	if (found == 0)
+		snprintf(why, sizeof(why), "no DMARC record at _dmarc.%.100s%s%.100s", domain,
+		    inherited || strcasecmp(org, domain) == 0 ? "" : " nor at _dmarc.",
+		    inherited || strcasecmp(org, domain) == 0 ? "" : org);
+	else if (found > 1)
+		snprintf(why, sizeof(why), "more than one DMARC record at %.100s: RFC 7489"
+		    " applies none", name);
+	else if (too_long)
+		snprintf(why, sizeof(why), "the DMARC record is longer than %d bytes: not"
+		    " evaluated", MAIL_AUTH_MAX_TXT - 1);
+	else if (mail_auth_dmarc_parse(rec, &d) != 0)
+		snprintf(why, sizeof(why), "the DMARC record cannot be used: %.150s", d.error);
+	if (why[0] != '\0') {
+		rc |= run_add(out, "email_auth.dmarc_missing", 1, rec != NULL ?
+		    json_pack("{ssssss}", "name", name, "why", mail_auth_quote(why, q1), "record",
+		    mail_auth_quote(rec, q2)) : json_pack("{ssss}", "name", name, "why",
+		    mail_auth_quote(why, q1)));
+		if (found > 0)
+			rc |= run_add(out, "email_auth.dmarc_syntax_error", -1, json_pack("{ss}",
+			    "error", mail_auth_quote(why, q1)));
 		goto done;
 	}
-	rc |= run_add(out, "email_auth.dmarc_missing", 0, json_pack("{ss}", "record",
-	    mail_auth_quote(rec, q1)));
-	if (found > 1) {
-		rc |= run_add(out, "email_auth.dmarc_syntax_error", 1, json_pack("{ss}",
-		    "error", "more than one DMARC record"));
-		goto done;
-	}
-	if (too_long) {
-		snprintf(d.error, sizeof(d.error), "the DMARC record is longer than %d bytes:"
-		    " not evaluated", MAIL_AUTH_MAX_TXT - 1);
-		rc |= run_add(out, "email_auth.dmarc_syntax_error", 1, json_pack("{ssss}",
-		    "error", d.error, "record", mail_auth_quote(rec, q2)));
-		goto done;
-	}
-	if (mail_auth_dmarc_parse(rec, &d) != 0) {
-		rc |= run_add(out, "email_auth.dmarc_syntax_error", 1, json_pack("{ssss}",
-		    "error", mail_auth_quote(d.error, q1), "record", mail_auth_quote(rec, q2)));
-		goto done;
-	}
+	policy = inherited && d.subdomain_policy[0] != '\0' ? d.subdomain_policy : d.policy;
+	rc |= run_add(out, "email_auth.dmarc_missing", 0, json_pack("{sssssb}", "record",
+	    mail_auth_quote(rec, q1), "found_at", name, "inherited", inherited));
 	rc |= run_add(out, "email_auth.dmarc_syntax_error", 0, json_object());
-	rc |= run_add(out, "email_auth.dmarc_policy_none", strcasecmp(d.policy, "none") == 0,
-	    json_pack("{sssisb}", "policy", d.policy, "pct", d.pct, "reports", d.has_rua));
+	rc |= run_add(out, "email_auth.dmarc_policy_none", strcasecmp(policy, "none") == 0,
+	    json_pack("{sssisbsb}", "policy", policy, "pct", d.pct, "reports", d.has_rua,
+	    "policy_defaulted", d.policy_defaulted));
 done:
 	free(txt);
 	return (rc);
@@ -481,21 +614,44 @@ mail_auth_run(const char *domain, mail_auth_lookup_fn *lookup, void *arg,
 	rc = 0;
 	if (!spf->present) {
 		rc |= run_add(out, "email_auth.spf_missing", 1, json_pack("{ss}", "name", domain));
+	} else if (spf->too_long) {
+		/* Not judged on a part of it: the reason is kept, nothing is charged. */
+		rc |= run_add(out, "email_auth.spf_syntax_error", -1, json_pack("{ss}", "error",
+		    mail_auth_quote(spf->error, q2)));
+	} else if (!spf->syntax_ok || spf->lookups > MAIL_AUTH_MAX_LOOKUPS) {
+		/* A permanent error (RFC 7208 4.5, 4.6, 4.6.4: several records, a record
+		 * that does not parse, an include without one, more than 10 lookups): no
+		 * receiver can use the policy, so it costs what no SPF costs; the reason is
+		 * kept, as info. */
+		rc |= run_add(out, "email_auth.spf_missing", 1, json_pack("{ssss}", "record",
+		    mail_auth_quote(spf->record, q1), "permerror", !spf->syntax_ok ?
+		    mail_auth_quote(spf->error, q2) : "more than 10 DNS lookups"));
+		if (!spf->syntax_ok)
+			rc |= run_add(out, "email_auth.spf_syntax_error", -1, json_pack("{ss}",
+			    "error", mail_auth_quote(spf->error, q2)));
+		else
+			rc |= run_add(out, "email_auth.spf_too_many_lookups", -1,
+			    json_pack("{sisi}", "lookups", spf->lookups, "limit",
+			    MAIL_AUTH_MAX_LOOKUPS));
+	} else if (spf->weak) {
+		char all[3] = {spf->all ? spf->all : '?', 0, 0};
+
+		/* +all authorises every sender, ?all and no all say nothing: no
+		 * protection, the cost of no SPF (the qualifier kept as info). */
+		rc |= run_add(out, "email_auth.spf_missing", 1, json_pack("{ssss}", "record",
+		    mail_auth_quote(spf->record, q1), "all", spf->all ? all : "none"));
+		rc |= run_add(out, "email_auth.spf_weak", -1, json_pack("{ss}", "all",
+		    spf->all ? all : "none"));
 	} else {
+		char all[3] = {spf->all ? spf->all : '?', 0, 0};
+
 		rc |= run_add(out, "email_auth.spf_missing", 0, json_pack("{ss}", "record",
 		    mail_auth_quote(spf->record, q1)));
-		rc |= run_add(out, "email_auth.spf_syntax_error", !spf->syntax_ok,
-		    spf->syntax_ok ? json_object() : json_pack("{ss}", "error",
-		    mail_auth_quote(spf->error, q2)));
-		if (spf->syntax_ok) {
-			char all[3] = {spf->all ? spf->all : '?', 0, 0};
-
-			rc |= run_add(out, "email_auth.spf_weak", spf->weak, json_pack("{ss}",
-			    "all", spf->all ? all : "none"));
-			rc |= run_add(out, "email_auth.spf_too_many_lookups",
-			    spf->lookups > MAIL_AUTH_MAX_LOOKUPS, json_pack("{sisi}", "lookups",
-			    spf->lookups, "limit", MAIL_AUTH_MAX_LOOKUPS));
-		}
+		rc |= run_add(out, "email_auth.spf_syntax_error", 0, json_object());
+		rc |= run_add(out, "email_auth.spf_weak", 0, json_pack("{ss}", "all",
+		    spf->all_unknown ? "unknown (a redirect needs the message)" : all));
+		rc |= run_add(out, "email_auth.spf_too_many_lookups", 0, json_pack("{sisi}",
+		    "lookups", spf->lookups, "limit", MAIL_AUTH_MAX_LOOKUPS));
 	}
 	if (rc == 0 && run_dmarc(domain, lookup, arg, out) != 0)
 		rc = -1;

@@ -63,6 +63,12 @@ struct mail_auth_spf_result {
 	int lookups;                          /* DNS lookups evaluation needs (stops
 	                                         counting past the limit) */
 	int weak;                             /* ends in +all or ?all, or in no all */
+	int unevaluated;                      /* includes or redirects whose macros need
+	                                         the message (%{i}, %{s}, ...): counted,
+	                                         not looked up */
+	int too_long;                         /* a record too long to hold: not judged */
+	int all_unknown;                      /* the redirect that gives the "all" is one
+	                                         of them: the policy cannot be judged */
 };
 
 /* mail_auth_spf_check: find and evaluate the SPF record of domain. 0, or -1 when a
@@ -77,14 +83,20 @@ struct mail_auth_dmarc {
 	char policy[12];                      /* "none", "quarantine", "reject" (lower
 	                                         case, whatever the record's case) */
 	char subdomain_policy[12];            /* "" when not given */
-	int pct;                              /* 0..100; 100 when not given */
-	int has_rua;
+	int pct;                              /* 0..100; 100 when not given or invalid */
+	int has_rua;                          /* rua names at least one valid URI */
+	int policy_defaulted;                 /* p= (or sp=) was missing or invalid but a
+	                                         valid rua was given: RFC 7489 6.6.3
+	                                         step 6 reads the record as p=none */
 };
 
 /* mail_auth_is_dmarc: whether a TXT record claims to be DMARC ("v=DMARC1"). */
 int mail_auth_is_dmarc(const char *txt);
 
-/* mail_auth_dmarc_parse: parse one DMARC record into out; 0, or -1 (out->error). */
+/* mail_auth_dmarc_parse: parse one DMARC record into out as RFC 7489 reads it: tags
+ * after v=DMARC1 (exactly that, first), unknown tags and an invalid pct ignored, rua
+ * and ruf any URIs; a missing or invalid p= or sp= makes the record p=none when a
+ * valid rua is given, and unusable when not. 0, or -1 (out->error) when unusable. */
 int mail_auth_dmarc_parse(const char *record, struct mail_auth_dmarc *out);
 
 /* mail_auth_run: look up domain's SPF and _dmarc.domain's DMARC records and append

@@ -100,15 +100,21 @@ Test(dns_mail, good_weak_and_broken_domains)
 		    r.items[i].details);
 	memset(&r, 0, sizeof(r));
 	cr_assert_eq(mail_auth_run("weak.test", dns_mail_lookup, dns, &r), 0);
-	cr_expect_str_eq(outcome(&r, "email_auth.spf_weak"), "fail");
+	/* ?all protects nothing: the cost of no SPF (RFC 7208 neutral). */
+	cr_expect_str_eq(outcome(&r, "email_auth.spf_missing"), "fail");
+	cr_expect_str_eq(outcome(&r, "email_auth.spf_weak"), "info");
 	cr_expect_str_eq(outcome(&r, "email_auth.dmarc_policy_none"), "fail");
 	memset(&r, 0, sizeof(r));
 	cr_assert_eq(mail_auth_run("broken.test", dns_mail_lookup, dns, &r), 0);
-	cr_expect_str_eq(outcome(&r, "email_auth.spf_syntax_error"), "fail");
-	cr_expect_str_eq(outcome(&r, "email_auth.dmarc_syntax_error"), "fail");
+	/* Permanent errors: no usable SPF, no DMARC (a missing ';'); reasons as info. */
+	cr_expect_str_eq(outcome(&r, "email_auth.spf_missing"), "fail");
+	cr_expect_str_eq(outcome(&r, "email_auth.spf_syntax_error"), "info");
+	cr_expect_str_eq(outcome(&r, "email_auth.dmarc_missing"), "fail");
+	cr_expect_str_eq(outcome(&r, "email_auth.dmarc_syntax_error"), "info");
 	memset(&r, 0, sizeof(r));
 	cr_assert_eq(mail_auth_run("many.test", dns_mail_lookup, dns, &r), 0);
-	cr_expect_str_eq(outcome(&r, "email_auth.spf_too_many_lookups"), "fail");
+	cr_expect_str_eq(outcome(&r, "email_auth.spf_missing"), "fail");
+	cr_expect_str_eq(outcome(&r, "email_auth.spf_too_many_lookups"), "info");
 	memset(&r, 0, sizeof(r));
 	cr_assert_eq(mail_auth_run("absent.test", dns_mail_lookup, dns, &r), 0);
 	cr_expect_str_eq(outcome(&r, "email_auth.spf_missing"), "fail");
@@ -145,7 +151,7 @@ Test(dns_mail, scan_writes_mail_evidence)
 	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	cr_expect_eq(testdb_scalar(conn, "SELECT count(*) FROM evidence e JOIN assets a"
 	    " ON a.id = e.asset_id WHERE a.value = 'weak.test' AND e.outcome = 'fail' AND"
-	    " e.check_code IN ('email_auth.spf_weak', 'email_auth.dmarc_policy_none')"), 2);
+	    " e.check_code IN ('email_auth.spf_missing', 'email_auth.dmarc_policy_none')"), 2);
 	cr_expect_eq(testdb_scalar(conn, "SELECT count(*) FROM evidence e JOIN assets a"
 	    " ON a.id = e.asset_id WHERE a.value = 'good.test' AND e.outcome = 'pass'"
 	    " AND e.check_code LIKE 'email_auth.%'"), 7);

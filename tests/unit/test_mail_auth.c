@@ -94,12 +94,23 @@ Test(mail_auth, dmarc_parse)
 	cr_expect_str_eq(d.policy, "reject", "one spelling in the evidence details");
 	cr_expect_str_eq(d.subdomain_policy, "none");
 	cr_assert_eq(mail_auth_dmarc_parse("v=DMARC1; p=maybe", &d), -1);
-	cr_assert_eq(mail_auth_dmarc_parse("v=DMARC1; rua=mailto:x@example.com", &d), -1);
+	/* RFC 7489 6.6.3 step 6: no valid p= but a valid rua reads as p=none. */
+	cr_assert_eq(mail_auth_dmarc_parse("v=DMARC1; rua=mailto:x@example.com", &d), 0);
+	cr_assert_str_eq(d.policy, "none");
+	cr_assert(d.policy_defaulted);
+	cr_assert_eq(mail_auth_dmarc_parse("v=DMARC1; p=maybe; rua=mailto:x@example.com", &d), 0);
+	cr_assert(d.policy_defaulted);
+	cr_assert_eq(mail_auth_dmarc_parse("v=DMARC1; sp=never", &d), -1);
 	cr_assert(strstr(d.error, "no policy") != NULL, "%s", d.error);
 	cr_assert_eq(mail_auth_dmarc_parse("p=reject; v=DMARC1", &d), -1);
-	cr_assert_eq(mail_auth_dmarc_parse("v=DMARC1; p=reject; pct=150", &d), -1);
-	cr_assert_eq(mail_auth_dmarc_parse("v=DMARC1; p=reject; rua=https://x", &d), -1);
+	/* An invalid pct is ignored (100); any URI is a report address. */
+	cr_assert_eq(mail_auth_dmarc_parse("v=DMARC1; p=reject; pct=150", &d), 0);
+	cr_assert_eq(d.pct, 100);
+	cr_assert_eq(mail_auth_dmarc_parse("v=DMARC1; p=reject; rua=https://r.example/d", &d), 0);
+	cr_assert(d.has_rua);
 	cr_assert_eq(mail_auth_dmarc_parse("v=DMARC1; p=reject; p=none", &d), -1);
+	/* A missing ';' joins two tags into a version that is not DMARC1. */
+	cr_assert_eq(mail_auth_dmarc_parse("v=DMARC1 p=reject", &d), -1);
 }
 
 static const struct zone_entry zone[] = {
@@ -120,6 +131,20 @@ static const struct zone_entry zone[] = {
 	{"l4.test", {"v=spf1 a -all"}},
 	{"loop.test", {"v=spf1 include:loop.test -all"}},
 	{"dangling.test", {"v=spf1 include:nothing.test -all"}},
+	{"query.test", {"v=spf1 ?all"}},
+	{"_dmarc.query.test", {"v=dmarc1; p=reject"}},
+	{"nosemi.test", {"v=spf1 -all"}},
+	{"_dmarc.nosemi.test", {"v=DMARC1 p=reject"}},
+	{"twodmarc.test", {"v=spf1 -all"}},
+	{"_dmarc.twodmarc.test", {"v=DMARC1; p=reject", "v=DMARC1; p=none"}},
+	{"httpsrua.test", {"v=spf1 -all"}},
+	{"_dmarc.httpsrua.test", {"v=DMARC1; p=quarantine; rua=https://reports.example/x"}},
+	{"_dmarc.org.example", {"v=DMARC1; p=reject; rua=mailto:d@org.example"}},
+	{"mail.org.example", {"v=spf1 -all"}},
+	{"_dmarc.lax.example", {"v=DMARC1; p=reject; sp=none"}},
+	{"shop.lax.example", {"v=spf1 -all"}},
+	{"macro.test", {"v=spf1 include:%{d}._spf.macro.test include:%{i}._ip.macro.test -all"}},
+	{"macro.test._spf.macro.test", {"v=spf1 ip4:192.0.2.0/24 -all"}},
 	{NULL, {NULL}},
 };
 
@@ -146,12 +171,15 @@ Test(mail_auth, weak_policies_fail)
 {
 	struct scan_results r;
 
+	/* +all authorises every sender, ?all says nothing: the cost of no SPF. */
 	run("weak.test", &r, 0);
-	cr_expect_str_eq(outcome(&r, "email_auth.spf_missing"), "pass");
-	cr_expect_str_eq(outcome(&r, "email_auth.spf_weak"), "fail");
+	cr_expect_str_eq(outcome(&r, "email_auth.spf_missing"), "fail");
+	cr_expect_str_eq(outcome(&r, "email_auth.spf_weak"), "info");
 	cr_expect_str_eq(outcome(&r, "email_auth.dmarc_policy_none"), "fail");
+	run("query.test", &r, 0);
+	cr_expect_str_eq(outcome(&r, "email_auth.spf_missing"), "fail", "?all");
 	run("redir.test", &r, 0);
-	cr_expect_str_eq(outcome(&r, "email_auth.spf_weak"), "fail", "?all via redirect");
+	cr_expect_str_eq(outcome(&r, "email_auth.spf_missing"), "fail", "?all via redirect");
 	cr_expect_str_eq(outcome(&r, "email_auth.dmarc_missing"), "fail");
 	cr_expect_str_eq(outcome(&r, "email_auth.dmarc_policy_none"), "-");
 }
@@ -160,16 +188,20 @@ Test(mail_auth, syntax_errors_and_missing_records)
 {
 	struct scan_results r;
 
+	/* A permanent error is no usable policy: the cost of none, the reason as info. */
 	run("broken.test", &r, 0);
-	cr_expect_str_eq(outcome(&r, "email_auth.spf_syntax_error"), "fail");
+	cr_expect_str_eq(outcome(&r, "email_auth.spf_missing"), "fail");
+	cr_expect_str_eq(outcome(&r, "email_auth.spf_syntax_error"), "info");
 	cr_expect_str_eq(outcome(&r, "email_auth.spf_weak"), "-");
-	cr_expect_str_eq(outcome(&r, "email_auth.dmarc_syntax_error"), "fail");
+	cr_expect_str_eq(outcome(&r, "email_auth.dmarc_missing"), "fail", "p=sometimes, no rua");
+	cr_expect_str_eq(outcome(&r, "email_auth.dmarc_syntax_error"), "info");
 	run("two.test", &r, 0);
-	cr_expect_str_eq(outcome(&r, "email_auth.spf_syntax_error"), "fail",
-	    "two SPF records are an error");
+	cr_expect_str_eq(outcome(&r, "email_auth.spf_missing"), "fail",
+	    "two SPF records are a permanent error");
+	cr_expect_str_eq(outcome(&r, "email_auth.spf_syntax_error"), "info");
 	run("dangling.test", &r, 0);
-	cr_expect_str_eq(outcome(&r, "email_auth.spf_syntax_error"), "fail",
-	    "an include without a record is an error");
+	cr_expect_str_eq(outcome(&r, "email_auth.spf_missing"), "fail",
+	    "an include without a record is a permanent error");
 	run("none.test", &r, 0);
 	cr_expect_str_eq(outcome(&r, "email_auth.spf_missing"), "fail");
 	cr_expect_str_eq(outcome(&r, "email_auth.dmarc_missing"), "fail");
@@ -186,7 +218,8 @@ Test(mail_auth, lookups_are_counted_through_includes)
 	 * past the limit, l3 is not fetched. */
 	cr_expect_eq(s.lookups, 11);
 	run("deep.test", &r, 0);
-	cr_expect_str_eq(outcome(&r, "email_auth.spf_too_many_lookups"), "fail");
+	cr_expect_str_eq(outcome(&r, "email_auth.spf_missing"), "fail", "more than 10 lookups");
+	cr_expect_str_eq(outcome(&r, "email_auth.spf_too_many_lookups"), "info");
 	cr_assert_eq(mail_auth_spf_check("strong.test", zone_lookup, (void *)zone, &s), 0);
 	cr_expect_eq(s.lookups, 1);
 	/* A loop stops counting once past the limit. */
@@ -225,7 +258,7 @@ Test(mail_auth, a_hostile_record_cannot_hide_the_email_checks)
 	memset(&r, 0, sizeof(r));
 	cr_assert_eq(mail_auth_run("hostile.test", zone_lookup, (void *)hostile, &r), 0);
 	cr_assert_eq(r.truncated, 0);
-	cr_expect_str_eq(outcome(&r, "email_auth.spf_missing"), "pass");
+	cr_expect_str_eq(outcome(&r, "email_auth.spf_missing"), "fail", "it does not parse");
 	cr_expect_str_neq(outcome(&r, "email_auth.dmarc_missing"), "-");
 	for (i = 0; i < r.n; i++)
 		cr_expect(strlen(r.items[i].details) < 600, "%s: %zu bytes of details",
@@ -306,11 +339,66 @@ Test(mail_auth, txt_strings_join_whole_up_to_the_cap)
 	cr_expect_eq(memcmp(t.rec[0], rec, MAIL_AUTH_MAX_TXT - 1), 0);
 	memset(&r, 0, sizeof(r));
 	cr_assert_eq(mail_auth_run("long.test", answer_lookup, &t, &r), 0);
-	cr_expect_str_eq(outcome(&r, "email_auth.spf_missing"), "pass");
-	cr_expect_str_eq(outcome(&r, "email_auth.spf_syntax_error"), "fail");
+	cr_expect_str_eq(outcome(&r, "email_auth.spf_missing"), "-", "not judged on a part");
+	cr_expect_str_eq(outcome(&r, "email_auth.spf_syntax_error"), "info");
 	cr_expect_str_eq(outcome(&r, "email_auth.spf_weak"), "-", "not judged on a part");
 	for (i = 0; i < r.n; i++)
 		if (strcmp(r.items[i].code, "email_auth.spf_syntax_error") == 0)
 			cr_expect(strstr(r.items[i].details, "longer than 4095 bytes") != NULL,
 			    "%s", r.items[i].details);
+}
+
+/* Issue 11: DMARC as RFC 7489 6.6.3 discovers it. */
+Test(mail_auth, dmarc_is_discovered_as_the_rfc_says)
+{
+	struct scan_results r;
+
+	run("query.test", &r, 0);
+	cr_expect_str_eq(outcome(&r, "email_auth.dmarc_missing"), "fail", "v=dmarc1 is not DMARC");
+	run("nosemi.test", &r, 0);
+	cr_expect_str_eq(outcome(&r, "email_auth.dmarc_missing"), "fail", "a missing ';'");
+	cr_expect_str_eq(outcome(&r, "email_auth.dmarc_syntax_error"), "info");
+	run("twodmarc.test", &r, 0);
+	cr_expect_str_eq(outcome(&r, "email_auth.dmarc_missing"), "fail", "two records");
+	run("httpsrua.test", &r, 0);
+	cr_expect_str_eq(outcome(&r, "email_auth.dmarc_missing"), "pass", "rua=https: is valid");
+	cr_expect_str_eq(outcome(&r, "email_auth.dmarc_syntax_error"), "pass");
+	cr_expect_str_eq(outcome(&r, "email_auth.dmarc_policy_none"), "pass");
+	/* A subdomain with no record of its own takes the organisational domain's. */
+	run("mail.org.example", &r, 0);
+	cr_expect_str_eq(outcome(&r, "email_auth.dmarc_missing"), "pass", "p=reject at org.example");
+	cr_expect_str_eq(outcome(&r, "email_auth.dmarc_policy_none"), "pass");
+	/* ... and its sp=, when it has one. */
+	run("shop.lax.example", &r, 0);
+	cr_expect_str_eq(outcome(&r, "email_auth.dmarc_missing"), "pass");
+	cr_expect_str_eq(outcome(&r, "email_auth.dmarc_policy_none"), "fail", "sp=none");
+}
+
+/* SPF macros are expanded where they can be (%{d}) and never looked up as written. */
+static int macro_asked_literally;
+
+static int
+macro_lookup(void *arg, const char *name, struct mail_auth_txt *out)
+{
+	if (strchr(name, '%') != NULL)
+		macro_asked_literally = 1;
+	return (zone_lookup(arg, name, out));
+}
+
+Test(mail_auth, spf_macros_are_never_looked_up_as_written)
+{
+	struct mail_auth_spf_result s;
+	struct scan_results r;
+
+	macro_asked_literally = 0;
+	cr_assert_eq(mail_auth_spf_check("macro.test", macro_lookup, (void *)zone, &s), 0);
+	cr_expect(s.syntax_ok, "%s", s.error);
+	cr_expect_eq(s.unevaluated, 1, "%%{i} needs the message");
+	cr_expect_eq(s.lookups, 2);
+	cr_expect_not(macro_asked_literally);
+	memset(&r, 0, sizeof(r));
+	cr_assert_eq(mail_auth_run("macro.test", macro_lookup, (void *)zone, &r), 0);
+	cr_expect_str_eq(outcome(&r, "email_auth.spf_missing"), "pass");
+	cr_expect_str_eq(outcome(&r, "email_auth.spf_syntax_error"), "pass");
+	cr_expect_not(macro_asked_literally);
 }

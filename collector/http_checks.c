@@ -145,6 +145,73 @@ checks_weak_key(const struct http_tls_facts *t)
 	return (0);                           /* Ed25519, Ed448 */
 }
 
+/* tls.legacy_protocol: a version before TLS 1.2 negotiated, or accepted when the
+ * enumeration pinned a handshake to it. Details: the negotiated version and, when
+ * enumerated, the versions accepted (those left unknown are not listed). */
+static int
+checks_legacy(const struct http_tls_facts *t, struct scan_results *out)
+{
+	const struct tls_enum_result *e = &t->enumeration;
+	json_t *d = json_pack("{ss}", "negotiated", t->version), *acc = json_array();
+	int fail = checks_legacy_version(t->version), v;
+
+	for (v = TLS_VER_SSL3; e->probed && v < TLS_VER_N; v++) {
+		if (e->version[v] != TLS_ACCEPTED)
+			continue;
+		json_array_append_new(acc, json_string(tls_version_name((enum tls_version_idx)v)));
+		fail |= v < TLS_VER_12;
+	}
+	if (d != NULL && e->probed)
+		json_object_set(d, "accepted", acc);
+	json_decref(acc);
+	return (scan_results_add_json(out, "tls.legacy_protocol", fail, d));
+}
+
+/* The cipher-suite checks of an enumeration: each fails when the server accepts a
+ * suite of one of its classes; a check whose classes all stayed unknown is left out. */
+static int
+checks_suites(const struct tls_enum_result *e, struct scan_results *out)
+{
+	static const struct {
+		const char *code;
+		unsigned classes;
+	} rules[] = {
+		{"tls.cipher_insecure", 1u << TLS_CLASS_NULL | 1u << TLS_CLASS_ANON |
+		    1u << TLS_CLASS_EXPORT | 1u << TLS_CLASS_RC4},
+		{"tls.cipher_3des", 1u << TLS_CLASS_3DES},
+		{"tls.cipher_cbc_sha1", 1u << TLS_CLASS_CBC_SHA1},
+		{"tls.no_forward_secrecy", 1u << TLS_CLASS_NO_FS},
+	};
+	size_t i;
+	int c, rc = 0, known, fail;
+	json_t *acc;
+
+	if (!e->probed)
+		return (0);
+	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+		known = fail = 0;
+		acc = json_array();
+		for (c = 0; c < TLS_CLASS_N; c++) {
+			if (!(rules[i].classes & (1u << c)) || e->cls[c] == TLS_UNKNOWN)
+				continue;
+			known = 1;
+			if (e->cls[c] != TLS_ACCEPTED)
+				continue;
+			fail = 1;
+			json_array_append_new(acc, json_pack("{ssss}", "class",
+			    tls_class_name((enum tls_suite_class)c), "suite",
+			    tls_suite_name(e->cls_suite[c]) ? tls_suite_name(e->cls_suite[c]) :
+			    "unknown"));
+		}
+		if (known)
+			rc |= scan_results_add_json(out, rules[i].code, fail,
+			    json_pack("{so}", "accepted", acc));
+		else
+			json_decref(acc);
+	}
+	return (rc);
+}
+
 /* The TLS checks of the leaf certificate and the connection. */
 static int
 checks_tls(const struct http_observation *o, struct scan_results *out)
@@ -153,13 +220,13 @@ checks_tls(const struct http_observation *o, struct scan_results *out)
 	char after[21], before[21];
 	int64_t left = (t->not_after - o->now) / TIMEFMT_DAY;
 	int expired = o->now > t->not_after || o->now < t->not_before;
-	int untrusted = t->self_signed || (t->verify_error != 0 && !expired);
+	int untrusted = t->self_signed || t->verify_error != 0;
 	int rc = 0;
 
 	timefmt_format(t->not_after, after);
 	timefmt_format(t->not_before, before);
-	rc |= scan_results_add_json(out, "tls.legacy_protocol", checks_legacy_version(t->version),
-	    json_pack("{ss}", "negotiated", t->version));
+	rc |= checks_legacy(t, out);
+	rc |= checks_suites(&t->enumeration, out);
 	/* Details hold only what stays the same from one scan to the next (no "days
 	 * left"), so that a correction of the fact survives a rescan. */
 	rc |= scan_results_add_json(out, "tls.certificate_expired", expired,
@@ -203,7 +270,10 @@ http_checks_run(const struct http_observation *o, struct scan_results *out)
 	}
 	if (o->tls.seen)
 		rc |= checks_tls(o, out);
-	if (o->https == HTTP_REACH_OK)
+	/* Behind a certificate that failed the headers still count: the certificate is
+	 * its own finding, not a reason to leave the site unobserved. */
+	if (o->https == HTTP_REACH_OK ||
+	    (o->https == HTTP_REACH_UNTRUSTED && o->https_headers != NULL))
 		rc |= web_checks_headers(o, out);
 	rc |= web_checks_redirect(o, out);
 	return (rc ? -1 : 0);

@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "collector/scan_results.h"
+#include "collector/tls_hello.h"
 
 /*
  * The web checks of a domain, from what the scanner saw: the TLS facts of the HTTPS
@@ -37,7 +38,10 @@ enum http_reach {
 struct http_tls_facts {
 	int seen;                             /* a certificate was received */
 	char version[16];                     /* "TLSv1.3", "TLSv1", ... */
-	int verify_error;                     /* OpenSSL X509_V_ERR_*, 0 when it verified */
+	int verify_error;                     /* OpenSSL X509_V_ERR_*: the chain's first
+	                                         fault other than the leaf's validity
+	                                         dates; 0 when it is trusted */
+	int verify_depth;                     /* where in the chain (0: the leaf) */
 	char verify_message[128];
 	int64_t not_before, not_after;        /* Unix seconds */
 	int hostname_match;                   /* 1 when the name is covered */
@@ -47,6 +51,8 @@ struct http_tls_facts {
 	char signature[64];                   /* "sha256WithRSAEncryption" */
 	char issuer[160];
 	char fingerprint[65];                 /* SHA-256 of the DER, hex */
+	struct tls_enum_result enumeration;   /* versions and suites accepted (probed 0
+	                                         when it did not run) */
 };
 
 struct http_observation {

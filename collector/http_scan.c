@@ -17,6 +17,7 @@
 #include "collector/address_policy.h"
 #include "collector/html_scripts.h"
 #include "collector/tls_cert.h"
+#include "collector/tls_probe.h"
 #include "collector/web_policy.h"
 #include "common/buf.h"
 #include "common/log.h"
@@ -42,6 +43,9 @@ struct scan_worker {
 	struct scan_host *inbox, *inbox_tail; /* added, not yet started (under mu) */
 	size_t load;                          /* given and not finished (under mu) */
 	struct scan_xfer *xfers;              /* its transfers in flight (its thread) */
+	struct scan_host *probing;            /* its TLS enumerations (its thread) */
+	struct curl_waitfd *waitfds;          /* their descriptors, for curl_multi_poll */
+	size_t nwaitfds;
 };
 
 struct http_scan {
@@ -72,7 +76,9 @@ struct scan_host {
 	int body_read;
 	char final_host[254];
 	char location[SCAN_URL];
-	int pending;                          /* transfers in flight */
+	int pending;                          /* transfers and enumeration in flight */
+	struct tls_probe *probe;              /* the TLS enumeration, while it runs */
+	struct scan_host *probe_next;
 	struct scan_host *next;
 };
 
@@ -365,6 +371,45 @@ host_error(struct scan_host *h, struct scan_xfer *x, CURLcode rc)
 	    x->errbuf[0] ? x->errbuf : curl_easy_strerror(rc));
 }
 
+/* Start the TLS enumeration of the address the first HTTPS hop connected to (the
+ * address policy allowed it then; it is checked again). Nothing when it is off. */
+static void
+probe_start(struct scan_xfer *x)
+{
+	struct scan_host *h = x->h;
+	struct http_scan *s = h->scan;
+	struct sockaddr_storage ss;
+	struct sockaddr_in *v4 = (struct sockaddr_in *)(void *)&ss;
+	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)(void *)&ss;
+	struct tls_probe_options po = {s->opt.tls_enum_timeout_ms, 0};
+	socklen_t len;
+	char *ip = NULL;
+	long port = 0;
+
+	if (s->opt.no_tls_enum || h->probe != NULL ||
+	    curl_easy_getinfo(x->easy, CURLINFO_PRIMARY_IP, &ip) != CURLE_OK || ip == NULL ||
+	    curl_easy_getinfo(x->easy, CURLINFO_PRIMARY_PORT, &port) != CURLE_OK ||
+	    port <= 0 || port > 65535)
+		return;
+	memset(&ss, 0, sizeof(ss));
+	if (inet_pton(AF_INET, ip, &v4->sin_addr) == 1) {
+		v4->sin_family = AF_INET;
+		v4->sin_port = htons((unsigned short)port);
+		len = sizeof(*v4);
+	} else if (inet_pton(AF_INET6, ip, &v6->sin6_addr) == 1) {
+		v6->sin6_family = AF_INET6;
+		v6->sin6_port = htons((unsigned short)port);
+		len = sizeof(*v6);
+	} else
+		return;
+	if (!address_policy_allowed((struct sockaddr *)&ss, s->nets, s->nnets) ||
+	    (h->probe = tls_probe_new((struct sockaddr *)&ss, len, h->host, &po)) == NULL)
+		return;
+	h->pending++;
+	h->probe_next = h->w->probing;
+	h->w->probing = h;
+}
+
 /* A finished HTTPS hop: verify, follow a redirect, or settle the result. */
 static void
 xfer_https_done(struct scan_xfer *x, CURLcode rc)
@@ -381,7 +426,13 @@ xfer_https_done(struct scan_xfer *x, CURLcode rc)
 		snprintf(h->obs.refused_address, sizeof(h->obs.refused_address), "%s",
 		    x->refused_address);
 	trusted = xfer_verify(x, facts);
-	if (x->hop > 0 && (reach != HTTP_REACH_OK || trusted != 1)) {
+	if (x->hop == 0 && trusted != -1)
+		probe_start(x);
+	/* Behind a first certificate that failed, the later hops' certificates are not
+	 * judged either: the headers are still observed (the certificate is a finding of
+	 * its own, not a reason to leave the site unrated). */
+	if (x->hop > 0 && (reach != HTTP_REACH_OK ||
+	    (trusted != 1 && h->obs.https != HTTP_REACH_UNTRUSTED))) {
 		/* A redirect that went wrong: the previous response stands. */
 		h->obs.https_status = h->obs.https_status ? h->obs.https_status : 0;
 		if (reach != HTTP_REACH_OK || trusted == 0)
@@ -395,11 +446,14 @@ xfer_https_done(struct scan_xfer *x, CURLcode rc)
 		if (trusted == 0) {
 			h->obs.https = HTTP_REACH_UNTRUSTED;
 			snprintf(h->obs.https_error, sizeof(h->obs.https_error), "%s",
-			    !facts->hostname_match && facts->verify_error == 0 ?
-			    "certificate does not match the host name" : facts->verify_message);
-			return;
-		}
-		h->obs.https = reach == HTTP_REACH_OK && trusted != 1 ? HTTP_REACH_ERROR : reach;
+			    facts->verify_error != 0 ? facts->verify_message :
+			    !facts->hostname_match ? "certificate does not match the host name" :
+			    "certificate has expired or is not yet valid");
+			if (reach != HTTP_REACH_OK)
+				return;
+		} else
+			h->obs.https = reach == HTTP_REACH_OK && trusted != 1 ?
+			    HTTP_REACH_ERROR : reach;
 		if (reach != HTTP_REACH_OK) {
 			host_error(h, x, rc);
 			return;
@@ -455,6 +509,7 @@ host_free(struct scan_host *h)
 {
 	buf_free(&h->final_headers);
 	buf_free(&h->final_body);
+	tls_probe_free(h->probe);
 	free(h);
 }
 
@@ -504,6 +559,62 @@ worker_fail(struct scan_worker *w)
 	pthread_mutex_unlock(&w->scan->mu);
 }
 
+/* Advance the worker's TLS enumerations, finish the domains whose enumeration is
+ * over, and gather the descriptors of the others into w->waitfds. Returns how many. */
+static size_t
+probes_step(struct scan_worker *w)
+{
+	struct scan_host **hp = &w->probing, *h;
+	struct pollfd fds[TLS_VER_N + TLS_CLASS_N];
+	size_t n = 0, k, m, want = 0;
+
+	for (h = w->probing; h != NULL; h = h->probe_next)
+		want += TLS_VER_N + TLS_CLASS_N;
+	if (want > w->nwaitfds) {
+		struct curl_waitfd *grown = realloc(w->waitfds, want * sizeof(*grown));
+
+		if (grown == NULL)
+			want = w->nwaitfds;   /* wait on fewer: the timeout still drives them */
+		else {
+			w->waitfds = grown;
+			w->nwaitfds = want;
+		}
+	}
+	while ((h = *hp) != NULL) {
+		if (tls_probe_step(h->probe)) {
+			h->obs.tls.enumeration = *tls_probe_result(h->probe);
+			tls_probe_free(h->probe);
+			h->probe = NULL;
+			*hp = h->probe_next;
+			if (--h->pending == 0)
+				host_finish(h);
+			continue;
+		}
+		m = tls_probe_fds(h->probe, fds, sizeof(fds) / sizeof(fds[0]));
+		for (k = 0; k < m && n < want; k++, n++) {
+			w->waitfds[n].fd = fds[k].fd;
+			w->waitfds[n].events = (short)((fds[k].events & POLLIN ? CURL_WAIT_POLLIN :
+			    0) | (fds[k].events & POLLOUT ? CURL_WAIT_POLLOUT : 0));
+			w->waitfds[n].revents = 0;
+		}
+		hp = &h->probe_next;
+	}
+	return (n);
+}
+
+/* How long the worker may wait: up to a second, less when an enumeration is due. */
+static int
+probes_wait_ms(const struct scan_worker *w)
+{
+	const struct scan_host *h;
+	long wait = 1000, t;
+
+	for (h = w->probing; h != NULL; h = h->probe_next)
+		if ((t = tls_probe_wait_ms(h->probe)) < wait)
+			wait = t;
+	return ((int)wait);
+}
+
 static void *
 worker_main(void *arg)
 {
@@ -549,8 +660,10 @@ worker_main(void *arg)
 			if (--h->pending == 0)
 				host_finish(h);
 		}
-		/* Woken at once by http_scan_add and http_scan_free (curl_multi_wakeup). */
-		if (curl_multi_poll(w->multi, NULL, 0, 1000, NULL) != CURLM_OK) {
+		/* Woken at once by http_scan_add and http_scan_free (curl_multi_wakeup),
+		 * and by the enumerations' sockets. */
+		if (curl_multi_poll(w->multi, w->waitfds, (unsigned)probes_step(w),
+		    probes_wait_ms(w), NULL) != CURLM_OK) {
 			worker_fail(w);
 			return (NULL);
 		}
@@ -789,6 +902,14 @@ http_scan_free(struct http_scan *s)
 			if (--h->pending == 0)
 				host_free(h);
 		}
+		while ((h = w->probing) != NULL) {
+			w->probing = h->probe_next;
+			tls_probe_free(h->probe);
+			h->probe = NULL;
+			if (--h->pending == 0)
+				host_free(h);
+		}
+		free(w->waitfds);
 		while ((h = w->inbox) != NULL) {
 			w->inbox = h->next;
 			host_free(h);

@@ -32,6 +32,9 @@ struct http_scan_options {
 	const char *const *resolve;           /* libcurl RESOLVE entries, NULL-ended */
 	int64_t now;                          /* the time certificates are judged at; 0:
 	                                         timefmt_now() */
+	int no_tls_enum;                      /* skip the TLS enumeration (versions and
+	                                         suites, collector/tls_probe) */
+	long tls_enum_timeout_ms;             /* per enumeration connection; 0: 4000 */
 };
 
 struct http_scan;

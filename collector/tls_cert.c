@@ -118,12 +118,38 @@ cert_facts(X509 *leaf, struct http_tls_facts *f)
 		hex_encode(md, mdlen < 32 ? mdlen : 32, f->fingerprint);
 }
 
+/* The name is matched against the subjectAltName only: RFC 9525 (6.3) and browsers no
+ * longer fall back to the subject's common name. */
 static int
 cert_name_matches(X509 *leaf, const char *host)
 {
 	if (X509_check_ip_asc(leaf, host, 0) == 1)
 		return (1);
-	return (X509_check_host(leaf, host, strlen(host), 0, NULL) == 1);
+	return (X509_check_host(leaf, host, strlen(host), X509_CHECK_FLAG_NEVER_CHECK_SUBJECT,
+	    NULL) == 1);
+}
+
+/* Verification goes on past each error so that the chain's real fault is found: the
+ * first error that is not the leaf's own validity period (judged from its dates, as
+ * tls.certificate_expired) is what makes the chain untrusted. An expired certificate
+ * from an unknown issuer is thus both expired and untrusted. */
+static int
+cert_verify_cb(int ok, X509_STORE_CTX *ctx)
+{
+	struct http_tls_facts *f = X509_STORE_CTX_get_app_data(ctx);
+	int err = X509_STORE_CTX_get_error(ctx);
+	int depth = X509_STORE_CTX_get_error_depth(ctx);
+
+	if (ok || f == NULL)
+		return (ok);
+	if (depth == 0 && (err == X509_V_ERR_CERT_HAS_EXPIRED ||
+	    err == X509_V_ERR_CERT_NOT_YET_VALID))
+		return (1);
+	if (f->verify_error == 0) {
+		f->verify_error = err != 0 ? err : -1;
+		f->verify_depth = depth;
+	}
+	return (1);
 }
 
 int
@@ -150,16 +176,23 @@ tls_cert_check(struct tls_cert_store *s, const char *const *pems, size_t n,
 	X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(ctx), (time_t)now);
 	X509_VERIFY_PARAM_set_purpose(X509_STORE_CTX_get0_param(ctx),
 	    X509_PURPOSE_SSL_SERVER);
-	if (X509_verify_cert(ctx) == 1) {
-		facts->verify_error = 0;
-		snprintf(facts->verify_message, sizeof(facts->verify_message), "ok");
-	} else {
+	facts->verify_error = 0;
+	facts->verify_depth = 0;
+	X509_STORE_CTX_set_app_data(ctx, facts);
+	X509_STORE_CTX_set_verify_cb(ctx, cert_verify_cb);
+	if (X509_verify_cert(ctx) != 1 && facts->verify_error == 0) {
 		err = X509_STORE_CTX_get_error(ctx);
 		facts->verify_error = err != 0 ? err : -1;
-		snprintf(facts->verify_message, sizeof(facts->verify_message), "%s",
-		    X509_verify_cert_error_string(err));
 	}
-	rc = facts->verify_error == 0 && facts->hostname_match;
+	if (facts->verify_error == 0)
+		snprintf(facts->verify_message, sizeof(facts->verify_message), "ok");
+	else
+		snprintf(facts->verify_message, sizeof(facts->verify_message), "%s%s",
+		    X509_verify_cert_error_string(facts->verify_error),
+		    facts->verify_depth > 0 ? " (in the chain, not the server's certificate)" :
+		    "");
+	rc = facts->verify_error == 0 && facts->hostname_match && now >= facts->not_before &&
+	    now <= facts->not_after;
 done:
 	X509_STORE_CTX_free(ctx);
 	sk_X509_pop_free(chain, X509_free);

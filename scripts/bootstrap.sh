@@ -8,7 +8,7 @@ packages=(
   postgresql postgresql-contrib
   libpq-dev libmicrohttpd-dev libjansson-dev libcurl4-openssl-dev libssl-dev
   libcriterion-dev libpsl-dev publicsuffix
-  wrk docker-compose chromium nginx-light openssl time nmap
+  wrk docker-compose chromium nginx-light openssl time nmap sslscan
   clang libclang-rt-14-dev llvm
   libcairo2-dev libpango1.0-dev fonts-dejavu-core fonts-ipafont-gothic poppler-utils gettext
   jq

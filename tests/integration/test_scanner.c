@@ -182,8 +182,10 @@ Test(scanner, expired_expiring_mismatched_and_self_signed_certificates)
 	cr_expect_eq(host("expired.test")->obs.https, HTTP_REACH_UNTRUSTED);
 	cr_expect_str_eq(outcome("expired.test", "tls.certificate_expired"), "fail");
 	cr_expect_str_eq(outcome("expired.test", "tls.https_unavailable"), "pass");
-	cr_expect_str_eq(outcome("expired.test", "web_headers.hsts_missing"), "-",
-	    "headers over an untrusted connection are not observed");
+	cr_expect_str_eq(outcome("expired.test", "tls.self_signed"), "pass",
+	    "%s", details("expired.test", "tls.self_signed"));
+	cr_expect_str_eq(outcome("expired.test", "web_headers.hsts_missing"), "fail",
+	    "the headers behind an expired certificate are still observed");
 	cr_expect_eq(host("expiring.test")->obs.https, HTTP_REACH_OK);
 	cr_expect_str_eq(outcome("expiring.test", "tls.certificate_expired"), "pass");
 	cr_expect_str_eq(outcome("expiring.test", "tls.certificate_expiring"), "fail");
@@ -193,6 +195,54 @@ Test(scanner, expired_expiring_mismatched_and_self_signed_certificates)
 	cr_expect_eq(host("self.test")->obs.https, HTTP_REACH_UNTRUSTED);
 	cr_expect_str_eq(outcome("self.test", "tls.self_signed"), "fail");
 	cr_expect_str_eq(outcome("self.test", "tls.hostname_mismatch"), "pass");
+}
+
+/* Issue 11's misses: an expired certificate from an unknown CA passed tls.self_signed
+ * (only expiry was seen), a CN without subjectAltName passed the name check, and
+ * TLS 1.0/1.1 offered next to 1.2 passed tls.legacy_protocol. */
+Test(scanner, tls_versions_suites_and_chain_reasons)
+{
+	static const char *const hosts[] = {"legacy.test", "modern.test",
+	    "expired-unknown.test", "cn-only.test", NULL};
+	static const char *const suite_codes[] = {"tls.cipher_insecure", "tls.cipher_3des",
+	    "tls.cipher_cbc_sha1", "tls.no_forward_secrecy", NULL};
+	size_t i;
+
+	scan(hosts, 5 * TIMEFMT_DAY, LOOPBACK, NULL, 5000, 0);
+	cr_expect_eq(host("legacy.test")->obs.https, HTTP_REACH_OK);
+	cr_expect_str_eq(host("legacy.test")->obs.tls.version, "TLSv1.2",
+	    "the negotiated version alone looks modern");
+	cr_expect_str_eq(outcome("legacy.test", "tls.legacy_protocol"), "fail");
+	cr_expect(strstr(details("legacy.test", "tls.legacy_protocol"),
+	    "\"accepted\":[\"TLSv1\",\"TLSv1.1\",\"TLSv1.2\"]") != NULL, "%s",
+	    details("legacy.test", "tls.legacy_protocol"));
+	cr_expect_str_eq(outcome("legacy.test", "tls.cipher_insecure"), "fail");
+	cr_expect(strstr(details("legacy.test", "tls.cipher_insecure"), "\"null\"") != NULL &&
+	    strstr(details("legacy.test", "tls.cipher_insecure"), "\"anonymous\"") != NULL,
+	    "%s", details("legacy.test", "tls.cipher_insecure"));
+	cr_expect_str_eq(outcome("legacy.test", "tls.cipher_3des"), "pass",
+	    "Debian's OpenSSL serves no 3DES suite");
+	cr_expect_str_eq(outcome("legacy.test", "tls.cipher_cbc_sha1"), "fail");
+	cr_expect_str_eq(outcome("legacy.test", "tls.no_forward_secrecy"), "fail");
+	cr_expect_str_eq(outcome("modern.test", "tls.legacy_protocol"), "pass", "%s",
+	    details("modern.test", "tls.legacy_protocol"));
+	cr_expect(strstr(details("modern.test", "tls.legacy_protocol"),
+	    "\"accepted\":[\"TLSv1.2\",\"TLSv1.3\"]") != NULL, "%s",
+	    details("modern.test", "tls.legacy_protocol"));
+	for (i = 0; suite_codes[i] != NULL; i++)
+		cr_expect_str_eq(outcome("modern.test", suite_codes[i]), "pass", "%s %s",
+		    suite_codes[i], details("modern.test", suite_codes[i]));
+	cr_expect_eq(host("expired-unknown.test")->obs.https, HTTP_REACH_UNTRUSTED);
+	cr_expect_str_eq(outcome("expired-unknown.test", "tls.certificate_expired"), "fail");
+	cr_expect_str_eq(outcome("expired-unknown.test", "tls.self_signed"), "fail",
+	    "an unknown issuer is not hidden by the expiry");
+	cr_expect(strstr(details("expired-unknown.test", "tls.self_signed"),
+	    "\"verify_error\":20") != NULL, "%s",
+	    details("expired-unknown.test", "tls.self_signed"));
+	cr_expect_str_eq(outcome("expired-unknown.test", "web_headers.hsts_missing"), "fail");
+	cr_expect_str_eq(outcome("cn-only.test", "tls.hostname_mismatch"), "fail",
+	    "no fallback to the subject's CN (RFC 9525)");
+	cr_expect_str_eq(outcome("cn-only.test", "tls.self_signed"), "pass");
 }
 
 Test(scanner, redirects_to_private_addresses_are_refused)
@@ -366,7 +416,14 @@ Test(scanner, scan_writes_the_findings_of_padded_sites)
 	/* New checks are written as unweighted evidence. */
 	cr_expect_eq(testdb_scalar(conn, "SELECT count(*) FROM evidence e JOIN assets a"
 	    " ON a.id = e.asset_id JOIN unweighted_checks u ON u.code = e.check_code"
-	    " WHERE a.value = 'lax.test' AND e.outcome = 'fail'"), 12);
+	    " WHERE a.value = 'lax.test' AND e.outcome = 'fail'"
+	    " AND e.check_code LIKE 'web\\_headers.%'"), 12);
+	/* So are the suites the enumeration found (the fixture's default cipher list
+	 * keeps the CBC-SHA1 suites). */
+	cr_expect_eq(testdb_scalar(conn, "SELECT count(*) FROM evidence e JOIN assets a"
+	    " ON a.id = e.asset_id JOIN unweighted_checks u ON u.code = e.check_code"
+	    " WHERE a.value = 'lax.test' AND e.outcome = 'fail'"
+	    " AND e.check_code = 'tls.cipher_cbc_sha1'"), 1);
 	cr_expect_eq(testdb_scalar(conn, "SELECT count(*) FROM scan_jobs"
 	    " WHERE last_error IS NOT NULL"), 0);
 	testdb_drop(conn);

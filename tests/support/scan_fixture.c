@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "tests/support/api_client.h"
+#include "tests/support/tls_fixture.h"
 #include "tests/support/web_fixture.h"
 
 const char *const scan_fixture_hosts[] = {"good.test", "weak.test", "expired.test",
@@ -165,6 +166,7 @@ fixture_nginx_conf(struct scan_fixture *f)
 	fixture_server(c, d, f->https_port, "hop.test", " return 301 https://good.test/;");
 	fixture_padded_servers(c, f);
 	web_fixture_servers(c, d, f->https_port, f->http_port);
+	tls_fixture_servers(c, d, f->https_port, f->legacy_port, f->modern_port);
 	fprintf(c, "server { listen 127.0.0.1:%d ssl; server_name big.test;\n"
 	    " ssl_certificate %s/big.test.pem; ssl_certificate_key %s/big.test.key;\n"
 	    " add_header Strict-Transport-Security \"max-age=31536000\";\n"
@@ -249,13 +251,15 @@ scan_fixture_start(struct scan_fixture *f)
 	cr_assert_not_null(mkdtemp(f->dir));
 	snprintf(f->ca_file, sizeof(f->ca_file), "%s/ca.pem", f->dir);
 	snprintf(cmd, sizeof(cmd), "sh -c '%s' sh %s", "eval \"$CERTS_SH\"", f->dir);
-	cr_assert((size_t)snprintf(certs, sizeof(certs), "%s%s", fixture_certs_sh,
-	    web_fixture_certs_sh) < sizeof(certs));
+	cr_assert((size_t)snprintf(certs, sizeof(certs), "%s%s%s", fixture_certs_sh,
+	    web_fixture_certs_sh, tls_fixture_certs_sh) < sizeof(certs));
 	setenv("CERTS_SH", certs, 1);
 	cr_assert_eq(system(cmd), 0, "making the test certificates failed");
 	f->https_port = (int)api_client_free_port();
 	f->http_port = (int)api_client_free_port();
 	f->closed_port = (int)api_client_free_port();
+	f->legacy_port = (int)api_client_free_port();
+	f->modern_port = (int)api_client_free_port();
 	fixture_nginx_conf(f);
 	snprintf(conf, sizeof(conf), "%s/nginx.conf", f->dir);
 	snprintf(prefix, sizeof(prefix), "%s/", f->dir);
@@ -268,6 +272,8 @@ scan_fixture_start(struct scan_fixture *f)
 	cr_assert_eq(fixture_wait_port(f->https_port), 0, "nginx did not start (see %s)",
 	    f->dir);
 	cr_assert_eq(fixture_wait_port(f->http_port), 0);
+	cr_assert_eq(fixture_wait_port(f->legacy_port), 0);
+	cr_assert_eq(fixture_wait_port(f->modern_port), 0);
 	f->slow_port = (int)api_client_free_port();
 	fd = fixture_listen(f->slow_port);
 	if ((f->slow_pid = fork()) == 0) {
@@ -283,6 +289,10 @@ scan_fixture_start(struct scan_fixture *f)
 		fixture_add_connect(f, &n, web_fixture_hosts[i], 443, f->https_port);
 		fixture_add_connect(f, &n, web_fixture_hosts[i], 80, f->http_port);
 	}
+	fixture_add_connect(f, &n, "legacy.test", 443, f->legacy_port);
+	fixture_add_connect(f, &n, "modern.test", 443, f->modern_port);
+	fixture_add_connect(f, &n, "expired-unknown.test", 443, f->https_port);
+	fixture_add_connect(f, &n, "cn-only.test", 443, f->https_port);
 	fixture_add_connect(f, &n, "slow.test", 443, f->slow_port);
 	fixture_add_connect(f, &n, "slow.test", 80, f->slow_port);
 	fixture_add_connect(f, &n, "nohttps.test", 443, f->closed_port);

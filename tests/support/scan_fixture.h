@@ -11,7 +11,8 @@
  *   different certificates, headers, cookies, redirects and a large response (and
  *   the sites of tests/support/web_fixture.h);
  * - a "slow" TCP server that accepts connections and never answers;
- * - a UDP DNS responder answering TXT queries from a table.
+ * - a UDP DNS responder answering TXT queries from a table;
+ * - the TLS servers of tests/support/tls_fixture.h.
  * The hosts are reached through libcurl CONNECT_TO entries (scan_fixture_connect_to).
  */
 
@@ -19,6 +20,7 @@ struct scan_fixture {
 	char dir[64];                         /* its temporary folder */
 	char ca_file[96];
 	int https_port, http_port, slow_port, closed_port;
+	int legacy_port, modern_port;         /* tests/support/tls_fixture.h */
 	pid_t nginx_pid, slow_pid;
 	const char *connect_to[64];           /* NULL-ended */
 	char connect_buf[64][96];

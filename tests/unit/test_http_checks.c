@@ -135,7 +135,7 @@ Test(http_checks, certificate_problems)
 	good_tls(&o);
 	o.https = HTTP_REACH_UNTRUSTED;
 	o.tls.not_after = NOW - 86400;
-	o.tls.verify_error = 10;
+	o.tls.verify_error = 0;           /* the leaf's dates are not a chain fault */
 	strcpy(o.tls.version, "TLSv1.1");
 	strcpy(o.tls.key_type, "RSA");
 	o.tls.key_bits = 1024;
@@ -151,7 +151,7 @@ Test(http_checks, certificate_problems)
 	cr_expect_str_eq(outcome(&r, "tls.weak_key"), "fail");
 	cr_expect_str_eq(outcome(&r, "tls.weak_signature"), "fail");
 	cr_expect_str_eq(outcome(&r, "web_headers.hsts_missing"), "-",
-	    "no headers are judged over an untrusted connection");
+	    "no headers were received");
 
 	memset(&r, 0, sizeof(r));
 	good_tls(&o);

@@ -80,17 +80,21 @@ scan_usage(FILE *out)
 	fprintf(out, "usage: fairrate scan --worker | --once [--json] [--concurrency N]\n"
 	    "       [--nameserver IP[:PORT]] [--no-mail] [--ca-file FILE] [--allow CIDRS]\n"
 	    "       [--connect-to ENTRY]... [--resolve ENTRY]... [--timeout S]\n"
-	    "       [--connect-timeout S] [--lease S] [--interval S] [--max-body BYTES]\n\n"
+	    "       [--connect-timeout S] [--lease S] [--interval S] [--max-body BYTES]\n"
+	    "       [--no-tls-enum]\n\n"
 	    "Claims due scan jobs (one per attributed domain) from the queue in PostgreSQL and\n"
-	    "scans them: HTTPS (TLS version, certificate, security headers, cookies), the\n"
-	    "HTTP to HTTPS redirect, SPF and DMARC. Results become evidence (source\n"
-	    "fairrate-scan). Any number of workers may share the queue.\n\n"
+	    "scans them: HTTPS (the TLS versions and weak cipher suites accepted, the\n"
+	    "certificate, security headers, cookies), the HTTP to HTTPS redirect, SPF and\n"
+	    "DMARC. Results become evidence (source fairrate-scan). Any number of workers\n"
+	    "may share the queue.\n\n"
 	    "  --once            scan what is due now, then exit\n"
 	    "  --worker          keep claiming jobs until SIGINT or SIGTERM\n"
 	    "  --json            print a JSON summary at the end\n"
 	    "  --concurrency N   connections at once (default 64)\n"
 	    "  --nameserver NS   ask this DNS server (default: /etc/resolv.conf)\n"
 	    "  --no-mail         skip the SPF and DMARC checks\n"
+	    "  --no-tls-enum     skip the enumeration of TLS versions and cipher suites\n"
+	    "                    (judge the negotiated version only)\n"
 	    "  --ca-file FILE    trusted CA certificates, PEM (default: the system's)\n"
 	    "  --allow CIDRS     networks that may be scanned although not public\n"
 	    "                    (\"127.0.0.0/8,::1/128\"); private, loopback and link-local\n"
@@ -454,6 +458,7 @@ cmd_scan(int argc, char **argv)
 		{"connect-timeout", required_argument, NULL, 'k'},
 		{"max-body", required_argument, NULL, 'b'}, {"lease", required_argument, NULL, 'l'},
 		{"interval", required_argument, NULL, 'i'}, {"help", no_argument, NULL, 'h'},
+		{"no-tls-enum", no_argument, NULL, 'E'},
 		{NULL, 0, NULL, 0}};
 	const char *connect_to[SCAN_MAX_LIST + 1] = {NULL}, *resolve[SCAN_MAX_LIST + 1] = {NULL};
 	const char *nameserver = NULL;
@@ -476,6 +481,7 @@ cmd_scan(int argc, char **argv)
 		case 'o': r.once = 1; break;
 		case 'j': as_json = 1; break;
 		case 'M': mail = 0; break;
+		case 'E': hopt.no_tls_enum = 1; break;
 		case 'n': nameserver = optarg; break;
 		case 'C': hopt.ca_file = optarg; break;
 		case 'a': hopt.allow = optarg; break;

@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # Scanner benchmark (make bench-scan). 2,000 host names served on loopback by nginx
 # (one wildcard certificate of a CA made here, security headers, HTTP redirecting to
-# HTTPS); fairrate scan --once does every web check (HTTPS with certificate
-# verification and header checks, plus the HTTP redirect check) and writes the
+# HTTPS, TLS 1.0 to 1.3 with OpenSSL's default suites); fairrate scan --once does every
+# web check (HTTPS with certificate verification and header checks, the TLS
+# enumeration of versions and weak suites, the HTTP redirect check) and writes the
 # evidence to PostgreSQL; then curl --parallel --parallel-max 64 fetches the same
 # https:// URLs to /dev/null. Prints hosts/s of both, the ratio (fairrate / curl) and
-# fairrate's peak RSS. Only 127.0.0.1 is ever contacted. Needs nginx (nginx-light).
+# fairrate's peak RSS. Then sslscan enumerates a sample of the same hosts
+# (BENCH_SSLSCAN_HOSTS, 20; one after another, as it works): its hosts/s, the ratio
+# fairrate / sslscan, and whether every sampled host got the same protocol and suite
+# verdicts from both (scripts/sslscan-verdicts.sh). Only 127.0.0.1 is ever contacted.
+# Needs nginx (nginx-light) and sslscan.
 #   BIN=path/to/fairrate scripts/bench-scan.sh [HOSTS]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,6 +20,7 @@ case "$bin" in /*) ;; *) bin="$root/$bin" ;; esac
 [ -x "$bin" ] || { echo "bench: no fairrate binary at $bin (run make first)" >&2; exit 1; }
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || {
   echo "bench: nginx is needed (apt-get install nginx-light)" >&2; exit 1; }
+command -v sslscan >/dev/null || { echo "bench: sslscan is needed (apt-get install sslscan)" >&2; exit 1; }
 hosts=${1:-2000}
 dbname=fairrate_bench_scan
 export FAIRRATE_SHARE_DIR="$root"
@@ -61,6 +67,7 @@ http { access_log off; default_type text/plain; server_tokens off;
   client_body_temp_path $work/tmp; proxy_temp_path $work/tmp; fastcgi_temp_path $work/tmp;
   server { listen 127.0.0.1:$https_port ssl backlog=4096; server_name _;
     ssl_certificate $work/site.pem; ssl_certificate_key $work/site.key;
+    ssl_protocols TLSv1 TLSv1.1 TLSv1.2 TLSv1.3; ssl_ciphers "DEFAULT:@SECLEVEL=0";
     add_header Strict-Transport-Security "max-age=31536000";
     add_header Content-Security-Policy "default-src 'self'";
     add_header X-Content-Type-Options nosniff;
@@ -96,19 +103,31 @@ echo "bench-scan: $hosts host names on 127.0.0.1 (nginx, one worker); best of $r
 for h in $(seq -f '%05g' 1 "$hosts"); do
   printf 'url = "https://h%s.bench.test/"\noutput = "/dev/null"\n' "$h" >> "$work/curl.cfg"
 done
-scan_s=; curl_s=
-for run in $(seq "$runs"); do
-  # Every run starts from no evidence and every job due.
+# One fairrate scan --once from no evidence and every job due; extra arguments are
+# passed on. Sets s_e, s_u, s_s (seconds) and rss_kb.
+run_scan() {
   psql "$DATABASE_URL" -qAtc "DELETE FROM evidence" -c \
     "UPDATE scan_jobs SET due_at = now() - interval '1 second'" >/dev/null 2>&1 || true
   /usr/bin/time -f '%M %e %U %S' -o "$work/time.txt" "$bin" scan --once --json --no-mail \
     --concurrency 64 --allow 127.0.0.0/8 --ca-file "$work/ca.pem" \
     --connect-to ":443:127.0.0.1:$https_port" --connect-to ":80:127.0.0.1:$http_port" \
-    > "$work/scan.json"
+    "$@" > "$work/scan.json"
   read -r rss_kb s_e s_u s_s < "$work/time.txt"
   scanned=$(sed -n 's/.*"domains":\([0-9]*\).*/\1/p' "$work/scan.json")
   [ "$scanned" = "$hosts" ] || { echo "bench: scanned $scanned of $hosts" >&2; cat "$work/scan.json"; exit 1; }
-  rows=$(psql "$DATABASE_URL" -qAtc "SELECT count(*) FROM evidence WHERE source = 'fairrate-scan'")
+  [ "$rss_kb" -gt "${peak_rss:-0}" ] && peak_rss=$rss_kb
+  return 0
+}
+better() { [ -z "$1" ] || [ "$(echo "$2 < $1" | bc -l)" = 1 ]; }
+
+# Each run: the web checks alone (the work curl's fetch is compared with), curl, then
+# the whole scan with the TLS enumeration (the work sslscan is compared with, below).
+web_s=; curl_s=; full_s=
+for run in $(seq "$runs"); do
+  run_scan --no-tls-enum
+  if better "$web_s" "$s_e"; then web_s=$s_e; web_cpu=$(echo "$s_u + $s_s" | bc -l); fi
+  web_line=$(printf 'web checks %.2f s (%.2f CPU s, %.1f MB)' "$s_e" "$(echo "$s_u + $s_s" | bc -l)" \
+    "$(echo "$rss_kb / 1024" | bc -l)")
   start=$(date +%s.%N)
   /usr/bin/time -f '%U %S' -o "$work/curl-time.txt" curl --parallel --parallel-max 64 \
     --silent --no-progress-meter --cacert "$work/ca.pem" \
@@ -116,23 +135,62 @@ for run in $(seq "$runs"); do
   end=$(date +%s.%N)
   c_e=$(echo "$end - $start" | bc -l)
   read -r c_u c_s < "$work/curl-time.txt"
-  printf '  run %s: fairrate %.2f s (%.2f CPU s, %.1f MB), curl %.2f s (%.2f CPU s)\n' "$run" \
-    "$s_e" "$(echo "$s_u + $s_s" | bc -l)" "$(echo "$rss_kb / 1024" | bc -l)" "$c_e" \
-    "$(echo "$c_u + $c_s" | bc -l)"
-  if [ -z "$scan_s" ] || [ "$(echo "$s_e < $scan_s" | bc -l)" = 1 ]; then
-    scan_s=$s_e; scan_user=$s_u; scan_sys=$s_s; best_rss=$rss_kb; fi
-  if [ -z "$curl_s" ] || [ "$(echo "$c_e < $curl_s" | bc -l)" = 1 ]; then
-    curl_s=$c_e; curl_user=$c_u; curl_sys=$c_s; fi
-  [ "$rss_kb" -gt "${peak_rss:-0}" ] && peak_rss=$rss_kb
+  if better "$curl_s" "$c_e"; then curl_s=$c_e; curl_cpu=$(echo "$c_u + $c_s" | bc -l); fi
+  run_scan
+  rows=$(psql "$DATABASE_URL" -qAtc "SELECT count(*) FROM evidence WHERE source = 'fairrate-scan'")
+  if better "$full_s" "$s_e"; then full_s=$s_e; fi
+  printf '  run %s: fairrate %s, with TLS enumeration %.2f s (%.2f CPU s, %.1f MB); curl %.2f s (%.2f CPU s)\n' \
+    "$run" "$web_line" "$s_e" "$(echo "$s_u + $s_s" | bc -l)" "$(echo "$rss_kb / 1024" | bc -l)" \
+    "$c_e" "$(echo "$c_u + $c_s" | bc -l)"
 done
-rss_kb=$peak_rss
 
-awk -v n="$hosts" -v s="$scan_s" -v c="$curl_s" -v rss="$rss_kb" -v rows="$rows" \
-  -v su="$scan_user" -v ss="$scan_sys" -v cu="$curl_user" -v cs="$curl_sys" 'BEGIN {
-  ours = n / s; theirs = n / c;
-  printf "fairrate scan (all web checks, evidence written): %.2f s, %.0f hosts/s, %d evidence rows\n", s, ours, rows;
-  printf "curl --parallel --parallel-max 64 (bare https fetch): %.2f s, %.0f hosts/s\n", c, theirs;
-  printf "ratio (fairrate / curl): %.2f   target >= 1.0\n", ours / theirs;
-  printf "fairrate peak RSS: %.1f MB   target <= 128 MB\n", rss / 1024;
-  printf "CPU seconds (user+sys): fairrate %.2f, curl %.2f\n", su + ss, cu + cs;
+awk -v n="$hosts" -v w="$web_s" -v f="$full_s" -v c="$curl_s" -v rss="$peak_rss" -v rows="$rows" \
+  -v wc="$web_cpu" -v cc="$curl_cpu" 'BEGIN {
+  printf "fairrate scan --no-tls-enum (web checks, evidence written): %.2f s, %.0f hosts/s\n", w, n / w;
+  printf "curl --parallel --parallel-max 64 (bare https fetch): %.2f s, %.0f hosts/s\n", c, n / c;
+  printf "ratio (fairrate web checks / curl): %.2f   target >= 1.0\n", c / w;
+  printf "fairrate scan with the TLS enumeration: %.2f s, %.0f hosts/s, %d evidence rows; ratio to curl %.2f\n", f, n / f, rows, c / f;
+  printf "fairrate peak RSS (either scan): %.1f MB   target <= 128 MB\n", rss / 1024;
+  printf "CPU seconds (user+sys) of the web checks: fairrate %.2f, curl %.2f\n", wc, cc;
 }'
+scan_s=$full_s
+
+# sslscan on a sample of the same hosts, and the verdicts compared host by host.
+sample=${BENCH_SSLSCAN_HOSTS:-20}
+[ "$sample" -gt "$hosts" ] && sample=$hosts
+step=$(( hosts / sample ))
+start=$(date +%s.%N)
+for i in $(seq 1 "$sample"); do
+  h=$(printf 'h%05d.bench.test' $(( (i - 1) * step + 1 )))
+  scripts/sslscan-verdicts.sh "127.0.0.1:$https_port" "$h" > "$work/sslscan-$h.txt"
+done
+end=$(date +%s.%N)
+sslscan_s=$(echo "$end - $start" | bc -l)
+same=0
+for f in "$work"/sslscan-*.txt; do
+  h=${f#"$work"/sslscan-}; h=${h%.txt}
+  ours=$(psql "$DATABASE_URL" -qAt -v host="$h" <<'SQL'
+SELECT 'versions=' || coalesce((SELECT string_agg(v, ',' ORDER BY o)
+    FROM evidence e JOIN assets a ON a.id = e.asset_id,
+    jsonb_array_elements_text(e.details->'accepted') WITH ORDINALITY AS x(v, o)
+    WHERE a.value = :'host' AND e.check_code = 'tls.legacy_protocol'), '')
+  || (SELECT string_agg(format(' %s=%s', c, (c IN (SELECT x->>'class'
+      FROM evidence e JOIN assets a ON a.id = e.asset_id,
+      jsonb_array_elements(e.details->'accepted') AS x
+      WHERE a.value = :'host' AND e.check_code IN ('tls.cipher_insecure',
+        'tls.cipher_3des', 'tls.cipher_cbc_sha1', 'tls.no_forward_secrecy')))::int), ''
+      ORDER BY n)
+    FROM unnest(ARRAY['null', 'anonymous', 'export', 'rc4', '3des', 'cbc_sha1',
+      'no_forward_secrecy']) WITH ORDINALITY AS k(c, n))
+SQL
+)
+  theirs=$(cat "$f")
+  if [ "$ours" = "$theirs" ]; then same=$((same + 1))
+  else echo "  $h: fairrate '$ours', sslscan '$theirs'"; fi
+done
+awk -v n="$hosts" -v s="$scan_s" -v m="$sample" -v t="$sslscan_s" -v same="$same" 'BEGIN {
+  printf "sslscan (%d of the hosts, one after another): %.2f s, %.1f hosts/s\n", m, t, m / t;
+  printf "ratio (fairrate with the TLS enumeration / sslscan): %.1f   target >= 5\n", (n / s) / (m / t);
+  printf "same protocol and suite verdicts: %d of %d hosts\n", same, m;
+}'
+[ "$same" = "$sample" ]

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "collector/tls_probe.h"
+#include "tests/support/api_client.h"
 #include "tests/support/scan_fixture.h"
 #include "tests/support/tls_fixture.h"
 
@@ -138,19 +139,10 @@ Test(tls_enum, a_tls13_only_server_needs_no_suite_probes)
 Test(tls_enum, no_server_leaves_everything_unknown)
 {
 	struct tls_enum_result r;
-	struct sockaddr_in sa;
-	socklen_t sl = sizeof(sa);
-	int fd = socket(AF_INET, SOCK_STREAM, 0), port, v;
+	int v;
 
 	/* A port that was free a moment ago: nothing listens there. */
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	cr_assert_eq(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	cr_assert_eq(getsockname(fd, (struct sockaddr *)&sa, &sl), 0);
-	port = ntohs(sa.sin_port);
-	close(fd);
-	enumerate(port, "closed.test", &r);
+	enumerate((int)api_client_free_port(), "closed.test", &r);
 	cr_expect_eq(r.probed, 1);
 	for (v = 0; v < TLS_VER_N; v++)
 		cr_expect_eq(r.version[v], TLS_UNKNOWN, "a refused connection is no verdict");

@@ -45,6 +45,7 @@ struct scan_run {
 	char worker[128];
 	struct http_scan *http;
 	struct dns_mail *dns;
+	struct dns_mail *dnssec;              /* the validating resolver, or NULL */
 	int concurrency, lease, interval, once;
 	struct scan_job *backlog;             /* claimed, not yet started; room for
 	                                         2 * concurrency */
@@ -81,18 +82,21 @@ scan_usage(FILE *out)
 	    "       [--nameserver IP[:PORT]] [--no-mail] [--ca-file FILE] [--allow CIDRS]\n"
 	    "       [--connect-to ENTRY]... [--resolve ENTRY]... [--timeout S]\n"
 	    "       [--connect-timeout S] [--lease S] [--interval S] [--max-body BYTES]\n"
-	    "       [--no-tls-enum]\n\n"
+	    "       [--no-tls-enum] [--dnssec-resolver IP[:PORT]]\n\n"
 	    "Claims due scan jobs (one per attributed domain) from the queue in PostgreSQL and\n"
 	    "scans them: HTTPS (the TLS versions and weak cipher suites accepted, the\n"
-	    "certificate, security headers, cookies), the HTTP to HTTPS redirect, SPF and\n"
-	    "DMARC. Results become evidence (source fairrate-scan). Any number of workers\n"
+	    "certificate, security headers, cookies), the HTTP to HTTPS redirect, SPF,\n"
+	    "DMARC, MTA-STS, TLS-RPT, CAA and DNSSEC. Results become evidence (source fairrate-scan). Any number of workers\n"
 	    "may share the queue.\n\n"
 	    "  --once            scan what is due now, then exit\n"
 	    "  --worker          keep claiming jobs until SIGINT or SIGTERM\n"
 	    "  --json            print a JSON summary at the end\n"
 	    "  --concurrency N   connections at once (default 64)\n"
 	    "  --nameserver NS   ask this DNS server (default: /etc/resolv.conf)\n"
-	    "  --no-mail         skip the SPF and DMARC checks\n"
+	    "  --no-mail         skip the DNS checks (SPF, DMARC, MTA-STS, TLS-RPT, CAA,\n"
+	    "                    DNSSEC)\n"
+	    "  --dnssec-resolver NS  a validating resolver (IP[:PORT]) whose AD bit judges\n"
+	    "                    DNSSEC (default: DNSSEC is not judged)\n"
 	    "  --no-tls-enum     skip the enumeration of TLS versions and cipher suites\n"
 	    "                    (judge the negotiated version only)\n"
 	    "  --ca-file FILE    trusted CA certificates, PEM (default: the system's)\n"
@@ -124,6 +128,17 @@ scan_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
+/* The DNS-policy checks of a finished domain (MTA-STS, TLS-RPT, CAA, DNSSEC) on the
+ * writer's resolvers. 0, or -1 when a lookup failed. */
+static int
+scan_dns_policy(struct scan_run *r, struct scan_slot *s)
+{
+	struct dns_policy_lookup l = {dns_mail_lookup, dns_mail_mx, dns_mail_caa,
+	    r->dnssec != NULL ? dns_mail_secure : NULL, r->dns, r->dnssec};
+
+	return (dns_policy_run(s->job.domain, &l, &s->results));
 }
 
 /* A result of s could not be stored (the set is full, memory is short): the job ends
@@ -182,8 +197,10 @@ scan_write(struct scan_run *r, struct scan_batch *b)
 	for (s = b->slots; s != NULL; s = s->next, i++) {
 		/* The mail checks run here, off the scanning thread (the resolver is
 		 * only used by this thread). */
-		if (r->dns != NULL && mail_auth_run(s->job.domain, dns_mail_lookup, r->dns,
-		    &s->results) != 0 && s->error[0] == '\0' && !s->results.truncated)
+		/* Both run: one's failed lookup does not hide the other's results. */
+		if (r->dns != NULL && ((mail_auth_run(s->job.domain, dns_mail_lookup, r->dns,
+		    &s->results) != 0) | (scan_dns_policy(r, s) != 0)) && s->error[0] == '\0' &&
+		    !s->results.truncated)
 			snprintf(s->error, sizeof(s->error), "dns: lookup failed");
 		if (s->results.truncated)
 			scan_incomplete(s);
@@ -459,9 +476,10 @@ cmd_scan(int argc, char **argv)
 		{"max-body", required_argument, NULL, 'b'}, {"lease", required_argument, NULL, 'l'},
 		{"interval", required_argument, NULL, 'i'}, {"help", no_argument, NULL, 'h'},
 		{"no-tls-enum", no_argument, NULL, 'E'},
+		{"dnssec-resolver", required_argument, NULL, 'D'},
 		{NULL, 0, NULL, 0}};
 	const char *connect_to[SCAN_MAX_LIST + 1] = {NULL}, *resolve[SCAN_MAX_LIST + 1] = {NULL};
-	const char *nameserver = NULL;
+	const char *nameserver = NULL, *dnssec = NULL;
 	struct http_scan_options hopt;
 	struct scan_run r;
 	size_t nct = 0, nres = 0;
@@ -483,6 +501,7 @@ cmd_scan(int argc, char **argv)
 		case 'M': mail = 0; break;
 		case 'E': hopt.no_tls_enum = 1; break;
 		case 'n': nameserver = optarg; break;
+		case 'D': dnssec = optarg; break;
 		case 'C': hopt.ca_file = optarg; break;
 		case 'a': hopt.allow = optarg; break;
 		case 'T':
@@ -538,6 +557,9 @@ cmd_scan(int argc, char **argv)
 	log_info("scan: %ld jobs added, %ld removed, %ld due", added, removed, due);
 	if ((r.http = http_scan_new(&hopt)) == NULL)
 		goto done;
+	if (mail && dnssec != NULL && ((r.dnssec = dns_mail_new(dnssec, 2, 2)) == NULL ||
+	    dns_mail_validating(r.dnssec) != 0))
+		goto done;
 	if (mail && (r.dns = dns_mail_new(nameserver, 2, 2)) == NULL)
 		goto done;
 	if ((r.backlog = calloc(2 * (size_t)r.concurrency, sizeof(*r.backlog))) == NULL) {
@@ -570,6 +592,7 @@ cmd_scan(int argc, char **argv)
 done:
 	http_scan_free(r.http);
 	dns_mail_free(r.dns);
+	dns_mail_free(r.dnssec);
 	free(r.backlog);
 	PQfinish(r.wconn);
 	PQfinish(r.conn);

@@ -12,6 +12,8 @@
 #include "common/log.h"
 
 #define DNS_ANSWER 8192
+#define DNS_MAX_ANSWERS 64
+#define DNS_TYPE_CAA 257                        /* RFC 8659 */
 
 struct dns_mail {
 	struct __res_state res;
@@ -83,13 +85,13 @@ dns_skip_name(const unsigned char *p, const unsigned char *end)
 }
 
 int
-dns_mail_parse_txt(const unsigned char *msg, int len, struct mail_auth_txt *out)
+dns_mail_answers(const unsigned char *msg, int len, unsigned type,
+    const unsigned char **rd, size_t *rdlen, size_t max)
 {
 	const unsigned char *p = msg + 12, *end = msg + len, *rdata;
-	unsigned qd, an, type, rdlen, i;
-	size_t used, sl, take;
+	unsigned qd, an, rtype, rl, i;
+	int n = 0;
 
-	memset(out, 0, sizeof(*out));
 	if (len < 12)
 		return (-1);
 	qd = (unsigned)(msg[4] << 8 | msg[5]);
@@ -100,14 +102,37 @@ dns_mail_parse_txt(const unsigned char *msg, int len, struct mail_auth_txt *out)
 	for (i = 0; i < an; i++) {
 		if ((p = dns_skip_name(p, end)) == NULL || p + 10 > end)
 			return (-1);
-		type = (unsigned)(p[0] << 8 | p[1]);
-		rdlen = (unsigned)(p[8] << 8 | p[9]);
+		rtype = (unsigned)(p[0] << 8 | p[1]);
+		rl = (unsigned)(p[8] << 8 | p[9]);
 		rdata = p + 10;
-		if (rdata + rdlen > end)
+		if (rdata + rl > end)
 			return (-1);
-		p = rdata + rdlen;
-		if (type != ns_t_txt || out->n >= MAIL_AUTH_MAX_RECORDS)
+		p = rdata + rl;
+		if (rtype != type)
 			continue;
+		if ((size_t)n < max) {
+			rd[n] = rdata;
+			rdlen[n] = rl;
+		}
+		n++;
+	}
+	return (n);
+}
+
+int
+dns_mail_parse_txt(const unsigned char *msg, int len, struct mail_auth_txt *out)
+{
+	const unsigned char *rd[DNS_MAX_ANSWERS], *rdata, *p;
+	size_t rl[DNS_MAX_ANSWERS], used, sl, take, k;
+	int n;
+
+	memset(out, 0, sizeof(*out));
+	if ((n = dns_mail_answers(msg, len, ns_t_txt, rd, rl, DNS_MAX_ANSWERS)) < 0)
+		return (-1);
+	for (k = 0; k < (size_t)n && k < DNS_MAX_ANSWERS && out->n < MAIL_AUTH_MAX_RECORDS;
+	    k++) {
+		rdata = rd[k];
+		p = rd[k] + rl[k];
 		used = 0;
 		out->too_long[out->n] = 0;
 		while (rdata < p) {
@@ -132,6 +157,108 @@ dns_mail_parse_txt(const unsigned char *msg, int len, struct mail_auth_txt *out)
 		if (strlen(out->rec[out->n]) == used)
 			out->n++;
 	}
+	return (0);
+}
+
+/* Ask r for the records of type at name; the answer into answer (DNS_ANSWER bytes):
+ * its length, with its response code and AD bit. -1 when no answer came. Unlike
+ * res_nquery this keeps the header of a "no such name" or "no data" answer. */
+static int
+dns_mail_send(struct dns_mail *r, const char *name, int type, unsigned char *answer,
+    int *rcode, int *ad)
+{
+	unsigned char q[512];
+	int ql, len;
+
+	ql = res_nmkquery(&r->res, ns_o_query, name, ns_c_in, type, NULL, 0, NULL, q,
+	    sizeof(q));
+	if (ql < 0)
+		return (-1);
+	len = res_nsend(&r->res, q, ql, answer, DNS_ANSWER);
+	if (len < 12 || len > DNS_ANSWER)
+		return (-1);
+	*rcode = answer[3] & 0x0f;
+	*ad = (answer[3] & 0x20) != 0;
+	return (len);
+}
+
+/* The answers of type at name into answer; their count (0 for no such name or no
+ * data), or -1 on a failure (no answer, server failure, refusal, malformed). */
+static int
+dns_mail_rrset(struct dns_mail *r, const char *name, int type, unsigned char *answer,
+    const unsigned char **rd, size_t *rl, size_t max)
+{
+	int rcode, ad, len = dns_mail_send(r, name, type, answer, &rcode, &ad);
+
+	if (len < 0)
+		return (-1);
+	if (rcode == ns_r_nxdomain)
+		return (0);
+	if (rcode != ns_r_noerror)
+		return (-1);
+	return (dns_mail_answers(answer, len, (unsigned)type, rd, rl, max));
+}
+
+int
+dns_mail_mx(void *arg, const char *name, int *count)
+{
+	const unsigned char *rd[DNS_MAX_ANSWERS];
+	unsigned char *answer = malloc(DNS_ANSWER);
+	size_t rl[DNS_MAX_ANSWERS], k;
+	int n = -1;
+
+	*count = 0;
+	if (answer != NULL)
+		n = dns_mail_rrset(arg, name, ns_t_mx, answer, rd, rl, DNS_MAX_ANSWERS);
+	/* A null MX (RFC 7505: preference 0, exchange ".") says the domain takes no
+	 * mail: it is not a mail exchanger. */
+	for (k = 0; n > 0 && k < (size_t)n && k < DNS_MAX_ANSWERS; k++)
+		if (!(rl[k] == 3 && rd[k][2] == 0))
+			(*count)++;
+	free(answer);
+	return (n < 0 ? -1 : 0);
+}
+
+int
+dns_mail_caa(void *arg, const char *name, struct dns_caa_set *out)
+{
+	const unsigned char *rd[DNS_CAA_MAX];
+	unsigned char *answer = malloc(DNS_ANSWER);
+	size_t rl[DNS_CAA_MAX], k;
+	int n = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (answer != NULL)
+		n = dns_mail_rrset(arg, name, DNS_TYPE_CAA, answer, rd, rl, DNS_CAA_MAX);
+	/* A record that does not parse is not a property (RFC 8659 4.1): skip it. */
+	for (k = 0; n > 0 && k < (size_t)n && k < DNS_CAA_MAX; k++)
+		if (dns_policy_caa_rdata(rd[k], rl[k], &out->rr[out->n]) == 0)
+			out->n++;
+	free(answer);
+	return (n < 0 ? -1 : 0);
+}
+
+int
+dns_mail_secure(void *arg, const char *name, int *ad)
+{
+	unsigned char *answer = malloc(DNS_ANSWER);
+	int rcode = -1, len = -1;
+
+	*ad = 0;
+	if (answer != NULL)
+		len = dns_mail_send(arg, name, ns_t_soa, answer, &rcode, ad);
+	free(answer);
+	/* A validating resolver answers SERVFAIL for what does not validate: no verdict
+	 * on the name itself, but not a missing signature either. */
+	return (len < 0 || (rcode != ns_r_noerror && rcode != ns_r_nxdomain) ? -1 : 0);
+}
+
+int
+dns_mail_validating(struct dns_mail *r)
+{
+	/* glibc clears the AD bit of answers unless told to trust the resolver, and
+	 * then also sets AD in the query (RFC 6840 5.7: asks for it back). */
+	r->res.options |= RES_TRUSTAD;
 	return (0);
 }
 

@@ -1,10 +1,12 @@
 #ifndef FAIRRATE_DNS_MAIL_H
 #define FAIRRATE_DNS_MAIL_H
 
+#include "collector/dns_policy.h"
 #include "collector/mail_auth.h"
 
 /*
- * TXT lookups for the mail checks, through the C library's resolver (res_nquery),
+ * DNS lookups for the mail and DNS-policy checks (TXT, MX, CAA, and the AD bit of a
+ * validating resolver), through the C library's resolver (res_nquery, res_nsend),
  * asking one configurable nameserver (or the system's, from /etc/resolv.conf).
  * A resolver is used by one thread at a time.
  */
@@ -26,6 +28,25 @@ int dns_mail_lookup(void *arg, const char *name, struct mail_auth_txt *out);
  * Records with a NUL byte are dropped; records past MAIL_AUTH_MAX_RECORDS are not
  * read. Pure. 0, or -1 when the message does not parse. */
 int dns_mail_parse_txt(const unsigned char *msg, int len, struct mail_auth_txt *out);
+
+/* dns_mail_answers: the RDATA of the answers of type in the DNS message msg (len
+ * bytes): the first max into rd[] and rdlen[]. Returns how many answers of type there
+ * are (also past max), or -1 when the message does not parse. Pure. */
+int dns_mail_answers(const unsigned char *msg, int len, unsigned type,
+    const unsigned char **rd, size_t *rdlen, size_t max);
+
+/* dns_mail_mx, dns_mail_caa: the lookups of struct dns_policy_lookup (arg: the
+ * resolver). No such name or no data is 0 with nothing found. */
+int dns_mail_mx(void *arg, const char *name, int *count);
+int dns_mail_caa(void *arg, const char *name, struct dns_caa_set *out);
+
+/* dns_mail_validating: r is a validating resolver: its AD bit is trusted (glibc's
+ * trust-ad). 0. */
+int dns_mail_validating(struct dns_mail *r);
+
+/* dns_mail_secure: the secure lookup of struct dns_policy_lookup (arg: a resolver
+ * made validating): whether its answer for name's SOA was authenticated. */
+int dns_mail_secure(void *arg, const char *name, int *ad);
 
 /* dns_mail_free: release r; NULL is a no-op. */
 void dns_mail_free(struct dns_mail *r);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "collector/dns_mail.h"
+#include "collector/dns_policy.h"
 #include "collector/mail_auth.h"
 #include "tests/support/scan_fixture.h"
 #include "tests/support/testdb.h"
@@ -20,22 +21,27 @@
 
 static const struct dns_fixture_name names[] = {
 	{"good.test", {"v=spf1 ip4:192.0.2.0/24 include:_spf.good.test -all",
-	    "site-verification=abc"}, 0},
-	{"_spf.good.test", {"v=spf1 ip6:2001:db8::/32 ~all"}, 0},
-	{"_dmarc.good.test", {"v=DMARC1; p=quarantine; rua=mailto:r@good.test"}, 0},
-	{"weak.test", {"v=spf1 mx ?all"}, 0},
-	{"_dmarc.weak.test", {"v=DMARC1; p=none"}, 0},
-	{"broken.test", {"v=spf1 ip4:1.2.3 -all"}, 0},
-	{"_dmarc.broken.test", {"v=DMARC1 p=reject"}, 0},
+	    "site-verification=abc"}, 0, 0, {NULL}, 0},
+	{"_spf.good.test", {"v=spf1 ip6:2001:db8::/32 ~all"}, 0, 0, {NULL}, 0},
+	{"_dmarc.good.test", {"v=DMARC1; p=quarantine; rua=mailto:r@good.test"}, 0, 0, {NULL}, 0},
+	{"weak.test", {"v=spf1 mx ?all"}, 0, 0, {NULL}, 0},
+	{"_dmarc.weak.test", {"v=DMARC1; p=none"}, 0, 0, {NULL}, 0},
+	{"broken.test", {"v=spf1 ip4:1.2.3 -all"}, 0, 0, {NULL}, 0},
+	{"_dmarc.broken.test", {"v=DMARC1 p=reject"}, 0, 0, {NULL}, 0},
 	{"long.test", {"v=spf1 ip4:192.0.2.1 ip4:192.0.2.2 ip4:192.0.2.3 ip4:192.0.2.4"
 	    " ip4:192.0.2.5 ip4:192.0.2.6 ip4:192.0.2.7 ip4:192.0.2.8 ip4:192.0.2.9"
 	    " ip4:192.0.2.10 ip4:192.0.2.11 ip4:192.0.2.12 ip4:192.0.2.13 ip4:192.0.2.14"
-	    " ip4:192.0.2.15 ip4:192.0.2.16 ip4:192.0.2.17 ip4:192.0.2.18 -all"}, 0},
-	{"many.test", {"v=spf1 a mx ptr exists:a.test include:m1.test include:m2.test -all"}, 0},
-	{"m1.test", {"v=spf1 a mx ptr -all"}, 0},
-	{"m2.test", {"v=spf1 a mx -all"}, 0},
-	{"servfail.test", {NULL}, 1},
-	{"longspf.test", {LONG_SPF}, 0},
+	    " ip4:192.0.2.15 ip4:192.0.2.16 ip4:192.0.2.17 ip4:192.0.2.18 -all"}, 0, 0, {NULL}, 0},
+	{"many.test", {"v=spf1 a mx ptr exists:a.test include:m1.test include:m2.test -all"}, 0, 0, {NULL}, 0},
+	{"m1.test", {"v=spf1 a mx ptr -all"}, 0, 0, {NULL}, 0},
+	{"m2.test", {"v=spf1 a mx -all"}, 0, 0, {NULL}, 0},
+	{"servfail.test", {NULL}, 1, 0, {NULL}, 0},
+	{"longspf.test", {LONG_SPF}, 0, 0, {NULL}, 0},
+	{"mx.test", {NULL}, 0, 2, {"0 issue ca.test", "0 iodef mailto:sec@mx.test"}, 1},
+	{"_mta-sts.mx.test", {"v=STSv1; id=20261204"}, 0, 0, {NULL}, 0},
+	{"_smtp._tls.mx.test", {"v=TLSRPTv1; rua=mailto:tls@mx.test"}, 0, 0, {NULL}, 0},
+	{"www.mx.test", {NULL}, 0, 0, {NULL}, 1},
+	{"nullmx.test", {NULL}, 0, -1, {"0 iodef mailto:sec@nullmx.test"}, 0},
 };
 
 static pid_t dns_pid;
@@ -138,11 +144,12 @@ Test(dns_mail, scan_writes_mail_evidence)
 	res = PQexec(conn, "INSERT INTO companies (slug, name, sector, size_band, country)"
 	    " VALUES ('acme', 'Acme', 'retail', 'small', 'DE');"
 	    " INSERT INTO assets (company_id, kind, value, source) SELECT id, 'domain', v, 't'"
-	    " FROM companies, unnest(ARRAY['weak.test', 'good.test']) v");
+	    " FROM companies, unnest(ARRAY['weak.test', 'good.test', 'mx.test']) v");
 	cr_assert_eq(PQresultStatus(res), PGRES_COMMAND_OK, "%s", PQerrorMessage(conn));
 	PQclear(res);
 	if ((pid = fork()) == 0) {
-		execl(bin, bin, "scan", "--once", "--nameserver", ns, "--allow", "127.0.0.0/8",
+		execl(bin, bin, "scan", "--once", "--nameserver", ns, "--dnssec-resolver", ns,
+		    "--allow", "127.0.0.0/8",
 		    "--connect-timeout", "2", "--connect-to", ":443:127.0.0.1:9",
 		    "--connect-to", ":80:127.0.0.1:9", (char *)NULL);
 		_exit(127);
@@ -155,8 +162,19 @@ Test(dns_mail, scan_writes_mail_evidence)
 	cr_expect_eq(testdb_scalar(conn, "SELECT count(*) FROM evidence e JOIN assets a"
 	    " ON a.id = e.asset_id WHERE a.value = 'good.test' AND e.outcome = 'pass'"
 	    " AND e.check_code LIKE 'email_auth.%'"), 7);
+	/* The DNS policies: weak.test and good.test have no MX, no CAA, no AD bit;
+	 * mx.test has all four (unweighted evidence). */
+	cr_expect_eq(testdb_scalar(conn, "SELECT count(*) FROM evidence e JOIN assets a"
+	    " ON a.id = e.asset_id WHERE a.value IN ('weak.test', 'good.test')"
+	    " AND e.outcome = 'fail' AND e.check_code IN ('tls.caa_missing',"
+	    " 'email_auth.dnssec_unsigned')"), 4);
+	cr_expect_eq(testdb_scalar(conn, "SELECT count(*) FROM evidence e JOIN assets a"
+	    " ON a.id = e.asset_id WHERE a.value = 'mx.test' AND e.outcome = 'pass'"
+	    " AND e.check_code IN ('tls.caa_missing', 'email_auth.dnssec_unsigned',"
+	    " 'email_auth.mta_sts_missing', 'email_auth.tls_rpt_missing')"), 4);
 	cr_expect_eq(testdb_scalar(conn, "SELECT count(*) FROM evidence"
-	    " WHERE check_code NOT LIKE 'email_auth.%'"), 0);
+	    " WHERE check_code NOT LIKE 'email_auth.%' AND check_code <> 'tls.caa_missing'"),
+	    0, "no web findings without a web service");
 	testdb_drop(conn);
 }
 
@@ -180,4 +198,52 @@ Test(dns_mail, a_long_spf_record_is_read_whole)
 	for (i = 0; i < r.n; i++)
 		if (strcmp(r.items[i].code, "email_auth.spf_weak") == 0)
 			cr_expect_str_eq(r.items[i].details, "{\"all\":\"-\"}");
+}
+
+/* MTA-STS, TLS-RPT, CAA and the AD bit over real DNS answers. */
+Test(dns_mail, mx_caa_and_the_ad_bit)
+{
+	struct dns_mail *validating = dns_mail_new(ns, 1, 1);
+	struct dns_policy_lookup l = {dns_mail_lookup, dns_mail_mx, dns_mail_caa,
+	    dns_mail_secure, dns, validating};
+	struct dns_caa_set caa;
+	struct scan_results r;
+	int n = -1, ad = -1;
+
+	cr_assert_not_null(validating);
+	cr_assert_eq(dns_mail_validating(validating), 0);
+	cr_assert_eq(dns_mail_mx(dns, "mx.test", &n), 0);
+	cr_expect_eq(n, 2);
+	cr_assert_eq(dns_mail_mx(dns, "nullmx.test", &n), 0);
+	cr_expect_eq(n, 0, "a null MX is no mail exchanger (RFC 7505)");
+	cr_assert_eq(dns_mail_mx(dns, "nosuch.test", &n), 0);
+	cr_expect_eq(n, 0);
+	cr_expect_eq(dns_mail_mx(dns, "servfail.test", &n), -1);
+	cr_assert_eq(dns_mail_caa(dns, "mx.test", &caa), 0);
+	cr_assert_eq(caa.n, 2);
+	cr_expect_str_eq(caa.rr[0].tag, "issue");
+	cr_expect_str_eq(caa.rr[0].value, "ca.test");
+	cr_assert_eq(dns_mail_secure(validating, "mx.test", &ad), 0);
+	cr_expect_eq(ad, 1);
+	cr_assert_eq(dns_mail_secure(dns, "mx.test", &ad), 0);
+	cr_expect_eq(ad, 0, "without trust-ad glibc drops the AD bit");
+	cr_assert_eq(dns_mail_secure(validating, "good.test", &ad), 0);
+	cr_expect_eq(ad, 0);
+
+	memset(&r, 0, sizeof(r));
+	cr_assert_eq(dns_policy_run("mx.test", &l, &r), 0);
+	cr_expect_str_eq(outcome(&r, "email_auth.mta_sts_missing"), "pass");
+	cr_expect_str_eq(outcome(&r, "email_auth.tls_rpt_missing"), "pass");
+	cr_expect_str_eq(outcome(&r, "tls.caa_missing"), "pass");
+	cr_expect_str_eq(outcome(&r, "email_auth.dnssec_unsigned"), "pass");
+	memset(&r, 0, sizeof(r));
+	cr_assert_eq(dns_policy_run("www.mx.test", &l, &r), 0);
+	cr_expect_str_eq(outcome(&r, "tls.caa_missing"), "pass", "mx.test's set applies");
+	cr_expect_str_eq(outcome(&r, "email_auth.mta_sts_missing"), "-", "no MX");
+	memset(&r, 0, sizeof(r));
+	cr_assert_eq(dns_policy_run("nullmx.test", &l, &r), 0);
+	cr_expect_str_eq(outcome(&r, "email_auth.mta_sts_missing"), "-");
+	cr_expect_str_eq(outcome(&r, "tls.caa_missing"), "fail", "an iodef alone");
+	cr_expect_str_eq(outcome(&r, "email_auth.dnssec_unsigned"), "fail");
+	dns_mail_free(validating);
 }

@@ -367,6 +367,53 @@ dns_question(const unsigned char *q, int len, char *name, size_t n, int *qtype)
 	return (p + 5);
 }
 
+/* One answer record's header (name: the question's) at r + at; the offset of its
+ * RDLENGTH. */
+static int
+dns_rr_head(unsigned char *r, int at, int type)
+{
+	static const unsigned char head[] = {0xc0, 12, 0, 0, 0, 1, 0, 0, 0, 60};
+
+	memcpy(r + at, head, sizeof(head));
+	r[at + 2] = (unsigned char)(type >> 8);
+	r[at + 3] = (unsigned char)type;
+	return (at + (int)sizeof(head));
+}
+
+/* The MX (mx.NAME, or one null MX) or CAA records of hit after r + at; the new end. */
+static int
+dns_rrs(const struct dns_fixture_name *hit, int qtype, unsigned char *r, int at, int *an)
+{
+	char tag[16], value[200];
+	unsigned flags;
+	int k, rd, n = qtype == 15 ? (hit->mx < 0 ? 1 : hit->mx) : 4;
+
+	for (k = 0; k < n && (qtype == 15 || hit->caa[k] != NULL); k++) {
+		rd = dns_rr_head(r, at, qtype);
+		at = rd + 2;
+		if (qtype == 15 && hit->mx < 0) {
+			memcpy(r + at, "\0\0\0", 3);  /* preference 0, exchange "." */
+			at += 3;
+		} else if (qtype == 15) {
+			memcpy(r + at, "\0\12\2mx\300\14", 7);
+			r[at + 1] = (unsigned char)(10 + k);
+			at += 7;
+		} else {
+			cr_assert_eq(sscanf(hit->caa[k], "%u %15s %199[^\n]", &flags, tag, value), 3);
+			r[at++] = (unsigned char)flags;
+			r[at++] = (unsigned char)strlen(tag);
+			memcpy(r + at, tag, strlen(tag));
+			at += (int)strlen(tag);
+			memcpy(r + at, value, strlen(value));
+			at += (int)strlen(value);
+		}
+		r[rd] = (unsigned char)((at - rd - 2) >> 8);
+		r[rd + 1] = (unsigned char)(at - rd - 2);
+		(*an)++;
+	}
+	return (at);
+}
+
 static void
 dns_serve(int fd, const struct dns_fixture_name *names, size_t n)
 {
@@ -399,6 +446,8 @@ dns_serve(int fd, const struct dns_fixture_name *names, size_t n)
 			r[3] |= 3;                    /* NXDOMAIN */
 		else if (hit->servfail)
 			r[3] |= 2;
+		else if (qtype == 15 || qtype == 257)
+			rlen = dns_rrs(hit, qtype, r, rlen, &an);
 		else if (qtype == 16)
 			for (k = 0; k < 4 && hit->txt[k] != NULL; k++) {
 				tl = strlen(hit->txt[k]);
@@ -425,6 +474,8 @@ dns_serve(int fd, const struct dns_fixture_name *names, size_t n)
 				r[rdlen_at + 1] = (unsigned char)((rlen - rdlen_at - 2) & 0xff);
 				an++;
 			}
+		if (hit != NULL && hit->secure)
+			r[3] |= 0x20;                 /* AD: authenticated data */
 		r[7] = (unsigned char)an;
 		sendto(fd, r, (size_t)rlen, 0, (struct sockaddr *)&from, flen);
 	}

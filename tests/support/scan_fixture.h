@@ -41,9 +41,13 @@ struct dns_fixture_name {
 	const char *name;
 	const char *txt[4];                   /* NULL-ended */
 	int servfail;                         /* answer SERVFAIL instead */
+	int mx;                               /* MX records (mx.NAME); -1: one null MX */
+	const char *caa[4];                   /* "FLAGS TAG VALUE", NULL-ended */
+	int secure;                           /* answers carry the AD bit */
 };
 
-/* dns_fixture_start: answer TXT queries for names[0..n) (others: NXDOMAIN) on a UDP
+/* dns_fixture_start: answer TXT, MX, CAA and SOA (no data) queries for names[0..n)
+ * (others: NXDOMAIN) on a UDP
  * port of 127.0.0.1, from a child process. Returns the port; *pid gets the child.
  * Aborts the test on failure. */
 int dns_fixture_start(const struct dns_fixture_name *names, size_t n, pid_t *pid);

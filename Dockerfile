@@ -24,6 +24,7 @@ COPY --from=build /src/methodology /opt/fairrate/methodology
 COPY --from=build /src/docs /opt/fairrate/docs
 COPY --from=build /src/portal /opt/fairrate/portal
 COPY --from=build /src/po /opt/fairrate/po
+COPY --from=build /src/data /opt/fairrate/data
 ENV FAIRRATE_SHARE_DIR=/opt/fairrate
 USER fairrate
 EXPOSE 8080

@@ -75,6 +75,11 @@ void me_routes_me(struct api_request *r);
 void me_routes_rating(struct api_request *r);
 void me_routes_evidence(struct api_request *r);
 void me_routes_assets(struct api_request *r);
+
+/* api/candidate_routes.c: the asset candidates fairrate discover found. */
+void candidate_routes_list(struct api_request *r);
+void candidate_routes_confirm(struct api_request *r);
+void candidate_routes_reject(struct api_request *r);
 void me_routes_history(struct api_request *r);
 void me_routes_peers(struct api_request *r);
 /* me_routes_rating_of, me_routes_evidence_of: the same answers for company_id, on

@@ -18,6 +18,7 @@ static const struct command commands[] = {
 	{"demo", cmd_demo, "load a deterministic synthetic world (demo data)"},
 	{"import", cmd_import, "import companies, evidence or incidents from CSV or JSON Lines"},
 	{"scan", cmd_scan, "scan due domains (HTTP, TLS, SPF, DMARC) from the shared queue"},
+	{"discover", cmd_discover, "find host names from companies' seed domains (DNS, CT, wordlist)"},
 	{"ports", cmd_ports, "scan attributed addresses for exposed services (TCP connect)"},
 	{"feed", cmd_feed, "import breach, compromised-host or open-port feeds"},
 	{"serve", cmd_serve, "serve the HTTP API"},

@@ -239,6 +239,28 @@ dns_mail_caa(void *arg, const char *name, struct dns_caa_set *out)
 }
 
 int
+dns_mail_names(void *arg, const char *name, int type, char (*out)[254], size_t max)
+{
+	const unsigned char *rd[DNS_MAX_ANSWERS];
+	unsigned char *answer = malloc(DNS_ANSWER);
+	size_t rl[DNS_MAX_ANSWERS], k, got = 0;
+	int n = -1, skip = type == ns_t_mx ? 2 : 0;
+
+	if (answer != NULL)
+		n = dns_mail_rrset(arg, name, type, answer, rd, rl, DNS_MAX_ANSWERS);
+	for (k = 0; n > 0 && k < (size_t)n && k < DNS_MAX_ANSWERS && out != NULL && got < max;
+	    k++) {
+		/* The names in RDATA may point back into the message (compression). */
+		if (rl[k] <= (size_t)skip || dn_expand(answer, rd[k] + rl[k], rd[k] + skip,
+		    out[got], 254) < 0 || out[got][0] == '\0')
+			continue;         /* a null MX (".") or a name that does not expand */
+		got++;
+	}
+	free(answer);
+	return (n < 0 ? -1 : out != NULL ? (int)got : n);
+}
+
+int
 dns_mail_secure(void *arg, const char *name, int *ad)
 {
 	unsigned char *answer = malloc(DNS_ANSWER);

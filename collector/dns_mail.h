@@ -40,6 +40,12 @@ int dns_mail_answers(const unsigned char *msg, int len, unsigned type,
 int dns_mail_mx(void *arg, const char *name, int *count);
 int dns_mail_caa(void *arg, const char *name, struct dns_caa_set *out);
 
+/* dns_mail_names: the records of type (ns_t_a, ns_t_aaaa: counted only; ns_t_cname,
+ * ns_t_mx, ns_t_ns: the names they hold, into out[0..max)) at name (arg: the
+ * resolver). Returns how many (names written, or records for out NULL), 0 for no such
+ * name or no data, -1 on a failure. */
+int dns_mail_names(void *arg, const char *name, int type, char (*out)[254], size_t max);
+
 /* dns_mail_validating: r is a validating resolver: its AD bit is trusted (glibc's
  * trust-ad). 0. */
 int dns_mail_validating(struct dns_mail *r);

@@ -21,27 +21,27 @@
 
 static const struct dns_fixture_name names[] = {
 	{"good.test", {"v=spf1 ip4:192.0.2.0/24 include:_spf.good.test -all",
-	    "site-verification=abc"}, 0, 0, {NULL}, 0},
-	{"_spf.good.test", {"v=spf1 ip6:2001:db8::/32 ~all"}, 0, 0, {NULL}, 0},
-	{"_dmarc.good.test", {"v=DMARC1; p=quarantine; rua=mailto:r@good.test"}, 0, 0, {NULL}, 0},
-	{"weak.test", {"v=spf1 mx ?all"}, 0, 0, {NULL}, 0},
-	{"_dmarc.weak.test", {"v=DMARC1; p=none"}, 0, 0, {NULL}, 0},
-	{"broken.test", {"v=spf1 ip4:1.2.3 -all"}, 0, 0, {NULL}, 0},
-	{"_dmarc.broken.test", {"v=DMARC1 p=reject"}, 0, 0, {NULL}, 0},
+	    "site-verification=abc"}, 0, 0, {NULL}, 0, 0, NULL, 0},
+	{"_spf.good.test", {"v=spf1 ip6:2001:db8::/32 ~all"}, 0, 0, {NULL}, 0, 0, NULL, 0},
+	{"_dmarc.good.test", {"v=DMARC1; p=quarantine; rua=mailto:r@good.test"}, 0, 0, {NULL}, 0, 0, NULL, 0},
+	{"weak.test", {"v=spf1 mx ?all"}, 0, 0, {NULL}, 0, 0, NULL, 0},
+	{"_dmarc.weak.test", {"v=DMARC1; p=none"}, 0, 0, {NULL}, 0, 0, NULL, 0},
+	{"broken.test", {"v=spf1 ip4:1.2.3 -all"}, 0, 0, {NULL}, 0, 0, NULL, 0},
+	{"_dmarc.broken.test", {"v=DMARC1 p=reject"}, 0, 0, {NULL}, 0, 0, NULL, 0},
 	{"long.test", {"v=spf1 ip4:192.0.2.1 ip4:192.0.2.2 ip4:192.0.2.3 ip4:192.0.2.4"
 	    " ip4:192.0.2.5 ip4:192.0.2.6 ip4:192.0.2.7 ip4:192.0.2.8 ip4:192.0.2.9"
 	    " ip4:192.0.2.10 ip4:192.0.2.11 ip4:192.0.2.12 ip4:192.0.2.13 ip4:192.0.2.14"
-	    " ip4:192.0.2.15 ip4:192.0.2.16 ip4:192.0.2.17 ip4:192.0.2.18 -all"}, 0, 0, {NULL}, 0},
-	{"many.test", {"v=spf1 a mx ptr exists:a.test include:m1.test include:m2.test -all"}, 0, 0, {NULL}, 0},
-	{"m1.test", {"v=spf1 a mx ptr -all"}, 0, 0, {NULL}, 0},
-	{"m2.test", {"v=spf1 a mx -all"}, 0, 0, {NULL}, 0},
-	{"servfail.test", {NULL}, 1, 0, {NULL}, 0},
-	{"longspf.test", {LONG_SPF}, 0, 0, {NULL}, 0},
-	{"mx.test", {NULL}, 0, 2, {"0 issue ca.test", "0 iodef mailto:sec@mx.test"}, 1},
-	{"_mta-sts.mx.test", {"v=STSv1; id=20261204"}, 0, 0, {NULL}, 0},
-	{"_smtp._tls.mx.test", {"v=TLSRPTv1; rua=mailto:tls@mx.test"}, 0, 0, {NULL}, 0},
-	{"www.mx.test", {NULL}, 0, 0, {NULL}, 1},
-	{"nullmx.test", {NULL}, 0, -1, {"0 iodef mailto:sec@nullmx.test"}, 0},
+	    " ip4:192.0.2.15 ip4:192.0.2.16 ip4:192.0.2.17 ip4:192.0.2.18 -all"}, 0, 0, {NULL}, 0, 0, NULL, 0},
+	{"many.test", {"v=spf1 a mx ptr exists:a.test include:m1.test include:m2.test -all"}, 0, 0, {NULL}, 0, 0, NULL, 0},
+	{"m1.test", {"v=spf1 a mx ptr -all"}, 0, 0, {NULL}, 0, 0, NULL, 0},
+	{"m2.test", {"v=spf1 a mx -all"}, 0, 0, {NULL}, 0, 0, NULL, 0},
+	{"servfail.test", {NULL}, 1, 0, {NULL}, 0, 0, NULL, 0},
+	{"longspf.test", {LONG_SPF}, 0, 0, {NULL}, 0, 0, NULL, 0},
+	{"mx.test", {NULL}, 0, 2, {"0 issue ca.test", "0 iodef mailto:sec@mx.test"}, 1, 0, NULL, 0},
+	{"_mta-sts.mx.test", {"v=STSv1; id=20261204"}, 0, 0, {NULL}, 0, 0, NULL, 0},
+	{"_smtp._tls.mx.test", {"v=TLSRPTv1; rua=mailto:tls@mx.test"}, 0, 0, {NULL}, 0, 0, NULL, 0},
+	{"www.mx.test", {NULL}, 0, 0, {NULL}, 1, 0, NULL, 0},
+	{"nullmx.test", {NULL}, 0, -1, {"0 iodef mailto:sec@nullmx.test"}, 0, 0, NULL, 0},
 };
 
 static pid_t dns_pid;

@@ -434,6 +434,13 @@ dns_serve(int fd, const struct dns_fixture_name *names, size_t n)
 		for (i = 0; i < n; i++)
 			if (strcasecmp(names[i].name, name) == 0)
 				hit = &names[i];
+		for (i = 0; hit == NULL && i < n; i++) {
+			size_t nl = strlen(name), wl = strlen(names[i].name);
+
+			if (names[i].wildcard && nl > wl + 1 && name[nl - wl - 1] == '.' &&
+			    strcasecmp(name + nl - wl, names[i].name) == 0)
+				hit = &names[i];
+		}
 		memcpy(r, q, (size_t)qend);
 		r[2] = 0x84 | (q[2] & 0x01);      /* QR, AA, RD copied */
 		r[3] = 0x80;                      /* RA, NOERROR */
@@ -448,6 +455,28 @@ dns_serve(int fd, const struct dns_fixture_name *names, size_t n)
 			r[3] |= 2;
 		else if (qtype == 15 || qtype == 257)
 			rlen = dns_rrs(hit, qtype, r, rlen, &an);
+		else if (qtype == 1 && hit->a) {
+			int rd = dns_rr_head(r, rlen, 1);
+
+			memcpy(r + rd, "\0\4\300\0\2\1", 6);   /* 192.0.2.1 */
+			rlen = rd + 6;
+			an++;
+		} else if (qtype == 5 && hit->cname != NULL) {
+			int rd = dns_rr_head(r, rlen, 5), at = rd + 2;
+			const char *l = hit->cname, *dot;
+
+			for (; *l != '\0'; l = *dot ? dot + 1 : dot) {
+				dot = l + strcspn(l, ".");
+				r[at++] = (unsigned char)(dot - l);
+				memcpy(r + at, l, (size_t)(dot - l));
+				at += (int)(dot - l);
+			}
+			r[at++] = 0;
+			r[rd] = (unsigned char)((at - rd - 2) >> 8);
+			r[rd + 1] = (unsigned char)(at - rd - 2);
+			rlen = at;
+			an++;
+		}
 		else if (qtype == 16)
 			for (k = 0; k < 4 && hit->txt[k] != NULL; k++) {
 				tl = strlen(hit->txt[k]);

@@ -44,10 +44,13 @@ struct dns_fixture_name {
 	int mx;                               /* MX records (mx.NAME); -1: one null MX */
 	const char *caa[4];                   /* "FLAGS TAG VALUE", NULL-ended */
 	int secure;                           /* answers carry the AD bit */
+	int a;                                /* an A record (192.0.2.1) */
+	const char *cname;                    /* a CNAME record, or NULL */
+	int wildcard;                         /* also answers for every name below */
 };
 
-/* dns_fixture_start: answer TXT, MX, CAA and SOA (no data) queries for names[0..n)
- * (others: NXDOMAIN) on a UDP
+/* dns_fixture_start: answer TXT, MX, CAA, A, CNAME, AAAA and SOA (no data) queries
+ * for names[0..n) (others: NXDOMAIN) on a UDP
  * port of 127.0.0.1, from a child process. Returns the port; *pid gets the child.
  * Aborts the test on failure. */
 int dns_fixture_start(const struct dns_fixture_name *names, size_t n, pid_t *pid);

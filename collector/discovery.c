@@ -1,0 +1,248 @@
+#include "collector/discovery.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "common/regdomain.h"
+
+static const char *const rule_names[] = {"confirmed", "registered_domain",
+    "certificate_san", "third_party"};
+static const double rule_confidence[] = {1.0, 0.9, 0.5, 0.2};
+
+const char *
+discovery_rule_name(enum discovery_rule r)
+{
+	return (r <= DISCOVERY_THIRD_PARTY ? rule_names[r] : "unknown");
+}
+
+double
+discovery_confidence(enum discovery_rule r)
+{
+	return (r <= DISCOVERY_THIRD_PARTY ? rule_confidence[r] : 0.0);
+}
+
+int
+discovery_name(const char *host, char out[DISCOVERY_NAME_MAX])
+{
+	size_t len, i, label = 0, labels = 1;
+
+	if (strncmp(host, "*.", 2) == 0)
+		host += 2;
+	len = strlen(host);
+	if (len > 0 && host[len - 1] == '.')
+		len--;
+	if (len == 0 || len > 253)
+		return (-1);
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)host[i];
+
+		if (c == '.') {
+			if (label == 0)
+				return (-1);
+			label = 0;
+			labels++;
+			out[i] = '.';
+			continue;
+		}
+		if (!isalnum(c) && c != '-' && c != '_')
+			return (-1);
+		if (++label > 63)
+			return (-1);
+		out[i] = (char)tolower(c);
+	}
+	out[len] = '\0';
+	return (label > 0 && labels >= 2 ? 0 : -1);
+}
+
+int
+discovery_set_init(struct discovery_set *s, const char *const *seeds, size_t n, size_t max)
+{
+	char reg[DISCOVERY_NAME_MAX];
+	size_t i, k;
+
+	memset(s, 0, sizeof(*s));
+	s->max = max > 0 ? max : 10000;
+	if (n > 0 && (s->seeds = calloc(n, sizeof(*s->seeds))) == NULL)
+		return (-1);
+	for (i = 0; i < n; i++) {
+		if (regdomain_of(seeds[i], reg, sizeof(reg)) != 0)
+			continue;
+		for (k = 0; k < s->nseeds && strcmp(s->seeds[k], reg) != 0; k++)
+			;
+		if (k == s->nseeds)
+			strcpy(s->seeds[s->nseeds++], reg);
+	}
+	return (0);
+}
+
+void
+discovery_set_free(struct discovery_set *s)
+{
+	free(s->items);
+	free(s->seeds);
+	memset(s, 0, sizeof(*s));
+}
+
+int
+discovery_owned(const struct discovery_set *s, const char *name)
+{
+	char reg[DISCOVERY_NAME_MAX];
+	size_t i;
+
+	if (regdomain_of(name, reg, sizeof(reg)) != 0)
+		return (0);
+	for (i = 0; i < s->nseeds; i++)
+		if (strcmp(s->seeds[i], reg) == 0)
+			return (1);
+	return (0);
+}
+
+int
+discovery_add(struct discovery_set *s, const char *host, enum discovery_source source,
+    int with_seed)
+{
+	char name[DISCOVERY_NAME_MAX];
+	enum discovery_rule rule;
+	struct discovery_found *f;
+	size_t i;
+
+	if (discovery_name(host, name) != 0)
+		return (0);
+	if (discovery_owned(s, name))
+		rule = DISCOVERY_REGISTERED_DOMAIN;
+	else if (source == DISCOVERY_SRC_CT && with_seed)
+		rule = DISCOVERY_CERTIFICATE_SAN;
+	else if (source == DISCOVERY_SRC_DNS)
+		rule = DISCOVERY_THIRD_PARTY;
+	else
+		return (0);
+	for (i = 0; i < s->n; i++)
+		if (strcmp(s->items[i].name, name) == 0) {
+			s->items[i].sources |= (unsigned)source;
+			s->items[i].live |= source != DISCOVERY_SRC_CT;
+			if (rule < s->items[i].rule)
+				s->items[i].rule = rule;
+			return (1);
+		}
+	if (s->n >= s->max) {
+		s->dropped++;
+		return (0);
+	}
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 64;
+
+		if ((f = realloc(s->items, cap * sizeof(*f))) == NULL)
+			return (-1);
+		s->items = f;
+		s->cap = cap;
+	}
+	f = &s->items[s->n++];
+	strcpy(f->name, name);
+	f->rule = rule;
+	f->sources = (unsigned)source;
+	f->live = source != DISCOVERY_SRC_CT;
+	return (1);
+}
+
+/* The names of one certificate's name_value (newline-separated) and common name. */
+static int
+ct_certificate(struct discovery_set *s, const char *names, const char *cn)
+{
+	char buf[DISCOVERY_NAME_MAX], canon[DISCOVERY_NAME_MAX];
+	const char *p, *end;
+	int pass, with_seed = 0;
+	size_t len;
+
+	/* Pass 0 learns whether the certificate names an owned domain; pass 1 adds. */
+	for (pass = 0; pass < 2; pass++) {
+		for (p = names; p != NULL && *p != '\0'; p = *end ? end + 1 : end) {
+			end = p + strcspn(p, "\n");
+			len = (size_t)(end - p);
+			if (len == 0 || len >= sizeof(buf))
+				continue;
+			memcpy(buf, p, len);
+			buf[len] = '\0';
+			if (pass == 0)
+				with_seed |= discovery_name(buf, canon) == 0 &&
+				    discovery_owned(s, canon);
+			else if (discovery_add(s, buf, DISCOVERY_SRC_CT, with_seed) < 0)
+				return (-1);
+		}
+		if (cn != NULL && strlen(cn) < sizeof(buf)) {
+			if (pass == 0)
+				with_seed |= discovery_name(cn, canon) == 0 &&
+				    discovery_owned(s, canon);
+			else if (discovery_add(s, cn, DISCOVERY_SRC_CT, with_seed) < 0)
+				return (-1);
+		}
+	}
+	return (0);
+}
+
+long
+discovery_ct_json(struct discovery_set *s, const char *text, size_t len, char *err,
+    size_t errlen)
+{
+	json_error_t je;
+	json_t *root = json_loadb(text, len, 0, &je), *cert;
+	size_t i;
+	long n = 0;
+
+	if (root == NULL) {
+		snprintf(err, errlen, "line %d: %s", je.line, je.text);
+		return (-1);
+	}
+	if (!json_is_array(root)) {
+		snprintf(err, errlen, "not a JSON array of certificates");
+		json_decref(root);
+		return (-1);
+	}
+	json_array_foreach(root, i, cert) {
+		const char *names = json_string_value(json_object_get(cert, "name_value"));
+		const char *cn = json_string_value(json_object_get(cert, "common_name"));
+
+		if (!json_is_object(cert) || (names == NULL && cn == NULL)) {
+			snprintf(err, errlen, "certificate %zu: no name_value or common_name", i);
+			json_decref(root);
+			return (-1);
+		}
+		if (ct_certificate(s, names, cn) != 0) {
+			snprintf(err, errlen, "out of memory");
+			json_decref(root);
+			return (-1);
+		}
+		n++;
+	}
+	json_decref(root);
+	return (n);
+}
+
+int
+discovery_wordlist_line(const char *line, char out[64])
+{
+	size_t len = strcspn(line, "\r\n"), i, k = 0;
+
+	while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\t'))
+		len--;
+	while (len > 0 && (*line == ' ' || *line == '\t')) {
+		line++;
+		len--;
+	}
+	if (len == 0 || line[0] == '#')
+		return (0);
+	if (len > 63)
+		return (-1);
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)line[i];
+
+		if (!isalnum(c) && c != '-' && c != '_')
+			return (-1);
+		out[k++] = (char)tolower(c);
+	}
+	out[k] = '\0';
+	return (1);
+}

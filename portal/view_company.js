@@ -397,6 +397,33 @@ async function assetsSection(ctx, key) {
     form);
 }
 
+// The names fairrate discover found that are not (or not yet) counted as the company's,
+// with the rule that would attribute them; the company confirms or rejects each.
+async function candidatesSection(ctx, key) {
+  const list = await api(`/v1/me/asset-candidates${q({limit: 500})}`, {key});
+  const decide = async (c, verb) => {
+    try {
+      await api(`/v1/me/asset-candidates/${c.id}/${verb}`, {key, method: "POST", body: {}});
+      ctx.say(`${c.value} ${verb === "confirm" ? "confirmed as yours" : "rejected: discovery will not attribute it"}.`);
+      ctx.rerender();
+    } catch (err) {
+      ctx.showError(err);
+    }
+  };
+  const rows = list.items.map((c) => {
+    const state = c.decision ? `${c.decision} ${fmtDate(c.decided_at)}` : c.counted ? "counted" : "waiting for you";
+    const actions = h("span", {},
+      c.counted ? null : h("button", {type: "button", onclick: () => decide(c, "confirm")}, `Confirm ${c.value}`), " ",
+      c.counted || c.decision === "rejected" ? null : h("button", {type: "button", onclick: () => decide(c, "reject")}, `Reject ${c.value}`));
+    return [c.value, words(c.rule), fmtNum(c.confidence, 1), c.sources.join(", "), fmtDate(c.last_seen), state, actions];
+  });
+  return h("section", {"aria-labelledby": "candidates-h"},
+    h("h2", {id: "candidates-h"}, "Names found by discovery"),
+    h("p", {}, "Host names found from your domains (DNS, certificate transparency, common names). Names under your own registered domains count at once; a stranger's name on your certificate (0.5) or a provider's name in your DNS (0.2) counts only if you confirm it. A rejected name is never attributed again; a counted one is removed by disputing its attribution above."),
+    list.items.length === 0 ? h("p", {}, "Discovery has found nothing yet.") :
+      h("div", {class: "scroll"}, table("Names found by discovery", ["name", "rule", "confidence", "found by", "last seen", "state", "decide"], rows, {id: "my-candidates"})));
+}
+
 async function disputesSection(ctx, key) {
   const list = await api(`/v1/me/disputes${q({limit: 100})}`, {key});
   const holder = h("div", {id: "dispute-detail"});
@@ -432,14 +459,15 @@ export async function renderCompany(ctx) {
     api("/v1/me/peers", {key}), api("/v1/methodology/versions")]);
   const projection = current.upcoming ? await api("/v1/me/projection", {key}) : null;
   const doc = await api(`/v1/methodology/versions/${encodeURIComponent(rating.methodology_version)}`);
-  const [disputes, assets] = await Promise.all([disputesSection(ctx, key), assetsSection(ctx, key)]);
+  const [disputes, assets, candidates] = await Promise.all([disputesSection(ctx, key), assetsSection(ctx, key),
+    candidatesSection(ctx, key)]);
   const disclosures = await companyDisclosuresSection(ctx, key);
   if (!ctx.current()) return;
   const ev = evidenceSection(ctx, key, Object.entries(rating.factors));
   replace(ctx.main, h("h1", {}, me.company.name),
     h("p", {}, `${words(me.company.sector)} · ${me.company.size_band} · ${me.company.country} · profile ${me.company.visibility}`),
     ratingSection(rating, Object.fromEntries(doc.definition.checks.map((c) => [c.code, c.title]))), planSection(ctx, key, gradesOf(doc)), reportSection(ctx, key),
-    historySection(me.company.name, hist, peers, versions), projectionSection(projection), ev.sec, assets, disputes, disclosures,
+    historySection(me.company.name, hist, peers, versions), projectionSection(projection), ev.sec, assets, candidates, disputes, disclosures,
     h("details", {}, h("summary", {}, "API key"), ctx.keyPanel(AREA, ctx.rerender)));
   await ev.load(null);
 }

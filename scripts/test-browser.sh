@@ -92,6 +92,13 @@ company=$(psql "$DATABASE_URL" -Atq -c "SELECT c.slug FROM companies c JOIN rati
   WHERE c.visibility = 'public' AND r.status = 'rated'
     AND EXISTS (SELECT 1 FROM evidence e WHERE e.company_id = c.id AND e.status = 'active' AND e.outcome = 'fail')
   ORDER BY c.id LIMIT 1")
+# Two names as fairrate discover records them (the demo world is never scanned): a
+# stranger on the company's certificate and a CDN behind its CNAME.
+psql "$DATABASE_URL" -v ON_ERROR_STOP=1 -Atq -c "INSERT INTO asset_candidates (company_id,
+  value, rule, confidence, sources, first_seen, last_seen) SELECT id, v, r, cf, s, now(), now()
+  FROM companies, (VALUES ('shop.partner-stranger.example', 'certificate_san', 0.5, '{ct}'::text[]),
+  ('cust-1.cdn-provider.example', 'third_party', 0.2, '{dns}'::text[])) AS x(v, r, cf, s)
+  WHERE slug = '$company'" >/dev/null
 key() { "$bin" keys create "$@" | tail -n 1; }
 FAIRRATE_INVESTOR_KEY=$(key --role investor --name browser-investor)
 FAIRRATE_COMPANY_KEY=$(key --role company --company "$company" --name browser-company)

@@ -301,6 +301,32 @@ test("a company disputes an asset's attribution, answers staff with a document, 
   await page.close();
 });
 
+test("a company confirms one name discovery found and rejects another", async () => {
+  const page = await openPage(browser);
+  await page.goto(`${BASE}/portal/company`);
+  await signIn(page, KEYS.company);
+  const names = page.getByRole("table", {name: "Names found by discovery"});
+  await names.waitFor();
+  assert.match(await names.textContent(), /certificate san.*0\.5/s);
+  const status = page.getByRole("status");
+  await page.getByRole("button", {name: "Reject cust-1.cdn-provider.example"}).click();
+  await status.filter({hasText: /cust-1\.cdn-provider\.example rejected/}).waitFor();
+  await page.getByRole("button", {name: "Confirm shop.partner-stranger.example"}).click();
+  await status.filter({hasText: /shop\.partner-stranger\.example confirmed as yours/}).waitFor();
+  await page.reload();
+  await names.waitFor();
+  const stranger = names.locator("tbody tr").filter({hasText: "shop.partner-stranger.example"});
+  assert.match(await stranger.textContent(), /confirmed/);
+  const cdn = names.locator("tbody tr").filter({hasText: "cust-1.cdn-provider.example"});
+  assert.match(await cdn.textContent(), /rejected/);
+  assert.equal(await cdn.getByRole("button", {name: /^Reject/}).count(), 0);
+  // Confirmed, the name is now one of its assets.
+  assert.match(await page.locator("#my-assets").textContent(), /shop\.partner-stranger\.example/);
+  await shot(page, "06c-company-discovery-decisions");
+  assertNoErrors(page);
+  await page.close();
+});
+
 test("staff read a draft's impact: grade migration, histogram of deltas, top movers", async () => {
   const page = await openPage(browser);
   await page.goto(`${BASE}/portal/staff`);

@@ -43,7 +43,7 @@ DATABASE_URL ?= $(shell scripts/db.sh url 2>/dev/null)
 export DATABASE_URL
 
 .PHONY: all help deps db-start db-stop migrate demo run test unit integration \
-        test-san san build-tests check-docs clean fuzz fuzz-build fuzz-regress bench-rescore bench-api bench-preview bench-dispute bench-scan bench-ports bench-report
+        test-san san build-tests check-docs clean fuzz fuzz-build fuzz-regress bench-rescore bench-api bench-preview bench-dispute bench-scan bench-ports bench-report bench-discover
 
 all: $(BIN)
 
@@ -57,7 +57,7 @@ help:
 	@echo "                entries (FUZZ_ONLY=\"csv utf8\" for some); docs/fuzzing.md"
 	@echo "make db-start | db-stop   the private PostgreSQL under ./var/pg"
 	@echo "make bench-rescore | bench-api | bench-preview | bench-dispute | bench-scan |"
-	@echo "     bench-ports bench-report   benchmarks"
+	@echo "     bench-ports bench-report bench-discover   benchmarks"
 
 $(B)/rel/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -193,6 +193,9 @@ bench-scan: fairrate db-start
 
 bench-ports: fairrate db-start
 	scripts/bench-ports.sh
+
+bench-discover: fairrate db-start
+	scripts/bench-discover.sh
 
 bench-report: fairrate db-start
 	scripts/bench-report.sh

@@ -157,21 +157,11 @@ discover_ct_read(const char *src, const char *domain, struct buf *b)
 	return (0);
 }
 
-/* Whether name resolves (an A, AAAA or CNAME record); -1 on a failure. */
+/* Whether name resolves; -1 on a failure. */
 static int
 discover_resolves(struct discover_run *r, const char *name)
 {
-	static const int types[] = {ns_t_a, ns_t_aaaa, ns_t_cname};
-	size_t i;
-	int n;
-
-	for (i = 0; i < 3; i++) {
-		if ((n = dns_mail_names(r->dns, name, types[i], NULL, 0)) < 0)
-			return (-1);
-		if (n > 0)
-			return (1);
-	}
-	return (0);
+	return (dns_mail_resolves(r->dns, name));
 }
 
 /* The names name points to (CNAME, MX, NS) and its SPF includes, added as DNS finds. */

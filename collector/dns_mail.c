@@ -261,6 +261,31 @@ dns_mail_names(void *arg, const char *name, int type, char (*out)[254], size_t m
 }
 
 int
+dns_mail_resolves(void *arg, const char *name)
+{
+	static const int types[] = {ns_t_a, ns_t_aaaa};
+	unsigned char *answer = malloc(DNS_ANSWER);
+	int i, len, rcode, ad, rc = 0;
+
+	if (answer == NULL)
+		return (-1);
+	for (i = 0; i < 2 && rc == 0; i++) {
+		if ((len = dns_mail_send(arg, name, types[i], answer, &rcode, &ad)) < 0 ||
+		    (rcode != ns_r_noerror && rcode != ns_r_nxdomain)) {
+			rc = -1;
+			break;
+		}
+		if (rcode == ns_r_nxdomain)
+			break;                /* no such name: no other type either */
+		/* Any answer: the address, or the CNAME the resolver followed. */
+		if ((answer[6] << 8 | answer[7]) > 0)
+			rc = 1;
+	}
+	free(answer);
+	return (rc);
+}
+
+int
 dns_mail_secure(void *arg, const char *name, int *ad)
 {
 	unsigned char *answer = malloc(DNS_ANSWER);

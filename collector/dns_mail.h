@@ -46,6 +46,11 @@ int dns_mail_caa(void *arg, const char *name, struct dns_caa_set *out);
  * name or no data, -1 on a failure. */
 int dns_mail_names(void *arg, const char *name, int type, char (*out)[254], size_t max);
 
+/* dns_mail_resolves: whether name has an address (an A or AAAA answer, or a CNAME the
+ * resolver followed) at the resolver arg: 1, 0 (no such name, or no address), -1 on a
+ * failure. "No such name" for A ends it without an AAAA query. */
+int dns_mail_resolves(void *arg, const char *name);
+
 /* dns_mail_validating: r is a validating resolver: its AD bit is trusted (glibc's
  * trust-ad). 0. */
 int dns_mail_validating(struct dns_mail *r);

@@ -461,7 +461,8 @@ dns_serve(int fd, const struct dns_fixture_name *names, size_t n)
 			memcpy(r + rd, "\0\4\300\0\2\1", 6);   /* 192.0.2.1 */
 			rlen = rd + 6;
 			an++;
-		} else if (qtype == 5 && hit->cname != NULL) {
+		} else if ((qtype == 5 || qtype == 1 || qtype == 28) && hit->cname != NULL) {
+			/* As a resolver answers: the CNAME (its target is not followed). */
 			int rd = dns_rr_head(r, rlen, 5), at = rd + 2;
 			const char *l = hit->cname, *dot;
 

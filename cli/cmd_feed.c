@@ -1,10 +1,14 @@
-/* fairrate feed: import a breach, compromised-host or open-port feed (collector/feeds). */
+/* fairrate feed: import a breach, compromised-host or open-port feed (collector/feeds),
+ * or a data set patching is judged against (collector/advisories). */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/commands.h"
+#include "collector/advisories.h"
 #include "collector/feeds.h"
+#include "collector/patching_store.h"
+#include "collector/software.h"
 #include "common/db.h"
 #include "common/timefmt.h"
 
@@ -12,7 +16,9 @@ static void
 feed_usage(FILE *out)
 {
 	fprintf(out, "usage: fairrate feed breaches|compromised-hosts|open-ports FILE\n"
-	    "       [--format csv|jsonl] [--source NAME]\n\n"
+	    "       [--format csv|jsonl] [--source NAME]\n"
+	    "       fairrate feed endoflife FILE --product ID\n"
+	    "       fairrate feed kev|osv FILE\n\n"
 	    "Imports a feed file, all or nothing: every bad row is listed as FILE:LINE:\n"
 	    "reason and a file with any bad row imports nothing (docs/collector.md).\n\n"
 	    "  breaches           company, occurred_at, disclosed_at, kind, severity,\n"
@@ -21,9 +27,69 @@ feed_usage(FILE *out)
 	    "                     family, observed_at, source\n"
 	    "  open-ports         company, asset, ip, port, protocol, service,\n"
 	    "                     observed_at, source\n\n"
+	    "  endoflife          a product's release cycles as endoflife.date publishes\n"
+	    "                     them (https://endoflife.date/api/PRODUCT.json); replaces\n"
+	    "                     that product's cycles\n"
+	    "  kev                CISA's Known Exploited Vulnerabilities catalogue (JSON);\n"
+	    "                     replaces the catalogue\n"
+	    "  osv                OSV vulnerability records (one record or an array);\n"
+	    "                     records of other products are skipped\n"
+	    "  Then fairrate patching judges the software seen against them.\n\n"
+	    "  --product ID    endoflife: the product (nginx, php, apache-http-server, ...;\n"
+	    "                  docs/collector.md)\n"
 	    "  --format FMT    csv or jsonl (default: from the extension)\n"
 	    "  --source NAME   the source of rows that name none\n\n"
 	    "Exit status: 0 imported, 1 rejected or failed, 2 bad usage.\n");
+}
+
+/* fairrate feed endoflife|kev|osv FILE: 0, 1 refused or failed. */
+static int
+feed_dataset(const char *kind, const char *path, const char *product)
+{
+	enum patching_dataset k = strcmp(kind, "endoflife") == 0 ? PATCHING_ENDOFLIFE :
+	    strcmp(kind, "kev") == 0 ? PATCHING_KEV : PATCHING_OSV;
+	json_error_t je;
+	json_t *doc, *rows;
+	char err[300];
+	size_t skipped = 0;
+	PGconn *conn;
+	int rc;
+
+	if (k == PATCHING_ENDOFLIFE && (product == NULL || !software_product_known(product))) {
+		fprintf(stderr, "fairrate feed endoflife: say --product with one of the product"
+		    " ids in docs/collector.md (\"Patching\")\n");
+		return (2);
+	}
+	if (k != PATCHING_ENDOFLIFE && product != NULL) {
+		fprintf(stderr, "fairrate feed %s: --product is for endoflife\n", kind);
+		return (2);
+	}
+	if ((doc = json_load_file(path, JSON_REJECT_DUPLICATES, &je)) == NULL) {
+		fprintf(stderr, "%s:%d: %s\n", path, je.line, je.text);
+		return (1);
+	}
+	rows = k == PATCHING_ENDOFLIFE ? advisories_endoflife(doc, err, sizeof(err)) :
+	    k == PATCHING_KEV ? advisories_kev(doc, err, sizeof(err)) :
+	    advisories_osv(doc, &skipped, err, sizeof(err));
+	json_decref(doc);
+	if (rows == NULL) {
+		fprintf(stderr, "%s: %s; nothing was loaded\n", path, err);
+		return (1);
+	}
+	if ((conn = db_connect(NULL)) == NULL) {
+		json_decref(rows);
+		return (1);
+	}
+	rc = patching_store_load(conn, k, rows, product, path, timefmt_now());
+	PQfinish(conn);
+	if (rc == 0)
+		printf("%s: %zu %s loaded%s", path, json_array_size(rows),
+		    k == PATCHING_ENDOFLIFE ? "release cycles" : k == PATCHING_KEV ?
+		    "catalogue entries" : "affected products", skipped > 0 ? "" : "\n");
+	if (rc == 0 && skipped > 0)
+		printf(", %zu of other products skipped\n", skipped);
+	json_decref(rows);
+	return (rc == 0 ? 0 : 1);
 }
 
 int
@@ -31,8 +97,8 @@ cmd_feed(int argc, char **argv)
 {
 	static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
 	    {"source", required_argument, NULL, 's'}, {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0}};
-	const char *format = NULL, *dot;
+	    {"product", required_argument, NULL, 'p'}, {NULL, 0, NULL, 0}};
+	const char *format = NULL, *dot, *product = NULL;
 	struct feeds_options o;
 	struct import_counts c;
 	PGconn *conn;
@@ -44,11 +110,16 @@ cmd_feed(int argc, char **argv)
 		switch (ch) {
 		case 'f': format = optarg; break;
 		case 's': o.source = optarg; break;
+		case 'p': product = optarg; break;
 		case 'h': feed_usage(stdout); return (0);
 		default: feed_usage(stderr); return (2);
 		}
 	}
-	if (argc - optind != 2 || feeds_kind_parse(argv[optind], &o.kind) != 0) {
+	if (argc - optind == 2 && (strcmp(argv[optind], "endoflife") == 0 ||
+	    strcmp(argv[optind], "kev") == 0 || strcmp(argv[optind], "osv") == 0))
+		return (feed_dataset(argv[optind], argv[optind + 1], product));
+	if (argc - optind != 2 || feeds_kind_parse(argv[optind], &o.kind) != 0 ||
+	    product != NULL) {
 		feed_usage(stderr);
 		return (2);
 	}

@@ -14,7 +14,8 @@
  * from "never looked". A collector records every company it covered, also when it
  * found nothing, in the transaction that writes its evidence.
  *
- * Collector names: "web", "tls", "mail", "ports", "discovery", "feed:<name>"
+ * Collector names: "web", "tls", "mail", "ports", "discovery", "patching",
+ * "feed:<name>"
  * (<name>: [a-z0-9][a-z0-9_.-]{0,47}).
  */
 

@@ -79,20 +79,12 @@ TestSuite(discover, .init = setup, .fini = teardown, .timeout = 60);
 static int
 discover(const char *ct_source, char *out, size_t n)
 {
-	char cmd[1024], ct[160];
-	FILE *p;
-	size_t got;
-	int status;
+	char args[512], ct[160];
 
 	snprintf(ct, sizeof(ct), "%s/ct.json", dir);
-	snprintf(cmd, sizeof(cmd), "DATABASE_URL='%s' %s discover --nameserver %s"
-	    " --ct-json '%s' --wordlist %s/words.txt 2>&1", testdb_url(),
-	    getenv("FAIRRATE_BIN"), ns, ct_source ? ct_source : ct, dir);
-	cr_assert_not_null(p = popen(cmd, "r"));
-	got = fread(out, 1, n - 1, p);
-	out[got] = '\0';
-	status = pclose(p);
-	return (WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	snprintf(args, sizeof(args), "discover --nameserver %s --ct-json '%s' --wordlist"
+	    " %s/words.txt", ns, ct_source ? ct_source : ct, dir);
+	return (testdb_cli(args, out, n));
 }
 
 static long

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/buf.h"
@@ -139,4 +140,22 @@ testdb_exec(PGconn *conn, const char *sql)
 	cr_assert(st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK, "%s: %s", sql,
 	    PQresultErrorMessage(res));
 	PQclear(res);
+}
+
+int
+testdb_cli(const char *args, char *out, size_t n)
+{
+	char cmd[2048];
+	FILE *p;
+	size_t got;
+	int status;
+
+	cr_assert_not_null(getenv("FAIRRATE_BIN"));
+	cr_assert((size_t)snprintf(cmd, sizeof(cmd), "DATABASE_URL='%s' %s %s 2>&1",
+	    testdb_url(), getenv("FAIRRATE_BIN"), args) < sizeof(cmd));
+	cr_assert_not_null(p = popen(cmd, "r"));
+	got = fread(out, 1, n - 1, p);
+	out[got] = '\0';
+	status = pclose(p);
+	return (WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 }

@@ -28,4 +28,9 @@ long testdb_scalar(PGconn *conn, const char *sql);
  * than a command's or rows aborts the test with sql and the server's message. */
 void testdb_exec(PGconn *conn, const char *sql);
 
+/* testdb_cli: run `fairrate ARGS` (FAIRRATE_BIN; args: a shell fragment) on the
+ * database testdb_create made; its standard output and error into out (size n).
+ * Returns its exit status (-1 when it did not exit). */
+int testdb_cli(const char *args, char *out, size_t n);
+
 #endif

@@ -1,11 +1,13 @@
 /* fairrate feed: import a breach, compromised-host or open-port feed (collector/feeds),
- * or a data set patching is judged against (collector/advisories). */
+ * a published IP blocklist (collector/blocklist_store), or a data set patching is
+ * judged against (collector/advisories). */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/commands.h"
 #include "collector/advisories.h"
+#include "collector/blocklist_store.h"
 #include "collector/feeds.h"
 #include "collector/patching_store.h"
 #include "collector/software.h"
@@ -17,6 +19,8 @@ feed_usage(FILE *out)
 {
 	fprintf(out, "usage: fairrate feed breaches|compromised-hosts|open-ports FILE\n"
 	    "       [--format csv|jsonl] [--source NAME]\n"
+	    "       fairrate feed blocklist FILE --category botnet|malware|spam\n"
+	    "       --source NAME [--observed-at TIME]\n"
 	    "       fairrate feed endoflife FILE --product ID\n"
 	    "       fairrate feed kev|osv FILE\n\n"
 	    "Imports a feed file, all or nothing: every bad row is listed as FILE:LINE:\n"
@@ -27,6 +31,11 @@ feed_usage(FILE *out)
 	    "                     family, observed_at, source\n"
 	    "  open-ports         company, asset, ip, port, protocol, service,\n"
 	    "                     observed_at, source\n\n"
+	    "  blocklist          an IP blocklist as its maintainer publishes it: one\n"
+	    "                     address or CIDR network a line (Spamhaus DROP's\n"
+	    "                     'NET ; SBL...' too), or abuse.ch's CSV (Feodo Tracker);\n"
+	    "                     every listed network overlapping a company's attributed\n"
+	    "                     IP range becomes compromised_systems.<category> evidence\n"
 	    "  endoflife          a product's release cycles as endoflife.date publishes\n"
 	    "                     them (https://endoflife.date/api/PRODUCT.json); replaces\n"
 	    "                     that product's cycles\n"
@@ -38,8 +47,56 @@ feed_usage(FILE *out)
 	    "  --product ID    endoflife: the product (nginx, php, apache-http-server, ...;\n"
 	    "                  docs/collector.md)\n"
 	    "  --format FMT    csv or jsonl (default: from the extension)\n"
-	    "  --source NAME   the source of rows that name none\n\n"
+	    "  --source NAME   the source of rows that name none; for a blocklist, the\n"
+	    "                  list's name (required)\n"
+	    "  --category C    blocklist: botnet, malware or spam (what a listing means)\n"
+	    "  --observed-at T blocklist: when the list was fetched (ISO 8601; default now)\n"
+	    "\n"
 	    "Exit status: 0 imported, 1 rejected or failed, 2 bad usage.\n");
+}
+
+/* fairrate feed blocklist FILE ...: 0, 1 rejected or failed, 2 bad usage. */
+static int
+feed_blocklist(const char *path, const char *category, const char *source,
+    const char *observed)
+{
+	struct blocklist_options o;
+	struct blocklist_counts c;
+	PGconn *conn;
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	o.path = path;
+	o.source = source;
+	o.errors = stderr;
+	o.observed_at = timefmt_now();
+	if (category == NULL || blocklist_category_parse(category, &o.category) != 0) {
+		fprintf(stderr, "fairrate feed blocklist: say --category botnet, malware or"
+		    " spam\n");
+		return (2);
+	}
+	if (source == NULL || source[0] == '\0' || strlen(source) > 48 ||
+	    strspn(source, "abcdefghijklmnopqrstuvwxyz0123456789-_.") != strlen(source)) {
+		fprintf(stderr, "fairrate feed blocklist: say --source NAME (the list's name:"
+		    " lowercase letters, digits, '-', '_', '.'; at most 48)\n");
+		return (2);
+	}
+	if (observed != NULL && timefmt_parse(observed, &o.observed_at) != 0) {
+		fprintf(stderr, "fairrate feed blocklist: --observed-at '%s' is not an ISO 8601"
+		    " time\n", observed);
+		return (2);
+	}
+	if ((conn = db_connect(NULL)) == NULL)
+		return (1);
+	rc = blocklist_run(conn, &o, &c);
+	PQfinish(conn);
+	if (rc == 0)
+		printf("%s: %ld network%s listed, %ld attributed to IP ranges; %ld compan%s"
+		    " covered; evidence: %ld added, %ld re-observed\n", path, c.listed,
+		    c.listed == 1 ? "" : "s", c.matched, c.companies_covered,
+		    c.companies_covered == 1 ? "y" : "ies", c.evidence.evidence_inserted,
+		    c.evidence.evidence_updated);
+	return (rc == 0 ? 0 : 1);
 }
 
 /* fairrate feed endoflife|kev|osv FILE: 0, 1 refused or failed. */
@@ -97,8 +154,9 @@ cmd_feed(int argc, char **argv)
 {
 	static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
 	    {"source", required_argument, NULL, 's'}, {"help", no_argument, NULL, 'h'},
-	    {"product", required_argument, NULL, 'p'}, {NULL, 0, NULL, 0}};
-	const char *format = NULL, *dot, *product = NULL;
+	    {"product", required_argument, NULL, 'p'}, {"category", required_argument, NULL,
+	    'c'}, {"observed-at", required_argument, NULL, 'o'}, {NULL, 0, NULL, 0}};
+	const char *format = NULL, *dot, *product = NULL, *category = NULL, *observed = NULL;
 	struct feeds_options o;
 	struct import_counts c;
 	PGconn *conn;
@@ -111,15 +169,19 @@ cmd_feed(int argc, char **argv)
 		case 'f': format = optarg; break;
 		case 's': o.source = optarg; break;
 		case 'p': product = optarg; break;
+		case 'c': category = optarg; break;
+		case 'o': observed = optarg; break;
 		case 'h': feed_usage(stdout); return (0);
 		default: feed_usage(stderr); return (2);
 		}
 	}
+	if (argc - optind == 2 && strcmp(argv[optind], "blocklist") == 0)
+		return (feed_blocklist(argv[optind + 1], category, o.source, observed));
 	if (argc - optind == 2 && (strcmp(argv[optind], "endoflife") == 0 ||
 	    strcmp(argv[optind], "kev") == 0 || strcmp(argv[optind], "osv") == 0))
 		return (feed_dataset(argv[optind], argv[optind + 1], product));
 	if (argc - optind != 2 || feeds_kind_parse(argv[optind], &o.kind) != 0 ||
-	    product != NULL) {
+	    product != NULL || category != NULL || observed != NULL) {
 		feed_usage(stderr);
 		return (2);
 	}

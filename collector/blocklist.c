@@ -113,9 +113,9 @@ blocklist_line(struct blocklist_reader *rd, const char *line, size_t len,
 		return (1);
 	}
 	/* Plain or DROP: the network, then an optional "; reference" or "# comment". */
-	fn = strcspn(s, " \t;#");
-	if (fn > n)
-		fn = n;
+	/* The line is not NUL-terminated at n: scan within it. */
+	for (fn = 0; fn < n && strchr(" \t;#", s[fn]) == NULL; fn++)
+		;
 	if (!blocklist_net(s, fn, net)) {
 		snprintf(err, errlen, "'%.*s' is not an IP address or CIDR network",
 		    (int)(fn > 60 ? 60 : fn), s);

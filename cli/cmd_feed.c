@@ -11,6 +11,7 @@
 #include "collector/feeds.h"
 #include "collector/patching_store.h"
 #include "collector/software.h"
+#include "collector/veris_store.h"
 #include "common/db.h"
 #include "common/timefmt.h"
 
@@ -22,7 +23,8 @@ feed_usage(FILE *out)
 	    "       fairrate feed blocklist FILE --category botnet|malware|spam\n"
 	    "       --source NAME [--observed-at TIME]\n"
 	    "       fairrate feed endoflife FILE --product ID\n"
-	    "       fairrate feed kev|osv FILE\n\n"
+	    "       fairrate feed kev|osv FILE\n"
+	    "       fairrate feed veris FILE [--source NAME]\n\n"
 	    "Imports a feed file, all or nothing: every bad row is listed as FILE:LINE:\n"
 	    "reason and a file with any bad row imports nothing (docs/collector.md).\n\n"
 	    "  breaches           company, occurred_at, disclosed_at, kind, severity,\n"
@@ -36,6 +38,9 @@ feed_usage(FILE *out)
 	    "                     'NET ; SBL...' too), or abuse.ch's CSV (Feodo Tracker);\n"
 	    "                     every listed network overlapping a company's attributed\n"
 	    "                     IP range becomes compromised_systems.<category> evidence\n"
+	    "  veris              VERIS incident records (VCDB: one JSON record, an array,\n"
+	    "                     or JSON Lines) as incidents of the companies named as\n"
+	    "                     their victims (source default vcdb)\n"
 	    "  endoflife          a product's release cycles as endoflife.date publishes\n"
 	    "                     them (https://endoflife.date/api/PRODUCT.json); replaces\n"
 	    "                     that product's cycles\n"
@@ -96,6 +101,26 @@ feed_blocklist(const char *path, const char *category, const char *source,
 		    c.listed == 1 ? "" : "s", c.matched, c.companies_covered,
 		    c.companies_covered == 1 ? "y" : "ies", c.evidence.evidence_inserted,
 		    c.evidence.evidence_updated);
+	return (rc == 0 ? 0 : 1);
+}
+
+/* fairrate feed veris FILE: 0, 1 rejected or failed. */
+static int
+feed_veris(const char *path, const char *source)
+{
+	struct veris_counts c;
+	PGconn *conn;
+	int rc;
+
+	if ((conn = db_connect(NULL)) == NULL)
+		return (1);
+	rc = veris_store_run(conn, path, source ? source : "vcdb", timefmt_now(), stderr, &c);
+	PQfinish(conn);
+	if (rc == 0)
+		printf("%s: %ld record%s: %ld of rated companies (%ld incidents added, %ld"
+		    " changed), %ld of others, %ld of a name several companies share\n", path,
+		    c.records, c.records == 1 ? "" : "s", c.matched, c.imported.inserted,
+		    c.imported.updated, c.unmatched, c.ambiguous);
 	return (rc == 0 ? 0 : 1);
 }
 
@@ -175,6 +200,9 @@ cmd_feed(int argc, char **argv)
 		default: feed_usage(stderr); return (2);
 		}
 	}
+	if (argc - optind == 2 && strcmp(argv[optind], "veris") == 0 && product == NULL &&
+	    category == NULL && observed == NULL)
+		return (feed_veris(argv[optind + 1], o.source));
 	if (argc - optind == 2 && strcmp(argv[optind], "blocklist") == 0)
 		return (feed_blocklist(argv[optind + 1], category, o.source, observed));
 	if (argc - optind == 2 && (strcmp(argv[optind], "endoflife") == 0 ||

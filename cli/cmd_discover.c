@@ -9,6 +9,7 @@
 #include <curl/curl.h>
 
 #include "cli/commands.h"
+#include "collector/ct_log.h"
 #include "collector/discovery.h"
 #include "collector/discovery_store.h"
 #include "collector/dns_mail.h"
@@ -24,6 +25,8 @@
 #define DISCOVER_MAX_WORDS 1000
 #define DISCOVER_MAX_CT_BYTES (64L << 20)
 #define DISCOVER_REFS 16                      /* names read from one CNAME/MX/NS set */
+#define DISCOVER_LOG_BATCH 256                /* entries asked of a log at once */
+#define DISCOVER_LOG_MAX 100000               /* entries read from a log in one run */
 
 struct discover_run {
 	struct dns_mail *dns;
@@ -34,13 +37,17 @@ struct discover_run {
 	const char *ct_label[DISCOVER_MAX_CT];
 	size_t max_names;
 	long wildcard_zones;
+	struct buf log_certs;                 /* a log's certificates: names separated by
+	                                         '\n', each certificate ended by '\0' */
+	long log_entries;
 };
 
 static void
 discover_usage(FILE *out)
 {
 	fprintf(out, "usage: fairrate discover [--company SLUG]... [--ct-json FILE|URL]...\n"
-	    "       [--wordlist FILE] [--nameserver IP[:PORT]] [--max-names N]\n\n"
+	    "       [--ct-log URL --ct-log-entries START-END] [--wordlist FILE]\n"
+	    "       [--nameserver IP[:PORT]] [--max-names N]\n\n"
 	    "Finds host names from each company's seed domains (its attributed domains of\n"
 	    "confidence 0.9 or more) and records each with its sources and attribution rule\n"
 	    "(docs/collector.md \"Asset discovery\"): DNS (CNAME, MX, NS and the SPF\n"
@@ -56,12 +63,14 @@ discover_usage(FILE *out)
 	    "  --ct-json SRC     a crt.sh JSON file, or a URL (http, https, file) whose\n"
 	    "                    \"{domain}\" is replaced by each registered domain\n"
 	    "                    (repeatable, at most %d)\n"
+	    "  --ct-log URL      a CT log (RFC 6962) whose get-entries (URL/ct/v1/get-entries)\n"
+	    "                    are read, with --ct-log-entries START-END (at most %d)\n"
 	    "  --wordlist FILE   host labels, one a line (default: data/discovery-words.txt;\n"
 	    "                    at most %d)\n"
 	    "  --nameserver NS   ask this DNS server (default: /etc/resolv.conf)\n"
 	    "  --max-names N     names kept per company (default 10000)\n\n"
 	    "Exit status: 0 done, 1 failure, 2 bad usage.\n", DISCOVER_MAX_CT,
-	    DISCOVER_MAX_WORDS);
+	    DISCOVER_LOG_MAX, DISCOVER_MAX_WORDS);
 }
 
 static int
@@ -197,6 +206,76 @@ discover_refs(struct discover_run *r, struct discovery_set *s, const char *name,
 	return (0);
 }
 
+/* Keep one certificate of a log (ct_log_cert_fn). */
+static int
+discover_keep_cert(void *arg, const char *const *names, size_t n)
+{
+	struct buf *b = arg;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (buf_appendf(b, "%s%s", i ? "\n" : "", names[i]) != 0)
+			return (-1);
+	return (buf_append(b, "", 1));
+}
+
+/* Read the entries [first, last] of the log at url, batch by batch (a log may answer
+ * fewer than asked: the next batch starts after what came). 0, or -1. */
+static int
+discover_read_log(struct discover_run *r, const char *url, long first, long last)
+{
+	struct buf page;
+	char src[1200], err[200];
+	long at = first, got;
+	size_t base = strlen(url);
+
+	while (base > 0 && url[base - 1] == '/')
+		base--;
+	buf_init(&page, (size_t)DISCOVER_MAX_CT_BYTES);
+	while (at <= last) {
+		snprintf(src, sizeof(src), "%.*s/ct/v1/get-entries?start=%ld&end=%ld", (int)base,
+		    url, at, at + DISCOVER_LOG_BATCH - 1 < last ? at + DISCOVER_LOG_BATCH - 1 :
+		    last);
+		if (discover_ct_read(src, "", &page) != 0 ||
+		    (got = ct_log_entries(page.data, page.len, discover_keep_cert,
+		    &r->log_certs, err, sizeof(err))) < 0) {
+			if (page.len > 0)
+				fprintf(stderr, "fairrate discover: %s: %s\n", src, err);
+			buf_free(&page);
+			return (-1);
+		}
+		r->log_entries += got;
+		if (got == 0)
+			break;
+		at += got;
+	}
+	buf_free(&page);
+	return (0);
+}
+
+/* The log's certificates, each handed to discovery as one certificate. */
+static int
+discover_log_certs(struct discover_run *r, struct discovery_set *s)
+{
+	const char *names[1000], *p = r->log_certs.data, *end = p + r->log_certs.len;
+	char *cert, *tok, *save = NULL;
+	size_t n;
+	int rc = 0;
+
+	while (rc == 0 && p < end) {
+		if ((cert = strdup(p)) == NULL)
+			return (-1);
+		p += strlen(p) + 1;
+		n = 0;
+		for (tok = strtok_r(cert, "\n", &save); tok != NULL && n < 1000;
+		    tok = strtok_r(NULL, "\n", &save))
+			names[n++] = tok;
+		rc = discovery_certificate(s, names, n);
+		free(cert);
+	}
+	return (rc);
+}
+
 /* Discover for one company into s. 0, or -1 on a DNS failure or memory. */
 static int
 discover_company(struct discover_run *r, const struct discovery_company *c,
@@ -222,6 +301,8 @@ discover_company(struct discover_run *r, const struct discovery_company *c,
 			if (strstr(r->ct_label[k], "://") == NULL)
 				break;        /* a file holds every domain's certificates */
 		}
+	if (r->log_certs.len > 0 && discover_log_certs(r, s) != 0)
+		return (-1);
 	for (i = 0; i < s->nseeds; i++) {
 		/* A zone answering every name (a wildcard record) would make every word a
 		 * host: its wordlist finds would be noise. */
@@ -264,8 +345,10 @@ cmd_discover(int argc, char **argv)
 	    {"ct-json", required_argument, NULL, 't'}, {"wordlist", required_argument, NULL,
 	    'w'}, {"nameserver", required_argument, NULL, 'n'}, {"max-names",
 	    required_argument, NULL, 'm'}, {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0}};
-	const char *slugs[64], *wordlist = NULL, *nameserver = NULL;
+	    {"ct-log", required_argument, NULL, 'L'}, {"ct-log-entries", required_argument,
+	    NULL, 'E'}, {NULL, 0, NULL, 0}};
+	const char *slugs[64], *wordlist = NULL, *nameserver = NULL, *log = NULL;
+	long log_first = -1, log_last = -1;
 	struct discover_run r;
 	struct discovery_company *cs = NULL;
 	struct discovery_counts counts;
@@ -299,6 +382,16 @@ cmd_discover(int argc, char **argv)
 			r.ct_label[r.nct++] = optarg;
 			break;
 		case 'w': wordlist = optarg; break;
+		case 'L': log = optarg; break;
+		case 'E':
+			if (sscanf(optarg, "%ld-%ld", &log_first, &log_last) != 2 ||
+			    log_first < 0 || log_last < log_first ||
+			    log_last - log_first >= DISCOVER_LOG_MAX) {
+				fprintf(stderr, "fairrate discover: bad --ct-log-entries '%s'"
+				    " (START-END, at most %d entries)\n", optarg, DISCOVER_LOG_MAX);
+				return (2);
+			}
+			break;
 		case 'n': nameserver = optarg; break;
 		case 'm':
 			r.max_names = strtoul(optarg, &end, 10);
@@ -311,10 +404,11 @@ cmd_discover(int argc, char **argv)
 		default: discover_usage(stderr); return (2);
 		}
 	}
-	if (optind != argc) {
+	if (optind != argc || (log != NULL) != (log_first >= 0)) {
 		discover_usage(stderr);
 		return (2);
 	}
+	buf_init(&r.log_certs, (size_t)DISCOVER_MAX_CT_BYTES);
 	if (wordlist == NULL) {
 		if (paths_join(path, sizeof(path), "data/discovery-words.txt") != 0)
 			return (1);
@@ -328,6 +422,10 @@ cmd_discover(int argc, char **argv)
 			    r.ct_label[i], DISCOVER_MAX_CT_BYTES >> 20);
 			goto done;
 		}
+	}
+	if (log != NULL && discover_read_log(&r, log, log_first, log_last) != 0) {
+		fprintf(stderr, "fairrate discover: cannot read the log %s\n", log);
+		goto done;
 	}
 	if (discover_wordlist(&r, wordlist) != 0 ||
 	    (r.dns = dns_mail_new(nameserver, 2, 2)) == NULL ||
@@ -365,10 +463,13 @@ done:
 	if (rc == 0)
 		printf("discovered %zu compan%s: %ld names found, %ld newly attributed, %ld"
 		    " kept rejected by the company, %ld wildcard zones skipped for the"
-		    " wordlist\n", ncs, ncs == 1 ? "y" : "ies", counts.found, counts.attributed,
-		    counts.kept_rejected, r.wildcard_zones);
+		    " wordlist%s", ncs, ncs == 1 ? "y" : "ies", counts.found, counts.attributed,
+		    counts.kept_rejected, r.wildcard_zones, log != NULL ? "" : "\n");
+	if (rc == 0 && log != NULL)
+		printf("; %ld log entries read\n", r.log_entries);
 	discovery_store_free(cs, ncs);
 	free(seeds);
+	buf_free(&r.log_certs);
 	for (i = 0; i < r.nct; i++)
 		buf_free(&r.ct[i]);
 	free(r.words);

@@ -148,39 +148,51 @@ discovery_add(struct discovery_set *s, const char *host, enum discovery_source s
 	return (1);
 }
 
+int
+discovery_certificate(struct discovery_set *s, const char *const *names, size_t n)
+{
+	char canon[DISCOVERY_NAME_MAX];
+	size_t i;
+	int with_seed = 0;
+
+	/* Whether the certificate names one of the company's domains decides what its
+	 * other names are. */
+	for (i = 0; i < n; i++)
+		with_seed |= discovery_name(names[i], canon) == 0 && discovery_owned(s, canon);
+	for (i = 0; i < n; i++)
+		if (discovery_add(s, names[i], DISCOVERY_SRC_CT, with_seed) < 0)
+			return (-1);
+	return (0);
+}
+
+#define CT_MAX_NAMES 1000
+
 /* The names of one certificate's name_value (newline-separated) and common name. */
 static int
 ct_certificate(struct discovery_set *s, const char *names, const char *cn)
 {
-	char buf[DISCOVERY_NAME_MAX], canon[DISCOVERY_NAME_MAX];
-	const char *p, *end;
-	int pass, with_seed = 0;
-	size_t len;
+	char (*buf)[DISCOVERY_NAME_MAX] = calloc(CT_MAX_NAMES + 1, sizeof(*buf));
+	const char *list[CT_MAX_NAMES + 1], *p, *end;
+	size_t n = 0, len;
+	int rc;
 
-	/* Pass 0 learns whether the certificate names an owned domain; pass 1 adds. */
-	for (pass = 0; pass < 2; pass++) {
-		for (p = names; p != NULL && *p != '\0'; p = *end ? end + 1 : end) {
-			end = p + strcspn(p, "\n");
-			len = (size_t)(end - p);
-			if (len == 0 || len >= sizeof(buf))
-				continue;
-			memcpy(buf, p, len);
-			buf[len] = '\0';
-			if (pass == 0)
-				with_seed |= discovery_name(buf, canon) == 0 &&
-				    discovery_owned(s, canon);
-			else if (discovery_add(s, buf, DISCOVERY_SRC_CT, with_seed) < 0)
-				return (-1);
-		}
-		if (cn != NULL && strlen(cn) < sizeof(buf)) {
-			if (pass == 0)
-				with_seed |= discovery_name(cn, canon) == 0 &&
-				    discovery_owned(s, canon);
-			else if (discovery_add(s, cn, DISCOVERY_SRC_CT, with_seed) < 0)
-				return (-1);
-		}
+	if (buf == NULL)
+		return (-1);
+	for (p = names; p != NULL && *p != '\0' && n < CT_MAX_NAMES; p = *end ? end + 1 : end) {
+		end = p + strcspn(p, "\n");
+		len = (size_t)(end - p);
+		if (len == 0 || len >= DISCOVERY_NAME_MAX)
+			continue;
+		memcpy(buf[n], p, len);
+		buf[n][len] = '\0';
+		list[n] = buf[n];
+		n++;
 	}
-	return (0);
+	if (cn != NULL && strlen(cn) < DISCOVERY_NAME_MAX)
+		list[n++] = cn;
+	rc = discovery_certificate(s, list, n);
+	free(buf);
+	return (rc);
 }
 
 long

@@ -89,6 +89,12 @@ int discovery_owned(const struct discovery_set *s, const char *name);
 int discovery_add(struct discovery_set *s, const char *host, enum discovery_source source,
     int with_seed);
 
+/* discovery_certificate: the names of one certificate (its subjectAltName DNS names
+ * and common name, names[0..n)) added to s: owned names, and the other names as
+ * certificate_san when the certificate names an owned domain. 0, or -1 when memory
+ * is short. */
+int discovery_certificate(struct discovery_set *s, const char *const *names, size_t n);
+
 /* discovery_ct_json: the names of a certificate-transparency search in the JSON crt.sh
  * serves (an array of objects with "name_value", names separated by newlines, and
  * "common_name"), len bytes, added to s certificate by certificate. Returns the number

@@ -7,6 +7,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+
 #include "api/candidate_store.h"
 #include "tests/support/api_call.h"
 #include "tests/support/api_client.h"
@@ -259,4 +261,96 @@ Test(discover, the_company_sees_confirms_and_rejects_over_http, .timeout = 120)
 	free(key);
 	free(other);
 	api_world_stop(c, w);
+}
+
+/* RFC 6962 get-entries: one certificate (x509_entry) and one precertificate (its
+ * PrecertChainEntry in extra_data), made with the openssl command, served from a
+ * file:// log. */
+static void
+put_u24(unsigned char *p, size_t v)
+{
+	p[0] = (unsigned char)(v >> 16);
+	p[1] = (unsigned char)(v >> 8);
+	p[2] = (unsigned char)v;
+}
+
+static size_t
+read_der(const char *path, unsigned char *out, size_t cap)
+{
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	cr_assert_not_null(f, "%s", path);
+	n = fread(out, 1, cap, f);
+	fclose(f);
+	cr_assert(n > 0 && n < cap);
+	return (n);
+}
+
+static void
+b64(const unsigned char *in, size_t n, char *out)
+{
+	EVP_EncodeBlock((unsigned char *)out, in, (int)n);
+}
+
+Test(discover, ct_log_entries_of_certificates_and_precertificates)
+{
+	static unsigned char der[4096], leaf[4200], extra[4200];
+	static char l64[6000], e64[6000], l2[6000], json[20000];
+	char cmd[1024], path[160], out[4096], url[200];
+	size_t n, ll, el;
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd), "cd %s && for c in 'api:DNS:api.acme.test,DNS:partner.test'"
+	    " 'pre:DNS:pre.acme.test'; do n=${c%%%%:*}; s=${c#*:}; openssl req -x509 -newkey"
+	    " ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout $n.key -subj /CN=$n.acme.test"
+	    " -addext subjectAltName=$s -outform DER -out $n.der -days 2 >/dev/null 2>&1"
+	    " || exit 1; done", dir);
+	cr_assert_eq(system(cmd), 0, "openssl");
+	/* x509_entry: version 0, leaf type 0, timestamp, type 0, ASN.1Cert, no extensions. */
+	snprintf(path, sizeof(path), "%s/api.der", dir);
+	n = read_der(path, der, sizeof(der));
+	memset(leaf, 0, 12);
+	put_u24(leaf + 12, n);
+	memcpy(leaf + 15, der, n);
+	leaf[15 + n] = leaf[16 + n] = 0;
+	b64(leaf, 17 + n, l64);
+	/* precert_entry: type 1, issuer key hash, a TBS (not read), no extensions; the
+	 * precertificate in extra_data. */
+	snprintf(path, sizeof(path), "%s/pre.der", dir);
+	n = read_der(path, der, sizeof(der));
+	memset(leaf, 0, sizeof(leaf));
+	leaf[11] = 1;
+	put_u24(leaf + 12 + 32, 4);
+	memcpy(leaf + 12 + 32 + 3, "\x30\x02\x05\x00", 4);
+	ll = 12 + 32 + 3 + 4 + 2;
+	b64(leaf, ll, l2);
+	put_u24(extra, n);
+	memcpy(extra + 3, der, n);
+	put_u24(extra + 3 + n, 0);
+	el = 3 + n + 3;
+	b64(extra, el, e64);
+	snprintf(json, sizeof(json), "{\"entries\":[{\"leaf_input\":\"%s\",\"extra_data\":"
+	    "\"\"},{\"leaf_input\":\"%s\",\"extra_data\":\"%s\"}]}", l64, l2, e64);
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s/log/ct/v1", dir);
+	cr_assert_eq(system(cmd), 0);
+	snprintf(path, sizeof(path), "%s/log/ct/v1/get-entries", dir);
+	cr_assert_not_null(f = fopen(path, "w"));
+	fputs(json, f);
+	fclose(f);
+	snprintf(url, sizeof(url), "file://%s/log/", dir);
+	snprintf(cmd, sizeof(cmd), "discover --company acme --nameserver %s --wordlist"
+	    " %s/words.txt --ct-log %s --ct-log-entries 0-1", ns, dir, url);
+	cr_assert_eq(testdb_cli(cmd, out, sizeof(out)), 0, "%s", out);
+	cr_expect(strstr(out, "2 log entries read") != NULL, "%s", out);
+	cr_expect_eq(candidate("api.acme.test", "AND rule = 'registered_domain'"
+	    " AND sources = '{ct}'"), 1);
+	cr_expect_eq(candidate("partner.test", "AND rule = 'certificate_san'"), 1);
+	cr_expect_eq(candidate("pre.acme.test", ""), 1, "the precertificate's name");
+	/* A leaf that is not one. */
+	cr_assert_not_null(f = fopen(path, "w"));
+	fputs("{\"entries\":[{\"leaf_input\":\"AAAA\",\"extra_data\":\"\"}]}", f);
+	fclose(f);
+	cr_expect_eq(testdb_cli(cmd, out, sizeof(out)), 1);
+	cr_expect(strstr(out, "entry 0: not a v1 MerkleTreeLeaf") != NULL, "%s", out);
 }

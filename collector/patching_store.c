@@ -99,7 +99,9 @@ emit(struct patching_ctx *x, PGresult *obs, int row, const char *code, int fail,
 	int rc;
 
 	json_object_set_new(details, "seen_in", json_string(PQgetvalue(obs, row, 3)));
-	if ((text = json_dumps(details, JSON_COMPACT | JSON_SORT_KEYS)) == NULL)
+	text = json_dumps(details, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(details);
+	if (text == NULL)
 		return (-1);
 	memset(&ev, 0, sizeof(ev));
 	snprintf(ev.company, sizeof(ev.company), "%s", PQgetvalue(obs, row, 0));

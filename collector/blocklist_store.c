@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <jansson.h>
 
@@ -10,6 +11,7 @@
 #include "collector/coverage.h"
 #include "common/db.h"
 #include "common/log.h"
+#include "common/progress.h"
 #include "common/timefmt.h"
 
 #define BLOCKLIST_MAX_ERRORS 20
@@ -37,7 +39,9 @@ static int
 blocklist_read(const struct blocklist_options *opt, json_t *listed, long *errors)
 {
 	struct blocklist_reader rd = {0};
-	char net[BLOCKLIST_NET_MAX], ref[BLOCKLIST_REF_MAX], why[200];
+	char net[BLOCKLIST_NET_MAX], ref[BLOCKLIST_REF_MAX], why[200], label[300];
+	struct progress *meter = NULL;
+	struct stat st;
 	const char *name = opt->label ? opt->label : opt->path;
 	char *line = NULL;
 	size_t cap = 0;
@@ -50,8 +54,13 @@ blocklist_read(const struct blocklist_options *opt, json_t *listed, long *errors
 		log_error("feed: cannot open %s: %s", opt->path, strerror(errno));
 		return (-1);
 	}
+	snprintf(label, sizeof(label), "reading %s", name);
+	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode))
+		meter = progress_new(label, (uint64_t)st.st_size, "bytes");
 	while ((len = getline(&line, &cap, f)) >= 0) {
 		lineno++;
+		if (meter != NULL && lineno % 4096 == 0)
+			progress_update(meter, (uint64_t)ftello(f));
 		if (len > 0 && line[len - 1] == '\n')
 			len--;
 		r = blocklist_line(&rd, line, (size_t)len, net, ref, why, sizeof(why));
@@ -66,6 +75,7 @@ blocklist_read(const struct blocklist_options *opt, json_t *listed, long *errors
 			break;
 		}
 	}
+	progress_finish(meter);
 	free(line);
 	if (f != stdin)
 		fclose(f);

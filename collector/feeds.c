@@ -3,8 +3,10 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <jansson.h>
 
@@ -12,6 +14,7 @@
 #include "collector/import_file.h"
 #include "collector/port_services.h"
 #include "common/log.h"
+#include "common/progress.h"
 #include "common/timefmt.h"
 
 static const char *const feeds_columns[][FEEDS_MAX_COLUMNS] = {
@@ -288,6 +291,8 @@ struct feeds_run {
 	struct import_evidence evidence;
 	struct import_incident incident;
 	char details[IMPORT_MAX_FIELD];
+	FILE *in;
+	struct progress *progress;            /* on a terminal, for a regular file */
 };
 
 static void
@@ -316,6 +321,8 @@ feeds_row(struct feeds_run *r, long line, const struct feeds_fields *f)
 	char why[512];
 	int rc, staged = 0;
 
+	if (r->progress != NULL)
+		progress_update(r->progress, (uint64_t)ftello(r->in));
 	if (++r->rows > IMPORT_MAX_ROWS) {
 		feeds_bad(r, line, "too many rows; split the file");
 		return (-1);
@@ -479,6 +486,8 @@ feeds_run(PGconn *conn, const char *path, const struct feeds_options *opt,
     struct import_counts *counts)
 {
 	struct feeds_run *r;
+	struct stat st;
+	char label[300];
 	FILE *in;
 	long rejected = 0;
 	int rc = -1, read_rc;
@@ -498,7 +507,13 @@ feeds_run(PGconn *conn, const char *path, const struct feeds_options *opt,
 	if ((r->store = import_store_begin(conn, opt->kind == FEEDS_BREACHES ?
 	    IMPORT_INCIDENTS : IMPORT_EVIDENCE)) == NULL)
 		goto done;
+	r->in = in;
+	snprintf(label, sizeof(label), "reading %s", r->name);
+	if (fstat(fileno(in), &st) == 0 && S_ISREG(st.st_mode))
+		r->progress = progress_new(label, (uint64_t)st.st_size, "bytes");
 	read_rc = opt->jsonl ? feeds_read_jsonl(r, in) : feeds_read_csv(r, in);
+	progress_finish(r->progress);
+	r->progress = NULL;
 	if (r->errors > 0) {
 		rc = 1;
 		goto done;

@@ -16,6 +16,8 @@
 
 #include "cli/commands.h"
 #include "collector/dns_mail.h"
+#include "collector/mta_sts_fetch.h"
+#include "collector/outbound.h"
 #include "collector/http_scan.h"
 #include "collector/scan_queue.h"
 #include "collector/scan_results.h"
@@ -46,6 +48,8 @@ struct scan_run {
 	struct http_scan *http;
 	struct dns_mail *dns;
 	struct dns_mail *dnssec;              /* the validating resolver, or NULL */
+	struct outbound_config sts;           /* MTA-STS policy fetches: the scan's
+	                                         allowed networks, CAs and routes */
 	int concurrency, lease, interval, once;
 	struct scan_job *backlog;             /* claimed, not yet started; room for
 	                                         2 * concurrency */
@@ -130,13 +134,51 @@ scan_ms(void)
 	return ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
 }
 
+/* The outbound settings of MTA-STS policy fetches: those of the scan's HTTPS. 0, or
+ * -1 after logging. */
+static int
+scan_sts_config(struct outbound_config *c, const struct http_scan_options *h,
+    const char *const *connect_to, size_t nct)
+{
+	size_t i, used = 0;
+
+	outbound_config_defaults(c);
+	if (h->allow != NULL && address_policy_parse_allow(h->allow, c->nets,
+	    OUTBOUND_MAX_NETS, &c->nnets) != 0) {
+		log_error("scan: bad allowed network list '%s'", h->allow);
+		return (-1);
+	}
+	if (h->ca_file != NULL)
+		snprintf(c->ca_file, sizeof(c->ca_file), "%s", h->ca_file);
+	/* The routes that can concern a policy host: those for any host, and those of
+	 * mta-sts.* hosts. */
+	for (i = 0; i < nct; i++) {
+		size_t need = strlen(connect_to[i]) + (used > 0);
+
+		if (connect_to[i][0] != ':' && strncmp(connect_to[i], "mta-sts.", 8) != 0)
+			continue;
+		if (used + need >= sizeof(c->connect_to)) {
+			log_error("scan: too many --connect-to entries for mta-sts hosts");
+			return (-1);
+		}
+		used += (size_t)snprintf(c->connect_to + used, sizeof(c->connect_to) - used,
+		    "%s%s", used > 0 ? "," : "", connect_to[i]);
+	}
+	if (h->connect_timeout_ms > 0)
+		c->connect_timeout_ms = h->connect_timeout_ms;
+	if (h->timeout_ms > 0)
+		c->timeout_ms = h->timeout_ms;
+	return (0);
+}
+
 /* The DNS-policy checks of a finished domain (MTA-STS, TLS-RPT, CAA, DNSSEC) on the
  * writer's resolvers. 0, or -1 when a lookup failed. */
 static int
 scan_dns_policy(struct scan_run *r, struct scan_slot *s)
 {
 	struct dns_policy_lookup l = {dns_mail_lookup, dns_mail_mx, dns_mail_caa,
-	    r->dnssec != NULL ? dns_mail_secure : NULL, r->dns, r->dnssec};
+	    r->dnssec != NULL ? dns_mail_secure : NULL, r->dns, r->dnssec, mta_sts_fetch,
+	    &r->sts};
 
 	return (dns_policy_run(s->job.domain, &l, &s->results));
 }
@@ -556,6 +598,8 @@ cmd_scan(int argc, char **argv)
 		goto done;
 	log_info("scan: %ld jobs added, %ld removed, %ld due", added, removed, due);
 	if ((r.http = http_scan_new(&hopt)) == NULL)
+		goto done;
+	if (mail && scan_sts_config(&r.sts, &hopt, connect_to, nct) != 0)
 		goto done;
 	if (mail && dnssec != NULL && ((r.dnssec = dns_mail_new(dnssec, 2, 2)) == NULL ||
 	    dns_mail_validating(r.dnssec) != 0))

@@ -151,39 +151,138 @@ dns_policy_caa_rdata(const unsigned char *rd, size_t len, struct dns_caa *out)
 }
 
 /* Of the TXT records of name, those starting with prefix (case-sensitive, as both
- * RFCs write it): exactly one must be valid. The result and its details. */
+ * RFCs write it): exactly one must be valid. why gets the reason there is no valid
+ * one ("" when there is), *recs the records found. 0, or -1 when the lookup failed. */
 static int
-txt_policy(const struct dns_policy_lookup *l, const char *name, const char *prefix,
-    int (*valid)(const char *, char *, size_t), struct scan_results *out,
-    const char *code)
+txt_record(const struct dns_policy_lookup *l, const char *name, const char *prefix,
+    int (*valid)(const char *, char *, size_t), char *why, size_t whylen, json_t **recs)
 {
 	struct mail_auth_txt *txt = calloc(1, sizeof(*txt));
-	char why[96] = "";
-	json_t *recs = json_array();
 	size_t i, found = 0;
 	const char *one = NULL;
-	int rc;
 
-	if (txt == NULL || recs == NULL || l->txt(l->arg, name, txt) != 0) {
+	*recs = json_array();
+	if (txt == NULL || *recs == NULL || l->txt(l->arg, name, txt) != 0) {
 		free(txt);
-		json_decref(recs);
+		json_decref(*recs);
+		*recs = NULL;
 		return (-1);
 	}
 	for (i = 0; i < txt->n; i++)
 		if (strncmp(txt->rec[i], prefix, strlen(prefix)) == 0) {
 			found++;
 			one = txt->rec[i];
-			json_array_append_new(recs, json_string(txt->rec[i]));
+			json_array_append_new(*recs, json_string(txt->rec[i]));
 		}
+	why[0] = '\0';
 	if (found == 0)
-		snprintf(why, sizeof(why), "no record");
+		snprintf(why, whylen, "no record");
 	else if (found > 1)
-		snprintf(why, sizeof(why), "%zu records (exactly one is required)", found);
-	else if (valid(one, why, sizeof(why)) == 0)
+		snprintf(why, whylen, "%zu records (exactly one is required)", found);
+	else if (valid(one, why, whylen) == 0)
 		why[0] = '\0';
-	rc = scan_results_add_json(out, code, why[0] != '\0', json_pack("{sssoss}", "name",
-	    name, "records", recs, "reason", why[0] ? why : "ok"));
 	free(txt);
+	return (0);
+}
+
+static int
+txt_policy(const struct dns_policy_lookup *l, const char *name, const char *prefix,
+    int (*valid)(const char *, char *, size_t), struct scan_results *out,
+    const char *code)
+{
+	char why[96];
+	json_t *recs;
+
+	if (txt_record(l, name, prefix, valid, why, sizeof(why), &recs) != 0)
+		return (-1);
+	return (scan_results_add_json(out, code, why[0] != '\0', json_pack("{sssoss}", "name",
+	    name, "records", recs, "reason", why[0] ? why : "ok")));
+}
+
+int
+dns_policy_sts_file(const char *body, char *mode, size_t n, char *err, size_t errlen)
+{
+	const char *p = body, *eol, *colon, *v;
+	char key[32], val[256];
+	size_t kl, vl;
+	int version = 0, max_age = 0, mx = 0;
+
+	mode[0] = '\0';
+	for (; *p != '\0'; p = *eol ? eol + 1 : eol) {
+		eol = p + strcspn(p, "\n");
+		if ((colon = memchr(p, ':', (size_t)(eol - p))) == NULL)
+			continue;
+		kl = (size_t)(colon - p);
+		v = skip_wsp(colon + 1);
+		vl = (size_t)(eol - v);
+		while (vl > 0 && (v[vl - 1] == '\r' || v[vl - 1] == ' ' || v[vl - 1] == '\t'))
+			vl--;
+		if (kl == 0 || kl >= sizeof(key) || vl >= sizeof(val))
+			continue;
+		memcpy(key, p, kl);
+		key[kl] = '\0';
+		memcpy(val, v, vl);
+		val[vl] = '\0';
+		if (strcmp(key, "version") == 0)
+			version |= strcmp(val, "STSv1") == 0 ? 1 : 2;
+		else if (strcmp(key, "mode") == 0 && mode[0] == '\0')
+			snprintf(mode, n, "%s", val);
+		else if (strcmp(key, "max_age") == 0) {
+			char *end;
+			long a = strtol(val, &end, 10);
+
+			max_age = vl > 0 && *end == '\0' && a >= 0 && a <= 31557600;
+		} else if (strcmp(key, "mx") == 0 && vl > 0)
+			mx++;
+	}
+	if (version != 1)
+		snprintf(err, errlen, "policy file: no version STSv1");
+	else if (strcmp(mode, "enforce") != 0 && strcmp(mode, "testing") != 0 &&
+	    strcmp(mode, "none") != 0)
+		snprintf(err, errlen, "policy file: mode is not enforce, testing or none");
+	else if (!max_age)
+		snprintf(err, errlen, "policy file: no max_age of 0 to 31557600 seconds");
+	else if (mx == 0 && strcmp(mode, "none") != 0)
+		snprintf(err, errlen, "policy file: no mx");
+	else
+		return (0);
+	return (-1);
+}
+
+#define STS_BODY_MAX 65536
+
+/* MTA-STS: the record, then (with a fetcher) the policy file it announces. 0, or -1
+ * when a lookup failed (nothing concluded). */
+static int
+mta_sts(const char *domain, const struct dns_policy_lookup *l, struct scan_results *out)
+{
+	char name[300], why[160], mode[16] = "", *body = NULL;
+	json_t *recs;
+	int got = 1, rc;
+
+	snprintf(name, sizeof(name), "_mta-sts.%s", domain);
+	if (txt_record(l, name, "v=STSv1", dns_policy_mta_sts, why, sizeof(why), &recs) != 0)
+		return (-1);
+	if (why[0] == '\0' && l->policy != NULL) {
+		if ((body = malloc(STS_BODY_MAX)) == NULL ||
+		    (got = l->policy(l->policy_arg, domain, body, STS_BODY_MAX, why,
+		    sizeof(why))) < 0) {
+			free(body);
+			json_decref(recs);
+			return (-1);
+		}
+		if (got == 1)
+			(void)dns_policy_sts_file(body, mode, sizeof(mode), why, sizeof(why));
+		else if (why[0] == '\0')
+			snprintf(why, sizeof(why), "policy file: not served");
+		free(body);
+	}
+	rc = scan_results_add_json(out, "email_auth.mta_sts_missing", why[0] != '\0',
+	    json_pack("{sssoss}", "name", name, "records", recs, "reason", why[0] ? why :
+	    "ok"));
+	if (why[0] == '\0' && mode[0] != '\0')
+		rc |= scan_results_add_json(out, "email_auth.mta_sts_not_enforced",
+		    strcmp(mode, "enforce") != 0, json_pack("{ss}", "mode", mode));
 	return (rc);
 }
 
@@ -231,9 +330,7 @@ dns_policy_run(const char *domain, const struct dns_policy_lookup *l,
 	if (l->mx(l->arg, domain, &mx) != 0)
 		failed = 1;
 	else if (mx > 0) {
-		snprintf(name, sizeof(name), "_mta-sts.%s", domain);
-		if (txt_policy(l, name, "v=STSv1", dns_policy_mta_sts, out,
-		    "email_auth.mta_sts_missing") != 0)
+		if (mta_sts(domain, l, out) != 0)
 			failed = 1;
 		snprintf(name, sizeof(name), "_smtp._tls.%s", domain);
 		if (txt_policy(l, name, "v=TLSRPTv1", dns_policy_tlsrpt, out,

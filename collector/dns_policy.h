@@ -12,7 +12,12 @@
  * functions the caller passes; collector/dns_mail in production):
  *   MTA-STS (RFC 8461 3.1)   TXT at _mta-sts.DOMAIN: of the records that begin with
  *                            "v=STSv1;", exactly one, with an id of 1-32 letters and
- *                            digits; otherwise there is no policy
+ *                            digits; and (3.2, 3.3) the policy file at
+ *                            https://mta-sts.DOMAIN/.well-known/mta-sts.txt, fetched
+ *                            without redirects: version STSv1, a mode, max_age, and
+ *                            mx patterns unless the mode is none. Otherwise there is
+ *                            no policy; a policy in mode testing or none is not
+ *                            enforced
  *   TLS-RPT (RFC 8460 3)     TXT at _smtp._tls.DOMAIN: of the records that begin with
  *                            "v=TLSRPTv1", exactly one, with rua= naming mailto: or
  *                            https: URIs
@@ -49,7 +54,18 @@ struct dns_policy_lookup {
 	int (*secure)(void *arg, const char *name, int *ad);
 	void *arg;                            /* for txt, mx and caa */
 	void *secure_arg;                     /* for secure */
+	/* The MTA-STS policy file of domain into body (size cap, NUL-terminated): 1
+	 * fetched (HTTP 200), 0 the server gave none (the reason in err: a status, a
+	 * certificate, no such host), -1 no conclusion (a timeout, a refused address).
+	 * NULL: the record alone is judged. */
+	int (*policy)(void *arg, const char *domain, char *body, size_t cap, char *err,
+	    size_t errlen);
+	void *policy_arg;
 };
+
+/* dns_policy_sts_file: read an MTA-STS policy file (RFC 8461 3.2): its mode ("enforce",
+ * "testing", "none") into mode (size n); 0, or -1 with the reason in err. */
+int dns_policy_sts_file(const char *body, char *mode, size_t n, char *err, size_t errlen);
 
 /* dns_policy_mta_sts: whether rec is a valid MTA-STS record; 0, or -1 with the reason
  * in err (size n). */
@@ -65,7 +81,8 @@ int dns_policy_caa_rdata(const unsigned char *rd, size_t len, struct dns_caa *ou
 
 /* dns_policy_run: judge domain's MTA-STS, TLS-RPT, CAA and DNSSEC and append the
  * results to out: email_auth.mta_sts_missing, email_auth.tls_rpt_missing,
- * tls.caa_missing, email_auth.dnssec_unsigned. A check whose lookup failed is left
+ * email_auth.mta_sts_not_enforced (with a policy fetcher), tls.caa_missing,
+ * email_auth.dnssec_unsigned. A check whose lookup failed is left
  * out. 0, or -1 when a lookup failed or out is full. */
 int dns_policy_run(const char *domain, const struct dns_policy_lookup *l,
     struct scan_results *out);

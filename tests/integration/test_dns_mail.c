@@ -42,6 +42,8 @@ static const struct dns_fixture_name names[] = {
 	{"_smtp._tls.mx.test", {"v=TLSRPTv1; rua=mailto:tls@mx.test"}, 0, 0, {NULL}, 0, 0, NULL, 0},
 	{"www.mx.test", {NULL}, 0, 0, {NULL}, 1, 0, NULL, 0},
 	{"nullmx.test", {NULL}, 0, -1, {"0 iodef mailto:sec@nullmx.test"}, 0, 0, NULL, 0},
+	{"testing.test", {NULL}, 0, 1, {NULL}, 0, 0, NULL, 0},
+	{"_mta-sts.testing.test", {"v=STSv1; id=1"}, 0, 0, {NULL}, 0, 0, NULL, 0},
 };
 
 static pid_t dns_pid;
@@ -136,6 +138,8 @@ Test(dns_mail, scan_writes_mail_evidence)
 {
 	const char *bin = getenv("FAIRRATE_BIN");
 	PGconn *conn = testdb_create();
+	struct scan_fixture fx;
+	char sts1[96], sts2[96];
 	PGresult *res;
 	int status;
 	pid_t pid;
@@ -144,18 +148,33 @@ Test(dns_mail, scan_writes_mail_evidence)
 	res = PQexec(conn, "INSERT INTO companies (slug, name, sector, size_band, country)"
 	    " VALUES ('acme', 'Acme', 'retail', 'small', 'DE');"
 	    " INSERT INTO assets (company_id, kind, value, source) SELECT id, 'domain', v, 't'"
-	    " FROM companies, unnest(ARRAY['weak.test', 'good.test', 'mx.test']) v");
+	    " FROM companies, unnest(ARRAY['weak.test', 'good.test', 'mx.test',"
+	    " 'testing.test']) v");
 	cr_assert_eq(PQresultStatus(res), PGRES_COMMAND_OK, "%s", PQerrorMessage(conn));
 	PQclear(res);
+	/* The MTA-STS policy hosts are the fixture's nginx; everything else meets a
+	 * closed port. */
+	scan_fixture_start(&fx);
+	snprintf(sts1, sizeof(sts1), "mta-sts.mx.test:443:127.0.0.1:%d", fx.https_port);
+	snprintf(sts2, sizeof(sts2), "mta-sts.testing.test:443:127.0.0.1:%d", fx.https_port);
 	if ((pid = fork()) == 0) {
 		execl(bin, bin, "scan", "--once", "--nameserver", ns, "--dnssec-resolver", ns,
+		    "--ca-file", fx.ca_file, "--connect-to", sts1, "--connect-to", sts2,
 		    "--allow", "127.0.0.0/8",
 		    "--connect-timeout", "2", "--connect-to", ":443:127.0.0.1:9",
 		    "--connect-to", ":80:127.0.0.1:9", (char *)NULL);
 		_exit(127);
 	}
 	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	scan_fixture_stop(&fx);
 	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	/* The policy files: enforce for mx.test, testing for testing.test. */
+	cr_expect_eq(testdb_scalar(conn, "SELECT count(*) FROM evidence e JOIN assets a"
+	    " ON a.id = e.asset_id WHERE (a.value, e.check_code, e.outcome) IN ("
+	    " ('mx.test', 'email_auth.mta_sts_missing', 'pass'),"
+	    " ('mx.test', 'email_auth.mta_sts_not_enforced', 'pass'),"
+	    " ('testing.test', 'email_auth.mta_sts_missing', 'pass'),"
+	    " ('testing.test', 'email_auth.mta_sts_not_enforced', 'fail'))"), 4);
 	cr_expect_eq(testdb_scalar(conn, "SELECT count(*) FROM evidence e JOIN assets a"
 	    " ON a.id = e.asset_id WHERE a.value = 'weak.test' AND e.outcome = 'fail' AND"
 	    " e.check_code IN ('email_auth.spf_missing', 'email_auth.dmarc_policy_none')"), 2);
@@ -168,6 +187,9 @@ Test(dns_mail, scan_writes_mail_evidence)
 	    " ON a.id = e.asset_id WHERE a.value IN ('weak.test', 'good.test')"
 	    " AND e.outcome = 'fail' AND e.check_code IN ('tls.caa_missing',"
 	    " 'email_auth.dnssec_unsigned')"), 4);
+	cr_expect_eq(testdb_scalar(conn, "SELECT count(*) FROM evidence e JOIN assets a"
+	    " ON a.id = e.asset_id WHERE a.value = 'testing.test'"
+	    " AND e.check_code = 'tls.caa_missing'"), 1);
 	cr_expect_eq(testdb_scalar(conn, "SELECT count(*) FROM evidence e JOIN assets a"
 	    " ON a.id = e.asset_id WHERE a.value = 'mx.test' AND e.outcome = 'pass'"
 	    " AND e.check_code IN ('tls.caa_missing', 'email_auth.dnssec_unsigned',"
@@ -204,8 +226,9 @@ Test(dns_mail, a_long_spf_record_is_read_whole)
 Test(dns_mail, mx_caa_and_the_ad_bit)
 {
 	struct dns_mail *validating = dns_mail_new(ns, 1, 1);
-	struct dns_policy_lookup l = {dns_mail_lookup, dns_mail_mx, dns_mail_caa,
-	    dns_mail_secure, dns, validating};
+	struct dns_policy_lookup l = {.txt = dns_mail_lookup, .mx = dns_mail_mx,
+	    .caa = dns_mail_caa, .secure = dns_mail_secure, .arg = dns,
+	    .secure_arg = validating};
 	struct dns_caa_set caa;
 	struct scan_results r;
 	int n = -1, ad = -1;

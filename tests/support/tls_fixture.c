@@ -11,6 +11,8 @@
 
 const char tls_fixture_certs_sh[] =
     "leaf legacy.test 825 rsa:2048 sha256\n"
+    "for n in mta-sts.mx.test mta-sts.testing.test; do leaf $n 825 \"$EC\" sha256;"
+    " done\n"
     "leaf modern.test 825 \"$EC\" sha256\n"
     "q openssl req -x509 -newkey $EC -nodes -keyout other-ca.key -out other-ca.pem"
     " -days 3650 -subj /CN=unknown-test-ca -addext basicConstraints=critical,CA:TRUE"
@@ -40,6 +42,19 @@ tls_fixture_servers(FILE *c, const char *dir, int https_port, int legacy_port,
 		    " ssl_certificate %s/%s.pem; ssl_certificate_key %s/%s.key;\n"
 		    " location / { return 200 \"x\\n\"; } }\n", https_port, plain[i], dir,
 		    plain[i], dir, plain[i]);
+	/* MTA-STS policy hosts (RFC 8461 3.3). */
+	fprintf(c, "server { listen 127.0.0.1:%d ssl; server_name mta-sts.mx.test;\n"
+	    " ssl_certificate %s/mta-sts.mx.test.pem;"
+	    " ssl_certificate_key %s/mta-sts.mx.test.key;\n"
+	    " location = /.well-known/mta-sts.txt { default_type text/plain; return 200"
+	    " \"version: STSv1\\r\\nmode: enforce\\r\\nmx: mx.mx.test\\r\\n"
+	    "max_age: 604800\\r\\n\"; } }\n", https_port, dir, dir);
+	fprintf(c, "server { listen 127.0.0.1:%d ssl; server_name mta-sts.testing.test;\n"
+	    " ssl_certificate %s/mta-sts.testing.test.pem;"
+	    " ssl_certificate_key %s/mta-sts.testing.test.key;\n"
+	    " location = /.well-known/mta-sts.txt { default_type text/plain; return 200"
+	    " \"version: STSv1\\nmode: testing\\nmx: *.testing.test\\n"
+	    "max_age: 86400\\n\"; } }\n", https_port, dir, dir);
 	fprintf(c, "server { listen 127.0.0.1:%d ssl; server_name legacy.test;\n"
 	    " ssl_certificate %s/legacy.test.pem; ssl_certificate_key %s/legacy.test.key;\n"
 	    " ssl_protocols TLSv1 TLSv1.1 TLSv1.2; ssl_ciphers \"ALL:eNULL:@SECLEVEL=0\";\n"

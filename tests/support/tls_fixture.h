@@ -12,8 +12,9 @@
  *   and static-RSA suites, an RSA key) and modern.test (TLS 1.2 and 1.3, ECDHE with
  *   AEAD suites only);
  * - on the main HTTPS port: expired-unknown.test (an expired certificate from a CA
- *   the scanner does not trust) and cn-only.test (a name in the subject's CN and no
- *   subjectAltName);
+ *   the scanner does not trust), cn-only.test (a name in the subject's CN and no
+ *   subjectAltName), and the MTA-STS policy hosts mta-sts.mx.test (mode enforce) and
+ *   mta-sts.testing.test (mode testing);
  * - a hand-made server that answers a ClientHello with a ServerHello for the suites
  *   and versions it is told, for what Debian's OpenSSL can no longer serve (RC4,
  *   3DES, export suites).

@@ -12,6 +12,7 @@
 #include "api/server.h"
 #include "api/summary_cache.h"
 #include "common/buf.h"
+#include "common/db.h"
 #include "common/db_pool.h"
 #include "common/log.h"
 #include "common/paths.h"
@@ -82,6 +83,33 @@ health_summary_cache_metrics(struct api_request *r, struct buf *out)
 	return (metrics_render_summary_cache(&mc, out));
 }
 
+/* On a standby: how far its replay is behind, in seconds. 0 when all WAL received is
+ * replayed (an idle primary leaves the last replayed commit old, but nothing is
+ * behind); otherwise the age of the last replayed commit. */
+static int
+health_replica_metrics(struct api_request *r, struct buf *out)
+{
+	PGresult *res;
+	PGconn *db;
+	int rc;
+
+	if (buf_appendf(out, "# HELP fairrate_replica 1 when this instance serves a"
+	    " read-only standby.\n# TYPE fairrate_replica gauge\nfairrate_replica %d\n",
+	    server_read_only(r->srv)) != 0)
+		return (-1);
+	if (!server_read_only(r->srv) || (db = request_db(r)) == NULL)
+		return (0);
+	if ((res = db_query(db, "SELECT CASE WHEN pg_last_wal_receive_lsn() IS NOT DISTINCT"
+	    " FROM pg_last_wal_replay_lsn() THEN 0 ELSE coalesce(extract(epoch FROM now() -"
+	    " pg_last_xact_replay_timestamp()), 0) END", 0, NULL)) == NULL)
+		return (0);                   /* the lag line is left out */
+	rc = buf_appendf(out, "# HELP fairrate_replica_lag_seconds How far the standby's"
+	    " replay is behind the WAL it received.\n# TYPE fairrate_replica_lag_seconds"
+	    " gauge\nfairrate_replica_lag_seconds %s\n", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return (rc);
+}
+
 void
 health_routes_metrics(struct api_request *r)
 {
@@ -92,7 +120,7 @@ health_routes_metrics(struct api_request *r)
 	db_pool_stats(request_pool(r), &mp.open, &mp.in_use, &mp.waiting);
 	mp.size = db_pool_size(request_pool(r));
 	if (metrics_render(server_metrics(r->srv), &mp, &out) != 0 ||
-	    health_summary_cache_metrics(r, &out) != 0) {
+	    health_summary_cache_metrics(r, &out) != 0 || health_replica_metrics(r, &out) != 0) {
 		request_reply_error(r, 500, "internal_error", "the metrics do not fit");
 		goto out;
 	}

@@ -125,6 +125,12 @@ server_metrics(struct server *srv)
 	return (srv->metrics);
 }
 
+int
+server_read_only(struct server *srv)
+{
+	return (srv->cfg.read_only);
+}
+
 struct key_cache *
 server_key_cache(struct server *srv)
 {
@@ -296,7 +302,7 @@ server_authenticate(struct server *srv, struct api_request *r)
 			key_cache_refresh_failed(srv->keys, prefix, 1);
 		if (found == 1) {
 			key_cache_put(srv->keys, ticket, prefix, &rec, now_ms);
-			if (rec.use_stale)
+			if (rec.use_stale && !srv->cfg.read_only)
 				(void)keys_store_touch(srv->pool, r->db, rec.id);
 		}
 	}
@@ -357,6 +363,15 @@ server_check(struct server *srv, struct api_request *r)
 			request_add_header(r, MHD_HTTP_HEADER_ALLOW, allow);
 		request_reply_error(r, 405, "method_not_allowed",
 		    "%s is not allowed here; see the Allow header", r->method);
+		return (-1);
+	}
+	/* A standby cannot write: every change goes to the primary (docs/operations.md
+	 * "Read replicas"). */
+	if (srv->cfg.read_only && strcmp(r->method, "GET") != 0 &&
+	    strcmp(r->method, "HEAD") != 0) {
+		request_add_header(r, "Retry-After", "0");
+		request_reply_error(r, 503, "read_only", "this instance serves a read-only"
+		    " standby; send %s requests to the primary", r->method);
 		return (-1);
 	}
 	route = r->match.route;

@@ -42,6 +42,8 @@ struct server_config {
 	const char *cursor_secret;     /* HMAC key for pagination cursors; NULL: random */
 	unsigned summary_cache_mb;     /* investor summary cache (api/summary_cache.h),
 	                                  MB; 0: off */
+	int read_only;                 /* serving a streaming standby: writes are refused
+	                                  (503 read_only), nothing is written */
 };
 
 /* server_config_defaults: fill cfg with the documented defaults. */
@@ -63,6 +65,9 @@ struct key_cache *server_key_cache(struct server *srv);
  * both are off). */
 struct summary_cache *server_summary_cache(struct server *srv);
 struct cache_listener *server_cache_listener(struct server *srv);
+
+/* server_read_only: whether the server serves a read-only standby. */
+int server_read_only(struct server *srv);
 
 /* server_now_us: the monotonic clock in microseconds. */
 int64_t server_now_us(void);

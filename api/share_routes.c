@@ -15,6 +15,7 @@
 #include "api/request.h"
 #include "api/resource.h"
 #include "api/routes.h"
+#include "api/server.h"
 #include "common/timefmt.h"
 #include "disclosure/share_grant.h"
 #include "disclosure/share_store.h"
@@ -213,6 +214,13 @@ share_open(struct api_request *r, PGconn *db, const char *scope)
 	enum share_store_result rc;
 	int64_t company = 0;
 
+	/* The read is audited before it is served: a standby cannot write the row. */
+	if (server_read_only(r->srv)) {
+		request_add_header(r, "Retry-After", "0");
+		request_reply_error(r, 503, "read_only", "a grantee's reads are audited, which"
+		    " a read-only standby cannot do; ask the primary");
+		return (0);
+	}
 	rc = share_store_open_read(db, request_param(r, "slug"), scope, p->key_id,
 	    p->role == AUTH_ROLE_COMPANY ? p->company_id : 0, r->path, timefmt_now(),
 	    &company);

@@ -13,6 +13,7 @@
 #include "api/server.h"
 #include "cli/commands.h"
 #include "common/db.h"
+#include "common/log.h"
 #include "dispute/webhook_worker.h"
 
 static void
@@ -221,6 +222,24 @@ serve_block_signals(void)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 }
 
+/* Whether the database at url is a standby in recovery: 1, 0, or -1 (logged). */
+static int
+serve_standby(const char *url)
+{
+	PGconn *conn = db_connect(url);
+	PGresult *res;
+	int standby = -1;
+
+	if (conn == NULL)
+		return (-1);
+	if ((res = db_query(conn, "SELECT pg_is_in_recovery()", 0, NULL)) != NULL) {
+		standby = PQgetvalue(res, 0, 0)[0] == 't';
+		PQclear(res);
+	}
+	PQfinish(conn);
+	return (standby);
+}
+
 int
 cmd_serve(int argc, char **argv)
 {
@@ -294,7 +313,19 @@ cmd_serve(int argc, char **argv)
 	/* Webhook deliveries live in PostgreSQL; the worker delivers them beside the
 	 * server and stops with it (FAIRRATE_WEBHOOK_WORKER=off leaves them to another
 	 * instance). */
+	if ((cfg.read_only = serve_standby(cfg.database_url)) < 0)
+		return (1);
 	serve_block_signals();
+	if (cfg.read_only) {
+		/* A streaming standby: nothing can be written, and the caches' change
+		 * notifications are not relayed to it (NOTIFY is not replicated), so both
+		 * caches stay off and every answer is read as of the standby's replay. */
+		log_info("serve: the database is a standby (pg_is_in_recovery): serving it"
+		    " read-only, without the key and summary caches and without workers");
+		cfg.key_cache_ttl = 0;
+		cfg.summary_cache_mb = 0;
+		return (server_run(&cfg) == 0 ? 0 : 1);
+	}
 	if (webhook_worker_start(cfg.database_url) != 0)
 		return (1);
 	/* So do claim checks: POST /v1/claims/{id}/verify queues them, these threads

@@ -8,6 +8,11 @@
 #   db.sh url     print the DATABASE_URL for it
 #   db.sh url-for NAME   the URL of database NAME on $DATABASE_URL's server (or on the
 #                 private cluster when DATABASE_URL is not set)
+#   db.sh standby-start  make a streaming standby of the running cluster under
+#                 ./var/pg/standby (pg_basebackup -R; its own socket in
+#                 ./var/pg/standby-run, port 5433) and start it
+#   db.sh standby-stop   stop the standby and remove it
+#   db.sh standby-url-for NAME   the URL of database NAME on the standby
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -94,11 +99,48 @@ stop() {
   if running; then as_owner "$bindir/pg_ctl" -D "$data" -m fast -w stop >/dev/null; fi
 }
 
+standby="$pgroot/standby"
+standby_run="$pgroot/standby-run"
+standby_port=5433
+
+# A streaming standby of the running cluster (docs/operations.md "Read replicas"):
+# a base backup that streams its WAL (-X stream) and, with -R, the standby.signal and
+# primary_conninfo that make it follow the primary from then on.
+standby_start() {
+  running || { echo "db: the cluster is not running" >&2; exit 1; }
+  standby_stop
+  as_owner mkdir -p "$standby_run"
+  as_owner chmod 700 "$standby_run"
+  as_owner "$bindir/pg_basebackup" -h "$run" -U "$(dbuser)" -D "$standby" -R -X stream \
+    -c fast >"$pgroot/standby-basebackup.log" 2>&1 || {
+    cat "$pgroot/standby-basebackup.log" >&2; exit 1; }
+  cat <<CONF | as_owner tee -a "$standby/postgresql.conf" >/dev/null
+# fairrate: the standby of the private cluster, its own socket
+unix_socket_directories = '$standby_run'
+port = $standby_port
+hot_standby = on
+CONF
+  as_owner "$bindir/pg_ctl" -D "$standby" -l "$pgroot/standby.log" -w -t 60 start \
+    >/dev/null || { tail -n 20 "$pgroot/standby.log" >&2; exit 1; }
+}
+
+standby_stop() {
+  if [ -f "$standby/postmaster.pid" ]; then
+    as_owner "$bindir/pg_ctl" -D "$standby" -m fast -w stop >/dev/null 2>&1 || true
+  fi
+  rm -rf "$standby"
+}
+
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) if running; then echo "running: $(url)"; else echo "stopped"; exit 3; fi ;;
   url) url ;;
   url-for) [ -n "${2:-}" ] || { echo "usage: $0 url-for DBNAME" >&2; exit 2; }; url_for "$2" ;;
-  *) echo "usage: $0 start|stop|status|url|url-for DBNAME" >&2; exit 2 ;;
+  standby-start) standby_start ;;
+  standby-stop) standby_stop ;;
+  standby-url-for) [ -n "${2:-}" ] || { echo "usage: $0 standby-url-for DBNAME" >&2; exit 2; }
+    echo "postgresql:///$2?host=$standby_run&port=$standby_port&user=$(dbuser)" ;;
+  *) echo "usage: $0 start|stop|status|url|url-for DBNAME|standby-start|standby-stop|standby-url-for DBNAME" >&2
+     exit 2 ;;
 esac

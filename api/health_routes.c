@@ -21,9 +21,20 @@
 #define HEALTH_OPENAPI_MAX (4 * 1024 * 1024)
 #define HEALTH_METRICS_MAX (8 * 1024 * 1024)
 
-static pthread_once_t health_openapi_once = PTHREAD_ONCE_INIT;
-static struct buf health_openapi_doc;
-static int health_openapi_ok;
+/* A document shipped beside the binary, read once on first use: it does not change
+ * under a running server. */
+struct shipped_doc {
+	const char *rel;                      /* under the share directory */
+	const char *type;                     /* its Content-Type */
+	pthread_once_t once;
+	struct buf text;
+	int ok;
+};
+
+static struct shipped_doc health_openapi = {"docs/openapi.yaml",
+    "application/yaml; charset=utf-8", PTHREAD_ONCE_INIT, {0}, 0};
+static struct shipped_doc health_methodology = {"docs/methodology.md",
+    "text/markdown; charset=utf-8", PTHREAD_ONCE_INIT, {0}, 0};
 
 int
 health_routes_register(struct db_pool *pool)
@@ -130,44 +141,65 @@ out:
 	buf_free(&out);
 }
 
-/* Read docs/openapi.yaml once; it ships with the binary and does not change under a
- * running server. */
 static void
-health_openapi_load(void)
+shipped_doc_load(struct shipped_doc *d)
 {
 	char path[4096], chunk[8192];
 	FILE *f;
 	size_t n;
 
-	buf_init(&health_openapi_doc, HEALTH_OPENAPI_MAX);
-	if (paths_join(path, sizeof(path), "docs/openapi.yaml") != 0 ||
-	    (f = fopen(path, "r")) == NULL) {
-		log_error("openapi: cannot open docs/openapi.yaml: %s", strerror(errno));
+	buf_init(&d->text, HEALTH_OPENAPI_MAX);
+	if (paths_join(path, sizeof(path), d->rel) != 0 || (f = fopen(path, "r")) == NULL) {
+		log_error("serve: cannot open %s: %s", d->rel, strerror(errno));
 		return;
 	}
-	health_openapi_ok = 1;
+	d->ok = 1;
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (buf_append(&health_openapi_doc, chunk, n) != 0) {
-			log_error("openapi: docs/openapi.yaml is larger than %d bytes",
-			    HEALTH_OPENAPI_MAX);
-			health_openapi_ok = 0;
+		if (buf_append(&d->text, chunk, n) != 0) {
+			log_error("serve: %s is larger than %d bytes", d->rel, HEALTH_OPENAPI_MAX);
+			d->ok = 0;
 			break;
 		}
 	if (ferror(f)) {
-		log_error("openapi: cannot read docs/openapi.yaml");
-		health_openapi_ok = 0;
+		log_error("serve: cannot read %s", d->rel);
+		d->ok = 0;
 	}
 	fclose(f);
+}
+
+static void
+health_openapi_load(void)
+{
+	shipped_doc_load(&health_openapi);
+}
+
+static void
+health_methodology_load(void)
+{
+	shipped_doc_load(&health_methodology);
+}
+
+static void
+shipped_doc_reply(struct api_request *r, struct shipped_doc *d, void (*load)(void))
+{
+	pthread_once(&d->once, load);
+	if (!d->ok) {
+		request_reply_error(r, 500, "internal_error", "%s is missing", d->rel);
+		return;
+	}
+	request_reply_data(r, 200, d->type, d->text.data ? d->text.data : "", d->text.len);
 }
 
 void
 health_routes_openapi(struct api_request *r)
 {
-	pthread_once(&health_openapi_once, health_openapi_load);
-	if (!health_openapi_ok) {
-		request_reply_error(r, 500, "internal_error", "the OpenAPI document is missing");
-		return;
-	}
-	request_reply_data(r, 200, "application/yaml; charset=utf-8",
-	    health_openapi_doc.data ? health_openapi_doc.data : "", health_openapi_doc.len);
+	shipped_doc_reply(r, &health_openapi, health_openapi_load);
+}
+
+/* The methodology's text (docs/methodology.md): how every score is computed, which
+ * the portal, the report and `fairrate show` refer to. */
+void
+health_routes_methodology_document(struct api_request *r)
+{
+	shipped_doc_reply(r, &health_methodology, health_methodology_load);
 }

@@ -20,6 +20,8 @@ static const struct router_route routes[] = {
 	{"DELETE", "/v1/staff/keys/{id}", ADMIN, 0, NULL, keys_routes_revoke},
 	{"GET", "/v1/methodology", PUBLIC, 0, NULL, methodology_routes_current},
 	{"GET", "/v1/methodology/versions", PUBLIC, 0, NULL, methodology_routes_versions},
+	{"GET", "/v1/methodology/document", PUBLIC, 0, NULL,
+	    health_routes_methodology_document},
 	{"GET", "/v1/methodology/versions/{version}", PUBLIC, 0, NULL,
 	    methodology_routes_version},
 	{"GET", "/v1/methodology/versions/{version}/validation", PUBLIC, 0, NULL,

@@ -30,6 +30,7 @@ void health_routes_healthz(struct api_request *r);
 void health_routes_readyz(struct api_request *r);
 void health_routes_metrics(struct api_request *r);
 void health_routes_openapi(struct api_request *r);
+void health_routes_methodology_document(struct api_request *r);
 
 /* api/keys_routes.c: API keys, for admins. */
 void keys_routes_list(struct api_request *r);

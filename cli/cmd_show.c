@@ -218,7 +218,7 @@ show_company(PGconn *conn, const char *slug, int64_t id)
 		goto done;
 	printf("\n%s: %s\n%s\n", L("Inputs digest"), PQgetvalue(res, 0, SHOW_INPUTS),
 	    L("(recompute it from the evidence export with the published methodology: "
-	    "docs/methodology.md)"));
+	    "/v1/methodology/document)"));
 	rc = 0;
 done:
 	json_decref(factors);

@@ -57,5 +57,5 @@ export async function renderReport(ctx) {
         h("ol", {id: "report-actions"}, r.actions.map((a) => h("li", {},
           `${a.title}${a.fixes > 1 ? ` (${L("findings fixed together:")} ${a.fixes})` : ""}: +${fmtNum(a.gain, 2)} → ${fmtNum(a.score_after)} ${a.grade_after}`))),
       h("p", {class: "help"}, `${L("Methodology")} ${r.methodology_version}. ${L("Inputs digest")}: `, h("code", {class: "digest"}, r.inputs_digest)),
-      h("p", {class: "help"}, L("Every figure follows from the published methodology and the company's evidence: recompute the score and the digest with docs/methodology.md."))));
+      h("p", {class: "help"}, L("Every figure follows from the published methodology and the company's evidence: recompute the score and the digest with the methodology document (/v1/methodology/document)."))));
 }

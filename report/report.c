@@ -87,7 +87,8 @@ static const char *const report_labels[] = {
 	"Nothing to fix: no finding costs points.", "Methodology", "Inputs digest",
 	"insufficient data", "high", "medium", "low", "none",
 	("Every figure follows from the published methodology and the company's evidence: "
-	"recompute the score and the digest with docs/methodology.md."),
+	"recompute the score and the digest with the methodology document "
+	"(/v1/methodology/document)."),
 };
 
 json_t *

@@ -100,6 +100,12 @@ Test(api_server, public_routes)
 	cr_assert_not_null(strstr(r.body.data, "openapi: 3.0.3"));
 	cr_assert_not_null(strstr(r.body.data, "/v1/staff/keys"));
 	api_response_free(&r);
+	/* The methodology's text, which the portal, the report and `show` refer to. */
+	api_client_get(c, "/v1/methodology/document", NULL, &r);
+	cr_assert_eq(r.status, 200);
+	cr_assert_not_null(strstr(r.body.data, "## 1. Evidence"));
+	cr_assert_not_null(strstr(r.headers.data, "text/markdown"));
+	api_response_free(&r);
 	api_client_request(c, "HEAD", "/healthz", NULL, NULL, NULL, 0, 0, &r);
 	cr_assert_eq(r.status, 200);
 	cr_assert_eq(r.body.len, 0, "HEAD has no body");

@@ -7,6 +7,7 @@ import {renderInvestorSearch, renderCompanyPage} from "./view_investor.js";
 import {renderCompany} from "./view_company.js";
 import {renderReport} from "./view_report.js";
 import {renderStaffHome, renderStaffDispute, renderDraftImpact} from "./view_staff.js";
+import {renderPublicCompany} from "./view_sharing.js";
 
 const main = document.getElementById("main");
 const statusEl = document.getElementById("status");
@@ -14,6 +15,7 @@ const alertEl = document.getElementById("alert");
 
 const ROUTES = [
   {re: /^\/(portal\/?)?$/, area: "public", title: "Methodology and statistics", view: renderPublic},
+  {re: /^\/portal\/public\/([a-z0-9][a-z0-9-]*)$/, area: "public", title: "Public page", view: renderPublicCompany},
   {re: /^\/portal\/investor\/?$/, area: "investor", title: "Investors", view: renderInvestorSearch},
   {re: /^\/portal\/investor\/([a-z0-9][a-z0-9-]*)$/, area: "investor", title: "Company", view: renderCompanyPage},
   {re: /^\/portal\/company\/?$/, area: "company", title: "Your company", view: renderCompany},

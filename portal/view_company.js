@@ -5,6 +5,7 @@ import {h, replace, table, fmtDate, fmtTime, fmtNum, words, gradeBadge, saveBlob
 import {api, apiBlob, getKey, q} from "./api.js";
 import {historyChart, barHistogram, planChart} from "./charts.js";
 import {companyDisclosuresSection} from "./view_disclosure.js";
+import {companySharingSection, companyProfileSection} from "./view_sharing.js";
 
 const AREA = "company";
 const REASONS = [
@@ -462,12 +463,14 @@ export async function renderCompany(ctx) {
   const [disputes, assets, candidates] = await Promise.all([disputesSection(ctx, key), assetsSection(ctx, key),
     candidatesSection(ctx, key)]);
   const disclosures = await companyDisclosuresSection(ctx, key);
+  const [sharing, profile] = await Promise.all([companySharingSection(ctx, key),
+    companyProfileSection(ctx, key, me.company.slug)]);
   if (!ctx.current()) return;
   const ev = evidenceSection(ctx, key, Object.entries(rating.factors));
   replace(ctx.main, h("h1", {}, me.company.name),
     h("p", {}, `${words(me.company.sector)} · ${me.company.size_band} · ${me.company.country} · profile ${me.company.visibility}`),
     ratingSection(rating, Object.fromEntries(doc.definition.checks.map((c) => [c.code, c.title]))), planSection(ctx, key, gradesOf(doc)), reportSection(ctx, key),
-    historySection(me.company.name, hist, peers, versions), projectionSection(projection), ev.sec, assets, candidates, disputes, disclosures,
+    historySection(me.company.name, hist, peers, versions), projectionSection(projection), ev.sec, assets, candidates, disputes, disclosures, sharing, profile,
     h("details", {}, h("summary", {}, "API key"), ctx.keyPanel(AREA, ctx.rerender)));
   await ev.load(null);
 }

@@ -327,6 +327,42 @@ test("a company confirms one name discovery found and rejects another", async ()
   await page.close();
 });
 
+test("a company publishes its public page and shares its evidence with a counterpart", async () => {
+  const page = await openPage(browser);
+  await page.goto(`${BASE}/portal/company`);
+  await signIn(page, KEYS.company);
+  const status = page.getByRole("status");
+  await page.getByLabel("Publish my public page").check();
+  await page.getByLabel(/^Your statement on the page/).fill("ISO 27001 certified since 2024; ask us for our SOC report.");
+  await page.getByRole("button", {name: "Save the public page"}).click();
+  await status.filter({hasText: /public page is published/}).waitFor();
+  // Another company to share with, found as an investor would find it.
+  const r = await fetch(`${BASE}/v1/companies?limit=5`, {headers: {Authorization: `Bearer ${KEYS.investor}`}});
+  assert.equal(r.status, 200);
+  const other = (await r.json()).items.map((c) => c.slug).find((s) => s !== COMPANY.slug);
+  await page.getByLabel("Who may read").selectOption("company");
+  await page.getByLabel(/^Their company slug/).fill(other);
+  await page.getByLabel("evidence", {exact: true}).check();
+  await page.getByLabel(/^Until/).fill(new Date(Date.now() + 30 * 86400e3).toISOString().slice(0, 10));
+  await page.getByRole("button", {name: "Share", exact: true}).click();
+  await status.filter({hasText: new RegExp(`Grant \\d+: company ${other} may read evidence`)}).waitFor();
+  const id = (await status.textContent()).match(/Grant (\d+)/)[1];
+  assert.match(await page.locator("#my-grants").textContent(), new RegExp(`company ${other}`));
+  await page.getByRole("button", {name: `Revoke grant ${id}`}).click();
+  await status.filter({hasText: new RegExp(`Grant ${id} revoked`)}).waitFor();
+  assert.match(await page.locator("#my-grants").textContent(), /revoked/);
+  // The public page, as anyone sees it: no finding, no asset.
+  await page.getByRole("link", {name: "open your public page"}).click();
+  await page.locator("#public-statement").waitFor();
+  assert.match(await page.locator("#public-statement").textContent(), /ISO 27001/);
+  await page.locator("#sector-disclosures").waitFor();
+  assert.match(await page.locator("main").textContent(), /public companies of the sector/);
+  assert.equal(await page.locator("#my-evidence, #my-assets").count(), 0);
+  await shot(page, "06d-company-public-page");
+  assertNoErrors(page);
+  await page.close();
+});
+
 test("staff read a draft's impact: grade migration, histogram of deltas, top movers", async () => {
   const page = await openPage(browser);
   await page.goto(`${BASE}/portal/staff`);

@@ -35,16 +35,23 @@ db_sh(const char *args, char *out, size_t n)
 static void
 teardown(void)
 {
-	char out[512];
-
 	if (c != NULL)
 		api_client_stop(c);
-	db_sh("standby-stop", out, sizeof(out));
 	if (conn != NULL)
 		testdb_drop(conn);
 }
 
-TestSuite(replica, .fini = teardown, .timeout = 180);
+/* Only the standby's test makes and removes the standby (tests may run at once). */
+static void
+teardown_standby(void)
+{
+	char out[512];
+
+	teardown();
+	db_sh("standby-stop", out, sizeof(out));
+}
+
+TestSuite(replica, .timeout = 180);
 
 /* GET /metrics into out (size n, NUL-terminated). */
 static void
@@ -72,7 +79,7 @@ wait_replayed(PGconn *standby, const char *name)
 	cr_assert_lt(i, 300, "the standby did not replay '%s'", name);
 }
 
-Test(replica, investors_read_from_a_standby_that_refuses_writes)
+Test(replica, investors_read_from_a_standby_that_refuses_writes, .fini = teardown_standby)
 {
 	static const char *const env[] = {API_WORLD_NOW_ENV, "FAIRRATE_RATE_LIMIT=0",
 	    "FAIRRATE_PUBLIC_RATE_LIMIT=0", NULL};
@@ -135,7 +142,7 @@ Test(replica, investors_read_from_a_standby_that_refuses_writes)
 }
 
 /* The primary says it is none. */
-Test(replica, a_primary_says_it_is_no_replica)
+Test(replica, a_primary_says_it_is_no_replica, .fini = teardown)
 {
 	char out[65536];
 

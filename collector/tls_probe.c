@@ -99,16 +99,23 @@ task_settle(struct tls_probe *p, size_t i, enum tls_verdict v)
 	task_close(p, &p->task[i]);
 }
 
-/* Whether the versions a classed suite needs (TLS 1.2 and below) are known refused. */
-static int
-only_tls13(const struct tls_probe *p)
+/* What the class probes can learn, once the versions are answered: nothing when no
+ * version that a classed suite needs (TLS 1.2 and below) was accepted. TLS_ACCEPTED:
+ * probe the classes; TLS_REFUSED: every such version was refused (a TLS 1.3-only
+ * server accepts no classed suite); TLS_UNKNOWN: none accepted and some unanswered
+ * (a server that does not answer a version probe will not answer a class probe:
+ * asking would only wait out the timeouts again). */
+static enum tls_verdict
+classes_worth_asking(const struct tls_probe *p)
 {
-	int v;
+	int v, unknown = 0;
 
-	for (v = TLS_VER_SSL3; v < TLS_VER_13; v++)
-		if (p->task[v].state != TASK_OVER || p->result.version[v] != TLS_REFUSED)
-			return (0);
-	return (1);
+	for (v = TLS_VER_SSL3; v < TLS_VER_13; v++) {
+		if (p->result.version[v] == TLS_ACCEPTED)
+			return (TLS_ACCEPTED);
+		unknown |= p->result.version[v] == TLS_UNKNOWN;
+	}
+	return (unknown ? TLS_UNKNOWN : TLS_REFUSED);
 }
 
 /* Whether the questions before the class probes are all answered. */
@@ -300,8 +307,8 @@ tls_probe_step(struct tls_probe *p)
 	for (i = 0; i < PROBE_TASKS; i++) {
 		if (!task_ready(p, i))
 			continue;
-		if (i >= TLS_VER_N && only_tls13(p))
-			task_settle(p, i, TLS_REFUSED);
+		if (i >= TLS_VER_N && classes_worth_asking(p) != TLS_ACCEPTED)
+			task_settle(p, i, classes_worth_asking(p));
 		else
 			task_start(p, i);
 	}

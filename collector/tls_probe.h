@@ -15,8 +15,10 @@
  *   - one per class of weak suites (NULL, anonymous, export/DES, RC4, 3DES, CBC with
  *     SHA-1, no forward secrecy), offering only that class's suites: the class is
  *     accepted when the server picks one of them.
- * Class probes are skipped (refused) when the server accepts no version below TLS 1.3,
- * since every classed suite predates it. An answer that is an alert, a closed
+ * Class probes are asked only when the server accepted a version below TLS 1.3, since
+ * every classed suite predates it: otherwise they are refused (every such version was
+ * refused) or unknown (some went unanswered: a server that does not answer a version
+ * probe is not asked again). An answer that is an alert, a closed
  * connection or another version is a refusal; no connection or no answer within the
  * timeout leaves the question unknown.
  *

@@ -146,4 +146,6 @@ Test(tls_enum, no_server_leaves_everything_unknown)
 	cr_expect_eq(r.probed, 1);
 	for (v = 0; v < TLS_VER_N; v++)
 		cr_expect_eq(r.version[v], TLS_UNKNOWN, "a refused connection is no verdict");
+	for (v = 0; v < TLS_CLASS_N; v++)
+		cr_expect_eq(r.cls[v], TLS_UNKNOWN, "nor are the classes it was not asked");
 }

@@ -21,6 +21,7 @@ int cmd_feed(int argc, char **argv);
 int cmd_ports(int argc, char **argv);
 int cmd_discover(int argc, char **argv);
 int cmd_patching(int argc, char **argv);
+int cmd_disputes(int argc, char **argv);
 int cmd_methodology(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_tick(int argc, char **argv);

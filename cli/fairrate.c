@@ -19,6 +19,7 @@ static const struct command commands[] = {
 	{"import", cmd_import, "import companies, evidence or incidents from CSV or JSON Lines"},
 	{"scan", cmd_scan, "scan due domains (HTTP, TLS, SPF, DMARC) from the shared queue"},
 	{"discover", cmd_discover, "find host names from companies' seed domains (DNS, CT, wordlist)"},
+	{"disputes", cmd_disputes, "list the dispute queue, show a dispute with its thread"},
 	{"patching", cmd_patching, "judge the software seen against end-of-life and KEV data"},
 	{"ports", cmd_ports, "scan attributed addresses for exposed services (TCP connect)"},
 	{"feed", cmd_feed, "import breach, compromised-host or open-port feeds"},

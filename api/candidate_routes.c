@@ -4,7 +4,6 @@
 
 #include "api/candidate_store.h"
 #include "api/dispute_http.h"
-#include "api/paging.h"
 #include "api/request.h"
 #include "api/resource.h"
 #include "api/routes.h"
@@ -15,13 +14,11 @@
 void
 candidate_routes_list(struct api_request *r)
 {
-	char position[PAGING_POSITION_MAX + 1];
 	unsigned limit;
 	int64_t after;
 	PGconn *db;
 
-	if (resource_paging(r, &limit, position, sizeof(position)) != 0 ||
-	    resource_position_id(r, position, 0, &after) != 0 || (db = request_db(r)) == NULL)
+	if (resource_id_page(r, &limit, &after, &db) != 0)
 		return;
 	resource_reply_page(r, candidate_store_list(db, request_principal(r)->company_id,
 	    after, limit + 1), limit, "id");

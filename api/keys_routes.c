@@ -6,7 +6,6 @@
 #include "api/auth.h"
 #include "api/key_cache.h"
 #include "api/keys_store.h"
-#include "api/paging.h"
 #include "api/request.h"
 #include "api/resource.h"
 #include "api/routes.h"
@@ -15,13 +14,11 @@
 void
 keys_routes_list(struct api_request *r)
 {
-	char position[PAGING_POSITION_MAX + 1];
 	unsigned limit;
 	int64_t after;
 	PGconn *db;
 
-	if (resource_paging(r, &limit, position, sizeof(position)) != 0 ||
-	    resource_position_id(r, position, 0, &after) != 0 || (db = request_db(r)) == NULL)
+	if (resource_id_page(r, &limit, &after, &db) != 0)
 		return;
 	resource_reply_page(r, keys_store_list(db, after, limit + 1), limit, "id");
 }

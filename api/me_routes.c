@@ -159,13 +159,11 @@ me_routes_evidence_of(struct api_request *r, int64_t company_id)
 void
 me_routes_assets(struct api_request *r)
 {
-	char position[PAGING_POSITION_MAX + 1];
 	unsigned limit;
 	int64_t after;
 	PGconn *db;
 
-	if (resource_paging(r, &limit, position, sizeof(position)) != 0 ||
-	    resource_position_id(r, position, 0, &after) != 0 || (db = request_db(r)) == NULL)
+	if (resource_id_page(r, &limit, &after, &db) != 0)
 		return;
 	resource_reply_page(r, me_store_assets(request_pool(r), db, me_company(r), after,
 	    limit + 1), limit, "id");

@@ -58,13 +58,11 @@ portfolio_fail(struct api_request *r, enum portfolio_result rc)
 void
 portfolio_routes_list(struct api_request *r)
 {
-	char position[PAGING_POSITION_MAX + 1];
 	unsigned limit;
 	int64_t after;
 	PGconn *db;
 
-	if (resource_paging(r, &limit, position, sizeof(position)) != 0 ||
-	    resource_position_id(r, position, 0, &after) != 0 || (db = request_db(r)) == NULL)
+	if (resource_id_page(r, &limit, &after, &db) != 0)
 		return;
 	resource_reply_page(r, portfolio_store_list(request_pool(r), db, portfolio_owner(r),
 	    after, limit + 1), limit, "id");

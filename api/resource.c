@@ -73,6 +73,17 @@ resource_position_id(struct api_request *r, const char *position, int64_t dflt,
 }
 
 int
+resource_id_page(struct api_request *r, unsigned *limit, int64_t *after, PGconn **db)
+{
+	char position[PAGING_POSITION_MAX + 1];
+
+	if (resource_paging(r, limit, position, sizeof(position)) != 0 ||
+	    resource_position_id(r, position, 0, after) != 0 || (*db = request_db(r)) == NULL)
+		return (-1);
+	return (0);
+}
+
+int
 resource_position_slug(struct api_request *r, const char *position)
 {
 	if (position[0] != '\0' && !router_param_valid("slug", position)) {

@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include <jansson.h>
+#include <libpq-fe.h>
 
 /*
  * What the resource handlers (companies, sectors, portfolios, me, methodology,
@@ -32,6 +33,12 @@ int resource_cursor(struct api_request *r, const char *position, char *out, size
  * 0, or -1 after answering 400 invalid_cursor. */
 int resource_position_id(struct api_request *r, const char *position, int64_t dflt,
     int64_t *id);
+
+/* resource_id_page: the start of a page of a list in id order: ?limit into *limit, the
+ * cursor's id into *after (0: from the start), and the request's database connection
+ * into *db. 0, or -1 after answering (400, or the database's failure). */
+int resource_id_page(struct api_request *r, unsigned *limit, int64_t *after,
+    PGconn **db);
 
 /* resource_position_slug: check the position of a slug cursor ("" is allowed). 0, or
  * -1 after answering 400 invalid_cursor. */

@@ -126,13 +126,11 @@ share_routes_me_create(struct api_request *r)
 void
 share_routes_me_list(struct api_request *r)
 {
-	char position[PAGING_POSITION_MAX + 1];
 	unsigned limit;
 	int64_t after;
 	PGconn *db;
 
-	if (resource_paging(r, &limit, position, sizeof(position)) != 0 ||
-	    resource_position_id(r, position, 0, &after) != 0 || (db = request_db(r)) == NULL)
+	if (resource_id_page(r, &limit, &after, &db) != 0)
 		return;
 	resource_reply_page(r, share_store_list(db, share_company(r), after, limit,
 	    timefmt_now()), limit, "id");

@@ -4,7 +4,7 @@
 #   fuzz.sh fuzz      each harness FUZZ_SECONDS (240); inputs that add coverage are
 #                     merged into its corpus; crashes are copied to
 #                     tests/fuzz/crashes-open/NAME/ to be fixed (then moved to the corpus)
-#   fuzz.sh regress   each harness FUZZ_REGRESS_SECONDS (10) on its corpus, which is left
+#   fuzz.sh regress   each harness FUZZ_REGRESS_SECONDS (6) on its corpus, which is left
 #                     as it is: every corpus input is run first, then mutations of them
 # FUZZ_ONLY="csv utf8" runs only those harnesses. Any crash, leak, timeout, sanitizer
 # report or failed invariant fails the harness; the last line counts them.
@@ -14,7 +14,7 @@ cd "$root"
 mode=${1:-regress}
 case "$mode" in
   fuzz) secs=${FUZZ_SECONDS:-240} ;;
-  regress) secs=${FUZZ_REGRESS_SECONDS:-10} ;;
+  regress) secs=${FUZZ_REGRESS_SECONDS:-6} ;;
   *) echo "usage: $0 fuzz|regress" >&2; exit 2 ;;
 esac
 bdir="${B:-build}/fuzz"

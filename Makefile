@@ -10,7 +10,7 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 -Wvla
 # machine gets them once `make deps` has installed the packages).
 INCS    := -I. -I/usr/include/postgresql $(shell pkg-config --cflags pangocairo 2>/dev/null)
 CFLAGS  ?= -O2 -g
-LDLIBS  := -lmicrohttpd -ljansson -lcurl -lpq -lcrypto -lpsl -lpangocairo-1.0 -lpango-1.0 \
+LDLIBS  := -lmicrohttpd -ljansson -lcurl -lpq -lssl -lcrypto -lpsl -lpangocairo-1.0 -lpango-1.0 \
            -lgobject-2.0 -lglib-2.0 -lcairo -lpthread -lm
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 

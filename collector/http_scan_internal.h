@@ -10,6 +10,7 @@
 #include <pthread.h>
 
 #include <curl/curl.h>
+#include <openssl/x509.h>
 
 #include "collector/address_policy.h"
 #include "collector/http_scan.h"
@@ -88,7 +89,10 @@ struct scan_xfer {
 	long body;
 	int oversized, headers_over, refused;
 	char refused_address[64];
-	char version[16];
+	char version[16];                     /* the TLS version negotiated */
+	X509 *leaf;                           /* the server's certificate and what it sent
+	                                         along, taken during the handshake */
+	STACK_OF(X509) *chain;
 	char hop_host[254];
 	char url[SCAN_URL];
 	char errbuf[CURL_ERROR_SIZE];

@@ -1,5 +1,7 @@
 #include "collector/http_scan_internal.h"
 
+#include <openssl/ssl.h>
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -86,21 +88,34 @@ xfer_write(char *data, size_t size, size_t n, void *userp)
 	return (size * n);
 }
 
+/* The server's certificates, taken during the handshake (OpenSSL calls this in place
+ * of its own chain verification): tls_cert verifies them after the transfer, so that
+ * a bad certificate is described as well as refused. The handshake goes on, as with
+ * CURLOPT_SSL_VERIFYPEER off. Cheaper than CURLOPT_CERTINFO, which writes every
+ * certificate out as text for tls_cert to read back. */
 static int
-xfer_debug(CURL *easy, curl_infotype type, char *data, size_t size, void *userp)
+xfer_cert_cb(X509_STORE_CTX *ctx, void *arg)
 {
-	static const char marker[] = "SSL connection using ";
-	struct scan_xfer *x = userp;
-	size_t i, m = sizeof(marker) - 1;
+	struct scan_xfer *x = arg;
+	SSL *ssl = X509_STORE_CTX_get_ex_data(ctx, SSL_get_ex_data_X509_STORE_CTX_idx());
+	STACK_OF(X509) *sent = X509_STORE_CTX_get0_untrusted(ctx);
+	X509 *leaf = X509_STORE_CTX_get0_cert(ctx);
 
+	if (leaf != NULL && x->leaf == NULL && X509_up_ref(leaf) == 1) {
+		x->leaf = leaf;
+		x->chain = sent != NULL ? X509_chain_up_ref(sent) : NULL;
+	}
+	if (ssl != NULL)
+		snprintf(x->version, sizeof(x->version), "%s", SSL_get_version(ssl));
+	return (1);
+}
+
+static CURLcode
+xfer_ssl_ctx(CURL *easy, void *sslctx, void *arg)
+{
 	(void)easy;
-	if (type != CURLINFO_TEXT || size <= m || memcmp(data, marker, m) != 0)
-		return (0);
-	for (i = 0; m + i < size && i + 1 < sizeof(x->version) && data[m + i] != ' ' &&
-	    data[m + i] != '\n'; i++)
-		x->version[i] = data[m + i];
-	x->version[i] = '\0';
-	return (0);
+	SSL_CTX_set_cert_verify_callback(sslctx, xfer_cert_cb, arg);
+	return (CURLE_OK);
 }
 
 /* ---- transfers ---- */
@@ -122,6 +137,8 @@ xfer_free(struct scan_xfer *x)
 		x->next->prev = x->prev;
 	buf_free(&x->headers);
 	buf_free(&x->html);
+	X509_free(x->leaf);
+	sk_X509_pop_free(x->chain, X509_free);
 	free(x);
 }
 
@@ -171,13 +188,11 @@ xfer_start(struct scan_host *h, const char *url, const char *hop_host, int https
 		 * they can be seen. */
 		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
 		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
-		curl_easy_setopt(e, CURLOPT_CERTINFO, 1L);
+		curl_easy_setopt(e, CURLOPT_SSL_CTX_FUNCTION, xfer_ssl_ctx);
+		curl_easy_setopt(e, CURLOPT_SSL_CTX_DATA, x);
 		curl_easy_setopt(e, CURLOPT_SSL_SESSIONID_CACHE, 0L);
 		curl_easy_setopt(e, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_0);
 		curl_easy_setopt(e, CURLOPT_SSL_CIPHER_LIST, "DEFAULT:@SECLEVEL=0");
-		curl_easy_setopt(e, CURLOPT_VERBOSE, 1L);
-		curl_easy_setopt(e, CURLOPT_DEBUGFUNCTION, xfer_debug);
-		curl_easy_setopt(e, CURLOPT_DEBUGDATA, x);
 		curl_easy_setopt(e, CURLOPT_HTTPHEADER, s->probe_origin);
 	}
 	if (curl_multi_add_handle(h->w->multi, e) != CURLM_OK) {
@@ -255,27 +270,12 @@ xfer_location(const struct scan_xfer *x, char *out, size_t n, char *host, size_t
 static int
 xfer_verify(struct scan_xfer *x, struct http_tls_facts *facts)
 {
-	const char *pems[SCAN_MAX_CHAIN];
-	struct curl_certinfo *ci = NULL;
-	struct curl_slist *l;
-	size_t n = 0;
-	int i;
-
-	if (curl_easy_getinfo(x->easy, CURLINFO_CERTINFO, &ci) != CURLE_OK || ci == NULL ||
-	    ci->num_of_certs <= 0)
-		return (-1);
-	for (i = 0; i < ci->num_of_certs && n < SCAN_MAX_CHAIN; i++)
-		for (l = ci->certinfo[i]; l != NULL; l = l->next)
-			if (strncmp(l->data, "Cert:", 5) == 0) {
-				pems[n++] = l->data + 5;
-				break;
-			}
-	if (n == 0)
+	if (x->leaf == NULL)
 		return (-1);
 	snprintf(facts->version, sizeof(facts->version), "%s",
 	    x->version[0] ? x->version : "unknown");
-	return (tls_cert_check(x->h->scan->certs, pems, n, x->hop_host, x->h->scan->now,
-	    facts) == 1);
+	return (tls_cert_check_x509(x->h->scan->certs, x->leaf, x->chain, x->hop_host,
+	    x->h->scan->now, facts) == 1);
 }
 
 static void

@@ -153,25 +153,18 @@ cert_verify_cb(int ok, X509_STORE_CTX *ctx)
 }
 
 int
-tls_cert_check(struct tls_cert_store *s, const char *const *pems, size_t n,
+tls_cert_check_x509(struct tls_cert_store *s, X509 *leaf, STACK_OF(X509) *chain,
     const char *host, int64_t now, struct http_tls_facts *facts)
 {
-	STACK_OF(X509) *chain = NULL;
 	X509_STORE_CTX *ctx = NULL;
-	X509 *leaf = NULL, *x;
-	size_t i;
 	int rc = -1, err;
 
-	if (n == 0 || (leaf = cert_parse(pems[0])) == NULL)
+	if (leaf == NULL)
 		return (-1);
 	cert_facts(leaf, facts);
 	facts->hostname_match = cert_name_matches(leaf, host);
-	if ((chain = sk_X509_new_null()) == NULL || (ctx = X509_STORE_CTX_new()) == NULL)
-		goto done;
-	for (i = 1; i < n && i < CERT_MAX_CHAIN; i++)
-		if ((x = cert_parse(pems[i])) != NULL && !sk_X509_push(chain, x))
-			X509_free(x);
-	if (X509_STORE_CTX_init(ctx, s->store, leaf, chain) != 1)
+	if ((ctx = X509_STORE_CTX_new()) == NULL ||
+	    X509_STORE_CTX_init(ctx, s->store, leaf, chain) != 1)
 		goto done;
 	X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(ctx), (time_t)now);
 	X509_VERIFY_PARAM_set_purpose(X509_STORE_CTX_get0_param(ctx),
@@ -195,6 +188,29 @@ tls_cert_check(struct tls_cert_store *s, const char *const *pems, size_t n,
 	    now <= facts->not_after;
 done:
 	X509_STORE_CTX_free(ctx);
+	return (rc);
+}
+
+int
+tls_cert_check(struct tls_cert_store *s, const char *const *pems, size_t n,
+    const char *host, int64_t now, struct http_tls_facts *facts)
+{
+	STACK_OF(X509) *chain = NULL;
+	X509 *leaf = NULL, *x;
+	size_t i;
+	int rc = -1;
+
+	if (n == 0 || (leaf = cert_parse(pems[0])) == NULL)
+		return (-1);
+	if ((chain = sk_X509_new_null()) == NULL) {
+		cert_facts(leaf, facts);
+		goto done;
+	}
+	for (i = 1; i < n && i < CERT_MAX_CHAIN; i++)
+		if ((x = cert_parse(pems[i])) != NULL && !sk_X509_push(chain, x))
+			X509_free(x);
+	rc = tls_cert_check_x509(s, leaf, chain, host, now, facts);
+done:
 	sk_X509_pop_free(chain, X509_free);
 	X509_free(leaf);
 	return (rc);

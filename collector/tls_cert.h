@@ -4,6 +4,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <openssl/x509.h>
+
 #include "collector/http_checks.h"
 
 /*
@@ -27,6 +29,11 @@ void tls_cert_store_free(struct tls_cert_store *s);
  * facts (facts->version is left as it is). Returns 1 when the chain verified and
  * the name matched, 0 when not (facts say why), -1 when the leaf does not parse. */
 int tls_cert_check(struct tls_cert_store *s, const char *const *pems, size_t n,
+    const char *host, int64_t now, struct http_tls_facts *facts);
+
+/* tls_cert_check_x509: the same for a leaf and what the server sent along (chain,
+ * may be NULL; it may hold the leaf too), as the TLS handshake delivered them. */
+int tls_cert_check_x509(struct tls_cert_store *s, X509 *leaf, STACK_OF(X509) *chain,
     const char *host, int64_t now, struct http_tls_facts *facts);
 
 #endif

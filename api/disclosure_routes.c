@@ -366,3 +366,22 @@ disclosure_routes_attachment(struct api_request *r)
 		    info.size);
 	free(content);
 }
+
+/* The public statistics of disclosure decisions, as the disputes' are published: how
+ * many wait, how long decisions take, how many came within the SLA. */
+void
+disclosure_routes_transparency(struct api_request *r)
+{
+	struct dispute_sla_config sla;
+	json_t *v;
+	PGconn *db;
+
+	if ((db = request_db(r)) == NULL)
+		return;
+	dispute_http_sla(&sla);
+	if ((v = disclosure_store_stats(db, sla.resolution_secs)) == NULL) {
+		resource_db_failed(r, "cannot compute the disclosure statistics");
+		return;
+	}
+	resource_reply(r, 200, v);
+}

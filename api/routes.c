@@ -62,6 +62,8 @@ static const struct router_route routes[] = {
 	{"GET", "/v1/me/peers", COMPANY, 0, NULL, me_routes_peers},
 	{"GET", "/v1/transparency/disputes", PUBLIC, 0, NULL,
 	    staff_dispute_routes_transparency},
+	{"GET", "/v1/transparency/disclosures", PUBLIC, 0, NULL,
+	    disclosure_routes_transparency},
 	{"POST", "/v1/claims", PUBLIC, ROUTER_JSON_BODY, NULL, claim_routes_create},
 	{"POST", "/v1/claims/{id}/verify", PUBLIC, ROUTER_JSON_BODY, NULL,
 	    claim_routes_verify},

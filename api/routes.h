@@ -129,6 +129,7 @@ void disclosure_routes_me_list(struct api_request *r);
 void disclosure_routes_me_submit(struct api_request *r);
 void disclosure_routes_me_get(struct api_request *r);
 void disclosure_routes_me_withdraw(struct api_request *r);
+void disclosure_routes_transparency(struct api_request *r);
 void disclosure_routes_me_attach(struct api_request *r);
 void disclosure_routes_attachment(struct api_request *r);
 void disclosure_routes_company(struct api_request *r);

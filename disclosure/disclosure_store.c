@@ -460,3 +460,40 @@ disclosure_store_sector(PGconn *conn, const char *sector, json_t **out)
 
 	return (json_row(conn, sql, 1, p, "sector", out));
 }
+
+json_t *
+disclosure_store_stats(PGconn *conn, int64_t sla_secs)
+{
+	static const char sql[] =
+	    "SELECT json_build_object("
+	    " 'total', (SELECT count(*) FROM disclosures),"
+	    " 'by_state', (SELECT json_object_agg(s, (SELECT count(*) FROM disclosures d"
+	    "  WHERE d.state = s)) FROM unnest(ARRAY['submitted', 'verified', 'rejected',"
+	    "  'withdrawn', 'expired', 'superseded']) s),"
+	    " 'by_item', (SELECT json_object_agg(i, (SELECT count(*) FROM disclosures d"
+	    "  WHERE d.item = i)) FROM unnest(ARRAY['basic_policy', 'management_structure',"
+	    "  'education_training', 'information_sharing', 'third_party_certification']) i),"
+	    " 'waiting', count(*) FILTER (WHERE state = 'submitted'),"
+	    " 'decided', count(*) FILTER (WHERE decided_at IS NOT NULL),"
+	    " 'median_hours_to_decision', round((percentile_cont(0.5) WITHIN GROUP (ORDER BY"
+	    "  extract(epoch FROM decided_at - submitted_at) / 3600) FILTER (WHERE decided_at"
+	    "  IS NOT NULL))::numeric, 2),"
+	    " 'p90_hours_to_decision', round((percentile_cont(0.9) WITHIN GROUP (ORDER BY"
+	    "  extract(epoch FROM decided_at - submitted_at) / 3600) FILTER (WHERE decided_at"
+	    "  IS NOT NULL))::numeric, 2),"
+	    " 'decision_sla_hours', $1::bigint / 3600,"
+	    " 'decided_within_sla', count(*) FILTER (WHERE decided_at IS NOT NULL AND"
+	    "  decided_at - submitted_at <= $1::bigint * interval '1 second'))::text"
+	    " FROM disclosures";
+	char ssla[24];
+	const char *params[1] = {ssla};
+	PGresult *res;
+	json_t *out;
+
+	snprintf(ssla, sizeof(ssla), "%lld", (long long)sla_secs);
+	if ((res = db_query(conn, sql, 1, params)) == NULL)
+		return (NULL);
+	out = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
+	PQclear(res);
+	return (out);
+}

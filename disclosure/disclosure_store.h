@@ -111,6 +111,13 @@ enum disclosure_store_result disclosure_store_company_items(PGconn *conn,
 enum disclosure_store_result disclosure_store_sector(PGconn *conn, const char *sector,
     json_t **out);
 
+/* disclosure_store_stats: the public statistics of disclosure decisions (no company
+ * named): {total, by_state, by_item, waiting, decided, median_hours_to_decision,
+ * p90_hours_to_decision, decision_sla_hours, decided_within_sla}; a decision is a
+ * verification or a rejection, timed from submission; sla_secs is the decision SLA
+ * (the disputes' resolution time). NULL on a failure (logged). */
+json_t *disclosure_store_stats(PGconn *conn, int64_t sla_secs);
+
 /* A supporting document as read. */
 struct disclosure_attachment {
 	char filename[ATTACHMENT_FILENAME_SIZE];

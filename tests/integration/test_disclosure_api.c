@@ -246,7 +246,7 @@ Test(disclosure_api, isms_verified_counts_then_withdrawn_does_not)
 
 Test(disclosure_api, rejection_needs_a_reason_and_takes_a_verification_back)
 {
-	char body[256], path[96];
+	char body[256], path[96], *dump;
 	long id, before;
 	json_t *v;
 
@@ -276,6 +276,22 @@ Test(disclosure_api, rejection_needs_a_reason_and_takes_a_verification_back)
 	cr_assert(governance_is(-1));
 	cr_assert_eq(testdb_scalar(conn, "SELECT count(*) FROM evidence WHERE source ="
 	    " 'verified_disclosure' AND status = 'corrected'"), 1);
+
+	/* The public figures count the decisions, name nobody. */
+	v = call("GET", "/v1/transparency/disclosures", NULL, NULL, 200);
+	cr_expect_eq(json_integer_value(json_object_get(v, "total")), 2);
+	cr_expect_eq(json_integer_value(json_object_get(json_object_get(v, "by_state"),
+	    "rejected")), 2);
+	cr_expect_eq(json_integer_value(json_object_get(json_object_get(v, "by_item"),
+	    "basic_policy")), 2);
+	cr_expect_eq(json_integer_value(json_object_get(v, "decided")), 2);
+	cr_expect_eq(json_integer_value(json_object_get(v, "waiting")), 0);
+	cr_expect_eq(json_integer_value(json_object_get(v, "decided_within_sla")), 2);
+	cr_expect(json_is_number(json_object_get(v, "median_hours_to_decision")));
+	dump = json_dumps(v, 0);
+	cr_expect(dump != NULL && strstr(dump, "acme") == NULL);
+	free(dump);
+	json_decref(v);
 }
 
 Test(disclosure_api, a_newer_disclosure_supersedes_the_verified_one)

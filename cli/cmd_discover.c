@@ -32,13 +32,14 @@ struct discover_run {
 	struct dns_mail *dns;
 	char (*words)[64];
 	size_t nwords;
-	struct buf ct[DISCOVER_MAX_CT];
-	size_t nct;
 	const char *ct_label[DISCOVER_MAX_CT];
+	size_t nct;
+	struct discovery_certs ct[DISCOVER_MAX_CT]; /* a file's or fixed URL's certificates,
+	                                         read once for every company */
+	struct buf page;                      /* one CT answer as read */
 	size_t max_names;
 	long wildcard_zones;
-	struct buf log_certs;                 /* a log's certificates: names separated by
-	                                         '\n', each certificate ended by '\0' */
+	struct discovery_certs log_certs;
 	long log_entries;
 };
 
@@ -166,11 +167,31 @@ discover_ct_read(const char *src, const char *domain, struct buf *b)
 	return (0);
 }
 
-/* Whether name resolves; -1 on a failure. */
+/* Whether a CT source is asked for each domain (a URL with {domain}); the others
+ * (files, fixed URLs) hold every domain's certificates and are read once. */
 static int
-discover_resolves(struct discover_run *r, const char *name)
+discover_ct_per_domain(const char *src)
 {
-	return (dns_mail_resolves(r->dns, name));
+	return (strstr(src, "://") != NULL && strstr(src, "{domain}") != NULL);
+}
+
+/* Read the CT source src (for domain) and hand its certificates to cert. 0, or -1. */
+static int
+discover_ct_source(struct discover_run *r, const char *src, const char *domain,
+    discovery_cert_fn *cert, void *arg)
+{
+	char err[200];
+
+	if (discover_ct_read(src, domain, &r->page) != 0) {
+		fprintf(stderr, "fairrate discover: cannot read %s (at most %ld MB)\n", src,
+		    DISCOVER_MAX_CT_BYTES >> 20);
+		return (-1);
+	}
+	if (discovery_ct_json(r->page.data, r->page.len, cert, arg, err, sizeof(err)) < 0) {
+		fprintf(stderr, "fairrate discover: %s: %s\n", src, err);
+		return (-1);
+	}
+	return (0);
 }
 
 /* The names name points to (CNAME, MX, NS) and its SPF includes, added as DNS finds. */
@@ -206,42 +227,26 @@ discover_refs(struct discover_run *r, struct discovery_set *s, const char *name,
 	return (0);
 }
 
-/* Keep one certificate of a log (ct_log_cert_fn). */
-static int
-discover_keep_cert(void *arg, const char *const *names, size_t n)
-{
-	struct buf *b = arg;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (buf_appendf(b, "%s%s", i ? "\n" : "", names[i]) != 0)
-			return (-1);
-	return (buf_append(b, "", 1));
-}
-
 /* Read the entries [first, last] of the log at url, batch by batch (a log may answer
  * fewer than asked: the next batch starts after what came). 0, or -1. */
 static int
 discover_read_log(struct discover_run *r, const char *url, long first, long last)
 {
-	struct buf page;
 	char src[1200], err[200];
 	long at = first, got;
 	size_t base = strlen(url);
 
 	while (base > 0 && url[base - 1] == '/')
 		base--;
-	buf_init(&page, (size_t)DISCOVER_MAX_CT_BYTES);
 	while (at <= last) {
 		snprintf(src, sizeof(src), "%.*s/ct/v1/get-entries?start=%ld&end=%ld", (int)base,
 		    url, at, at + DISCOVER_LOG_BATCH - 1 < last ? at + DISCOVER_LOG_BATCH - 1 :
 		    last);
-		if (discover_ct_read(src, "", &page) != 0 ||
-		    (got = ct_log_entries(page.data, page.len, discover_keep_cert,
+		if (discover_ct_read(src, "", &r->page) != 0 ||
+		    (got = ct_log_entries(r->page.data, r->page.len, discovery_certs_keep,
 		    &r->log_certs, err, sizeof(err))) < 0) {
-			if (page.len > 0)
+			if (r->page.len > 0)
 				fprintf(stderr, "fairrate discover: %s: %s\n", src, err);
-			buf_free(&page);
 			return (-1);
 		}
 		r->log_entries += got;
@@ -249,31 +254,7 @@ discover_read_log(struct discover_run *r, const char *url, long first, long last
 			break;
 		at += got;
 	}
-	buf_free(&page);
 	return (0);
-}
-
-/* The log's certificates, each handed to discovery as one certificate. */
-static int
-discover_log_certs(struct discover_run *r, struct discovery_set *s)
-{
-	const char *names[1000], *p = r->log_certs.data, *end = p + r->log_certs.len;
-	char *cert, *tok, *save = NULL;
-	size_t n;
-	int rc = 0;
-
-	while (rc == 0 && p < end) {
-		if ((cert = strdup(p)) == NULL)
-			return (-1);
-		p += strlen(p) + 1;
-		n = 0;
-		for (tok = strtok_r(cert, "\n", &save); tok != NULL && n < 1000;
-		    tok = strtok_r(NULL, "\n", &save))
-			names[n++] = tok;
-		rc = discovery_certificate(s, names, n);
-		free(cert);
-	}
-	return (rc);
 }
 
 /* Discover for one company into s. 0, or -1 on a DNS failure or memory. */
@@ -281,34 +262,32 @@ static int
 discover_company(struct discover_run *r, const struct discovery_company *c,
     struct discovery_set *s)
 {
-	char name[600], probe[300], err[200];
+	char name[600], probe[300];
 	size_t i, k, before;
 	int res;
 
 	for (i = 0; i < c->nseeds; i++)
 		if (discover_refs(r, s, c->seeds[i], 1) != 0)
 			return (-1);
-	for (k = 0; k < r->nct; k++)
-		for (i = 0; i < s->nseeds; i++) {
-			if (strstr(r->ct_label[k], "://") != NULL &&
-			    discover_ct_read(r->ct_label[k], s->seeds[i], &r->ct[k]) != 0)
+	for (k = 0; k < r->nct; k++) {
+		if (!discover_ct_per_domain(r->ct_label[k])) {
+			if (discovery_certs_offer(&r->ct[k], s) != 0)
 				return (-1);
-			if (discovery_ct_json(s, r->ct[k].data, r->ct[k].len, err,
-			    sizeof(err)) < 0) {
-				fprintf(stderr, "fairrate discover: %s: %s\n", r->ct_label[k], err);
-				return (-1);
-			}
-			if (strstr(r->ct_label[k], "://") == NULL)
-				break;        /* a file holds every domain's certificates */
+			continue;
 		}
-	if (r->log_certs.len > 0 && discover_log_certs(r, s) != 0)
+		for (i = 0; i < s->nseeds; i++)
+			if (discover_ct_source(r, r->ct_label[k], s->seeds[i],
+			    discovery_certificate, s) != 0)
+				return (-1);
+	}
+	if (discovery_certs_offer(&r->log_certs, s) != 0)
 		return (-1);
 	for (i = 0; i < s->nseeds; i++) {
 		/* A zone answering every name (a wildcard record) would make every word a
 		 * host: its wordlist finds would be noise. */
 		snprintf(probe, sizeof(probe), "fairrate-wildcard-probe-%08x.%s",
 		    (unsigned)rand(), s->seeds[i]);
-		if ((res = discover_resolves(r, probe)) < 0)
+		if ((res = dns_mail_resolves(r->dns, probe)) < 0)
 			return (-1);
 		if (res > 0) {
 			r->wildcard_zones++;
@@ -316,7 +295,7 @@ discover_company(struct discover_run *r, const struct discovery_company *c,
 		}
 		for (k = 0; k < r->nwords; k++) {
 			snprintf(name, sizeof(name), "%s.%s", r->words[k], s->seeds[i]);
-			if ((res = discover_resolves(r, name)) < 0)
+			if ((res = dns_mail_resolves(r->dns, name)) < 0)
 				return (-1);
 			if (res > 0 && discovery_add(s, name, DISCOVERY_SRC_WORDLIST, 0) < 0)
 				return (-1);
@@ -328,7 +307,7 @@ discover_company(struct discover_run *r, const struct discovery_company *c,
 		if (s->items[i].rule != DISCOVERY_REGISTERED_DOMAIN)
 			continue;
 		if (!s->items[i].live) {
-			if ((res = discover_resolves(r, s->items[i].name)) < 0)
+			if ((res = dns_mail_resolves(r->dns, s->items[i].name)) < 0)
 				return (-1);
 			s->items[i].live = res > 0;
 		}
@@ -408,27 +387,24 @@ cmd_discover(int argc, char **argv)
 		discover_usage(stderr);
 		return (2);
 	}
-	buf_init(&r.log_certs, (size_t)DISCOVER_MAX_CT_BYTES);
+	buf_init(&r.page, (size_t)DISCOVER_MAX_CT_BYTES);
 	if (wordlist == NULL) {
 		if (paths_join(path, sizeof(path), "data/discovery-words.txt") != 0)
 			return (1);
 		wordlist = path;
 	}
-	for (i = 0; i < r.nct; i++) {
-		buf_init(&r.ct[i], (size_t)DISCOVER_MAX_CT_BYTES);
-		if (strstr(r.ct_label[i], "://") == NULL &&
-		    discover_ct_read(r.ct_label[i], "", &r.ct[i]) != 0) {
-			fprintf(stderr, "fairrate discover: cannot read %s (at most %ld MB)\n",
-			    r.ct_label[i], DISCOVER_MAX_CT_BYTES >> 20);
+	if (discover_wordlist(&r, wordlist) != 0)
+		goto done;
+	for (i = 0; i < r.nct; i++)
+		if (!discover_ct_per_domain(r.ct_label[i]) &&
+		    discover_ct_source(&r, r.ct_label[i], "", discovery_certs_keep,
+		    &r.ct[i]) != 0)
 			goto done;
-		}
-	}
 	if (log != NULL && discover_read_log(&r, log, log_first, log_last) != 0) {
 		fprintf(stderr, "fairrate discover: cannot read the log %s\n", log);
 		goto done;
 	}
-	if (discover_wordlist(&r, wordlist) != 0 ||
-	    (r.dns = dns_mail_new(nameserver, 2, 2)) == NULL ||
+	if ((r.dns = dns_mail_new(nameserver, 2, 2)) == NULL ||
 	    (conn = db_connect(NULL)) == NULL ||
 	    discovery_store_companies(conn, slugs, nslugs, &cs, &ncs) != 0)
 		goto done;
@@ -469,9 +445,10 @@ done:
 		printf("; %ld log entries read\n", r.log_entries);
 	discovery_store_free(cs, ncs);
 	free(seeds);
-	buf_free(&r.log_certs);
+	buf_free(&r.page);
+	discovery_certs_free(&r.log_certs);
 	for (i = 0; i < r.nct; i++)
-		buf_free(&r.ct[i]);
+		discovery_certs_free(&r.ct[i]);
 	free(r.words);
 	dns_mail_free(r.dns);
 	if (conn != NULL)

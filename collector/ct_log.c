@@ -110,7 +110,7 @@ entry_cert(const unsigned char *leaf, size_t ll, const unsigned char *extra, siz
 }
 
 long
-ct_log_entries(const char *text, size_t len, ct_log_cert_fn *cert, void *arg, char *err,
+ct_log_entries(const char *text, size_t len, discovery_cert_fn *cert, void *arg, char *err,
     size_t errlen)
 {
 	json_error_t je;

@@ -15,12 +15,9 @@
  * (to collector/discovery's discovery_certificate, or kept for later).
  */
 
-/* ct_log_cert_fn: one certificate's names; 0, or -1 to stop. */
-typedef int ct_log_cert_fn(void *arg, const char *const *names, size_t n);
-
 /* ct_log_entries: read text (len bytes), calling cert for each entry. The number of
  * entries read, or -1 with the reason (and the entry's index) in err. */
-long ct_log_entries(const char *text, size_t len, ct_log_cert_fn *cert, void *arg,
+long ct_log_entries(const char *text, size_t len, discovery_cert_fn *cert, void *arg,
     char *err, size_t errlen);
 
 /* ct_log_names: the DNS names of the DER certificate der (len bytes): its

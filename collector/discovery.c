@@ -149,8 +149,9 @@ discovery_add(struct discovery_set *s, const char *host, enum discovery_source s
 }
 
 int
-discovery_certificate(struct discovery_set *s, const char *const *names, size_t n)
+discovery_certificate(void *set, const char *const *names, size_t n)
 {
+	struct discovery_set *s = set;
 	char canon[DISCOVERY_NAME_MAX];
 	size_t i;
 	int with_seed = 0;
@@ -165,42 +166,97 @@ discovery_certificate(struct discovery_set *s, const char *const *names, size_t 
 	return (0);
 }
 
+int
+discovery_certs_keep(void *certs, const char *const *names, size_t n)
+{
+	struct discovery_certs *c = certs;
+	size_t i, need = 0, cap;
+	void *p;
+
+	for (i = 0; i < n; i++)
+		need += strlen(names[i]) + 1;
+	if (c->len + need > c->cap) {
+		for (cap = c->cap ? c->cap : 65536; cap < c->len + need; cap *= 2)
+			;
+		if ((p = realloc(c->names, cap)) == NULL)
+			return (-1);
+		c->names = p;
+		c->cap = cap;
+	}
+	if (c->n == c->ncap) {
+		cap = c->ncap ? 2 * c->ncap : 1024;
+		if ((p = realloc(c->count, cap * sizeof(*c->count))) == NULL)
+			return (-1);
+		c->count = p;
+		c->ncap = cap;
+	}
+	for (i = 0; i < n; i++) {
+		memcpy(c->names + c->len, names[i], strlen(names[i]) + 1);
+		c->len += strlen(names[i]) + 1;
+	}
+	c->count[c->n++] = n;
+	return (0);
+}
+
 #define CT_MAX_NAMES 1000
 
-/* The names of one certificate's name_value (newline-separated) and common name. */
-static int
-ct_certificate(struct discovery_set *s, const char *names, const char *cn)
+int
+discovery_certs_offer(const struct discovery_certs *c, struct discovery_set *s)
 {
-	char (*buf)[DISCOVERY_NAME_MAX] = calloc(CT_MAX_NAMES + 1, sizeof(*buf));
-	const char *list[CT_MAX_NAMES + 1], *p, *end;
-	size_t n = 0, len;
+	const char *list[CT_MAX_NAMES], *p = c->names;
+	size_t i, k;
+
+	for (i = 0; i < c->n; i++) {
+		for (k = 0; k < c->count[i]; k++, p += strlen(p) + 1)
+			if (k < CT_MAX_NAMES)
+				list[k] = p;
+		if (discovery_certificate(s, list, c->count[i] < CT_MAX_NAMES ? c->count[i] :
+		    CT_MAX_NAMES) != 0)
+			return (-1);
+	}
+	return (0);
+}
+
+void
+discovery_certs_free(struct discovery_certs *c)
+{
+	free(c->names);
+	free(c->count);
+	memset(c, 0, sizeof(*c));
+}
+
+/* One certificate of crt.sh's JSON: its name_value (names separated by newlines) and
+ * common name, split in a copy, handed to cert. */
+static int
+ct_certificate(const char *names, const char *cn, discovery_cert_fn *cert, void *arg)
+{
+	const char *list[CT_MAX_NAMES + 1];
+	char *copy = strdup(names != NULL ? names : ""), *p, *end;
+	size_t n = 0;
 	int rc;
 
-	if (buf == NULL)
+	if (copy == NULL)
 		return (-1);
-	for (p = names; p != NULL && *p != '\0' && n < CT_MAX_NAMES; p = *end ? end + 1 : end) {
+	for (p = copy; *p != '\0' && n < CT_MAX_NAMES; p = end) {
 		end = p + strcspn(p, "\n");
-		len = (size_t)(end - p);
-		if (len == 0 || len >= DISCOVERY_NAME_MAX)
-			continue;
-		memcpy(buf[n], p, len);
-		buf[n][len] = '\0';
-		list[n] = buf[n];
-		n++;
+		if (*end != '\0')
+			*end++ = '\0';
+		if (*p != '\0')
+			list[n++] = p;
 	}
-	if (cn != NULL && strlen(cn) < DISCOVERY_NAME_MAX)
+	if (cn != NULL)
 		list[n++] = cn;
-	rc = discovery_certificate(s, list, n);
-	free(buf);
+	rc = cert(arg, list, n);
+	free(copy);
 	return (rc);
 }
 
 long
-discovery_ct_json(struct discovery_set *s, const char *text, size_t len, char *err,
-    size_t errlen)
+discovery_ct_json(const char *text, size_t len, discovery_cert_fn *cert, void *arg,
+    char *err, size_t errlen)
 {
 	json_error_t je;
-	json_t *root = json_loadb(text, len, 0, &je), *cert;
+	json_t *root = json_loadb(text, len, 0, &je), *c;
 	size_t i;
 	long n = 0;
 
@@ -213,16 +269,16 @@ discovery_ct_json(struct discovery_set *s, const char *text, size_t len, char *e
 		json_decref(root);
 		return (-1);
 	}
-	json_array_foreach(root, i, cert) {
-		const char *names = json_string_value(json_object_get(cert, "name_value"));
-		const char *cn = json_string_value(json_object_get(cert, "common_name"));
+	json_array_foreach(root, i, c) {
+		const char *names = json_string_value(json_object_get(c, "name_value"));
+		const char *cn = json_string_value(json_object_get(c, "common_name"));
 
-		if (!json_is_object(cert) || (names == NULL && cn == NULL)) {
+		if (!json_is_object(c) || (names == NULL && cn == NULL)) {
 			snprintf(err, errlen, "certificate %zu: no name_value or common_name", i);
 			json_decref(root);
 			return (-1);
 		}
-		if (ct_certificate(s, names, cn) != 0) {
+		if (ct_certificate(names, cn, cert, arg) != 0) {
 			snprintf(err, errlen, "out of memory");
 			json_decref(root);
 			return (-1);

@@ -89,18 +89,42 @@ int discovery_owned(const struct discovery_set *s, const char *name);
 int discovery_add(struct discovery_set *s, const char *host, enum discovery_source source,
     int with_seed);
 
-/* discovery_certificate: the names of one certificate (its subjectAltName DNS names
- * and common name, names[0..n)) added to s: owned names, and the other names as
- * certificate_san when the certificate names an owned domain. 0, or -1 when memory
- * is short. */
-int discovery_certificate(struct discovery_set *s, const char *const *names, size_t n);
+/* discovery_cert_fn: one certificate's names (its subjectAltName DNS names and
+ * common name, names[0..n)); 0, or -1 to stop (memory). */
+typedef int discovery_cert_fn(void *arg, const char *const *names, size_t n);
 
-/* discovery_ct_json: the names of a certificate-transparency search in the JSON crt.sh
- * serves (an array of objects with "name_value", names separated by newlines, and
- * "common_name"), len bytes, added to s certificate by certificate. Returns the number
- * of certificates read, or -1 with the reason in err when the text is not that JSON. */
-long discovery_ct_json(struct discovery_set *s, const char *text, size_t len, char *err,
-    size_t errlen);
+/* discovery_certificate: a discovery_cert_fn adding one certificate's names to the
+ * set arg: owned names, and the other names as certificate_san when the certificate
+ * names an owned domain. 0, or -1 when memory is short. */
+int discovery_certificate(void *set, const char *const *names, size_t n);
+
+/* The certificates of the CT sources every company shares (files, a log), read once
+ * and offered to each company's set. */
+struct discovery_certs {
+	char *names;                          /* every name, each ended by '\0' */
+	size_t len, cap;
+	size_t *count;                        /* names of each certificate, in order */
+	size_t n, ncap;
+};
+
+/* discovery_certs_keep: a discovery_cert_fn keeping one certificate in the struct
+ * discovery_certs arg (zeroed before the first). 0, or -1 when memory is short. */
+int discovery_certs_keep(void *certs, const char *const *names, size_t n);
+
+/* discovery_certs_offer: every kept certificate to s, as discovery_certificate does.
+ * 0, or -1 when memory is short. */
+int discovery_certs_offer(const struct discovery_certs *c, struct discovery_set *s);
+
+/* discovery_certs_free: release c's memory; c is empty after. */
+void discovery_certs_free(struct discovery_certs *c);
+
+/* discovery_ct_json: the certificates of a certificate-transparency search in the
+ * JSON crt.sh serves (an array of objects with "name_value", names separated by
+ * newlines, and "common_name"), len bytes, handed to cert one by one. Returns the
+ * number of certificates read, or -1 with the reason in err when the text is not
+ * that JSON. */
+long discovery_ct_json(const char *text, size_t len, discovery_cert_fn *cert, void *arg,
+    char *err, size_t errlen);
 
 /* discovery_wordlist_line: one line of a wordlist file: the label into out (lower
  * case); 1, 0 for a blank or '#' line, -1 when it is not a DNS label. */

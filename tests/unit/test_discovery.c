@@ -99,16 +99,20 @@ Test(discovery, crt_sh_json)
 	char err[200];
 
 	seeded(&s);
-	cr_assert_eq(discovery_ct_json(&s, json, strlen(json), err, sizeof(err)), 3, "%s", err);
+	cr_assert_eq(discovery_ct_json(json, strlen(json), discovery_certificate, &s, err,
+	    sizeof(err)), 3, "%s", err);
 	cr_expect_not_null(found(&s, "acme.example"), "the wildcard's base name");
 	cr_expect_eq(found(&s, "stranger.example")->rule, DISCOVERY_CERTIFICATE_SAN);
 	cr_expect_not_null(found(&s, "api.acme.example"));
 	cr_expect_null(found(&s, "unrelated.example"));
 	cr_expect_null(found(&s, "mail.unrelated.example"));
-	cr_expect_eq(discovery_ct_json(&s, "{}", 2, err, sizeof(err)), -1);
-	cr_expect_eq(discovery_ct_json(&s, "[{\"x\":1}]", 9, err, sizeof(err)), -1);
+	cr_expect_eq(discovery_ct_json("{}", 2, discovery_certificate, &s, err,
+	    sizeof(err)), -1);
+	cr_expect_eq(discovery_ct_json("[{\"x\":1}]", 9, discovery_certificate, &s, err,
+	    sizeof(err)), -1);
 	cr_expect(strstr(err, "certificate 0") != NULL, "%s", err);
-	cr_expect_eq(discovery_ct_json(&s, "[{", 2, err, sizeof(err)), -1);
+	cr_expect_eq(discovery_ct_json("[{", 2, discovery_certificate, &s, err,
+	    sizeof(err)), -1);
 	discovery_set_free(&s);
 }
 

@@ -34,10 +34,7 @@ TestSuite(plan_api, .init = setup, .fini = teardown, .timeout = 120);
 static void
 expect_code(const char *path, const char *key, long status, const char *code)
 {
-	json_t *v = api_call_json(c, "GET", path, key, NULL, status);
-
-	cr_assert_str_eq(api_call_error_code(v), code, "GET %s", path);
-	json_decref(v);
+	api_call_expect_error(c, "GET", path, key, NULL, status, code);
 }
 
 static double

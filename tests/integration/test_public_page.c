@@ -41,10 +41,7 @@ static void
 expect_error(const char *method, const char *path, const char *key, const char *body,
     long status, const char *code)
 {
-	json_t *v = call(method, path, key, body, status);
-
-	cr_assert_str_eq(api_call_error_code(v), code, "%s %s", method, path);
-	json_decref(v);
+	api_call_expect_error(c, method, path, key, body, status, code);
 }
 
 Test(public_page, published_page_shows_the_rating_and_nothing_host_level)

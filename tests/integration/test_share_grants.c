@@ -40,23 +40,6 @@ teardown(void)
 
 TestSuite(share_grants, .init = setup, .fini = teardown, .timeout = 120);
 
-static json_t *
-call_on(struct api_client *on, const char *method, const char *path, const char *key,
-    const char *body, long status)
-{
-	return (api_call_json(on, method, path, key, body, status));
-}
-
-static void
-expect_error_on(struct api_client *on, const char *method, const char *path,
-    const char *key, const char *body, long status, const char *code)
-{
-	json_t *v = call_on(on, method, path, key, body, status);
-
-	cr_assert_str_eq(api_call_error_code(v), code, "%s %s", method, path);
-	json_decref(v);
-}
-
 static long
 investor_key_id(const char *key)
 {
@@ -71,7 +54,7 @@ investor_key_id(const char *key)
 static long
 grant(const char *body, long status)
 {
-	json_t *v = call_on(c, "POST", "/v1/me/grants", k_acme, body, status);
+	json_t *v = api_call_json(c, "POST", "/v1/me/grants", k_acme, body, status);
 	long id = (long)json_integer_value(json_object_get(v, "id"));
 
 	json_decref(v);
@@ -89,7 +72,7 @@ Test(share_grants, a_grantee_reads_its_scope_and_loses_access)
 	json_t *v;
 
 	/* Without a grant: as confidential as ever. */
-	expect_error_on(c, "GET", "/v1/shared/acme/evidence", k_investor, NULL, 404,
+	api_call_expect_error(c, "GET", "/v1/shared/acme/evidence", k_investor, NULL, 404,
 	    "not_found");
 	snprintf(body, sizeof(body), "{\"grantee\": {\"key_id\": %ld}, \"scope\":"
 	    " [\"evidence\", \"disputes\"], \"expires_at\": \"2026-06-01T00:00:00Z\","
@@ -102,31 +85,32 @@ Test(share_grants, a_grantee_reads_its_scope_and_loses_access)
 	cr_assert_eq(r.status, 200, "%s", r.body.data);
 	cr_assert_not_null(strstr(r.body.data, API_WORLD_SECRET_HOST));
 	api_response_free(&r);
-	v = call_on(c, "GET", "/v1/shared/acme/disputes", k_investor, NULL, 200);
+	v = api_call_json(c, "GET", "/v1/shared/acme/disputes", k_investor, NULL, 200);
 	json_decref(v);
-	v = call_on(c, "GET", "/v1/shared", k_investor, NULL, 200);
+	v = api_call_json(c, "GET", "/v1/shared", k_investor, NULL, 200);
 	cr_assert_eq(json_array_size(json_object_get(v, "items")), 1);
 	json_decref(v);
 	/* ...but not what the scope leaves out, nor does another key or company. */
-	expect_error_on(c, "GET", "/v1/shared/acme/rating", k_investor, NULL, 404,
+	api_call_expect_error(c, "GET", "/v1/shared/acme/rating", k_investor, NULL, 404,
 	    "not_found");
-	expect_error_on(c, "GET", "/v1/shared/acme/evidence", k_other, NULL, 404,
+	api_call_expect_error(c, "GET", "/v1/shared/acme/evidence", k_other, NULL, 404,
 	    "not_found");
-	expect_error_on(c, "GET", "/v1/shared/acme/evidence", k_beta, NULL, 404,
+	api_call_expect_error(c, "GET", "/v1/shared/acme/evidence", k_beta, NULL, 404,
 	    "not_found");
 	/* The grantee cannot widen it: grants are the company's routes. */
-	expect_error_on(c, "POST", "/v1/me/grants", k_investor, body, 403, "forbidden");
+	api_call_expect_error(c, "POST", "/v1/me/grants", k_investor, body, 403,
+	    "forbidden");
 	snprintf(path, sizeof(path), "/v1/me/grants/%ld", id);
-	expect_error_on(c, "DELETE", path, k_beta, NULL, 404, "not_found");
+	api_call_expect_error(c, "DELETE", path, k_beta, NULL, 404, "not_found");
 
 	/* Every read is audited and visible to acme. */
 	snprintf(path, sizeof(path), "/v1/me/grants/%ld/reads", id);
-	v = call_on(c, "GET", path, k_acme, NULL, 200);
+	v = api_call_json(c, "GET", path, k_acme, NULL, 200);
 	cr_assert_eq(json_array_size(json_object_get(v, "items")), 2);
 	cr_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(v,
 	    "items"), 0), "scope")), "evidence");
 	json_decref(v);
-	expect_error_on(c, "GET", path, k_beta, NULL, 404, "not_found");
+	api_call_expect_error(c, "GET", path, k_beta, NULL, 404, "not_found");
 
 	/* Revoked through one instance: 403 at once on another. */
 	second = api_client_start(env);
@@ -134,28 +118,28 @@ Test(share_grants, a_grantee_reads_its_scope_and_loses_access)
 	cr_assert_eq(r.status, 200);
 	api_response_free(&r);
 	snprintf(path, sizeof(path), "/v1/me/grants/%ld", id);
-	v = call_on(c, "DELETE", path, k_acme, NULL, 200);
+	v = api_call_json(c, "DELETE", path, k_acme, NULL, 200);
 	cr_assert_str_eq(json_string_value(json_object_get(v, "status")), "revoked");
 	json_decref(v);
-	expect_error_on(second, "GET", "/v1/shared/acme/evidence", k_investor, NULL, 403,
-	    "grant_lapsed");
-	expect_error_on(c, "GET", "/v1/shared/acme/disputes", k_investor, NULL, 403,
+	api_call_expect_error(second, "GET", "/v1/shared/acme/evidence", k_investor, NULL,
+	    403, "grant_lapsed");
+	api_call_expect_error(c, "GET", "/v1/shared/acme/disputes", k_investor, NULL, 403,
 	    "grant_lapsed");
 
 	/* A company counterpart, until its grant expires. */
 	id = grant("{\"grantee\": {\"company\": \"beta\"}, \"scope\": [\"rating\"],"
 	    " \"expires_at\": \"2026-03-02T00:00:00Z\"}", 201);
-	v = call_on(second, "GET", "/v1/shared/acme/rating", k_beta, NULL, 200);
+	v = api_call_json(second, "GET", "/v1/shared/acme/rating", k_beta, NULL, 200);
 	cr_assert_not_null(json_object_get(v, "remediation"));
 	json_decref(v);
 	snprintf(body, sizeof(body), "UPDATE share_grants SET created_at ="
 	    " '2026-01-01T00:00:00Z', expires_at = '2026-03-01T00:00:00Z' WHERE id = %ld",
 	    id);
 	testdb_exec(conn, body);
-	expect_error_on(second, "GET", "/v1/shared/acme/rating", k_beta, NULL, 403,
+	api_call_expect_error(second, "GET", "/v1/shared/acme/rating", k_beta, NULL, 403,
 	    "grant_lapsed");
 	snprintf(path, sizeof(path), "/v1/me/grants/%ld", id);
-	v = call_on(c, "GET", path, k_acme, NULL, 200);
+	v = api_call_json(c, "GET", path, k_acme, NULL, 200);
 	cr_assert_str_eq(json_string_value(json_object_get(v, "status")), "expired");
 	json_decref(v);
 	api_client_stop(second);
@@ -193,12 +177,13 @@ Test(share_grants, bad_grants_are_refused)
 	size_t i;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		expect_error_on(c, "POST", "/v1/me/grants", k_acme, bad[i][0],
+		api_call_expect_error(c, "POST", "/v1/me/grants", k_acme, bad[i][0],
 		    strtol(bad[i][1], NULL, 10), bad[i][2]);
 	/* A company key is no investor key to grant to. */
 	snprintf(body, sizeof(body), "{\"grantee\": {\"key_id\": %ld}, \"scope\":"
 	    " [\"evidence\"], \"expires_at\": \"2026-06-01T00:00:00Z\"}",
 	    investor_key_id(k_beta));
-	expect_error_on(c, "POST", "/v1/me/grants", k_acme, body, 422, "invalid_grantee");
+	api_call_expect_error(c, "POST", "/v1/me/grants", k_acme, body, 422,
+	    "invalid_grantee");
 	cr_assert_eq(testdb_scalar(conn, "SELECT count(*) FROM share_grants"), 0);
 }

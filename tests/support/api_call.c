@@ -35,3 +35,13 @@ api_call_error_code(const json_t *v)
 
 	return (s ? s : "(none)");
 }
+
+void
+api_call_expect_error(struct api_client *c, const char *method, const char *path,
+    const char *key, const char *body, long status, const char *code)
+{
+	json_t *v = api_call_json(c, method, path, key, body, status);
+
+	cr_assert_str_eq(api_call_error_code(v), code, "%s %s", method, path);
+	json_decref(v);
+}

@@ -16,6 +16,11 @@
 json_t *api_call_json(struct api_client *c, const char *method, const char *path,
     const char *key, const char *body, long status);
 
+/* api_call_expect_error: method path on c as api_call_json does; the status must be
+ * status and the body an error object whose "code" is code. */
+void api_call_expect_error(struct api_client *c, const char *method, const char *path,
+    const char *key, const char *body, long status, const char *code);
+
 /* api_call_error_field: the string member field of the error object of an error body v
  * (may be NULL), or NULL when v holds no such string. The string belongs to v. */
 const char *api_call_error_field(const json_t *v, const char *field);

@@ -11,6 +11,7 @@
 #include "api/resource.h"
 #include "api/routes.h"
 #include "common/buf.h"
+#include "common/timefmt.h"
 
 #define PORTFOLIO_NAME_MAX 200
 #define PORTFOLIO_CSV_MAX (4 * 1024 * 1024)
@@ -167,6 +168,23 @@ portfolio_routes_remove(struct api_request *r)
 		portfolio_fail(r, rc);
 	else
 		request_reply_empty(r, 204);
+}
+
+void
+portfolio_routes_summary(struct api_request *r)
+{
+	enum portfolio_result rc;
+	json_t *out = NULL;
+	PGconn *db;
+
+	if ((db = request_db(r)) == NULL)
+		return;
+	rc = portfolio_store_summary(request_pool(r), db, portfolio_owner(r), portfolio_id(r),
+	    timefmt_now(), &out);
+	if (rc != PORTFOLIO_OK)
+		portfolio_fail(r, rc);
+	else
+		resource_reply(r, 200, out);
 }
 
 static void

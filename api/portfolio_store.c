@@ -5,9 +5,11 @@
 #include <string.h>
 
 #include "api/company_view.h"
+#include "api/portfolio_summary.h"
 #include "common/db.h"
 #include "common/db_pool.h"
 #include "common/log.h"
+#include "common/timefmt.h"
 
 #define PF_CREATE "portfolio_create"
 #define PF_LIST "portfolio_list"
@@ -18,6 +20,7 @@
 #define PF_REMOVE "portfolio_remove"
 #define PF_RATINGS "portfolio_ratings"
 #define PF_LOCK "portfolio_lock"
+#define PF_SUMMARY "portfolio_summary"
 
 /* The lock that makes an owner's count (portfolios, or companies of a portfolio) and
  * the insert it limits one step for parallel requests:
@@ -33,6 +36,13 @@
 	" extract(epoch FROM p.updated_at)::bigint," \
 	" (SELECT count(*) FROM portfolio_companies pc JOIN companies c" \
 	"  ON c.id = pc.company_id AND c.visibility = 'public' WHERE pc.portfolio_id = p.id)"
+
+/* The score and grade (as p.score, p.grade) of the rating in force DAYS days before
+ * $2 (Unix seconds): the latest by as_of at or before then. */
+#define PF_PAST(days, p) \
+	" LEFT JOIN LATERAL (SELECT score, grade FROM ratings WHERE company_id = c.id" \
+	" AND as_of <= to_timestamp($2) - interval '" days " days'" \
+	" ORDER BY as_of DESC, id DESC LIMIT 1) " p " ON true"
 
 int
 portfolio_store_register(struct db_pool *pool)
@@ -85,7 +95,14 @@ portfolio_store_register(struct db_pool *pool)
 	    " AND c.visibility = 'public' LEFT JOIN LATERAL (SELECT status, score, grade,"
 	    " confidence, methodology_version, as_of FROM ratings WHERE company_id = c.id"
 	    " ORDER BY id DESC LIMIT 1) r ON true"
-	    " WHERE pc.portfolio_id = $1 AND c.slug > $2 ORDER BY c.slug LIMIT $3", 3) != 0)
+	    " WHERE pc.portfolio_id = $1 AND c.slug > $2 ORDER BY c.slug LIMIT $3", 3) != 0 ||
+	    db_pool_register(pool, PF_SUMMARY, "SELECT c.slug, c.name, r.status, r.score,"
+	    " r.grade, p7.score, p7.grade, p30.score, p30.grade, p90.score, p90.grade"
+	    " FROM portfolio_companies pc JOIN companies c ON c.id = pc.company_id"
+	    " AND c.visibility = 'public' LEFT JOIN LATERAL (SELECT status, score, grade"
+	    " FROM ratings WHERE company_id = c.id ORDER BY id DESC LIMIT 1) r ON true"
+	    PF_PAST("7", "p7") PF_PAST("30", "p30") PF_PAST("90", "p90")
+	    " WHERE pc.portfolio_id = $1 ORDER BY c.slug", 2) != 0)
 		return (-1);
 	return (0);
 }
@@ -342,4 +359,71 @@ portfolio_store_ratings(struct db_pool *pool, PGconn *conn, int64_t owner, int64
 	if (*out == NULL)
 		log_error("portfolios: out of memory listing ratings");
 	return (*out != NULL ? PORTFOLIO_OK : PORTFOLIO_ERROR);
+}
+
+enum portfolio_result
+portfolio_store_summary(struct db_pool *pool, PGconn *conn, int64_t owner, int64_t id,
+    int64_t now, json_t **out)
+{
+	char sid[24], sowner[24], snow[24];
+	const char *owned[2] = {sid, sowner}, *params[2] = {sid, snow};
+	struct portfolio_summary_company *c = NULL;
+	json_t *portfolio = NULL;
+	char when[21];
+	PGresult *res;
+	int i, p, n, rc;
+
+	*out = NULL;
+	pf_ids(sid, id, sowner, owner);
+	snprintf(snow, sizeof(snow), "%lld", (long long)now);
+	if ((res = db_pool_exec(pool, conn, PF_OWNED, 2, owned, NULL)) == NULL)
+		return (PORTFOLIO_ERROR);
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		return (PORTFOLIO_NO_PORTFOLIO);
+	}
+	portfolio = pf_object(res, 0);
+	PQclear(res);
+	if (portfolio == NULL ||
+	    (res = db_pool_exec(pool, conn, PF_SUMMARY, 2, params, NULL)) == NULL)
+		goto fail;
+	n = PQntuples(res);
+	c = calloc(n > 0 ? (size_t)n : 1, sizeof(*c));
+	for (i = 0; c != NULL && i < n; i++) {
+		c[i].slug = PQgetvalue(res, i, 0);
+		c[i].name = PQgetvalue(res, i, 1);
+		if (PQgetisnull(res, i, 2))
+			c[i].status = PORTFOLIO_SUMMARY_NOT_RATED;
+		else if (strcmp(PQgetvalue(res, i, 2), "rated") == 0)
+			c[i].status = PORTFOLIO_SUMMARY_RATED;
+		else
+			c[i].status = PORTFOLIO_SUMMARY_INSUFFICIENT;
+		c[i].score = strtod(PQgetvalue(res, i, 3), NULL);
+		c[i].grade = PQgetvalue(res, i, 4);
+		for (p = 0; p < PORTFOLIO_SUMMARY_PERIODS; p++) {
+			if (PQgetisnull(res, i, 5 + 2 * p))
+				continue;
+			c[i].had_score[p] = 1;
+			c[i].past_score[p] = strtod(PQgetvalue(res, i, 5 + 2 * p), NULL);
+			c[i].past_grade[p] = PQgetvalue(res, i, 6 + 2 * p);
+		}
+	}
+	if (c != NULL)
+		*out = portfolio_summary_build(c, (size_t)n);
+	PQclear(res);
+	free(c);
+	if (*out == NULL)
+		goto fail;
+	rc = json_object_set_new(*out, "portfolio", portfolio);
+	portfolio = NULL;
+	if (rc != 0 || json_object_set_new(*out, "as_of",
+	    json_string(timefmt_format(now, when))) != 0)
+		goto fail;
+	return (PORTFOLIO_OK);
+fail:
+	log_error("portfolios: cannot build the summary of portfolio %lld", (long long)id);
+	json_decref(portfolio);
+	json_decref(*out);
+	*out = NULL;
+	return (PORTFOLIO_ERROR);
 }

@@ -66,4 +66,11 @@ enum portfolio_result portfolio_store_remove(struct db_pool *pool, PGconn *conn,
 enum portfolio_result portfolio_store_ratings(struct db_pool *pool, PGconn *conn,
     int64_t owner, int64_t id, const char *after, unsigned limit, json_t **out);
 
+/* portfolio_store_summary: portfolio id at a glance at now (Unix seconds): what
+ * portfolio_summary_build makes (api/portfolio_summary.h) of its public companies'
+ * latest ratings and those in force 7, 30 and 90 days before now, with "portfolio"
+ * ({id, name, created_at, updated_at, companies}) and "as_of", into *out. */
+enum portfolio_result portfolio_store_summary(struct db_pool *pool, PGconn *conn,
+    int64_t owner, int64_t id, int64_t now, json_t **out);
+
 #endif

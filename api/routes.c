@@ -48,6 +48,7 @@ static const struct router_route routes[] = {
 	    portfolio_routes_remove},
 	{"GET", "/v1/portfolios/{id}/ratings", INVESTORS, 0, "format,limit,cursor",
 	    portfolio_routes_ratings},
+	{"GET", "/v1/portfolios/{id}/summary", INVESTORS, 0, NULL, portfolio_routes_summary},
 	{"GET", "/v1/me", COMPANY, 0, NULL, me_routes_me},
 	{"GET", "/v1/me/rating", COMPANY, 0, NULL, me_routes_rating},
 	{"GET", "/v1/me/evidence", COMPANY, 0, "status,factor,outcome,format,limit,cursor",

@@ -69,6 +69,7 @@ void portfolio_routes_delete(struct api_request *r);
 void portfolio_routes_add(struct api_request *r);
 void portfolio_routes_remove(struct api_request *r);
 void portfolio_routes_ratings(struct api_request *r);
+void portfolio_routes_summary(struct api_request *r);
 
 /* api/me_routes.c: a company key's own company. */
 int me_routes_register(struct db_pool *pool);

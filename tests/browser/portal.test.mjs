@@ -81,6 +81,11 @@ test("an investor searches and opens a company page", async () => {
   await page.getByRole("status").filter({hasText: "added to Suppliers"}).waitFor();
   await page.goto(`${BASE}/portal/investor`);
   await page.getByRole("button", {name: /^Suppliers \(1 companies\)$/}).click();
+  // Its summary: the count, the grade mix, the score changes per period.
+  assert.match(await page.locator("#portfolio-counts").textContent(), /^1 companies: 1 rated/);
+  assert.equal(await page.locator("#portfolio-grades .grade").count(), 1);
+  const changes = page.getByRole("table", {name: "Score changes in Suppliers"});
+  assert.deepEqual((await changes.locator("tbody td:first-child").allTextContents()), ["7 days", "30 days", "90 days"]);
   const download = page.waitForEvent("download");
   await page.getByRole("button", {name: "Export \"Suppliers\" as CSV"}).click();
   const csv = readFileSync(await (await download).path(), "utf8");

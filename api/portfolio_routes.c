@@ -15,6 +15,7 @@
 
 #define PORTFOLIO_NAME_MAX 200
 #define PORTFOLIO_CSV_MAX (4 * 1024 * 1024)
+#define PORTFOLIO_CSV_FACTORS 32       /* factor columns at most */
 
 int
 portfolio_routes_register(struct db_pool *pool)
@@ -187,14 +188,41 @@ portfolio_routes_summary(struct api_request *r)
 		resource_reply(r, 200, out);
 }
 
+/* The CSV export: the fixed columns, the previous rating's score and date, then one
+ * column per factor ("factor_scores.CODE"), every factor that any row's methodology
+ * has, in the order first met (a row's methodology lacking one leaves it empty). */
 static void
 portfolio_reply_csv(struct api_request *r, json_t *items)
 {
-	static const char *const cols[] = {"slug", "name", "sector", "size_band", "country",
+	static const char *const fixed[] = {"slug", "name", "sector", "size_band", "country",
 	    "status", "score", "grade", "confidence", "methodology_version", "as_of",
-	    "disputed"};
+	    "disputed", "previous.score", "previous.as_of"};
+	const size_t nfixed = sizeof(fixed) / sizeof(fixed[0]);
+	const char *cols[sizeof(fixed) / sizeof(fixed[0]) + PORTFOLIO_CSV_FACTORS];
+	char names[PORTFOLIO_CSV_FACTORS][80], name[80];
+	const char *code;
+	json_t *item, *v;
+	size_t i, k, n = nfixed;
 
-	resource_reply_csv(r, items, cols, sizeof(cols) / sizeof(cols[0]), PORTFOLIO_CSV_MAX);
+	memcpy(cols, fixed, sizeof(fixed));
+	json_array_foreach(items, i, item)
+		json_object_foreach(json_object_get(item, "factor_scores"), code, v) {
+			snprintf(name, sizeof(name), "factor_scores.%s", code);
+			for (k = nfixed; k < n && strcmp(cols[k], name) != 0; k++)
+				;
+			if (k < n)
+				continue;
+			if (n - nfixed == PORTFOLIO_CSV_FACTORS) {
+				json_decref(items);
+				request_reply_error(r, 500, "internal_error",
+				    "more than %d factors in one export", PORTFOLIO_CSV_FACTORS);
+				return;
+			}
+			memcpy(names[n - nfixed], name, sizeof(name));
+			cols[n] = names[n - nfixed];
+			n++;
+		}
+	resource_reply_csv(r, items, cols, n, PORTFOLIO_CSV_MAX);
 }
 
 void

@@ -90,11 +90,17 @@ portfolio_store_register(struct db_pool *pool)
 	    db_pool_register(pool, PF_RATINGS, "SELECT c.slug, c.name, c.sector,"
 	    " c.size_band, r.status, r.score, r.grade, r.confidence, r.methodology_version,"
 	    " extract(epoch FROM r.as_of)::bigint, EXISTS (SELECT 1 FROM evidence e"
-	    "  WHERE e.company_id = c.id AND e.status = 'disputed'), c.country"
+	    "  WHERE e.company_id = c.id AND e.status = 'disputed'), c.country,"
+	    " r.factor_scores, prev.score, extract(epoch FROM prev.as_of)::bigint"
 	    " FROM portfolio_companies pc JOIN companies c ON c.id = pc.company_id"
-	    " AND c.visibility = 'public' LEFT JOIN LATERAL (SELECT status, score, grade,"
-	    " confidence, methodology_version, as_of FROM ratings WHERE company_id = c.id"
-	    " ORDER BY id DESC LIMIT 1) r ON true"
+	    " AND c.visibility = 'public' LEFT JOIN LATERAL (SELECT id, status, score, grade,"
+	    " confidence, methodology_version, as_of, (SELECT json_object_agg(f.key,"
+	    "  CASE WHEN (f.value->>'has_data')::boolean"
+	    "  THEN coalesce((f.value->>'score')::numeric, 0) END)"
+	    "  FROM json_each(factors) f) AS factor_scores"
+	    " FROM ratings WHERE company_id = c.id ORDER BY id DESC LIMIT 1) r ON true"
+	    " LEFT JOIN LATERAL (SELECT score, as_of FROM ratings WHERE company_id = c.id"
+	    " AND id < r.id ORDER BY id DESC LIMIT 1) prev ON true"
 	    " WHERE pc.portfolio_id = $1 AND c.slug > $2 ORDER BY c.slug LIMIT $3", 3) != 0 ||
 	    db_pool_register(pool, PF_SUMMARY, "SELECT c.slug, c.name, r.status, r.score,"
 	    " r.grade, p7.score, p7.grade, p30.score, p30.grade, p90.score, p90.grade"
@@ -309,6 +315,31 @@ portfolio_store_remove(struct db_pool *pool, PGconn *conn, int64_t owner, int64_
 	return (rc);
 }
 
+/* Add "factor_scores" ({code: score, null without data}, in the methodology's order;
+ * {} unrated) and "previous" ({score, as_of} of the rating before the latest, or null)
+ * from columns col (factor scores), col + 1 and col + 2 to item. 0 or -1. */
+static int
+pf_factors_previous(const PGresult *res, int row, int col, json_t *item)
+{
+	json_t *scores = NULL, *previous;
+
+	if (!PQgetisnull(res, row, col) &&
+	    (scores = json_loads(PQgetvalue(res, row, col), JSON_DECODE_INT_AS_REAL |
+	    JSON_PRESERVE_ORDER, NULL)) == NULL)
+		return (-1);
+	if (json_object_set_new(item, "factor_scores", scores != NULL ? scores :
+	    json_object()) != 0)
+		return (-1);
+	if (PQgetisnull(res, row, col + 2))
+		previous = json_null();
+	else
+		previous = json_pack("{s:o, s:o}", "score",
+		    company_view_number(PQgetisnull(res, row, col + 1) ? NULL :
+		    PQgetvalue(res, row, col + 1)), "as_of",
+		    company_view_time(PQgetvalue(res, row, col + 2)));
+	return (json_object_set_new(item, "previous", previous));
+}
+
 enum portfolio_result
 portfolio_store_ratings(struct db_pool *pool, PGconn *conn, int64_t owner, int64_t id,
     const char *after, unsigned limit, json_t **out)
@@ -345,8 +376,9 @@ portfolio_store_ratings(struct db_pool *pool, PGconn *conn, int64_t owner, int64
 		row.methodology_version = PQgetisnull(res, i, 8) ? NULL : PQgetvalue(res, i, 8);
 		row.as_of = PQgetisnull(res, i, 9) ? NULL : PQgetvalue(res, i, 9);
 		if ((item = company_view_item(&row)) != NULL &&
-		    json_object_set_new(item, "disputed",
-		    json_boolean(PQgetvalue(res, i, 10)[0] == 't')) != 0) {
+		    (json_object_set_new(item, "disputed",
+		    json_boolean(PQgetvalue(res, i, 10)[0] == 't')) != 0 ||
+		    pf_factors_previous(res, i, 12, item) != 0)) {
 			json_decref(item);
 			item = NULL;
 		}

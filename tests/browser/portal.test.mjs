@@ -91,6 +91,7 @@ test("an investor searches and opens a company page", async () => {
   const csv = readFileSync(await (await download).path(), "utf8");
   assert.match(csv, new RegExp(COMPANY.slug));
   assert.ok(csv.split("\n")[0].includes("slug"), `CSV header: ${csv.split("\n")[0]}`);
+  assert.match(csv.split("\n")[0], /,previous\.score,previous\.as_of,factor_scores\.[a-z_]+,/);
   assertNoErrors(page);
   await page.close();
 });

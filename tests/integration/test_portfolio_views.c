@@ -134,3 +134,91 @@ Test(portfolio_views, summary_from_the_ratings_history)
 	free(key);
 	free(other);
 }
+
+/* Field col (0-based) of a CSV line without quoted commas (cut at the first CR). */
+static void
+csv_field(const char *line, int col, char *out, size_t n)
+{
+	const char *p = line, *end;
+
+	while (col-- > 0 && p != NULL)
+		if ((p = strchr(p, ',')) != NULL)
+			p++;
+	cr_assert_not_null(p, "no column in %s", line);
+	end = p + strcspn(p, ",\r\n");
+	snprintf(out, n, "%.*s", (int)(end - p), p);
+}
+
+static int
+csv_column(const char *header, const char *name)
+{
+	char field[128];
+	int i;
+
+	for (i = 0; i < 64; i++) {
+		csv_field(header, i, field, sizeof(field));
+		if (strcmp(field, name) == 0)
+			return (i);
+		if (strchr(header, ',') == NULL)
+			break;
+	}
+	cr_assert_fail("no column %s in %s", name, header);
+	return (-1);
+}
+
+Test(portfolio_views, csv_has_factor_scores_and_the_previous_score)
+{
+	char *key = api_client_create_key("investor", NULL);
+	char path[128], field[64], sql[512], *header, *acme_line = NULL, *beta_line = NULL,
+	    *line, *save;
+	struct api_response r;
+	PGresult *res;
+	json_t *v, *item;
+	long id = portfolio(key);
+
+	snprintf(path, sizeof(path), "/v1/portfolios/%ld/ratings?format=csv", id);
+	api_client_get(c, path, key, &r);
+	cr_assert_eq(r.status, 200);
+	header = strtok_r(r.body.data, "\n", &save);
+	while ((line = strtok_r(NULL, "\n", &save)) != NULL) {
+		if (strncmp(line, "acme,", 5) == 0)
+			acme_line = line;
+		if (strncmp(line, "beta,", 5) == 0)
+			beta_line = line;
+	}
+	cr_assert(acme_line != NULL && beta_line != NULL);
+	/* acme was rated twice: the first rating is the previous one. */
+	snprintf(sql, sizeof(sql), "SELECT score, to_char(as_of AT TIME ZONE 'UTC',"
+	    " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), (factors->'tls'->>'score')::numeric(4,1)"
+	    " FROM ratings WHERE company_id = (SELECT id FROM companies WHERE slug = 'acme')"
+	    " ORDER BY id");
+	res = PQexec(conn, sql);
+	cr_assert_eq(PQntuples(res), 2);
+	csv_field(acme_line, csv_column(header, "previous.score"), field, sizeof(field));
+	cr_assert_str_eq(field, PQgetvalue(res, 0, 0));
+	csv_field(acme_line, csv_column(header, "previous.as_of"), field, sizeof(field));
+	cr_assert_str_eq(field, PQgetvalue(res, 0, 1));
+	csv_field(acme_line, csv_column(header, "factor_scores.tls"), field, sizeof(field));
+	cr_assert_str_eq(field, PQgetisnull(res, 1, 2) ? "0.0" : PQgetvalue(res, 1, 2));
+	PQclear(res);
+	/* Every factor of 2026.1 has a column; beta has no previous rating. */
+	csv_column(header, "factor_scores.email_auth");
+	csv_column(header, "factor_scores.governance");
+	csv_field(beta_line, csv_column(header, "previous.score"), field, sizeof(field));
+	cr_assert_str_eq(field, "");
+	api_response_free(&r);
+
+	/* The JSON page carries the same. */
+	snprintf(path, sizeof(path), "/v1/portfolios/%ld/ratings", id);
+	v = api_call_json(c, "GET", path, key, NULL, 200);
+	item = json_array_get(json_object_get(v, "items"), 0);
+	cr_assert_str_eq(json_string_value(json_object_get(item, "slug")), "acme");
+	cr_assert(json_is_object(json_object_get(item, "previous")));
+	cr_assert(json_object_size(json_object_get(item, "factor_scores")) >= 8);
+	item = json_array_get(json_object_get(v, "items"), 3);
+	cr_assert_str_eq(json_string_value(json_object_get(item, "slug")), "norating");
+	cr_assert(json_is_null(json_object_get(item, "previous")));
+	cr_assert_eq(json_object_size(json_object_get(item, "factor_scores")), 0);
+	json_decref(v);
+	free(key);
+}

@@ -35,7 +35,8 @@
 	"p.id, p.name, extract(epoch FROM p.created_at)::bigint," \
 	" extract(epoch FROM p.updated_at)::bigint," \
 	" (SELECT count(*) FROM portfolio_companies pc JOIN companies c" \
-	"  ON c.id = pc.company_id AND c.visibility = 'public' WHERE pc.portfolio_id = p.id)"
+	"  ON c.id = pc.company_id AND c.visibility = 'public' WHERE pc.portfolio_id = p.id)," \
+	" (SELECT url FROM webhooks w WHERE w.portfolio_id = p.id)"
 
 /* The score and grade (as p.score, p.grade) of the rating in force DAYS days before
  * $2 (Unix seconds): the latest by as_of at or before then. */
@@ -116,12 +117,14 @@ portfolio_store_register(struct db_pool *pool)
 static json_t *
 pf_object(const PGresult *res, int row)
 {
-	return (json_pack("{s:I, s:s, s:o, s:o, s:I}",
+	return (json_pack("{s:I, s:s, s:o, s:o, s:I, s:o}",
 	    "id", (json_int_t)strtoll(PQgetvalue(res, row, 0), NULL, 10),
 	    "name", PQgetvalue(res, row, 1),
 	    "created_at", company_view_time(PQgetvalue(res, row, 2)),
 	    "updated_at", company_view_time(PQgetvalue(res, row, 3)),
-	    "companies", (json_int_t)strtoll(PQgetvalue(res, row, 4), NULL, 10)));
+	    "companies", (json_int_t)strtoll(PQgetvalue(res, row, 4), NULL, 10),
+	    "webhook_url", PQgetisnull(res, row, 5) ? json_null() :
+	    json_string(PQgetvalue(res, row, 5))));
 }
 
 static void

@@ -31,7 +31,9 @@ enum portfolio_result {
 int portfolio_store_register(struct db_pool *pool);
 
 /* portfolio_store_create: a new portfolio named name for owner; *out is
- * {id, name, created_at, updated_at, companies: 0} (a new reference). FULL when owner
+ * {id, name, created_at, updated_at, companies: 0, webhook_url: null} (a new
+ * reference; webhook_url, here and in every portfolio object, is the URL its alerts
+ * go to, dispute/webhook_store.h). FULL when owner
  * has PORTFOLIO_MAX_PER_KEY: the count and the insert run under a per-owner lock, so
  * parallel requests never pass the limit (nor, in portfolio_store_add,
  * PORTFOLIO_MAX_COMPANIES). */

@@ -4,7 +4,7 @@ import {h, replace, table, fmtDate, fmtTime, fmtNum, words, gradeBadge, saveBlob
 import {api, getKey, q} from "./api.js";
 import {factorChart, historyChart, barHistogram} from "./charts.js";
 import {investorDisclosuresSection} from "./view_disclosure.js";
-import {portfolioSummarySection} from "./view_portfolio.js";
+import {portfolioSummarySection, portfolioAlertsSection} from "./view_portfolio.js";
 
 const AREA = "investor";
 
@@ -131,11 +131,11 @@ function csvDownload(ctx, key, p) {
 }
 
 async function portfolioDetail(ctx, key, p, holder) {
-  const [ratings, summary] = await Promise.all([api(`/v1/portfolios/${p.id}/ratings${q({limit: 500})}`, {key}),
-    portfolioSummarySection(key, p)]);
+  const [ratings, summary, alerts] = await Promise.all([api(`/v1/portfolios/${p.id}/ratings${q({limit: 500})}`, {key}),
+    portfolioSummarySection(key, p), portfolioAlertsSection(ctx, key, p)]);
   replace(holder,
     h("h3", {}, `${p.name}: ${ratings.items.length} companies`),
-    summary, csvDownload(ctx, key, p),
+    summary, alerts, csvDownload(ctx, key, p),
     ratings.items.length === 0 ? h("p", {}, "Add companies from their pages.") :
       h("div", {class: "scroll"}, table(`Ratings in ${p.name}`,
         ["company", "score (grade)", "confidence", "disputed", "as of", ""],

@@ -1,6 +1,8 @@
 // One portfolio beyond its ratings table: its summary (grade mix, score changes over
-// 7, 30 and 90 days with the worst movers) from /v1/portfolios/{id}/summary.
-import {h, table, fmtNum, gradeBadge} from "./dom.js";
+// 7, 30 and 90 days with the worst movers) from /v1/portfolios/{id}/summary, and its
+// alert settings: the webhook that receives a rating.changed event for each of its
+// companies (/v1/portfolios/{id}/webhook), with its latest deliveries.
+import {h, replace, table, fmtNum, fmtTime, words, gradeBadge} from "./dom.js";
 import {api} from "./api.js";
 
 function signed(v) {
@@ -29,4 +31,57 @@ export async function portfolioSummarySection(key, p) {
     movers.length === 0 ? h("p", {}, "No company fell over these periods.") :
       h("div", {class: "scroll"}, table(`Worst movers in ${p.name}`,
         ["period", "company", "then", "now", "change"], movers, {id: "portfolio-movers"})));
+}
+
+function deliveriesTable(p, w) {
+  if (w.deliveries.length === 0) return h("p", {}, "Nothing was sent yet.");
+  return h("div", {class: "scroll"}, table(`Latest alerts sent for ${p.name}`,
+    ["event", "state", "attempts", "last answer", "created", "delivered"],
+    w.deliveries.map((d) => [d.event, words(d.state), String(d.attempts),
+      d.last_error || (d.last_status ? `HTTP ${d.last_status}` : "—"), fmtTime(d.created_at),
+      d.delivered_at ? fmtTime(d.delivered_at) : "—"]), {id: "alert-deliveries"}));
+}
+
+export async function portfolioAlertsSection(ctx, key, p) {
+  const sec = h("section", {id: "portfolio-alerts", "aria-labelledby": "portfolio-alerts-h"});
+  const secret = h("div", {id: "alert-secret", "aria-live": "polite"});
+
+  // set: whether a webhook is set (known from the portfolio, then from each change).
+  async function draw(set, shownSecret) {
+    const w = set ? await api(`/v1/portfolios/${p.id}/webhook`, {key}) : null;
+    const url = h("input", {id: "alert-url", name: "url", type: "url", required: true, maxlength: 2000,
+      pattern: "https://.+", placeholder: "https://alerts.example.com/fairrate", value: w ? w.url : ""});
+    const form = h("form", {class: "inline-form", "aria-label": `Alert settings of ${p.name}`},
+      h("label", {for: "alert-url"}, "Webhook URL"), url, h("button", {type: "submit"}, w ? "Change the URL" : "Send alerts"));
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      try {
+        const saved = await api(`/v1/portfolios/${p.id}/webhook`, {key, method: "PUT", body: {url: url.value.trim()}});
+        ctx.say(`Alerts of ${p.name} go to ${saved.url}.`);
+        p.webhook_url = saved.url;
+        await draw(true, saved.secret);
+      } catch (err) {
+        ctx.showError(err);
+      }
+    });
+    const stop = w ? h("button", {type: "button", class: "secondary", onclick: async () => {
+      try {
+        await api(`/v1/portfolios/${p.id}/webhook`, {key, method: "DELETE"});
+        ctx.say(`Alerts of ${p.name} stopped.`);
+        p.webhook_url = null;
+        await draw(false, null);
+      } catch (err) {
+        ctx.showError(err);
+      }
+    }}, "Stop the alerts") : null;
+    replace(secret, shownSecret ? h("p", {}, "Signing secret, shown this once: ", h("code", {}, shownSecret),
+      ". Keep it: every alert is signed with it (X-Fairrate-Signature).") : "");
+    replace(sec, h("h4", {id: "portfolio-alerts-h"}, `Alerts of ${p.name}`),
+      h("p", {id: "alert-state"}, w ? `A rating.changed event is sent to ${w.url} whenever the rating of one of its companies changes (set ${fmtTime(w.updated_at)}).` :
+        "No alert is set. Give an https:// URL to receive a signed rating.changed event whenever the rating of one of its companies changes."),
+      form, stop, secret, w ? deliveriesTable(p, w) : null);
+  }
+
+  await draw(Boolean(p.webhook_url), null);
+  return sec;
 }

@@ -86,6 +86,16 @@ test("an investor searches and opens a company page", async () => {
   assert.equal(await page.locator("#portfolio-grades .grade").count(), 1);
   const changes = page.getByRole("table", {name: "Score changes in Suppliers"});
   assert.deepEqual((await changes.locator("tbody td:first-child").allTextContents()), ["7 days", "30 days", "90 days"]);
+  // Alert settings: a webhook URL, its signing secret shown once, then stopped.
+  await page.getByLabel("Webhook URL").fill("https://alerts.example.com/fairrate");
+  await page.getByRole("button", {name: "Send alerts"}).click();
+  await page.getByRole("status").filter({hasText: "Alerts of Suppliers go to https://alerts.example.com/fairrate."}).waitFor();
+  assert.match(await page.locator("#alert-secret").textContent(), /[0-9a-f]{64}/);
+  assert.match(await page.locator("#alert-state").textContent(), /is sent to https:\/\/alerts\.example\.com\/fairrate/);
+  await page.getByRole("button", {name: "Stop the alerts"}).click();
+  await page.getByRole("status").filter({hasText: "Alerts of Suppliers stopped."}).waitFor();
+  assert.match(await page.locator("#alert-state").textContent(), /No alert is set/);
+  assert.equal(await page.locator("#alert-secret code").count(), 0);
   const download = page.waitForEvent("download");
   await page.getByRole("button", {name: "Export \"Suppliers\" as CSV"}).click();
   const csv = readFileSync(await (await download).path(), "utf8");

@@ -222,3 +222,34 @@ Test(portfolio_views, csv_has_factor_scores_and_the_previous_score)
 	json_decref(v);
 	free(key);
 }
+
+/* A portfolio says where its alerts go, so that a page knows without asking for a
+ * webhook that is not there. */
+Test(portfolio_views, portfolio_shows_its_webhook_url)
+{
+	char *key = api_client_create_key("investor", NULL);
+	char path[128], hook[128];
+	json_t *v;
+	long id = portfolio(key);
+
+	snprintf(path, sizeof(path), "/v1/portfolios/%ld", id);
+	v = api_call_json(c, "GET", path, key, NULL, 200);
+	cr_assert(json_is_null(json_object_get(v, "webhook_url")));
+	json_decref(v);
+	snprintf(hook, sizeof(hook), "/v1/portfolios/%ld/webhook", id);
+	json_decref(api_call_json(c, "PUT", hook, key,
+	    "{\"url\": \"https://alerts.example.com/fairrate\"}", 200));
+	v = api_call_json(c, "GET", path, key, NULL, 200);
+	cr_assert_str_eq(json_string_value(json_object_get(v, "webhook_url")),
+	    "https://alerts.example.com/fairrate");
+	json_decref(v);
+	v = api_call_json(c, "GET", "/v1/portfolios", key, NULL, 200);
+	cr_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(v,
+	    "items"), 0), "webhook_url")), "https://alerts.example.com/fairrate");
+	json_decref(v);
+	cr_assert_null(api_call_json(c, "DELETE", hook, key, NULL, 204));
+	v = api_call_json(c, "GET", path, key, NULL, 200);
+	cr_assert(json_is_null(json_object_get(v, "webhook_url")));
+	json_decref(v);
+	free(key);
+}

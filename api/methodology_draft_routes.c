@@ -1,6 +1,6 @@
-/* Staff methodology routes (principle 4): drafts created and edited by admins from a
- * definition, read with their diff against the version in force, previewed on every
- * company, their impact read by staff, and published with notice. */
+/* Staff methodology routes (principle 4): drafts listed for staff, created and edited
+ * by admins from a definition, read with their diff against the version in force,
+ * previewed on every company, their impact read by staff, and published with notice. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -114,6 +114,20 @@ methodology_draft_routes_create(struct api_request *r)
 	}
 	methodology_free(m);
 	free(text);
+}
+
+void
+methodology_draft_routes_list(struct api_request *r)
+{
+	json_t *items;
+	PGconn *db;
+
+	if ((db = request_db(r)) == NULL)
+		return;
+	if ((items = governance_store_drafts(db)) == NULL)
+		resource_db_failed(r, "cannot list the methodology drafts");
+	else
+		resource_reply(r, 200, json_pack("{s:o}", "items", items));
 }
 
 void

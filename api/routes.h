@@ -162,6 +162,7 @@ void webhook_routes_put(struct api_request *r);
 void webhook_routes_delete(struct api_request *r);
 
 /* api/methodology_draft_routes.c, api/projection_routes.c: methodology governance. */
+void methodology_draft_routes_list(struct api_request *r);
 void methodology_draft_routes_create(struct api_request *r);
 void methodology_draft_routes_get(struct api_request *r);
 void methodology_draft_routes_update(struct api_request *r);

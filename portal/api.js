@@ -20,10 +20,11 @@ export function forgetKey(area) {
 }
 
 export class ApiError extends Error {
-  constructor(status, code, message) {
+  constructor(status, code, message, details) {
     super(message);
     this.status = status;
     this.code = code;
+    this.details = details;
   }
 }
 
@@ -70,14 +71,16 @@ export async function api(path, opts = {}) {
   if (!resp.ok) {
     let code = "error";
     let message = "";
+    let details;
     try {
       const e = JSON.parse(raw).error;
       code = e.code;
       message = e.message;
+      details = e.details;
     } catch (ignored) {
       message = raw.slice(0, 200);
     }
-    throw new ApiError(resp.status, code, message);
+    throw new ApiError(resp.status, code, message, details);
   }
   if (opts.text) return raw;
   try {

@@ -8,6 +8,7 @@ import {renderCompany} from "./view_company.js";
 import {renderReport} from "./view_report.js";
 import {renderStaffHome, renderStaffDispute, renderDraftImpact} from "./view_staff.js";
 import {renderPublicCompany} from "./view_sharing.js";
+import {renderMethodologyDrafts, renderMethodologyDraft} from "./view_methodology.js";
 
 const main = document.getElementById("main");
 const statusEl = document.getElementById("status");
@@ -23,6 +24,8 @@ const ROUTES = [
   {re: /^\/portal\/staff\/?$/, area: "staff", title: "Staff", view: renderStaffHome},
   {re: /^\/portal\/staff\/disputes\/([1-9][0-9]*)$/, area: "staff", title: "Dispute", view: renderStaffDispute},
   {re: /^\/portal\/staff\/drafts\/([0-9]{4}\.[0-9]+)$/, area: "staff", title: "Draft impact", view: renderDraftImpact},
+  {re: /^\/portal\/staff\/methodology\/?$/, area: "staff", title: "Methodology drafts", view: renderMethodologyDrafts},
+  {re: /^\/portal\/staff\/methodology\/([0-9]{4}\.[0-9]+)$/, area: "staff", title: "Methodology draft", view: renderMethodologyDraft},
 ];
 
 const KEY_ROLES = {

@@ -59,7 +59,8 @@ export async function renderStaffHome(ctx) {
     h("section", {"aria-labelledby": "queue-h"}, h("h2", {id: "queue-h"}, "Dispute queue"), filters, holder),
     disclosures,
     h("section", {"aria-labelledby": "drafts-h"}, h("h2", {id: "drafts-h"}, "Methodology drafts"),
-      h("p", {}, "Preview a draft's impact on every rating before it is published."), draftForm),
+      h("p", {}, "Preview a draft's impact on every rating before it is published. ",
+        h("a", {href: "/portal/staff/methodology"}, "All drafts: their changes, preview and publication.")), draftForm),
     h("details", {}, h("summary", {}, "API key"), ctx.keyPanel(AREA, ctx.rerender)));
   await load();
 }

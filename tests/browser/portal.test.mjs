@@ -1,8 +1,9 @@
 // The portal in a real browser, in the order a dispute really goes: the public reads
 // the methodology; an investor searches and opens a company page; the company files a
 // dispute on a finding; an analyst accepts it; the company sees its corrected rating;
-// staff read a draft's impact; the pages work at a phone's width; and a company
-// submits its ISMS certificate, an analyst verifies it and an investor sees it.
+// staff read a draft's impact; the pages work at a phone's width; a company submits
+// its ISMS certificate, an analyst verifies it and an investor sees it; and staff
+// read the methodology drafts' changes, create one, preview it and publish it.
 import {test, before, after} from "node:test";
 import assert from "node:assert/strict";
 import {readFileSync} from "node:fs";
@@ -488,4 +489,67 @@ test("a company submits its ISMS certificate, an analyst verifies it, an investo
   await shot(inv, "14-investor-disclosures");
   assertNoErrors(inv);
   await inv.close();
+});
+
+test("staff list the methodology drafts, read a draft's changes, create, preview and publish one", async () => {
+  const page = await openPage(browser);
+  await page.goto(`${BASE}/portal/staff`);
+  await signIn(page, KEYS.admin);
+  await page.getByRole("link", {name: /^All drafts/}).click();
+  await page.waitForURL(`${BASE}/portal/staff/methodology`);
+  const drafts = page.getByRole("table", {name: "Methodology drafts"});
+  assert.match(await drafts.textContent(), /2026\.3.*previewed: read the impact/s);
+  // 2026.3 against 2026.1: exposed services weigh 15 instead of 20.
+  await drafts.getByRole("link", {name: "2026.3", exact: true}).click();
+  await page.waitForURL(`${BASE}/portal/staff/methodology/2026.3`);
+  const diff3 = page.getByRole("table", {name: "Changes from 2026.1 to 2026.3"});
+  assert.match(await diff3.textContent(), /factors\.exposed_services\.weight\s*changed\s*20\s*15/);
+  assert.match(await page.locator("#diff-summary").textContent(), /weights: 1/);
+  assert.match(await page.locator("#preview-state").textContent(), /^Previewed on \d+ companies against 2026\.1/);
+
+  // A new draft from the version in force: a weight, a severity, a grade threshold
+  // and an added check. A definition that does not validate is refused with its paths.
+  await page.getByRole("link", {name: "← Methodology drafts"}).click();
+  await page.getByRole("button", {name: "Start from the version in force"}).click();
+  await page.getByRole("status").filter({hasText: "is in the form"}).waitFor();
+  const def = JSON.parse(await page.getByLabel("Definition (JSON)").inputValue());
+  def.factors.find((f) => f.code === "tls").weight = 30;
+  def.checks.find((c) => c.code === "tls.https_unavailable").severity = "critical";
+  def.grades.find((g) => g.grade === "B").min_score = 82;
+  def.checks.push({code: "tls.browser_test_check", title: "A check the browser test adds", factor: "tls", severity: "low", points: 3});
+  const broken = structuredClone(def);
+  broken.factors[0].weight = -1;
+  await page.getByLabel("Version", {exact: true}).fill("2026.4");
+  await page.getByLabel("Definition (JSON)").fill(JSON.stringify(broken));
+  await page.getByRole("button", {name: "Create the draft"}).click();
+  assert.match(await page.locator("#draft-problems").textContent(), /factors\[0\]\.weight/);
+  await page.getByLabel("Definition (JSON)").fill(JSON.stringify(def));
+  await page.getByRole("button", {name: "Create the draft"}).click();
+  await page.waitForURL(`${BASE}/portal/staff/methodology/2026.4`);
+  const diff4 = page.getByRole("table", {name: "Changes from 2026.1 to 2026.4"});
+  await diff4.waitFor();
+  const text = await diff4.textContent();
+  assert.match(text, /factors\.tls\.weight\s*changed\s*20\s*30/);
+  assert.match(text, /checks\.tls\.https_unavailable\.severity\s*changed\s*high\s*critical/);
+  assert.match(text, /grades\.B\.min_score\s*changed\s*80\s*82/);
+  assert.match(text, /checks\.tls\.browser_test_check\s*added/);
+  assert.equal(await page.locator("#diff-summary").textContent(),
+    "4 changes (checks added: 1; grade thresholds: 1; severities: 1; weights: 1).");
+  await shot(page, "15-staff-methodology-diff");
+
+  // No preview yet: compute it, then publish with more than the notice period.
+  assert.match(await page.locator("#preview-state").textContent(), /Not previewed yet/);
+  await page.getByRole("button", {name: "Compute preview"}).click();
+  await page.getByRole("status").filter({hasText: "Impact of 2026.4 computed."}).waitFor();
+  await page.locator("#preview-state").filter({hasText: /^Previewed on \d+ companies against 2026\.1/}).waitFor();
+  assert.equal(await page.getByRole("button", {name: "Compute preview"}).count(), 0);
+  const effective = new Date(Date.now() + 300 * 86400e3).toISOString().slice(0, 10);
+  await page.getByLabel("Takes effect on (UTC)").fill(effective);
+  await page.getByRole("button", {name: "Publish 2026.4"}).click();
+  await page.getByRole("status").filter({hasText: `Methodology 2026.4 published: it takes effect on ${effective}`}).waitFor();
+  await page.waitForURL(`${BASE}/portal/staff/methodology`);
+  await drafts.waitFor();
+  assert.doesNotMatch(await drafts.textContent(), /2026\.4/, "a published version is no draft");
+  assertNoErrors(page, [/the server responded with a status of 400/]);
+  await page.close();
 });

@@ -114,6 +114,37 @@ Test(governance_api, draft_validation_errors_say_where)
 	free(admin);
 }
 
+/* Staff list the drafts (the world's 2026.3 and a new one) with whether each has a
+ * preview; published versions are not drafts; investors may not list them. */
+Test(governance_api, staff_list_the_drafts)
+{
+	char *admin = api_client_create_key("admin", NULL), *doc = document("2026.4", NULL);
+	char *analyst = api_client_create_key("analyst", NULL);
+	char *investor = api_client_create_key("investor", NULL);
+	json_t *v, *items;
+
+	json_decref(call("POST", "/v1/staff/methodology/drafts", admin, doc, 201));
+	json_decref(call("POST", "/v1/staff/methodology/drafts/2026.4/preview", admin, NULL,
+	    200));
+	v = call("GET", "/v1/staff/methodology/drafts", analyst, NULL, 200);
+	items = json_object_get(v, "items");
+	cr_assert_eq(json_array_size(items), 2, "%s", json_dumps(v, 0));
+	cr_assert_str_eq(json_string_value(json_object_get(json_array_get(items, 0),
+	    "version")), "2026.3");
+	cr_assert(json_is_false(json_object_get(json_array_get(items, 0), "previewed")));
+	cr_assert_str_eq(json_string_value(json_object_get(json_array_get(items, 1),
+	    "version")), "2026.4");
+	cr_assert(json_is_true(json_object_get(json_array_get(items, 1), "previewed")));
+	cr_assert_eq(strlen(json_string_value(json_object_get(json_array_get(items, 1),
+	    "definition_sha256"))), 64);
+	json_decref(v);
+	json_decref(call("GET", "/v1/staff/methodology/drafts", investor, NULL, 403));
+	free(doc);
+	free(admin);
+	free(analyst);
+	free(investor);
+}
+
 Test(governance_api, draft_diff_preview_impact_and_publish_with_notice)
 {
 	char *admin = api_client_create_key("admin", NULL), *doc = document("2026.4", NULL);

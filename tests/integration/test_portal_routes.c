@@ -55,6 +55,8 @@ Test(portal_routes, the_page_answers_every_client_side_route)
 	expect_page("/portal/staff");
 	expect_page("/portal/staff/disputes/12");
 	expect_page("/portal/staff/drafts/2026.2");
+	expect_page("/portal/staff/methodology");
+	expect_page("/portal/staff/methodology/2026.4");
 	expect_page("/portal/index.html");
 }
 
@@ -114,6 +116,7 @@ Test(portal_routes, nothing_outside_portal_is_served)
 	expect_404("/portal/app.c");
 	expect_404("/portal/investor/Not_A_Slug");
 	expect_404("/portal/staff/disputes/0");
+	expect_404("/portal/staff/methodology/latest");
 	expect_404("/v1/portal");
 	expect_404("/v1/no/such/thing");
 	expect_404("/portal.css");

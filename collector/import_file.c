@@ -42,11 +42,25 @@ import_file_format_for(const char *path, enum import_format *format)
 	return (0);
 }
 
+/* List each of a row's problems (one per line of reasons) as FILE:LINE: problem. */
 static void
-import_bad_row(struct import_run *r, long line, const char *reason)
+import_list(struct import_run *r, long line, const char *reasons)
+{
+	const char *p, *end;
+
+	for (p = reasons;; p = end + 1) {
+		end = p + strcspn(p, "\n");
+		fprintf(r->opt->errors, "%s:%ld: %.*s\n", r->name, line, (int)(end - p), p);
+		if (*end == '\0')
+			break;
+	}
+}
+
+static void
+import_bad_row(struct import_run *r, long line, const char *reasons)
 {
 	if (r->errors++ < IMPORT_MAX_REPORTED)
-		fprintf(r->opt->errors, "%s:%ld: %s\n", r->name, line, reason);
+		import_list(r, line, reasons);
 	if (r->store != NULL) {
 		import_store_abort(r->store);
 		r->store = NULL;
@@ -59,7 +73,7 @@ import_store_report(void *arg, long line, const char *message)
 	struct import_run *r = arg;
 
 	if (r->errors++ < IMPORT_MAX_REPORTED)
-		fprintf(r->opt->errors, "%s:%ld: %s\n", r->name, line, message);
+		import_list(r, line, message);
 }
 
 /* A row that is stored but will not count: said, not refused. */
@@ -76,7 +90,7 @@ static int
 import_row(struct import_run *r, long line, const struct import_fields *f)
 {
 	const struct import_options *opt = r->opt;
-	char why[512];
+	char why[IMPORT_MAX_REASONS];
 	int rc = -1, staged = 0;
 
 	if (++r->rows > IMPORT_MAX_ROWS) {
@@ -191,7 +205,7 @@ import_read_jsonl(struct import_run *r)
 {
 	struct import_json *json;
 	struct import_fields f;
-	char *line, why[512];
+	char *line, why[IMPORT_MAX_REASONS];
 	long lineno = 0, n;
 	size_t start;
 	int rc = -1;

@@ -12,7 +12,8 @@
 /*
  * One import of one file, all or nothing: every row is read and validated (CSV or
  * JSON Lines), staged, checked against the database, and written in one transaction
- * only when no row is bad. Bad rows are reported as "FILE:LINE: reason".
+ * only when no row is bad. Each problem of a bad row is reported on its own line as
+ * "FILE:LINE: column: problem" (every column that is wrong, not only the first).
  */
 
 enum import_format { IMPORT_FORMAT_CSV = 0, IMPORT_FORMAT_JSONL };
@@ -20,6 +21,7 @@ enum import_format { IMPORT_FORMAT_CSV = 0, IMPORT_FORMAT_JSONL };
 #define IMPORT_MAX_LINE (64 * 1024)       /* bytes in a JSONL line or a CSV record */
 #define IMPORT_MAX_ROWS 5000000L          /* data rows in one file */
 #define IMPORT_MAX_REPORTED 100           /* bad rows listed; the rest are counted */
+#define IMPORT_MAX_REASONS 4096           /* bytes of one row's problems, all listed */
 
 struct import_options {
 	enum import_kind kind;

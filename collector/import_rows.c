@@ -67,14 +67,45 @@ static const char import_countries[] =
 static int
 import_fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* Add one message to err: a row's messages are one per line, in column order, so a
+ * line break or other control character a message quotes from the input is written
+ * escaped (\n, \r, \t, \xHH). The entry points (import_rows_*, import_json_row) start
+ * err empty. -1. */
 static int
 import_fail(char *err, size_t errlen, const char *fmt, ...)
 {
+	static const char hex[] = "0123456789abcdef";
+	size_t used = strnlen(err, errlen), i;
+	char msg[1024], esc[5];
 	va_list ap;
 
+	if (used > 0 && used + 2 < errlen) {
+		err[used++] = '\n';
+		err[used] = '\0';
+	}
 	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	for (i = 0; msg[i] != '\0'; i++) {
+		unsigned char c = (unsigned char)msg[i];
+
+		esc[0] = (char)c;
+		esc[1] = '\0';
+		if (c < 0x20 || c == 0x7F) {
+			esc[0] = '\\';
+			esc[1] = c == '\n' ? 'n' : c == '\r' ? 'r' : c == '\t' ? 't' : 'x';
+			esc[2] = '\0';
+			if (esc[1] == 'x') {
+				esc[2] = hex[c >> 4];
+				esc[3] = hex[c & 15];
+				esc[4] = '\0';
+			}
+		}
+		if (used + strlen(esc) + 1 > errlen)
+			break;
+		memcpy(err + used, esc, strlen(esc) + 1);
+		used += strlen(esc);
+	}
 	return (-1);
 }
 
@@ -129,6 +160,7 @@ import_rows_header(enum import_kind kind, const char *const *names, const size_t
 	size_t i;
 	int col;
 
+	err[0] = '\0';
 	for (i = 0; i < n; i++) {
 		if ((col = import_rows_column(kind, names[i], lens[i])) < 0)
 			return (import_fail(err, errlen, "header: unknown column '%.*s'",
@@ -347,6 +379,7 @@ import_rows_asset(const char *s, size_t n, struct import_asset *out, char *err, 
 	size_t i;
 	int ip = 1;
 
+	err[0] = '\0';
 	/* An address has a ':' (IPv6) or only digits, dots and a '/' (IPv4). */
 	if (memchr(s, ':', n) == NULL)
 		for (i = 0; i < n; i++)
@@ -397,21 +430,13 @@ import_asset_list(const struct import_fields *f, int col, const char *name,
 	return (0);
 }
 
-int
-import_rows_company(const struct import_fields *f, struct import_company *out, char *err,
-    size_t errlen)
+/* The sector: a lowercase code. */
+static int
+import_sector(const struct import_fields *f, char out[41], char *err, size_t errlen)
 {
-	static const char *const bands[] = {"micro", "small", "medium", "large",
-	    "enterprise", NULL};
-	static const char *const visibilities[] = {"public", "private", NULL};
 	const char *v;
 	size_t n = 0, i;
 
-	out->nassets = 0;
-	if (import_slug(f, CO_SLUG, "slug", out->slug, err, errlen) != 0 ||
-	    import_text(f, CO_NAME, "name", 1, 200, 0, out->name, sizeof(out->name), err,
-	    errlen) != 0)
-		return (-1);
 	if ((v = import_get(f, CO_SECTOR, &n)) == NULL)
 		return (import_fail(err, errlen, "sector: required"));
 	for (i = 0; i < n; i++)
@@ -421,12 +446,18 @@ import_rows_company(const struct import_fields *f, struct import_company *out, c
 	if (i < n || n > 40)
 		return (import_fail(err, errlen, "sector: '%.*s' is not a sector code (1 to 40 "
 		    "of a-z, 0-9 and '_', starting with a letter)", (int)(n > 64 ? 64 : n), v));
-	memcpy(out->sector, v, n);
-	out->sector[n] = '\0';
-	if (import_choice(f, CO_SIZE_BAND, "size_band", 1, bands,
-	    "micro, small, medium, large, enterprise", out->size_band,
-	    sizeof(out->size_band), err, errlen) != 0)
-		return (-1);
+	memcpy(out, v, n);
+	out[n] = '\0';
+	return (0);
+}
+
+/* The country: an assigned ISO 3166-1 alpha-2 code. */
+static int
+import_country(const struct import_fields *f, char out[3], char *err, size_t errlen)
+{
+	const char *v;
+	size_t n = 0, i;
+
 	if ((v = import_get(f, CO_COUNTRY, &n)) == NULL)
 		return (import_fail(err, errlen, "country: required"));
 	if (n != 2 || !isupper((unsigned char)v[0]) || !isupper((unsigned char)v[1]) ||
@@ -439,15 +470,41 @@ import_rows_company(const struct import_fields *f, struct import_company *out, c
 	if (i + 2 > sizeof(import_countries) - 1)
 		return (import_fail(err, errlen, "country: '%.2s' is not an assigned ISO 3166-1 "
 		    "alpha-2 code", v));
-	memcpy(out->country, v, 2);
-	out->country[2] = '\0';
-	if (import_asset_list(f, CO_DOMAINS, "domains", IMPORT_ASSET_DOMAIN, out, err,
-	    errlen) != 0 ||
-	    import_asset_list(f, CO_IP_RANGES, "ip_ranges", IMPORT_ASSET_IP_RANGE, out, err,
-	    errlen) != 0)
-		return (-1);
-	return (import_choice(f, CO_VISIBILITY, "visibility", 0, visibilities,
-	    "public, private", out->visibility, sizeof(out->visibility), err, errlen));
+	memcpy(out, v, 2);
+	out[2] = '\0';
+	return (0);
+}
+
+int
+import_rows_company(const struct import_fields *f, struct import_company *out, char *err,
+    size_t errlen)
+{
+	static const char *const bands[] = {"micro", "small", "medium", "large",
+	    "enterprise", NULL};
+	static const char *const visibilities[] = {"public", "private", NULL};
+	int bad = 0, domains_bad;
+
+	err[0] = '\0';
+	out->nassets = 0;
+	bad |= import_slug(f, CO_SLUG, "slug", out->slug, err, errlen) != 0;
+	bad |= import_text(f, CO_NAME, "name", 1, 200, 0, out->name, sizeof(out->name), err,
+	    errlen) != 0;
+	bad |= import_sector(f, out->sector, err, errlen) != 0;
+	bad |= import_choice(f, CO_SIZE_BAND, "size_band", 1, bands,
+	    "micro, small, medium, large, enterprise", out->size_band,
+	    sizeof(out->size_band), err, errlen) != 0;
+	bad |= import_country(f, out->country, err, errlen) != 0;
+	domains_bad = import_asset_list(f, CO_DOMAINS, "domains", IMPORT_ASSET_DOMAIN, out,
+	    err, errlen) != 0;
+	bad |= domains_bad;
+	/* The cap is on domains and ranges together: said once, for the domains when
+	 * they alone reach it. */
+	if (!(domains_bad && out->nassets == IMPORT_MAX_ASSETS))
+		bad |= import_asset_list(f, CO_IP_RANGES, "ip_ranges", IMPORT_ASSET_IP_RANGE,
+		    out, err, errlen) != 0;
+	bad |= import_choice(f, CO_VISIBILITY, "visibility", 0, visibilities,
+	    "public, private", out->visibility, sizeof(out->visibility), err, errlen) != 0;
+	return (bad ? -1 : 0);
 }
 
 /* The source column, else the default; required either way. */
@@ -500,22 +557,13 @@ import_details(const struct import_fields *f, int col, struct import_evidence *o
 	return (0);
 }
 
-int
-import_rows_evidence(const struct import_fields *f, const char *default_source, int64_t now,
-    struct import_evidence *out, char *err, size_t errlen)
+/* A check code: its syntax only; the store checks that a methodology knows it. */
+static int
+import_check_code(const struct import_fields *f, char out[65], char *err, size_t errlen)
 {
-	static const char *const outcomes[] = {"pass", "fail", "info", NULL};
-	char why[200];
 	const char *v;
 	size_t n = 0, i;
 
-	if (import_slug(f, EV_COMPANY, "company", out->company, err, errlen) != 0)
-		return (-1);
-	out->asset.kind = IMPORT_ASSET_NONE;
-	out->asset.value[0] = '\0';
-	if ((v = import_get(f, EV_ASSET, &n)) != NULL &&
-	    import_rows_asset(v, n, &out->asset, why, sizeof(why)) != 0)
-		return (import_fail(err, errlen, "asset: %s", why));
 	if ((v = import_get(f, EV_CHECK_CODE, &n)) == NULL)
 		return (import_fail(err, errlen, "check_code: required"));
 	for (i = 0; i < n; i++)
@@ -526,13 +574,19 @@ import_rows_evidence(const struct import_fields *f, const char *default_source, 
 		return (import_fail(err, errlen, "check_code: '%.*s' is not a check code (2 to 64 "
 		    "of a-z, 0-9, '_' and '.', starting with a letter)", (int)(n > 64 ? 64 : n),
 		    v));
-	memcpy(out->check_code, v, n);
-	out->check_code[n] = '\0';
-	if (import_choice(f, EV_OUTCOME, "outcome", 1, outcomes, "pass, fail, info",
-	    out->outcome, sizeof(out->outcome), err, errlen) != 0 ||
-	    import_text(f, EV_OBSERVATION_KEY, "observation_key", 0, 200, 0,
-	    out->observation_key, sizeof(out->observation_key), err, errlen) != 0)
-		return (-1);
+	memcpy(out, v, n);
+	out[n] = '\0';
+	return (0);
+}
+
+/* observed_at, or first_seen and last_seen (not both forms). */
+static int
+import_seen(const struct import_fields *f, int64_t now, struct import_evidence *out,
+    char *err, size_t errlen)
+{
+	size_t n;
+	int bad;
+
 	if (import_get(f, EV_OBSERVED_AT, &n) != NULL) {
 		if (import_get(f, EV_FIRST_SEEN, &n) != NULL ||
 		    import_get(f, EV_LAST_SEEN, &n) != NULL)
@@ -542,29 +596,57 @@ import_rows_evidence(const struct import_fields *f, const char *default_source, 
 		    errlen) != 0)
 			return (-1);
 		out->last_seen = out->first_seen;
-	} else {
-		if (import_get(f, EV_FIRST_SEEN, &n) == NULL &&
-		    import_get(f, EV_LAST_SEEN, &n) == NULL)
-			return (import_fail(err, errlen, "observed_at: required (or first_seen "
-			    "and last_seen)"));
-		if (import_time(f, EV_FIRST_SEEN, "first_seen", now, &out->first_seen, err,
-		    errlen) != 0 ||
-		    import_time(f, EV_LAST_SEEN, "last_seen", now, &out->last_seen, err,
-		    errlen) != 0)
-			return (-1);
-		if (out->last_seen < out->first_seen)
-			return (import_fail(err, errlen, "last_seen: before first_seen"));
+		return (0);
 	}
-	if (import_source(f, EV_SOURCE, default_source, out->source, err, errlen) != 0 ||
-	    import_text(f, EV_COLLECTOR_VERSION, "collector_version", 0, 50, 0,
-	    out->collector_version, sizeof(out->collector_version), err, errlen) != 0)
+	if (import_get(f, EV_FIRST_SEEN, &n) == NULL && import_get(f, EV_LAST_SEEN, &n) == NULL)
+		return (import_fail(err, errlen, "observed_at: required (or first_seen and "
+		    "last_seen)"));
+	bad = import_time(f, EV_FIRST_SEEN, "first_seen", now, &out->first_seen, err,
+	    errlen) != 0;
+	bad |= import_time(f, EV_LAST_SEEN, "last_seen", now, &out->last_seen, err,
+	    errlen) != 0;
+	if (bad)
 		return (-1);
+	if (out->last_seen < out->first_seen)
+		return (import_fail(err, errlen, "last_seen: before first_seen"));
+	return (0);
+}
+
+int
+import_rows_evidence(const struct import_fields *f, const char *default_source, int64_t now,
+    struct import_evidence *out, char *err, size_t errlen)
+{
+	static const char *const outcomes[] = {"pass", "fail", "info", NULL};
+	char why[200];
+	const char *v;
+	size_t n = 0;
+	int bad = 0, source_bad;
+
+	err[0] = '\0';
+	bad |= import_slug(f, EV_COMPANY, "company", out->company, err, errlen) != 0;
+	out->asset.kind = IMPORT_ASSET_NONE;
+	out->asset.value[0] = '\0';
+	if ((v = import_get(f, EV_ASSET, &n)) != NULL &&
+	    import_rows_asset(v, n, &out->asset, why, sizeof(why)) != 0)
+		bad |= import_fail(err, errlen, "asset: %s", why) != 0;
+	bad |= import_check_code(f, out->check_code, err, errlen) != 0;
+	bad |= import_choice(f, EV_OUTCOME, "outcome", 1, outcomes, "pass, fail, info",
+	    out->outcome, sizeof(out->outcome), err, errlen) != 0;
+	bad |= import_text(f, EV_OBSERVATION_KEY, "observation_key", 0, 200, 0,
+	    out->observation_key, sizeof(out->observation_key), err, errlen) != 0;
+	bad |= import_seen(f, now, out, err, errlen) != 0;
+	source_bad = import_source(f, EV_SOURCE, default_source, out->source, err,
+	    errlen) != 0;
 	/* Verified governance disclosures own that source's rows (docs/disclosure.md):
 	 * an import must not revive one that was withdrawn, rejected or expired. */
-	if (strcmp(out->source, DISCLOSURE_EVIDENCE_SOURCE) == 0)
-		return (import_fail(err, errlen, "source: \"" DISCLOSURE_EVIDENCE_SOURCE
-		    "\" is reserved for the governance disclosures staff verified"));
-	return (import_details(f, EV_DETAILS, out, err, errlen));
+	if (!source_bad && strcmp(out->source, DISCLOSURE_EVIDENCE_SOURCE) == 0)
+		source_bad = import_fail(err, errlen, "source: \"" DISCLOSURE_EVIDENCE_SOURCE
+		    "\" is reserved for the governance disclosures staff verified") != 0;
+	bad |= source_bad;
+	bad |= import_text(f, EV_COLLECTOR_VERSION, "collector_version", 0, 50, 0,
+	    out->collector_version, sizeof(out->collector_version), err, errlen) != 0;
+	bad |= import_details(f, EV_DETAILS, out, err, errlen) != 0;
+	return (bad ? -1 : 0);
 }
 
 int
@@ -575,33 +657,34 @@ import_rows_incident(const struct import_fields *f, const char *default_source, 
 	    "data_exposure", "other", NULL};
 	static const char *const severities[] = {"low", "medium", "high", "critical", NULL};
 	size_t n;
+	int bad = 0, occurred_bad, disclosed_bad = 0;
 
-	if (import_slug(f, IN_COMPANY, "company", out->company, err, errlen) != 0 ||
-	    import_time(f, IN_OCCURRED_AT, "occurred_at", now, &out->occurred_at, err,
-	    errlen) != 0)
-		return (-1);
+	err[0] = '\0';
+	bad |= import_slug(f, IN_COMPANY, "company", out->company, err, errlen) != 0;
+	occurred_bad = import_time(f, IN_OCCURRED_AT, "occurred_at", now, &out->occurred_at,
+	    err, errlen) != 0;
 	out->disclosed = import_get(f, IN_DISCLOSED_AT, &n) != NULL;
 	out->disclosed_at = 0;
 	if (out->disclosed) {
-		if (import_time(f, IN_DISCLOSED_AT, "disclosed_at", now, &out->disclosed_at,
-		    err, errlen) != 0)
-			return (-1);
-		if (out->disclosed_at < out->occurred_at)
-			return (import_fail(err, errlen, "disclosed_at: before occurred_at"));
+		disclosed_bad = import_time(f, IN_DISCLOSED_AT, "disclosed_at", now,
+		    &out->disclosed_at, err, errlen) != 0;
+		if (!occurred_bad && !disclosed_bad && out->disclosed_at < out->occurred_at)
+			disclosed_bad = import_fail(err, errlen,
+			    "disclosed_at: before occurred_at") != 0;
 	}
-	if (import_choice(f, IN_KIND, "kind", 1, kinds,
+	bad |= occurred_bad | disclosed_bad;
+	bad |= import_choice(f, IN_KIND, "kind", 1, kinds,
 	    "breach, ransomware, compromise, ddos, data_exposure, other", out->kind,
-	    sizeof(out->kind), err, errlen) != 0 ||
-	    import_choice(f, IN_SEVERITY, "severity", 1, severities,
+	    sizeof(out->kind), err, errlen) != 0;
+	bad |= import_choice(f, IN_SEVERITY, "severity", 1, severities,
 	    "low, medium, high, critical", out->severity, sizeof(out->severity), err,
-	    errlen) != 0 ||
-	    import_source(f, IN_SOURCE, default_source, out->source, err, errlen) != 0 ||
-	    import_text(f, IN_EXTERNAL_REF, "external_ref", 0, 200, 0, out->external_ref,
-	    sizeof(out->external_ref), err, errlen) != 0 ||
-	    import_text(f, IN_SUMMARY, "summary", 0, 2000, 1, out->summary,
-	    sizeof(out->summary), err, errlen) != 0)
-		return (-1);
-	return (0);
+	    errlen) != 0;
+	bad |= import_source(f, IN_SOURCE, default_source, out->source, err, errlen) != 0;
+	bad |= import_text(f, IN_EXTERNAL_REF, "external_ref", 0, 200, 0, out->external_ref,
+	    sizeof(out->external_ref), err, errlen) != 0;
+	bad |= import_text(f, IN_SUMMARY, "summary", 0, 2000, 1, out->summary,
+	    sizeof(out->summary), err, errlen) != 0;
+	return (bad ? -1 : 0);
 }
 
 struct import_json {
@@ -675,8 +758,9 @@ import_json_row(struct import_json *j, enum import_kind kind, const char *line, 
 	json_error_t jerr;
 	const char *key;
 	json_t *v;
-	int col;
+	int col, bad = 0;
 
+	err[0] = '\0';
 	import_json_clear(j);
 	memset(f, 0, sizeof(*f));
 	if ((j->root = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr)) == NULL)
@@ -687,8 +771,10 @@ import_json_row(struct import_json *j, enum import_kind kind, const char *line, 
 	json_object_foreach(j->root, key, v) {
 		const char *name;
 
-		if ((col = import_rows_column(kind, key, strlen(key))) < 0)
-			return (import_fail(err, errlen, "unknown field '%.64s'", key));
+		if ((col = import_rows_column(kind, key, strlen(key))) < 0) {
+			bad = import_fail(err, errlen, "unknown field '%.64s'", key);
+			continue;
+		}
 		name = import_rows_column_name(kind, (size_t)col);
 		if (json_is_null(v))
 			continue;
@@ -696,23 +782,28 @@ import_json_row(struct import_json *j, enum import_kind kind, const char *line, 
 			f->value[col] = json_string_value(v);
 			f->len[col] = json_string_length(v);
 		} else if (json_is_object(v) && kind == IMPORT_EVIDENCE && col == EV_DETAILS) {
-			if ((j->owned[col] = json_dumps(v, JSON_COMPACT)) == NULL)
-				return (import_fail(err, errlen, "details: cannot be encoded"));
+			if ((j->owned[col] = json_dumps(v, JSON_COMPACT)) == NULL) {
+				bad = import_fail(err, errlen, "details: cannot be encoded");
+				continue;
+			}
 			f->value[col] = j->owned[col];
 			f->len[col] = strlen(j->owned[col]);
 		} else if (json_is_array(v) && kind == IMPORT_COMPANIES &&
 		    (col == CO_DOMAINS || col == CO_IP_RANGES)) {
-			if ((j->owned[col] = import_json_join(name, v, err, errlen)) == NULL)
-				return (-1);
+			if ((j->owned[col] = import_json_join(name, v, err, errlen)) == NULL) {
+				bad = -1;
+				continue;
+			}
 			f->value[col] = j->owned[col];
 			f->len[col] = strlen(j->owned[col]);
 		} else {
-			return (import_fail(err, errlen, "%s: must be a string%s", name,
-			    col == EV_DETAILS && kind == IMPORT_EVIDENCE ? " or an object" : ""));
+			bad = import_fail(err, errlen, "%s: must be a string%s", name,
+			    col == EV_DETAILS && kind == IMPORT_EVIDENCE ? " or an object" : "");
+			continue;
 		}
 		if (f->len[col] > IMPORT_MAX_FIELD)
-			return (import_fail(err, errlen, "%s: longer than %d bytes", name,
-			    IMPORT_MAX_FIELD));
+			bad = import_fail(err, errlen, "%s: longer than %d bytes", name,
+			    IMPORT_MAX_FIELD);
 	}
-	return (0);
+	return (bad);
 }

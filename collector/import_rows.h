@@ -10,8 +10,12 @@
  * with normalised values (lowercase domains, canonical CIDR, Unix seconds). Pure: no
  * I/O, no clock (the caller passes "now"). The formats are in docs/import-formats.md.
  *
- * Every validation failure is one message "column: problem", written to err (size
- * errlen), and the row is rejected; the caller prefixes "FILE:LINE: ".
+ * Every validation failure is one message "column: problem"; a row is checked column
+ * by column to the end, and all of its messages are written to err (size errlen), one
+ * per line ('\n' between them; a control character quoted from the input escaped as
+ * \n, \r, \t or \xHH; cut at errlen), and the row is rejected; the caller
+ * prefixes each with "FILE:LINE: ". A JSON Lines row that is not an object of known
+ * fields of the right types is reported for that (every such field) alone.
  */
 
 enum import_kind { IMPORT_COMPANIES = 0, IMPORT_EVIDENCE, IMPORT_INCIDENTS };

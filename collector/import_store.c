@@ -267,8 +267,9 @@ import_store_abort(struct import_store *s)
 
 
 /*
- * The checks against the database. Each returns (line, reason, how many in all) for
- * the first $1 rejected rows in line order.
+ * The checks against the database. Each returns (line, reasons, how many in all) for
+ * the first $1 rejected rows in line order; a row's reasons are one per line (a
+ * companies file gives a row for each problem).
  */
 /* A companies file: a slug twice; a domain already attributed (not detached) to
  * another company; a domain given to two companies in the file. A domain belongs to
@@ -296,14 +297,14 @@ static const char store_companies_problems[] =
     " ORDER BY line, problem LIMIT $1";
 
 static const char store_incidents_problems[] =
-    "SELECT line, problem, count(*) OVER () FROM ("
-    " SELECT s.line, CASE WHEN c.id IS NULL THEN format('company: no company ''%s''', s.company)"
-    "   ELSE format('the same incident (company, source, external_ref, occurred_at) is"
-    " also on line %s', s.first) END AS problem"
+    "SELECT line, concat_ws(E'\\n',"
+    " CASE WHEN c.id IS NULL THEN format('company: no company ''%s''', s.company) END,"
+    " CASE WHEN s.line > s.first THEN format('the same incident (company, source,"
+    " external_ref, occurred_at) is also on line %s', s.first) END), count(*) OVER ()"
     " FROM (SELECT *, min(line) OVER (PARTITION BY company, source, external_ref,"
     "       occurred_at) AS first FROM stage_incidents) s"
     " LEFT JOIN companies c ON c.slug = s.company"
-    " WHERE c.id IS NULL OR s.line > s.first) p"
+    " WHERE c.id IS NULL OR s.line > s.first"
     " ORDER BY line LIMIT $1";
 
 /* The check codes of every published methodology, and those recorded without weight
@@ -332,13 +333,15 @@ static const char store_resolve_evidence[] =
     " LEFT JOIN known_checks k ON k.code = s.check_code";
 
 static const char store_evidence_problems[] =
-    "SELECT line, CASE"
-    " WHEN company_id IS NULL THEN format('company: no company ''%s''', company)"
-    " WHEN asset_value IS NOT NULL AND asset_id IS NULL THEN"
-    "   format('asset: ''%s'' is not attributed to company ''%s''', asset_value, company)"
-    " WHEN asset_detached THEN"
-    "   format('asset: ''%s'' was detached from company ''%s''', asset_value, company)"
-    " ELSE format('check_code: ''%s'' is in no published methodology and not in the catalogue of unweighted checks', check_code) END,"
+    "SELECT line, concat_ws(E'\\n',"
+    " CASE WHEN company_id IS NULL THEN format('company: no company ''%s''', company) END,"
+    " CASE WHEN company_id IS NOT NULL AND asset_value IS NOT NULL AND asset_id IS NULL"
+    "   THEN format('asset: ''%s'' is not attributed to company ''%s''', asset_value,"
+    "   company) END,"
+    " CASE WHEN asset_detached THEN"
+    "   format('asset: ''%s'' was detached from company ''%s''', asset_value, company) END,"
+    " CASE WHEN NOT known THEN format('check_code: ''%s'' is in no published methodology"
+    " and not in the catalogue of unweighted checks', check_code) END),"
     " count(*) OVER ()"
     " FROM ev_resolved"
     " WHERE company_id IS NULL OR (asset_value IS NOT NULL AND asset_id IS NULL)"

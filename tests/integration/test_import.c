@@ -247,8 +247,11 @@ Test(import, one_bad_row_among_good_rows_imports_nothing)
 	    "basic_policy\",maybe,2026-01-01T00:00:00Z,s\n"
 	    "acme,,governance.basic_policy,pass,2026-01-01T00:00:00Z\n");
 	cr_assert_eq(import(IMPORT_EVIDENCE, path, NULL), 1);
-	cr_assert(strstr(errors, "bad.csv:4: check_code: 'governance.\nbasic_policy' is not"
+	cr_assert(strstr(errors, "bad.csv:4: check_code: 'governance.\\nbasic_policy' is not"
 	    " a check code") != NULL, "%s", errors);
+	cr_assert(strstr(errors, "\nbad.csv:4: outcome: 'maybe' is not one of pass, fail,"
+	    " info\n") != NULL, "every problem of the row, each on its own line: %s",
+	    errors);
 	cr_assert(strstr(errors, "bad.csv:6: 5 fields where the header has 6") != NULL, "%s",
 	    errors);
 	cr_assert(strstr(errors, "bad.csv: rejected; nothing was imported") != NULL, "%s",
@@ -283,8 +286,13 @@ Test(import, rows_the_database_cannot_resolve_are_named)
 	    "nobody,,governance.basic_policy,pass,2026-01-01T00:00:00Z,s\n"
 	    "acme,globex.example,tls.certificate_expired,fail,2026-01-01T00:00:00Z,s\n"
 	    "acme,www.acme.example,tls.certificate_expired,fail,2026-01-01T00:00:00Z,s\n"
-	    "acme,,tls.no_such_check,fail,2026-01-01T00:00:00Z,s\n");
+	    "acme,,tls.no_such_check,fail,2026-01-01T00:00:00Z,s\n"
+	    "ghost,,tls.other_unknown,fail,2026-01-01T00:00:00Z,s\n");
 	cr_assert_eq(import(IMPORT_EVIDENCE, path, NULL), 1);
+	/* A row wrong in two ways against the database says both. */
+	cr_assert(strstr(errors, "refs.csv:7: company: no company 'ghost'\n"
+	    "refs.csv:7: check_code: 'tls.other_unknown' is in no published methodology") !=
+	    NULL, "%s", errors);
 	cr_assert(strstr(errors, "refs.csv:3: company: no company 'nobody'\n") != NULL,
 	    "%s", errors);
 	cr_assert(strstr(errors, "refs.csv:4: asset: 'globex.example' is not attributed to"
@@ -300,8 +308,12 @@ Test(import, rows_the_database_cannot_resolve_are_named)
 	    "company,occurred_at,kind,severity,source\n"
 	    "acme,2025-01-01T00:00:00Z,ddos,low,feed\n"
 	    "ghost,2025-01-01T00:00:00Z,ddos,low,feed\n"
-	    "acme,2025-01-01T00:00:00Z,other,low,feed\n");
+	    "acme,2025-01-01T00:00:00Z,other,low,feed\n"
+	    "ghost,2025-01-01T00:00:00Z,other,low,feed\n");
 	cr_assert_eq(import(IMPORT_INCIDENTS, path, NULL), 1);
+	cr_assert(strstr(errors, "inc.csv:5: company: no company 'ghost'\n"
+	    "inc.csv:5: the same incident (company, source, external_ref, occurred_at) is"
+	    " also on line 3\n") != NULL, "%s", errors);
 	cr_assert(strstr(errors, "inc.csv:3: company: no company 'ghost'\n") != NULL, "%s",
 	    errors);
 	cr_assert(strstr(errors, "inc.csv:4: the same incident") != NULL, "%s", errors);

@@ -10,7 +10,7 @@
 
 #define NOW 1780000000   /* 2026-05-28 */
 
-static char err[512];
+static char err[2048];
 
 /* Fields from "name", "value" pairs ending with NULL. */
 static void
@@ -183,6 +183,50 @@ evidence_fails(const char *name, const char *value, const char *message)
 
 	cr_assert_eq(evidence_with(name, value, NULL, &e), -1, "%s should fail", name);
 	cr_assert_str_eq(err, message);
+}
+
+/* Every wrong column of a row is reported, one per line in column order, not only the
+ * first; a line break quoted from the input is escaped so that it stays one line. */
+Test(import_rows, every_problem_of_a_row_is_reported)
+{
+	struct import_company *c = malloc(sizeof(*c));
+	struct import_evidence e;
+	struct import_incident in;
+	struct import_fields f;
+
+	fields(&f, IMPORT_COMPANIES, "slug", "Bad Slug", "name", "Acme", "sector", "9x",
+	    "size_band", "huge", "country", "XX", "domains", "acme.example", "ip_ranges",
+	    "example.org", NULL);
+	cr_assert_eq(import_rows_company(&f, c, err, sizeof(err)), -1);
+	cr_assert_str_eq(err,
+	    "slug: 'Bad Slug' is not a slug (1 to 63 of a-z, 0-9 and '-', not starting with"
+	    " '-')\n"
+	    "sector: '9x' is not a sector code (1 to 40 of a-z, 0-9 and '_', starting with a"
+	    " letter)\n"
+	    "size_band: 'huge' is not one of micro, small, medium, large, enterprise\n"
+	    "country: 'XX' is not an assigned ISO 3166-1 alpha-2 code\n"
+	    "ip_ranges: 'example.org' is not a CIDR range");
+
+	fields(&f, IMPORT_EVIDENCE, "company", "acme", "check_code", "tls.\nexpired",
+	    "outcome", "maybe", "first_seen", "2026-05-01T00:00:00Z", "last_seen", "yesterday",
+	    "details", "[1]", NULL);
+	cr_assert_eq(import_rows_evidence(&f, "scanner", NOW, &e, err, sizeof(err)), -1);
+	cr_assert_str_eq(err,
+	    "check_code: 'tls.\\nexpired' is not a check code (2 to 64 of a-z, 0-9, '_' and"
+	    " '.', starting with a letter)\n"
+	    "outcome: 'maybe' is not one of pass, fail, info\n"
+	    "last_seen: 'yesterday' is not an ISO 8601 time (2026-03-01T12:00:00Z)\n"
+	    "details: not a JSON object");
+
+	fields(&f, IMPORT_INCIDENTS, "company", "acme", "occurred_at", "2026-05-02T00:00:00Z",
+	    "disclosed_at", "2026-05-01T00:00:00Z", "kind", "flood", "severity", "low", NULL);
+	cr_assert_eq(import_rows_incident(&f, NULL, NOW, &in, err, sizeof(err)), -1);
+	cr_assert_str_eq(err,
+	    "disclosed_at: before occurred_at\n"
+	    "kind: 'flood' is not one of breach, ransomware, compromise, ddos, data_exposure,"
+	    " other\n"
+	    "source: required (a column, or --source)");
+	free(c);
 }
 
 Test(import_rows, a_good_evidence_row)

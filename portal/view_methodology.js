@@ -9,7 +9,7 @@ const AREA = "staff";
 
 function needKey(ctx, title) {
   replace(ctx.main, h("h1", {}, title),
-    h("p", {}, "Analysts read the methodology drafts; admins create, preview and publish them."),
+    h("p", {}, "Analysts list the methodology drafts and read their impact; admins also read each draft's changes, create, preview and publish them."),
     ctx.keyPanel(AREA, ctx.rerender));
 }
 

@@ -178,6 +178,7 @@ static const struct router_route routes[] = {
 	    portal_routes_page},
 	{"GET", "/portal/staff/drafts/{version}", PUBLIC, ROUTER_UNLIMITED, NULL,
 	    portal_routes_page},
+	{"GET", "/portal/i18n/{lang}", PUBLIC, ROUTER_UNLIMITED, NULL, portal_routes_messages},
 	{"GET", "/portal/{file}", PUBLIC, ROUTER_UNLIMITED, NULL, portal_routes_file},
 };
 

@@ -10,6 +10,18 @@ function chartRoot(width, height, label) {
   return svg;
 }
 
+// text cut to fit about width Latin letters: a wide (CJK) character counts as two.
+function clip(text, width) {
+  let used = 0;
+  let out = "";
+  for (const ch of text) {
+    used += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
+    if (used > width) return `${out}…`;
+    out += ch;
+  }
+  return out;
+}
+
 // Factor scores (0..100) as horizontal bars. factors: [{name, score, weight, kind,
 // has_data, disputed}].
 export function factorChart(factors, label) {
@@ -27,7 +39,7 @@ export function factorChart(factors, label) {
     const y = i * rowH + 6;
     const score = f.has_data ? Math.max(0, Math.min(100, f.score)) : 0;
     svg.appendChild(s("text", {x: left - 8, y: y + 15, class: "label", "text-anchor": "end"},
-      f.name.length > 32 ? `${f.name.slice(0, 31)}…` : f.name));
+      clip(f.name, 32)));
     svg.appendChild(s("rect", {x: left, y, width: barW, height: 20, class: "track"}));
     svg.appendChild(s("rect", {x: left, y, width: (score / 100) * barW, height: 20,
       class: `bar${f.disputed ? " disputed" : ""}${f.kind === "bonus" ? " bonus" : ""}`}));

@@ -57,6 +57,9 @@ Test(portal_routes, the_page_answers_every_client_side_route)
 	expect_page("/portal/staff/disputes/12");
 	expect_page("/portal/staff/drafts/2026.2");
 	expect_page("/portal/index.html");
+	/* The language the page starts in (portal/i18n.js reads it). */
+	expect_page("/portal/company?lang=ja");
+	expect_page("/portal/staff/disputes/12?lang=en");
 }
 
 static void

@@ -2,7 +2,7 @@
 // the PDF, in English or Japanese. Labels, factor names and check titles come
 // translated from the server's catalogues (po/, methodology/i18n/), so the page and
 // the PDF say the same thing. Its language is the portal's (the switch in the header).
-import {h, replace, fmtDate, fmtNum, gradeBadge} from "./dom.js";
+import {h, replace, fmtDate, fmtNum, gradeBadge, words} from "./dom.js";
 import {api, getKey, q} from "./api.js";
 import {factorChart, historyChart} from "./charts.js";
 import {t, currentLang} from "./i18n.js";
@@ -26,7 +26,7 @@ export async function renderReport(ctx) {
     h("article", {class: "report-page", id: "report-page", lang: r.lang},
       h("p", {class: "report-kind"}, L("Security rating report")),
       h("h1", {}, r.name),
-      h("p", {}, `${L("Sector")}: ${r.sector} · ${L("Size band")}: ${r.size_band} · ${L("Rated as of")}: ${fmtDate(r.as_of)}`),
+      h("p", {}, `${L("Sector")}: ${words(r.sector)} · ${L("Size band")}: ${words(r.size_band)} · ${L("Rated as of")}: ${fmtDate(r.as_of)}`),
       h("p", {class: "score", id: "report-score"}, r.score === null ? L("insufficient data") :
         [h("span", {class: "big"}, fmtNum(r.score)), " ", gradeBadge(r.grade)],
         ` · ${L("Confidence")}: ${{high: L("high"), medium: L("medium"), low: L("low")}[r.confidence] || L("none")}`),

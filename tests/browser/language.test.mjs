@@ -32,7 +32,7 @@ test("the company page in Japanese by ?lang=ja, and back to English by the switc
   await page.goto(`${BASE}/portal/company?lang=ja`);
   assert.equal(await page.locator("label[for=key-company]").textContent(), "API キー");
   await signInAnyLanguage(page, "company", KEYS.company);
-  await page.getByRole("heading", {name: "グレードへの計画"}).waitFor();
+  await page.getByRole("heading", {name: "等級への計画"}).waitFor();
   assert.equal(await htmlLang(page), "ja");
   assert.equal(await page.locator("#lang-switch").inputValue(), "ja");
   const main = await page.getByRole("main").textContent();
@@ -47,7 +47,7 @@ test("the company page in Japanese by ?lang=ja, and back to English by the switc
   await switchTo(page, "en");
   await page.getByRole("heading", {name: "Plan to a grade"}).waitFor();
   assert.equal(await htmlLang(page), "en");
-  assert.doesNotMatch(await page.getByRole("main").textContent(), /グレードへの計画/);
+  assert.doesNotMatch(await page.getByRole("main").textContent(), /等級への計画/);
   assert.match(await page.getByRole("main").textContent(), /TLS and certificates/);
   assert.ok(!new URL(page.url()).searchParams.has("lang"), "the switch drops ?lang= from the address");
   assertNoErrors(page);

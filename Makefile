@@ -43,7 +43,7 @@ DATABASE_URL ?= $(shell scripts/db.sh url 2>/dev/null)
 export DATABASE_URL
 
 .PHONY: all help deps db-start db-stop migrate demo run test unit integration \
-        test-san san build-tests check-docs clean fuzz fuzz-build fuzz-regress bench-rescore bench-api bench-preview bench-dispute bench-scan bench-ports bench-report bench-discover
+        test-san san build-tests check-docs clean fuzz fuzz-build fuzz-regress bench-rescore bench-api bench-api-scale bench-preview bench-dispute bench-scan bench-ports bench-report bench-discover
 
 all: $(BIN)
 
@@ -56,8 +56,8 @@ help:
 	@echo "make fuzz       run every libFuzzer harness FUZZ_SECONDS (240) and keep new corpus"
 	@echo "                entries (FUZZ_ONLY=\"csv utf8\" for some); docs/fuzzing.md"
 	@echo "make db-start | db-stop   the private PostgreSQL under ./var/pg"
-	@echo "make bench-rescore | bench-api | bench-preview | bench-dispute | bench-scan |"
-	@echo "     bench-ports bench-report bench-discover   benchmarks"
+	@echo "make bench-rescore | bench-api | bench-api-scale | bench-preview | bench-dispute |"
+	@echo "     bench-scan | bench-ports | bench-report | bench-discover   benchmarks"
 
 $(B)/rel/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -182,6 +182,9 @@ bench-rescore: fairrate db-start
 
 bench-api: fairrate db-start
 	scripts/bench-api.sh
+
+bench-api-scale: fairrate db-start
+	scripts/bench-api-scale.sh
 
 bench-preview: fairrate db-start
 	scripts/bench-preview.sh

@@ -12,6 +12,7 @@
 #include "common/db.h"
 #include "common/log.h"
 #include "common/timefmt.h"
+#include "rater/methodology_store.h"
 
 #define CLAIM_WORKER_MAX 16
 
@@ -24,6 +25,21 @@ static atomic_int worker_cancel;
 static char *worker_conninfo;
 static struct claim_settings worker_settings;
 static struct outbound_config worker_outbound;
+
+/* The least confidence a claimed domain must be attributed with: the operator's
+ * setting, or the methodology in force's attribution.min_confidence when that is
+ * higher (a claim must not match an asset the rating does not count). */
+static double
+claim_worker_min_confidence(PGconn *conn, const struct claim_settings *s)
+{
+	struct methodology *m = methodology_store_load_in_force(conn, timefmt_now());
+	double min = s->min_confidence;
+
+	if (m != NULL && m->min_asset_confidence > min)
+		min = m->min_asset_confidence;
+	methodology_free(m);
+	return (min);
+}
 
 int
 claim_worker_run_once(PGconn *conn, const struct claim_settings *s,
@@ -46,7 +62,8 @@ claim_worker_run_once(PGconn *conn, const struct claim_settings *s,
 	if (fetched == OUTBOUND_CANCELLED)
 		return (claim_store_release(conn, &job) < 0 ? -1 : 0);
 	if (fetched == OUTBOUND_OK && found)
-		return (claim_store_settle(conn, &job, s->min_confidence, timefmt_now(), &match));
+		return (claim_store_settle(conn, &job, claim_worker_min_confidence(conn, s),
+		    timefmt_now(), &match));
 	if (fetched != OUTBOUND_OK)
 		snprintf(note, sizeof(note), "%s", outbound_result_name(fetched));
 	else if (status != 200)

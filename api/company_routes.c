@@ -15,6 +15,7 @@
 #include "api/sector_store.h"
 #include "api/server.h"
 #include "api/summary_cache.h"
+#include "api/summary_store.h"
 #include "common/timefmt.h"
 #include "rater/rating_json.h"
 
@@ -27,7 +28,8 @@
 int
 company_routes_register(struct db_pool *pool)
 {
-	if (company_store_register(pool) != 0 || sector_store_register(pool) != 0)
+	if (summary_store_register(pool) != 0 ||
+	    sector_store_register(pool) != 0)
 		return (-1);
 	return (0);
 }
@@ -92,64 +94,74 @@ company_routes_search(struct api_request *r)
 	    limit + 1), limit, "slug");
 }
 
-/* The cache entry's end of truth: when the upcoming methodology of summary takes
- * effect, "upcoming_methodology" changes without any write; 0 when there is none. */
-static int64_t
-company_summary_expiry(json_t *summary)
+/* slug's summary rendered from the database (company id), answered, and stored for
+ * the next lookup (not on a read-only standby); its bytes into *body. 1, or 0/-1
+ * after answering. */
+static int
+company_render(struct api_request *r, PGconn *db, int64_t id, int64_t now, char **body,
+    size_t *len, int64_t *expires_at)
 {
-	json_t *u = json_object_get(summary, "upcoming_methodology");
-	int64_t at;
+	struct summary_stamp stamp;
+	json_t *summary = NULL;
+	int rc;
 
-	if (!json_is_object(u) ||
-	    timefmt_parse(json_string_value(json_object_get(u, "effective_at")), &at) != 0)
-		return (0);
-	return (at);
+	rc = company_store_summary(request_pool(r), db, NULL, id, now, &summary, &stamp);
+	if (rc < 0)
+		resource_db_failed(r, "cannot read the company");
+	else if (rc == 0)
+		company_not_found(r);      /* made private or removed since the lookup */
+	if (rc != 1)
+		return (rc);
+	*body = summary_store_encode(summary, len);
+	json_decref(summary);
+	if (*body == NULL) {
+		request_reply_error(r, 500, "internal_error", "cannot encode the response");
+		return (-1);
+	}
+	*expires_at = stamp.expires_at;
+	/* A failed store costs the next lookup a rendering, nothing else. */
+	if (!server_read_only(r->srv))
+		(void)summary_store_put(request_pool(r), db, &stamp, *body);
+	return (1);
 }
 
-/* Read slug's summary from the database (2 statements: its id, then its summary by
- * id, so that the cache can be invalidated by id), answer it, and store the answer
- * in sc unless something changed meanwhile (ticket). */
+/* Read slug's summary from the database: its stored bytes when they are current,
+ * otherwise rendered (and stored); answer it, and keep it in sc (NULL: no cache)
+ * unless something changed meanwhile (ticket). */
 static void
-company_get_uncached(struct api_request *r, struct summary_cache *sc, const char *slug,
+company_get_db(struct api_request *r, struct summary_cache *sc, const char *slug,
     int64_t now)
 {
-	uint64_t ticket = summary_cache_ticket(sc);
-	json_t *summary = NULL;
-	int64_t id = 0;
-	char *body;
-	size_t n;
+	uint64_t ticket = sc != NULL ? summary_cache_ticket(sc) : 0;
+	int64_t id = 0, expires_at = 0;
+	struct buf stored;
+	char *body = NULL;
+	size_t n = 0;
 	PGconn *db;
 	int rc;
 
 	if ((db = request_db(r)) == NULL)
 		return;
-	rc = company_store_find(request_pool(r), db, slug, &id);
-	if (rc == 1)
-		rc = company_store_summary(request_pool(r), db, NULL, id, now, &summary);
-	if (rc < 0) {
+	buf_init(&stored, COMPANY_SUMMARY_MAX);
+	rc = summary_store_lookup(request_pool(r), db, slug, now, &id, &stored, &expires_at);
+	if (rc < 0)
 		resource_db_failed(r, "cannot read the company");
-		return;
-	}
-	if (rc == 0) {
-		(void)summary_cache_put(sc, ticket, slug, 0, 404, NULL, 0, 0);
+	else if (rc == 0) {
+		if (sc != NULL)
+			(void)summary_cache_put(sc, ticket, slug, 0, 404, NULL, 0, 0);
 		company_not_found(r);
-		return;
-	}
-	n = json_dumpb(summary, NULL, 0, RATING_JSON_DUMP_FLAGS);
-	if (n == 0 || (body = malloc(n + 1)) == NULL ||
-	    json_dumpb(summary, body, n, RATING_JSON_DUMP_FLAGS) != n) {
-		if (n != 0)
+	} else if (rc == 1 || company_render(r, db, id, now, &body, &n, &expires_at) == 1) {
+		if (body == NULL) {
+			body = stored.data;
+			n = stored.len;
+		}
+		if (sc != NULL)
+			(void)summary_cache_put(sc, ticket, slug, id, 200, body, n, expires_at);
+		request_reply_data(r, 200, "application/json", body, n);
+		if (body != stored.data)
 			free(body);
-		json_decref(summary);
-		request_reply_error(r, 500, "internal_error", "cannot encode the response");
-		return;
 	}
-	body[n] = '\n';
-	(void)summary_cache_put(sc, ticket, slug, id, 200, body, n + 1,
-	    company_summary_expiry(summary));
-	json_decref(summary);
-	request_reply_data(r, 200, "application/json", body, n + 1);
-	free(body);
+	buf_free(&stored);
 }
 
 void
@@ -158,11 +170,8 @@ company_routes_get(struct api_request *r)
 	struct summary_cache *sc = server_summary_cache(r->srv);
 	const char *slug = request_param(r, "slug");
 	int64_t now = timefmt_now();
-	json_t *summary = NULL;
 	unsigned status = 0;
 	struct buf body;
-	PGconn *db;
-	int rc;
 
 	if (sc != NULL) {
 		buf_init(&body, COMPANY_SUMMARY_MAX);
@@ -172,20 +181,12 @@ company_routes_get(struct api_request *r)
 				request_reply_data(r, 200, "application/json", body.data, body.len);
 			else
 				company_not_found(r);
-		} else
-			company_get_uncached(r, sc, slug, now);
+			buf_free(&body);
+			return;
+		}
 		buf_free(&body);
-		return;
 	}
-	if ((db = request_db(r)) == NULL)
-		return;
-	rc = company_store_summary(request_pool(r), db, slug, 0, now, &summary);
-	if (rc < 0)
-		resource_db_failed(r, "cannot read the company");
-	else if (rc == 0)
-		company_not_found(r);
-	else
-		resource_reply(r, 200, summary);
+	company_get_db(r, sc, slug, now);
 }
 
 /* The id of the path's company; 1, or 0/-1 after answering. */
@@ -304,7 +305,8 @@ company_routes_lookup(struct api_request *r)
 		summary = NULL;
 		rc = company_store_by_domain(request_pool(r), db, d, &id);
 		if (rc == 1)
-			rc = company_store_summary(request_pool(r), db, NULL, id, now, &summary);
+			rc = company_store_summary(request_pool(r), db, NULL, id, now, &summary,
+			    NULL);
 		if (rc < 0) {
 			json_decref(items);
 			resource_db_failed(r, "cannot look the domains up");

@@ -6,6 +6,8 @@
 
 #include "api/company_view.h"
 #include "api/methodology_cache.h"
+#include "api/publication_store.h"
+#include "api/summary_store.h"
 #include "common/db_pool.h"
 #include "common/log.h"
 #include "common/regdomain.h"
@@ -21,10 +23,11 @@
 #define CS_IDENTITY_CONFIDENCE "0.9"
 #define CS_PEERS "company_peers"
 #define CS_BY_DOMAIN "company_by_domain"
+#define CS_SUMMARY_STALE "company_summary_stale"
 
 /* The latest rating of company c, as r (all NULL when it has none). */
 #define CS_LATEST \
-	" LEFT JOIN LATERAL (SELECT status, score, grade, confidence," \
+	" LEFT JOIN LATERAL (SELECT id, status, score, grade, confidence," \
 	" insufficient_reason, methodology_version, factors, as_of FROM ratings" \
 	" WHERE company_id = c.id ORDER BY id DESC LIMIT 1) r ON true"
 
@@ -34,7 +37,8 @@
 	" r.factors, extract(epoch FROM r.as_of)::bigint," \
 	" (SELECT coalesce(json_agg(DISTINCT e.check_code), '[]'::json) FROM evidence e" \
 	"  WHERE e.company_id = c.id AND e.status = 'disputed')," \
-	" u.version, extract(epoch FROM u.effective_at)::bigint" \
+	" u.version, extract(epoch FROM u.effective_at)::bigint," \
+	" r.id, c.summary_epoch, (SELECT n FROM summary_generation)" \
 	" FROM companies c" CS_LATEST \
 	" LEFT JOIN LATERAL (SELECT version, effective_at FROM methodology_versions" \
 	"  WHERE status = 'published' AND effective_at > to_timestamp($2)" \
@@ -49,12 +53,21 @@
 int
 company_store_register(struct db_pool *pool)
 {
-	if (db_pool_register(pool, CS_FIND, "SELECT id FROM companies"
+	/* The summaries' factors are read with methodology_cache_get, which needs the
+	 * publication statements. */
+	if (publication_store_register(pool) != 0 ||
+	    db_pool_register(pool, CS_FIND, "SELECT id FROM companies"
 	    " WHERE slug = $1 AND visibility = 'public'", 1) != 0 ||
 	    db_pool_register(pool, CS_SUMMARY_SLUG, CS_SUMMARY_SQL
 	    " WHERE c.slug = $1 AND c.visibility = 'public'", 2) != 0 ||
 	    db_pool_register(pool, CS_SUMMARY_ID, CS_SUMMARY_SQL
 	    " WHERE c.id = $1::bigint AND c.visibility = 'public'", 2) != 0 ||
+	    db_pool_register(pool, CS_SUMMARY_STALE, CS_SUMMARY_SQL
+	    " WHERE c.id > $1::bigint AND c.id <= $4::bigint AND c.visibility = 'public'"
+	    " AND NOT EXISTS"
+	    " (SELECT 1 FROM company_summaries s WHERE s.company_id = c.id AND"
+	    SUMMARY_STORE_CURRENT("s", "$2") ")"
+	    " ORDER BY c.id LIMIT $3", 4) != 0 ||
 	    db_pool_register(pool, CS_SEARCH,
 	    "SELECT c.slug, c.name, c.sector, c.size_band, c.country, r.status, r.score,"
 	    " r.grade, r.confidence, r.methodology_version,"
@@ -130,14 +143,56 @@ company_store_find(struct db_pool *pool, PGconn *conn, const char *slug, int64_t
 	return (rc);
 }
 
+/* Row i of a CS_SUMMARY_SQL result as its summary (*out) and, when stamp is not NULL,
+ * what it was rendered from. 1, or -1 (logged). */
+static int
+cs_summary_row(struct db_pool *pool, PGconn *conn, const PGresult *res, int i,
+    json_t **out, struct summary_stamp *stamp)
+{
+	const struct methodology *m = NULL;
+	struct company_view_row row;
+
+	memset(&row, 0, sizeof(row));
+	row.slug = cs_value(res, i, 1);
+	row.name = cs_value(res, i, 2);
+	row.sector = cs_value(res, i, 3);
+	row.size_band = cs_value(res, i, 4);
+	row.country = cs_value(res, i, 5);
+	row.status = cs_value(res, i, 6);
+	row.score = cs_value(res, i, 7);
+	row.grade = cs_value(res, i, 8);
+	row.confidence = cs_value(res, i, 9);
+	row.insufficient_reason = cs_value(res, i, 10);
+	row.methodology_version = cs_value(res, i, 11);
+	row.factors = cs_value(res, i, 12);
+	row.as_of = cs_value(res, i, 13);
+	row.disputed_checks = cs_value(res, i, 14);
+	row.upcoming_version = cs_value(res, i, 15);
+	row.upcoming_effective_at = cs_value(res, i, 16);
+	if (stamp != NULL) {
+		stamp->company_id = strtoll(PQgetvalue(res, i, 0), NULL, 10);
+		stamp->rating_id = PQgetisnull(res, i, 17) ? 0 :
+		    strtoll(PQgetvalue(res, i, 17), NULL, 10);
+		stamp->company_epoch = strtoll(PQgetvalue(res, i, 18), NULL, 10);
+		stamp->methodology_epoch = strtoll(PQgetvalue(res, i, 19), NULL, 10);
+		stamp->expires_at = row.upcoming_effective_at != NULL ?
+		    strtoll(row.upcoming_effective_at, NULL, 10) : 0;
+	}
+	/* The stored factors are read with the rating's own methodology version, which
+	 * also says which factor a dispute opened since the rating belongs to. */
+	if (row.methodology_version != NULL &&
+	    (m = methodology_cache_get(pool, conn, row.methodology_version)) == NULL)
+		return (-1);
+	*out = company_view_summary(&row, m);
+	return (*out != NULL ? 1 : -1);
+}
+
 int
 company_store_summary(struct db_pool *pool, PGconn *conn, const char *slug, int64_t id,
-    int64_t now, json_t **out)
+    int64_t now, json_t **out, struct summary_stamp *stamp)
 {
 	char sid[24], snow[24];
 	const char *params[2] = {slug != NULL ? slug : sid, snow};
-	const struct methodology *m = NULL;
-	struct company_view_row row;
 	PGresult *res;
 	int rc;
 
@@ -147,33 +202,43 @@ company_store_summary(struct db_pool *pool, PGconn *conn, const char *slug, int6
 	    &res);
 	if (rc != 1)
 		return (rc);
-	memset(&row, 0, sizeof(row));
-	row.slug = cs_value(res, 0, 1);
-	row.name = cs_value(res, 0, 2);
-	row.sector = cs_value(res, 0, 3);
-	row.size_band = cs_value(res, 0, 4);
-	row.country = cs_value(res, 0, 5);
-	row.status = cs_value(res, 0, 6);
-	row.score = cs_value(res, 0, 7);
-	row.grade = cs_value(res, 0, 8);
-	row.confidence = cs_value(res, 0, 9);
-	row.insufficient_reason = cs_value(res, 0, 10);
-	row.methodology_version = cs_value(res, 0, 11);
-	row.factors = cs_value(res, 0, 12);
-	row.as_of = cs_value(res, 0, 13);
-	row.disputed_checks = cs_value(res, 0, 14);
-	row.upcoming_version = cs_value(res, 0, 15);
-	row.upcoming_effective_at = cs_value(res, 0, 16);
-	/* The stored factors are read with the rating's own methodology version, which
-	 * also says which factor a dispute opened since the rating belongs to. */
-	if (row.methodology_version != NULL &&
-	    (m = methodology_cache_get(pool, conn, row.methodology_version)) == NULL) {
-		PQclear(res);
-		return (-1);
-	}
-	*out = company_view_summary(&row, m);
+	rc = cs_summary_row(pool, conn, res, 0, out, stamp);
 	PQclear(res);
-	return (*out != NULL ? 1 : -1);
+	return (rc);
+}
+
+int
+company_store_summaries_stale(struct db_pool *pool, PGconn *conn, int64_t after,
+    int64_t upto, int64_t now, unsigned limit, company_summary_fn *fn, void *arg)
+{
+	char safter[24], supto[24], snow[24], slimit[16];
+	const char *params[4] = {safter, snow, slimit, supto};
+	struct summary_stamp stamp;
+	json_t *summary;
+	PGresult *res;
+	int i, n, rc;
+
+	snprintf(safter, sizeof(safter), "%lld", (long long)after);
+	snprintf(supto, sizeof(supto), "%lld", (long long)upto);
+	snprintf(snow, sizeof(snow), "%lld", (long long)now);
+	snprintf(slimit, sizeof(slimit), "%u", limit);
+	if ((res = db_pool_exec(pool, conn, CS_SUMMARY_STALE, 4, params, NULL)) == NULL)
+		return (-1);
+	n = PQntuples(res);
+	for (i = 0; i < n; i++) {
+		if (cs_summary_row(pool, conn, res, i, &summary, &stamp) != 1) {
+			n = -1;
+			break;
+		}
+		rc = fn(arg, &stamp, summary);
+		json_decref(summary);
+		if (rc != 0) {
+			n = -1;
+			break;
+		}
+	}
+	PQclear(res);
+	return (n);
 }
 
 json_t *

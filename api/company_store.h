@@ -15,6 +15,7 @@
  */
 
 struct db_pool;
+struct summary_stamp;
 
 /* company_store_register: register this store's statements with pool. 0 or -1. */
 int company_store_register(struct db_pool *pool);
@@ -24,9 +25,21 @@ int company_store_find(struct db_pool *pool, PGconn *conn, const char *slug, int
 
 /* company_store_summary: the investor summary (api/company_view.h) of the public
  * company slug, or (slug NULL) of company id, with the methodology in force at now
- * telling the upcoming one. *out is a new reference when 1. */
+ * telling the upcoming one. *out is a new reference when 1; *stamp (when not NULL)
+ * says what it was rendered from, for api/summary_store.h. */
 int company_store_summary(struct db_pool *pool, PGconn *conn, const char *slug,
-    int64_t id, int64_t now, json_t **out);
+    int64_t id, int64_t now, json_t **out, struct summary_stamp *stamp);
+
+/* A rendered summary for company_store_summaries_stale (borrowed: dropped when fn
+ * returns). 0 to go on, -1 to stop. */
+typedef int company_summary_fn(void *arg, const struct summary_stamp *stamp,
+    json_t *summary);
+
+/* company_store_summaries_stale: render up to limit public companies with id in
+ * (after, upto], in id order, whose stored summary is missing or out of date at now,
+ * through fn. The count rendered (0 when none is left), or -1. */
+int company_store_summaries_stale(struct db_pool *pool, PGconn *conn, int64_t after,
+    int64_t upto, int64_t now, unsigned limit, company_summary_fn *fn, void *arg);
 
 /* The filters of a search; NULL members do not filter. */
 struct company_store_query {

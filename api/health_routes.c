@@ -11,6 +11,7 @@
 #include "api/routes.h"
 #include "api/server.h"
 #include "api/summary_cache.h"
+#include "api/summary_store.h"
 #include "common/buf.h"
 #include "common/db.h"
 #include "common/db_pool.h"
@@ -66,6 +67,16 @@ health_routes_readyz(struct api_request *r)
 	}
 	PQclear(res);
 	request_reply_data(r, 200, "application/json", body, sizeof(body) - 1);
+}
+
+/* The stored summaries' part of /metrics. */
+static int
+health_summary_store_metrics(struct buf *out)
+{
+	uint64_t hits, misses;
+
+	summary_store_counts(&hits, &misses);
+	return (metrics_render_summary_store(hits, misses, out));
 }
 
 /* The summary cache's part of /metrics; 0 when the cache is off. */
@@ -131,7 +142,8 @@ health_routes_metrics(struct api_request *r)
 	db_pool_stats(request_pool(r), &mp.open, &mp.in_use, &mp.waiting);
 	mp.size = db_pool_size(request_pool(r));
 	if (metrics_render(server_metrics(r->srv), &mp, &out) != 0 ||
-	    health_summary_cache_metrics(r, &out) != 0 || health_replica_metrics(r, &out) != 0) {
+	    health_summary_cache_metrics(r, &out) != 0 ||
+	    health_summary_store_metrics(&out) != 0 || health_replica_metrics(r, &out) != 0) {
 		request_reply_error(r, 500, "internal_error", "the metrics do not fit");
 		goto out;
 	}

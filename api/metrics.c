@@ -145,6 +145,21 @@ metrics_render(struct metrics *m, const struct metrics_pool *pool, struct buf *o
 }
 
 int
+metrics_render_summary_store(uint64_t hits, uint64_t misses, struct buf *out)
+{
+	return (buf_appendf(out,
+	    "# HELP fairrate_summary_store_hits_total Company lookups answered from a "
+	    "current stored summary.\n"
+	    "# TYPE fairrate_summary_store_hits_total counter\n"
+	    "fairrate_summary_store_hits_total %llu\n"
+	    "# HELP fairrate_summary_store_misses_total Company lookups that rendered the "
+	    "summary (none stored, or out of date).\n"
+	    "# TYPE fairrate_summary_store_misses_total counter\n"
+	    "fairrate_summary_store_misses_total %llu\n",
+	    (unsigned long long)hits, (unsigned long long)misses) == 0 ? 0 : -1);
+}
+
+int
 metrics_render_summary_cache(const struct metrics_summary_cache *c, struct buf *out)
 {
 	int rc = 0;

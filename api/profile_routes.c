@@ -71,7 +71,7 @@ profile_routes_public(struct api_request *r)
 		return;
 	}
 	if (rc < 0 || company_store_summary(request_pool(r), db, NULL, id, timefmt_now(),
-	    &summary) != 1 || (history = company_store_history(request_pool(r), db, id,
+	    &summary, NULL) != 1 || (history = company_store_history(request_pool(r), db, id,
 	    INT64_MAX, PUBLIC_PROFILE_TREND)) == NULL ||
 	    disclosure_store_company_items(db, slug, &disclosures) != DISCLOSURE_STORE_OK)
 		resource_db_failed(r, "cannot read the public page");

@@ -13,6 +13,7 @@ int cmd_serve(int argc, char **argv);
 int cmd_keys(int argc, char **argv);
 int cmd_score(int argc, char **argv);
 int cmd_companies(int argc, char **argv);
+int cmd_summaries(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_report(int argc, char **argv);

@@ -26,6 +26,7 @@ static const struct command commands[] = {
 	{"serve", cmd_serve, "serve the HTTP API"},
 	{"keys", cmd_keys, "create, list and revoke API keys"},
 	{"score", cmd_score, "rescore companies from their evidence (rating history)"},
+	{"summaries", cmd_summaries, "store the investor summaries that are missing or out of date"},
 	{"companies", cmd_companies, "find companies and their slugs, with their latest rating"},
 	{"show", cmd_show, "print a company's latest rating, its findings and remediation plan"},
 	{"plan", cmd_plan, "the shortest sequence of fixes to a target grade or score"},

@@ -200,6 +200,23 @@ txt_policy(const struct dns_policy_lookup *l, const char *name, const char *pref
 }
 
 int
+dns_policy_sts_media_type(const char *content_type)
+{
+	static const char want[] = "text/plain";
+	const char *p = content_type, *end;
+
+	if (p == NULL)
+		return (0);
+	while (*p == ' ' || *p == '\t')
+		p++;
+	end = p + strcspn(p, ";");
+	while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	return ((size_t)(end - p) == sizeof(want) - 1 &&
+	    strncasecmp(p, want, sizeof(want) - 1) == 0);
+}
+
+int
 dns_policy_sts_file(const char *body, char *mode, size_t n, char *err, size_t errlen)
 {
 	const char *p = body, *eol, *colon, *v;

@@ -63,6 +63,11 @@ struct dns_policy_lookup {
 	void *policy_arg;
 };
 
+/* dns_policy_sts_media_type: whether a policy file's Content-Type (as sent, with its
+ * parameters) is text/plain, which RFC 8461 3.3 requires: the media type before any
+ * ';', without surrounding spaces, in any case. 1 or 0; an empty or NULL one is 0. */
+int dns_policy_sts_media_type(const char *content_type);
+
 /* dns_policy_sts_file: read an MTA-STS policy file (RFC 8461 3.2): its mode ("enforce",
  * "testing", "none") into mode (size n); 0, or -1 with the reason in err. */
 int dns_policy_sts_file(const char *body, char *mode, size_t n, char *err, size_t errlen);

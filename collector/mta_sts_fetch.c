@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "collector/dns_policy.h"
 #include "collector/outbound.h"
 
 int
@@ -23,6 +24,13 @@ mta_sts_fetch(void *arg, const char *domain, char *body, size_t cap, char *err,
 		if (resp.status != 200) {
 			snprintf(err, errlen, "policy file: HTTP status %ld (a redirect is not"
 			    " followed)", resp.status);
+			rc = 0;
+			break;
+		}
+		if (!dns_policy_sts_media_type(resp.content_type)) {
+			snprintf(err, errlen, "policy file: served as '%.60s', not text/plain"
+			    " (RFC 8461 3.3)", resp.content_type[0] ? resp.content_type :
+			    "no Content-Type");
 			rc = 0;
 			break;
 		}

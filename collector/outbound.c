@@ -190,6 +190,7 @@ outbound_request(const struct outbound_config *cfg, const char *url, const char 
 	enum outbound_result res = OUTBOUND_ERROR;
 	CURL *e = NULL;
 	CURLcode rc;
+	char *ctype = NULL;
 	int err = 0;
 
 	memset(out, 0, sizeof(*out));
@@ -238,6 +239,8 @@ outbound_request(const struct outbound_config *cfg, const char *url, const char 
 	}
 	rc = curl_easy_perform(e);
 	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &out->status);
+	if (curl_easy_getinfo(e, CURLINFO_CONTENT_TYPE, &ctype) == CURLE_OK && ctype != NULL)
+		snprintf(out->content_type, sizeof(out->content_type), "%s", ctype);
 	res = outbound_classify(rc, &x);
 cleanup:
 	curl_easy_cleanup(e);

@@ -65,6 +65,8 @@ int outbound_config_from_env(struct outbound_config *c);
 /* One request and what came back. */
 struct outbound_response {
 	long status;                          /* HTTP status of the last response; 0: none */
+	char content_type[128];               /* its Content-Type as sent ("" when none;
+	                                         cut to fit) */
 	struct buf body;                      /* capped by outbound_request's body_cap */
 	char refused_address[64];             /* OUTBOUND_REFUSED_ADDRESS: which */
 	char error[CURL_ERROR_SIZE];          /* libcurl's words, for the log */

@@ -72,6 +72,8 @@ backtest_rate(struct backtest_acc *a, const struct backtest_store_company *c, in
 	in.evidence = a->ev;
 	in.nevidence = a->nev;
 	in.asset_count = c->asset_count;
+	in.uncertain = c->uncertain.items;
+	in.nuncertain = c->uncertain.n;
 	in.as_of = at;
 	if ((r = rating_compute_outcome(&in)) == NULL) {
 		log_error("validate: out of memory rating company %" PRId64, c->id);
@@ -155,7 +157,7 @@ fail:
 	if (!done)
 		backtest_store_evidence_abort(conn);
 out:
-	free(cs);
+	backtest_store_companies_free(cs, n);
 	return (rc);
 }
 

@@ -9,6 +9,16 @@
 #include "common/log.h"
 #include "common/timefmt.h"
 
+void
+backtest_store_companies_free(struct backtest_store_company *cs, size_t n)
+{
+	size_t i;
+
+	for (i = 0; cs != NULL && i < n; i++)
+		rating_store_uncertain_free(&cs[i].uncertain);
+	free(cs);
+}
+
 int
 backtest_store_companies(PGconn *conn, int64_t at, int window_days,
     struct backtest_store_company **out, size_t *n)
@@ -21,7 +31,10 @@ backtest_store_companies(PGconn *conn, int64_t at, int window_days,
 	    " EXISTS (SELECT 1 FROM incidents i WHERE i.company_id = c.id"
 	    "  AND i.occurred_at > $1::timestamptz"
 	    "  AND i.occurred_at <= $1::timestamptz + make_interval(days => $2::int)),"
-	    " " RATING_STORE_COVERAGE_OF("c.id")
+	    " " RATING_STORE_COVERAGE_OF("c.id") ","
+	    " (SELECT " RATING_STORE_UNCERTAIN_AGG " FROM assets a WHERE a.company_id = c.id"
+	    "  AND a.attributed_at <= $1::timestamptz"
+	    "  AND (a.detached_at IS NULL OR a.detached_at > $1::timestamptz))"
 	    " FROM companies c ORDER BY c.id";
 	char when[21], days[16];
 	const char *params[2] = {timefmt_format(at, when), days};
@@ -44,10 +57,13 @@ backtest_store_companies(PGconn *conn, int64_t at, int window_days,
 		v[i].id = strtoll(PQgetvalue(res, i, 0), NULL, 10);
 		v[i].asset_count = (size_t)strtoull(PQgetvalue(res, i, 1), NULL, 10);
 		v[i].incident = PQgetvalue(res, i, 2)[0] == 't';
-		if (!PQgetisnull(res, i, 3) &&
-		    rating_store_coverage_parse(PQgetvalue(res, i, 3), &v[i].coverage) != 0) {
-			log_error("validate: malformed coverage of company %" PRId64, v[i].id);
-			free(v);
+		if ((!PQgetisnull(res, i, 3) &&
+		    rating_store_coverage_parse(PQgetvalue(res, i, 3), &v[i].coverage) != 0) ||
+		    rating_store_uncertain_parse(PQgetisnull(res, i, 4) ? NULL :
+		    PQgetvalue(res, i, 4), &v[i].uncertain) != 0) {
+			log_error("validate: malformed coverage or asset confidences of company %"
+			    PRId64, v[i].id);
+			backtest_store_companies_free(v, (size_t)i + 1);
 			PQclear(res);
 			return (-1);
 		}

@@ -22,12 +22,17 @@ struct backtest_store_company {
 	                                  detached then */
 	int incident;                  /* an incident occurred in (date, date + window] */
 	struct rating_store_coverage coverage;
+	struct rating_store_uncertain uncertain; /* those assets attributed below 1 */
 };
 
 /* backtest_store_companies: every company as of at (Unix seconds) with the incident
- * window of window_days, in id order. Sets *out (free with free()) and *n. 0 or -1. */
+ * window of window_days, in id order. Sets *out (free with backtest_store_companies_free)
+ * and *n. 0 or -1. */
 int backtest_store_companies(PGconn *conn, int64_t at, int window_days,
     struct backtest_store_company **out, size_t *n);
+
+/* backtest_store_companies_free: release the n companies cs (may be NULL). */
+void backtest_store_companies_free(struct backtest_store_company *cs, size_t n);
 
 /* backtest_store_evidence_start: stream the evidence known at `at`: first_seen <= at,
  * not corrected (corrected evidence was wrong), its last_seen capped at `at`, in

@@ -530,6 +530,25 @@ methodology_parse_footprint(const json_t *root, struct methodology *m,
 	    errs);
 }
 
+/* Optional: "attribution": {"min_confidence": X}, 0 < X <= 1; absent: every attributed
+ * asset counts (min_asset_confidence 0, as 2026.1). */
+static void
+methodology_parse_attribution(const json_t *root, struct methodology *m,
+    struct methodology_errors *errs)
+{
+	static const char *const keys[] = {"min_confidence", NULL};
+	json_t *o;
+
+	m->min_asset_confidence = 0;
+	if (json_object_get(root, "attribution") == NULL ||
+	    (o = methodology_get_object(root, "", "attribution", errs)) == NULL)
+		return;
+	methodology_unknown_keys(o, "attribution", keys, errs);
+	if (methodology_get_number(o, "attribution", "min_confidence", 1, 0.001, 1,
+	    &m->min_asset_confidence, errs) != 1)
+		m->min_asset_confidence = 0;
+}
+
 static void
 methodology_parse_confidence(const json_t *root, struct methodology *m, size_t npenalty,
     struct methodology_errors *errs)
@@ -647,7 +666,7 @@ methodology_parse_root(const json_t *root, struct methodology *m,
 {
 	static const char *const keys[] = {"version", "title", "summary", "effective_at",
 	    "change_log", "inputs_digest", "factor_curve", "bonus_rule", "sources", "factors",
-	    "checks", "footprint", "confidence", "grades", NULL};
+	    "checks", "footprint", "attribution", "confidence", "grades", NULL};
 	static const char *const curves[] = {"linear", "exponential", NULL};
 	static const char *const bonus_rules[] = {"cap", "within_grade", NULL};
 	static const char *const sources[] = {"each", "one_per_fact", NULL};
@@ -713,6 +732,7 @@ methodology_parse_root(const json_t *root, struct methodology *m,
 		qsort(m->checks, m->nchecks, sizeof(*m->checks), methodology_check_cmp);
 	}
 	methodology_parse_footprint(root, m, errs);
+	methodology_parse_attribution(root, m, errs);
 	methodology_parse_confidence(root, m, npenalty, errs);
 	methodology_parse_grades(root, m, errs);
 }

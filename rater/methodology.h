@@ -84,6 +84,10 @@ struct methodology {
 	int bonus_within_grade;
 	int one_per_fact;
 	int footprint_observed;
+	/* Attribution: an asset attributed with a confidence below this does not count:
+	 * its evidence is not used and it is no part of the footprint. 0: every
+	 * attributed asset counts (2026.1). */
+	double min_asset_confidence;
 	/* Confidence: below the "rated" minimums the company gets insufficient data. */
 	int min_evidence;              /* evidence items used */
 	int min_factors;               /* PENALTY factors with data (not clean-by-absence) */

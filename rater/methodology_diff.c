@@ -244,6 +244,8 @@ methodology_diff(const struct methodology *a, const struct methodology *b)
 	    b->footprint_reference_assets);
 	bad |= diff_number(out, "footprint.exponent", a->footprint_exponent,
 	    b->footprint_exponent);
+	bad |= diff_number(out, "attribution.min_confidence", a->min_asset_confidence,
+	    b->min_asset_confidence);
 	bad |= diff_integer(out, "confidence.min_evidence", a->min_evidence, b->min_evidence);
 	bad |= diff_integer(out, "confidence.min_factors", a->min_factors, b->min_factors);
 	bad |= diff_integer(out, "confidence.medium_evidence", a->medium_evidence,

@@ -32,6 +32,8 @@ preview_rate(struct impact *im, const struct methodology *before,
 	in.evidence = s->ev;
 	in.nevidence = s->nev;
 	in.asset_count = c->asset_count;
+	in.uncertain = c->uncertain.items;
+	in.nuncertain = c->uncertain.n;
 	in.as_of = as_of;
 	in.methodology = before;
 	if ((rb = rating_compute_outcome(&in)) == NULL)
@@ -77,6 +79,7 @@ preview_stream_all(PGconn *cconn, PGconn *econn, struct company_stream *s,
 		rating_store_stream_abort(cconn);
 		return (-1);
 	}
+	memset(&c, 0, sizeof(c));
 	while ((n = rating_store_companies_next(cconn, &c)) == 1) {
 		if (company_stream_gather(s, econn, c.id) != 0 ||
 		    preview_rate(im, before, after, s, &c, opt->as_of) != 0)
@@ -84,6 +87,7 @@ preview_stream_all(PGconn *cconn, PGconn *econn, struct company_stream *s,
 		if (opt->progress != NULL && ++done % PREVIEW_PROGRESS_EVERY == 0)
 			opt->progress(opt->progress_arg, done, total);
 	}
+	rating_store_company_free(&c);
 	if (n != 0) {
 		rating_store_stream_abort(cconn);
 		rating_store_stream_abort(econn);

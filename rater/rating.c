@@ -291,6 +291,8 @@ rating_put_time(char *p, int64_t t)
 	return (p);
 }
 
+static size_t rating_counted_assets(const struct methodology *m,
+    const struct rating_input *in);
 static int rating_covered(const struct methodology_factor *mf,
     const struct rating_input *in);
 
@@ -318,7 +320,7 @@ rating_inputs_digest(const struct rating_input *in, const struct rating_item *it
 			    m->version);
 		else
 			rating_digest_line(&d, "fairrate-inputs-v2\nmethodology %s\n"
-			    "assets %zu\n", m->version, in->asset_count);
+			    "assets %zu\n", m->version, rating_counted_assets(m, in));
 		/* Whether each factor with clean_if_covered_by was covered. */
 		for (i = 0; i < m->nfactors; i++)
 			if (m->factors[i].ncovered_by > 0)
@@ -327,7 +329,7 @@ rating_inputs_digest(const struct rating_input *in, const struct rating_item *it
 	} else
 		rating_digest_line(&d, "fairrate-inputs-v1\nmethodology %s\nas_of %s\n"
 		    "assets %zu\n", m->version, timefmt_format(in->as_of, t1),
-		    in->asset_count);
+		    rating_counted_assets(m, in));
 	for (i = 0; i < n && !d.failed; i++) {
 		ev = items[i].ev;
 		/* v2: for a factor with a lifetime, last_seen only decides whether the item
@@ -568,6 +570,41 @@ rating_i64_cmp(const void *pa, const void *pb)
 /* Each factor's footprint divisor: 1 unless footprint-normalised; on basis attributed
  * from the company's assets, on basis observed from the distinct assets (company-level
  * facts count as one) of the factor's used items. 0, or -1 out of memory. */
+/* Whether asset id is attributed below m's minimum confidence (never under a
+ * methodology without one). */
+static int
+rating_asset_uncounted(const struct methodology *m, const struct rating_input *in,
+    int64_t id)
+{
+	size_t lo = 0, hi = in->nuncertain, mid;
+
+	if (m->min_asset_confidence <= 0 || id == 0)
+		return (0);
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (in->uncertain[mid].id == id)
+			return (in->uncertain[mid].confidence < m->min_asset_confidence);
+		if (in->uncertain[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (0);
+}
+
+/* The attributed assets that count under m: asset_count less those below its minimum
+ * confidence. */
+static size_t
+rating_counted_assets(const struct methodology *m, const struct rating_input *in)
+{
+	size_t i, below = 0;
+
+	if (m->min_asset_confidence > 0)
+		for (i = 0; i < in->nuncertain; i++)
+			below += in->uncertain[i].confidence < m->min_asset_confidence;
+	return (in->asset_count > below ? in->asset_count - below : 0);
+}
+
 static int
 rating_divisors(const struct methodology *m, const struct rating_input *in,
     const struct rating_item *items, size_t n, double *divisors)
@@ -581,7 +618,8 @@ rating_divisors(const struct methodology *m, const struct rating_input *in,
 		for (f = 0; f < m->nfactors; f++)
 			if (m->factors[f].kind == METHODOLOGY_FACTOR_PENALTY &&
 			    m->factors[f].footprint_normalised)
-				divisors[f] = rating_footprint_divisor(m, in->asset_count);
+				divisors[f] = rating_footprint_divisor(m,
+				    rating_counted_assets(m, in));
 		return (0);
 	}
 	if (n > 0 && (ids = malloc(n * sizeof(*ids))) == NULL) {
@@ -671,7 +709,8 @@ rating_compute_with(const struct rating_input *in, int with_inputs)
 
 		if ((c = methodology_find_check(m, ev->check_code)) == NULL ||
 		    (unsigned)ev->outcome > RATING_OUTCOME_INFO ||
-		    !rating_evidence_decay(&m->factors[c->factor], ev, in->as_of, &decay)) {
+		    !rating_evidence_decay(&m->factors[c->factor], ev, in->as_of, &decay) ||
+		    rating_asset_uncounted(m, in, ev->asset_id)) {
 			r->evidence_ignored++;
 			continue;
 		}

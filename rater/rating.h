@@ -41,11 +41,23 @@ struct rating_evidence {
  * items are compared without keeping their text. */
 uint64_t rating_fact_key(const char *observation_key, size_t len);
 
+/* An attributed asset whose attribution confidence is below 1 (assets at 1, the
+ * default, need no entry): what a methodology's attribution.min_confidence reads. */
+struct rating_asset {
+	int64_t id;
+	double confidence;
+};
+
 struct rating_input {
 	const struct methodology *methodology;
 	const struct rating_evidence *evidence;
 	size_t nevidence;
 	size_t asset_count;            /* the company's attributed, non-detached assets */
+	/* Those of them attributed with a confidence below 1, sorted by id. Under a
+	 * methodology with attribution.min_confidence, the evidence of those below it is
+	 * not used and they are not counted in asset_count's place. */
+	const struct rating_asset *uncertain;
+	size_t nuncertain;
 	int64_t as_of;                 /* rate as of this time (Unix seconds) */
 	/* The collectors that covered the company by as_of (collector/coverage.h names);
 	 * read only by factors with clean_if_covered_by. */

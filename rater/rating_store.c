@@ -1,5 +1,6 @@
 #include "rater/rating_store.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -51,10 +52,11 @@ static const char evidence_sql[] =
 #define COMPANIES_SELECT \
 	"SELECT c.id, c.slug, coalesce(a.n, 0), r.id, r.methodology_version, " \
 	EPOCH_US("r.computed_at") ", " EPOCH_S("r.as_of") ", r.outcome_digest, " \
-	EPOCH_US("k.corrected_at") ", r.inputs_digest, " RATING_STORE_COVERAGE_OF("c.id") " " \
+	EPOCH_US("k.corrected_at") ", r.inputs_digest, " RATING_STORE_COVERAGE_OF("c.id") ", " \
+	"a.uncertain " \
 	"FROM companies c " \
-	"LEFT JOIN (SELECT company_id, count(*) AS n FROM assets " \
-	"  WHERE detached_at IS NULL AND company_id >= " RANGE_LO \
+	"LEFT JOIN (SELECT company_id, count(*) AS n, " RATING_STORE_UNCERTAIN_AGG " AS uncertain" \
+	"  FROM assets WHERE detached_at IS NULL AND company_id >= " RANGE_LO \
 	"  AND company_id < " RANGE_HI " GROUP BY company_id) a ON a.company_id = c.id " \
 	"LEFT JOIN (SELECT company_id, max(corrected_at) AS corrected_at FROM evidence " \
 	"  WHERE status = 'corrected' AND company_id >= " RANGE_LO \
@@ -181,6 +183,51 @@ rating_store_parse_i64(const char *s, int64_t *out)
 	}
 	*out = neg ? (int64_t)(0 - v) : (int64_t)v;
 	return (0);
+}
+
+int
+rating_store_uncertain_parse(const char *text, struct rating_store_uncertain *l)
+{
+	struct rating_asset *grown, a;
+	const char *p = text;
+	char *end;
+
+	l->n = 0;
+	while (p != NULL && *p != '\0') {
+		errno = 0;
+		a.id = strtoll(p, &end, 10);
+		if (end == p || *end != ':' || errno != 0 || a.id <= 0 ||
+		    (l->n > 0 && a.id <= l->items[l->n - 1].id))
+			return (-1);
+		p = end + 1;
+		a.confidence = strtod(p, &end);
+		if (end == p || !(a.confidence > 0 && a.confidence < 1) ||
+		    (*end != ',' && *end != '\0'))
+			return (-1);
+		p = *end == ',' ? end + 1 : end;
+		if (l->n == l->cap) {
+			if ((grown = realloc(l->items, (l->cap ? l->cap * 2 : 16) *
+			    sizeof(*grown))) == NULL)
+				return (-1);
+			l->items = grown;
+			l->cap = l->cap ? l->cap * 2 : 16;
+		}
+		l->items[l->n++] = a;
+	}
+	return (0);
+}
+
+void
+rating_store_uncertain_free(struct rating_store_uncertain *l)
+{
+	free(l->items);
+	memset(l, 0, sizeof(*l));
+}
+
+void
+rating_store_company_free(struct rating_store_company *c)
+{
+	rating_store_uncertain_free(&c->uncertain);
 }
 
 int
@@ -490,11 +537,14 @@ rating_store_companies_next(PGconn *conn, struct rating_store_company *out)
 	int rc;
 	int64_t assets;
 
-	rc = rating_store_copy_row(conn, &line, f, 11);
+	struct rating_store_uncertain keep = out->uncertain;
+
+	rc = rating_store_copy_row(conn, &line, f, 12);
 	if (rc != 1)
 		goto done;
 	rc = -1;
 	memset(out, 0, sizeof(*out));
+	out->uncertain = keep;
 	if (rating_store_parse_i64(f[0], &out->id) != 0 || f[1] == NULL ||
 	    strlen(f[1]) >= sizeof(out->slug) || rating_store_parse_i64(f[2], &assets) != 0 ||
 	    assets < 0)
@@ -520,6 +570,8 @@ rating_store_companies_next(PGconn *conn, struct rating_store_company *out)
 	if (f[8] != NULL && rating_store_parse_i64(f[8], &out->last_corrected_us) != 0)
 		goto malformed;
 	if (f[10] != NULL && rating_store_coverage_parse(f[10], &out->coverage) != 0)
+		goto malformed;
+	if (rating_store_uncertain_parse(f[11], &out->uncertain) != 0)
 		goto malformed;
 	rc = 1;
 	goto done;
@@ -766,6 +818,30 @@ rating_store_load_coverage(PGconn *conn, int64_t company_id,
 	return (rc);
 }
 
+/* The assets of company_id attributed with a confidence below 1, into l. 0 or -1. */
+static int
+rating_store_load_uncertain(PGconn *conn, int64_t company_id,
+    struct rating_store_uncertain *l)
+{
+	char idtext[24];
+	const char *params[1] = {idtext};
+	PGresult *res;
+	int rc = 0;
+
+	snprintf(idtext, sizeof(idtext), "%" PRId64, company_id);
+	res = db_query(conn, "SELECT " RATING_STORE_UNCERTAIN_AGG " FROM assets WHERE company_id = $1"
+	    " AND detached_at IS NULL", 1, params);
+	if (res == NULL)
+		return (-1);
+	if (PQntuples(res) == 1 && !PQgetisnull(res, 0, 0) &&
+	    rating_store_uncertain_parse(PQgetvalue(res, 0, 0), l) != 0) {
+		log_error("malformed asset confidences of company %" PRId64, company_id);
+		rc = -1;
+	}
+	PQclear(res);
+	return (rc);
+}
+
 int
 rating_store_load_input(PGconn *conn, int64_t company_id, const struct methodology *m,
     int64_t as_of, struct rating_store_input *out)
@@ -774,12 +850,15 @@ rating_store_load_input(PGconn *conn, int64_t company_id, const struct methodolo
 
 	memset(out, 0, sizeof(*out));
 	if (rating_store_load_evidence(conn, company_id, &out->evidence, &nev, &assets) != 0 ||
-	    rating_store_load_coverage(conn, company_id, &out->coverage) != 0)
+	    rating_store_load_coverage(conn, company_id, &out->coverage) != 0 ||
+	    rating_store_load_uncertain(conn, company_id, &out->uncertain) != 0)
 		return (-1);
 	out->in.methodology = m;
 	out->in.evidence = out->evidence;
 	out->in.nevidence = nev;
 	out->in.asset_count = assets;
+	out->in.uncertain = out->uncertain.items;
+	out->in.nuncertain = out->uncertain.n;
 	out->in.as_of = as_of;
 	rating_store_coverage_at(&out->coverage, as_of, out->covered, &out->in);
 	return (0);
@@ -790,6 +869,7 @@ rating_store_input_free(struct rating_store_input *in)
 {
 	free(in->evidence);
 	in->evidence = NULL;
+	rating_store_uncertain_free(&in->uncertain);
 }
 
 int

@@ -58,10 +58,35 @@ int rating_store_coverage_parse(const char *text, struct rating_store_coverage *
 void rating_store_coverage_at(const struct rating_store_coverage *cov, int64_t as_of,
     const char **list, struct rating_input *in);
 
+/* A company's assets attributed with a confidence below 1 (struct rating_asset), a
+ * growable list that rating_store_companies_next reuses from row to row. */
+struct rating_store_uncertain {
+	struct rating_asset *items;        /* sorted by id */
+	size_t n, cap;
+};
+
+/* RATING_STORE_UNCERTAIN_AGG: an aggregate over assets rows (columns id, confidence)
+ * giving those attributed with a confidence below 1 as rating_store_uncertain_parse
+ * reads them (NULL when none). */
+#define RATING_STORE_UNCERTAIN_AGG \
+	"string_agg(id::text || ':' || confidence::text, ',' ORDER BY id)" \
+	" FILTER (WHERE confidence < 1)"
+
+/* rating_store_uncertain_parse: "id:confidence,id:confidence" (ids ascending, as
+ * RATING_STORE_UNCERTAIN_OF and the companies stream give them; NULL or "" for none)
+ * into l, replacing what it held. 0, or -1 when malformed (an id not ascending, a
+ * confidence not in (0, 1)) or memory is short. Pure. */
+int rating_store_uncertain_parse(const char *text, struct rating_store_uncertain *l);
+
+/* rating_store_uncertain_free: release l's items; l is then empty. */
+void rating_store_uncertain_free(struct rating_store_uncertain *l);
+
 struct rating_store_company {
 	int64_t id;
 	char slug[64];
 	size_t asset_count;                /* attributed, non-detached */
+	struct rating_store_uncertain uncertain; /* those of them below confidence 1;
+	                                      kept across rows: rating_store_company_free */
 	struct rating_reason_previous prev;
 	int64_t last_corrected_us;         /* latest evidence.corrected_at, 0 when none */
 	struct rating_store_coverage coverage;
@@ -144,8 +169,12 @@ int rating_store_split(PGconn *conn, int parts, int64_t total,
 
 /* rating_store_companies_next: the next row of the companies stream on conn. 1 and
  * *out filled, 0 at the end of a stream that completed, -1 on an error (logged; a
- * malformed or oversized row is an error). */
+ * malformed or oversized row is an error). *out must start zeroed; its uncertain
+ * list is reused from row to row: rating_store_company_free it at the end. */
 int rating_store_companies_next(PGconn *conn, struct rating_store_company *out);
+
+/* rating_store_company_free: release what c holds (its uncertain list). */
+void rating_store_company_free(struct rating_store_company *c);
 
 /* rating_store_evidence_next: the next row of the evidence stream on conn (binary
  * COPY; *st zeroed before the stream's first row). Returns as
@@ -191,6 +220,7 @@ int rating_store_load_coverage(PGconn *conn, int64_t company_id,
 struct rating_store_input {
 	struct rating_input in;
 	struct rating_evidence *evidence;
+	struct rating_store_uncertain uncertain;
 	struct rating_store_coverage coverage;
 	const char *covered[RATING_STORE_MAX_COVERAGE];
 };

@@ -81,6 +81,8 @@ rescore_rate(struct rescore_ctx *ctx, const struct rating_store_company *c)
 	in.evidence = ctx->evidence.ev;
 	in.nevidence = ctx->evidence.nev;
 	in.asset_count = c->asset_count;
+	in.uncertain = c->uncertain.items;
+	in.nuncertain = c->uncertain.n;
 	in.as_of = ctx->as_of;
 	if ((r = rating_compute(&in)) == NULL) {
 		log_error("rescore: out of memory rating %s", c->slug);
@@ -217,6 +219,7 @@ rescore_part_main(void *arg)
 	int n;
 
 	p->rc = -1;
+	memset(&c, 0, sizeof(c));
 	if (rating_store_companies_start(p->cconn, p->lo, p->hi, &p->sh->shard) != 0)
 		goto out;
 	if (rating_store_evidence_start(p->econn, p->lo, p->hi, &p->sh->shard) != 0) {
@@ -262,6 +265,7 @@ rescore_part_main(void *arg)
 	rescore_progress(sh, since);
 	p->rc = 0;
 out:
+	rating_store_company_free(&c);
 	if (p->rc != 0) {
 		pthread_mutex_lock(&sh->mu);
 		sh->stop = 1;
@@ -499,6 +503,7 @@ rescore_company(PGconn *conn, int64_t company_id, int64_t as_of,
 	}
 	rc = 0;
 done:
+	rating_store_company_free(&c);
 	if (ctx_ready)
 		rescore_ctx_free(&ctx);
 	methodology_free(m);

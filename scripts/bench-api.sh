@@ -37,6 +37,7 @@ warmup=${BENCH_WARMUP:-10}
 as_of="2026-03-01T00:00:00Z"
 port=${BENCH_PORT:-18089}
 export FAIRRATE_SHARE_DIR="$root" FAIRRATE_NOW="$as_of"
+. scripts/bench-http.sh
 
 with_db() { scripts/db.sh url-for "$1"; }
 admin=$(with_db postgres)
@@ -45,11 +46,6 @@ work=$(mktemp -d)
 server=""
 crawl_server=""
 
-stop_server() {
-  if [ -n "$1" ] && kill -0 "$1" 2>/dev/null; then
-    kill -TERM "$1"; wait "$1" 2>/dev/null || true
-  fi
-}
 cleanup() {
   stop_server "$server"
   stop_server "$crawl_server"
@@ -61,14 +57,6 @@ psql "$admin" -qAtc "DROP DATABASE IF EXISTS $dbname WITH (FORCE)" >/dev/null
 psql "$admin" -qAtc "CREATE DATABASE $dbname" >/dev/null
 "$bin" migrate >/dev/null
 
-# wait_up PORT LOG: until /healthz answers, or show the server's log and fail.
-wait_up() {
-  for _ in $(seq 1 100); do
-    curl -fs "http://127.0.0.1:$1/healthz" >/dev/null 2>&1 && return 0
-    sleep 0.1
-  done
-  echo "bench: the server did not start"; cat "$2"; exit 1
-}
 
 # The crawl: one client per loopback address, a few requests each, on a server with
 # the default limits, so that the per-address buckets fill up (100,000 at most).
@@ -178,23 +166,7 @@ run() {
     "${script[@]}" "$2" >"$work/$1.out"
 }
 # field NAME WHAT: requests/s, p50 or p99 in ms, non-2xx or socket errors
-field() {
-  awk -v what="$2" '
-    function ms(v) {
-      if (v ~ /us$/) return substr(v, 1, length(v) - 2) / 1000
-      if (v ~ /ms$/) return substr(v, 1, length(v) - 2) + 0
-      if (v ~ /s$/) return substr(v, 1, length(v) - 1) * 1000
-      return v
-    }
-    what == "rps" && /^Requests\/sec:/ { print $2 }
-    what == "p50" && $1 == "50%" { print ms($2) }
-    what == "p99" && $1 == "99%" { print ms($2) }
-    what == "non2xx" && /Non-2xx or 3xx responses:/ { n = $NF }
-    what == "socket" && /Socket errors:/ {
-      gsub(",", ""); s = $4 + $6 + $8 + $10 }
-    END { if (what == "non2xx") print n + 0; if (what == "socket") print s + 0 }
-  ' "$work/$1.out"
-}
+field() { wrk_field "$work/$1.out" "$2"; }
 
 if [ "$warmup" -gt 0 ]; then
   echo "bench: warm-up: GET /v1/companies/{slug}, ${warmup}s (not judged)"

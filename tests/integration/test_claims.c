@@ -612,6 +612,29 @@ Test(claims, the_domain_must_be_attributed_firmly)
 	json_decref(v);
 }
 
+/* The methodology in force sets the least confidence that counts; a claim needs at
+ * least that too, whatever the operator's lower setting. */
+Test(claims, the_methodology_s_minimum_confidence_binds_claims)
+{
+	static const char *const lower[] = {"FAIRRATE_CLAIM_MIN_CONFIDENCE=0.75", NULL};
+	struct claim cl;
+
+	api_world_exec(conn, "UPDATE assets SET confidence = 0.8 WHERE value ="
+	    " 'acme.example';"
+	    "INSERT INTO methodology_versions (version, status, definition,"
+	    " definition_sha256, change_log, published_at, effective_at, notice_days)"
+	    " SELECT '2026.8', 'published', d, encode(sha256(convert_to(d::text, 'UTF8')),"
+	    " 'hex'), 'test', '2026-02-01', '2026-02-15', 0 FROM (SELECT jsonb_set(jsonb_set("
+	    " jsonb_set(definition, '{version}', '\"2026.8\"'), '{effective_at}',"
+	    " '\"2026-02-15T00:00:00Z\"'), '{attribution}', '{\"min_confidence\": 0.85}')"
+	    " AS d FROM methodology_versions WHERE version = '2026.1') x");
+	serve_with(1, 1, lower);
+	make_claim("acme.example", &cl);
+	tls_server_set_file(tls, cl.token);
+	expect_failed(&cl, "domain_not_attributed");
+	cr_assert_eq(testdb_scalar(conn, "SELECT count(*) FROM api_keys"), 0);
+}
+
 Test(claims, existing_key_holders_or_staff_confirm_a_new_claim)
 {
 	struct claim cl, other;

@@ -83,26 +83,10 @@ rescore(int64_t as_of)
 	return ((long)sum.new_rows);
 }
 
-/* /v1/me/rating of acme served at `now`: whether it matches its stored rating. */
 static int
 matches(int64_t now)
 {
-	char env[64], *key;
-	const char *envs[] = {env, NULL};
-	struct api_client *c;
-	json_t *v;
-	int same;
-
-	snprintf(env, sizeof(env), "FAIRRATE_NOW=%lld", (long long)now);
-	c = api_client_start(envs);
-	key = api_client_create_key("company", "acme");
-	v = api_call_json(c, "GET", "/v1/me/rating", key, NULL, 200);
-	cr_assert(json_is_boolean(json_object_get(v, "matches_stored_rating")));
-	same = json_is_true(json_object_get(v, "matches_stored_rating"));
-	json_decref(v);
-	free(key);
-	cr_assert_eq(api_client_stop(c), 0);
-	return (same);
+	return (api_call_rating_matches("acme", now));
 }
 
 Test(digest_after_rescan, form_2_stays_verifiable_and_writes_rows_only_for_new_inputs)

@@ -44,6 +44,8 @@ static const struct dns_fixture_name names[] = {
 	{"nullmx.test", {NULL}, 0, -1, {"0 iodef mailto:sec@nullmx.test"}, 0, 0, NULL, 0},
 	{"testing.test", {NULL}, 0, 1, {NULL}, 0, 0, NULL, 0},
 	{"_mta-sts.testing.test", {"v=STSv1; id=1"}, 0, 0, {NULL}, 0, 0, NULL, 0},
+	{"html.test", {NULL}, 0, 1, {NULL}, 0, 0, NULL, 0},
+	{"_mta-sts.html.test", {"v=STSv1; id=1"}, 0, 0, {NULL}, 0, 0, NULL, 0},
 };
 
 static pid_t dns_pid;
@@ -139,7 +141,7 @@ Test(dns_mail, scan_writes_mail_evidence)
 	const char *bin = getenv("FAIRRATE_BIN");
 	PGconn *conn = testdb_create();
 	struct scan_fixture fx;
-	char sts1[96], sts2[96];
+	char sts1[96], sts2[96], sts3[96];
 	PGresult *res;
 	int status;
 	pid_t pid;
@@ -149,7 +151,7 @@ Test(dns_mail, scan_writes_mail_evidence)
 	    " VALUES ('acme', 'Acme', 'retail', 'small', 'DE');"
 	    " INSERT INTO assets (company_id, kind, value, source) SELECT id, 'domain', v, 't'"
 	    " FROM companies, unnest(ARRAY['weak.test', 'good.test', 'mx.test',"
-	    " 'testing.test']) v");
+	    " 'testing.test', 'html.test']) v");
 	cr_assert_eq(PQresultStatus(res), PGRES_COMMAND_OK, "%s", PQerrorMessage(conn));
 	PQclear(res);
 	/* The MTA-STS policy hosts are the fixture's nginx; everything else meets a
@@ -157,9 +159,11 @@ Test(dns_mail, scan_writes_mail_evidence)
 	scan_fixture_start(&fx);
 	snprintf(sts1, sizeof(sts1), "mta-sts.mx.test:443:127.0.0.1:%d", fx.https_port);
 	snprintf(sts2, sizeof(sts2), "mta-sts.testing.test:443:127.0.0.1:%d", fx.https_port);
+	snprintf(sts3, sizeof(sts3), "mta-sts.html.test:443:127.0.0.1:%d", fx.https_port);
 	if ((pid = fork()) == 0) {
 		execl(bin, bin, "scan", "--once", "--nameserver", ns, "--dnssec-resolver", ns,
 		    "--ca-file", fx.ca_file, "--connect-to", sts1, "--connect-to", sts2,
+		    "--connect-to", sts3,
 		    "--allow", "127.0.0.0/8",
 		    "--connect-timeout", "2", "--connect-to", ":443:127.0.0.1:9",
 		    "--connect-to", ":80:127.0.0.1:9", (char *)NULL);
@@ -175,6 +179,14 @@ Test(dns_mail, scan_writes_mail_evidence)
 	    " ('mx.test', 'email_auth.mta_sts_not_enforced', 'pass'),"
 	    " ('testing.test', 'email_auth.mta_sts_missing', 'pass'),"
 	    " ('testing.test', 'email_auth.mta_sts_not_enforced', 'fail'))"), 4);
+	/* A policy served as text/html is none: MTA-STS is not in effect. */
+	cr_expect_eq(testdb_scalar(conn, "SELECT count(*) FROM evidence e JOIN assets a"
+	    " ON a.id = e.asset_id WHERE a.value = 'html.test' AND e.check_code ="
+	    " 'email_auth.mta_sts_missing' AND e.outcome = 'fail' AND e.details->>'reason'"
+	    " LIKE '%text/html%not text/plain%'"), 1);
+	cr_expect_eq(testdb_scalar(conn, "SELECT count(*) FROM evidence e JOIN assets a"
+	    " ON a.id = e.asset_id WHERE a.value = 'html.test' AND e.check_code ="
+	    " 'email_auth.mta_sts_not_enforced'"), 0);
 	cr_expect_eq(testdb_scalar(conn, "SELECT count(*) FROM evidence e JOIN assets a"
 	    " ON a.id = e.asset_id WHERE a.value = 'weak.test' AND e.outcome = 'fail' AND"
 	    " e.check_code IN ('email_auth.spf_missing', 'email_auth.dmarc_policy_none')"), 2);

@@ -125,6 +125,32 @@ Test(replica, investors_read_from_a_standby_that_refuses_writes, .fini = teardow
 	cr_expect_str_eq(api_call_error_code(v), "read_only");
 	json_decref(v);
 
+	/* A stored summary is sent by the standby too (a miss there stored nothing), and
+	 * the change below deletes it there as on the primary. */
+	cr_expect_eq(testdb_scalar(conn, "SELECT count(*) FROM company_summaries"), 0);
+	v = api_call_json(c, "GET", "/v1/companies/acme", key, NULL, 200);
+	cr_assert_eq(json_object_set_new(v, "name", json_string("Acme Planted")), 0);
+	{
+		char *body = json_dumps(v, JSON_COMPACT);
+		const char *params[1] = {body};
+		PGresult *res = PQexecParams(conn, "INSERT INTO company_summaries (company_id,"
+		    " slug, rating_id, expires_at, body) SELECT c.id, c.slug, (SELECT max(id)"
+		    " FROM ratings r WHERE r.company_id = c.id), '2026-04-01T00:00:00Z', $1"
+		    " FROM companies c WHERE c.slug = 'acme'", 1, NULL, params, NULL, NULL, 0);
+
+		cr_assert_eq(PQresultStatus(res), PGRES_COMMAND_OK, "%s", PQerrorMessage(conn));
+		PQclear(res);
+		free(body);
+	}
+	json_decref(v);
+	for (i = 0; i < 300 && testdb_scalar(standby, "SELECT count(*) FROM"
+	    " company_summaries") == 0; i++)
+		usleep(50 * 1000);
+	v = api_call_json(c, "GET", "/v1/companies/acme", key, NULL, 200);
+	cr_expect_str_eq(json_string_value(json_object_get(v, "name")), "Acme Planted",
+	    "the stored body is sent");
+	json_decref(v);
+
 	/* A change on the primary is what the standby answers once replayed. */
 	testdb_exec(conn, "UPDATE companies SET name = 'Acme Renamed' WHERE slug = 'acme'");
 	wait_replayed(standby, "Acme Renamed");

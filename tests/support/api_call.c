@@ -1,6 +1,8 @@
 #include "tests/support/api_call.h"
 
 #include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 json_t *
@@ -44,4 +46,25 @@ api_call_expect_error(struct api_client *c, const char *method, const char *path
 
 	cr_assert_str_eq(api_call_error_code(v), code, "%s %s", method, path);
 	json_decref(v);
+}
+
+int
+api_call_rating_matches(const char *slug, int64_t now)
+{
+	char env[64], *key;
+	const char *envs[] = {env, NULL};
+	struct api_client *c;
+	json_t *v;
+	int same;
+
+	snprintf(env, sizeof(env), "FAIRRATE_NOW=%lld", (long long)now);
+	c = api_client_start(envs);
+	key = api_client_create_key("company", slug);
+	v = api_call_json(c, "GET", "/v1/me/rating", key, NULL, 200);
+	cr_assert(json_is_boolean(json_object_get(v, "matches_stored_rating")));
+	same = json_is_true(json_object_get(v, "matches_stored_rating"));
+	json_decref(v);
+	free(key);
+	cr_assert_eq(api_client_stop(c), 0);
+	return (same);
 }

@@ -1,6 +1,8 @@
 #ifndef FAIRRATE_API_CALL_H
 #define FAIRRATE_API_CALL_H
 
+#include <stdint.h>
+
 #include <jansson.h>
 
 #include "tests/support/api_client.h"
@@ -28,5 +30,10 @@ const char *api_call_error_field(const json_t *v, const char *field);
 /* api_call_error_code: the "code" of the error object of an error body v (may be NULL),
  * or "(none)" when v holds none. The string belongs to v. */
 const char *api_call_error_code(const json_t *v);
+
+/* api_call_rating_matches: start a server at Unix time now (FAIRRATE_NOW) on the test
+ * database, and ask /v1/me/rating with a new company key of slug whether the
+ * single company's recomputation matches its stored rating (the full rescoring's). */
+int api_call_rating_matches(const char *slug, int64_t now);
 
 #endif

@@ -11,7 +11,7 @@
 
 const char tls_fixture_certs_sh[] =
     "leaf legacy.test 825 rsa:2048 sha256\n"
-    "for n in mta-sts.mx.test mta-sts.testing.test; do leaf $n 825 \"$EC\" sha256;"
+    "for n in mta-sts.mx.test mta-sts.testing.test mta-sts.html.test; do leaf $n 825 \"$EC\" sha256;"
     " done\n"
     "leaf modern.test 825 \"$EC\" sha256\n"
     "q openssl req -x509 -newkey $EC -nodes -keyout other-ca.key -out other-ca.pem"
@@ -54,6 +54,13 @@ tls_fixture_servers(FILE *c, const char *dir, int https_port, int legacy_port,
 	    " ssl_certificate_key %s/mta-sts.testing.test.key;\n"
 	    " location = /.well-known/mta-sts.txt { default_type text/plain; return 200"
 	    " \"version: STSv1\\nmode: testing\\nmx: *.testing.test\\n"
+	    "max_age: 86400\\n\"; } }\n", https_port, dir, dir);
+	/* A valid policy served as HTML: not a policy (RFC 8461 3.3). */
+	fprintf(c, "server { listen 127.0.0.1:%d ssl; server_name mta-sts.html.test;\n"
+	    " ssl_certificate %s/mta-sts.html.test.pem;"
+	    " ssl_certificate_key %s/mta-sts.html.test.key;\n"
+	    " location = /.well-known/mta-sts.txt { default_type text/html; return 200"
+	    " \"version: STSv1\\nmode: enforce\\nmx: *.html.test\\n"
 	    "max_age: 86400\\n\"; } }\n", https_port, dir, dir);
 	fprintf(c, "server { listen 127.0.0.1:%d ssl; server_name legacy.test;\n"
 	    " ssl_certificate %s/legacy.test.pem; ssl_certificate_key %s/legacy.test.key;\n"

@@ -242,3 +242,17 @@ Test(dns_policy, the_policy_file_decides)
 	cr_expect_str_eq(scan_results_outcome(&r, "email_auth.mta_sts_missing"), "pass");
 	cr_expect_str_eq(scan_results_outcome(&r, "email_auth.mta_sts_not_enforced"), "pass");
 }
+
+/* RFC 8461 3.3: the policy file is served as text/plain (parameters allowed). */
+Test(dns_policy, mta_sts_policy_media_type)
+{
+	cr_expect(dns_policy_sts_media_type("text/plain"));
+	cr_expect(dns_policy_sts_media_type("text/plain; charset=utf-8"));
+	cr_expect(dns_policy_sts_media_type(" Text/Plain ;charset=us-ascii"));
+	cr_expect(!dns_policy_sts_media_type("text/html"));
+	cr_expect(!dns_policy_sts_media_type("text/plainx"));
+	cr_expect(!dns_policy_sts_media_type("application/octet-stream"));
+	cr_expect(!dns_policy_sts_media_type("text/plain-ish; a=b"));
+	cr_expect(!dns_policy_sts_media_type(""));
+	cr_expect(!dns_policy_sts_media_type(NULL));
+}

@@ -503,3 +503,17 @@ Test(methodology, more_errors_than_kept_are_counted)
 	methodology_errors_format(&errs, NULL, text, sizeof(text));
 	cr_assert_not_null(strstr(text, "... and 8 more\n"));
 }
+
+static void attribution_bad(json_t *r)
+{
+	json_object_set_new(r, "attribution", json_pack("{s:f, s:i}", "min_confidence", 1.5,
+	    "min_sources", 2));
+}
+Test(methodology, attribution_is_optional_and_checked)
+{
+	struct methodology_errors errs;
+
+	parse_changed(attribution_bad, &errs);
+	assert_error(&errs, "attribution.min_confidence", "out of range");
+	assert_error(&errs, "attribution", "unknown key 'min_sources'");
+}

@@ -856,3 +856,55 @@ Test(rating, outcome_only_rating_is_the_same_rating)
 	rating_free(full);
 	rating_free(outcome);
 }
+
+/*
+ * attribution.min_confidence 0.9: asset 7 (0.5) neither brings its a.x finding nor
+ * counts in the footprint; asset 8 (0.95) counts. 16 assets of which one below: 15
+ * count, divisor (15/4)^0.5. Without the field (m above) both count: 16, divisor 2.
+ */
+Test(rating, assets_below_the_minimum_confidence_do_not_count)
+{
+	static const struct rating_asset unsure[] = {{7, 0.5}, {8, 0.95}};
+	struct methodology_errors errs;
+	struct rating_evidence e[3];
+	struct methodology *mm;
+	struct rating_input in;
+	struct rating *r;
+	char *doc, text[4096];
+	const char *at = strstr(test_methodology, " \"footprint\":");
+
+	cr_assert_not_null(at);
+	cr_assert_not_null(doc = malloc(strlen(test_methodology) + 64));
+	snprintf(doc, strlen(test_methodology) + 64, "%.*s \"attribution\":"
+	    " {\"min_confidence\": 0.9},%s", (int)(at - test_methodology), test_methodology,
+	    at);
+	mm = methodology_parse(doc, strlen(doc), &errs);
+	cr_assert_not_null(mm, "%s", methodology_errors_format(&errs, "test", text,
+	    sizeof(text)));
+	NEAR(mm->min_asset_confidence, 0.9);
+	NEAR(m->min_asset_confidence, 0.0);
+	ev(&e[0], 1, "a.x", 7, RATING_OUTCOME_FAIL, 0);
+	ev(&e[1], 2, "a.x", 8, RATING_OUTCOME_FAIL, 0);
+	ev(&e[2], 3, "b.x", 1, RATING_OUTCOME_FAIL, 0);
+	memset(&in, 0, sizeof(in));
+	in.methodology = mm;
+	in.evidence = e;
+	in.nevidence = 3;
+	in.asset_count = 16;
+	in.uncertain = unsure;
+	in.nuncertain = 2;
+	in.as_of = AS_OF;
+	cr_assert_not_null(r = rating_compute(&in));
+	cr_assert_eq(r->evidence_used, 2);
+	cr_assert_eq(r->evidence_ignored, 1);
+	cr_assert_eq(r->factors[FA].evidence_count, 1);
+	NEAR(r->factors[FA].divisor, sqrt(15.0 / 4.0));
+	rating_free(r);
+	in.methodology = m;
+	cr_assert_not_null(r = rating_compute(&in));
+	cr_assert_eq(r->evidence_used, 3);
+	cr_assert_eq(r->factors[FA].divisor, 2.0);
+	rating_free(r);
+	methodology_free(mm);
+	free(doc);
+}

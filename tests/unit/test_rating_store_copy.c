@@ -43,3 +43,25 @@ Test(copy_text, refuses_too_many_fields_and_bad_escapes)
 	cr_assert_eq(rating_store_copy_split(bad, strlen(bad), f, 2), -1);
 	cr_assert_eq(rating_store_copy_split(trailing, strlen(trailing), f, 2), -1);
 }
+
+/* The companies stream's list of assets attributed below confidence 1. */
+Test(copy_text, reads_the_uncertain_assets)
+{
+	struct rating_store_uncertain l = {0};
+
+	cr_assert_eq(rating_store_uncertain_parse("3:0.500,17:0.900,40:0.999", &l), 0);
+	cr_assert_eq(l.n, 3);
+	cr_assert_eq(l.items[0].id, 3);
+	cr_assert_float_eq(l.items[1].confidence, 0.9, 1e-12);
+	cr_assert_eq(l.items[2].id, 40);
+	cr_assert_eq(rating_store_uncertain_parse(NULL, &l), 0);
+	cr_assert_eq(l.n, 0, "replaced, not appended");
+	cr_assert_eq(rating_store_uncertain_parse("", &l), 0);
+	cr_assert_eq(rating_store_uncertain_parse("5:0.5,5:0.6", &l), -1, "ids ascend");
+	cr_assert_eq(rating_store_uncertain_parse("5:1.000", &l), -1, "below 1 only");
+	cr_assert_eq(rating_store_uncertain_parse("5:0", &l), -1);
+	cr_assert_eq(rating_store_uncertain_parse("5:0.5;6:0.5", &l), -1);
+	cr_assert_eq(rating_store_uncertain_parse("x:0.5", &l), -1);
+	cr_assert_eq(rating_store_uncertain_parse("5:", &l), -1);
+	rating_store_uncertain_free(&l);
+}

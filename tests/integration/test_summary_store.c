@@ -1,0 +1,339 @@
+/* Stored investor summaries (api/summary_store.c, migrations/0035_stored_summaries.sql)
+ * with the server's memory cache off, so that every lookup reads PostgreSQL: a lookup
+ * stores the summary it rendered and the next one sends the stored bytes; every change
+ * a summary shows (a new rating, a dispute, the company row, its visibility, a
+ * methodology version, the upcoming version taking effect) makes the stored bytes
+ * unservable at once; a rendering overtaken by a change, even one still in progress
+ * when it is stored, is not stored; `fairrate summaries` stores what is missing. */
+#include <criterion/criterion.h>
+#include <jansson.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "api/company_store.h"
+#include "api/summary_store.h"
+#include "common/db_pool.h"
+#include "common/timefmt.h"
+#include "tests/support/api_client.h"
+#include "tests/support/api_world.h"
+#include "tests/support/testdb.h"
+
+/* What a test writes into acme's stored body as its name, to see whether it is
+ * served (the body keeps the documented shape: the contract check reads it too). */
+#define PLANTED "planted"
+#define PLANT_SQL(where) "UPDATE company_summaries SET body = regexp_replace(body," \
+	" '\"name\":\"[^\"]*\"', '\"name\":\"" PLANTED "\"') WHERE " where
+#define PLANTED_ROWS "SELECT count(*) FROM company_summaries WHERE body LIKE" \
+	" '%\"name\":\"" PLANTED "\"%'"
+
+static PGconn *conn;
+static struct api_client *c;
+static char *investor;
+
+static void
+setup(void)
+{
+	static const char *const env[] = {"FAIRRATE_SUMMARY_CACHE_MB=0", NULL};
+
+	c = api_world_start(&conn, env);
+	investor = api_client_create_key("investor", NULL);
+}
+
+static void
+teardown(void)
+{
+	api_world_stop(c, conn);
+	free(investor);
+}
+
+TestSuite(summary_store, .init = setup, .fini = teardown, .timeout = 120);
+
+/* GET /v1/companies/slug: the status must be status; the body as text (caller frees;
+ * NULL for 404). */
+static char *
+lookup(const char *slug, long status)
+{
+	struct api_response r;
+	char path[128], *body = NULL;
+
+	snprintf(path, sizeof(path), "/v1/companies/%s", slug);
+	cr_assert_eq(api_client_get(c, path, investor, &r), 0);
+	cr_assert_eq(r.status, status, "GET %s: %ld: %s", path, r.status,
+	    r.body.data ? r.body.data : "");
+	if (status == 200)
+		body = strdup(r.body.data);
+	api_response_free(&r);
+	return (body);
+}
+
+static long
+metric(const char *name)
+{
+	struct api_response r;
+	char pat[128];
+	const char *p;
+	long v;
+
+	cr_assert_eq(api_client_get(c, "/metrics", NULL, &r), 0);
+	snprintf(pat, sizeof(pat), "\n%s ", name);
+	cr_assert_not_null(p = strstr(r.body.data, pat), "no %s", name);
+	v = strtol(p + strlen(pat), NULL, 10);
+	api_response_free(&r);
+	return (v);
+}
+
+/* The name in acme's answer. */
+static json_t *
+acme(void)
+{
+	char *body = lookup("acme", 200);
+	json_t *v = json_loads(body, 0, NULL);
+
+	cr_assert_not_null(v, "%s", body);
+	free(body);
+	return (v);
+}
+
+/* Look acme up once (storing it), then change its stored body's name to PLANTED and
+ * see it served: from here on, acme's answer says whether the store was used. */
+static void
+plant(void)
+{
+	json_t *v;
+
+	free(lookup("acme", 200));
+	cr_assert_eq(testdb_scalar(conn, "WITH u AS (" PLANT_SQL("company_id = (SELECT id"
+	    " FROM companies WHERE slug = 'acme')") " RETURNING 1) SELECT count(*) FROM u"),
+	    1, "acme's summary was stored");
+	v = acme();
+	cr_assert_str_eq(json_string_value(json_object_get(v, "name")), PLANTED);
+	json_decref(v);
+}
+
+/* After a change: acme's answer is rendered again. */
+static json_t *
+not_planted(void)
+{
+	json_t *v = acme();
+
+	cr_assert_str_neq(json_string_value(json_object_get(v, "name")), PLANTED,
+	    "the stored body outlived the change");
+	return (v);
+}
+
+Test(summary_store, a_lookup_stores_its_summary_and_the_next_sends_it)
+{
+	long hits, misses;
+	char *first, *second, *stored;
+	PGresult *res;
+
+	misses = metric("fairrate_summary_store_misses_total");
+	first = lookup("acme", 200);
+	cr_assert_eq(metric("fairrate_summary_store_misses_total"), misses + 1);
+	res = PQexec(conn, "SELECT body FROM company_summaries s JOIN companies c"
+	    " ON c.id = s.company_id WHERE c.slug = 'acme' AND s.slug = 'acme'"
+	    " AND s.expires_at = '2026-04-01T00:00:00Z'");
+	cr_assert_eq(PQntuples(res), 1, "stored, expiring when 2026.2 takes effect");
+	stored = strdup(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	cr_assert_str_eq(stored, first, "the bytes sent are the bytes stored");
+	hits = metric("fairrate_summary_store_hits_total");
+	second = lookup("acme", 200);
+	cr_assert_str_eq(second, first);
+	cr_assert_eq(metric("fairrate_summary_store_hits_total"), hits + 1);
+	free(first);
+	free(second);
+	free(stored);
+	free(lookup("no-such-company", 404));
+	free(lookup("hidden", 404));
+	cr_assert_eq(testdb_scalar(conn, "SELECT count(*) FROM company_summaries s JOIN"
+	    " companies c ON c.id = s.company_id WHERE c.visibility = 'private'"), 0);
+}
+
+Test(summary_store, a_new_rating_is_sent_at_once)
+{
+	json_t *v;
+
+	plant();
+	api_world_exec(conn, "INSERT INTO ratings (company_id, methodology_version, as_of,"
+	    " status, score, grade, confidence, factors, evidence_count, inputs_digest,"
+	    " outcome_digest, reason) SELECT company_id, methodology_version, as_of, 'rated',"
+	    " 12.5, 'F', confidence, factors, evidence_count, inputs_digest, outcome_digest,"
+	    " 'new_evidence' FROM ratings WHERE company_id = (SELECT id FROM companies"
+	    " WHERE slug = 'acme') ORDER BY id DESC LIMIT 1");
+	v = not_planted();
+	cr_assert_float_eq(json_real_value(json_object_get(v, "score")), 12.5, 1e-9);
+	json_decref(v);
+}
+
+Test(summary_store, a_dispute_state_change_is_sent_at_once)
+{
+	json_t *v;
+
+	plant();
+	api_world_exec(conn, "UPDATE evidence SET status = 'active' WHERE status ="
+	    " 'disputed' AND company_id = (SELECT id FROM companies WHERE slug = 'acme')");
+	v = not_planted();
+	cr_assert(json_is_false(json_object_get(v, "disputed")));
+	json_decref(v);
+}
+
+Test(summary_store, the_company_row_is_sent_at_once)
+{
+	json_t *v;
+
+	plant();
+	api_world_exec(conn, "UPDATE companies SET name = 'Acme Renamed' WHERE slug = 'acme'");
+	v = not_planted();
+	cr_assert_str_eq(json_string_value(json_object_get(v, "name")), "Acme Renamed");
+	json_decref(v);
+	plant();
+	api_world_exec(conn, "UPDATE companies SET visibility = 'private' WHERE slug = 'acme'");
+	free(lookup("acme", 404));
+	api_world_exec(conn, "UPDATE companies SET visibility = 'public' WHERE slug = 'acme'");
+	json_decref(not_planted());
+	/* A change that shows nothing leaves the stored body alone. */
+	plant();
+	api_world_exec(conn, "UPDATE companies SET summary_epoch = summary_epoch"
+	    " WHERE slug = 'acme'");
+	free(lookup("acme", 200));
+	cr_assert_eq(testdb_scalar(conn, PLANTED_ROWS), 1);
+}
+
+Test(summary_store, a_methodology_change_and_its_effective_time_are_sent_at_once)
+{
+	plant();
+	api_world_exec(conn, "UPDATE methodology_versions SET status = status"
+	    " WHERE version = '2026.2'");
+	json_decref(not_planted());
+	plant();
+	/* 2026.2 taking effect needs no write: the stored body expires then. */
+	api_world_exec(conn, "UPDATE company_summaries SET expires_at = '2026-02-28T00:00:00Z'"
+	    " WHERE body LIKE '%\"name\":\"" PLANTED "\"%'");
+	json_decref(not_planted());
+}
+
+/* A pool on the test database with the stores' statements, and acme's rendering. */
+static struct db_pool *
+render_acme(PGconn **pc, struct summary_stamp *stamp, char **body)
+{
+	struct db_pool *pool = db_pool_new(testdb_url(), 2, 2000, NULL);
+	int64_t now;
+	json_t *s;
+	size_t len;
+
+	cr_assert_not_null(pool);
+	cr_assert_eq(summary_store_register(pool), 0);
+	cr_assert_not_null(*pc = db_pool_acquire(pool, NULL));
+	cr_assert_eq(timefmt_parse(API_WORLD_NOW, &now), 0);
+	cr_assert_eq(company_store_summary(pool, *pc, "acme", 0, now, &s, stamp), 1);
+	cr_assert_not_null(*body = summary_store_encode(s, &len));
+	json_decref(s);
+	return (pool);
+}
+
+Test(summary_store, a_rendering_overtaken_by_a_committed_change_is_not_stored)
+{
+	struct summary_stamp stamp;
+	struct db_pool *pool;
+	PGconn *pc;
+	char *body;
+
+	api_world_exec(conn, "DELETE FROM company_summaries");
+	pool = render_acme(&pc, &stamp, &body);
+	api_world_exec(conn, "UPDATE companies SET name = 'Acme Later' WHERE slug = 'acme'");
+	cr_assert_eq(summary_store_put(pool, pc, &stamp, body), 0);
+	cr_assert_eq(testdb_scalar(conn, "SELECT count(*) FROM company_summaries"), 0);
+	/* The same rendering, not overtaken, is stored. */
+	free(body);
+	db_pool_release(pool, pc);
+	db_pool_free(pool);
+	pool = render_acme(&pc, &stamp, &body);
+	cr_assert_eq(summary_store_put(pool, pc, &stamp, body), 0);
+	cr_assert_eq(testdb_scalar(conn, "SELECT count(*) FROM company_summaries"), 1);
+	free(body);
+	db_pool_release(pool, pc);
+	db_pool_free(pool);
+}
+
+struct put_job {
+	struct db_pool *pool;
+	PGconn *pc;
+	struct summary_stamp stamp;
+	char *body;
+	int rc;
+};
+
+static void *
+put_thread(void *arg)
+{
+	struct put_job *j = arg;
+
+	j->rc = summary_store_put(j->pool, j->pc, &j->stamp, j->body);
+	return (NULL);
+}
+
+/* The change is in progress (its transaction open, acme's row held) when the
+ * rendering is stored: the store waits for it, then sees it and stores nothing. */
+Test(summary_store, a_rendering_stored_during_a_change_in_progress_is_not_stored)
+{
+	PGconn *other = PQconnectdb(testdb_url());
+	struct put_job j;
+	pthread_t t;
+	int waited = 0;
+
+	cr_assert_eq(PQstatus(other), CONNECTION_OK);
+	api_world_exec(conn, "DELETE FROM company_summaries");
+	j.pool = render_acme(&j.pc, &j.stamp, &j.body);
+	testdb_exec(other, "BEGIN; UPDATE evidence SET status = 'active' WHERE status ="
+	    " 'disputed' AND company_id = (SELECT id FROM companies WHERE slug = 'acme')");
+	cr_assert_eq(pthread_create(&t, NULL, put_thread, &j), 0);
+	/* The store waits on acme's row until the change ends. */
+	while (testdb_scalar(conn, "SELECT count(*) FROM pg_stat_activity WHERE"
+	    " wait_event_type = 'Lock' AND datname = current_database()") == 0) {
+		cr_assert(waited++ < 500, "the store did not wait for the change");
+		usleep(10000);
+	}
+	testdb_exec(other, "COMMIT");
+	cr_assert_eq(pthread_join(t, NULL), 0);
+	cr_assert_eq(j.rc, 0);
+	cr_assert_eq(testdb_scalar(conn, "SELECT count(*) FROM company_summaries"), 0);
+	PQfinish(other);
+	free(j.body);
+	db_pool_release(j.pool, j.pc);
+	db_pool_free(j.pool);
+}
+
+Test(summary_store, fairrate_summaries_stores_what_is_missing_or_out_of_date)
+{
+	char out[1024];
+	long public_companies = testdb_scalar(conn, "SELECT count(*) FROM companies"
+	    " WHERE visibility = 'public'");
+
+	api_world_exec(conn, "DELETE FROM company_summaries");
+	cr_assert_eq(testdb_cli("summaries", out, sizeof(out)), 0, "%s", out);
+	cr_assert_not_null(strstr(out, "summaries rendered and stored"), "%s", out);
+	cr_assert_eq(atol(out), public_companies, "%s", out);
+	cr_assert_eq(testdb_scalar(conn, "SELECT count(*) FROM company_summaries"),
+	    public_companies);
+	cr_assert_eq(testdb_cli("summaries", out, sizeof(out)), 0, "%s", out);
+	cr_assert_eq(atol(out), 0, "nothing left: %s", out);
+	api_world_exec(conn, "UPDATE companies SET name = 'Beta Renamed' WHERE slug = 'beta'");
+	cr_assert_eq(testdb_cli("summaries", out, sizeof(out)), 0, "%s", out);
+	cr_assert_eq(atol(out), 1, "only beta: %s", out);
+	/* What it stored is what a lookup renders. */
+	{
+		char *sent = lookup("beta", 200);
+		PGresult *res = PQexec(conn, "SELECT body FROM company_summaries WHERE slug = 'beta'");
+
+		cr_assert_eq(PQntuples(res), 1);
+		cr_assert_str_eq(PQgetvalue(res, 0, 0), sent);
+		PQclear(res);
+		free(sent);
+	}
+	cr_assert_eq(testdb_cli("summaries --batch 0", out, sizeof(out)), 2, "%s", out);
+	cr_assert_not_null(strstr(out, "--batch"), "%s", out);
+}

@@ -146,6 +146,7 @@ test: deps
 	$(MAKE) build-tests
 	scripts/run-tests.sh rel
 	scripts/check-contract.sh
+	scripts/check-portal-i18n.mjs
 	$(MAKE) test-san
 	$(MAKE) fuzz-regress
 	$(MAKE) check-docs

@@ -3,6 +3,7 @@
  * (api/routes.c lists them). GET and HEAD only; files are read on each request, so a
  * new release of the portal needs no restart. */
 #include <errno.h>
+#include <jansson.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,7 +13,9 @@
 #include "api/portal_files.h"
 #include "api/request.h"
 #include "api/routes.h"
+#include "api/resource.h"
 #include "common/buf.h"
+#include "common/i18n.h"
 #include "common/log.h"
 #include "common/paths.h"
 
@@ -118,4 +121,71 @@ portal_routes_file(struct api_request *r)
 	const char *name = request_param(r, "file");
 
 	portal_serve(r, name != NULL ? name : "");
+}
+
+/* The catalogue as JSON: {"lang", "messages": {msgid: text}, "contexts": {ctxt: {msgid:
+ * text}}}; NULL when memory is short. */
+static json_t *
+portal_messages_json(const struct i18n *cat)
+{
+	json_t *o, *msgs, *ctxs, *c;
+	const char *sep;
+	char ctxt[64];
+	size_t i;
+	int bad = 0;
+
+	o = json_pack("{s:s, s:{}, s:{}}", "lang", cat->lang, "messages", "contexts");
+	if (o == NULL)
+		return (NULL);
+	msgs = json_object_get(o, "messages");
+	ctxs = json_object_get(o, "contexts");
+	for (i = 0; i < cat->n && !bad; i++) {
+		const struct i18n_entry *e = &cat->entries[i];
+
+		if ((sep = strchr(e->id, '\004')) == NULL) {
+			bad = json_object_set_new(msgs, e->id, json_string(e->str)) != 0;
+			continue;
+		}
+		snprintf(ctxt, sizeof(ctxt), "%.*s", (int)(sep - e->id), e->id);
+		if ((c = json_object_get(ctxs, ctxt)) == NULL) {
+			bad = (c = json_object()) == NULL || json_object_set_new(ctxs, ctxt, c) != 0;
+			if (bad)
+				break;
+		}
+		bad = json_object_set_new(c, sep + 1, json_string(e->str)) != 0;
+	}
+	if (bad) {
+		json_decref(o);
+		return (NULL);
+	}
+	return (o);
+}
+
+void
+portal_routes_messages(struct api_request *r)
+{
+	const char *lang = request_param(r, "lang");
+	struct i18n cat;
+	char err[300];
+	json_t *o;
+
+	if (lang == NULL || (lang = i18n_lang(lang, NULL)) == NULL) {
+		request_reply_error(r, 404, "not_found", "the portal speaks en and ja");
+		return;
+	}
+	if (i18n_load_portal(&cat, lang, err, sizeof(err)) != 0) {
+		log_error("portal: %s", err);
+		request_reply_error(r, 500, "internal_error", "the message catalogue is broken");
+		return;
+	}
+	if ((o = portal_messages_json(&cat)) == NULL)
+		request_reply_error(r, 500, "internal_error", "out of memory");
+	else if (request_add_header(r, "Cache-Control", "public, max-age=300") != 0 ||
+	    request_add_header(r, "X-Content-Type-Options", "nosniff") != 0 ||
+	    request_add_header(r, "Content-Language", cat.lang) != 0) {
+		json_decref(o);
+		request_reply_error(r, 500, "internal_error", "cannot set the headers");
+	} else
+		resource_reply(r, 200, o);
+	i18n_free(&cat);
 }

@@ -184,5 +184,8 @@ void report_routes_staff_pdf(struct api_request *r);
  * and its static files from portal/ (api/portal_files.h says which are served). */
 void portal_routes_page(struct api_request *r);
 void portal_routes_file(struct api_request *r);
+/* GET /portal/i18n/{lang}: the portal's texts in lang (en, ja) as JSON, read from
+ * po/portal-<lang>.po, po/<lang>.po and methodology/i18n/<lang>.po on each request. */
+void portal_routes_messages(struct api_request *r);
 
 #endif

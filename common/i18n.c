@@ -376,25 +376,45 @@ out:
 	return (rc);
 }
 
-int
-i18n_load(struct i18n *cat, const char *lang, char *err, size_t errlen)
+/* Load the catalogues <prefix><lang>.po of each prefix into cat. */
+static int
+i18n_load_files(struct i18n *cat, const char *lang, const char *const *prefixes,
+    size_t n, char *err, size_t errlen)
 {
 	char rel[64];
+	size_t i;
 
 	memset(cat, 0, sizeof(*cat));
 	snprintf(cat->lang, sizeof(cat->lang), "%s", lang);
 	if (strcmp(lang, "en") == 0)
 		return (0);
-	snprintf(rel, sizeof(rel), "po/%s.po", lang);
-	if (i18n_load_file(cat, rel, err, errlen) != 0)
-		goto fail;
-	snprintf(rel, sizeof(rel), "methodology/i18n/%s.po", lang);
-	if (i18n_load_file(cat, rel, err, errlen) != 0)
-		goto fail;
+	for (i = 0; i < n; i++) {
+		snprintf(rel, sizeof(rel), "%s%s.po", prefixes[i], lang);
+		if (i18n_load_file(cat, rel, err, errlen) != 0) {
+			i18n_free(cat);
+			return (-1);
+		}
+	}
 	return (0);
-fail:
-	i18n_free(cat);
-	return (-1);
+}
+
+int
+i18n_load(struct i18n *cat, const char *lang, char *err, size_t errlen)
+{
+	static const char *const files[] = {"po/", "methodology/i18n/"};
+
+	return (i18n_load_files(cat, lang, files, sizeof(files) / sizeof(files[0]), err,
+	    errlen));
+}
+
+int
+i18n_load_portal(struct i18n *cat, const char *lang, char *err, size_t errlen)
+{
+	static const char *const files[] = {"po/portal-", "po/",
+	    "methodology/i18n/"};
+
+	return (i18n_load_files(cat, lang, files, sizeof(files) / sizeof(files[0]), err,
+	    errlen));
 }
 
 int

@@ -43,6 +43,10 @@ const char *i18n_lang(const char *explicit_lang, const char *accept_language);
  * the file and line in err. */
 int i18n_load(struct i18n *cat, const char *lang, char *err, size_t errlen);
 
+/* i18n_load_portal: the same, with the web portal's own catalogue
+ * (po/portal-<lang>.po) first: every text the portal shows. */
+int i18n_load_portal(struct i18n *cat, const char *lang, char *err, size_t errlen);
+
 /* i18n_open: i18n_lang then i18n_load. 0 with cat loaded; 1 when explicit_lang is not
  * a language we have (err says which we have); -1 when a catalogue is broken (err
  * names the file and line). */

@@ -1,6 +1,8 @@
 // Calls to the fairrate API on the same origin. Keys live in sessionStorage only:
 // they go when the tab closes, and never reach localStorage or a cookie.
 
+import {t} from "./i18n.js";
+
 const KEY_PREFIX = "fairrate.key.";
 
 export function getKey(area) {
@@ -28,24 +30,25 @@ export class ApiError extends Error {
   }
 }
 
-// What an API error means, in words a person can act on.
+// What an API error means, in words a person can act on. The server's own message
+// (in English) follows in brackets.
 export function describeError(err) {
   if (!(err instanceof ApiError)) {
-    return `Something went wrong in the page: ${err && err.message ? err.message : err}`;
+    return t("Something went wrong in the page: {what}", {what: err && err.message ? err.message : err});
   }
   const detail = err.message ? ` (${err.message})` : "";
   switch (err.status) {
-    case 0: return "The fairrate server cannot be reached. Check that it is running, then try again.";
-    case 400: return `The request was not accepted${detail}.`;
-    case 401: return `The API key was not accepted${detail}. Enter a valid key.`;
-    case 403: return `This key may not see this${detail}. Use a key with the right role.`;
-    case 404: return `Not found${detail}.`;
-    case 409: return `That cannot be done now${detail}.`;
-    case 413: return `That is too large${detail}.`;
-    case 422: return `The request was refused${detail}.`;
-    case 429: return `Too many requests; wait a little and try again${detail}.`;
-    case 503: return `The service is busy or its database is unavailable; try again shortly${detail}.`;
-    default: return `The server answered with an error ${err.status}${detail}.`;
+    case 0: return t("The fairrate server cannot be reached. Check that it is running, then try again.");
+    case 400: return t("The request was not accepted{detail}.", {detail});
+    case 401: return t("The API key was not accepted{detail}. Enter a valid key.", {detail});
+    case 403: return t("This key may not see this{detail}. Use a key with the right role.", {detail});
+    case 404: return t("Not found{detail}.", {detail});
+    case 409: return t("That cannot be done now{detail}.", {detail});
+    case 413: return t("That is too large{detail}.", {detail});
+    case 422: return t("The request was refused{detail}.", {detail});
+    case 429: return t("Too many requests; wait a little and try again{detail}.", {detail});
+    case 503: return t("The service is busy or its database is unavailable; try again shortly{detail}.", {detail});
+    default: return t("The server answered with an error {status}{detail}.", {status: err.status, detail});
   }
 }
 
@@ -86,7 +89,7 @@ export async function api(path, opts = {}) {
   try {
     return JSON.parse(raw);
   } catch (e) {
-    throw new ApiError(resp.status, "bad_json", "the answer is not JSON");
+    throw new ApiError(resp.status, "bad_json", t("the answer is not JSON"));
   }
 }
 

@@ -2,6 +2,7 @@
 // regions, and the key form each signed-in area uses.
 import {h, replace} from "./dom.js";
 import {ApiError, getKey, setKey, forgetKey, describeError} from "./api.js";
+import {t, LANGS, chooseLang, currentLang, useLang, saveLang} from "./i18n.js";
 import {renderPublic} from "./view_public.js";
 import {renderInvestorSearch, renderCompanyPage} from "./view_investor.js";
 import {renderCompany} from "./view_company.js";
@@ -15,23 +16,23 @@ const statusEl = document.getElementById("status");
 const alertEl = document.getElementById("alert");
 
 const ROUTES = [
-  {re: /^\/(portal\/?)?$/, area: "public", title: "Methodology and statistics", view: renderPublic},
-  {re: /^\/portal\/public\/([a-z0-9][a-z0-9-]*)$/, area: "public", title: "Public page", view: renderPublicCompany},
-  {re: /^\/portal\/investor\/?$/, area: "investor", title: "Investors", view: renderInvestorSearch},
-  {re: /^\/portal\/investor\/([a-z0-9][a-z0-9-]*)$/, area: "investor", title: "Company", view: renderCompanyPage},
-  {re: /^\/portal\/company\/?$/, area: "company", title: "Your company", view: renderCompany},
-  {re: /^\/portal\/company\/report$/, area: "company", title: "Report", view: renderReport},
-  {re: /^\/portal\/staff\/?$/, area: "staff", title: "Staff", view: renderStaffHome},
-  {re: /^\/portal\/staff\/disputes\/([1-9][0-9]*)$/, area: "staff", title: "Dispute", view: renderStaffDispute},
-  {re: /^\/portal\/staff\/drafts\/([0-9]{4}\.[0-9]+)$/, area: "staff", title: "Draft impact", view: renderDraftImpact},
-  {re: /^\/portal\/staff\/methodology\/?$/, area: "staff", title: "Methodology drafts", view: renderMethodologyDrafts},
-  {re: /^\/portal\/staff\/methodology\/([0-9]{4}\.[0-9]+)$/, area: "staff", title: "Methodology draft", view: renderMethodologyDraft},
+  {re: /^\/(portal\/?)?$/, area: "public", title: () => t("Methodology and statistics"), view: renderPublic},
+  {re: /^\/portal\/public\/([a-z0-9][a-z0-9-]*)$/, area: "public", title: () => t("Public page"), view: renderPublicCompany},
+  {re: /^\/portal\/investor\/?$/, area: "investor", title: () => t("Investors"), view: renderInvestorSearch},
+  {re: /^\/portal\/investor\/([a-z0-9][a-z0-9-]*)$/, area: "investor", title: () => t("Company"), view: renderCompanyPage},
+  {re: /^\/portal\/company\/?$/, area: "company", title: () => t("Your company"), view: renderCompany},
+  {re: /^\/portal\/company\/report$/, area: "company", title: () => t("Report"), view: renderReport},
+  {re: /^\/portal\/staff\/?$/, area: "staff", title: () => t("Staff"), view: renderStaffHome},
+  {re: /^\/portal\/staff\/disputes\/([1-9][0-9]*)$/, area: "staff", title: () => t("Dispute"), view: renderStaffDispute},
+  {re: /^\/portal\/staff\/drafts\/([0-9]{4}\.[0-9]+)$/, area: "staff", title: () => t("Draft impact"), view: renderDraftImpact},
+  {re: /^\/portal\/staff\/methodology\/?$/, area: "staff", title: () => t("Methodology drafts"), view: renderMethodologyDrafts},
+  {re: /^\/portal\/staff\/methodology\/([0-9]{4}\.[0-9]+)$/, area: "staff", title: () => t("Methodology draft"), view: renderMethodologyDraft},
 ];
 
-const KEY_ROLES = {
-  investor: "an investor, analyst or admin key",
-  company: "your company's key",
-  staff: "an analyst or admin key",
+const KEY_HELP = {
+  investor: () => t("Enter an investor, analyst or admin key. It is kept in this tab's session storage only, and goes when the tab closes."),
+  company: () => t("Enter your company's key. It is kept in this tab's session storage only, and goes when the tab closes."),
+  staff: () => t("Enter an analyst or admin key. It is kept in this tab's session storage only, and goes when the tab closes."),
 };
 
 let renderSeq = 0;
@@ -55,27 +56,26 @@ function keyPanel(area, onChange) {
   const has = getKey(area) !== "";
   const input = h("input", {id, name: "key", type: "password", autocomplete: "off",
     spellcheck: "false", required: true, placeholder: "fr_…", "aria-describedby": `${id}-help`});
-  const form = h("form", {class: "key-form", "aria-label": "Sign in with an API key"},
-    h("label", {for: id}, "API key"),
+  const form = h("form", {class: "key-form", "aria-label": t("Sign in with an API key")},
+    h("label", {for: id}, t("API key")),
     input,
-    h("button", {type: "submit"}, has ? "Use this key" : "Sign in"),
+    h("button", {type: "submit"}, has ? t("Use this key") : t("Sign in")),
     has ? h("button", {type: "button", class: "secondary", onclick: () => {
       forgetKey(area);
-      say("The key was forgotten.");
+      say(t("The key was forgotten."));
       onChange();
-    }}, "Forget the key") : null,
-    h("p", {id: `${id}-help`, class: "help"},
-      `Enter ${KEY_ROLES[area]}. It is kept in this tab's session storage only, and goes when the tab closes.`));
+    }}, t("Forget the key")) : null,
+    h("p", {id: `${id}-help`, class: "help"}, KEY_HELP[area]()));
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
     const key = input.value.trim();
     if (!/^fr_[A-Za-z0-9_-]+$/.test(key)) {
-      replace(alertEl, "That does not look like a fairrate key: keys start with fr_.");
+      replace(alertEl, t("That does not look like a fairrate key: keys start with fr_."));
       input.focus();
       return;
     }
     setKey(area, key);
-    say("Key saved for this tab.");
+    say(t("Key saved for this tab."));
     onChange();
   });
   return form;
@@ -91,19 +91,19 @@ async function render() {
     else a.removeAttribute("aria-current");
   });
   if (!route) {
-    document.title = "Not found · fairrate";
-    replace(main, h("h1", {}, "Page not found"),
-      h("p", {}, "This page does not exist. ", h("a", {href: "/portal"}, "Go to the methodology.")));
+    document.title = `${t("Not found")} · fairrate`;
+    replace(main, h("h1", {}, t("Page not found")),
+      h("p", {}, t("This page does not exist."), " ", h("a", {href: "/portal"}, t("Go to the methodology."))));
     return;
   }
   const params = path.match(route.re).slice(1);
-  document.title = `${route.title} · fairrate`;
+  document.title = `${route.title()} · fairrate`;
   const ctx = {
     main, params, navigate, say, showError, keyPanel,
     current: () => seq === renderSeq,
     rerender: render,
   };
-  replace(main, h("p", {class: "loading"}, "Loading…"));
+  replace(main, h("p", {class: "loading"}, t("Loading…")));
   try {
     await route.view(ctx);
   } catch (err) {
@@ -117,8 +117,8 @@ async function render() {
       say("");
     }
     showError(err);
-    replace(main, h("h1", {}, route.title), h("p", {class: "error-text"}, describeError(err)),
-      refusedKey ? h("p", {}, "The key was not accepted, so it was forgotten. Enter another.") : null,
+    replace(main, h("h1", {}, route.title()), h("p", {class: "error-text"}, describeError(err)),
+      refusedKey ? h("p", {}, t("The key was not accepted, so it was forgotten. Enter another.")) : null,
       route.area !== "public" ? keyPanel(route.area, render) : null);
   }
 }
@@ -136,5 +136,50 @@ document.addEventListener("click", (ev) => {
   main.focus();
 });
 
+// The parts of index.html outside <main>, in the page's language.
+function drawChrome() {
+  document.querySelector("a.skip").textContent = t("Skip to the content");
+  document.querySelector("header nav").setAttribute("aria-label", t("Portal sections"));
+  const nav = {public: t("Methodology"), investor: t("Investors"), company: t("Companies"), staff: t("Staff")};
+  document.querySelectorAll("nav a[data-area]").forEach((a) => {
+    a.textContent = nav[a.dataset.area];
+  });
+  document.querySelector("label[for=lang-switch]").textContent = t("Language");
+  langSwitch.value = currentLang();
+  document.querySelector("footer p").textContent = t("fairrate rates security posture from evidence only. The methodology is public; every rated company can see and dispute the evidence behind its rating.");
+}
+
+// The switch in the header: the choice is saved for the next visits, and an explicit
+// ?lang= in the address gives way to it.
+const langSwitch = document.getElementById("lang-switch");
+replace(langSwitch, LANGS.map(([code, name]) => h("option", {value: code, lang: code}, name)));
+langSwitch.addEventListener("change", async () => {
+  const code = langSwitch.value;
+  saveLang(code);
+  if (new URLSearchParams(location.search).has("lang")) history.replaceState(null, "", location.pathname);
+  try {
+    await useLang(code);
+  } catch (err) {
+    showError(err);
+    return;
+  }
+  drawChrome();
+  render();
+});
+
+async function start() {
+  try {
+    await useLang(chooseLang());
+  } catch (err) {
+    await useLang("en");
+    drawChrome();
+    await render();
+    showError(err);
+    return;
+  }
+  drawChrome();
+  await render();
+}
+
 window.addEventListener("popstate", render);
-render();
+start();

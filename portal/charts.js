@@ -1,12 +1,25 @@
 // Charts drawn as SVG by our own code. Each chart has a text title and description
 // for screen readers; the views also show the same figures in tables.
-import {s, fmtDate, fmtNum} from "./dom.js";
+import {s, fmtDate, fmtNum, words} from "./dom.js";
+import {t} from "./i18n.js";
 
 function chartRoot(width, height, label) {
   const svg = s("svg", {viewBox: `0 0 ${width} ${height}`, role: "img",
     "aria-label": label, class: "chart", preserveAspectRatio: "xMinYMin meet"});
   svg.appendChild(s("title", {}, label));
   return svg;
+}
+
+// text cut to fit about width Latin letters: a wide (CJK) character counts as two.
+function clip(text, width) {
+  let used = 0;
+  let out = "";
+  for (const ch of text) {
+    used += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
+    if (used > width) return `${out}…`;
+    out += ch;
+  }
+  return out;
 }
 
 // Factor scores (0..100) as horizontal bars. factors: [{name, score, weight, kind,
@@ -26,11 +39,11 @@ export function factorChart(factors, label) {
     const y = i * rowH + 6;
     const score = f.has_data ? Math.max(0, Math.min(100, f.score)) : 0;
     svg.appendChild(s("text", {x: left - 8, y: y + 15, class: "label", "text-anchor": "end"},
-      f.name.length > 32 ? `${f.name.slice(0, 31)}…` : f.name));
+      clip(f.name, 32)));
     svg.appendChild(s("rect", {x: left, y, width: barW, height: 20, class: "track"}));
     svg.appendChild(s("rect", {x: left, y, width: (score / 100) * barW, height: 20,
       class: `bar${f.disputed ? " disputed" : ""}${f.kind === "bonus" ? " bonus" : ""}`}));
-    const text = !f.has_data ? "no data" : f.kind === "bonus" ? `+${fmtNum(f.score)}` : fmtNum(f.score);
+    const text = !f.has_data ? t("no data") : f.kind === "bonus" ? `+${fmtNum(f.score)}` : fmtNum(f.score);
     svg.appendChild(s("text", {x: left + barW + 6, y: y + 15, class: "value"},
       f.disputed ? `${text} ⚑` : text));
   });
@@ -68,7 +81,7 @@ export function historyChart(items, versions, label) {
     const t = Date.parse(v.effective_at);
     if (!(t > t0 && t <= t1)) return;
     svg.appendChild(s("line", {x1: x(t), x2: x(t), y1: pad.t, y2: height - pad.b, class: "version-line"}));
-    svg.appendChild(s("text", {x: x(t) + 3, y: pad.t + 10, class: "axis"}, `methodology ${v.version}`));
+    svg.appendChild(s("text", {x: x(t) + 3, y: pad.t + 10, class: "axis"}, t("methodology {version}", {version: v.version})));
   });
   const rated = points.filter((p) => p.score !== null && p.score !== undefined);
   if (rated.length > 1) {
@@ -79,7 +92,7 @@ export function historyChart(items, versions, label) {
     const cx = x(p.t);
     const cy = y(p.score);
     const mark = REASON_MARK[p.reason];
-    const tip = s("title", {}, `${fmtDate(p.as_of)}: ${fmtNum(p.score)} (${p.grade}), ${p.reason.replace(/_/g, " ")}`);
+    const tip = s("title", {}, `${fmtDate(p.as_of)}: ${fmtNum(p.score)} (${p.grade}), ${words(p.reason)}`);
     let m;
     if (mark === "correction") {
       m = s("path", {d: `M${cx} ${cy - 7}L${cx + 7} ${cy}L${cx} ${cy + 7}L${cx - 7} ${cy}Z`, class: "mark-correction"});
@@ -93,11 +106,11 @@ export function historyChart(items, versions, label) {
   });
   const ly = height - 12;
   svg.appendChild(s("circle", {cx: pad.l + 4, cy: ly - 4, r: 4, class: "point"}));
-  svg.appendChild(s("text", {x: pad.l + 12, y: ly, class: "axis"}, "rating"));
+  svg.appendChild(s("text", {x: pad.l + 12, y: ly, class: "axis"}, t("rating")));
   svg.appendChild(s("path", {d: `M${pad.l + 84} ${ly - 11}L${pad.l + 91} ${ly - 4}L${pad.l + 84} ${ly + 3}L${pad.l + 77} ${ly - 4}Z`, class: "mark-correction"}));
-  svg.appendChild(s("text", {x: pad.l + 96, y: ly, class: "axis"}, "correction"));
+  svg.appendChild(s("text", {x: pad.l + 96, y: ly, class: "axis"}, t("correction")));
   svg.appendChild(s("rect", {x: pad.l + 180, y: ly - 10, width: 12, height: 12, class: "mark-methodology"}));
-  svg.appendChild(s("text", {x: pad.l + 198, y: ly, class: "axis"}, "methodology change"));
+  svg.appendChild(s("text", {x: pad.l + 198, y: ly, class: "axis"}, t("methodology change")));
   return svg;
 }
 
@@ -150,19 +163,20 @@ export function planChart(plan, label) {
   svg.appendChild(s("line", {x1: pad.l, x2: width - pad.r, y1: y(plan.target.score),
     y2: y(plan.target.score), class: "target-line"}));
   svg.appendChild(s("text", {x: width - pad.r, y: y(plan.target.score) - 4, class: "axis", "text-anchor": "end"},
-    `target ${fmtNum(plan.target.score)}${plan.target.grade ? ` (${plan.target.grade})` : ""}`));
+    t("target {score}", {score: fmtNum(plan.target.score)}) + (plan.target.grade ? ` (${plan.target.grade})` : "")));
   plan.steps.forEach((st, i) => {
     const before = i === 0 ? plan.start.score : plan.steps[i - 1].score_after;
     const seg = s("path", {d: `M${x(i)} ${y(before)}H${x(i + 1)}V${y(st.score_after)}`,
       class: st.together ? "step together" : "step"});
-    seg.appendChild(s("title", {}, `step ${st.step}: +${fmtNum(st.gain, 2)} to ${fmtNum(st.score_after)} (${st.grade_after})`));
+    seg.appendChild(s("title", {}, t("step {n}: +{gain} to {score} ({grade})", {n: st.step, gain: fmtNum(st.gain, 2),
+      score: fmtNum(st.score_after), grade: st.grade_after})));
     svg.appendChild(seg);
   });
   if (plan.steps.length === 0) {
     svg.appendChild(s("line", {x1: pad.l, x2: width - pad.r, y1: y(plan.start.score),
       y2: y(plan.start.score), class: "step"}));
   }
-  svg.appendChild(s("text", {x: pad.l, y: height - 10, class: "axis"}, "steps, in order →"));
+  svg.appendChild(s("text", {x: pad.l, y: height - 10, class: "axis"}, t("steps, in order →")));
   return svg;
 }
 
@@ -196,7 +210,8 @@ export function rateChart(groups, label, yLabel) {
   rows.forEach((r, i) => {
     const cx = pad.l + i * bw + bw / 2;
     const rect = s("rect", {x: cx - bw / 4, y: y(r.rate), width: bw / 2, height: y(0) - y(r.rate), class: "bar"});
-    rect.appendChild(s("title", {}, `${r.label}: ${fmtNum(100 * r.rate)}% (${r.k} of ${r.n}); 95% interval ${fmtNum(100 * r.ci[0])}% to ${fmtNum(100 * r.ci[1])}%`));
+    rect.appendChild(s("title", {}, t("{label}: {rate}% ({k} of {n}); 95% interval {low}% to {high}%", {label: r.label,
+      rate: fmtNum(100 * r.rate), k: r.k, n: r.n, low: fmtNum(100 * r.ci[0]), high: fmtNum(100 * r.ci[1])})));
     svg.appendChild(rect);
     svg.appendChild(s("path", {d: `M${cx} ${y(r.ci[0])}V${y(r.ci[1])}M${cx - 8} ${y(r.ci[0])}H${cx + 8}M${cx - 8} ${y(r.ci[1])}H${cx + 8}`,
       class: "whisker"}));

@@ -1,6 +1,8 @@
 // Small DOM helpers. Text from the API is always set as text (never as HTML), so no
 // value the server returns can inject markup into the page.
 
+import {t, tcode, fmtNumber, fmtDateTime, fmtDay} from "./i18n.js";
+
 const SVG_NS = "http://www.w3.org/2000/svg";
 
 function append(el, child) {
@@ -54,33 +56,32 @@ export function replace(el, ...children) {
   return el;
 }
 
-// A date-time from the API ("2026-11-27T04:30:50Z") as "2026-11-27 04:30 UTC".
+// A date-time from the API ("2026-11-27T04:30:50Z") in the page's language, in UTC.
 export function fmtTime(iso) {
   if (!iso) return "—";
-  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(iso);
-  return m ? `${m[1]} ${m[2]} UTC` : String(iso);
+  return fmtDateTime(iso);
 }
 
 export function fmtDate(iso) {
   if (!iso) return "—";
-  return String(iso).slice(0, 10);
+  return fmtDay(iso);
 }
 
 export function fmtNum(v, digits = 1) {
   if (v === null || v === undefined || Number.isNaN(v)) return "—";
-  return Number(v).toFixed(digits);
+  return fmtNumber(v, digits);
 }
 
 export function fmtDuration(seconds) {
-  if (seconds === null || seconds === undefined) return "no data yet";
-  const h = seconds / 3600;
-  if (h < 48) return `${h.toFixed(1)} hours`;
-  return `${(h / 24).toFixed(1)} days`;
+  if (seconds === null || seconds === undefined) return t("no data yet");
+  const hours = seconds / 3600;
+  if (hours < 48) return t("{n} hours", {n: fmtNum(hours)});
+  return t("{n} days", {n: fmtNum(hours / 24)});
 }
 
-// "exposed_services" -> "exposed services"
+// "exposed_services" -> "exposed services" (or its translation: i18n.js tcode).
 export function words(code) {
-  return code ? String(code).replace(/_/g, " ") : "—";
+  return tcode(code);
 }
 
 // A table from column headings and rows of cells; caption for screen readers.
@@ -95,7 +96,7 @@ export function table(caption, headings, rows, attrs) {
 export function gradeBadge(grade) {
   const g = grade || "none";
   return h("span", {class: `grade grade-${g.replace(/[^A-Za-z]/g, "")}`},
-    grade ? `Grade ${grade}` : "No grade");
+    grade ? t("Grade {grade}", {grade}) : t("No grade"));
 }
 
 // Save a Blob the page fetched itself (with the key in the request) as a file.

@@ -3,19 +3,21 @@
 // status as investors see it.
 import {h, replace, table, fmtDate, fmtTime, words} from "./dom.js";
 import {api, q} from "./api.js";
+import {t} from "./i18n.js";
 
 const ITEMS = ["basic_policy", "management_structure", "education_training",
   "information_sharing", "third_party_certification"];
 
 function where(p) {
   if (!p) return "—";
-  const report = p.report_name ? `${p.report_name}${p.report_page ? `, p. ${p.report_page}` : ""}` : "";
+  const report = p.report_name ? `${p.report_name}${p.report_page ? t(", p. {page}", {page: p.report_page}) : ""}` : "";
   return h("span", {}, p.url ? h("a", {href: p.url, rel: "noopener noreferrer", target: "_blank"}, p.url) : "",
     p.url && report ? "; " : "", report);
 }
 
 function certificate(c) {
-  return c ? `${c.scheme} no. ${c.number} by ${c.body} (${c.scope}), valid ${c.valid_from} to ${c.valid_until}` : "—";
+  return c ? t("{scheme} no. {number} by {body} ({scope}), valid {from} to {until}", {scheme: c.scheme, number: c.number,
+    body: c.body, scope: c.scope, from: fmtDate(c.valid_from), until: fmtDate(c.valid_until)}) : "—";
 }
 
 // The company's disclosures and the form to submit one.
@@ -32,27 +34,29 @@ export async function companyDisclosuresSection(ctx, key) {
     scope: h("input", {id: "disc-scope", maxlength: 1000}),
     valid_from: h("input", {id: "disc-from", type: "date"}),
     valid_until: h("input", {id: "disc-until", type: "date"})};
-  const certFields = h("fieldset", {id: "disc-cert", hidden: true}, h("legend", {}, "The certificate"),
-    ...Object.entries(cert).flatMap(([k, el]) => [h("label", {for: el.id}, words(k)), el]));
+  const certLabels = {scheme: t("scheme"), number: t("number"), body: t("body"), scope: t("scope"),
+    valid_from: t("valid from"), valid_until: t("valid until")};
+  const certFields = h("fieldset", {id: "disc-cert", hidden: true}, h("legend", {}, t("The certificate")),
+    ...Object.entries(cert).flatMap(([k, el]) => [h("label", {for: el.id}, certLabels[k]), el]));
   item.addEventListener("change", () => {
     certFields.hidden = item.value !== "third_party_certification";
   });
   const form = h("form", {id: "disclosure-form", "aria-labelledby": "disc-form-h"},
-    h("h3", {id: "disc-form-h"}, "Submit a disclosure"),
-    h("label", {for: "disc-item"}, "Item"), item,
-    h("label", {for: "disc-statement"}, "Statement"), statement,
-    h("label", {for: "disc-url"}, "Published at (address)"), url,
-    h("label", {for: "disc-report"}, "Report name"), report,
-    h("label", {for: "disc-page"}, "Page"), pageNo,
-    certFields, h("button", {type: "submit"}, "Submit for verification"));
+    h("h3", {id: "disc-form-h"}, t("Submit a disclosure")),
+    h("label", {for: "disc-item"}, t("Item")), item,
+    h("label", {for: "disc-statement"}, t("Statement")), statement,
+    h("label", {for: "disc-url"}, t("Published at (address)")), url,
+    h("label", {for: "disc-report"}, t("Report name")), report,
+    h("label", {for: "disc-page"}, t("Page")), pageNo,
+    certFields, h("button", {type: "submit"}, t("Submit for verification")));
 
   async function load() {
     const list = await api(`/v1/me/disclosures${q({limit: 200})}`, {key});
-    replace(holder, list.items.length === 0 ? h("p", {}, "No disclosure yet.") :
-      h("div", {class: "scroll"}, table("Your disclosures", ["item", "state", "published at", "certificate", "decision"],
+    replace(holder, list.items.length === 0 ? h("p", {}, t("No disclosure yet.")) :
+      h("div", {class: "scroll"}, table(t("Your disclosures"), [t("item"), t("state"), t("published at"), t("certificate"), t("decision")],
         list.items.map((d) => [words(d.item), h("span", {class: `state state-${d.state}`}, words(d.state)),
           where(d.publication), certificate(d.certification),
-          d.decided_at ? `${fmtTime(d.decided_at)}${d.decision_reason ? `: ${d.decision_reason}` : ""}` : "waiting"]),
+          d.decided_at ? `${fmtTime(d.decided_at)}${d.decision_reason ? `: ${d.decision_reason}` : ""}` : t("waiting")]),
         {id: "disclosures-table"})));
   }
   form.addEventListener("submit", async (ev) => {
@@ -66,7 +70,7 @@ export async function companyDisclosuresSection(ctx, key) {
       body.certification = Object.fromEntries(Object.entries(cert).map(([k, el]) => [k, el.value.trim()]));
     try {
       await api("/v1/me/disclosures", {key, method: "POST", body});
-      ctx.say(`Disclosure of ${words(item.value)} submitted for verification.`);
+      ctx.say(t("Disclosure of {item} submitted for verification.", {item: words(item.value)}));
       form.reset();
       certFields.hidden = true;
       await load();
@@ -76,8 +80,8 @@ export async function companyDisclosuresSection(ctx, key) {
   });
   await load();
   return h("section", {"aria-labelledby": "disclosures-h"},
-    h("h2", {id: "disclosures-h"}, "Governance disclosures"),
-    h("p", {}, "Staff verify each item; a verified one adds its bonus to your rating at once."),
+    h("h2", {id: "disclosures-h"}, t("Governance disclosures")),
+    h("p", {}, t("Staff verify each item; a verified one adds its bonus to your rating at once.")),
     holder, form);
 }
 
@@ -90,12 +94,12 @@ export async function staffDisclosureQueueSection(ctx, key) {
     const body = {outcome};
     if (outcome === "rejected") {
       const reason = holder.querySelector(`#reject-reason-${d.id}`).value.trim();
-      if (!reason) return ctx.showError(new Error("Give the reason for the rejection: the company reads it."));
+      if (!reason) return ctx.showError(new Error(t("Give the reason for the rejection: the company reads it.")));
       body.reason = reason;
     }
     try {
       await api(`/v1/staff/disclosures/${d.id}/decision`, {key, method: "POST", body});
-      ctx.say(`Disclosure #${d.id} ${outcome}.`);
+      ctx.say(t("Disclosure #{id} {outcome}.", {id: d.id, outcome: words(outcome)}));
       await load();
     } catch (err) {
       ctx.showError(err);
@@ -103,19 +107,19 @@ export async function staffDisclosureQueueSection(ctx, key) {
   }
 
   function actions(d) {
-    const verify = h("button", {type: "button"}, `Verify #${d.id}`);
-    const reject = h("button", {type: "button", class: "secondary"}, `Reject #${d.id}`);
+    const verify = h("button", {type: "button"}, t("Verify #{id}", {id: d.id}));
+    const reject = h("button", {type: "button", class: "secondary"}, t("Reject #{id}", {id: d.id}));
     verify.addEventListener("click", () => decide(d, "verified"));
     reject.addEventListener("click", () => decide(d, "rejected"));
     return h("span", {}, verify, " ", h("input", {id: `reject-reason-${d.id}`,
-      "aria-label": `Reason to reject disclosure ${d.id}`, maxlength: 4000}), " ", reject);
+      "aria-label": t("Reason to reject disclosure {id}", {id: d.id}), maxlength: 4000}), " ", reject);
   }
 
   async function load() {
     const list = await api(`/v1/staff/disclosures${q({limit: 200})}`, {key});
-    replace(holder, list.items.length === 0 ? h("p", {}, "No disclosure waits.") :
-      h("div", {class: "scroll"}, table("Disclosure queue", ["disclosure", "company", "item", "statement", "published at",
-        "certificate", "submitted", "SLA", "decision"],
+    replace(holder, list.items.length === 0 ? h("p", {}, t("No disclosure waits.")) :
+      h("div", {class: "scroll"}, table(t("Disclosure queue"), [t("disclosure"), t("company"), t("item"), t("statement"), t("published at"),
+        t("certificate"), t("submitted"), t("SLA"), t("decision")],
       list.items.map((d) => [`#${d.id}`, d.company, words(d.item), d.statement, where(d.publication),
         certificate(d.certification), fmtTime(d.submitted_at),
         h("span", {class: `sla sla-${d.sla.state}`}, words(d.sla.state)), actions(d)]),
@@ -123,15 +127,15 @@ export async function staffDisclosureQueueSection(ctx, key) {
   }
   await load();
   return h("section", {"aria-labelledby": "disclosure-queue-h"},
-    h("h2", {id: "disclosure-queue-h"}, "Governance disclosures to verify"), holder);
+    h("h2", {id: "disclosure-queue-h"}, t("Governance disclosures to verify")), holder);
 }
 
 // The five items of a company as investors see them.
 export function investorDisclosuresSection(name, d) {
   return h("section", {"aria-labelledby": "disclosures-h"},
-    h("h2", {id: "disclosures-h"}, "Governance disclosures"),
-    h("div", {class: "scroll"}, table(`Governance disclosures of ${name}`,
-      ["item", "status", "published at", "certificate", "verified"],
+    h("h2", {id: "disclosures-h"}, t("Governance disclosures")),
+    h("div", {class: "scroll"}, table(t("Governance disclosures of {company}", {company: name}),
+      [t("item"), t("status"), t("published at"), t("certificate"), t("verified")],
       d.items.map((x) => [words(x.item), h("span", {class: `state state-${x.status}`}, words(x.status)),
         where(x.publication), certificate(x.certification), x.verified_at ? fmtDate(x.verified_at) : "—"]),
       {id: "investor-disclosures"})));

@@ -20,13 +20,15 @@ export const COMPANY = {slug: process.env.FAIRRATE_COMPANY_SLUG, name: process.e
 const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
   "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
-export async function startBrowser() {
+// opts.locale: the browser's language (navigator.languages, Accept-Language), such as
+// "ja-JP"; English (en-US) when not given.
+export async function startBrowser(opts = {}) {
   assert.ok(BASE, "FAIRRATE_PORTAL_URL is not set: run scripts/test-browser.sh");
   const profile = mkdtempSync(join(tmpdir(), "fairrate-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.FAIRRATE_CHROMIUM || "/usr/bin/chromium",
     headless: true, args: ARGS, acceptDownloads: true,
-    viewport: {width: 1280, height: 900},
+    viewport: {width: 1280, height: 900}, locale: opts.locale || "en-US",
   });
   return {
     context,

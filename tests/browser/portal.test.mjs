@@ -161,7 +161,7 @@ test("a company plans to a grade, sees its history and peers, and downloads its 
   if (await page.locator("#plan-steps li").count() > 0) {
     assert.match(await page.locator("#plan-steps li").first().textContent(), /→ \+\d+\.\d\d, \d+\.\d \([A-F]\)/);
   }
-  await page.getByLabel("Language").selectOption("ja");
+  await page.getByLabel("Language of the report").selectOption("ja");
   const [download] = await Promise.all([page.waitForEvent("download"),
     page.getByRole("button", {name: "Download the report (PDF)"}).click()]);
   const file = await download.path();
@@ -173,7 +173,8 @@ test("a company plans to a grade, sees its history and peers, and downloads its 
   await page.locator("#report-page").waitFor();
   assert.match(await page.locator("#report-page").textContent(), /Security rating report/);
   assert.match(await page.locator("#report-page").textContent(), /Inputs digest: [0-9a-f]{64}/);
-  await page.getByLabel("Language").selectOption("ja");
+  // The portal's own switch (in the header) sets the page's language.
+  await page.getByLabel("Language", {exact: true}).selectOption("ja");
   await page.locator("#report-page").filter({hasText: "セキュリティ格付けレポート"}).waitFor();
   assert.equal(await page.locator("#report-page").getAttribute("lang"), "ja");
   await page.emulateMedia({media: "print"});
@@ -182,6 +183,9 @@ test("a company plans to a grade, sees its history and peers, and downloads its 
   assert.equal(printed.subarray(0, 5).toString(), "%PDF-");
   await shot(page, "03c-report-page-ja-print");
   await page.emulateMedia({media: "screen"});
+  // Back to English: the choice is saved, and the tests after this one read English.
+  await page.getByLabel("言語", {exact: true}).selectOption("en");
+  await page.locator("#report-page").filter({hasText: "Security rating report"}).waitFor();
   assertNoErrors(page);
   await page.close();
 });

@@ -1,6 +1,7 @@
 /* The portal over real HTTP: the page under its client-side routes, its static files
  * with their content types and caching, and no way out of portal/. */
 #include <criterion/criterion.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -58,6 +59,9 @@ Test(portal_routes, the_page_answers_every_client_side_route)
 	expect_page("/portal/staff/methodology");
 	expect_page("/portal/staff/methodology/2026.4");
 	expect_page("/portal/index.html");
+	/* The language the page starts in (portal/i18n.js reads it). */
+	expect_page("/portal/company?lang=ja");
+	expect_page("/portal/staff/disputes/12?lang=en");
 }
 
 static void
@@ -154,4 +158,42 @@ Test(portal_routes, an_encoded_nul_is_refused_not_cut)
 		    strcmp(code, "invalid_parameter") == 0, "%s: %s", paths[i], code);
 		api_response_free(&r);
 	}
+}
+
+/* The portal's catalogue: the portal's own texts, the report's and the methodology's
+ * (with their contexts), in the language asked; English is the msgids themselves. */
+Test(portal_routes, the_catalogue_is_served_as_json)
+{
+	struct api_response r;
+	json_t *doc, *m;
+	char v[160];
+
+	cr_assert_eq(api_client_get(srv, "/portal/i18n/ja", NULL, &r), 0);
+	cr_assert_eq(r.status, 200);
+	cr_expect_str_eq(api_response_header(&r, "Content-Language", v, sizeof(v)), "ja");
+	cr_expect_str_eq(api_response_header(&r, "Cache-Control", v, sizeof(v)),
+	    "public, max-age=300");
+	cr_assert_not_null(doc = json_loads(r.body.data, 0, NULL));
+	cr_expect_str_eq(json_string_value(json_object_get(doc, "lang")), "ja");
+	m = json_object_get(doc, "messages");
+	cr_expect_str_eq(json_string_value(json_object_get(m, "Language")), "言語");
+	cr_expect_str_eq(json_string_value(json_object_get(m, "Security rating report")),
+	    "セキュリティ格付けレポート");
+	m = json_object_get(json_object_get(doc, "contexts"), "factor");
+	cr_expect_str_eq(json_string_value(json_object_get(m, "TLS and certificates")),
+	    "TLSと証明書");
+	cr_expect_null(json_object_get(json_object_get(doc, "messages"), "TLS and certificates"));
+	json_decref(doc);
+	api_response_free(&r);
+
+	cr_assert_eq(api_client_get(srv, "/portal/i18n/en", NULL, &r), 0);
+	cr_assert_eq(r.status, 200);
+	cr_assert_not_null(doc = json_loads(r.body.data, 0, NULL));
+	cr_expect_eq(json_object_size(json_object_get(doc, "messages")), 0);
+	json_decref(doc);
+	api_response_free(&r);
+
+	cr_assert_eq(api_client_get(srv, "/portal/i18n/fr", NULL, &r), 0);
+	cr_expect_eq(r.status, 404);
+	api_response_free(&r);
 }

@@ -29,7 +29,7 @@ pool=${BENCH_POOL:-8}
 reuse=${BENCH_REUSE:-0}
 dbname=${BENCH_DB:-fairrate_bench_scale}
 as_of="2026-06-01T00:00:00Z"
-port=${BENCH_PORT:-18093}
+port=${BENCH_PORT:-18094}
 export FAIRRATE_SHARE_DIR="$root" FAIRRATE_NOW="$as_of"
 . scripts/bench-data.sh
 . scripts/bench-http.sh

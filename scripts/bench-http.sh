@@ -1,6 +1,6 @@
 # shellcheck shell=bash
-# What the HTTP benchmarks share (scripts/bench-api.sh, scripts/bench-api-scale.sh
-# source this file; it runs nothing by itself):
+# What the HTTP benchmarks share (scripts/bench-api.sh, scripts/bench-api-scale.sh,
+# scripts/bench-report.sh source this file; it runs nothing by itself):
 #   stop_server PID        TERM a server started in the background and wait for it
 #   wait_up PORT LOG       until http://127.0.0.1:PORT/healthz answers, or print the
 #                          server's LOG and exit

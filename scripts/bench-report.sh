@@ -21,14 +21,13 @@ lang=${BENCH_LANG:-en}
 dbname=${BENCH_DB:-fairrate_bench_report}
 port=${BENCH_PORT:-18093}
 export FAIRRATE_SHARE_DIR="$root"
+. scripts/bench-http.sh
 admin=$(scripts/db.sh url-for postgres)
 export DATABASE_URL=$(scripts/db.sh url-for "$dbname")
 work=$(mktemp -d)
 server=""
 cleanup() {
-  if [ -n "$server" ] && kill -0 "$server" 2>/dev/null; then
-    kill -TERM "$server"; wait "$server" 2>/dev/null || true
-  fi
+  stop_server "$server"
   rm -rf "$work"
   psql "$admin" -qAtc "DROP DATABASE IF EXISTS $dbname WITH (FORCE)" >/dev/null 2>&1 || true
 }
@@ -47,11 +46,7 @@ key=$("$bin" keys create --role analyst --name bench | tail -n 1)
 FAIRRATE_RATE_LIMIT=0 FAIRRATE_ACCESS_LOG=off \
   "$bin" serve --listen "127.0.0.1:$port" >"$work/serve.log" 2>&1 &
 server=$!
-for _ in $(seq 1 100); do
-  curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
-  sleep 0.1
-done
-curl -fs "http://127.0.0.1:$port/healthz" >/dev/null || { cat "$work/serve.log"; exit 1; }
+wait_up "$port" "$work/serve.log"
 
 cat >"$work/path.lua" <<'LUA'
 local slugs = {}
@@ -75,21 +70,13 @@ run() {
   BENCH_SLUGS="$work/slugs" BENCH_KEY="$key" BENCH_SUFFIX="$2" wrk -t2 -c2 \
     -d"${seconds}s" --latency -s "$work/path.lua" "http://127.0.0.1:$port" >"$work/$1.out"
 }
+# field NAME WHAT: rps, p50, p99 (ms), or errors (non-2xx and socket errors)
 field() {
-  awk -v what="$2" '
-    function ms(v) {
-      if (v ~ /us$/) return substr(v, 1, length(v) - 2) / 1000
-      if (v ~ /ms$/) return substr(v, 1, length(v) - 2) + 0
-      if (v ~ /s$/) return substr(v, 1, length(v) - 1) * 1000
-      return v
-    }
-    what == "rps" && /^Requests\/sec:/ { print $2 }
-    what == "p50" && $1 == "50%" { print ms($2) }
-    what == "p99" && $1 == "99%" { print ms($2) }
-    what == "errors" && /Non-2xx or 3xx responses:/ { n += $NF }
-    what == "errors" && /Socket errors:/ { gsub(",", ""); n += $4 + $6 + $8 + $10 }
-    END { if (what == "errors") print n + 0 }
-  ' "$work/$1.out"
+  if [ "$2" = errors ]; then
+    echo $(( $(wrk_field "$work/$1.out" non2xx) + $(wrk_field "$work/$1.out" socket) ))
+  else
+    wrk_field "$work/$1.out" "$2"
+  fi
 }
 # One report checked first: a PDF of one page.
 curl -fs -H "Authorization: Bearer $key" \
@@ -101,7 +88,7 @@ echo "bench: baseline GET .../plan?target=100 (same inputs, no drawing), ${secon
 run plan "/plan?target=100"
 echo "bench: GET .../report.pdf?lang=$lang, ${seconds}s"
 run report "/report.pdf?lang=$lang"
-rss=$(awk '/VmHWM/ {print $2}' "/proc/$server/status")
+rss=$(awk '/VmHWM/ {print $2}' "/proc/$server/status")   # kB
 pdf=$(field report rps); base=$(field plan rps)
 errors=$(( $(field report errors) + $(field plan errors) ))
 ratio=$(awk -v a="$pdf" -v b="$base" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')

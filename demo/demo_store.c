@@ -12,6 +12,7 @@
 #include "common/buf.h"
 #include "common/db.h"
 #include "common/log.h"
+#include "common/progress.h"
 #include "common/timefmt.h"
 
 #define DEMO_STORE_FLUSH (64 * 1024)
@@ -23,8 +24,16 @@ struct demo_copy {
 	long long company_base;         /* id of company 0 */
 	long long asset_base;           /* id of asset 0 */
 	struct demo_store_summary *sum;
+	struct progress *meter;         /* this pass's, on a terminal (common/progress.h) */
 	int failed;
 };
+
+/* The pass has reached the rows of company index (0-based). */
+static void
+demo_copy_progress(struct demo_copy *c, long long index)
+{
+	progress_update(c->meter, (uint64_t)index + 1);
+}
 
 /* Append s to the COPY text, escaped (text format). */
 static int
@@ -90,6 +99,7 @@ demo_copy_company(void *ctx, const struct demo_company *co)
 	char id[24], created[21];
 	const char *f[9];
 
+	demo_copy_progress(c, (long long)co->index);
 	snprintf(id, sizeof(id), "%lld", c->company_base + (long long)co->index);
 	timefmt_format(co->created_at, created);
 	f[0] = id, f[1] = co->slug, f[2] = co->name, f[3] = co->sector;
@@ -108,6 +118,7 @@ demo_copy_asset(void *ctx, const struct demo_asset *a)
 	char id[24], company[24], at[21];
 	const char *f[7];
 
+	demo_copy_progress(c, (long long)a->company);
 	snprintf(id, sizeof(id), "%lld", c->asset_base + (long long)a->index);
 	snprintf(company, sizeof(company), "%lld", c->company_base + (long long)a->company);
 	timefmt_format(a->attributed_at, at);
@@ -124,6 +135,7 @@ demo_copy_evidence(void *ctx, const struct demo_evidence *e)
 	char company[24], asset[24], first[21], last[21];
 	const char *f[12];
 
+	demo_copy_progress(c, (long long)e->company);
 	snprintf(company, sizeof(company), "%lld", c->company_base + (long long)e->company);
 	snprintf(asset, sizeof(asset), "%lld", c->asset_base + (long long)e->asset);
 	timefmt_format(e->first_seen, first);
@@ -144,6 +156,7 @@ demo_copy_incident(void *ctx, const struct demo_incident *in)
 	char company[24], occurred[21], disclosed[21];
 	const char *f[9];
 
+	demo_copy_progress(c, (long long)in->company);
 	snprintf(company, sizeof(company), "%lld", c->company_base + (long long)in->company);
 	timefmt_format(in->occurred_at, occurred);
 	timefmt_format(in->disclosed_at, disclosed);
@@ -157,8 +170,8 @@ demo_copy_incident(void *ctx, const struct demo_incident *in)
 
 /* One COPY statement fed by one run of the generator through sink. */
 static int
-demo_copy_run(struct demo_copy *c, const char *sql, const struct demo_world_params *p,
-    const struct demo_sink *sink)
+demo_copy_run(struct demo_copy *c, const char *label, const char *sql,
+    const struct demo_world_params *p, const struct demo_sink *sink)
 {
 	PGresult *res;
 	int rc = -1, gen;
@@ -171,7 +184,10 @@ demo_copy_run(struct demo_copy *c, const char *sql, const struct demo_world_para
 	}
 	PQclear(res);
 	buf_reset(&c->out);
+	c->meter = progress_new(label, (uint64_t)p->ncompanies, "companies");
 	gen = demo_world_generate(p, sink);
+	progress_finish(c->meter);
+	c->meter = NULL;
 	if (gen != 0 && !c->failed)
 		log_error("demo: generating the world failed");
 	if (gen == 0 && c->out.len > 0 &&
@@ -310,23 +326,27 @@ demo_store_load(PGconn *conn, const struct demo_world_params *p, int if_empty,
 	memset(&sink, 0, sizeof(sink));
 	sink.ctx = &c;
 	sink.company = demo_copy_company;
-	if (demo_copy_run(&c, "COPY companies (id, slug, name, sector, size_band, country, "
+	if (demo_copy_run(&c, "demo companies",
+	    "COPY companies (id, slug, name, sector, size_band, country, "
 	    "visibility, created_at, updated_at) FROM STDIN", p, &sink) != 0)
 		goto rollback;
 	sink.company = NULL;
 	sink.asset = demo_copy_asset;
-	if (demo_copy_run(&c, "COPY assets (id, company_id, kind, value, source, confidence, "
+	if (demo_copy_run(&c, "demo assets",
+	    "COPY assets (id, company_id, kind, value, source, confidence, "
 	    "attributed_at) FROM STDIN", p, &sink) != 0)
 		goto rollback;
 	sink.asset = NULL;
 	sink.evidence = demo_copy_evidence;
-	if (demo_copy_run(&c, "COPY evidence (company_id, asset_id, check_code, outcome, "
+	if (demo_copy_run(&c, "demo evidence",
+	    "COPY evidence (company_id, asset_id, check_code, outcome, "
 	    "observation_key, details, source, collector_version, first_seen, last_seen, "
 	    "recorded_at, updated_at) FROM STDIN", p, &sink) != 0)
 		goto rollback;
 	sink.evidence = NULL;
 	sink.incident = demo_copy_incident;
-	if (demo_copy_run(&c, "COPY incidents (company_id, occurred_at, disclosed_at, kind, "
+	if (demo_copy_run(&c, "demo incidents",
+	    "COPY incidents (company_id, occurred_at, disclosed_at, kind, "
 	    "severity, source, external_ref, summary, recorded_at) FROM STDIN", p, &sink) != 0)
 		goto rollback;
 	if (demo_store_skip_ids(conn, "companies", c.company_base, summary->companies) ||

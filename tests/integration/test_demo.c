@@ -272,3 +272,28 @@ Test(demo, bad_arguments_are_usage_errors)
 	stderr = keep;
 	cr_assert_eq(testdb_scalar(conn, "SELECT count(*) FROM companies"), 0);
 }
+
+/* On a terminal the load shows a meter per pass (common/progress.h); in a pipe, none. */
+Test(demo, shows_progress_on_a_terminal_only)
+{
+	const char *bin = getenv("FAIRRATE_BIN");
+	static char out[1 << 20];
+	char cmd[1024], piped[8192];
+	size_t n = 0, got;
+	FILE *f;
+
+	cr_assert_not_null(bin);
+	/* script(1) gives the command a pseudo-terminal. */
+	snprintf(cmd, sizeof(cmd), "script -qec '%s demo --companies 1000 --seed 11' /dev/null"
+	    " 2>&1", bin);
+	cr_assert_not_null(f = popen(cmd, "r"));
+	while (n < sizeof(out) - 1 && (got = fread(out + n, 1, sizeof(out) - 1 - n, f)) > 0)
+		n += got;
+	out[n] = '\0';
+	cr_assert_eq(pclose(f), 0, "%s", out);
+	cr_expect_not_null(strstr(out, "demo evidence: "), "%.2000s", out);
+	cr_expect_not_null(strstr(out, "/1.0k companies"), "%.2000s", out);
+	cr_assert_eq(testdb_cli("demo --companies 40 --seed 12 --if-empty", piped,
+	    sizeof(piped)), 0, "%s", piped);
+	cr_expect_null(strstr(piped, "demo evidence: "), "%s", piped);
+}

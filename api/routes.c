@@ -179,6 +179,7 @@ static const struct router_route routes[] = {
 	{"GET", "/portal/staff", PUBLIC, ROUTER_UNLIMITED, "lang", portal_routes_page},
 	{"GET", "/portal/staff/disputes/{id}", PUBLIC, ROUTER_UNLIMITED, "lang",
 	    portal_routes_page},
+	{"GET", "/portal/public/{slug}", PUBLIC, ROUTER_UNLIMITED, "lang", portal_routes_page},
 	{"GET", "/portal/staff/drafts/{version}", PUBLIC, ROUTER_UNLIMITED, "lang",
 	    portal_routes_page},
 	{"GET", "/portal/staff/methodology", PUBLIC, ROUTER_UNLIMITED, "lang",

@@ -52,6 +52,8 @@ Test(portal_routes, the_page_answers_every_client_side_route)
 	expect_page("/portal");
 	expect_page("/portal/investor");
 	expect_page("/portal/investor/some-company");
+	/* The address a company shares for its public page, loaded directly. */
+	expect_page("/portal/public/some-company");
 	expect_page("/portal/company");
 	expect_page("/portal/staff");
 	expect_page("/portal/staff/disputes/12");

@@ -31,14 +31,11 @@ summaries_usage(FILE *out)
 	    SUMMARY_STORE_THREADS_MAX);
 }
 
-struct summaries_meter {
-	struct progress *meter;
-};
-
+/* The progress callback of summary_store_render_stale (arg: the meter). */
 static void
 summaries_progress(void *arg, long done)
 {
-	progress_update(((struct summaries_meter *)arg)->meter, (uint64_t)done);
+	progress_update(arg, (uint64_t)done);
 }
 
 int
@@ -50,7 +47,7 @@ cmd_summaries(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	struct summaries_meter m = {NULL};
+	struct progress *meter;
 	struct db_pool *pool = NULL;
 	long batch = 500, threads = sysconf(_SC_NPROCESSORS_ONLN), done;
 	double t0;
@@ -98,10 +95,10 @@ cmd_summaries(int argc, char **argv)
 		goto out;
 	}
 	t0 = progress_clock();
-	m.meter = progress_new("summaries", 0, "companies");
+	meter = progress_new("summaries", 0, "companies");
 	done = summary_store_render_stale(pool, conn, timefmt_now(), (unsigned)batch,
-	    (unsigned)threads, summaries_progress, &m);
-	progress_finish(m.meter);
+	    (unsigned)threads, summaries_progress, meter);
+	progress_finish(meter);
 	if (done < 0) {
 		log_error("summaries: stopped: the summaries stored so far stay (each is "
 		    "checked when read)");

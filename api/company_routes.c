@@ -164,14 +164,68 @@ company_get_db(struct api_request *r, struct summary_cache *sc, const char *slug
 	buf_free(&stored);
 }
 
+/* What the batch read found for one lookup: its stored body, and the summary cache's
+ * ticket taken before the read. */
+struct company_batched {
+	uint64_t ticket;
+	struct summary_stored s;
+};
+
+static void
+company_batched_free(void *p)
+{
+	struct company_batched *b = p;
+
+	buf_free(&b->s.body);
+	free(b);
+}
+
+void
+company_routes_get_batch(struct api_request *const *reqs, size_t n, PGconn *db)
+{
+	struct summary_cache *sc = server_summary_cache(reqs[0]->srv);
+	uint64_t ticket = sc != NULL ? summary_cache_ticket(sc) : 0;
+	struct summary_stored found[ROUTER_BATCH_MAX];
+	const char *slugs[ROUTER_BATCH_MAX];
+	struct company_batched *b;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		slugs[i] = request_param(reqs[i], "slug");
+		buf_init(&found[i].body, COMPANY_SUMMARY_MAX);
+	}
+	if (summary_store_lookup_many(request_pool(reqs[0]), db, slugs, n, timefmt_now(),
+	    found) == 0)
+		for (i = 0; i < n; i++) {
+			if (!found[i].found || (b = malloc(sizeof(*b))) == NULL)
+				continue;
+			b->ticket = ticket;
+			b->s = found[i];        /* the body is b's now */
+			buf_init(&found[i].body, COMPANY_SUMMARY_MAX);
+			request_batch_set(reqs[i], b, company_batched_free);
+		}
+	for (i = 0; i < n; i++)
+		buf_free(&found[i].body);
+}
+
 void
 company_routes_get(struct api_request *r)
 {
 	struct summary_cache *sc = server_summary_cache(r->srv);
 	const char *slug = request_param(r, "slug");
+	struct company_batched *b = request_batched(r);
 	int64_t now = timefmt_now();
 	unsigned status = 0;
 	struct buf body;
+
+	if (b != NULL) {
+		/* Read with other lookups by the batch read on this worker. */
+		if (sc != NULL)
+			(void)summary_cache_put(sc, b->ticket, slug, b->s.id, 200, b->s.body.data,
+			    b->s.body.len, b->s.expires_at);
+		request_reply_data(r, 200, "application/json", b->s.body.data, b->s.body.len);
+		return;
+	}
 
 	if (sc != NULL) {
 		buf_init(&body, COMPANY_SUMMARY_MAX);

@@ -73,10 +73,10 @@ health_routes_readyz(struct api_request *r)
 static int
 health_summary_store_metrics(struct buf *out)
 {
-	uint64_t hits, misses;
+	uint64_t hits, misses, batched;
 
-	summary_store_counts(&hits, &misses);
-	return (metrics_render_summary_store(hits, misses, out));
+	summary_store_counts(&hits, &misses, &batched);
+	return (metrics_render_summary_store(hits, misses, batched, out));
 }
 
 /* The summary cache's part of /metrics; 0 when the cache is off. */
@@ -140,6 +140,7 @@ health_routes_metrics(struct api_request *r)
 
 	buf_init(&out, HEALTH_METRICS_MAX);
 	db_pool_stats(request_pool(r), &mp.open, &mp.in_use, &mp.waiting);
+	mp.waiting += server_queued(r->srv);    /* waiting for a worker, hence a connection */
 	mp.size = db_pool_size(request_pool(r));
 	if (metrics_render(server_metrics(r->srv), &mp, &out) != 0 ||
 	    health_summary_cache_metrics(r, &out) != 0 ||

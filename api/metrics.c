@@ -145,7 +145,8 @@ metrics_render(struct metrics *m, const struct metrics_pool *pool, struct buf *o
 }
 
 int
-metrics_render_summary_store(uint64_t hits, uint64_t misses, struct buf *out)
+metrics_render_summary_store(uint64_t hits, uint64_t misses, uint64_t batched,
+    struct buf *out)
 {
 	return (buf_appendf(out,
 	    "# HELP fairrate_summary_store_hits_total Company lookups answered from a "
@@ -155,8 +156,13 @@ metrics_render_summary_store(uint64_t hits, uint64_t misses, struct buf *out)
 	    "# HELP fairrate_summary_store_misses_total Company lookups that rendered the "
 	    "summary (none stored, or out of date).\n"
 	    "# TYPE fairrate_summary_store_misses_total counter\n"
-	    "fairrate_summary_store_misses_total %llu\n",
-	    (unsigned long long)hits, (unsigned long long)misses) == 0 ? 0 : -1);
+	    "fairrate_summary_store_misses_total %llu\n"
+	    "# HELP fairrate_summary_store_batched_total Of the hits, lookups read together "
+	    "with others queued beside them, in one statement.\n"
+	    "# TYPE fairrate_summary_store_batched_total counter\n"
+	    "fairrate_summary_store_batched_total %llu\n",
+	    (unsigned long long)hits, (unsigned long long)misses,
+	    (unsigned long long)batched) == 0 ? 0 : -1);
 }
 
 int

@@ -46,8 +46,9 @@ struct metrics_summary_cache {
 int metrics_render_summary_cache(const struct metrics_summary_cache *c, struct buf *out);
 
 /* metrics_render_summary_store: the stored summaries' lookups (api/summary_store.h):
- * hits and misses. 0, or -1 when out's cap is hit. */
-int metrics_render_summary_store(uint64_t hits, uint64_t misses, struct buf *out);
+ * hits, misses, and the hits read by a batch read. 0, or -1 when out's cap is hit. */
+int metrics_render_summary_store(uint64_t hits, uint64_t misses, uint64_t batched,
+    struct buf *out);
 
 /* metrics_free: NULL is a no-op. */
 void metrics_free(struct metrics *m);

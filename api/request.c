@@ -95,10 +95,24 @@ request_db(struct api_request *r)
 	    &err);
 	if (r->db == NULL)
 		request_reply_error(r, 503, db_pool_error_code(err), "%s",
-		    err == DB_POOL_EXHAUSTED ?
-		    "every database connection is busy; try again shortly" :
+		    err == DB_POOL_EXHAUSTED ? REQUEST_POOL_EXHAUSTED_MESSAGE :
 		    "the database cannot be reached");
 	return (r->db);
+}
+
+void
+request_batch_set(struct api_request *r, void *data, void (*free_fn)(void *))
+{
+	if (r->batched != NULL && r->batched_free != NULL)
+		r->batched_free(r->batched);
+	r->batched = data;
+	r->batched_free = free_fn;
+}
+
+void *
+request_batched(struct api_request *r)
+{
+	return (r->batched);
 }
 
 int

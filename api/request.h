@@ -58,6 +58,9 @@ struct api_request {
 	int suspended;                 /* the connection waits for a worker */
 	struct MHD_Response *response; /* the answer, queued by the HTTP thread */
 	struct api_request *next_job;  /* the workers' queue */
+	int64_t queued_us;             /* when it joined that queue */
+	void *batched;                 /* what its route's batch read left for it */
+	void (*batched_free)(void *);
 	size_t nheaders;
 	char headers[REQUEST_MAX_HEADERS][2][128];
 };
@@ -94,6 +97,17 @@ struct db_pool *request_pool(struct api_request *r);
  * deadline_exceeded), or when the request must move to a worker thread: the handler
  * then just returns (and, in the latter case, runs again there). */
 PGconn *request_db(struct api_request *r);
+
+/* request_batch_set: leave data for r's handler from its route's batch read
+ * (api/router.h); free_fn frees it when the request ends. */
+void request_batch_set(struct api_request *r, void *data, void (*free_fn)(void *));
+
+/* request_batched: what the route's batch read left for r, or NULL (none ran, or it
+ * found nothing for r). */
+void *request_batched(struct api_request *r);
+
+/* The message of a 503 pool_exhausted. */
+#define REQUEST_POOL_EXHAUSTED_MESSAGE "every database connection is busy; try again shortly"
 
 /* request_rerun: 1 when the request runs again on a worker, having stopped on its HTTP
  * thread where it first needed the database (so a cache lookup it made there has just

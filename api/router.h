@@ -3,6 +3,8 @@
 
 #include <stddef.h>
 
+#include <libpq-fe.h>
+
 /*
  * Request routing: a table of routes, each a method, a path pattern whose segments
  * may be {params}, the roles it admits (enum auth_role bits), flags and the query
@@ -19,6 +21,17 @@ struct api_request;
 
 /* A handler answers its request through the request_* functions (api/request.h). */
 typedef void (*router_handler)(struct api_request *req);
+
+/* The most requests one batch read serves. */
+#define ROUTER_BATCH_MAX 16
+
+/* A route's batch read: run on a worker that took n (2..ROUTER_BATCH_MAX) queued
+ * requests of the route at once, before their handlers run, with a connection of its
+ * own (db) that it gives back. It leaves for each request what its handler would
+ * otherwise read itself (request_batch_set), so that n lookups cost the database one
+ * statement; a handler that finds nothing left for it reads as usual. The routes
+ * that have one are listed apart from the table (routes_batch, api/routes.h). */
+typedef void (*router_batch)(struct api_request *const *reqs, size_t n, PGconn *db);
 
 enum router_flag {
 	ROUTER_JSON_BODY = 1 << 0,      /* the body must be application/json (415, 400) */

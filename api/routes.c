@@ -190,6 +190,25 @@ static const struct router_route routes[] = {
 	{"GET", "/portal/{file}", PUBLIC, ROUTER_UNLIMITED, NULL, portal_routes_file},
 };
 
+/* The routes with a batch read, by handler. */
+static const struct {
+	router_handler handler;
+	router_batch batch;
+} routes_batches[] = {
+	{company_routes_get, company_routes_get_batch},
+};
+
+router_batch
+routes_batch(const struct router_route *route)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(routes_batches) / sizeof(routes_batches[0]); i++)
+		if (routes_batches[i].handler == route->handler)
+			return (routes_batches[i].batch);
+	return (NULL);
+}
+
 const struct router_route *
 routes_table(size_t *n)
 {

@@ -21,6 +21,9 @@ struct db_pool;
 /* routes_table: the table and its length (*n). Static; never NULL. */
 const struct router_route *routes_table(size_t *n);
 
+/* routes_batch: route's batch read (api/router.h), or NULL when it has none. */
+router_batch routes_batch(const struct router_route *route);
+
 /* routes_register: register every group's prepared statements with pool. 0 or -1. */
 int routes_register(struct db_pool *pool);
 
@@ -49,6 +52,9 @@ void transparency_routes_coverage(struct api_request *r);
 int company_routes_register(struct db_pool *pool);
 void company_routes_search(struct api_request *r);
 void company_routes_get(struct api_request *r);
+/* Its batch read (api/router.h): the stored summaries of several lookups in one
+ * statement. */
+void company_routes_get_batch(struct api_request *const *reqs, size_t n, PGconn *db);
 void company_routes_history(struct api_request *r);
 void company_routes_peers(struct api_request *r);
 /* The same answers for company id, for the company itself (me_routes.c): own lets a

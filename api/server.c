@@ -44,8 +44,10 @@
  * threads all allocating response bodies, the arenas grew the server by tens of MB
  * under a crawl (docs/operations.md, "Memory"). */
 #define SERVER_MALLOC_ARENAS 2
-/* How often the header timeout is checked, in microseconds. */
+/* How often the header timeout and the queue's waits are checked, in microseconds:
+ * at most this, and at most a quarter of the pool wait (at least 10 ms). */
 #define SERVER_REAPER_TICK_US 250000
+#define SERVER_REAPER_MIN_TICK_US 10000
 
 /* One open TCP connection, for the header timeout: a request's head (request line and
  * headers) must arrive within it, however slowly its bytes trickle in. */
@@ -63,6 +65,7 @@ struct server {
 	struct server_config cfg;
 	const struct router_route *routes;
 	size_t nroutes;
+	router_batch *batches;         /* each route's batch read, or NULL */
 	struct db_pool *pool;
 	struct ratelimit *by_key;
 	struct ratelimit *by_addr;
@@ -79,6 +82,7 @@ struct server {
 	pthread_mutex_t queue_lock;
 	pthread_cond_t queue_ready;
 	struct api_request *queue_head, *queue_tail;
+	size_t queued;
 	int queue_stop;
 	pthread_t *workers;
 	unsigned nworkers;
@@ -101,7 +105,7 @@ server_config_defaults(struct server_config *cfg)
 	cfg->pool_size = 8;
 	cfg->pool_wait_ms = 2000;
 	cfg->threads = 0;              /* 0: server_default_threads */
-	cfg->workers = 0;              /* 0: 2 x pool_size */
+	cfg->workers = 0;              /* 0: pool_size */
 	cfg->body_limit = 1024 * 1024;
 	cfg->connection_timeout = 30;
 	cfg->header_timeout = 10;
@@ -123,6 +127,17 @@ struct metrics *
 server_metrics(struct server *srv)
 {
 	return (srv->metrics);
+}
+
+size_t
+server_queued(struct server *srv)
+{
+	size_t n;
+
+	pthread_mutex_lock(&srv->queue_lock);
+	n = srv->queued;
+	pthread_mutex_unlock(&srv->queue_lock);
+	return (n);
 }
 
 int
@@ -474,25 +489,68 @@ server_work(struct server *srv, struct api_request *r)
 	MHD_resume_connection(conn);
 }
 
+/* The queue's first request, taken off it; the queue's lock is held. */
+static struct api_request *
+server_pop(struct server *srv)
+{
+	struct api_request *r = srv->queue_head;
+
+	if ((srv->queue_head = r->next_job) == NULL)
+		srv->queue_tail = NULL;
+	srv->queued--;
+	r->next_job = NULL;
+	return (r);
+}
+
+/* Run the batch read of the n requests in batch (all of one route), on a connection
+ * of its own: waiting no longer than the pool wait and the first request's time
+ * left. */
+static void
+server_batch_read(struct server *srv, router_batch batch_read,
+    struct api_request *const *batch, size_t n)
+{
+	int64_t left_ms = (batch[0]->deadline_us - server_now_us()) / 1000;
+	PGconn *db;
+
+	if (left_ms <= 0 || (db = db_pool_acquire_within(srv->pool, (int)left_ms,
+	    (int)left_ms, NULL)) == NULL)
+		return;                   /* each handler then reads, and answers, itself */
+	batch_read(batch, n, db);
+	db_pool_release(srv->pool, db);
+}
+
 static void *
 server_worker(void *arg)
 {
 	struct server *srv = arg;
-	struct api_request *r;
+	struct api_request *batch[ROUTER_BATCH_MAX];
+	const struct router_route *route;
+	router_batch batch_read;
+	size_t n, i;
 
 	for (;;) {
 		pthread_mutex_lock(&srv->queue_lock);
 		while (srv->queue_head == NULL && !srv->queue_stop)
 			pthread_cond_wait(&srv->queue_ready, &srv->queue_lock);
-		if ((r = srv->queue_head) == NULL) {
+		if (srv->queue_head == NULL) {
 			pthread_mutex_unlock(&srv->queue_lock);
 			return (NULL);
 		}
-		if ((srv->queue_head = r->next_job) == NULL)
-			srv->queue_tail = NULL;
+		batch[0] = server_pop(srv);
+		n = 1;
+		/* Requests of a route with a batch read that wait next to each other in
+		 * the queue are taken together (they are taken in order). */
+		route = batch[0]->routed == ROUTER_FOUND ? batch[0]->match.route : NULL;
+		batch_read = route != NULL ? srv->batches[batch[0]->match.index] : NULL;
+		while (batch_read != NULL && n < ROUTER_BATCH_MAX && srv->queue_head != NULL &&
+		    srv->queue_head->routed == ROUTER_FOUND &&
+		    srv->queue_head->match.route == route)
+			batch[n++] = server_pop(srv);
 		pthread_mutex_unlock(&srv->queue_lock);
-		r->next_job = NULL;
-		server_work(srv, r);
+		if (n > 1)
+			server_batch_read(srv, batch_read, batch, n);
+		for (i = 0; i < n; i++)
+			server_work(srv, batch[i]);
 	}
 }
 
@@ -502,6 +560,7 @@ server_enqueue(struct server *srv, struct api_request *r)
 {
 	int rc = -1;
 
+	r->queued_us = server_now_us();
 	pthread_mutex_lock(&srv->queue_lock);
 	if (!srv->queue_stop) {
 		if (srv->queue_tail != NULL)
@@ -509,6 +568,7 @@ server_enqueue(struct server *srv, struct api_request *r)
 		else
 			srv->queue_head = r;
 		srv->queue_tail = r;
+		srv->queued++;
 		pthread_cond_signal(&srv->queue_ready);
 		rc = 0;
 	}
@@ -658,6 +718,7 @@ server_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		MHD_destroy_response(r->response);
 	json_decref(r->json);
 	buf_free(&r->body);
+	request_batch_set(r, NULL, NULL);
 	if (r->counted)
 		atomic_fetch_sub(&srv->inflight, 1);
 	free(r);
@@ -715,16 +776,54 @@ server_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
  * counts idleness, so a client sending a byte a second is never cut by it. The
  * socket is only shut down here (never closed), under the table's lock, so it cannot
  * be another connection's by then; libmicrohttpd then closes it. */
+/* Answer 503 pool_exhausted to the requests that have waited in the queue for longer
+ * than the pool wait: with as many workers as connections, a request waits for a
+ * connection there, not in db_pool_acquire. The queue is in arrival order, so the
+ * overdue ones are at its head. */
+static void
+server_turn_away_overdue(struct server *srv, int64_t now)
+{
+	int64_t wait_us = (int64_t)srv->cfg.pool_wait_ms * 1000;
+	struct api_request *overdue = NULL, **tail = &overdue, *r;
+
+	pthread_mutex_lock(&srv->queue_lock);
+	while ((r = srv->queue_head) != NULL && now - r->queued_us >= wait_us) {
+		r = server_pop(srv);
+		*tail = r;
+		tail = &r->next_job;
+	}
+	pthread_mutex_unlock(&srv->queue_lock);
+	while ((r = overdue) != NULL) {
+		struct MHD_Connection *conn = r->conn;
+
+		overdue = r->next_job;
+		r->next_job = NULL;
+		r->on_worker = 1;
+		r->deferred = 0;
+		r->nheaders = 0;
+		request_reply_error(r, 503, db_pool_error_code(DB_POOL_EXHAUSTED), "%s",
+		    REQUEST_POOL_EXHAUSTED_MESSAGE);
+		/* r belongs to the HTTP thread again from here. */
+		MHD_resume_connection(conn);
+	}
+}
+
 static void *
 server_reaper(void *arg)
 {
 	struct server *srv = arg;
 	int64_t limit = (int64_t)srv->cfg.header_timeout * 1000000, now, since;
+	useconds_t tick = SERVER_REAPER_TICK_US;
 	size_t i;
 
+	if ((int64_t)srv->cfg.pool_wait_ms * 1000 / 4 < tick)
+		tick = srv->cfg.pool_wait_ms * 1000 / 4;
+	if (tick < SERVER_REAPER_MIN_TICK_US)
+		tick = SERVER_REAPER_MIN_TICK_US;
 	while (!atomic_load(&srv->reaper_stop)) {
-		usleep(SERVER_REAPER_TICK_US);
+		usleep(tick);
 		now = server_now_us();
+		server_turn_away_overdue(srv, now);
 		pthread_mutex_lock(&srv->conns_lock);
 		for (i = 0; i < SERVER_MAX_CONNECTIONS; i++) {
 			struct server_conn *sc = &srv->conns[i];
@@ -747,7 +846,7 @@ server_start_threads(struct server *srv)
 	unsigned i;
 
 	if (pthread_create(&srv->reaper, NULL, server_reaper, srv) != 0) {
-		log_error("serve: cannot start the header timeout thread");
+		log_error("serve: cannot start the reaper thread (header timeout, queue wait)");
 		return (-1);
 	}
 	srv->reaper_started = 1;
@@ -790,6 +889,7 @@ server_free(struct server *srv)
 	free(srv->workers);
 	free(srv->conns);
 	free(srv->conns_free);
+	free(srv->batches);
 	pthread_mutex_destroy(&srv->queue_lock);
 	pthread_cond_destroy(&srv->queue_ready);
 	pthread_mutex_destroy(&srv->conns_lock);
@@ -835,15 +935,18 @@ server_setup(struct server *srv, const struct server_config *cfg)
 	if (srv->cfg.threads == 0)
 		srv->cfg.threads = server_default_threads(cfg->pool_size);
 	if (srv->cfg.workers == 0)
-		srv->cfg.workers = 2 * cfg->pool_size;
+		srv->cfg.workers = cfg->pool_size;
 	if ((srv->conns = calloc(SERVER_MAX_CONNECTIONS, sizeof(*srv->conns))) == NULL ||
 	    (srv->conns_free = calloc(SERVER_MAX_CONNECTIONS, sizeof(int))) == NULL)
 		return (-1);
 	for (i = 0; i < SERVER_MAX_CONNECTIONS; i++)
 		srv->conns_free[srv->nconns_free++] = (int)(SERVER_MAX_CONNECTIONS - 1 - i);
 	srv->routes = routes_table(&srv->nroutes);
-	if (router_check_table(srv->routes, srv->nroutes) != 0)
+	if (router_check_table(srv->routes, srv->nroutes) != 0 ||
+	    (srv->batches = calloc(srv->nroutes, sizeof(*srv->batches))) == NULL)
 		return (-1);
+	for (i = 0; i < srv->nroutes; i++)
+		srv->batches[i] = routes_batch(&srv->routes[i]);
 	if (cfg->cursor_secret != NULL && cfg->cursor_secret[0] != '\0') {
 		if (paging_set_secret(cfg->cursor_secret, strlen(cfg->cursor_secret)) != 0) {
 			log_error("serve: FAIRRATE_CURSOR_SECRET must be 16 to 64 bytes");

@@ -66,6 +66,10 @@ struct key_cache *server_key_cache(struct server *srv);
 struct summary_cache *server_summary_cache(struct server *srv);
 struct cache_listener *server_cache_listener(struct server *srv);
 
+/* server_queued: how many requests wait in the queue for a worker (there are as many
+ * workers as connections by default, so these are waiting for a connection). */
+size_t server_queued(struct server *srv);
+
 /* server_read_only: whether the server serves a read-only standby. */
 int server_read_only(struct server *srv);
 

@@ -12,6 +12,7 @@
 #include "rater/rating_json.h"
 
 #define SS_LOOKUP "summary_lookup"
+#define SS_LOOKUP_MANY "summary_lookup_many"
 #define SS_PUT "summary_put"
 
 /* What a newer rendering replaces. */
@@ -21,8 +22,9 @@
 	" body = EXCLUDED.body, rendered_at = now()"
 #define SS_NPARAMS 6
 
-/* Lookups that found a current stored body, and those that did not. */
-static atomic_ullong ss_hits, ss_misses;
+/* Lookups that found a current stored body, those that did not, and those of the
+ * first read by summary_store_lookup_many. */
+static atomic_ullong ss_hits, ss_misses, ss_batched;
 
 /* The statement storing n rendered rows (parameters: id, rating, company epoch,
  * generation, expires, body for each) into sql: each row only while its company and
@@ -63,6 +65,11 @@ summary_store_register(struct db_pool *pool)
 	    "SELECT s.company_id, s.body, extract(epoch FROM s.expires_at)::bigint"
 	    " FROM company_summaries s WHERE s.slug = $1 AND"
 	    SUMMARY_STORE_CURRENT("s", "$2"), 2) != 0 ||
+	    db_pool_register(pool, SS_LOOKUP_MANY,
+	    "SELECT u.i, s.company_id, s.body, extract(epoch FROM s.expires_at)::bigint"
+	    " FROM unnest($1::text[]) WITH ORDINALITY u (slug, i)"
+	    " JOIN company_summaries s ON s.slug = u.slug WHERE"
+	    SUMMARY_STORE_CURRENT("s", "$2"), 2) != 0 ||
 	    db_pool_register(pool, SS_PUT, put.data, SS_NPARAMS) != 0 ||
 	    company_store_register(pool) != 0 ? -1 : 0;
 	buf_free(&put);
@@ -100,6 +107,66 @@ summary_store_lookup(struct db_pool *pool, PGconn *conn, const char *slug, int64
 		atomic_fetch_add_explicit(&ss_misses, 1, memory_order_relaxed);
 		rc = 2;
 	}
+	return (rc);
+}
+
+int
+summary_store_lookup_many(struct db_pool *pool, PGconn *conn, const char *const *slugs,
+    size_t n, int64_t now, struct summary_stored *out)
+{
+	char snow[24];
+	const char *params[2];
+	const char *p;
+	struct buf arr;
+	PGresult *res = NULL;
+	long k;
+	int i, rows, rc = -1;
+
+	if (n == 0 || n > SUMMARY_STORE_MANY_MAX)
+		return (-1);
+	/* A text[] literal: each slug quoted, its quotes and backslashes escaped. */
+	buf_init(&arr, SUMMARY_STORE_MANY_MAX * 2 * 160);
+	for (k = 0; k < (long)n; k++) {
+		out[k].found = 0;
+		if (buf_append(&arr, k ? ",\"" : "{\"", 2) != 0)
+			goto out;
+		for (p = slugs[k]; *p != '\0'; p++)
+			if (((*p == '"' || *p == '\\') && buf_append(&arr, "\\", 1) != 0) ||
+			    buf_append(&arr, p, 1) != 0)
+				goto out;
+		if (buf_append(&arr, "\"", 1) != 0)
+			goto out;
+	}
+	if (buf_append(&arr, "}", 1) != 0)
+		goto out;
+	snprintf(snow, sizeof(snow), "%lld", (long long)now);
+	params[0] = arr.data;
+	params[1] = snow;
+	if ((res = db_pool_exec(pool, conn, SS_LOOKUP_MANY, 2, params, NULL)) == NULL)
+		goto out;
+	rows = PQntuples(res);
+	for (i = 0; i < rows; i++) {
+		struct summary_stored *o;
+
+		k = strtol(PQgetvalue(res, i, 0), NULL, 10) - 1;
+		if (k < 0 || k >= (long)n)
+			continue;
+		o = &out[k];
+		o->id = strtoll(PQgetvalue(res, i, 1), NULL, 10);
+		o->expires_at = PQgetisnull(res, i, 3) ? 0 :
+		    strtoll(PQgetvalue(res, i, 3), NULL, 10);
+		o->body.len = 0;
+		if (buf_append(&o->body, PQgetvalue(res, i, 2),
+		    (size_t)PQgetlength(res, i, 2)) == 0) {
+			o->found = 1;
+			atomic_fetch_add_explicit(&ss_hits, 1, memory_order_relaxed);
+			atomic_fetch_add_explicit(&ss_batched, 1, memory_order_relaxed);
+		}
+	}
+	rc = 0;
+out:
+	PQclear(res);
+	buf_free(&arr);
 	return (rc);
 }
 
@@ -320,8 +387,9 @@ summary_store_encode(const json_t *summary, size_t *len)
 }
 
 void
-summary_store_counts(uint64_t *hits, uint64_t *misses)
+summary_store_counts(uint64_t *hits, uint64_t *misses, uint64_t *batched)
 {
+	*batched = atomic_load_explicit(&ss_batched, memory_order_relaxed);
 	*hits = atomic_load_explicit(&ss_hits, memory_order_relaxed);
 	*misses = atomic_load_explicit(&ss_misses, memory_order_relaxed);
 }

@@ -51,6 +51,25 @@ int summary_store_register(struct db_pool *pool);
 int summary_store_lookup(struct db_pool *pool, PGconn *conn, const char *slug,
     int64_t now, int64_t *id, struct buf *body, int64_t *expires_at);
 
+/* A stored body found by summary_store_lookup_many. */
+struct summary_stored {
+	int found;                     /* 1: the slug's current body is in body */
+	int64_t id;                    /* its company */
+	int64_t expires_at;            /* as summary_store_lookup's */
+	struct buf body;
+};
+
+/* The most slugs summary_store_lookup_many reads at once. */
+#define SUMMARY_STORE_MANY_MAX 64
+
+/* summary_store_lookup_many: the current stored bodies of the public companies
+ * slugs[0..n) (n at most SUMMARY_STORE_MANY_MAX) at now, by one statement: out[i]
+ * gets slugs[i]'s, or found 0 when it has none current (or none: summary_store_lookup
+ * tells those apart). Each out[i].body must be initialised. 0, or -1 on a database
+ * error (logged by the pool; out then holds nothing found). */
+int summary_store_lookup_many(struct db_pool *pool, PGconn *conn, const char *const *slugs,
+    size_t n, int64_t now, struct summary_stored *out);
+
 /* summary_store_put: store body (the response as sent, NUL-terminated) rendered as
  * stamp says, replacing the company's stored one, unless the company or the
  * methodology generation has changed since (then nothing is stored). 0, or -1
@@ -82,7 +101,9 @@ long summary_store_render_stale(struct db_pool *pool, PGconn *conn, int64_t now,
 char *summary_store_encode(const json_t *summary, size_t *len);
 
 /* summary_store_counts: this process's lookups of a company that found a current
- * stored body (*hits) and that found none and rendered it (*misses). */
-void summary_store_counts(uint64_t *hits, uint64_t *misses);
+ * stored body (*hits), of those the ones read with others by
+ * summary_store_lookup_many (*batched), and the lookups that found none and rendered
+ * it (*misses). */
+void summary_store_counts(uint64_t *hits, uint64_t *misses, uint64_t *batched);
 
 #endif

@@ -28,7 +28,7 @@ serve_usage(FILE *out, const struct server_config *d)
 	    "  --pool-wait-ms MS        FAIRRATE_POOL_WAIT_MS        default %u (then 503)\n"
 	    "  --threads N              FAIRRATE_THREADS             default 2 x CPUs, <= 2 x pool\n"
 	    "                                                        (HTTP threads; never block)\n"
-	    "  --workers N              FAIRRATE_WORKERS             default 2 x pool (requests\n"
+	    "  --workers N              FAIRRATE_WORKERS             default = pool (requests\n"
 	    "                                                        that need the database)\n"
 	    "  --body-limit BYTES       FAIRRATE_BODY_LIMIT          default %zu (then 413);\n"
 	    "                                                        attachments take 7 MiB\n"

@@ -407,6 +407,51 @@ Test(api_server, a_busy_pool_answers_503_pool_exhausted)
 	cr_assert_eq(api_client_stop(c), 0);
 }
 
+/* A request that waits for the only connection, within the pool wait, is counted as
+ * waiting and then served, not turned away. */
+Test(api_server, a_request_queued_within_the_pool_wait_is_served)
+{
+	const char *env[] = {"FAIRRATE_POOL_SIZE=1", "FAIRRATE_POOL_WAIT_MS=60000", NULL};
+	struct api_client *c;
+	char *admin = api_client_create_key("admin", NULL);
+	PGconn *holder = db_connect(testdb_url());
+	struct slow_request s[2];
+	struct api_response m;
+	pthread_t t[2];
+	int i, seen = 0;
+
+	cr_assert_not_null(holder);
+	c = api_client_start(env);
+	memset(s, 0, sizeof(s));
+	lock_keys(holder);
+	for (i = 0; i < 2; i++) {
+		s[i].c = c;
+		s[i].key = admin;
+		cr_assert_eq(pthread_create(&t[i], NULL, slow_request_run, &s[i]), 0);
+		if (i == 0)
+			wait_for_lock_waiter(conn);
+	}
+	for (i = 0; i < 400 && !seen; i++) {
+		api_client_get(c, "/metrics", NULL, &m);
+		cr_assert_eq(m.status, 200);
+		seen = strstr(m.body.data, "\nfairrate_db_pool_waiting 1\n") != NULL;
+		api_response_free(&m);
+		if (!seen)
+			usleep(25000);
+	}
+	cr_assert(seen, "the second request is shown waiting for the connection");
+	unlock_keys(holder);
+	for (i = 0; i < 2; i++) {
+		pthread_join(t[i], NULL);
+		cr_assert_eq(s[i].r.status, 200, "request %d: %s", i,
+		    s[i].r.body.data ? s[i].r.body.data : "");
+		api_response_free(&s[i].r);
+	}
+	PQfinish(holder);
+	free(admin);
+	cr_assert_eq(api_client_stop(c), 0);
+}
+
 Test(api_server, sigterm_lets_a_request_in_flight_finish)
 {
 	struct api_client *c = api_client_start(NULL);

@@ -337,3 +337,137 @@ Test(summary_store, fairrate_summaries_stores_what_is_missing_or_out_of_date)
 	cr_assert_eq(testdb_cli("summaries --batch 0", out, sizeof(out)), 2, "%s", out);
 	cr_assert_not_null(strstr(out, "--batch"), "%s", out);
 }
+
+/* summary_store_lookup_many reads the current stored body of each slug in one
+ * statement, in the order asked (a slug twice: twice), and nothing for a slug without
+ * one: none stored, no such company, private, or its rating newer than its body. */
+Test(summary_store, a_batch_read_finds_each_current_body_in_order)
+{
+	static const char *const slugs[] = {"gamma", "no-such-company", "acme", "hidden",
+	    "beta", "acme"};
+	enum { N = sizeof(slugs) / sizeof(slugs[0]) };
+	static const int first[N] = {1, 0, 1, 0, 1, 1}, after[N] = {1, 0, 1, 0, 0, 1};
+	struct summary_stored out[N];
+	struct db_pool *pool = db_pool_new(testdb_url(), 1, 2000, NULL);
+	int64_t now;
+	PGconn *pc;
+	size_t i;
+	int round;
+
+	free(lookup("beta", 200));
+	free(lookup("gamma", 200));
+	plant();
+	cr_assert_not_null(pool);
+	cr_assert_eq(summary_store_register(pool), 0);
+	cr_assert_not_null(pc = db_pool_acquire(pool, NULL));
+	cr_assert_eq(timefmt_parse(API_WORLD_NOW, &now), 0);
+	for (i = 0; i < N; i++)
+		buf_init(&out[i].body, 1 << 20);
+	for (round = 0; round < 2; round++) {
+		const int *want = round == 0 ? first : after;
+
+		if (round == 1)
+			(void)api_world_rate(conn, "beta", "new_evidence");
+		cr_assert_eq(summary_store_lookup_many(pool, pc, slugs, N, now, out), 0);
+		for (i = 0; i < N; i++) {
+			char name[64];
+
+			cr_assert_eq(out[i].found, want[i], "round %d, %s", round, slugs[i]);
+			if (!out[i].found)
+				continue;
+			cr_assert_eq(out[i].id, testdb_scalar(conn, strcmp(slugs[i], "acme") == 0 ?
+			    "SELECT id FROM companies WHERE slug = 'acme'" : strcmp(slugs[i],
+			    "beta") == 0 ? "SELECT id FROM companies WHERE slug = 'beta'" :
+			    "SELECT id FROM companies WHERE slug = 'gamma'"), "%s", slugs[i]);
+			snprintf(name, sizeof(name), "\"slug\":\"%s\"", slugs[i]);
+			cr_assert_not_null(strstr(out[i].body.data, name), "%s: %s", slugs[i],
+			    out[i].body.data);
+		}
+		cr_assert_not_null(strstr(out[2].body.data, "\"name\":\"" PLANTED "\""),
+		    "the stored bytes are read");
+		cr_assert_str_eq(out[5].body.data, out[2].body.data);
+	}
+	for (i = 0; i < N; i++)
+		buf_free(&out[i].body);
+	db_pool_release(pool, pc);
+	db_pool_free(pool);
+}
+
+struct queued_lookup {
+	const char *slug;
+	char *body;
+};
+
+static void *
+queued_lookup_run(void *arg)
+{
+	struct queued_lookup *q = arg;
+
+	q->body = lookup(q->slug, 200);
+	return (NULL);
+}
+
+static void *
+staff_keys_run(void *arg)
+{
+	struct api_response r;
+
+	cr_assert_eq(api_client_get(c, "/v1/staff/keys", arg, &r), 0);
+	cr_assert_eq(r.status, 200, "%s", r.body.data ? r.body.data : "");
+	api_response_free(&r);
+	return (NULL);
+}
+
+/* Lookups that wait in the queue together are taken by one worker and read in one
+ * statement, and each gets its own company's stored body. The only worker is held
+ * by a request blocked on a lock while they queue. */
+Test(summary_store, lookups_queued_together_are_read_in_one_statement)
+{
+	static const char *const env[] = {API_WORLD_NOW_ENV, "FAIRRATE_RATE_LIMIT=0",
+	    "FAIRRATE_PUBLIC_RATE_LIMIT=0", "FAIRRATE_SUMMARY_CACHE_MB=0",
+	    "FAIRRATE_POOL_SIZE=1", "FAIRRATE_POOL_WAIT_MS=60000",
+	    "FAIRRATE_KEY_CACHE_TTL=600", NULL};
+	struct queued_lookup q[] = {{"acme", NULL}, {"beta", NULL}, {"gamma", NULL},
+	    {"acme", NULL}};
+	enum { N = sizeof(q) / sizeof(q[0]) };
+	PGconn *holder = PQconnectdb(testdb_url());
+	char *admin = api_client_create_key("admin", NULL);
+	pthread_t slow, t[N];
+	long batched;
+	size_t i;
+	int waited = 0;
+
+	cr_assert_eq(PQstatus(holder), CONNECTION_OK);
+	cr_assert_eq(api_client_stop(c), 0);
+	c = api_client_start(env);
+	for (i = 0; i < 3; i++)            /* stored, and the investor key cached */
+		free(lookup(q[i].slug, 200));
+	testdb_exec(holder, "BEGIN; LOCK TABLE api_keys IN ACCESS EXCLUSIVE MODE");
+	cr_assert_eq(pthread_create(&slow, NULL, staff_keys_run, admin), 0);
+	while (testdb_scalar(conn, "SELECT count(*) FROM pg_stat_activity WHERE"
+	    " wait_event_type = 'Lock' AND datname = current_database()") == 0) {
+		cr_assert(waited++ < 500, "the staff request never reached the lock");
+		usleep(10000);
+	}
+	for (i = 0; i < N; i++)
+		cr_assert_eq(pthread_create(&t[i], NULL, queued_lookup_run, &q[i]), 0);
+	for (waited = 0; metric("fairrate_db_pool_waiting") < N; waited++) {
+		cr_assert(waited < 500, "the lookups never queued");
+		usleep(10000);
+	}
+	batched = metric("fairrate_summary_store_batched_total");
+	testdb_exec(holder, "COMMIT");
+	cr_assert_eq(pthread_join(slow, NULL), 0);
+	for (i = 0; i < N; i++) {
+		char want[64];
+
+		cr_assert_eq(pthread_join(t[i], NULL), 0);
+		snprintf(want, sizeof(want), "\"slug\":\"%s\"", q[i].slug);
+		cr_assert_not_null(strstr(q[i].body, want), "%s got %s", q[i].slug, q[i].body);
+		free(q[i].body);
+	}
+	cr_assert_eq(metric("fairrate_summary_store_batched_total"), batched + N,
+	    "all %d read by one batch read", N);
+	PQfinish(holder);
+	free(admin);
+}

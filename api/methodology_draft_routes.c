@@ -14,6 +14,7 @@
 #include "rater/governance_store.h"
 #include "rater/methodology.h"
 #include "rater/preview.h"
+#include "common/i18n_format.h"
 
 /* Answer a store result other than OK. */
 static void
@@ -63,8 +64,8 @@ draft_document(struct api_request *r, size_t *len, struct methodology **m)
 			request_reply_error(r, 500, "internal_error", "out of memory");
 		else
 			resource_reply(r, 400, json_pack("{s:{s:s, s:s, s:o}}", "error", "code",
-			    "invalid_methodology", "message", "the methodology definition does "
-			    "not validate; details lists each problem with its JSON path",
+			    "invalid_methodology", "message", N_("the methodology definition does "
+			    "not validate; details lists each problem with its JSON path"),
 			    "details", errors));
 		return (NULL);
 	}

@@ -58,6 +58,7 @@ struct api_request {
 	int suspended;                 /* the connection waits for a worker */
 	struct MHD_Response *response; /* the answer, queued by the HTTP thread */
 	struct api_request *next_job;  /* the workers' queue */
+	char lang[4];                  /* "" until request_lang decides */
 	size_t nheaders;
 	char headers[REQUEST_MAX_HEADERS][2][128];
 };
@@ -100,23 +101,37 @@ PGconn *request_db(struct api_request *r);
  * missed, and need not be counted twice); else 0. */
 int request_rerun(const struct api_request *r);
 
+/* request_lang: the language of the texts the server writes for r: ?lang= when it
+ * names one we have, else the best of Accept-Language (q-values honoured), else "en"
+ * (common/i18n.h i18n_lang). */
+const char *request_lang(struct api_request *r);
+
+/* request_text: msgid (an English text or printf format, marked for the catalogue
+ * check) in r's language; a format keeps its conversions (i18n_format). */
+const char *request_text(struct api_request *r, const char *msgid)
+    __attribute__((format_arg(2)));
+
 /* request_add_header: add a response header (Location, Cache-Control...) to the answer
  * still to come. 0, or -1 when there are already REQUEST_MAX_HEADERS or they do not
  * fit in 127 bytes. */
 int request_add_header(struct api_request *r, const char *name, const char *value);
 
 /* request_reply_json: answer status with v as JSON; takes v's reference (v may be
- * NULL: then 500). */
+ * NULL: then 500). Its error message and stored English sentences are translated
+ * into r's language (api/messages.h); every JSON answer carries Content-Language and
+ * Vary: Accept-Language. */
 void request_reply_json(struct api_request *r, unsigned status, json_t *v);
 
-/* request_reply_error: answer status with the one error shape, code and message. A 500
+/* request_reply_error: answer status with the one error shape, code and message: fmt
+ * is translated into r's language (po/api-<lang>.po), the code never is. A 500
  * that follows a database timeout, a lost connection, or comes past the request's
  * deadline is answered as 503 database_unavailable instead; every 503 carries
  * Retry-After. */
 void request_reply_error(struct api_request *r, unsigned status, const char *code,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-/* request_reply_data: answer status with len bytes of data of content_type (copied). */
+/* request_reply_data: answer status with len bytes of data of content_type (copied);
+ * JSON (a stored summary) is translated as request_reply_json does. */
 void request_reply_data(struct api_request *r, unsigned status, const char *content_type,
     const void *data, size_t len);
 

@@ -26,9 +26,11 @@
 #include "api/routes.h"
 #include "api/summary_cache.h"
 #include "common/db.h"
+#include "common/i18n.h"
 #include "common/utf8.h"
 #include "dispute/dispute_store.h"
 #include "common/log.h"
+#include "common/i18n_format.h"
 
 #define SERVER_RATELIMIT_KEYS 100000
 #define SERVER_KEY_CACHE_ENTRIES 100000
@@ -72,6 +74,7 @@ struct server {
 	struct summary_cache *summaries;
 	struct cache_listener *listener;
 	struct access_log *log;
+	struct i18n messages_ja;       /* po/api-ja.po: api/messages.h */
 	struct MHD_Daemon *daemon;
 	atomic_long inflight;
 	atomic_int draining;
@@ -117,6 +120,12 @@ struct db_pool *
 server_pool(struct server *srv)
 {
 	return (srv->pool);
+}
+
+const struct i18n *
+server_messages(struct server *srv, const char *lang)
+{
+	return (strcmp(lang, "ja") == 0 ? &srv->messages_ja : NULL);
 }
 
 struct metrics *
@@ -188,7 +197,9 @@ server_query_iter(void *cls, enum MHD_ValueKind kind, const char *key, const cha
 	struct server_query_check *qc = cls;
 
 	(void)kind;
-	if (!router_query_accepted(qc->route, key)) {
+	/* ?lang= chooses the language of the server's own texts on every route
+	 * (request_lang). */
+	if (strcmp(key, "lang") != 0 && !router_query_accepted(qc->route, key)) {
 		qc->bad = key;
 		return (MHD_NO);
 	}
@@ -208,7 +219,8 @@ server_reply_429(struct api_request *r, const char *code, const char *what, unsi
 
 	snprintf(s, sizeof(s), "%u", retry);
 	request_add_header(r, MHD_HTTP_HEADER_RETRY_AFTER, s);
-	request_reply_error(r, 429, code, "%s; retry after %u seconds", what, retry);
+	request_reply_error(r, 429, code, "%s; retry after %u seconds",
+	    request_text(r, what), retry);
 	return (1);
 }
 
@@ -381,8 +393,8 @@ server_check(struct server *srv, struct api_request *r)
 	if (qc.bad != NULL) {
 		request_reply_error(r, 400, qc.invalid_utf8 ? "invalid_parameter" :
 		    "unknown_parameter", qc.invalid_utf8 ?
-		    "a query parameter is not valid UTF-8" :
-		    "this route does not take that query parameter");
+		    N_("a query parameter is not valid UTF-8") :
+		    N_("this route does not take that query parameter"));
 		return (-1);
 	}
 	if ((route->roles & AUTH_ROLE_PUBLIC) == 0) {
@@ -801,6 +813,7 @@ server_free(struct server *srv)
 	key_cache_free(srv->keys);
 	summary_cache_free(srv->summaries);
 	access_log_close(srv->log);
+	i18n_free(&srv->messages_ja);
 	db_pool_free(srv->pool);
 }
 
@@ -823,8 +836,7 @@ server_default_threads(unsigned pool_size)
 static int
 server_setup(struct server *srv, const struct server_config *cfg)
 {
-	char session[64];
-
+	char session[64], err[512];
 	size_t i;
 
 	memset(srv, 0, sizeof(*srv));
@@ -844,6 +856,10 @@ server_setup(struct server *srv, const struct server_config *cfg)
 	srv->routes = routes_table(&srv->nroutes);
 	if (router_check_table(srv->routes, srv->nroutes) != 0)
 		return (-1);
+	if (i18n_load_api(&srv->messages_ja, "ja", err, sizeof(err)) != 0) {
+		log_error("serve: %s", err);
+		return (-1);
+	}
 	if (cfg->cursor_secret != NULL && cfg->cursor_secret[0] != '\0') {
 		if (paging_set_secret(cfg->cursor_secret, strlen(cfg->cursor_secret)) != 0) {
 			log_error("serve: FAIRRATE_CURSOR_SECRET must be 16 to 64 bytes");

@@ -6,9 +6,10 @@
 
 /* The sentences the server stores in English (SQL in dispute/dispute_correction.c,
  * disclosure/disclosure_evidence.c and disclosure_store.c, collector/import_store.c;
- * rater/rating.c; api/me_store.c writes the last at output time): how each was
- * written (%s a value, %p an English plural "s") and its msgid, the same sentence
- * with a %s for each value. */
+ * rater/rating.c; api/me_store.c writes one at output time) or makes in modules that
+ * know no language (rater/plan.c, api/http_json.c): how each was written (%s a value,
+ * %p an English plural "s") and its msgid, the same sentence with a %s for each
+ * value. */
 static const struct {
 	const char *stored;
 	const char *msgid;
@@ -37,6 +38,13 @@ static const struct {
 	{"%s evidence item%p in %s factor%p with findings or observations; a rating needs"
 	    " at least %s items in %s factors", N_("%s evidence items in %s factors with"
 	    " findings or observations; a rating needs at least %s items in %s factors")},
+	/* xgettext:c-format */
+	{"target must be a grade of methodology %s (%s) or a score above 0 and at most 100",
+	    N_("target must be a grade of methodology %s (%s) or a score above 0 and at"
+	    " most 100")},
+	/* xgettext:c-format */
+	{"malformed JSON at line %s, column %s: %s",
+	    N_("malformed JSON at line %s, column %s: %s")},
 };
 
 const char *
@@ -49,6 +57,8 @@ messages_stored(const struct i18n *cat, const char *text, char *out, size_t n)
 
 	if (cat == NULL || cat->n == 0 || text == NULL)
 		return (text);
+	if ((t = i18n_text(cat, text)) != text)
+		return (t);
 	for (i = 0; i < sizeof(messages_stored_texts) / sizeof(messages_stored_texts[0]);
 	    i++) {
 		if ((k = i18n_match(messages_stored_texts[i].stored, text, caps)) < 0)
@@ -110,16 +120,12 @@ messages_walk(const struct i18n *cat, json_t *v, int depth)
 int
 messages_translate_json(const struct i18n *cat, json_t *v)
 {
-	json_t *err, *msg;
-	const char *t;
+	json_t *err;
 
 	if (cat == NULL || cat->n == 0 || v == NULL)
 		return (0);
-	err = json_object_get(v, "error");
-	msg = json_object_get(err, "message");
-	if (json_is_string(msg) &&
-	    (t = i18n_text(cat, json_string_value(msg))) != json_string_value(msg) &&
-	    json_string_set(msg, t) != 0)
+	if ((err = json_object_get(v, "error")) != NULL &&
+	    messages_stored_member(cat, err, "message") != 0)
 		return (-1);
 	return (messages_walk(cat, v, 0));
 }

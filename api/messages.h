@@ -17,16 +17,19 @@
  * and never stored in another language. Pure: no I/O.
  */
 
-/* messages_stored: the translation into cat of text, a sentence the server stored
- * in English, into out (n bytes); text itself when cat is NULL, or text is not one
- * of the server's stored sentences, or cat does not translate it. */
+/* messages_stored: the translation into cat of text, a whole sentence the server
+ * made in English (stored in the database, or made by a module that knows no
+ * language: a plan's bad target, a JSON parse error): a msgid of cat, or one of the
+ * patterns sentences are written with, its values kept; into out (n bytes) when it
+ * is a pattern. text itself when cat is NULL, or text is none of those, or cat does
+ * not translate it. */
 const char *messages_stored(const struct i18n *cat, const char *text, char *out,
     size_t n);
 
 /* messages_translate_json: translate v in place for cat's language (nothing when cat
- * is NULL): the "message" of a top-level "error" object that is a msgid of cat, and
- * every "status_reason" and "insufficient_reason" string (messages_stored), at any
- * depth. Returns 0, or -1 when memory is short (v keeps the texts not yet done). */
+ * is NULL): the "message" of a top-level "error" object, and every "status_reason"
+ * and "insufficient_reason" string at any depth (messages_stored). Returns 0, or -1
+ * when memory is short (v keeps the texts not yet done). */
 int messages_translate_json(const struct i18n *cat, json_t *v);
 
 #endif

@@ -289,7 +289,7 @@ request_reply_error(struct api_request *r, unsigned status, const char *code,
 	static const char fallback[] =
 	    "{\"error\":{\"code\":\"internal_error\",\"message\":\"out of memory\"}}\n";
 	const struct i18n *cat = server_messages(r->srv, request_lang(r));
-	char message[512];
+	char message[512], made[512];
 	const char *whole;
 	size_t len = 0;
 	char *body;
@@ -298,8 +298,10 @@ request_reply_error(struct api_request *r, unsigned status, const char *code,
 	va_start(ap, fmt);
 	vsnprintf(message, sizeof(message), i18n_format(cat, fmt), ap);
 	va_end(ap);
-	/* A message made elsewhere and passed whole ("%s"): a msgid of its own. */
-	if (i18n_format(cat, fmt) == fmt && (whole = i18n_text(cat, message)) != message)
+	/* A sentence made elsewhere and passed whole ("%s"): a msgid of its own, or
+	 * one of the patterns of api/messages.c. */
+	if (i18n_format(cat, fmt) == fmt &&
+	    (whole = messages_stored(cat, message, made, sizeof(made))) != message)
 		snprintf(message, sizeof(message), "%s", whole);
 	request_utf8_clean(message);
 	/* A query cancelled by statement_timeout, a lock timeout, a connection lost: the

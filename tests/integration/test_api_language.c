@@ -155,6 +155,18 @@ Test(api_language, a_refused_dispute_form_in_japanese)
 	call("POST", "/v1/me/disputes", acme, NULL, "{\"kind\":\"evidence\"}", &a);
 	expect_error(&a, 400, "missing_field", "en", "reason is required");
 	json_decref(a.body);
+	/* A sentence a module that knows no language made (rater/plan.c), by its
+	 * pattern, with its values. */
+	call("GET", "/v1/me/plan?target=Z", acme, "Accept-Language: ja", NULL, &a);
+	expect_error(&a, 400, "bad_target", "ja", "target には評価手法 2026.1 の格付け（A, B, C,"
+	    " D, F）か、0 より大きく 100 以下のスコアを指定してください");
+	json_decref(a.body);
+	call("POST", "/v1/me/disputes", acme, "Accept-Language: ja", "{\"kind\":", &a);
+	cr_assert_eq(a.status, 400);
+	cr_assert_str_eq(error_field(&a, "code"), "malformed_json");
+	cr_assert_eq(strncmp(error_field(&a, "message"), "JSON の形式が正しくありません（1 行 ",
+	    strlen("JSON の形式が正しくありません（1 行 ")), 0, "%s", error_field(&a, "message"));
+	json_decref(a.body);
 	/* A body that is not JSON, before any handler runs. */
 	call("POST", "/v1/me/disputes", acme, "Accept-Language: ja", "", &a);
 	expect_error(&a, 400, "malformed_json", "ja", "リクエスト本文が空です。JSON 文書が必要です");

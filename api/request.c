@@ -209,14 +209,17 @@ request_queue(struct api_request *r, unsigned status, struct MHD_Response *resp)
 	r->response = resp;
 }
 
-/* A JSON answer's language headers (unless its handler set its own), added to resp:
- * its texts depend on Accept-Language. */
+/* A JSON answer's language headers, added to resp: its texts depend on
+ * Accept-Language; Content-Language unless the handler chose a language itself (the
+ * report's ?lang=). */
 static void
 request_language_headers(struct api_request *r, struct MHD_Response *resp)
 {
-	if (resp == NULL || request_has_header(r, MHD_HTTP_HEADER_CONTENT_LANGUAGE))
+	if (resp == NULL)
 		return;
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_LANGUAGE, request_lang(r));
+	if (!request_has_header(r, MHD_HTTP_HEADER_CONTENT_LANGUAGE))
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_LANGUAGE,
+		    request_lang(r));
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY,
 	    MHD_HTTP_HEADER_ACCEPT_LANGUAGE);
 }

@@ -5,9 +5,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/i18n_format.h"
 #include "common/utf8.h"
 #include "rater/rating_json.h"
-#include "common/i18n_format.h"
 
 json_t *
 http_json_parse(const char *body, size_t len, const char **code, char *message, size_t msgn)

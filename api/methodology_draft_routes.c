@@ -8,13 +8,13 @@
 #include "api/request.h"
 #include "api/resource.h"
 #include "api/routes.h"
+#include "common/i18n_format.h"
 #include "common/log.h"
 #include "common/timefmt.h"
 #include "rater/governance.h"
 #include "rater/governance_store.h"
 #include "rater/methodology.h"
 #include "rater/preview.h"
-#include "common/i18n_format.h"
 
 /* Answer a store result other than OK. */
 static void

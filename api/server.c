@@ -26,11 +26,10 @@
 #include "api/routes.h"
 #include "api/summary_cache.h"
 #include "common/db.h"
-#include "common/i18n.h"
+#include "common/i18n_format.h"
 #include "common/utf8.h"
 #include "dispute/dispute_store.h"
 #include "common/log.h"
-#include "common/i18n_format.h"
 
 #define SERVER_RATELIMIT_KEYS 100000
 #define SERVER_KEY_CACHE_ENTRIES 100000

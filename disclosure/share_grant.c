@@ -2,8 +2,8 @@
 
 #include <string.h>
 
-#include "common/timefmt.h"
 #include "common/i18n_format.h"
+#include "common/timefmt.h"
 
 static const char *const scope_names[] = {"evidence", "rating", "disputes"};
 

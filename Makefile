@@ -147,6 +147,7 @@ test: deps
 	scripts/run-tests.sh rel
 	scripts/check-contract.sh
 	scripts/check-portal-i18n.mjs
+	scripts/check-api-i18n.mjs
 	$(MAKE) test-san
 	$(MAKE) fuzz-regress
 	$(MAKE) check-docs

@@ -216,7 +216,7 @@ claim_routes_get(struct api_request *r)
 
 	if (claim_secret_hash(secret, hash) != 0) {
 		request_reply_error(r, 400, "missing_secret", "send the claim's secret (the 64"
-		    " hex digits POST /v1/claims returned) in the header " CLAIM_SECRET_HEADER);
+		    " hex digits POST /v1/claims returned) in the header %s", CLAIM_SECRET_HEADER);
 		return;
 	}
 	if ((db = request_db(r)) == NULL)

@@ -105,15 +105,16 @@ dispute_http_store_failed(struct api_request *r, enum dispute_store_result rc,
 {
 	switch (rc) {
 	case DISPUTE_STORE_NOT_FOUND:
-		request_reply_error(r, 404, "not_found", "no such %s for this key", what);
+		request_reply_error(r, 404, "not_found", "no such %s for this key",
+		    request_text(r, what));
 		break;
 	case DISPUTE_STORE_CONFLICT:
 		request_reply_error(r, 409, "conflict", "another open dispute already covers"
-		    " an item of this %s, or it changed meanwhile", what);
+		    " an item of this %s, or it changed meanwhile", request_text(r, what));
 		break;
 	case DISPUTE_STORE_INVALID:
 		request_reply_error(r, 400, "invalid_request", "the %s is not valid: see the"
-		    " limits in docs/openapi.yaml", what);
+		    " limits in docs/openapi.yaml", request_text(r, what));
 		break;
 	case DISPUTE_STORE_TOO_LARGE:
 		request_reply_error(r, 413, "attachment_too_large", "an attachment holds at"

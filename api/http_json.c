@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/i18n_format.h"
 #include "common/utf8.h"
 #include "rater/rating_json.h"
 
@@ -16,12 +17,13 @@ http_json_parse(const char *body, size_t len, const char **code, char *message, 
 
 	if (!utf8_valid(body, len)) {
 		*code = "invalid_utf8";
-		snprintf(message, msgn, "the request body is not valid UTF-8");
+		snprintf(message, msgn, "%s", N_("the request body is not valid UTF-8"));
 		return (NULL);
 	}
 	if (len == 0) {
 		*code = "malformed_json";
-		snprintf(message, msgn, "the request body is empty; a JSON document is expected");
+		snprintf(message, msgn, "%s",
+		    N_("the request body is empty; a JSON document is expected"));
 		return (NULL);
 	}
 	v = json_loadb(body, len, JSON_REJECT_DUPLICATES, &err);

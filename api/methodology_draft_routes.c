@@ -8,6 +8,7 @@
 #include "api/request.h"
 #include "api/resource.h"
 #include "api/routes.h"
+#include "common/i18n_format.h"
 #include "common/log.h"
 #include "common/timefmt.h"
 #include "rater/governance.h"
@@ -63,8 +64,8 @@ draft_document(struct api_request *r, size_t *len, struct methodology **m)
 			request_reply_error(r, 500, "internal_error", "out of memory");
 		else
 			resource_reply(r, 400, json_pack("{s:{s:s, s:s, s:o}}", "error", "code",
-			    "invalid_methodology", "message", "the methodology definition does "
-			    "not validate; details lists each problem with its JSON path",
+			    "invalid_methodology", "message", N_("the methodology definition does "
+			    "not validate; details lists each problem with its JSON path"),
 			    "details", errors));
 		return (NULL);
 	}

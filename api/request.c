@@ -6,10 +6,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "api/http_json.h"
+#include "api/messages.h"
 #include "api/server.h"
 #include "common/db.h"
+#include "common/i18n_format.h"
 #include "common/utf8.h"
 #include "common/log.h"
 
@@ -93,11 +96,19 @@ request_db(struct api_request *r)
 	}
 	r->db = db_pool_acquire_within(server_pool(r->srv), (int)left_ms, (int)left_ms,
 	    &err);
-	if (r->db == NULL)
-		request_reply_error(r, 503, db_pool_error_code(err), "%s",
-		    err == DB_POOL_EXHAUSTED ? REQUEST_POOL_EXHAUSTED_MESSAGE :
+	if (r->db == NULL && err == DB_POOL_EXHAUSTED)
+		request_reply_pool_exhausted(r);
+	else if (r->db == NULL)
+		request_reply_error(r, 503, db_pool_error_code(err),
 		    "the database cannot be reached");
 	return (r->db);
+}
+
+void
+request_reply_pool_exhausted(struct api_request *r)
+{
+	request_reply_error(r, 503, db_pool_error_code(DB_POOL_EXHAUSTED),
+	    "every database connection is busy; try again shortly");
 }
 
 void
@@ -119,6 +130,40 @@ int
 request_rerun(const struct api_request *r)
 {
 	return (r->on_worker && r->ran_inline);
+}
+
+const char *
+request_lang(struct api_request *r)
+{
+	const char *accept, *lang;
+
+	if (r->lang[0] == '\0') {
+		accept = request_header(r, MHD_HTTP_HEADER_ACCEPT_LANGUAGE);
+		/* A ?lang= we do not have is refused by the routes that take it; for the
+		 * messages it is as if absent. */
+		if ((lang = i18n_lang(request_query(r, "lang"), accept)) == NULL)
+			lang = i18n_lang(NULL, accept);
+		snprintf(r->lang, sizeof(r->lang), "%s", lang);
+	}
+	return (r->lang);
+}
+
+const char *
+request_text(struct api_request *r, const char *msgid)
+{
+	return (i18n_format(server_messages(r->srv, request_lang(r)), msgid));
+}
+
+/* Whether a header name is set for the answer already. */
+static int
+request_has_header(const struct api_request *r, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < r->nheaders; i++)
+		if (strcasecmp(r->headers[i][0], name) == 0)
+			return (1);
+	return (0);
 }
 
 int
@@ -186,6 +231,21 @@ request_queue(struct api_request *r, unsigned status, struct MHD_Response *resp)
 	r->response = resp;
 }
 
+/* A JSON answer's language headers, added to resp: its texts depend on
+ * Accept-Language; Content-Language unless the handler chose a language itself (the
+ * report's ?lang=). */
+static void
+request_language_headers(struct api_request *r, struct MHD_Response *resp)
+{
+	if (resp == NULL)
+		return;
+	if (!request_has_header(r, MHD_HTTP_HEADER_CONTENT_LANGUAGE))
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_LANGUAGE,
+		    request_lang(r));
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY,
+	    MHD_HTTP_HEADER_ACCEPT_LANGUAGE);
+}
+
 static void
 request_reply_body(struct api_request *r, unsigned status, const char *ctype, char *body,
     size_t len)
@@ -199,6 +259,8 @@ request_reply_body(struct api_request *r, unsigned status, const char *ctype, ch
 		return;
 	}
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+	if (strcmp(ctype, "application/json") == 0)
+		request_language_headers(r, resp);
 	request_queue(r, status, resp);
 }
 
@@ -206,8 +268,14 @@ void
 request_reply_json(struct api_request *r, unsigned status, json_t *v)
 {
 	size_t len = 0;
-	char *body = v ? http_json_dump(v, &len) : NULL;
+	char *body;
 
+	if (v != NULL && messages_translate_json(server_messages(r->srv, request_lang(r)),
+	    v) != 0) {
+		json_decref(v);
+		v = NULL;
+	}
+	body = v ? http_json_dump(v, &len) : NULL;
 	json_decref(v);
 	if (body == NULL) {
 		request_reply_error(r, 500, "internal_error", "cannot encode the response");
@@ -245,14 +313,21 @@ request_reply_error(struct api_request *r, unsigned status, const char *code,
 {
 	static const char fallback[] =
 	    "{\"error\":{\"code\":\"internal_error\",\"message\":\"out of memory\"}}\n";
-	char message[512];
+	const struct i18n *cat = server_messages(r->srv, request_lang(r));
+	char message[512], made[512];
+	const char *whole;
 	size_t len = 0;
 	char *body;
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(message, sizeof(message), fmt, ap);
+	vsnprintf(message, sizeof(message), i18n_format(cat, fmt), ap);
 	va_end(ap);
+	/* A sentence made elsewhere and passed whole ("%s"): a msgid of its own, or
+	 * one of the patterns of api/messages.c. */
+	if (i18n_format(cat, fmt) == fmt &&
+	    (whole = messages_stored(cat, message, made, sizeof(made))) != message)
+		snprintf(message, sizeof(message), "%s", whole);
 	request_utf8_clean(message);
 	/* A query cancelled by statement_timeout, a lock timeout, a connection lost: the
 	 * database could not answer in time, which a retry may cure; not a bug. */
@@ -261,8 +336,8 @@ request_reply_error(struct api_request *r, unsigned status, const char *code,
 	    server_now_us() >= r->deadline_us - REQUEST_DEADLINE_SLACK_US)) {
 		status = 503;
 		code = "database_unavailable";
-		snprintf(message, sizeof(message),
-		    "the database did not answer in time; try again shortly");
+		snprintf(message, sizeof(message), "%s", request_text(r,
+		    "the database did not answer in time; try again shortly"));
 	}
 	if (status == 503 && !r->answered)
 		(void)request_add_header(r, MHD_HTTP_HEADER_RETRY_AFTER, REQUEST_RETRY_AFTER);
@@ -281,10 +356,22 @@ request_reply_data(struct api_request *r, unsigned status, const char *content_t
     const void *data, size_t len)
 {
 	struct MHD_Response *resp;
+	json_t *v;
 
+	if (strcmp(content_type, "application/json") == 0) {
+		/* Texts to translate: parsed again (not for English). */
+		if (server_messages(r->srv, request_lang(r)) != NULL &&
+		    (v = json_loadb(data, len, 0, NULL)) != NULL) {
+			request_reply_json(r, status, v);
+			return;
+		}
+	}
 	resp = MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
-	if (resp != NULL)
+	if (resp != NULL) {
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
+		if (strcmp(content_type, "application/json") == 0)
+			request_language_headers(r, resp);
+	}
 	request_queue(r, resp ? status : 500, resp);
 }
 

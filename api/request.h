@@ -61,6 +61,7 @@ struct api_request {
 	int64_t queued_us;             /* when it joined that queue */
 	void *batched;                 /* what its route's batch read left for it */
 	void (*batched_free)(void *);
+	char lang[4];                  /* "" until request_lang decides */
 	size_t nheaders;
 	char headers[REQUEST_MAX_HEADERS][2][128];
 };
@@ -106,13 +107,24 @@ void request_batch_set(struct api_request *r, void *data, void (*free_fn)(void *
  * found nothing for r). */
 void *request_batched(struct api_request *r);
 
-/* The message of a 503 pool_exhausted. */
-#define REQUEST_POOL_EXHAUSTED_MESSAGE "every database connection is busy; try again shortly"
+/* request_reply_pool_exhausted: answer 503 pool_exhausted (every connection busy for
+ * longer than the pool wait). */
+void request_reply_pool_exhausted(struct api_request *r);
 
 /* request_rerun: 1 when the request runs again on a worker, having stopped on its HTTP
  * thread where it first needed the database (so a cache lookup it made there has just
  * missed, and need not be counted twice); else 0. */
 int request_rerun(const struct api_request *r);
+
+/* request_lang: the language of the texts the server writes for r: ?lang= when it
+ * names one we have, else the best of Accept-Language (q-values honoured), else "en"
+ * (common/i18n.h i18n_lang). */
+const char *request_lang(struct api_request *r);
+
+/* request_text: msgid (an English text or printf format, marked for the catalogue
+ * check) in r's language; a format keeps its conversions (i18n_format). */
+const char *request_text(struct api_request *r, const char *msgid)
+    __attribute__((format_arg(2)));
 
 /* request_add_header: add a response header (Location, Cache-Control...) to the answer
  * still to come. 0, or -1 when there are already REQUEST_MAX_HEADERS or they do not
@@ -120,17 +132,21 @@ int request_rerun(const struct api_request *r);
 int request_add_header(struct api_request *r, const char *name, const char *value);
 
 /* request_reply_json: answer status with v as JSON; takes v's reference (v may be
- * NULL: then 500). */
+ * NULL: then 500). Its error message and stored English sentences are translated
+ * into r's language (api/messages.h); every JSON answer carries Content-Language and
+ * Vary: Accept-Language. */
 void request_reply_json(struct api_request *r, unsigned status, json_t *v);
 
-/* request_reply_error: answer status with the one error shape, code and message. A 500
+/* request_reply_error: answer status with the one error shape, code and message: fmt
+ * is translated into r's language (po/api-<lang>.po), the code never is. A 500
  * that follows a database timeout, a lost connection, or comes past the request's
  * deadline is answered as 503 database_unavailable instead; every 503 carries
  * Retry-After. */
 void request_reply_error(struct api_request *r, unsigned status, const char *code,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-/* request_reply_data: answer status with len bytes of data of content_type (copied). */
+/* request_reply_data: answer status with len bytes of data of content_type (copied);
+ * JSON (a stored summary) is translated as request_reply_json does. */
 void request_reply_data(struct api_request *r, unsigned status, const char *content_type,
     const void *data, size_t len);
 

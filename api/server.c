@@ -26,6 +26,7 @@
 #include "api/routes.h"
 #include "api/summary_cache.h"
 #include "common/db.h"
+#include "common/i18n_format.h"
 #include "common/utf8.h"
 #include "dispute/dispute_store.h"
 #include "common/log.h"
@@ -75,6 +76,7 @@ struct server {
 	struct summary_cache *summaries;
 	struct cache_listener *listener;
 	struct access_log *log;
+	struct i18n messages_ja;       /* po/api-ja.po: api/messages.h */
 	struct MHD_Daemon *daemon;
 	atomic_long inflight;
 	atomic_int draining;
@@ -121,6 +123,12 @@ struct db_pool *
 server_pool(struct server *srv)
 {
 	return (srv->pool);
+}
+
+const struct i18n *
+server_messages(struct server *srv, const char *lang)
+{
+	return (strcmp(lang, "ja") == 0 ? &srv->messages_ja : NULL);
 }
 
 struct metrics *
@@ -203,7 +211,9 @@ server_query_iter(void *cls, enum MHD_ValueKind kind, const char *key, const cha
 	struct server_query_check *qc = cls;
 
 	(void)kind;
-	if (!router_query_accepted(qc->route, key)) {
+	/* ?lang= chooses the language of the server's own texts on every route
+	 * (request_lang). */
+	if (strcmp(key, "lang") != 0 && !router_query_accepted(qc->route, key)) {
 		qc->bad = key;
 		return (MHD_NO);
 	}
@@ -223,7 +233,8 @@ server_reply_429(struct api_request *r, const char *code, const char *what, unsi
 
 	snprintf(s, sizeof(s), "%u", retry);
 	request_add_header(r, MHD_HTTP_HEADER_RETRY_AFTER, s);
-	request_reply_error(r, 429, code, "%s; retry after %u seconds", what, retry);
+	request_reply_error(r, 429, code, "%s; retry after %u seconds",
+	    request_text(r, what), retry);
 	return (1);
 }
 
@@ -396,8 +407,8 @@ server_check(struct server *srv, struct api_request *r)
 	if (qc.bad != NULL) {
 		request_reply_error(r, 400, qc.invalid_utf8 ? "invalid_parameter" :
 		    "unknown_parameter", qc.invalid_utf8 ?
-		    "a query parameter is not valid UTF-8" :
-		    "this route does not take that query parameter");
+		    N_("a query parameter is not valid UTF-8") :
+		    N_("this route does not take that query parameter"));
 		return (-1);
 	}
 	if ((route->roles & AUTH_ROLE_PUBLIC) == 0) {
@@ -801,8 +812,7 @@ server_turn_away_overdue(struct server *srv, int64_t now)
 		r->on_worker = 1;
 		r->deferred = 0;
 		r->nheaders = 0;
-		request_reply_error(r, 503, db_pool_error_code(DB_POOL_EXHAUSTED), "%s",
-		    REQUEST_POOL_EXHAUSTED_MESSAGE);
+		request_reply_pool_exhausted(r);
 		/* r belongs to the HTTP thread again from here. */
 		MHD_resume_connection(conn);
 	}
@@ -901,6 +911,7 @@ server_free(struct server *srv)
 	key_cache_free(srv->keys);
 	summary_cache_free(srv->summaries);
 	access_log_close(srv->log);
+	i18n_free(&srv->messages_ja);
 	db_pool_free(srv->pool);
 }
 
@@ -923,8 +934,7 @@ server_default_threads(unsigned pool_size)
 static int
 server_setup(struct server *srv, const struct server_config *cfg)
 {
-	char session[64];
-
+	char session[64], err[512];
 	size_t i;
 
 	memset(srv, 0, sizeof(*srv));
@@ -947,6 +957,10 @@ server_setup(struct server *srv, const struct server_config *cfg)
 		return (-1);
 	for (i = 0; i < srv->nroutes; i++)
 		srv->batches[i] = routes_batch(&srv->routes[i]);
+	if (i18n_load_api(&srv->messages_ja, "ja", err, sizeof(err)) != 0) {
+		log_error("serve: %s", err);
+		return (-1);
+	}
 	if (cfg->cursor_secret != NULL && cfg->cursor_secret[0] != '\0') {
 		if (paging_set_secret(cfg->cursor_secret, strlen(cfg->cursor_secret)) != 0) {
 			log_error("serve: FAIRRATE_CURSOR_SECRET must be 16 to 64 bytes");

@@ -4,6 +4,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct i18n;
+
 /*
  * The HTTP API server: libmicrohttpd with an epoll thread pool sized for handlers that
  * block on PostgreSQL, a bounded connection pool, per-key and per-address rate limits,
@@ -72,6 +74,10 @@ size_t server_queued(struct server *srv);
 
 /* server_read_only: whether the server serves a read-only standby. */
 int server_read_only(struct server *srv);
+
+/* server_messages: the server's catalogue of lang for the texts it writes itself
+ * (po/api-<lang>.po, loaded at start), or NULL for English. */
+const struct i18n *server_messages(struct server *srv, const char *lang);
 
 /* server_now_us: the monotonic clock in microseconds. */
 int64_t server_now_us(void);

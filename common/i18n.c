@@ -418,6 +418,14 @@ i18n_load_portal(struct i18n *cat, const char *lang, char *err, size_t errlen)
 }
 
 int
+i18n_load_api(struct i18n *cat, const char *lang, char *err, size_t errlen)
+{
+	static const char *const files[] = {"po/api-"};
+
+	return (i18n_load_files(cat, lang, files, 1, err, errlen));
+}
+
+int
 i18n_open(struct i18n *cat, const char *explicit_lang, const char *accept_language,
     char *err, size_t errlen)
 {

@@ -47,6 +47,10 @@ int i18n_load(struct i18n *cat, const char *lang, char *err, size_t errlen);
  * (po/portal-<lang>.po) first: every text the portal shows. */
 int i18n_load_portal(struct i18n *cat, const char *lang, char *err, size_t errlen);
 
+/* i18n_load_api: the API server's own catalogue of lang (po/api-<lang>.po): its error
+ * messages and the sentences it stores in English (api/messages.h). */
+int i18n_load_api(struct i18n *cat, const char *lang, char *err, size_t errlen);
+
 /* i18n_open: i18n_lang then i18n_load. 0 with cat loaded; 1 when explicit_lang is not
  * a language we have (err says which we have); -1 when a catalogue is broken (err
  * names the file and line). */

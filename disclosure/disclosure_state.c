@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "common/i18n_format.h"
+
 static const char *const state_names[DISCLOSURE_NSTATES] = {
 	"submitted", "verified", "rejected", "withdrawn", "expired", "superseded",
 };
@@ -114,8 +116,8 @@ disclosure_transition_apply(enum disclosure_state from, enum disclosure_event ev
 	    (unsigned)role >= DISCLOSURE_NROLES || !role_may(event, role))
 		return (refuse(out, DISCLOSURE_REFUSAL_ROLE,
 		    event == DISCLOSURE_EV_WITHDRAW ?
-		    "only the company withdraws its disclosure" :
-		    "this role may not perform this action on a disclosure"));
+		    N_("only the company withdraws its disclosure") :
+		    N_("this role may not perform this action on a disclosure")));
 	switch (event) {
 	case DISCLOSURE_EV_VERIFY:
 		if (from != DISCLOSURE_SUBMITTED)

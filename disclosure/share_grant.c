@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "common/i18n_format.h"
 #include "common/timefmt.h"
 
 static const char *const scope_names[] = {"evidence", "rating", "disputes"};
@@ -34,11 +35,11 @@ int
 share_grant_expiry_check(int64_t expires_at, int64_t now, const char **why)
 {
 	if (expires_at <= now) {
-		*why = "expires_at must be in the future";
+		*why = N_("expires_at must be in the future");
 		return (-1);
 	}
 	if (expires_at - now > (int64_t)SHARE_GRANT_MAX_DAYS * TIMEFMT_DAY) {
-		*why = "a grant runs at most 365 days";
+		*why = N_("a grant runs at most 365 days");
 		return (-1);
 	}
 	*why = "";

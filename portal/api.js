@@ -1,7 +1,7 @@
 // Calls to the fairrate API on the same origin. Keys live in sessionStorage only:
 // they go when the tab closes, and never reach localStorage or a cookie.
 
-import {t} from "./i18n.js";
+import {t, currentLang} from "./i18n.js";
 
 const KEY_PREFIX = "fairrate.key.";
 
@@ -31,7 +31,8 @@ export class ApiError extends Error {
 }
 
 // What an API error means, in words a person can act on. The server's own message
-// (in English) follows in brackets.
+// follows in brackets, in the page's language: every call sends it as
+// Accept-Language, and the server writes its messages in it (po/api-ja.po).
 export function describeError(err) {
   if (!(err instanceof ApiError)) {
     return t("Something went wrong in the page: {what}", {what: err && err.message ? err.message : err});
@@ -55,7 +56,7 @@ export function describeError(err) {
 // api(path, {key, method, body, text}): the parsed JSON answer (or the text when
 // text is set). Throws ApiError for an HTTP error or when the server is unreachable.
 export async function api(path, opts = {}) {
-  const headers = {Accept: opts.text ? "text/csv" : "application/json"};
+  const headers = {Accept: opts.text ? "text/csv" : "application/json", "Accept-Language": currentLang()};
   if (opts.key) headers.Authorization = `Bearer ${opts.key}`;
   let body;
   if (opts.body !== undefined) {
@@ -96,7 +97,7 @@ export async function api(path, opts = {}) {
 // apiBlob(path, {key}): the answer as a Blob (a PDF), for a download the page starts
 // itself: a plain link could not send the key. Throws ApiError as api() does.
 export async function apiBlob(path, opts = {}) {
-  const headers = {};
+  const headers = {"Accept-Language": currentLang()};
   if (opts.key) headers.Authorization = `Bearer ${opts.key}`;
   let resp;
   try {

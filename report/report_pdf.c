@@ -123,8 +123,9 @@ pdf_header(const struct pdf *p, const struct report *r, double y)
 	pdf_rgb(p, 0x1f2d3d);
 	pdf_text(p, MARGIN, y, COL_W, 9, 0, RIGHT, T(p, "Security rating report"));
 	y += pdf_text(p, MARGIN, y, COL_W - 160, 18, 1, 0, r->name);
-	snprintf(line, sizeof(line), "%s: %s   %s: %s   %s: %s", T(p, "Sector"), r->sector,
-	    T(p, "Size band"), r->size_band, T(p, "Rated as of"),
+	snprintf(line, sizeof(line), "%s: %s   %s: %s   %s: %s", T(p, "Sector"),
+	    i18n_ctext(p->cat, "code", r->sector), T(p, "Size band"),
+	    i18n_ctext(p->cat, "code", r->size_band), T(p, "Rated as of"),
 	    timefmt_format(r->as_of, at));
 	pdf_rgb(p, 0x555555);
 	y += pdf_text(p, MARGIN, y + 2, COL_W, 9, 0, 0, line) + 2;

@@ -127,3 +127,33 @@ test("a browser whose first language is Japanese gets the portal in Japanese", a
   assertNoErrors(page);
   await page.close();
 });
+
+test("a Japanese page shows the server's own error messages in Japanese", async () => {
+  const page = await openPage(await browserFor("en-US"));
+  // A mistyped key: the server's reason comes in the page's language.
+  await page.goto(`${BASE}/portal/investor?lang=ja`);
+  await signInAnyLanguage(page, "investor", "fr_notakey_0000");
+  const alert = page.getByRole("alert");
+  await alert.filter({hasText: "API キーが正しくありません"}).waitFor();
+  assert.doesNotMatch(await alert.textContent(), /not valid/);
+
+  // A dispute form the server refuses (a reason the form does not offer, as a
+  // tampered page would send): its message is Japanese, and nothing is filed.
+  await page.goto(`${BASE}/portal/company?lang=ja`);
+  await signInAnyLanguage(page, "company", KEYS.company);
+  const row = page.locator("#evidence-table tbody tr")
+    .filter({has: page.locator("input[type=checkbox]:not([disabled])")}).first();
+  await row.locator("input[type=checkbox]").check();
+  await page.locator("#dispute-reason").evaluate((select) => {
+    select.add(new Option("mine", "mine"));
+    select.value = "mine";
+  });
+  await page.locator("#dispute-explanation").fill("この検出は当社の資産ではありません。");
+  await page.locator("#dispute-form button[type=submit]").click();
+  await alert.filter({hasText: "reason は not_our_asset、false_positive、remediated、compensating_control、other のいずれかです"}).waitFor();
+  assert.match(await alert.textContent(), /リクエスト/, "the portal's own words around it are Japanese too");
+  assert.doesNotMatch(await alert.textContent(), /reason is/);
+  await shot(page, "24-server-error-ja");
+  assertNoErrors(page, [/status of 401/, /status of 400/]);
+  await page.close();
+});

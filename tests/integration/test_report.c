@@ -164,6 +164,7 @@ Test(report, the_cli_writes_one_page_with_the_rating_and_its_digest)
 	cr_assert_not_null(strstr(text, score), "%s in %s", score, text);
 	cr_assert_not_null(strstr(text, digest), "%s", text);
 	cr_assert_not_null(strstr(text, "Methodology 2026.1"), "%s", text);
+	cr_assert_not_null(strstr(text, "finance"), "%s", text);
 	cr_assert_not_null(strstr(text, "Governance disclosures"), "%s", text);
 	cr_assert_not_null(strstr(text, "Top five actions"), "%s", text);
 	actions_are_printed(path, "en");
@@ -194,6 +195,9 @@ Test(report, japanese_is_drawn_in_a_cjk_font)
 	cr_assert_not_null(strstr(text, "ガバナンスの開示"), "%s", text);
 	cr_assert_not_null(strstr(text, "情報セキュリティ基本方針を公開している"),
 	    "a check title from methodology/i18n/ja.po: %s", text);
+	/* Sector and size band in words, from the catalogue the printable page uses. */
+	cr_assert_not_null(strstr(text, "金融"), "the sector of po/ja.po: %s", text);
+	cr_assert_null(strstr(text, "finance"), "%s", text);
 	actions_are_printed(path, "ja");
 	keep_png(path, "report-ja");
 	snprintf(cmd, sizeof(cmd), "pdffonts '%s'", path);

@@ -61,6 +61,8 @@ report_reply(struct api_request *r, PGconn *db, int64_t id, int pdf)
 			    rep.slug);
 			(void)request_add_header(r, "Content-Disposition", disp);
 			(void)request_add_header(r, "Content-Language", cat.lang);
+			/* Its language follows Accept-Language when ?lang= is absent. */
+			(void)request_add_header(r, "Vary", "Accept-Language");
 			request_reply_data(r, 200, "application/pdf", out.data, out.len);
 		}
 		buf_free(&out);

@@ -227,6 +227,7 @@ get_pdf(const char *path, const char *key, const char *lang)
 	    "application/pdf");
 	cr_assert_str_eq(api_response_header(&res, "Content-Language", hdr, sizeof(hdr)),
 	    lang);
+	cr_assert_str_eq(api_response_header(&res, "Vary", hdr, sizeof(hdr)), "Accept-Language");
 	cr_assert_eq(memcmp(res.body.data, "%PDF-", 5), 0);
 	snprintf(file, sizeof(file), "%s/http.pdf", dir);
 	cr_assert_not_null(f = fopen(file, "wb"));

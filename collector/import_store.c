@@ -677,6 +677,11 @@ store_finish_companies(struct store_finish *f, const char *asset_source,
 		return (-1);
 	if (*f->rejected > 0)
 		return (1);
+	/* Slugs are unique through company_slugs, not an index ON CONFLICT could wait on:
+	 * two imports adding the same company take turns instead of one failing. */
+	if (db_exec(f->s->conn, "LOCK TABLE company_slugs IN SHARE ROW EXCLUSIVE MODE", 0,
+	    NULL) != 0)
+		return (-1);
 	if ((rc = store_upsert(f, bounds, store_upsert_companies, NULL, &counts->inserted,
 	    &counts->updated)) != 0)
 		return (rc);

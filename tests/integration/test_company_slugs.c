@@ -117,3 +117,18 @@ Test(company_slugs, a_deleted_company_takes_its_global_rows)
 	cr_expect_eq(testdb_scalar(conn, "SELECT count(*) FROM audit_log"
 	    " WHERE target = 'acme' AND company_id IS NULL"), 1);
 }
+
+/* Evidence refers to its asset with the company (migration 0036): deleting the asset
+ * clears the evidence's asset_id only, as before, never its company. */
+Test(company_slugs, a_deleted_asset_leaves_its_evidence_with_the_company)
+{
+	testdb_exec(conn,
+	    "INSERT INTO assets (company_id, kind, value, source) SELECT id, 'domain',"
+	    " 'acme.example', 'test' FROM companies WHERE slug = 'acme';"
+	    "INSERT INTO evidence (company_id, asset_id, check_code, outcome, source,"
+	    " first_seen, last_seen) SELECT company_id, id, 'tls.certificate_expired', 'fail',"
+	    " 'test', now(), now() FROM assets;"
+	    "DELETE FROM assets");
+	cr_expect_eq(testdb_scalar(conn, "SELECT count(*) FROM evidence e JOIN companies c"
+	    " ON c.id = e.company_id WHERE c.slug = 'acme' AND e.asset_id IS NULL"), 1);
+}

@@ -439,23 +439,24 @@ static const char store_upsert_evidence[] =
     " RETURNING (xmax = 0) AS ins)"
     " SELECT count(*) FILTER (WHERE ins), count(*) FILTER (WHERE NOT ins) FROM up";
 
-/* A visibility left empty keeps the stored one. */
+/* A visibility left empty keeps the stored one. Companies are found by slug (unique
+ * through company_slugs, migration 0036): those there are updated where anything
+ * differs, the others inserted. */
 static const char store_upsert_companies[] =
-    "WITH up AS (INSERT INTO companies AS c (slug, name, sector, size_band, country,"
-    "   visibility)"
-    " SELECT slug, name, sector, size_band, country, coalesce(visibility, 'public')"
-    " FROM stage_companies WHERE line BETWEEN $1 AND $2"
-    " ON CONFLICT (slug) DO UPDATE SET name = EXCLUDED.name, sector = EXCLUDED.sector,"
-    "   size_band = EXCLUDED.size_band, country = EXCLUDED.country,"
-    "   visibility = coalesce((SELECT s.visibility FROM stage_companies s"
-    "     WHERE s.slug = EXCLUDED.slug), c.visibility),"
-    "   updated_at = now()"
-    " WHERE (c.name, c.sector, c.size_band, c.country, c.visibility) IS DISTINCT FROM"
-    "   (EXCLUDED.name, EXCLUDED.sector, EXCLUDED.size_band, EXCLUDED.country,"
-    "    coalesce((SELECT s.visibility FROM stage_companies s"
-    "      WHERE s.slug = EXCLUDED.slug), c.visibility))"
-    " RETURNING (xmax = 0) AS ins)"
-    " SELECT count(*) FILTER (WHERE ins), count(*) FILTER (WHERE NOT ins) FROM up";
+    "WITH upd AS (UPDATE companies c SET name = s.name, sector = s.sector,"
+    "   size_band = s.size_band, country = s.country,"
+    "   visibility = coalesce(s.visibility, c.visibility), updated_at = now()"
+    " FROM stage_companies s WHERE s.line BETWEEN $1 AND $2 AND c.slug = s.slug"
+    "   AND (c.name, c.sector, c.size_band, c.country, c.visibility) IS DISTINCT FROM"
+    "   (s.name, s.sector, s.size_band, s.country, coalesce(s.visibility, c.visibility))"
+    " RETURNING 1),"
+    " ins AS (INSERT INTO companies (slug, name, sector, size_band, country, visibility)"
+    " SELECT s.slug, s.name, s.sector, s.size_band, s.country,"
+    "   coalesce(s.visibility, 'public')"
+    " FROM stage_companies s WHERE s.line BETWEEN $1 AND $2"
+    "   AND NOT EXISTS (SELECT 1 FROM company_slugs k WHERE k.slug = s.slug)"
+    " RETURNING 1)"
+    " SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM upd)";
 
 /* New assets only: one already attributed, or detached, is left as it is. */
 static const char store_insert_assets[] =
@@ -676,6 +677,11 @@ store_finish_companies(struct store_finish *f, const char *asset_source,
 		return (-1);
 	if (*f->rejected > 0)
 		return (1);
+	/* Slugs are unique through company_slugs, not an index ON CONFLICT could wait on:
+	 * two imports adding the same company take turns instead of one failing. */
+	if (db_exec(f->s->conn, "LOCK TABLE company_slugs IN SHARE ROW EXCLUSIVE MODE", 0,
+	    NULL) != 0)
+		return (-1);
 	if ((rc = store_upsert(f, bounds, store_upsert_companies, NULL, &counts->inserted,
 	    &counts->updated)) != 0)
 		return (rc);

@@ -22,7 +22,7 @@ static const char queue_sync_add[] =
     " SELECT a.company_id, a.id, $1::timestamptz, $2::integer FROM assets a"
     " WHERE a.kind = 'domain' AND a.detached_at IS NULL AND a.source <> 'demo'"
     "   AND NOT EXISTS (SELECT 1 FROM scan_jobs j WHERE j.asset_id = a.id)"
-    " ON CONFLICT (asset_id) DO NOTHING RETURNING 1)"
+    " ON CONFLICT (asset_id, company_id) DO NOTHING RETURNING 1)"
     " SELECT count(*) FROM ins";
 
 static const char queue_sync_remove[] =

@@ -20,9 +20,11 @@ disclosure_store_add_attachment(PGconn *conn, const struct disclosure_actor *act
 	    "SELECT state FROM disclosures WHERE id = $1::bigint AND company_id = $2::bigint"
 	    " FOR UPDATE";
 	static const char sql_insert[] =
-	    "INSERT INTO disclosure_attachments (disclosure_id, filename, content_type,"
-	    " content, size, sha256, uploaded_by, uploaded_at) VALUES ($1::bigint, $2, $3,"
-	    " $4, $5::integer, $6, $7::bigint, to_timestamp($8::bigint)) RETURNING id";
+	    "INSERT INTO disclosure_attachments (company_id, disclosure_id, filename,"
+	    " content_type, content, size, sha256, uploaded_by, uploaded_at)"
+	    " SELECT d.company_id, d.id, $2::text, $3::text, $4::bytea, $5::integer, $6::text,"
+	    " $7::bigint, to_timestamp($8::bigint) FROM disclosures d WHERE d.id = $1::bigint"
+	    " RETURNING id";
 	enum disclosure_store_result ret = DISCLOSURE_STORE_ERROR;
 	char sid[24], scompany[24], ssize[24], skey[24], snow[24], digest[65];
 	const char *p[8] = {sid, filename, content_type, content, ssize, digest, skey, snow};

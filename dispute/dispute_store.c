@@ -120,9 +120,10 @@ static const char sql_release[] =
     " AND (o.evidence_id = e.id OR o.asset_id = e.asset_id))";
 
 static const char sql_event[] =
-    "INSERT INTO dispute_events (dispute_id, actor_key_id, actor_role, event,"
+    "INSERT INTO dispute_events (company_id, dispute_id, actor_key_id, actor_role, event,"
     " from_state, to_state, at, body, internal)"
-    " VALUES ($1, $2, $3, $4, $5, $6, to_timestamp($7::bigint), $8, $9)";
+    " SELECT d.company_id, d.id, $2::bigint, $3::text, $4::text, $5::text, $6::text,"
+    " to_timestamp($7::bigint), $8::text, $9::boolean FROM disputes d WHERE d.id = $1::bigint";
 
 static int
 record_event(PGconn *conn, const char *sid, const struct dispute_actor *actor,

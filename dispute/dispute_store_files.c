@@ -43,9 +43,11 @@ dispute_store_add_attachment(PGconn *conn, const struct dispute_actor *actor, in
     int64_t now, int64_t *attachment_id)
 {
 	static const char sql[] =
-	    "INSERT INTO attachments (dispute_id, filename, content_type, content, sha256,"
-	    " uploaded_by, uploaded_role, uploaded_at)"
-	    " VALUES ($1, $2, $3, $4, $5, $6, $7, to_timestamp($8::bigint)) RETURNING id";
+	    "INSERT INTO attachments (company_id, dispute_id, filename, content_type, content,"
+	    " sha256, uploaded_by, uploaded_role, uploaded_at)"
+	    " SELECT d.company_id, d.id, $2::text, $3::text, $4::bytea, $5::text, $6::bigint,"
+	    " $7::text, to_timestamp($8::bigint) FROM disputes d WHERE d.id = $1::bigint"
+	    " RETURNING id";
 	enum dispute_store_result ret = DISPUTE_STORE_ERROR, r;
 	char sid[24], skey[24], snow[24], digest[65];
 	const char *p[8];

@@ -458,3 +458,42 @@ Test(import, a_domain_of_another_company_is_refused)
 	    " ON c.id = a.company_id WHERE c.slug = 'hooli' AND a.value = 'www.acme.example'"
 	    " AND a.detached_at IS NULL"), 1);
 }
+
+/* A company added by another transaction while an import adding the same slug waits
+ * for it (migration 0036: slugs are unique through company_slugs, which the import
+ * locks) is updated by the import, not refused. */
+Test(import, an_import_waits_for_a_company_added_meanwhile)
+{
+	const char *path = write_file("zeta.csv", "slug,name,sector,size_band,country,"
+	    "domains,ip_ranges,visibility\nzeta,Zeta Imported,retail,small,JP,,,\n");
+	PGconn *other = PQconnectdb(testdb_url()), *watch = PQconnectdb(testdb_url());
+	PGresult *res;
+	pid_t pid;
+	int status, waiting = 0;
+
+	cr_assert_eq(PQstatus(other), CONNECTION_OK);
+	cr_assert_eq(PQstatus(watch), CONNECTION_OK);
+	testdb_exec(other, "BEGIN; INSERT INTO companies (slug, name, sector, size_band,"
+	    " country) VALUES ('zeta', 'Zeta', 'retail', 'small', 'JP')");
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0)
+		_exit(import(IMPORT_COMPANIES, path, NULL) == 0 ? 0 : 1);
+	/* Until the import waits for a lock (no time limit: the suite's own bounds it). */
+	while (!waiting) {
+		res = PQexec(watch, "SELECT count(*) FROM pg_stat_activity WHERE datname ="
+		    " current_database() AND wait_event_type = 'Lock'");
+		cr_assert_eq(PQresultStatus(res), PGRES_TUPLES_OK, "%s", PQerrorMessage(watch));
+		waiting = strcmp(PQgetvalue(res, 0, 0), "0") != 0;
+		PQclear(res);
+		if (!waiting)
+			usleep(10000);
+	}
+	testdb_exec(other, "COMMIT");
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the import failed");
+	cr_expect_eq(testdb_scalar(watch, "SELECT count(*) FROM companies"
+	    " WHERE slug = 'zeta' AND name = 'Zeta Imported'"), 1);
+	PQfinish(other);
+	PQfinish(watch);
+}

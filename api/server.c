@@ -85,6 +85,8 @@ struct server {
 	pthread_cond_t queue_ready;
 	struct api_request *queue_head, *queue_tail;
 	size_t queued;
+	unsigned idle;                 /* workers waiting on queue_ready */
+	int waking;                    /* one was signalled and has not run yet */
 	int queue_stop;
 	pthread_t *workers;
 	unsigned nworkers;
@@ -107,7 +109,7 @@ server_config_defaults(struct server_config *cfg)
 	cfg->pool_size = 8;
 	cfg->pool_wait_ms = 2000;
 	cfg->threads = 0;              /* 0: server_default_threads */
-	cfg->workers = 0;              /* 0: pool_size */
+	cfg->workers = 0;              /* 0: server_default_workers */
 	cfg->body_limit = 1024 * 1024;
 	cfg->connection_timeout = 30;
 	cfg->header_timeout = 10;
@@ -500,6 +502,20 @@ server_work(struct server *srv, struct api_request *r)
 	MHD_resume_connection(conn);
 }
 
+/* Wake a waiting worker for the queue, unless one woken already has yet to run: it
+ * takes what queued meanwhile (a batch, or one request and then, while more wait,
+ * wakes the next). So a burst of lookups wakes one worker that reads them together,
+ * rather than one worker each; a worker that is busy comes back to the queue before
+ * it waits. The queue's lock is held. */
+static void
+server_wake_worker(struct server *srv)
+{
+	if (srv->idle > 0 && !srv->waking) {
+		srv->waking = 1;
+		pthread_cond_signal(&srv->queue_ready);
+	}
+}
+
 /* The queue's first request, taken off it; the queue's lock is held. */
 static struct api_request *
 server_pop(struct server *srv)
@@ -541,8 +557,12 @@ server_worker(void *arg)
 
 	for (;;) {
 		pthread_mutex_lock(&srv->queue_lock);
-		while (srv->queue_head == NULL && !srv->queue_stop)
+		while (srv->queue_head == NULL && !srv->queue_stop) {
+			srv->idle++;
 			pthread_cond_wait(&srv->queue_ready, &srv->queue_lock);
+			srv->idle--;
+			srv->waking = 0;
+		}
 		if (srv->queue_head == NULL) {
 			pthread_mutex_unlock(&srv->queue_lock);
 			return (NULL);
@@ -557,6 +577,9 @@ server_worker(void *arg)
 		    srv->queue_head->routed == ROUTER_FOUND &&
 		    srv->queue_head->match.route == route)
 			batch[n++] = server_pop(srv);
+		/* More waiting than this worker took: wake another (see server_enqueue). */
+		if (srv->queue_head != NULL)
+			server_wake_worker(srv);
 		pthread_mutex_unlock(&srv->queue_lock);
 		if (n > 1)
 			server_batch_read(srv, batch_read, batch, n);
@@ -580,7 +603,7 @@ server_enqueue(struct server *srv, struct api_request *r)
 			srv->queue_head = r;
 		srv->queue_tail = r;
 		srv->queued++;
-		pthread_cond_signal(&srv->queue_ready);
+		server_wake_worker(srv);
 		rc = 0;
 	}
 	pthread_mutex_unlock(&srv->queue_lock);
@@ -915,6 +938,15 @@ server_free(struct server *srv)
 	db_pool_free(srv->pool);
 }
 
+/* Twice the online CPUs (4 when unknown). */
+static unsigned
+server_two_per_cpu(void)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return (cpus > 0 && cpus < 512 ? 2 * (unsigned)cpus : 4);
+}
+
 /* Two HTTP threads per online CPU, so that one can run while the other waits on
  * PostgreSQL, but no more than twice the pool size. More threads than that made the
  * tail worse, not better: on 2 cores 16 threads gave a p99 of 4-87 ms where 4 gave
@@ -923,12 +955,25 @@ server_free(struct server *srv)
 static unsigned
 server_default_threads(unsigned pool_size)
 {
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	unsigned n = cpus > 0 && cpus < 512 ? 2 * (unsigned)cpus : 4;
+	unsigned n = server_two_per_cpu();
 
 	if (n > 2 * pool_size)
 		n = 2 * pool_size;
 	return (n < 2 ? 2 : n);
+}
+
+/* Two workers per online CPU, but no more than the pool size (a worker holds at most
+ * one connection). Lookups queued together are read in one statement, so a few
+ * workers keep a local PostgreSQL busy, and more only add threads for the CPUs to
+ * switch between: on 2 cores, with a million companies, 8 workers gave a p99 of
+ * 40-220 ms where 4 gave 4-6 ms, at higher throughput (docs/operations.md, "Sizing").
+ * A remote or slow PostgreSQL wants more (--workers). */
+static unsigned
+server_default_workers(unsigned pool_size)
+{
+	unsigned n = server_two_per_cpu();
+
+	return (n > pool_size ? pool_size : n);
 }
 
 static int
@@ -945,7 +990,7 @@ server_setup(struct server *srv, const struct server_config *cfg)
 	if (srv->cfg.threads == 0)
 		srv->cfg.threads = server_default_threads(cfg->pool_size);
 	if (srv->cfg.workers == 0)
-		srv->cfg.workers = cfg->pool_size;
+		srv->cfg.workers = server_default_workers(cfg->pool_size);
 	if ((srv->conns = calloc(SERVER_MAX_CONNECTIONS, sizeof(*srv->conns))) == NULL ||
 	    (srv->conns_free = calloc(SERVER_MAX_CONNECTIONS, sizeof(int))) == NULL)
 		return (-1);

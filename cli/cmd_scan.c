@@ -42,12 +42,18 @@ struct scan_slot {
 	struct scan_slot *next;
 };
 
+/* What one writer of results uses: its connection and its resolvers for the mail
+ * checks (a resolver serves one thread). */
+struct scan_writer_ctx {
+	PGconn *conn;
+	struct dns_mail *dns;                 /* NULL with --no-mail */
+	struct dns_mail *dnssec;              /* the validating resolver, or NULL */
+};
+
 struct scan_run {
 	PGconn *conn;
 	char worker[128];
 	struct http_scan *http;
-	struct dns_mail *dns;
-	struct dns_mail *dnssec;              /* the validating resolver, or NULL */
 	struct outbound_config sts;           /* MTA-STS policy fetches: the scan's
 	                                         allowed networks, CAs and routes */
 	int concurrency, lease, interval, once;
@@ -62,8 +68,10 @@ struct scan_run {
 	struct scan_results_counts counts;
 	struct progress *progress;
 	/* The writer thread: batches of finished jobs go to it, so that scanning goes
-	 * on while results are written (its own connection). */
-	PGconn *wconn;
+	 * on while results are written (its own connection). Once scanning is over,
+	 * the main thread writes queued batches too, on the claims' connection
+	 * (main_writer): what is left is then written on two cores. */
+	struct scan_writer_ctx writer_ctx, main_writer;
 	pthread_t writer;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -77,7 +85,7 @@ struct scan_batch {
 	struct scan_batch *next;
 };
 
-#define SCAN_MAX_QUEUED 4                     /* batches waiting for the writer */
+#define SCAN_MAX_QUEUED 2                     /* batches waiting for the writer */
 
 static void
 scan_usage(FILE *out)
@@ -174,13 +182,24 @@ scan_sts_config(struct outbound_config *c, const struct http_scan_options *h,
 /* The DNS-policy checks of a finished domain (MTA-STS, TLS-RPT, CAA, DNSSEC) on the
  * writer's resolvers. 0, or -1 when a lookup failed. */
 static int
-scan_dns_policy(struct scan_run *r, struct scan_slot *s)
+scan_dns_policy(struct scan_run *r, const struct scan_writer_ctx *w, struct scan_slot *s)
 {
 	struct dns_policy_lookup l = {dns_mail_lookup, dns_mail_mx, dns_mail_caa,
-	    r->dnssec != NULL ? dns_mail_secure : NULL, r->dns, r->dnssec, mta_sts_fetch,
+	    w->dnssec != NULL ? dns_mail_secure : NULL, w->dns, w->dnssec, mta_sts_fetch,
 	    &r->sts};
 
 	return (dns_policy_run(s->job.domain, &l, &s->results));
+}
+
+/* The resolvers of one writer: nameserver's, and the validating resolver when
+ * dnssec is given. 0, or -1 after logging. */
+static int
+scan_resolvers(struct scan_writer_ctx *w, const char *nameserver, const char *dnssec)
+{
+	if (dnssec != NULL && ((w->dnssec = dns_mail_new(dnssec, 2, 2)) == NULL ||
+	    dns_mail_validating(w->dnssec) != 0))
+		return (-1);
+	return ((w->dns = dns_mail_new(nameserver, 2, 2)) == NULL ? -1 : 0);
 }
 
 /* A result of s could not be stored (the set is full, memory is short): the job ends
@@ -215,9 +234,9 @@ scan_on_done(void *arg, void *tag, const struct http_observation *o)
 }
 
 /* Add the mail checks to one batch, write its results and end its jobs' leases
- * (writer thread). 0 or -1. */
+ * (a writer: w). 0 or -1. */
 static int
-scan_write(struct scan_run *r, struct scan_batch *b)
+scan_write(struct scan_run *r, const struct scan_writer_ctx *w, struct scan_batch *b)
 {
 	struct scan_results_item *items = NULL;
 	struct scan_results_counts counts;
@@ -238,10 +257,10 @@ scan_write(struct scan_run *r, struct scan_batch *b)
 	}
 	for (s = b->slots; s != NULL; s = s->next, i++) {
 		/* The mail checks run here, off the scanning thread (the resolver is
-		 * only used by this thread). */
+		 * only used by this writer). */
 		/* Both run: one's failed lookup does not hide the other's results. */
-		if (r->dns != NULL && ((mail_auth_run(s->job.domain, dns_mail_lookup, r->dns,
-		    &s->results) != 0) | (scan_dns_policy(r, s) != 0)) && s->error[0] == '\0' &&
+		if (w->dns != NULL && ((mail_auth_run(s->job.domain, dns_mail_lookup, w->dns,
+		    &s->results) != 0) | (scan_dns_policy(r, w, s) != 0)) && s->error[0] == '\0' &&
 		    !s->results.truncated)
 			snprintf(s->error, sizeof(s->error), "dns: lookup failed");
 		if (s->results.truncated)
@@ -255,8 +274,8 @@ scan_write(struct scan_run *r, struct scan_batch *b)
 		errors[i] = s->error[0] ? s->error : NULL;
 		errs += s->error[0] != '\0';
 	}
-	if (scan_results_store(r->wconn, items, i, &counts) != 0 ||
-	    scan_queue_finish(r->wconn, r->worker, now, ids, errors, i, NULL) != 0)
+	if (scan_results_store(w->conn, items, i, &counts) != 0 ||
+	    scan_queue_finish(w->conn, r->worker, now, ids, errors, i, NULL) != 0)
 		goto done;
 	pthread_mutex_lock(&r->mu);
 	r->done += (long)i;
@@ -289,26 +308,27 @@ scan_batch_free(struct scan_batch *b)
 	free(b);
 }
 
-static void *
-scan_writer(void *arg)
+/* Write queued batches with w until the queue is empty and, with wait, stopped
+ * (without wait: until it is empty). */
+static void
+scan_drain(struct scan_run *r, const struct scan_writer_ctx *w, int wait)
 {
-	struct scan_run *r = arg;
 	struct scan_batch *b;
 	int failed;
 
 	for (;;) {
 		pthread_mutex_lock(&r->mu);
-		while (r->queue == NULL && !r->writer_stop)
+		while (wait && r->queue == NULL && !r->writer_stop)
 			pthread_cond_wait(&r->cv, &r->mu);
 		if ((b = r->queue) == NULL) {
 			pthread_mutex_unlock(&r->mu);
-			return (NULL);
+			return;
 		}
 		r->queue = b->next;
 		if (r->queue == NULL)
 			r->queue_tail = NULL;
 		pthread_mutex_unlock(&r->mu);
-		failed = !r->writer_failed && scan_write(r, b) != 0;
+		failed = !r->writer_failed && scan_write(r, w, b) != 0;
 		scan_batch_free(b);
 		pthread_mutex_lock(&r->mu);
 		r->queued--;
@@ -316,6 +336,15 @@ scan_writer(void *arg)
 		pthread_cond_broadcast(&r->cv);
 		pthread_mutex_unlock(&r->mu);
 	}
+}
+
+static void *
+scan_writer(void *arg)
+{
+	struct scan_run *r = arg;
+
+	scan_drain(r, &r->writer_ctx, 1);
+	return (NULL);
 }
 
 /* Hand the finished jobs to the writer (waiting while it is behind). 0, or -1 when
@@ -354,10 +383,12 @@ scan_flush(struct scan_run *r)
 	return (failed ? -1 : 0);
 }
 
-/* Stop the writer once it has written everything queued. 0, or -1 if it failed. */
+/* Stop the writer once it has written everything queued, the main thread writing
+ * queued batches beside it. 0, or -1 if either failed. */
 static int
 scan_writer_finish(struct scan_run *r)
 {
+	scan_drain(r, &r->main_writer, 0);
 	pthread_mutex_lock(&r->mu);
 	r->writer_stop = 1;
 	pthread_cond_broadcast(&r->cv);
@@ -374,10 +405,17 @@ scan_start_backlog(struct scan_run *r)
 
 	while (r->backlog_at < r->backlog_n &&
 	    http_scan_active(r->http) < (size_t)r->concurrency) {
-		if ((s = calloc(1, sizeof(*s))) == NULL) {
+		/* Not calloc: a slot is large (SCAN_RESULTS_MAX results) and mostly left
+		 * unused; only what scan_results_add fills is ever read. */
+		if ((s = malloc(sizeof(*s))) == NULL) {
 			log_error("scan: out of memory");
 			return;
 		}
+		s->results.n = 0;
+		s->results.truncated = 0;
+		s->error[0] = '\0';
+		s->incomplete = 0;
+		s->next = NULL;
 		s->job = r->backlog[r->backlog_at++];
 		if (http_scan_add(r->http, s->job.domain, s) != 0) {
 			snprintf(s->error, sizeof(s->error), "could not start the scan");
@@ -475,7 +513,8 @@ scan_loop(struct scan_run *r)
 		t = scan_ms();
 		if (r->nfinished >= SCAN_FLUSH_JOBS || (r->nfinished > 0 &&
 		    (t - last_flush >= SCAN_FLUSH_MS || http_scan_active(r->http) == 0 ||
-		    (r->nfinished >= SCAN_FLUSH_IDLE_JOBS && scan_writer_idle(r))))) {
+		    ((r->nfinished >= SCAN_FLUSH_IDLE_JOBS || r->backlog_at == r->backlog_n) &&
+		    scan_writer_idle(r))))) {
 			if (scan_flush(r) != 0)
 				return (-1);
 			last_flush = t;
@@ -601,16 +640,21 @@ cmd_scan(int argc, char **argv)
 		goto done;
 	if (mail && scan_sts_config(&r.sts, &hopt, connect_to, nct) != 0)
 		goto done;
-	if (mail && dnssec != NULL && ((r.dnssec = dns_mail_new(dnssec, 2, 2)) == NULL ||
-	    dns_mail_validating(r.dnssec) != 0))
-		goto done;
-	if (mail && (r.dns = dns_mail_new(nameserver, 2, 2)) == NULL)
+	if (mail && (scan_resolvers(&r.writer_ctx, nameserver, dnssec) != 0 ||
+	    scan_resolvers(&r.main_writer, nameserver, dnssec) != 0))
 		goto done;
 	if ((r.backlog = calloc(2 * (size_t)r.concurrency, sizeof(*r.backlog))) == NULL) {
 		log_error("scan: out of memory");
 		goto done;
 	}
-	if ((r.wconn = db_connect(NULL)) == NULL)
+	/* Commits do not wait for the disk: a crash of the database server may lose
+	 * the last fraction of a second of claims and written batches (never half a
+	 * batch; a job's end is committed after its results), and the leases of jobs
+	 * whose end was lost run out, so that their domains are scanned again. */
+	r.main_writer.conn = r.conn;
+	if ((r.writer_ctx.conn = db_connect(NULL)) == NULL ||
+	    db_exec(r.writer_ctx.conn, "SET synchronous_commit = off", 0, NULL) != 0 ||
+	    db_exec(r.conn, "SET synchronous_commit = off", 0, NULL) != 0)
 		goto done;
 	pthread_mutex_init(&r.mu, NULL);
 	pthread_cond_init(&r.cv, NULL);
@@ -635,10 +679,12 @@ cmd_scan(int argc, char **argv)
 	}
 done:
 	http_scan_free(r.http);
-	dns_mail_free(r.dns);
-	dns_mail_free(r.dnssec);
+	dns_mail_free(r.writer_ctx.dns);
+	dns_mail_free(r.writer_ctx.dnssec);
+	dns_mail_free(r.main_writer.dns);
+	dns_mail_free(r.main_writer.dnssec);
 	free(r.backlog);
-	PQfinish(r.wconn);
+	PQfinish(r.writer_ctx.conn);
 	PQfinish(r.conn);
 	return (rc);
 }

@@ -94,6 +94,50 @@ scan_results_excerpt(const char *text, size_t len, size_t max, char *out)
 	return (out);
 }
 
+/* Whether any of the companies (slugs, one array) has scanner evidence that a dispute
+ * corrected: almost never, and then the results need not be compared one by one (the
+ * partial index evidence_corrected_idx answers it). */
+static const char results_any_corrected[] =
+    "SELECT EXISTS (SELECT 1 FROM companies c"
+    " JOIN evidence e ON e.company_id = c.id AND e.status = 'corrected'"
+    " WHERE c.slug = ANY ($1::text[]) AND e.source = '" SCAN_RESULTS_SOURCE "')";
+
+/* 1 when a company of items[0..n) has corrected scanner evidence, 0 when none has, -1
+ * after logging. */
+static int
+results_any_corrected_of(PGconn *conn, const struct scan_results_item *items, size_t n)
+{
+	struct buf slugs;
+	const char *params[1];
+	PGresult *res;
+	size_t i;
+	int bad, rc = -1;
+
+	buf_init(&slugs, RESULTS_ARRAY_LIMIT);
+	bad = buf_append(&slugs, "{", 1);
+	for (i = 0; i < n && !bad; i++) {
+		/* A batch holds a company's domains next to one another, mostly. */
+		if (i > 0 && strcmp(items[i].company, items[i - 1].company) == 0)
+			continue;
+		if (slugs.len > 1)
+			bad |= buf_append(&slugs, ",", 1);
+		bad |= db_array_append_text(&slugs, items[i].company);
+	}
+	bad |= buf_append(&slugs, "}", 1);
+	if (bad) {
+		log_error("scan: too many companies to write at once");
+		buf_free(&slugs);
+		return (-1);
+	}
+	params[0] = slugs.data;
+	if ((res = db_query(conn, results_any_corrected, 1, params)) != NULL) {
+		rc = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+		PQclear(res);
+	}
+	buf_free(&slugs);
+	return (rc);
+}
+
 /* Mark in skip[] (one per result, in order) the results that repeat a corrected
  * fact unchanged. 0, or -1 after logging. */
 static int
@@ -106,6 +150,9 @@ results_corrected(PGconn *conn, const struct scan_results_item *items, size_t n,
 	size_t i, k, c;
 	int bad = 0, rc = -1, row;
 
+	if ((rc = results_any_corrected_of(conn, items, n)) <= 0)
+		return (rc);
+	rc = -1;
 	for (c = 0; c < 6; c++) {
 		buf_init(&cols[c], RESULTS_ARRAY_LIMIT);
 		bad |= buf_append(&cols[c], "{", 1);
@@ -220,9 +267,18 @@ results_write(PGconn *conn, const struct scan_results_item *items, size_t n,
 		goto done;
 	if ((s = import_store_begin(conn, IMPORT_EVIDENCE)) == NULL)
 		goto done;
+	snprintf(e->source, sizeof(e->source), "%s", SCAN_RESULTS_SOURCE);
+	snprintf(e->collector_version, sizeof(e->collector_version), "%s",
+	    SCAN_RESULTS_VERSION);
 	for (i = 0; i < n; i++) {
 		const struct scan_results *r = items[i].results;
 
+		/* What all of a domain's rows share. */
+		snprintf(e->company, sizeof(e->company), "%s", items[i].company);
+		e->asset.kind = strchr(items[i].domain, '/') != NULL ?
+		    IMPORT_ASSET_IP_RANGE : IMPORT_ASSET_DOMAIN;
+		snprintf(e->asset.value, sizeof(e->asset.value), "%s", items[i].domain);
+		e->first_seen = e->last_seen = items[i].observed_at;
 		for (k = 0; k < r->n; k++) {
 			const struct scan_result *x = &r->items[k];
 
@@ -230,18 +286,9 @@ results_write(PGconn *conn, const struct scan_results_item *items, size_t n,
 				kept++;
 				continue;
 			}
-			memset(e, 0, sizeof(*e));
-			snprintf(e->company, sizeof(e->company), "%s", items[i].company);
-			e->asset.kind = strchr(items[i].domain, '/') != NULL ?
-			    IMPORT_ASSET_IP_RANGE : IMPORT_ASSET_DOMAIN;
-			snprintf(e->asset.value, sizeof(e->asset.value), "%s", items[i].domain);
 			snprintf(e->check_code, sizeof(e->check_code), "%s", x->code);
 			snprintf(e->outcome, sizeof(e->outcome), "%s", x->outcome);
 			snprintf(e->observation_key, sizeof(e->observation_key), "%s", x->key);
-			e->first_seen = e->last_seen = items[i].observed_at;
-			snprintf(e->source, sizeof(e->source), "%s", SCAN_RESULTS_SOURCE);
-			snprintf(e->collector_version, sizeof(e->collector_version), "%s",
-			    SCAN_RESULTS_VERSION);
 			e->details = x->details;
 			e->details_len = strlen(x->details);
 			if (import_store_add_evidence(s, ++line, e) != 0) {

@@ -248,6 +248,55 @@ Test(scan_queue, two_workers_share_one_queue_without_double_work)
 	    " AND source = 'fairrate-scan'"), 40);
 }
 
+/* Sixty domains on one server, eight at a time: the results go in many batches, some
+ * written by the writer thread and, once scanning is over, some by the main thread
+ * beside it. Each domain's evidence is written once, on its own asset, and is the
+ * same as every other's (one server answers them all); every job is finished. */
+Test(scan_queue, many_batches_write_each_domain_s_evidence_once)
+{
+	char https[64], http[64], out[96];
+	const char *args[16];
+
+	make_domains(60);
+	fixture();
+	snprintf(https, sizeof(https), ":443:127.0.0.1:%d", fx.https_port);
+	snprintf(http, sizeof(http), ":80:127.0.0.1:%d", fx.http_port);
+	snprintf(out, sizeof(out), "%s/many.json", fx.dir);
+	args[0] = "--once";
+	args[1] = "--json";
+	args[2] = "--no-mail";
+	args[3] = "--concurrency";
+	args[4] = "8";
+	args[5] = "--allow";
+	args[6] = "127.0.0.0/8";
+	args[7] = "--ca-file";
+	args[8] = fx.ca_file;
+	args[9] = "--connect-to";
+	args[10] = https;
+	args[11] = "--connect-to";
+	args[12] = http;
+	args[13] = NULL;
+	cr_assert_eq(scan_wait(scan_start(args, 0, out)), 0);
+	cr_expect_eq(summary_domains(out), 60);
+	cr_expect_eq(testdb_scalar(conn, "SELECT count(*) FROM scan_jobs WHERE scans = 1"
+	    " AND leased_by IS NULL AND last_error IS NULL"), 60);
+	cr_expect_eq(testdb_scalar(conn, "SELECT count(DISTINCT asset_id) FROM evidence"
+	    " WHERE source = 'fairrate-scan'"), 60);
+	cr_expect_gt(testdb_scalar(conn, "SELECT count(*) FROM evidence e JOIN assets a"
+	    " ON a.id = e.asset_id WHERE a.value = 'd01.test'"), 10);
+	/* Every domain has exactly d01.test's results (check, key, outcome, details with
+	 * the domain's own name in place of d01.test's). */
+	cr_expect_eq(testdb_scalar(conn, "WITH f AS (SELECT a.value, string_agg(concat_ws("
+	    "'|', e.check_code, e.observation_key, e.outcome, replace(e.details::text,"
+	    " a.value, 'HOST')), ',' ORDER BY"
+	    " e.check_code, e.observation_key) AS facts FROM evidence e JOIN assets a"
+	    " ON a.id = e.asset_id WHERE e.source = 'fairrate-scan' GROUP BY a.value)"
+	    " SELECT count(*) FROM f WHERE facts IS DISTINCT FROM"
+	    " (SELECT facts FROM f WHERE value = 'd01.test')"), 0);
+	cr_expect_eq(testdb_scalar(conn, "SELECT count(*) FROM evidence WHERE"
+	    " source = 'fairrate-scan' AND first_seen <> last_seen"), 0);
+}
+
 Test(scan_queue, a_killed_worker_s_jobs_are_reclaimed)
 {
 	char slow443[64], slow80[64], https[64], http[64];

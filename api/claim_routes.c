@@ -112,9 +112,9 @@ claim_routes_create(struct api_request *r)
 	resource_reply(r, 201, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "id",
 	    (json_int_t)id, "domain", domain, "token", token, "secret", secret,
 	    "publish_at", url, "expires_at", timefmt_format(now + CLAIM_TTL_SECS, expires),
-	    "instructions", "publish the token alone on a line of the file at publish_at,"
-	    " then POST {\"secret\": ...} to /v1/claims/{id}/verify and poll GET"
-	    " /v1/claims/{id} with the header X-Claim-Secret; the secret is shown only now"));
+	    "instructions", request_text(r, "publish the token alone on a line of the file at"
+	    " publish_at, then POST {\"secret\": ...} to /v1/claims/{id}/verify and poll GET"
+	    " /v1/claims/{id} with the header X-Claim-Secret; the secret is shown only now")));
 }
 
 /* 429 with Retry-After. */

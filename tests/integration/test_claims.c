@@ -293,6 +293,23 @@ Test(claims, domain_control_returns_a_company_key_once)
 	    " 'cli'"), 0);
 }
 
+/* The instructions are a text of the server's: in the language asked for. */
+Test(claims, the_instructions_are_in_the_language_asked_for)
+{
+	json_t *en, *ja;
+
+	serve(1, 1);
+	en = post("/v1/claims", "{\"domain\": \"acme.example\"}", 201);
+	ja = post("/v1/claims?lang=ja", "{\"domain\": \"acme.example\"}", 201);
+	cr_assert_not_null(strstr(field(en, "instructions"), "publish the token"), "%s",
+	    field(en, "instructions"));
+	cr_assert_not_null(strstr(field(ja, "instructions"), "トークンだけを"), "%s",
+	    field(ja, "instructions"));
+	cr_assert_not_null(strstr(field(ja, "instructions"), "X-Claim-Secret"));
+	json_decref(en);
+	json_decref(ja);
+}
+
 Test(claims, loopback_is_refused_unless_the_operator_allows_it)
 {
 	struct claim cl;

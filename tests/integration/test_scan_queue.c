@@ -207,6 +207,36 @@ summary_domains(const char *path)
 	return (atol(p + 10));
 }
 
+/* The arguments of `fairrate scan --once --no-mail` against the fixture's server,
+ * only loopback allowed, with name ("" for every name) resolved to it through https
+ * and http (64 bytes each); with --json and --concurrency when concurrency is not
+ * NULL. Into args (16 entries). */
+static void
+fixture_scan_args(const char **args, char *https, char *http, const char *name,
+    const char *concurrency)
+{
+	size_t n = 0;
+
+	snprintf(https, 64, "%s:443:127.0.0.1:%d", name, fx.https_port);
+	snprintf(http, 64, "%s:80:127.0.0.1:%d", name, fx.http_port);
+	args[n++] = "--once";
+	args[n++] = "--no-mail";
+	if (concurrency != NULL) {
+		args[n++] = "--json";
+		args[n++] = "--concurrency";
+		args[n++] = concurrency;
+	}
+	args[n++] = "--allow";
+	args[n++] = "127.0.0.0/8";
+	args[n++] = "--ca-file";
+	args[n++] = fx.ca_file;
+	args[n++] = "--connect-to";
+	args[n++] = https;
+	args[n++] = "--connect-to";
+	args[n++] = http;
+	args[n] = NULL;
+}
+
 Test(scan_queue, two_workers_share_one_queue_without_double_work)
 {
 	char https[64], http[64], out1[96], out2[96];
@@ -216,24 +246,9 @@ Test(scan_queue, two_workers_share_one_queue_without_double_work)
 
 	make_domains(40);
 	fixture();
-	snprintf(https, sizeof(https), ":443:127.0.0.1:%d", fx.https_port);
-	snprintf(http, sizeof(http), ":80:127.0.0.1:%d", fx.http_port);
 	snprintf(out1, sizeof(out1), "%s/w1.json", fx.dir);
 	snprintf(out2, sizeof(out2), "%s/w2.json", fx.dir);
-	args[0] = "--once";
-	args[1] = "--json";
-	args[2] = "--no-mail";
-	args[3] = "--concurrency";
-	args[4] = "3";
-	args[5] = "--allow";
-	args[6] = "127.0.0.0/8";
-	args[7] = "--ca-file";
-	args[8] = fx.ca_file;
-	args[9] = "--connect-to";
-	args[10] = https;
-	args[11] = "--connect-to";
-	args[12] = http;
-	args[13] = NULL;
+	fixture_scan_args(args, https, http, "", "3");
 	a = scan_start(args, 0, out1);
 	b = scan_start(args, 0, out2);
 	cr_assert_eq(scan_wait(a), 0);
@@ -259,23 +274,8 @@ Test(scan_queue, many_batches_write_each_domain_s_evidence_once)
 
 	make_domains(60);
 	fixture();
-	snprintf(https, sizeof(https), ":443:127.0.0.1:%d", fx.https_port);
-	snprintf(http, sizeof(http), ":80:127.0.0.1:%d", fx.http_port);
 	snprintf(out, sizeof(out), "%s/many.json", fx.dir);
-	args[0] = "--once";
-	args[1] = "--json";
-	args[2] = "--no-mail";
-	args[3] = "--concurrency";
-	args[4] = "8";
-	args[5] = "--allow";
-	args[6] = "127.0.0.0/8";
-	args[7] = "--ca-file";
-	args[8] = fx.ca_file;
-	args[9] = "--connect-to";
-	args[10] = https;
-	args[11] = "--connect-to";
-	args[12] = http;
-	args[13] = NULL;
+	fixture_scan_args(args, https, http, "", "8");
 	cr_assert_eq(scan_wait(scan_start(args, 0, out)), 0);
 	cr_expect_eq(summary_domains(out), 60);
 	cr_expect_eq(testdb_scalar(conn, "SELECT count(*) FROM scan_jobs WHERE scans = 1"
@@ -325,19 +325,7 @@ Test(scan_queue, a_killed_worker_s_jobs_are_reclaimed)
 	scan_wait(w);
 	cr_assert_eq(testdb_scalar(conn, "SELECT count(*) FROM evidence"), 0);
 	/* Before the lease runs out nobody else may take them. */
-	snprintf(https, sizeof(https), ":443:127.0.0.1:%d", fx.https_port);
-	snprintf(http, sizeof(http), ":80:127.0.0.1:%d", fx.http_port);
-	args[0] = "--once";
-	args[1] = "--no-mail";
-	args[2] = "--allow";
-	args[3] = "127.0.0.0/8";
-	args[4] = "--ca-file";
-	args[5] = fx.ca_file;
-	args[6] = "--connect-to";
-	args[7] = https;
-	args[8] = "--connect-to";
-	args[9] = http;
-	args[10] = NULL;
+	fixture_scan_args(args, https, http, "", NULL);
 	cr_assert_eq(scan_wait(scan_start(args, now + 30, "/dev/null")), 0);
 	cr_assert_eq(testdb_scalar(conn, "SELECT count(*) FROM scan_jobs WHERE scans > 0"), 0);
 	/* Two minutes on, the leases have run out: another worker finishes the jobs. */
@@ -357,19 +345,7 @@ Test(scan_queue, rescans_move_last_seen_and_keep_corrections)
 	make_domains(1);
 	sql("UPDATE assets SET value = 'weak.test'");
 	fixture();
-	args[0] = "--once";
-	args[1] = "--no-mail";
-	args[2] = "--allow";
-	args[3] = "127.0.0.0/8";
-	args[4] = "--ca-file";
-	args[5] = fx.ca_file;
-	args[6] = "--connect-to";
-	snprintf(https, sizeof(https), "weak.test:443:127.0.0.1:%d", fx.https_port);
-	snprintf(http, sizeof(http), "weak.test:80:127.0.0.1:%d", fx.http_port);
-	args[7] = https;
-	args[8] = "--connect-to";
-	args[9] = http;
-	args[10] = NULL;
+	fixture_scan_args(args, https, http, "weak.test", NULL);
 	cr_assert_eq(scan_wait(scan_start(args, t1, "/dev/null")), 0);
 	cr_assert_eq(testdb_scalar(conn, "SELECT count(*) FROM evidence WHERE"
 	    " check_code = 'web_headers.version_disclosure' AND outcome = 'fail'"), 1);

@@ -155,6 +155,26 @@ Test(distribution, every_table_is_planned_and_meets_the_rules)
 	testdb_drop(conn);
 }
 
+/* A rating is read as one of its company's (its latest, its history), never by id
+ * alone: the key of ratings leads with company_id and no index leads with id, so that
+ * no planner, however wrong its statistics (a new database's first rescoring, which
+ * analysed ratings empty), can find "a company's latest rating" by walking ratings in
+ * id order. With the key (id, company_id) the first rescoring of 100,000 companies
+ * took 37 s instead of 2.3 s (migrations/0037). */
+Test(distribution, no_index_of_ratings_leads_with_its_id)
+{
+	PGconn *conn = testdb_create();
+
+	cr_expect_eq(testdb_scalar(conn, "SELECT count(*) FROM pg_index i JOIN pg_attribute a"
+	    " ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]"
+	    " WHERE i.indrelid = 'ratings'::regclass AND i.indisprimary"
+	    " AND a.attname = 'company_id'"), 1, "the key is (company_id, ...)");
+	cr_expect_eq(testdb_scalar(conn, "SELECT count(*) FROM pg_index i JOIN pg_attribute a"
+	    " ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]"
+	    " WHERE i.indrelid = 'ratings'::regclass AND a.attname = 'id'"), 0);
+	testdb_drop(conn);
+}
+
 /* The checker is not blind: each rule, broken once, is reported. */
 Test(distribution, each_broken_rule_is_reported)
 {

@@ -79,33 +79,40 @@ auth_key_generate(char key[AUTH_KEY_SIZE], char prefix[AUTH_PREFIX_LEN + 1],
 	return (i == 0 ? 0 : -1);
 }
 
+/* Whether the n bytes at s are all lowercase letters or digits (hex: a-f only). */
 static int
-auth_all_of(const char *s, size_t n, const char *set)
+auth_all_of(const char *s, size_t n, int hex)
 {
 	size_t i;
+	char c;
 
-	for (i = 0; i < n; i++)
-		if (s[i] == '\0' || strchr(set, s[i]) == NULL)
+	for (i = 0; i < n; i++) {
+		c = s[i];
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= (hex ? 'f' : 'z'))))
 			return (0);
+	}
 	return (1);
+}
+
+int
+auth_key_split(const char *key, char prefix[AUTH_PREFIX_LEN + 1])
+{
+	if (key == NULL || strlen(key) != AUTH_KEY_SIZE - 1 || strncmp(key, "fr_", 3) != 0)
+		return (-1);
+	if (!auth_all_of(key + 3, AUTH_PREFIX_LEN, 0) || key[3 + AUTH_PREFIX_LEN] != '_' ||
+	    !auth_all_of(key + AUTH_SECRET_OFFSET, AUTH_SECRET_LEN, 1))
+		return (-1);
+	memcpy(prefix, key + 3, AUTH_PREFIX_LEN);
+	prefix[AUTH_PREFIX_LEN] = '\0';
+	return (0);
 }
 
 int
 auth_key_parse(const char *key, char prefix[AUTH_PREFIX_LEN + 1], char hash[AUTH_HASH_SIZE])
 {
-	const char *secret;
-
-	if (key == NULL || strlen(key) != AUTH_KEY_SIZE - 1 || strncmp(key, "fr_", 3) != 0)
+	if (auth_key_split(key, prefix) != 0)
 		return (-1);
-	if (!auth_all_of(key + 3, AUTH_PREFIX_LEN, "abcdefghijklmnopqrstuvwxyz0123456789") ||
-	    key[3 + AUTH_PREFIX_LEN] != '_')
-		return (-1);
-	secret = key + 4 + AUTH_PREFIX_LEN;
-	if (!auth_all_of(secret, AUTH_SECRET_LEN, "0123456789abcdef"))
-		return (-1);
-	memcpy(prefix, key + 3, AUTH_PREFIX_LEN);
-	prefix[AUTH_PREFIX_LEN] = '\0';
-	return (sha256_hex(secret, AUTH_SECRET_LEN, hash) == 0 ? 0 : -1);
+	return (sha256_hex(key + AUTH_SECRET_OFFSET, AUTH_SECRET_LEN, hash) == 0 ? 0 : -1);
 }
 
 int

@@ -47,6 +47,11 @@ const char *auth_role_name(enum auth_role role);
 int auth_key_generate(char key[AUTH_KEY_SIZE], char prefix[AUTH_PREFIX_LEN + 1],
     char hash[AUTH_HASH_SIZE]);
 
+/* auth_key_split: whether key has exactly the form above; its prefix into prefix.
+ * 0, or -1 for anything malformed. The secret is key + AUTH_SECRET_OFFSET. */
+#define AUTH_SECRET_OFFSET (3 + AUTH_PREFIX_LEN + 1)
+int auth_key_split(const char *key, char prefix[AUTH_PREFIX_LEN + 1]);
+
 /* auth_key_parse: split a key of exactly the form above into its prefix and the hash
  * of its secret. 0, or -1 for anything malformed (nothing is logged: it is input). */
 int auth_key_parse(const char *key, char prefix[AUTH_PREFIX_LEN + 1],

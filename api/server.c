@@ -27,6 +27,7 @@
 #include "api/summary_cache.h"
 #include "common/db.h"
 #include "common/i18n_format.h"
+#include "common/sha256.h"
 #include "common/utf8.h"
 #include "dispute/dispute_store.h"
 #include "common/log.h"
@@ -60,6 +61,13 @@ struct server_conn {
 	size_t uri_len;                /* and its length up to its first NUL byte */
 	int used;
 	int cut;
+	char client[64];               /* its rate-limit key (ratelimit_client_key) */
+	/* The last API key it presented and the SHA-256 of that key's secret: a client
+	 * sends one key on every request of a keep-alive connection, which is then
+	 * hashed once. Only this connection's requests (one at a time) use them; wiped
+	 * when it closes. */
+	char key[AUTH_KEY_SIZE];
+	char key_hash[AUTH_HASH_SIZE];
 };
 
 struct server {
@@ -189,7 +197,8 @@ server_now_us(void)
 	return ((int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
 }
 
-/* The key under which the client's failed authentications count (ratelimit.h). */
+/* The key under which the client's failed authentications count (ratelimit.h):
+ * the connection's, taken when it opened. */
 static void
 server_client_key(struct MHD_Connection *conn, char *out, size_t n)
 {
@@ -198,6 +207,47 @@ server_client_key(struct MHD_Connection *conn, char *out, size_t n)
 	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	if (ci == NULL || ratelimit_client_key(ci->client_addr, out, n) != 0)
 		snprintf(out, n, "unknown");
+}
+
+static struct server_conn *
+server_conn_of(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci;
+
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return (ci != NULL ? ci->socket_context : NULL);
+}
+
+/* The client key of r's connection, into out (64 bytes). */
+static void
+server_client_of(struct api_request *r, char out[64])
+{
+	struct server_conn *sc = server_conn_of(r->conn);
+
+	if (sc != NULL)
+		memcpy(out, sc->client, sizeof(sc->client));
+	else
+		server_client_key(r->conn, out, 64);
+}
+
+/* The SHA-256 of a well-formed key's secret into hash: the connection's last one
+ * when it presents the same key again. 0 or -1. */
+static int
+server_key_hash(struct api_request *r, const char *key, char hash[AUTH_HASH_SIZE])
+{
+	struct server_conn *sc = server_conn_of(r->conn);
+
+	if (sc != NULL && memcmp(sc->key, key, AUTH_KEY_SIZE) == 0) {
+		memcpy(hash, sc->key_hash, AUTH_HASH_SIZE);
+		return (0);
+	}
+	if (sha256_hex(key + AUTH_SECRET_OFFSET, AUTH_SECRET_LEN, hash) != 0)
+		return (-1);
+	if (sc != NULL) {
+		memcpy(sc->key, key, AUTH_KEY_SIZE);
+		memcpy(sc->key_hash, hash, AUTH_HASH_SIZE);
+	}
+	return (0);
 }
 
 /* Check one query parameter against the route's list; stops at the first bad one. */
@@ -260,7 +310,7 @@ server_key_refused(struct server *srv, struct api_request *r, const char *code,
 	char client[64];
 
 	if (srv->auth_failures != NULL) {
-		server_client_key(r->conn, client, sizeof(client));
+		server_client_of(r, client);
 		(void)ratelimit_take(srv->auth_failures, client, server_now_us() / 1000, NULL);
 	}
 	request_add_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
@@ -278,7 +328,7 @@ server_auth_throttled(struct server *srv, struct api_request *r)
 
 	if (srv->auth_failures == NULL)
 		return (0);
-	server_client_key(r->conn, client, sizeof(client));
+	server_client_of(r, client);
 	if (ratelimit_peek(srv->auth_failures, client, server_now_us() / 1000, &retry))
 		return (0);
 	return (server_reply_429(r, "auth_throttled",
@@ -303,7 +353,7 @@ server_authenticate(struct server *srv, struct api_request *r)
 		    "an API key is required: Authorization: Bearer KEY");
 		return (-1);
 	}
-	if (auth_key_parse(key, prefix, hash) != 0)
+	if (auth_key_split(key, prefix) != 0 || server_key_hash(r, key, hash) != 0)
 		return (server_key_refused(srv, r, "invalid_key", "the API key is not valid"));
 	now_ms = server_now_us() / 1000;
 	ticket = key_cache_ticket(srv->keys);
@@ -418,11 +468,12 @@ server_check(struct server *srv, struct api_request *r)
 
 		if (server_auth_throttled(srv, r) || server_authenticate(srv, r) != 0)
 			return (-1);
-		snprintf(who, sizeof(who), "key:%lld", (long long)r->who.key_id);
-		if ((route->flags & ROUTER_UNLIMITED) == 0 &&
-		    server_rate_limited(r, srv->by_key, who))
-			return (-1);
-	} else if ((route->flags & ROUTER_UNLIMITED) == 0) {
+		if ((route->flags & ROUTER_UNLIMITED) == 0 && srv->by_key != NULL) {
+			snprintf(who, sizeof(who), "key:%lld", (long long)r->who.key_id);
+			if (server_rate_limited(r, srv->by_key, who))
+				return (-1);
+		}
+	} else if ((route->flags & ROUTER_UNLIMITED) == 0 && srv->by_addr != NULL) {
 		request_client_address(r, addr, sizeof(addr));
 		if (server_rate_limited(r, srv->by_addr, addr))
 			return (-1);
@@ -626,15 +677,6 @@ server_send(struct api_request *r)
 	return (r->queued ? MHD_YES : MHD_NO);
 }
 
-static struct server_conn *
-server_conn_of(struct MHD_Connection *conn)
-{
-	const union MHD_ConnectionInfo *ci;
-
-	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-	return (ci != NULL ? ci->socket_context : NULL);
-}
-
 /* The first call of a request, its head complete: set it up and route it. */
 static void
 server_begin(struct server *srv, struct api_request *r, struct MHD_Connection *conn,
@@ -796,10 +838,13 @@ server_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
 			sc->cut = 0;
 			atomic_store(&sc->bad_uri, 0);
 			atomic_store(&sc->head_since_us, server_now_us());
+			server_client_key(conn, sc->client, sizeof(sc->client));
 			*socket_context = sc;
 		}
 	} else if ((sc = *socket_context) != NULL) {
 		sc->used = 0;
+		explicit_bzero(sc->key, sizeof(sc->key));
+		explicit_bzero(sc->key_hash, sizeof(sc->key_hash));
 		srv->conns_free[srv->nconns_free++] = (int)(sc - srv->conns);
 		*socket_context = NULL;
 	}

@@ -264,6 +264,62 @@ raw_exchange(const void *req, size_t len, char *out, size_t n)
 	out[total] = '\0';
 }
 
+/* One GET on the open connection fd with key; the answer's status, read to its end
+ * (Content-Length) so that the next request can follow on the same connection. */
+static long
+status_on(int fd, const char *path, const char *key)
+{
+	char req[512], resp[16384], *end, *cl;
+	size_t total = 0;
+	long status = 0;
+	ssize_t got;
+
+	snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+	    "Authorization: Bearer %s\r\n\r\n", path, key);
+	cr_assert_eq(write(fd, req, strlen(req)), (ssize_t)strlen(req));
+	for (;;) {
+		got = read(fd, resp + total, sizeof(resp) - 1 - total);
+		cr_assert_gt(got, 0, "the connection closed after %zu bytes", total);
+		total += (size_t)got;
+		resp[total] = '\0';
+		if ((end = strstr(resp, "\r\n\r\n")) == NULL)
+			continue;
+		cr_assert_not_null(cl = strstr(resp, "\r\nContent-Length: "), "%s", resp);
+		if ((size_t)(end + 4 - resp) + strtoul(cl + 18, NULL, 10) <= total)
+			break;
+	}
+	cr_assert_eq(sscanf(resp, "HTTP/1.1 %ld", &status), 1, "%s", resp);
+	return (status);
+}
+
+/* A keep-alive connection hashes its key once (api/server.c): another key on the same
+ * connection, even one with the same prefix, is judged on its own. */
+Test(api_hardening, each_key_on_one_connection_is_judged_on_its_own)
+{
+	char *admin = api_client_create_key("admin", NULL);
+	char *investor = api_client_create_key("investor", NULL);
+	struct sockaddr_in dst;
+	char forged[160];
+	int fd;
+
+	snprintf(forged, sizeof(forged), "%.16s%064d", admin, 0);
+	memset(&dst, 0, sizeof(dst));
+	dst.sin_family = AF_INET;
+	dst.sin_port = htons((uint16_t)api_client_port(c));
+	cr_assert_eq(inet_pton(AF_INET, "127.0.0.1", &dst.sin_addr), 1);
+	cr_assert_geq(fd = socket(AF_INET, SOCK_STREAM, 0), 0);
+	cr_assert_eq(connect(fd, (struct sockaddr *)&dst, sizeof(dst)), 0);
+	cr_assert_eq(status_on(fd, "/v1/staff/keys", admin), 200);
+	cr_assert_eq(status_on(fd, "/v1/staff/keys", admin), 200);
+	cr_assert_eq(status_on(fd, "/v1/staff/keys", forged), 401,
+	    "the admin key's prefix with another secret, after the admin key");
+	cr_assert_eq(status_on(fd, "/v1/staff/keys", investor), 403);
+	cr_assert_eq(status_on(fd, "/v1/staff/keys", admin), 200);
+	close(fd);
+	free(admin);
+	free(investor);
+}
+
 /* The protocol errors libmicrohttpd answers itself, before fairrate sees a request
  * (docs/operations.md "Protocol errors"): their statuses are the ones documented,
  * and a well-formed request still gets the JSON error shape. If a libmicrohttpd

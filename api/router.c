@@ -5,21 +5,40 @@
 
 #include "common/log.h"
 
+/* Classes of characters a parameter may hold, as bits. */
+enum {
+	RC_LOWER = 1, RC_UPPER = 2, RC_DIGIT = 4, RC_NONZERO = 8, RC_DASH = 16,
+	RC_UNDERSCORE = 32, RC_DOT = 64
+};
+
+static unsigned
+router_class_of(char c)
+{
+	if (c >= 'a' && c <= 'z')
+		return (RC_LOWER);
+	if (c >= 'A' && c <= 'Z')
+		return (RC_UPPER);
+	if (c >= '0' && c <= '9')
+		return (c == '0' ? RC_DIGIT : RC_DIGIT | RC_NONZERO);
+	return (c == '-' ? RC_DASH : c == '_' ? RC_UNDERSCORE : c == '.' ? RC_DOT : 0);
+}
+
+/* Whether s has min to max characters, the first of a class in first, the rest of
+ * one in rest. */
 static int
-router_chars(const char *s, size_t min, size_t max, const char *first, const char *rest)
+router_chars(const char *s, size_t min, size_t max, unsigned first, unsigned rest)
 {
 	size_t n = strlen(s), i;
 
 	if (n < min || n > max)
 		return (0);
 	for (i = 0; i < n; i++)
-		if (strchr(i == 0 ? first : rest, s[i]) == NULL)
+		if ((router_class_of(s[i]) & (i == 0 ? first : rest)) == 0)
 			return (0);
 	return (1);
 }
 
-#define LOWER "abcdefghijklmnopqrstuvwxyz"
-#define DIGIT "0123456789"
+#define RC_NAME (RC_LOWER | RC_UPPER | RC_DIGIT | RC_DOT | RC_UNDERSCORE | RC_DASH)
 
 int
 router_param_valid(const char *name, const char *value)
@@ -27,11 +46,13 @@ router_param_valid(const char *name, const char *value)
 	const char *dot;
 
 	if (strcmp(name, "slug") == 0)
-		return (router_chars(value, 1, 63, LOWER DIGIT, LOWER DIGIT "-"));
+		return (router_chars(value, 1, 63, RC_LOWER | RC_DIGIT,
+		    RC_LOWER | RC_DIGIT | RC_DASH));
 	if (strcmp(name, "id") == 0)
-		return (router_chars(value, 1, 18, "123456789", DIGIT));
+		return (router_chars(value, 1, 18, RC_NONZERO, RC_DIGIT));
 	if (strcmp(name, "sector") == 0)
-		return (router_chars(value, 1, 40, LOWER, LOWER DIGIT "_"));
+		return (router_chars(value, 1, 40, RC_LOWER,
+		    RC_LOWER | RC_DIGIT | RC_UNDERSCORE));
 	if (strcmp(name, "version") == 0) {
 		char year[8];
 
@@ -39,11 +60,10 @@ router_param_valid(const char *name, const char *value)
 			return (0);
 		memcpy(year, value, 4);
 		year[4] = '\0';
-		return (router_chars(year, 4, 4, DIGIT, DIGIT) &&
-		    router_chars(dot + 1, 1, 6, DIGIT, DIGIT));
+		return (router_chars(year, 4, 4, RC_DIGIT, RC_DIGIT) &&
+		    router_chars(dot + 1, 1, 6, RC_DIGIT, RC_DIGIT));
 	}
-	return (router_chars(value, 1, 64, LOWER "ABCDEFGHIJKLMNOPQRSTUVWXYZ" DIGIT "._-",
-	    LOWER "ABCDEFGHIJKLMNOPQRSTUVWXYZ" DIGIT "._-"));
+	return (router_chars(value, 1, 64, RC_NAME, RC_NAME));
 }
 
 /* Whether path fits pattern; its parameters go to m when m is not NULL. */
@@ -55,6 +75,12 @@ router_fits(const char *pattern, const char *path, struct router_match *m)
 
 	if (m != NULL)
 		m->nparams = 0;
+	/* Most patterns differ from the path before their first parameter. */
+	for (; *p != '\0' && *p != '{'; p++, s++)
+		if (*p != *s)
+			return (0);
+	p = pattern;
+	s = path;
 	/* The root is the one pattern with an empty segment: it matches only itself. */
 	if (strcmp(pattern, "/") == 0)
 		return (strcmp(path, "/") == 0);

@@ -215,8 +215,7 @@ company_routes_get(struct api_request *r)
 	const char *slug = request_param(r, "slug");
 	struct company_batched *b = request_batched(r);
 	int64_t now = timefmt_now();
-	unsigned status = 0;
-	struct buf body;
+	struct summary_cache_hit hit;
 
 	if (b != NULL) {
 		/* Read with other lookups by the batch read on this worker. */
@@ -227,18 +226,14 @@ company_routes_get(struct api_request *r)
 		return;
 	}
 
-	if (sc != NULL) {
-		buf_init(&body, COMPANY_SUMMARY_MAX);
-		/* Looked up already on the HTTP thread, which missed. */
-		if (!request_rerun(r) && summary_cache_get(sc, slug, now, &body, &status)) {
-			if (status == 200)
-				request_reply_data(r, 200, "application/json", body.data, body.len);
-			else
-				company_not_found(r);
-			buf_free(&body);
-			return;
-		}
-		buf_free(&body);
+	/* Looked up already on the HTTP thread, which missed. */
+	if (sc != NULL && !request_rerun(r) && summary_cache_get(sc, slug, now, &hit)) {
+		if (hit.status == 200)
+			request_reply_held(r, 200, "application/json", hit.body, hit.len,
+			    summary_cache_release, hit.entry);
+		else
+			company_not_found(r);
+		return;
 	}
 	company_get_db(r, sc, slug, now);
 }

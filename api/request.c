@@ -143,7 +143,10 @@ request_lang(struct api_request *r)
 		 * messages it is as if absent. */
 		if ((lang = i18n_lang(request_query(r, "lang"), accept)) == NULL)
 			lang = i18n_lang(NULL, accept);
-		snprintf(r->lang, sizeof(r->lang), "%s", lang);
+		if (strlen(lang) < sizeof(r->lang))
+			memcpy(r->lang, lang, strlen(lang) + 1);
+		else
+			memcpy(r->lang, "en", 3);
 	}
 	return (r->lang);
 }
@@ -246,22 +249,35 @@ request_language_headers(struct api_request *r, struct MHD_Response *resp)
 	    MHD_HTTP_HEADER_ACCEPT_LANGUAGE);
 }
 
+static int
+request_is_json(const char *ctype)
+{
+	return (strcmp(ctype, "application/json") == 0);
+}
+
+/* Answer resp (NULL: out of memory) of ctype; a JSON answer gets its language
+ * headers. */
+static void
+request_reply_response(struct api_request *r, unsigned status, const char *ctype,
+    struct MHD_Response *resp)
+{
+	if (resp != NULL) {
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+		if (request_is_json(ctype))
+			request_language_headers(r, resp);
+	}
+	request_queue(r, resp != NULL ? status : 500, resp);
+}
+
 static void
 request_reply_body(struct api_request *r, unsigned status, const char *ctype, char *body,
     size_t len)
 {
 	struct MHD_Response *resp;
 
-	resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
-	if (resp == NULL) {
+	if ((resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE)) == NULL)
 		free(body);
-		request_queue(r, 500, NULL);
-		return;
-	}
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
-	if (strcmp(ctype, "application/json") == 0)
-		request_language_headers(r, resp);
-	request_queue(r, status, resp);
+	request_reply_response(r, status, ctype, resp);
 }
 
 void
@@ -314,18 +330,18 @@ request_reply_error(struct api_request *r, unsigned status, const char *code,
 	static const char fallback[] =
 	    "{\"error\":{\"code\":\"internal_error\",\"message\":\"out of memory\"}}\n";
 	const struct i18n *cat = server_messages(r->srv, request_lang(r));
+	const char *format = i18n_format(cat, fmt), *whole;
 	char message[512], made[512];
-	const char *whole;
 	size_t len = 0;
 	char *body;
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(message, sizeof(message), i18n_format(cat, fmt), ap);
+	vsnprintf(message, sizeof(message), format, ap);
 	va_end(ap);
 	/* A sentence made elsewhere and passed whole ("%s"): a msgid of its own, or
 	 * one of the patterns of api/messages.c. */
-	if (i18n_format(cat, fmt) == fmt &&
+	if (format == fmt &&
 	    (whole = messages_stored(cat, message, made, sizeof(made))) != message)
 		snprintf(message, sizeof(message), "%s", whole);
 	request_utf8_clean(message);
@@ -351,28 +367,53 @@ request_reply_error(struct api_request *r, unsigned status, const char *code,
 	request_reply_body(r, status, "application/json", body, len);
 }
 
+/* Whether a JSON body must be parsed to translate its texts (not for English). */
+static int
+request_translates(struct api_request *r, const char *ctype)
+{
+	return (request_is_json(ctype) && server_messages(r->srv, request_lang(r)) != NULL);
+}
+
+/* Answer a stored JSON body in the request's language; 1, or 0 when it does not
+ * parse (then sent as it is). */
+static int
+request_reply_translated(struct api_request *r, unsigned status, const void *data,
+    size_t len)
+{
+	json_t *v = json_loadb(data, len, 0, NULL);
+
+	if (v == NULL)
+		return (0);
+	request_reply_json(r, status, v);
+	return (1);
+}
+
 void
 request_reply_data(struct api_request *r, unsigned status, const char *content_type,
     const void *data, size_t len)
 {
-	struct MHD_Response *resp;
-	json_t *v;
+	if (request_translates(r, content_type) &&
+	    request_reply_translated(r, status, data, len))
+		return;
+	request_reply_response(r, status, content_type,
+	    MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY));
+}
 
-	if (strcmp(content_type, "application/json") == 0) {
-		/* Texts to translate: parsed again (not for English). */
-		if (server_messages(r->srv, request_lang(r)) != NULL &&
-		    (v = json_loadb(data, len, 0, NULL)) != NULL) {
-			request_reply_json(r, status, v);
-			return;
-		}
+void
+request_reply_held(struct api_request *r, unsigned status, const char *content_type,
+    const void *data, size_t len, void (*release)(void *), void *cls)
+{
+	struct MHD_Response *resp;
+
+	if (request_translates(r, content_type) &&
+	    request_reply_translated(r, status, data, len)) {
+		release(cls);
+		return;
 	}
-	resp = MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
-	if (resp != NULL) {
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
-		if (strcmp(content_type, "application/json") == 0)
-			request_language_headers(r, resp);
-	}
-	request_queue(r, resp ? status : 500, resp);
+	if ((resp = MHD_create_response_from_buffer_with_free_callback_cls(len,
+	    (void *)data, release, cls)) == NULL)
+		release(cls);
+	request_reply_response(r, status, content_type, resp);
 }
 
 void

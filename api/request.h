@@ -150,6 +150,12 @@ void request_reply_error(struct api_request *r, unsigned status, const char *cod
 void request_reply_data(struct api_request *r, unsigned status, const char *content_type,
     const void *data, size_t len);
 
+/* request_reply_held: as request_reply_data, but data is sent where it lies, without
+ * a copy: release(cls) is called once the answer no longer needs it (also when no
+ * answer is given). */
+void request_reply_held(struct api_request *r, unsigned status, const char *content_type,
+    const void *data, size_t len, void (*release)(void *), void *cls);
+
 /* request_reply_empty: answer status (204, ...) with no body. */
 void request_reply_empty(struct api_request *r, unsigned status);
 

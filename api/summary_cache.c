@@ -23,6 +23,7 @@ struct sc_entry {
 	size_t body_len;
 	unsigned status;
 	int referenced;                         /* atomic: used since the hand passed */
+	unsigned refs;                          /* atomic: the cache's, and each hold's */
 	char data[];                            /* slug, NUL, body */
 };
 
@@ -125,7 +126,16 @@ sc_find(const struct sc_shard *sh, uint64_t h, const char *slug)
 	return (NULL);
 }
 
-/* Unlink e from its chains and the clock, and free it. Write lock held. */
+/* Drop one reference to e; the last one frees it. */
+static void
+sc_release(struct sc_entry *e)
+{
+	if (__atomic_sub_fetch(&e->refs, 1, __ATOMIC_ACQ_REL) == 0)
+		free(e);
+}
+
+/* Unlink e from its chains and the clock, and drop the cache's reference (a hold
+ * keeps it until released). Write lock held. */
 static void
 sc_remove(struct sc_shard *sh, struct sc_entry *e)
 {
@@ -150,7 +160,7 @@ sc_remove(struct sc_shard *sh, struct sc_entry *e)
 		sh->newest = e->older;
 	sh->bytes -= e->size;
 	sh->count--;
-	free(e);
+	sc_release(e);
 }
 
 static void
@@ -224,13 +234,14 @@ sc_make_room(struct sc_shard *sh, size_t need)
 
 int
 summary_cache_get(struct summary_cache *c, const char *slug, int64_t now,
-    struct buf *out, unsigned *status)
+    struct summary_cache_hit *hit)
 {
 	uint64_t h;
 	struct sc_shard *sh;
 	struct sc_entry *e;
-	int hit = 0;
+	int found = 0;
 
+	memset(hit, 0, sizeof(*hit));
 	if (c == NULL)
 		return (0);
 	h = sc_hash_slug(slug);
@@ -241,18 +252,29 @@ summary_cache_get(struct summary_cache *c, const char *slug, int64_t now,
 	e = sc_find(sh, h, slug);
 	if (e != NULL && (e->expires_at == 0 || now < e->expires_at) &&
 	    (e->status != 404 ||
-	    e->generation == __atomic_load_n(&c->generation, __ATOMIC_ACQUIRE)) &&
-	    (e->status == 404 || buf_append(out, e->data + strlen(e->data) + 1,
-	    e->body_len) == 0)) {
-		*status = e->status;
+	    e->generation == __atomic_load_n(&c->generation, __ATOMIC_ACQUIRE))) {
+		hit->status = e->status;
+		if (e->status == 200) {
+			__atomic_add_fetch(&e->refs, 1, __ATOMIC_RELAXED);
+			hit->body = e->data + strlen(e->data) + 1;
+			hit->len = e->body_len;
+			hit->entry = e;
+		}
 		if (!__atomic_load_n(&e->referenced, __ATOMIC_RELAXED))
 			__atomic_store_n(&e->referenced, 1, __ATOMIC_RELAXED);
-		hit = 1;
+		found = 1;
 	}
 	pthread_rwlock_unlock(&sh->lock);
 out:
-	__atomic_fetch_add(hit ? &sh->hits : &sh->misses, 1, __ATOMIC_RELAXED);
-	return (hit);
+	__atomic_fetch_add(found ? &sh->hits : &sh->misses, 1, __ATOMIC_RELAXED);
+	return (found);
+}
+
+void
+summary_cache_release(void *entry)
+{
+	if (entry != NULL)
+		sc_release(entry);
 }
 
 uint64_t
@@ -284,6 +306,7 @@ summary_cache_put(struct summary_cache *c, uint64_t ticket, const char *slug,
 	if (size > sh->max_bytes || (e = malloc(sizeof(*e) + slen + 1 + len)) == NULL)
 		goto refused;
 	memset(e, 0, sizeof(*e));
+	e->refs = 1;
 	e->hash = h;
 	e->generation = ticket;
 	e->company_id = company_id;
@@ -419,7 +442,7 @@ summary_cache_free(struct summary_cache *c)
 	for (i = 0; i < c->nshards; i++) {
 		for (e = c->shards[i].oldest; e != NULL; e = next) {
 			next = e->newer;
-			free(e);
+			sc_release(e);
 		}
 		free(c->shards[i].by_slug);
 		free(c->shards[i].by_id);

@@ -4,8 +4,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "common/buf.h"
-
 /*
  * An in-memory cache of investor company summaries, keyed by slug: the rendered JSON
  * body of a found company, or the bare fact that a slug answers 404 (unknown or
@@ -37,12 +35,26 @@ struct summary_cache_stats {
  * arguments or no memory. */
 struct summary_cache *summary_cache_new(size_t max_bytes);
 
-/* summary_cache_get: look slug up at time now. On a hit, *status is 200 (the body is
- * appended to out) or 404 (out is left alone), and 1 is returned; 0 on a miss (also
- * when the entry expired or out's cap is reached, or the cache is NULL or disabled).
- * A hit marks the entry recently used. */
+/* A hit: status 200 with the body (len bytes, not NUL-terminated) held for the
+ * caller until summary_cache_release(entry), or 404 (body and entry NULL). */
+struct summary_cache_hit {
+	unsigned status;
+	const char *body;
+	size_t len;
+	void *entry;
+};
+
+/* summary_cache_get: look slug up at time now. On a hit, *hit is filled and 1 is
+ * returned; 0 on a miss (also when the entry expired, or the cache is NULL or
+ * disabled). A hit marks the entry recently used. A body is served without a copy:
+ * its entry stays in memory, evicted or not, until released (not counted against the
+ * cap meanwhile: at most one entry per answer being sent). */
 int summary_cache_get(struct summary_cache *c, const char *slug, int64_t now,
-    struct buf *out, unsigned *status);
+    struct summary_cache_hit *hit);
+
+/* summary_cache_release: let go of a hit's entry (NULL is a no-op); safe from any
+ * thread, also after summary_cache_free. */
+void summary_cache_release(void *entry);
 
 /* summary_cache_ticket: the invalidation generation, to read before the database
  * query whose answer will be given to summary_cache_put. */

@@ -11,15 +11,15 @@
 static unsigned
 lookup(struct summary_cache *c, const char *slug, int64_t now, char *body, size_t n)
 {
-	struct buf out;
-	unsigned status = 0;
+	struct summary_cache_hit hit;
 
-	buf_init(&out, 1024 * 1024);
-	if (!summary_cache_get(c, slug, now, &out, &status))
-		status = 0;
-	snprintf(body, n, "%s", out.data ? out.data : "");
-	buf_free(&out);
-	return (status);
+	body[0] = '\0';
+	if (!summary_cache_get(c, slug, now, &hit))
+		return (0);
+	if (hit.body != NULL)
+		snprintf(body, n, "%.*s", (int)hit.len, hit.body);
+	summary_cache_release(hit.entry);
+	return (hit.status);
 }
 
 static int
@@ -233,4 +233,41 @@ Test(summary_cache, concurrent_readers_see_whole_entries)
 	cr_assert(st.hits > 0);
 	cr_assert(st.entries <= SLUGS);
 	summary_cache_free(shared);
+}
+
+Test(summary_cache, a_held_body_outlives_its_entry_until_released)
+{
+	struct summary_cache *c = summary_cache_new(1024 * 1024);
+	struct summary_cache_hit a, b;
+	const char *body = "{\"slug\":\"acme\",\"score\":71}\n";
+
+	cr_assert_eq(put(c, "acme", 7, body), 1);
+	cr_assert_eq(summary_cache_get(c, "acme", 0, &a), 1);
+	cr_assert_eq(summary_cache_get(c, "acme", 0, &b), 1);
+	cr_assert_eq(a.status, 200);
+	cr_assert_not_null(a.entry);
+	/* Dropped from the cache (a correction), replaced, then the cache itself freed:
+	 * each answer still being sent keeps its bytes until it lets go of them. */
+	summary_cache_invalidate(c, 7);
+	cr_assert_eq(put(c, "acme", 7, "{\"slug\":\"acme\",\"score\":40}\n"), 1);
+	cr_assert_eq(a.len, strlen(body));
+	cr_assert_eq(memcmp(a.body, body, a.len), 0);
+	summary_cache_release(a.entry);
+	summary_cache_free(c);
+	cr_assert_eq(memcmp(b.body, body, b.len), 0, "the second hold is still whole");
+	summary_cache_release(b.entry);
+}
+
+Test(summary_cache, a_404_hit_holds_nothing)
+{
+	struct summary_cache *c = summary_cache_new(1024 * 1024);
+	struct summary_cache_hit hit;
+
+	cr_assert_eq(summary_cache_put(c, summary_cache_ticket(c), "nobody", 0, 404, NULL, 0,
+	    0), 1);
+	cr_assert_eq(summary_cache_get(c, "nobody", 0, &hit), 1);
+	cr_assert_eq(hit.status, 404);
+	cr_assert_null(hit.body);
+	cr_assert_null(hit.entry);
+	summary_cache_free(c);
 }

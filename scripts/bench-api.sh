@@ -3,10 +3,11 @@
 # migrate, load the 10,000-company demo world and rate it, serve it, then with wrk
 # (2 threads, 64 connections, 10 s each) measure GET /v1/companies/{slug} with an
 # investor key, spread over every public company (a Lua script draws slugs from a
-# file), and GET /healthz (the ceiling: no database, no key). Prints requests/s, p50
-# and p99 latency, the lookup/ceiling ratio, non-2xx answers and socket errors, and
-# the server's peak RSS (VmHWM). Targets: ratio >= 0.6, p99 <= 10 ms, no errors,
-# RSS <= 64 MB. The database is dropped at the end.
+# file), and GET /healthz (the ceiling: no database, no key), in turns, BENCH_ROUNDS
+# (default 3) times. Prints requests/s, p50 and p99 latency, each round's
+# lookup/ceiling ratio, non-2xx answers and socket errors, and the server's peak RSS
+# (VmHWM). Targets, for the median round: ratio >= 0.8, p99 <= 10 ms; no errors in
+# any; RSS <= 64 MB. The database is dropped at the end.
 # Before measuring, a warm-up pass (BENCH_WARMUP seconds, default 10, 0 for none) of
 # the same lookups fills the summary cache, as a running server's would be; its figures
 # are printed as "cold" but not judged. BENCH_DB names the database (default
@@ -34,6 +35,7 @@ companies=${1:-10000}
 seconds=${2:-10}
 dbname=${BENCH_DB:-fairrate_bench_api}
 warmup=${BENCH_WARMUP:-10}
+rounds=${BENCH_ROUNDS:-3}
 as_of="2026-03-01T00:00:00Z"
 port=${BENCH_PORT:-18089}
 export FAIRRATE_SHARE_DIR="$root" FAIRRATE_NOW="$as_of"
@@ -140,21 +142,26 @@ FAIRRATE_RATE_LIMIT=0 FAIRRATE_PUBLIC_RATE_LIMIT=0 FAIRRATE_ACCESS_LOG=off \
 server=$!
 wait_up "$port" "$work/serve.log"
 
+# The requests are built once per wrk thread, so that drawing one costs the client
+# next to nothing: the client shares the two cores with the server, and a request made
+# afresh each time (wrk.format) cost it half again what a /healthz request does,
+# time the server then lacked.
 cat >"$work/lookup.lua" <<'LUA'
-local slugs = {}
-for line in io.lines(os.getenv("BENCH_SLUGS")) do slugs[#slugs + 1] = line end
-local auth = "Bearer " .. os.getenv("BENCH_KEY")
+local reqs = {}
 local counter = 0
 function setup(thread)
   counter = counter + 1
   thread:set("seed", counter)
 end
 function init(args)
+  local auth = "Bearer " .. os.getenv("BENCH_KEY")
+  for slug in io.lines(os.getenv("BENCH_SLUGS")) do
+    reqs[#reqs + 1] = wrk.format("GET", "/v1/companies/" .. slug, {["Authorization"] = auth})
+  end
   math.randomseed(seed * 7919)
 end
 function request()
-  local slug = slugs[math.random(#slugs)]
-  return wrk.format("GET", "/v1/companies/" .. slug, {["Authorization"] = auth})
+  return reqs[math.random(#reqs)]
 end
 LUA
 
@@ -172,31 +179,42 @@ if [ "$warmup" -gt 0 ]; then
   echo "bench: warm-up: GET /v1/companies/{slug}, ${warmup}s (not judged)"
   run cold "http://127.0.0.1:$port/v1/companies/x" "$work/lookup.lua" "$warmup"
 fi
-echo "bench: GET /v1/companies/{slug} over $(wc -l <"$work/slugs") companies, ${seconds}s"
-run lookup "http://127.0.0.1:$port/v1/companies/x" "$work/lookup.lua"
-echo "bench: GET /healthz, ${seconds}s"
-run healthz "http://127.0.0.1:$port/healthz"
+# Lookups and /healthz in turns, BENCH_ROUNDS times: the machine's other load moves
+# both, so each round's ratio compares figures taken a few seconds apart, and the
+# median round is judged.
+echo "bench: GET /v1/companies/{slug} over $(wc -l <"$work/slugs") companies and GET /healthz," \
+  "${seconds}s each, $rounds rounds"
+names=""
+[ "$warmup" -gt 0 ] && names="cold"
+for i in $(seq "$rounds"); do
+  run "lookup$i" "http://127.0.0.1:$port/v1/companies/x" "$work/lookup.lua"
+  run "healthz$i" "http://127.0.0.1:$port/healthz"
+  names="$names lookup$i healthz$i"
+  awk -v a="$(field "lookup$i" rps)" -v b="$(field "healthz$i" rps)" -v i="$i" \
+    'BEGIN { printf "%.4f %d\n", (b > 0) ? (a / b) : 0, i }' >>"$work/ratios"
+done
 rss_kb=$(awk '/^VmHWM:/ { print $2 }' "/proc/$server/status")
 crawl
 
 printf '%-22s %12s %10s %10s %9s %9s\n' route "requests/s" "p50 ms" "p99 ms" non-2xx socket
-names="lookup healthz"
-[ "$warmup" -gt 0 ] && names="cold lookup healthz"
 for n in $names; do
   printf '%-22s %12s %10s %10s %9s %9s\n' "$n" "$(field $n rps)" "$(field $n p50)" \
     "$(field $n p99)" "$(field $n non2xx)" "$(field $n socket)"
 done
-ratio=$(awk -v a="$(field lookup rps)" -v b="$(field healthz rps)" \
-  'BEGIN { printf "%.2f", (b > 0) ? (a / b) : 0 }')
-echo "ratio lookup/ceiling: $ratio (target >= 0.6)"
-echo "p99 lookup: $(field lookup p99) ms (target <= 10)"
+read -r ratio median < <(sort -n "$work/ratios" | sed -n "$(( (rounds + 1) / 2 ))p")
+echo "ratios lookup/ceiling by round: $(sort -k2n "$work/ratios" | awk '{ printf "%s%.2f", (NR > 1) ? " " : "", $1 }')"
+ratio=$(printf '%.2f' "$ratio")
+echo "ratio lookup/ceiling (median round, $median): $ratio (target >= 0.8)"
+echo "p99 lookup (that round): $(field "lookup$median" p99) ms (target <= 10)"
 curl -fs "http://127.0.0.1:$port/metrics" | awk '
   /^fairrate_summary_cache_(hits_total|misses_total|evictions_total|entries|bytes) / {
     sub("fairrate_summary_cache_", ""); printf "summary cache %s: %s\n", $1, $2 }'
 echo "server peak RSS (VmHWM): $((rss_kb / 1024)) MB (target <= 64)"
-errors=$(( $(field lookup non2xx) + $(field lookup socket) + $(field healthz non2xx) + \
-  $(field healthz socket) ))
+errors=0
+for n in $names; do
+  errors=$(( errors + $(field $n non2xx) + $(field $n socket) ))
+done
 echo "errors: $errors (target 0)"
-ok=$(awk -v r="$ratio" -v p="$(field lookup p99)" -v m="$((rss_kb / 1024))" -v e="$errors" \
-  'BEGIN { print (r >= 0.6 && p <= 10 && m <= 64 && e == 0) ? "met" : "missed" }')
+ok=$(awk -v r="$ratio" -v p="$(field "lookup$median" p99)" -v m="$((rss_kb / 1024))" -v e="$errors" \
+  'BEGIN { print (r >= 0.8 && p <= 10 && m <= 64 && e == 0) ? "met" : "missed" }')
 echo "bench-api: targets $ok"

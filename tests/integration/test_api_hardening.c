@@ -243,12 +243,11 @@ Test(api_hardening, a_revocation_reaches_every_instance_at_once)
 	free(by_api);
 }
 
-/* Send raw bytes, return what came back (NUL-terminated, at most n - 1 bytes). */
-static void
-raw_exchange(const void *req, size_t len, char *out, size_t n)
+/* A new connection to the server; its socket. */
+static int
+connect_server(void)
 {
 	struct sockaddr_in dst;
-	ssize_t got, total = 0;
 	int fd;
 
 	memset(&dst, 0, sizeof(dst));
@@ -257,6 +256,16 @@ raw_exchange(const void *req, size_t len, char *out, size_t n)
 	cr_assert_eq(inet_pton(AF_INET, "127.0.0.1", &dst.sin_addr), 1);
 	cr_assert_geq(fd = socket(AF_INET, SOCK_STREAM, 0), 0);
 	cr_assert_eq(connect(fd, (struct sockaddr *)&dst, sizeof(dst)), 0);
+	return (fd);
+}
+
+/* Send raw bytes, return what came back (NUL-terminated, at most n - 1 bytes). */
+static void
+raw_exchange(const void *req, size_t len, char *out, size_t n)
+{
+	ssize_t got, total = 0;
+	int fd = connect_server();
+
 	cr_assert_eq(write(fd, req, len), (ssize_t)len);
 	while ((size_t)total + 1 < n && (got = read(fd, out + total, n - 1 - (size_t)total)) > 0)
 		total += got;
@@ -298,17 +307,10 @@ Test(api_hardening, each_key_on_one_connection_is_judged_on_its_own)
 {
 	char *admin = api_client_create_key("admin", NULL);
 	char *investor = api_client_create_key("investor", NULL);
-	struct sockaddr_in dst;
+	int fd = connect_server();
 	char forged[160];
-	int fd;
 
 	snprintf(forged, sizeof(forged), "%.16s%064d", admin, 0);
-	memset(&dst, 0, sizeof(dst));
-	dst.sin_family = AF_INET;
-	dst.sin_port = htons((uint16_t)api_client_port(c));
-	cr_assert_eq(inet_pton(AF_INET, "127.0.0.1", &dst.sin_addr), 1);
-	cr_assert_geq(fd = socket(AF_INET, SOCK_STREAM, 0), 0);
-	cr_assert_eq(connect(fd, (struct sockaddr *)&dst, sizeof(dst)), 0);
 	cr_assert_eq(status_on(fd, "/v1/staff/keys", admin), 200);
 	cr_assert_eq(status_on(fd, "/v1/staff/keys", admin), 200);
 	cr_assert_eq(status_on(fd, "/v1/staff/keys", forged), 401,

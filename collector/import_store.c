@@ -11,6 +11,7 @@
 
 #define STORE_COPY_FLUSH (256 * 1024)
 #define STORE_COPY_LIMIT (1024 * 1024)
+#define STORE_ARRAY_LIMIT (16 * 1024 * 1024)
 
 struct import_store {
 	PGconn *conn;
@@ -21,6 +22,9 @@ struct import_store {
 	struct coverage_batch *coverage;   /* written before the commit; not owned */
 	import_store_report_fn *warn;      /* stale rows (import_store_set_warn) */
 	void *warn_arg;
+	int resolved;                      /* import_store_begin_resolved: rows go to
+	                                      ev_merged with their ids */
+	long first_line, last_line;        /* of the rows staged */
 };
 
 static const char *const store_stage_sql[] = {
@@ -41,6 +45,14 @@ static const char *const store_copy_sql[] = {
 	"COPY stage_evidence FROM STDIN",
 	"COPY stage_incidents FROM STDIN",
 };
+
+/* Evidence named by id (import_store_begin_resolved): the rows as the upsert reads
+ * them, staged directly. */
+static const char store_stage_resolved[] =
+    "CREATE TEMP TABLE ev_merged (line bigint NOT NULL, company_id bigint, asset_id bigint,"
+    " check_code text, outcome text, observation_key text, first_seen timestamptz,"
+    " last_seen timestamptz, source text, collector_version text, details text)"
+    " ON COMMIT DROP";
 
 struct import_store *
 import_store_begin(PGconn *conn, enum import_kind kind)
@@ -70,6 +82,34 @@ import_store_begin(PGconn *conn, enum import_kind kind)
 	}
 	PQclear(res);
 	s->copying = 1;
+	return (s);
+
+err2:
+	db_rollback(conn);
+err1:
+	buf_free(&s->copy);
+	free(s);
+	return (NULL);
+}
+
+struct import_store *
+import_store_begin_resolved(PGconn *conn)
+{
+	struct import_store *s;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		log_error("import: out of memory");
+		return (NULL);
+	}
+	s->conn = conn;
+	s->kind = IMPORT_EVIDENCE;
+	s->resolved = 1;
+	buf_init(&s->copy, STORE_COPY_LIMIT);
+	if (db_begin(conn) != 0)
+		goto err1;
+	if (db_exec(conn, store_stage_resolved, 0, NULL) != 0)
+		goto err2;
+	/* The COPY starts with the first row: the resolution runs before it. */
 	return (s);
 
 err2:
@@ -148,7 +188,20 @@ store_row_start(struct import_store *s, long line)
 	if (s->copy.len >= STORE_COPY_FLUSH && store_flush(s) != 0)
 		return (-1);
 	snprintf(n, sizeof(n), "%ld", line);
-	s->rows++;
+	if (s->rows++ == 0)
+		s->first_line = line;
+	s->last_line = line;
+	return (store_text(s, n));
+}
+
+static int
+store_id(struct import_store *s, int64_t id)
+{
+	char n[24];
+
+	if (id == 0)
+		return (store_text(s, NULL));
+	snprintf(n, sizeof(n), "%lld", (long long)id);
 	return (store_text(s, n));
 }
 
@@ -210,6 +263,32 @@ import_store_add_evidence(struct import_store *s, long line, const struct import
 	    store_text(s, e->outcome) || store_text(s, e->observation_key) ||
 	    store_time(s, e->first_seen) || store_time(s, e->last_seen) ||
 	    store_text(s, e->source) || store_text(s, e->collector_version) ||
+	    store_row_end(s, e->details, e->details_len))
+		return (-1);
+	return (0);
+}
+
+int
+import_store_add_resolved(struct import_store *s, long line, int64_t company_id,
+    int64_t asset_id, const struct import_evidence *e)
+{
+	PGresult *res;
+
+	if (!s->copying) {
+		res = PQexec(s->conn, "COPY ev_merged FROM STDIN");
+		if (PQresultStatus(res) != PGRES_COPY_IN) {
+			log_error("import: cannot stage rows: %s", PQerrorMessage(s->conn));
+			PQclear(res);
+			return (-1);
+		}
+		PQclear(res);
+		s->copying = 1;
+	}
+	if (store_row_start(s, line) || store_id(s, company_id) || store_id(s, asset_id) ||
+	    store_text(s, e->check_code) || store_text(s, e->outcome) ||
+	    store_text(s, e->observation_key) || store_time(s, e->first_seen) ||
+	    store_time(s, e->last_seen) || store_text(s, e->source) ||
+	    store_text(s, e->collector_version) ||
 	    store_row_end(s, e->details, e->details_len))
 		return (-1);
 	return (0);
@@ -309,13 +388,20 @@ static const char store_incidents_problems[] =
 
 /* The check codes of every published methodology, and those recorded without weight
  * until one is published (migrations/0022_unweighted_checks.sql). */
+#define STORE_KNOWN_CHECKS \
+    " SELECT c->>'code' AS code FROM methodology_versions m" \
+    " CROSS JOIN LATERAL jsonb_array_elements(CASE jsonb_typeof(m.definition->'checks')" \
+    "   WHEN 'array' THEN m.definition->'checks' ELSE '[]'::jsonb END) c" \
+    " WHERE m.status = 'published' AND jsonb_typeof(c) = 'object'" \
+    " UNION SELECT code FROM unweighted_checks"
+
 static const char store_known_checks[] =
-    "CREATE TEMP TABLE known_checks ON COMMIT DROP AS"
-    " SELECT c->>'code' AS code FROM methodology_versions m"
-    " CROSS JOIN LATERAL jsonb_array_elements(CASE jsonb_typeof(m.definition->'checks')"
-    "   WHEN 'array' THEN m.definition->'checks' ELSE '[]'::jsonb END) c"
-    " WHERE m.status = 'published' AND jsonb_typeof(c) = 'object'"
-    " UNION SELECT code FROM unweighted_checks";
+    "CREATE TEMP TABLE known_checks ON COMMIT DROP AS" STORE_KNOWN_CHECKS;
+
+/* Of the codes $1, the positions (1-based) of those known (import_store_known_checks). */
+static const char store_known_of[] =
+    "SELECT r.i FROM unnest($1::text[]) WITH ORDINALITY AS r(code, i)"
+    " WHERE r.code IN (" STORE_KNOWN_CHECKS ")";
 
 /* Staged evidence with its company, asset (an attributed one first) and check. */
 static const char store_resolve_evidence[] =
@@ -331,6 +417,19 @@ static const char store_resolve_evidence[] =
     "   ORDER BY company_id, kind, lower(value), detached_at IS NULL DESC, id) a"
     "   ON a.company_id = c.id AND a.kind = s.asset_kind AND a.lvalue = s.asset_value"
     " LEFT JOIN known_checks k ON k.code = s.check_code";
+
+/* The same resolution for (slug $1, kind $2, value $3) pairs, in order: the company,
+ * and the asset the DISTINCT ON above keeps (an attributed one first, then the
+ * oldest). */
+static const char store_resolve_assets[] =
+    "SELECT c.id, a.id, a.detached_at IS NOT NULL"
+    " FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS r(company, kind,"
+    "   value, i)"
+    " LEFT JOIN companies c ON c.slug = r.company"
+    " LEFT JOIN LATERAL (SELECT id, detached_at FROM assets"
+    "   WHERE company_id = c.id AND kind = r.kind AND lower(value) = r.value"
+    "   ORDER BY detached_at IS NULL DESC, id LIMIT 1) a ON true"
+    " ORDER BY r.i";
 
 static const char store_evidence_problems[] =
     "SELECT line, concat_ws(E'\\n',"
@@ -574,20 +673,14 @@ store_try(PGconn *conn, const char *sql, long first, long last, const char *extr
  * and reported; -1 on any other failure (logged).
  */
 static int
-store_upsert(struct store_finish *f, const char *bounds_sql, const char *sql,
+store_upsert_lines(struct store_finish *f, long first, long hi, const char *sql,
     const char *extra, long *a, long *b)
 {
 	char msg[400], line_msg[480];
 	PGconn *conn = f->s->conn;
-	PGresult *res;
-	long first, lo, hi, mid;
+	long lo = first, mid;
 	int rc;
 
-	if ((res = db_query(conn, bounds_sql, 0, NULL)) == NULL)
-		return (-1);
-	first = lo = atol(PQgetvalue(res, 0, 0));
-	hi = atol(PQgetvalue(res, 0, 1));
-	PQclear(res);
 	if (db_exec(conn, "SAVEPOINT import_try", 0, NULL) != 0)
 		return (-1);
 	if ((rc = store_try(conn, sql, first, hi, extra, a, b, msg, sizeof(msg))) != 0)
@@ -607,6 +700,22 @@ store_upsert(struct store_finish *f, const char *bounds_sql, const char *sql,
 	f->report(f->arg, lo, line_msg);
 	*f->rejected = 1;
 	return (1);
+}
+
+/* store_upsert_lines over the range of lines bounds_sql returns. */
+static int
+store_upsert(struct store_finish *f, const char *bounds_sql, const char *sql,
+    const char *extra, long *a, long *b)
+{
+	PGresult *res;
+	long first, hi;
+
+	if ((res = db_query(f->s->conn, bounds_sql, 0, NULL)) == NULL)
+		return (-1);
+	first = atol(PQgetvalue(res, 0, 0));
+	hi = atol(PQgetvalue(res, 0, 1));
+	PQclear(res);
+	return (store_upsert_lines(f, first, hi, sql, extra, a, b));
 }
 
 /* Warn of the rows no rating will count (import_store_set_warn). 0 or -1. */
@@ -663,6 +772,24 @@ store_evidence(struct store_finish *f, struct import_counts *counts)
 	return (rc);
 }
 
+/* Write evidence staged by id (import_store_begin_resolved): nothing to resolve,
+ * check or merge. 0, 1 (rejected) or -1. */
+static int
+store_resolved(struct store_finish *f, struct import_counts *counts)
+{
+	int rc;
+
+	if (f->s->warn != NULL && store_stale(f, counts) != 0)
+		return (-1);
+	rc = store_upsert_lines(f, f->s->first_line, f->s->last_line, store_upsert_evidence,
+	    NULL, &counts->evidence_inserted, &counts->evidence_updated);
+	counts->evidence_unchanged = f->s->rows - counts->evidence_inserted -
+	    counts->evidence_updated;
+	counts->inserted = counts->evidence_inserted;
+	counts->updated = counts->evidence_updated;
+	return (rc);
+}
+
 static int
 store_finish_companies(struct store_finish *f, const char *asset_source,
     struct import_counts *counts)
@@ -707,6 +834,102 @@ store_finish_incidents(struct store_finish *f, struct import_counts *counts)
 	return (store_evidence(f, counts));
 }
 
+/* Append v to the open array literal b (a comma before all but the first). */
+static int
+store_array_add(struct buf *b, const char *v)
+{
+	if (b->len > 1 && buf_append(b, ",", 1) != 0)
+		return (-1);
+	return (db_array_append_text(b, v));
+}
+
+int
+import_store_resolve_assets(struct import_store *s, const char *const *companies,
+    const struct import_asset *assets, size_t n, struct import_asset_ref *refs)
+{
+	struct buf cols[3];
+	const char *params[3];
+	PGresult *res = NULL;
+	size_t i, c;
+	int bad = 0, rc = -1;
+
+	for (c = 0; c < 3; c++) {
+		buf_init(&cols[c], STORE_ARRAY_LIMIT);
+		bad |= buf_append(&cols[c], "{", 1);
+	}
+	for (i = 0; i < n && !bad; i++) {
+		const struct import_asset *a = &assets[i];
+
+		bad |= store_array_add(&cols[0], companies[i]);
+		bad |= store_array_add(&cols[1], a->kind == IMPORT_ASSET_DOMAIN ? "domain" :
+		    a->kind == IMPORT_ASSET_IP_RANGE ? "ip_range" : "");
+		bad |= store_array_add(&cols[2], a->value);
+	}
+	for (c = 0; c < 3; c++) {
+		bad |= buf_append(&cols[c], "}", 1);
+		params[c] = cols[c].data;
+	}
+	if (bad) {
+		log_error("import: too many assets to resolve at once");
+		goto done;
+	}
+	if ((res = db_query(s->conn, store_resolve_assets, 3, params)) == NULL)
+		goto done;
+	if ((size_t)PQntuples(res) != n) {
+		log_error("import: resolving assets: %d rows for %zu", PQntuples(res), n);
+		goto done;
+	}
+	for (i = 0; i < n; i++) {
+		refs[i].company_id = PQgetisnull(res, (int)i, 0) ? 0 :
+		    strtoll(PQgetvalue(res, (int)i, 0), NULL, 10);
+		refs[i].asset_id = PQgetisnull(res, (int)i, 1) ? 0 :
+		    strtoll(PQgetvalue(res, (int)i, 1), NULL, 10);
+		refs[i].detached = strcmp(PQgetvalue(res, (int)i, 2), "t") == 0;
+	}
+	rc = 0;
+done:
+	PQclear(res);
+	for (c = 0; c < 3; c++)
+		buf_free(&cols[c]);
+	return (rc);
+}
+
+int
+import_store_known_checks(struct import_store *s, const char *const *codes, size_t n,
+    unsigned char *known)
+{
+	struct buf arr;
+	const char *params[1];
+	PGresult *res;
+	size_t i;
+	int bad, row;
+
+	buf_init(&arr, STORE_ARRAY_LIMIT);
+	bad = buf_append(&arr, "{", 1);
+	for (i = 0; i < n && !bad; i++)
+		bad |= store_array_add(&arr, codes[i]);
+	bad |= buf_append(&arr, "}", 1);
+	if (bad) {
+		log_error("import: too many check codes at once");
+		buf_free(&arr);
+		return (-1);
+	}
+	params[0] = arr.data;
+	res = db_query(s->conn, store_known_of, 1, params);
+	buf_free(&arr);
+	if (res == NULL)
+		return (-1);
+	memset(known, 0, n);
+	for (row = 0; row < PQntuples(res); row++) {
+		long at = atol(PQgetvalue(res, row, 0));
+
+		if (at >= 1 && (size_t)at <= n)
+			known[at - 1] = 1;
+	}
+	PQclear(res);
+	return (0);
+}
+
 void
 import_store_set_coverage(struct import_store *s, struct coverage_batch *coverage)
 {
@@ -718,6 +941,37 @@ import_store_set_warn(struct import_store *s, import_store_report_fn *warn, void
 {
 	s->warn = warn;
 	s->warn_arg = arg;
+}
+
+/* Check and write the rows staged by name. 0, 1 (rejected) or -1. */
+static int
+store_finish_staged(struct store_finish *f, const char *asset_source,
+    struct import_counts *counts)
+{
+	struct import_store *s = f->s;
+	int rc = -1;
+
+	/* Temporary tables get no statistics by themselves; the joins need them. Of
+	 * staged evidence only the columns the resolution joins on: the others (details
+	 * above all) would cost more to sample than the whole resolution. */
+	if (db_exec(s->conn, s->kind == IMPORT_COMPANIES ? "ANALYZE stage_companies" :
+	    s->kind == IMPORT_EVIDENCE ? "ANALYZE stage_evidence (company, asset_kind,"
+	    " asset_value, check_code)" : "ANALYZE stage_incidents", 0, NULL) != 0)
+		return (-1);
+	switch (s->kind) {
+	case IMPORT_COMPANIES:
+		rc = store_finish_companies(f, asset_source, counts);
+		break;
+	case IMPORT_EVIDENCE:
+		rc = store_evidence(f, counts);
+		counts->inserted = counts->evidence_inserted;
+		counts->updated = counts->evidence_updated;
+		break;
+	case IMPORT_INCIDENTS:
+		rc = store_finish_incidents(f, counts);
+		break;
+	}
+	return (rc);
 }
 
 int
@@ -732,26 +986,10 @@ import_store_finish(struct import_store *s, const char *asset_source, long max_r
 	counts->rows = s->rows;
 	if (store_copy_end(s, 0) != 0)
 		goto done;
-	/* Temporary tables get no statistics by themselves; the joins need them. Of
-	 * staged evidence only the columns the resolution joins on: the others (details
-	 * above all) would cost more to sample than the whole resolution. */
-	if (db_exec(s->conn, s->kind == IMPORT_COMPANIES ? "ANALYZE stage_companies" :
-	    s->kind == IMPORT_EVIDENCE ? "ANALYZE stage_evidence (company, asset_kind,"
-	    " asset_value, check_code)" : "ANALYZE stage_incidents", 0, NULL) != 0)
-		goto done;
-	switch (s->kind) {
-	case IMPORT_COMPANIES:
-		rc = store_finish_companies(&f, asset_source, counts);
-		break;
-	case IMPORT_EVIDENCE:
-		rc = store_evidence(&f, counts);
-		counts->inserted = counts->evidence_inserted;
-		counts->updated = counts->evidence_updated;
-		break;
-	case IMPORT_INCIDENTS:
-		rc = store_finish_incidents(&f, counts);
-		break;
-	}
+	if (s->resolved)
+		rc = s->rows == 0 ? 0 : store_resolved(&f, counts);
+	else
+		rc = store_finish_staged(&f, asset_source, counts);
 	if (rc == 0 && s->coverage != NULL && coverage_batch_write(s->conn, s->coverage) != 0)
 		rc = -1;
 	if (rc == 0 && db_commit(s->conn) != 0)

@@ -241,7 +241,7 @@ results_coverage(const struct scan_results_item *items, size_t n,
 /* Stage and write the results of items[0..n) in one import transaction. 0 written,
  * 1 refused by the database (nothing written; why in rej), -1 failure (logged). */
 static int
-results_write(PGconn *conn, const struct scan_results_item *items, size_t n,
+results_write_staged(PGconn *conn, const struct scan_results_item *items, size_t n,
     struct scan_results_counts *counts, struct results_rejects *rej)
 {
 	struct import_evidence *e;
@@ -322,21 +322,248 @@ done:
 	return (rc);
 }
 
-int
-scan_results_store(PGconn *conn, const struct scan_results_item *items, size_t n,
-    struct scan_results_counts *counts)
+/* Of the results of items[0..n) not in skip: whether two are one fact (the same
+ * asset, check code and observation key), which the import merges into one row and
+ * the path by id does not (the same asset under two domains, a check twice). */
+static int
+results_repeat(const struct scan_results_item *items, size_t n,
+    const struct import_asset_ref *refs, const unsigned char *skip)
+{
+	size_t i, j, k, m, at = 0;
+
+	for (i = 0; i < n; i++) {
+		const struct scan_results *r = items[i].results;
+
+		for (j = 0; j < i; j++)
+			if (refs[j].asset_id == refs[i].asset_id &&
+			    refs[j].company_id == refs[i].company_id)
+				return (1);
+		for (k = 0; k < r->n; k++) {
+			if (skip[at + k])
+				continue;
+			for (m = 0; m < k; m++)
+				if (!skip[at + m] &&
+				    strcmp(r->items[m].code, r->items[k].code) == 0 &&
+				    strcmp(r->items[m].key, r->items[k].key) == 0)
+					return (1);
+		}
+		at += r->n;
+	}
+	return (0);
+}
+
+/* Why the import would refuse a row of item it with code (known or not) and the
+ * company and asset ref, as its checks word it (lines joined by newlines); "" when
+ * it would take it. Returns out. */
+static char *
+results_problem(const struct scan_results_item *it, const struct import_asset_ref *ref,
+    const char *code, int known, char *out, size_t len)
+{
+	struct buf b;
+	int bad = 0;
+
+	buf_init(&b, 4096);
+	bad |= buf_append(&b, "", 0);          /* data set even when there is no reason */
+	if (ref->company_id == 0)
+		bad |= buf_appendf(&b, "company: no company '%s'", it->company);
+	else if (ref->asset_id == 0)
+		bad |= buf_appendf(&b, "asset: '%s' is not attributed to company '%s'",
+		    it->domain, it->company);
+	if (ref->detached)
+		bad |= buf_appendf(&b, "%sasset: '%s' was detached from company '%s'",
+		    b.len > 0 ? "\n" : "", it->domain, it->company);
+	if (!known)
+		bad |= buf_appendf(&b, "%scheck_code: '%s' is in no published methodology and"
+		    " not in the catalogue of unweighted checks", b.len > 0 ? "\n" : "", code);
+	snprintf(out, len, "%s", bad ? "?" : b.data);
+	buf_free(&b);
+	return (out);
+}
+
+/* The distinct codes of the results of items[0..n) not in skip into codes (room for
+ * every result); returns how many. */
+static size_t
+results_codes(const struct scan_results_item *items, size_t n, const unsigned char *skip,
+    const char **codes)
+{
+	size_t i, k, c, nc = 0, at = 0;
+
+	for (i = 0; i < n; i++)
+		for (k = 0; k < items[i].results->n; k++) {
+			const char *code = items[i].results->items[k].code;
+
+			if (skip[at++])
+				continue;
+			for (c = 0; c < nc && strcmp(codes[c], code) != 0; c++)
+				;
+			if (c == nc)
+				codes[nc++] = code;
+		}
+	return (nc);
+}
+
+/*
+ * Write the results of items[0..n) as results_write_staged does, without staging
+ * them by name: the scanner's rows share their domain's company and asset, so each
+ * domain is resolved once (not each of its ~30 results by a join of the staged
+ * rows), the check codes once each, and the rows are staged with their ids for the
+ * same upsert. What the import would refuse is refused here with its words; rows the
+ * import would merge (one fact twice in a batch) go the import's way. 0, 1 or -1 as
+ * results_write_staged.
+ */
+static int
+results_write(PGconn *conn, const struct scan_results_item *items, size_t n,
+    struct scan_results_counts *counts, struct results_rejects *rej)
+{
+	struct import_evidence *e = NULL;
+	struct import_store *s = NULL;
+	struct import_counts ic;
+	struct coverage_batch coverage;
+	struct import_asset *assets = NULL;
+	struct import_asset_ref *refs = NULL;
+	const char **companies = NULL, **codes = NULL;
+	unsigned char *skip = NULL, *known = NULL;
+	long line = 0, rejected = 0, kept = 0;
+	size_t i, k, c, total = 0, at = 0, ncodes;
+	int rc = -1;
+
+	coverage_batch_init(&coverage);
+	for (i = 0; i < n; i++)
+		total += items[i].results->n;
+	e = calloc(1, sizeof(*e));
+	skip = calloc(total + 1, 1);
+	known = calloc(total + 1, 1);
+	codes = calloc(total + 1, sizeof(*codes));
+	assets = calloc(n + 1, sizeof(*assets));
+	refs = calloc(n + 1, sizeof(*refs));
+	companies = calloc(n + 1, sizeof(*companies));
+	if (e == NULL || skip == NULL || known == NULL || codes == NULL || assets == NULL ||
+	    refs == NULL || companies == NULL) {
+		log_error("scan: out of memory");
+		goto done;
+	}
+	if (results_coverage(items, n, &coverage) != 0)
+		goto done;
+	if (total > 0 && results_corrected(conn, items, n, total, skip) != 0)
+		goto done;
+	for (at = 0; at < total; at++)
+		kept += skip[at];
+	if ((size_t)kept == total) {
+		/* Every result repeats a corrected fact: nothing to write but coverage. */
+		if (counts != NULL)
+			counts->corrected_kept += kept;
+		rc = coverage_batch_write(conn, &coverage);
+		goto done;
+	}
+	if ((s = import_store_begin_resolved(conn)) == NULL)
+		goto done;
+	for (i = 0; i < n; i++) {
+		companies[i] = items[i].company;
+		assets[i].kind = strchr(items[i].domain, '/') != NULL ?
+		    IMPORT_ASSET_IP_RANGE : IMPORT_ASSET_DOMAIN;
+		snprintf(assets[i].value, sizeof(assets[i].value), "%s", items[i].domain);
+	}
+	ncodes = results_codes(items, n, skip, codes);
+	if (import_store_resolve_assets(s, companies, assets, n, refs) != 0 ||
+	    import_store_known_checks(s, codes, ncodes, known) != 0)
+		goto abort;
+	/* The first row the import would refuse, in line order. */
+	for (i = 0, at = 0; i < n && rej->first_line == 0; i++) {
+		const struct scan_results *r = items[i].results;
+
+		for (k = 0; k < r->n && rej->first_line == 0; k++) {
+			if (skip[at++])
+				continue;
+			line++;
+			for (c = 0; strcmp(codes[c], r->items[k].code) != 0; c++)
+				;
+			results_problem(&items[i], &refs[i], r->items[k].code, known[c],
+			    rej->message, sizeof(rej->message));
+			if (rej->message[0] != '\0')
+				rej->first_line = line;
+		}
+	}
+	if (rej->first_line != 0) {
+		if (counts != NULL)
+			counts->corrected_kept += kept;
+		rc = 1;
+		goto abort;
+	}
+	if (results_repeat(items, n, refs, skip)) {
+		import_store_abort(s);
+		s = NULL;
+		rc = results_write_staged(conn, items, n, counts, rej);
+		goto done;
+	}
+	if (counts != NULL)
+		counts->corrected_kept += kept;
+	snprintf(e->source, sizeof(e->source), "%s", SCAN_RESULTS_SOURCE);
+	snprintf(e->collector_version, sizeof(e->collector_version), "%s",
+	    SCAN_RESULTS_VERSION);
+	line = 0;
+	for (i = 0, at = 0; i < n; i++) {
+		const struct scan_results *r = items[i].results;
+
+		e->first_seen = e->last_seen = items[i].observed_at;
+		for (k = 0; k < r->n; k++) {
+			const struct scan_result *x = &r->items[k];
+
+			if (skip[at++])
+				continue;
+			snprintf(e->check_code, sizeof(e->check_code), "%s", x->code);
+			snprintf(e->outcome, sizeof(e->outcome), "%s", x->outcome);
+			snprintf(e->observation_key, sizeof(e->observation_key), "%s", x->key);
+			e->details = x->details;
+			e->details_len = strlen(x->details);
+			if (import_store_add_resolved(s, ++line, refs[i].company_id,
+			    refs[i].asset_id, e) != 0)
+				goto abort;
+		}
+	}
+	import_store_set_coverage(s, &coverage);
+	memset(&ic, 0, sizeof(ic));
+	rc = import_store_finish(s, SCAN_RESULTS_SOURCE, 1, results_report, rej, &rejected,
+	    &ic);
+	s = NULL;
+	if (rc == 0 && counts != NULL) {
+		counts->results += line;
+		counts->inserted += ic.evidence_inserted;
+		counts->updated += ic.evidence_updated;
+		counts->unchanged += line - ic.evidence_inserted - ic.evidence_updated;
+	}
+	goto done;
+abort:
+	import_store_abort(s);
+done:
+	coverage_batch_free(&coverage);
+	free(companies);
+	free(refs);
+	free(assets);
+	free(codes);
+	free(known);
+	free(skip);
+	free(e);
+	return (rc);
+}
+
+typedef int results_write_fn(PGconn *, const struct scan_results_item *, size_t,
+    struct scan_results_counts *, struct results_rejects *);
+
+static int
+results_store(PGconn *conn, const struct scan_results_item *items, size_t n,
+    struct scan_results_counts *counts, results_write_fn *write)
 {
 	struct results_rejects rej;
 	size_t i;
 	int rc;
 
 	memset(&rej, 0, sizeof(rej));
-	if ((rc = results_write(conn, items, n, counts, &rej)) != 1)
+	if ((rc = write(conn, items, n, counts, &rej)) != 1)
 		return (rc);
 	/* Some domain's rows were refused: write each domain alone. */
 	for (i = 0; i < n; i++) {
 		memset(&rej, 0, sizeof(rej));
-		if ((rc = results_write(conn, &items[i], 1, counts, &rej)) < 0)
+		if ((rc = write(conn, &items[i], 1, counts, &rej)) < 0)
 			return (-1);
 		if (rc == 1) {
 			log_error("scan: %s (%s): results not stored: %s", items[i].domain,
@@ -346,4 +573,18 @@ scan_results_store(PGconn *conn, const struct scan_results_item *items, size_t n
 		}
 	}
 	return (0);
+}
+
+int
+scan_results_store(PGconn *conn, const struct scan_results_item *items, size_t n,
+    struct scan_results_counts *counts)
+{
+	return (results_store(conn, items, n, counts, results_write));
+}
+
+int
+scan_results_store_staged(PGconn *conn, const struct scan_results_item *items, size_t n,
+    struct scan_results_counts *counts)
+{
+	return (results_store(conn, items, n, counts, results_write_staged));
 }

@@ -10,10 +10,11 @@ struct json_t;
 
 /*
  * What one scan of one domain observed, and writing it as evidence. Results go
- * through the importer's staging and upsert (collector/import_store.h), so that
+ * through the importer's checks and upsert (collector/import_store.h), so that
  * observing a fact again only moves its last_seen, a fixed problem (now a pass) stops
  * being a finding, and evidence corrected by a dispute stays corrected while the scan
- * keeps seeing the same fact (same outcome and details); a changed fact is new.
+ * keeps seeing the same fact (same outcome and details); a changed fact is new. Each
+ * domain's company and asset are resolved once, and its rows staged with their ids.
  */
 
 #define SCAN_RESULT_DETAILS 1536              /* bytes of one result's details (JSON) */
@@ -88,5 +89,13 @@ struct scan_results_counts {
  * NULL. 0, or -1 after logging on a database failure. */
 int scan_results_store(PGconn *conn, const struct scan_results_item *items, size_t n,
     struct scan_results_counts *counts);
+
+/* scan_results_store_staged: scan_results_store through the importer's staging by
+ * company slug and asset value (import_store_begin), as every import goes. The same
+ * evidence and counts; scan_results_store resolves each domain once instead (and
+ * takes this way itself for a batch whose rows the import would merge). Kept for the
+ * comparison of the two (tests/integration/test_scan_results_paths.c). */
+int scan_results_store_staged(PGconn *conn, const struct scan_results_item *items,
+    size_t n, struct scan_results_counts *counts);
 
 #endif

@@ -5,11 +5,13 @@
 # web check (HTTPS with certificate verification and header checks, the TLS
 # enumeration of versions and weak suites, the HTTP redirect check) and writes the
 # evidence to PostgreSQL; then curl --parallel --parallel-max 64 fetches the same
-# https:// URLs to /dev/null. Prints hosts/s of both, the ratio (fairrate / curl) and
-# fairrate's peak RSS. Then sslscan enumerates a sample of the same hosts
-# (BENCH_SSLSCAN_HOSTS, 20; one after another, as it works): its hosts/s, the ratio
-# fairrate / sslscan, and whether every sampled host got the same protocol and suite
-# verdicts from both (scripts/sslscan-verdicts.sh). Only 127.0.0.1 is ever contacted.
+# https:// URLs to /dev/null. Prints hosts/s of both, the ratio (fairrate / curl),
+# fairrate's peak RSS and, on the private cluster of scripts/db.sh, PostgreSQL's CPU
+# seconds in each run of the web checks. Then sslscan enumerates a sample of the same
+# hosts (BENCH_SSLSCAN_HOSTS, 20; one after another, as it works): its hosts/s, the
+# ratio fairrate / sslscan, and whether every sampled host got the same protocol and
+# suite verdicts from both (scripts/sslscan-verdicts.sh). Only 127.0.0.1 is ever
+# contacted.
 # Needs nginx (nginx-light) and sslscan.
 #   BIN=path/to/fairrate scripts/bench-scan.sh [HOSTS]
 set -euo pipefail
@@ -26,6 +28,18 @@ dbname=fairrate_bench_scan
 export FAIRRATE_SHARE_DIR="$root"
 
 with_db() { scripts/db.sh url-for "$1"; }
+# PostgreSQL's CPU seconds so far (the postmaster, its processes, those it reaped), when
+# the bench runs on the private cluster of scripts/db.sh; empty otherwise.
+pg_pid=
+[ -z "${DATABASE_URL:-}" ] && [ -r "$root/var/pg/data/postmaster.pid" ] &&
+  pg_pid=$(head -n 1 "$root/var/pg/data/postmaster.pid")
+pg_cpu() {
+  [ -n "$pg_pid" ] && [ -r "/proc/$pg_pid/stat" ] || return 0
+  { awk '{print $14 + $15 + $16 + $17}' "/proc/$pg_pid/stat"
+    for c in $(ps -o pid= --ppid "$pg_pid"); do
+      awk '{print $14 + $15}' "/proc/$c/stat" 2>/dev/null
+    done; } | awk -v t="$(getconf CLK_TCK)" '{s += $1} END {printf "%.2f", s / t}'
+}
 admin=$(with_db postgres)
 export DATABASE_URL="$(with_db "$dbname")"
 work=$(mktemp -d /tmp/fairrate-bench-scan-XXXXXX)
@@ -104,15 +118,22 @@ for h in $(seq -f '%05g' 1 "$hosts"); do
   printf 'url = "https://h%s.bench.test/"\noutput = "/dev/null"\n' "$h" >> "$work/curl.cfg"
 done
 # One fairrate scan --once from no evidence and every job due; extra arguments are
-# passed on. Sets s_e, s_u, s_s (seconds) and rss_kb.
+# passed on. Sets s_e, s_u, s_s (seconds), rss_kb and pg_s (PostgreSQL's CPU seconds
+# during the scan, "" when not known).
 run_scan() {
-  psql "$DATABASE_URL" -qAtc "DELETE FROM evidence" -c \
+  # Vacuumed at once: autovacuum of the last run's deleted rows would otherwise land in
+  # some later scan (up to 1.5 CPU s of PostgreSQL's).
+  psql "$DATABASE_URL" -qAtc "DELETE FROM evidence" -c "VACUUM evidence" -c \
     "UPDATE scan_jobs SET due_at = now() - interval '1 second'" >/dev/null 2>&1 || true
+  p0=$(pg_cpu)
   /usr/bin/time -f '%M %e %U %S' -o "$work/time.txt" "$bin" scan --once --json --no-mail \
     --concurrency 64 --allow 127.0.0.0/8 --ca-file "$work/ca.pem" \
     --connect-to ":443:127.0.0.1:$https_port" --connect-to ":80:127.0.0.1:$http_port" \
     "$@" > "$work/scan.json"
   read -r rss_kb s_e s_u s_s < "$work/time.txt"
+  sleep 0.2                              # the scan's backends exit and are reaped
+  p1=$(pg_cpu)
+  pg_s=; [ -n "$p0" ] && pg_s=$(echo "$p1 - $p0" | bc -l)
   scanned=$(sed -n 's/.*"domains":\([0-9]*\).*/\1/p' "$work/scan.json")
   [ "$scanned" = "$hosts" ] || { echo "bench: scanned $scanned of $hosts" >&2; cat "$work/scan.json"; exit 1; }
   [ "$rss_kb" -gt "${peak_rss:-0}" ] && peak_rss=$rss_kb
@@ -126,8 +147,8 @@ web_s=; curl_s=; full_s=
 for run in $(seq "$runs"); do
   run_scan --no-tls-enum
   if better "$web_s" "$s_e"; then web_s=$s_e; web_cpu=$(echo "$s_u + $s_s" | bc -l); fi
-  web_line=$(printf 'web checks %.2f s (%.2f CPU s, %.1f MB)' "$s_e" "$(echo "$s_u + $s_s" | bc -l)" \
-    "$(echo "$rss_kb / 1024" | bc -l)")
+  web_line=$(printf 'web checks %.2f s (%.2f CPU s, %.1f MB%s)' "$s_e" "$(echo "$s_u + $s_s" | bc -l)" \
+    "$(echo "$rss_kb / 1024" | bc -l)" "${pg_s:+$(printf ', PostgreSQL %.2f CPU s' "$pg_s")}")
   start=$(date +%s.%N)
   /usr/bin/time -f '%U %S' -o "$work/curl-time.txt" curl --parallel --parallel-max 64 \
     --silent --no-progress-meter --cacert "$work/ca.pem" \

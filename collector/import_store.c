@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "collector/import_sql.h"
 #include "common/buf.h"
 #include "common/db.h"
 #include "common/log.h"
@@ -345,259 +346,6 @@ import_store_abort(struct import_store *s)
 }
 
 
-/*
- * The checks against the database. Each returns (line, reasons, how many in all) for
- * the first $1 rejected rows in line order; a row's reasons are one per line (a
- * companies file gives a row for each problem).
- */
-/* A companies file: a slug twice; a domain already attributed (not detached) to
- * another company; a domain given to two companies in the file. A domain belongs to
- * one company: an import never attributes it to a second one. */
-static const char store_companies_problems[] =
-    "WITH dom AS (SELECT s.line, s.slug, d.value FROM stage_companies s"
-    "   CROSS JOIN LATERAL unnest(s.domains) d(value))"
-    " SELECT line, problem, count(*) OVER () FROM ("
-    "  SELECT line, format('slug: ''%s'' is also on line %s', slug, first) AS problem"
-    "  FROM (SELECT line, slug, min(line) OVER (PARTITION BY slug) AS first"
-    "        FROM stage_companies) d WHERE line > first"
-    "  UNION ALL"
-    "  SELECT DISTINCT dom.line, format('domains: ''%s'' is already attributed to company"
-    " ''%s''', dom.value, c.slug)"
-    "  FROM dom JOIN assets a ON a.kind = 'domain' AND lower(a.value) = dom.value"
-    "   AND a.detached_at IS NULL"
-    "  JOIN companies c ON c.id = a.company_id AND c.slug <> dom.slug"
-    "  UNION ALL"
-    "  SELECT line, format('domains: ''%s'' is also on line %s, for company ''%s''',"
-    "   value, first_line, first_slug)"
-    "  FROM (SELECT line, slug, value,"
-    "     first_value(line) OVER w AS first_line, first_value(slug) OVER w AS first_slug"
-    "   FROM dom WINDOW w AS (PARTITION BY value ORDER BY line)) f"
-    "  WHERE slug <> first_slug) p"
-    " ORDER BY line, problem LIMIT $1";
-
-static const char store_incidents_problems[] =
-    "SELECT line, concat_ws(E'\\n',"
-    " CASE WHEN c.id IS NULL THEN format('company: no company ''%s''', s.company) END,"
-    " CASE WHEN s.line > s.first THEN format('the same incident (company, source,"
-    " external_ref, occurred_at) is also on line %s', s.first) END), count(*) OVER ()"
-    " FROM (SELECT *, min(line) OVER (PARTITION BY company, source, external_ref,"
-    "       occurred_at) AS first FROM stage_incidents) s"
-    " LEFT JOIN companies c ON c.slug = s.company"
-    " WHERE c.id IS NULL OR s.line > s.first"
-    " ORDER BY line LIMIT $1";
-
-/* The check codes of every published methodology, and those recorded without weight
- * until one is published (migrations/0022_unweighted_checks.sql). */
-#define STORE_KNOWN_CHECKS \
-    " SELECT c->>'code' AS code FROM methodology_versions m" \
-    " CROSS JOIN LATERAL jsonb_array_elements(CASE jsonb_typeof(m.definition->'checks')" \
-    "   WHEN 'array' THEN m.definition->'checks' ELSE '[]'::jsonb END) c" \
-    " WHERE m.status = 'published' AND jsonb_typeof(c) = 'object'" \
-    " UNION SELECT code FROM unweighted_checks"
-
-static const char store_known_checks[] =
-    "CREATE TEMP TABLE known_checks ON COMMIT DROP AS" STORE_KNOWN_CHECKS;
-
-/* Of the codes $1, the positions (1-based) of those known (import_store_known_checks). */
-static const char store_known_of[] =
-    "SELECT r.i FROM unnest($1::text[]) WITH ORDINALITY AS r(code, i)"
-    " WHERE r.code IN (" STORE_KNOWN_CHECKS ")";
-
-/* Staged evidence with its company, asset (an attributed one first) and check. */
-static const char store_resolve_evidence[] =
-    "CREATE TEMP TABLE ev_resolved ON COMMIT DROP AS"
-    " SELECT s.*, c.id AS company_id, a.id AS asset_id,"
-    "   a.detached_at IS NOT NULL AS asset_detached, k.code IS NOT NULL AS known"
-    " FROM stage_evidence s"
-    " LEFT JOIN companies c ON c.slug = s.company"
-    " LEFT JOIN (SELECT DISTINCT ON (company_id, kind, lower(value)) id, company_id, kind,"
-    "     lower(value) AS lvalue, detached_at FROM assets"
-    "   WHERE company_id IN (SELECT id FROM companies"
-    "     WHERE slug IN (SELECT company FROM stage_evidence))"
-    "   ORDER BY company_id, kind, lower(value), detached_at IS NULL DESC, id) a"
-    "   ON a.company_id = c.id AND a.kind = s.asset_kind AND a.lvalue = s.asset_value"
-    " LEFT JOIN known_checks k ON k.code = s.check_code";
-
-/* The same resolution for (slug $1, kind $2, value $3) pairs, in order: the company,
- * and the asset the DISTINCT ON above keeps (an attributed one first, then the
- * oldest). */
-static const char store_resolve_assets[] =
-    "SELECT c.id, a.id, a.detached_at IS NOT NULL"
-    " FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS r(company, kind,"
-    "   value, i)"
-    " LEFT JOIN companies c ON c.slug = r.company"
-    " LEFT JOIN LATERAL (SELECT id, detached_at FROM assets"
-    "   WHERE company_id = c.id AND kind = r.kind AND lower(value) = r.value"
-    "   ORDER BY detached_at IS NULL DESC, id LIMIT 1) a ON true"
-    " ORDER BY r.i";
-
-static const char store_evidence_problems[] =
-    "SELECT line, concat_ws(E'\\n',"
-    " CASE WHEN company_id IS NULL THEN format('company: no company ''%s''', company) END,"
-    " CASE WHEN company_id IS NOT NULL AND asset_value IS NOT NULL AND asset_id IS NULL"
-    "   THEN format('asset: ''%s'' is not attributed to company ''%s''', asset_value,"
-    "   company) END,"
-    " CASE WHEN asset_detached THEN"
-    "   format('asset: ''%s'' was detached from company ''%s''', asset_value, company) END,"
-    " CASE WHEN NOT known THEN format('check_code: ''%s'' is in no published methodology"
-    " and not in the catalogue of unweighted checks', check_code) END),"
-    " count(*) OVER ()"
-    " FROM ev_resolved"
-    " WHERE company_id IS NULL OR (asset_value IS NOT NULL AND asset_id IS NULL)"
-    "   OR asset_detached OR NOT known"
-    " ORDER BY line LIMIT $1";
-
-#define STORE_ISO(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
-
-/* Rows whose last_seen is already past their factor's lifetime (lifetime_days, or
- * max_age_days for a factor with a half-life) under the methodology in force now:
- * stored as they are, but no rating will count them. */
-static const char store_evidence_stale[] =
-    "WITH m AS (SELECT version, definition FROM methodology_versions"
-    "   WHERE status = 'published' AND effective_at <= now()"
-    "   ORDER BY effective_at DESC LIMIT 1),"
-    " f AS (SELECT x->>'code' AS factor, coalesce(x->>'lifetime_days',"
-    "   x->>'max_age_days')::numeric AS days FROM m,"
-    "   jsonb_array_elements(m.definition->'factors') x),"
-    " k AS (SELECT x->>'code' AS code, x->>'factor' AS factor FROM m,"
-    "   jsonb_array_elements(m.definition->'checks') x)"
-    " SELECT e.line, format('warning: last_seen %s is more than the %s days that"
-    " methodology %s keeps %s evidence: it is stored, but no rating will count it',"
-    "   " STORE_ISO("e.last_seen") ", f.days, m.version, f.factor),"
-    "   count(*) OVER ()"
-    " FROM ev_merged e JOIN k ON k.code = e.check_code JOIN f ON f.factor = k.factor, m"
-    " WHERE f.days IS NOT NULL AND e.last_seen < now() - make_interval(days => f.days::int)"
-    " ORDER BY e.line LIMIT $1";
-
-/* Whether two staged rows are observations of one fact. */
-static const char store_evidence_repeats[] =
-    "SELECT EXISTS (SELECT 1 FROM ev_resolved GROUP BY company_id, coalesce(asset_id, 0),"
-    " check_code, source, observation_key HAVING count(*) > 1)";
-
-/* Without repeats, the rows as they are. */
-static const char store_single_evidence[] =
-    "CREATE TEMP VIEW ev_merged AS"
-    " SELECT line, company_id, asset_id, check_code, outcome, observation_key, details,"
-    "   source, collector_version, last_seen, first_seen FROM ev_resolved";
-
-/* Several observations of one fact in a file become one: the earliest first_seen,
- * and the rest from the newest observation (the later line on a tie). */
-static const char store_merge_evidence[] =
-    "CREATE TEMP TABLE ev_merged ON COMMIT DROP AS"
-    " SELECT DISTINCT ON (company_id, coalesce(asset_id, 0), check_code, source,"
-    "   observation_key) line, company_id, asset_id, check_code, outcome, observation_key,"
-    "   details, source, collector_version, last_seen,"
-    "   min(first_seen) OVER (PARTITION BY company_id, coalesce(asset_id, 0), check_code,"
-    "     source, observation_key) AS first_seen"
-    " FROM ev_resolved"
-    " ORDER BY company_id, coalesce(asset_id, 0), check_code, source, observation_key,"
-    "   last_seen DESC, line DESC";
-
-/*
- * Re-observation: first_seen the least, last_seen the greatest, outcome, details and
- * collector_version from the newer observation. Corrections stick: a corrected row
- * is left alone unless the observation is strictly newer than the correction; then
- * it is a new fact and the row starts again from it. An observation that would
- * change nothing leaves the row untouched (updated_at too).
- */
-static const char store_upsert_evidence[] =
-    "WITH up AS (INSERT INTO evidence AS e (company_id, asset_id, check_code, outcome,"
-    "   observation_key, details, source, collector_version, first_seen, last_seen)"
-    " SELECT company_id, asset_id, check_code, outcome, observation_key, details::jsonb,"
-    "   source, collector_version, first_seen, last_seen"
-    " FROM ev_merged WHERE line BETWEEN $1 AND $2"
-    " ON CONFLICT (company_id, coalesce(asset_id, 0), check_code, source, observation_key)"
-    " DO UPDATE SET"
-    "  status = CASE WHEN e.status = 'corrected' THEN 'active'"
-    "    WHEN e.status = 'expired' AND EXCLUDED.last_seen > e.last_seen THEN 'active'"
-    "    ELSE e.status END,"
-    "  status_reason = CASE WHEN e.status = 'corrected' THEN"
-    "      format('re-observed on %s after the correction of %s',"
-    "        " STORE_ISO("EXCLUDED.last_seen") ", " STORE_ISO("e.corrected_at") ")"
-    "    WHEN e.status = 'expired' AND EXCLUDED.last_seen > e.last_seen THEN"
-    "      format('re-observed on %s after it expired', " STORE_ISO("EXCLUDED.last_seen") ")"
-    "    ELSE e.status_reason END,"
-    "  corrected_at = NULL,"
-    "  first_seen = CASE WHEN e.status = 'corrected' THEN EXCLUDED.first_seen"
-    "    ELSE least(e.first_seen, EXCLUDED.first_seen) END,"
-    "  last_seen = CASE WHEN e.status = 'corrected' THEN EXCLUDED.last_seen"
-    "    ELSE greatest(e.last_seen, EXCLUDED.last_seen) END,"
-    "  outcome = CASE WHEN e.status = 'corrected' OR EXCLUDED.last_seen >= e.last_seen"
-    "    THEN EXCLUDED.outcome ELSE e.outcome END,"
-    "  details = CASE WHEN e.status = 'corrected' OR EXCLUDED.last_seen >= e.last_seen"
-    "    THEN EXCLUDED.details ELSE e.details END,"
-    "  collector_version = CASE WHEN e.status = 'corrected'"
-    "    OR EXCLUDED.last_seen >= e.last_seen"
-    "    THEN EXCLUDED.collector_version ELSE e.collector_version END,"
-    "  updated_at = now()"
-    " WHERE CASE WHEN e.status = 'corrected' THEN EXCLUDED.last_seen > e.corrected_at"
-    "   ELSE EXCLUDED.last_seen > e.last_seen OR EXCLUDED.first_seen < e.first_seen"
-    "     OR (EXCLUDED.last_seen = e.last_seen AND (e.outcome, e.details,"
-    "       e.collector_version) IS DISTINCT FROM (EXCLUDED.outcome, EXCLUDED.details,"
-    "       EXCLUDED.collector_version)) END"
-    " RETURNING (xmax = 0) AS ins)"
-    " SELECT count(*) FILTER (WHERE ins), count(*) FILTER (WHERE NOT ins) FROM up";
-
-/* A visibility left empty keeps the stored one. Companies are found by slug (unique
- * through company_slugs, migration 0036): those there are updated where anything
- * differs, the others inserted. */
-static const char store_upsert_companies[] =
-    "WITH upd AS (UPDATE companies c SET name = s.name, sector = s.sector,"
-    "   size_band = s.size_band, country = s.country,"
-    "   visibility = coalesce(s.visibility, c.visibility), updated_at = now()"
-    " FROM stage_companies s WHERE s.line BETWEEN $1 AND $2 AND c.slug = s.slug"
-    "   AND (c.name, c.sector, c.size_band, c.country, c.visibility) IS DISTINCT FROM"
-    "   (s.name, s.sector, s.size_band, s.country, coalesce(s.visibility, c.visibility))"
-    " RETURNING 1),"
-    " ins AS (INSERT INTO companies (slug, name, sector, size_band, country, visibility)"
-    " SELECT s.slug, s.name, s.sector, s.size_band, s.country,"
-    "   coalesce(s.visibility, 'public')"
-    " FROM stage_companies s WHERE s.line BETWEEN $1 AND $2"
-    "   AND NOT EXISTS (SELECT 1 FROM company_slugs k WHERE k.slug = s.slug)"
-    " RETURNING 1)"
-    " SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM upd)";
-
-/* New assets only: one already attributed, or detached, is left as it is. */
-static const char store_insert_assets[] =
-    "WITH up AS (INSERT INTO assets (company_id, kind, value, source, confidence)"
-    " SELECT DISTINCT c.id, x.kind, x.value, $3, 1"
-    " FROM stage_companies s JOIN companies c ON c.slug = s.slug"
-    " CROSS JOIN LATERAL (SELECT 'domain' AS kind, d AS value FROM unnest(s.domains) d"
-    "   UNION ALL SELECT 'ip_range', r FROM unnest(s.ip_ranges) r) x"
-    " WHERE s.line BETWEEN $1 AND $2 AND NOT EXISTS (SELECT 1 FROM assets a"
-    "   WHERE a.company_id = c.id AND a.kind = x.kind AND lower(a.value) = x.value)"
-    " ON CONFLICT (company_id, kind, value) DO NOTHING RETURNING 1)"
-    " SELECT count(*), 0 FROM up";
-
-static const char store_upsert_incidents[] =
-    "WITH up AS (INSERT INTO incidents AS i (company_id, occurred_at, disclosed_at, kind,"
-    "   severity, source, external_ref, summary)"
-    " SELECT c.id, s.occurred_at, s.disclosed_at, s.kind, s.severity, s.source,"
-    "   s.external_ref, s.summary"
-    " FROM stage_incidents s JOIN companies c ON c.slug = s.company"
-    " WHERE s.line BETWEEN $1 AND $2"
-    " ON CONFLICT (company_id, source, external_ref, occurred_at) DO UPDATE SET"
-    "   disclosed_at = EXCLUDED.disclosed_at, kind = EXCLUDED.kind,"
-    "   severity = EXCLUDED.severity, summary = EXCLUDED.summary"
-    " WHERE (i.disclosed_at, i.kind, i.severity, i.summary) IS DISTINCT FROM"
-    "   (EXCLUDED.disclosed_at, EXCLUDED.kind, EXCLUDED.severity, EXCLUDED.summary)"
-    " RETURNING (xmax = 0) AS ins)"
-    " SELECT count(*) FILTER (WHERE ins), count(*) FILTER (WHERE NOT ins) FROM up";
-
-/* A disclosed breach, ransomware attack or data exposure is also evidence. */
-static const char store_incident_evidence[] =
-    "INSERT INTO stage_evidence (line, company, check_code, outcome, observation_key,"
-    "   first_seen, last_seen, source, collector_version, details)"
-    " SELECT line, company, CASE kind WHEN 'breach' THEN 'incidents.breach_disclosed'"
-    "   WHEN 'ransomware' THEN 'incidents.ransomware' ELSE 'incidents.data_exposure' END,"
-    "   'fail', CASE WHEN external_ref <> '' THEN external_ref"
-    "   ELSE " STORE_ISO("occurred_at") " END,"
-    "   disclosed_at, disclosed_at, source, '',"
-    "   jsonb_build_object('incident_kind', kind, 'severity', severity, 'occurred_at',"
-    "     " STORE_ISO("occurred_at") ", 'external_ref', external_ref)::text"
-    " FROM stage_incidents"
-    " WHERE disclosed_at IS NOT NULL AND kind IN ('breach', 'ransomware', 'data_exposure')";
-
 struct store_finish {
 	struct import_store *s;
 	long max_reports;
@@ -728,7 +476,7 @@ store_stale(struct store_finish *f, struct import_counts *counts)
 	int i;
 
 	snprintf(limit, sizeof(limit), "%ld", f->max_reports);
-	if ((res = db_query(f->s->conn, store_evidence_stale, 1, params)) == NULL)
+	if ((res = db_query(f->s->conn, import_sql_evidence_stale, 1, params)) == NULL)
 		return (-1);
 	for (i = 0; i < PQntuples(res); i++)
 		f->s->warn(f->s->warn_arg, atol(PQgetvalue(res, i, 0)), PQgetvalue(res, i, 1));
@@ -746,17 +494,17 @@ store_evidence(struct store_finish *f, struct import_counts *counts)
 	long merged;
 	int rc, repeats;
 
-	if (db_exec(conn, store_known_checks, 0, NULL) != 0 ||
-	    db_exec(conn, store_resolve_evidence, 0, NULL) != 0 ||
-	    store_problems(f, store_evidence_problems) != 0)
+	if (db_exec(conn, import_sql_known_checks, 0, NULL) != 0 ||
+	    db_exec(conn, import_sql_resolve_evidence, 0, NULL) != 0 ||
+	    store_problems(f, import_sql_evidence_problems) != 0)
 		return (-1);
 	if (*f->rejected > 0)
 		return (1);
-	if ((res = db_query(conn, store_evidence_repeats, 0, NULL)) == NULL)
+	if ((res = db_query(conn, import_sql_evidence_repeats, 0, NULL)) == NULL)
 		return (-1);
 	repeats = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
 	PQclear(res);
-	if (db_exec(conn, repeats ? store_merge_evidence : store_single_evidence, 0,
+	if (db_exec(conn, repeats ? import_sql_merge_evidence : import_sql_single_evidence, 0,
 	    NULL) != 0)
 		return (-1);
 	if ((res = db_query(conn, "SELECT count(*) FROM ev_merged", 0, NULL)) == NULL)
@@ -766,7 +514,7 @@ store_evidence(struct store_finish *f, struct import_counts *counts)
 	if (f->s->warn != NULL && store_stale(f, counts) != 0)
 		return (-1);
 	rc = store_upsert(f, "SELECT coalesce(min(line), 0), coalesce(max(line), 0)"
-	    " FROM ev_merged", store_upsert_evidence, NULL, &counts->evidence_inserted,
+	    " FROM ev_merged", import_sql_upsert_evidence, NULL, &counts->evidence_inserted,
 	    &counts->evidence_updated);
 	counts->evidence_unchanged = merged - counts->evidence_inserted - counts->evidence_updated;
 	return (rc);
@@ -781,7 +529,7 @@ store_resolved(struct store_finish *f, struct import_counts *counts)
 
 	if (f->s->warn != NULL && store_stale(f, counts) != 0)
 		return (-1);
-	rc = store_upsert_lines(f, f->s->first_line, f->s->last_line, store_upsert_evidence,
+	rc = store_upsert_lines(f, f->s->first_line, f->s->last_line, import_sql_upsert_evidence,
 	    NULL, &counts->evidence_inserted, &counts->evidence_updated);
 	counts->evidence_unchanged = f->s->rows - counts->evidence_inserted -
 	    counts->evidence_updated;
@@ -800,7 +548,7 @@ store_finish_companies(struct store_finish *f, const char *asset_source,
 	int rc;
 
 	if (db_exec(f->s->conn, "CREATE INDEX ON stage_companies (slug)", 0, NULL) != 0 ||
-	    store_problems(f, store_companies_problems) != 0)
+	    store_problems(f, import_sql_companies_problems) != 0)
 		return (-1);
 	if (*f->rejected > 0)
 		return (1);
@@ -809,10 +557,10 @@ store_finish_companies(struct store_finish *f, const char *asset_source,
 	if (db_exec(f->s->conn, "LOCK TABLE company_slugs IN SHARE ROW EXCLUSIVE MODE", 0,
 	    NULL) != 0)
 		return (-1);
-	if ((rc = store_upsert(f, bounds, store_upsert_companies, NULL, &counts->inserted,
+	if ((rc = store_upsert(f, bounds, import_sql_upsert_companies, NULL, &counts->inserted,
 	    &counts->updated)) != 0)
 		return (rc);
-	return (store_upsert(f, bounds, store_insert_assets, asset_source,
+	return (store_upsert(f, bounds, import_sql_insert_assets, asset_source,
 	    &counts->assets_added, &unused));
 }
 
@@ -821,14 +569,14 @@ store_finish_incidents(struct store_finish *f, struct import_counts *counts)
 {
 	int rc;
 
-	if (store_problems(f, store_incidents_problems) != 0)
+	if (store_problems(f, import_sql_incidents_problems) != 0)
 		return (-1);
 	if (*f->rejected > 0)
 		return (1);
-	if (db_exec(f->s->conn, store_incident_evidence, 0, NULL) != 0)
+	if (db_exec(f->s->conn, import_sql_incident_evidence, 0, NULL) != 0)
 		return (-1);
 	if ((rc = store_upsert(f, "SELECT coalesce(min(line), 0), coalesce(max(line), 0)"
-	    " FROM stage_incidents", store_upsert_incidents, NULL, &counts->inserted,
+	    " FROM stage_incidents", import_sql_upsert_incidents, NULL, &counts->inserted,
 	    &counts->updated)) != 0)
 		return (rc);
 	return (store_evidence(f, counts));
@@ -873,7 +621,7 @@ import_store_resolve_assets(struct import_store *s, const char *const *companies
 		log_error("import: too many assets to resolve at once");
 		goto done;
 	}
-	if ((res = db_query(s->conn, store_resolve_assets, 3, params)) == NULL)
+	if ((res = db_query(s->conn, import_sql_resolve_assets, 3, params)) == NULL)
 		goto done;
 	if ((size_t)PQntuples(res) != n) {
 		log_error("import: resolving assets: %d rows for %zu", PQntuples(res), n);
@@ -915,7 +663,7 @@ import_store_known_checks(struct import_store *s, const char *const *codes, size
 		return (-1);
 	}
 	params[0] = arr.data;
-	res = db_query(s->conn, store_known_of, 1, params);
+	res = db_query(s->conn, import_sql_known_of, 1, params);
 	buf_free(&arr);
 	if (res == NULL)
 		return (-1);

@@ -37,7 +37,7 @@ pg_cpu() {
   [ -n "$pg_pid" ] && [ -r "/proc/$pg_pid/stat" ] || return 0
   { awk '{print $14 + $15 + $16 + $17}' "/proc/$pg_pid/stat"
     for c in $(ps -o pid= --ppid "$pg_pid"); do
-      awk '{print $14 + $15}' "/proc/$c/stat" 2>/dev/null
+      awk '{print $14 + $15}' "/proc/$c/stat" 2>/dev/null || true   # it may have ended
     done; } | awk -v t="$(getconf CLK_TCK)" '{s += $1} END {printf "%.2f", s / t}'
 }
 admin=$(with_db postgres)

@@ -55,11 +55,12 @@ static const char store_stage_resolved[] =
     " last_seen timestamptz, source text, collector_version text, details text)"
     " ON COMMIT DROP";
 
-struct import_store *
-import_store_begin(PGconn *conn, enum import_kind kind)
+/* A store of kind in a new transaction on conn, its stage table made by stage_sql;
+ * NULL after logging (nothing left open). */
+static struct import_store *
+store_open(PGconn *conn, enum import_kind kind, const char *stage_sql)
 {
 	struct import_store *s;
-	PGresult *res;
 
 	if ((s = calloc(1, sizeof(*s))) == NULL) {
 		log_error("import: out of memory");
@@ -70,19 +71,8 @@ import_store_begin(PGconn *conn, enum import_kind kind)
 	buf_init(&s->copy, STORE_COPY_LIMIT);
 	if (db_begin(conn) != 0)
 		goto err1;
-	if (db_exec(conn, store_stage_sql[kind], 0, NULL) != 0)
+	if (db_exec(conn, stage_sql, 0, NULL) != 0)
 		goto err2;
-	if (kind == IMPORT_INCIDENTS && db_exec(conn, store_stage_sql[IMPORT_EVIDENCE], 0,
-	    NULL) != 0)
-		goto err2;
-	res = PQexec(conn, store_copy_sql[kind]);
-	if (PQresultStatus(res) != PGRES_COPY_IN) {
-		log_error("import: cannot stage rows: %s", PQerrorMessage(conn));
-		PQclear(res);
-		goto err2;
-	}
-	PQclear(res);
-	s->copying = 1;
 	return (s);
 
 err2:
@@ -94,31 +84,42 @@ err1:
 }
 
 struct import_store *
+import_store_begin(PGconn *conn, enum import_kind kind)
+{
+	struct import_store *s;
+	PGresult *res;
+
+	if ((s = store_open(conn, kind, store_stage_sql[kind])) == NULL)
+		return (NULL);
+	if (kind == IMPORT_INCIDENTS && db_exec(conn, store_stage_sql[IMPORT_EVIDENCE], 0,
+	    NULL) != 0)
+		goto err;
+	res = PQexec(conn, store_copy_sql[kind]);
+	if (PQresultStatus(res) != PGRES_COPY_IN) {
+		log_error("import: cannot stage rows: %s", PQerrorMessage(conn));
+		PQclear(res);
+		goto err;
+	}
+	PQclear(res);
+	s->copying = 1;
+	return (s);
+
+err:
+	db_rollback(conn);
+	buf_free(&s->copy);
+	free(s);
+	return (NULL);
+}
+
+struct import_store *
 import_store_begin_resolved(PGconn *conn)
 {
 	struct import_store *s;
 
-	if ((s = calloc(1, sizeof(*s))) == NULL) {
-		log_error("import: out of memory");
-		return (NULL);
-	}
-	s->conn = conn;
-	s->kind = IMPORT_EVIDENCE;
-	s->resolved = 1;
-	buf_init(&s->copy, STORE_COPY_LIMIT);
-	if (db_begin(conn) != 0)
-		goto err1;
-	if (db_exec(conn, store_stage_resolved, 0, NULL) != 0)
-		goto err2;
 	/* The COPY starts with the first row: the resolution runs before it. */
+	if ((s = store_open(conn, IMPORT_EVIDENCE, store_stage_resolved)) != NULL)
+		s->resolved = 1;
 	return (s);
-
-err2:
-	db_rollback(conn);
-err1:
-	buf_free(&s->copy);
-	free(s);
-	return (NULL);
 }
 
 static int

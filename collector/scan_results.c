@@ -238,6 +238,17 @@ results_coverage(const struct scan_results_item *items, size_t n,
 	return (0);
 }
 
+/* e's check, outcome, observation key and details from x (the rest is left). */
+static void
+results_evidence(struct import_evidence *e, const struct scan_result *x)
+{
+	snprintf(e->check_code, sizeof(e->check_code), "%s", x->code);
+	snprintf(e->outcome, sizeof(e->outcome), "%s", x->outcome);
+	snprintf(e->observation_key, sizeof(e->observation_key), "%s", x->key);
+	e->details = x->details;
+	e->details_len = strlen(x->details);
+}
+
 /* Stage and write the results of items[0..n) in one import transaction. 0 written,
  * 1 refused by the database (nothing written; why in rej), -1 failure (logged). */
 static int
@@ -280,17 +291,11 @@ results_write_staged(PGconn *conn, const struct scan_results_item *items, size_t
 		snprintf(e->asset.value, sizeof(e->asset.value), "%s", items[i].domain);
 		e->first_seen = e->last_seen = items[i].observed_at;
 		for (k = 0; k < r->n; k++) {
-			const struct scan_result *x = &r->items[k];
-
 			if (skip[at++]) {
 				kept++;
 				continue;
 			}
-			snprintf(e->check_code, sizeof(e->check_code), "%s", x->code);
-			snprintf(e->outcome, sizeof(e->outcome), "%s", x->outcome);
-			snprintf(e->observation_key, sizeof(e->observation_key), "%s", x->key);
-			e->details = x->details;
-			e->details_len = strlen(x->details);
+			results_evidence(e, &r->items[k]);
 			if (import_store_add_evidence(s, ++line, e) != 0) {
 				import_store_abort(s);
 				goto done;
@@ -506,15 +511,9 @@ results_write(PGconn *conn, const struct scan_results_item *items, size_t n,
 
 		e->first_seen = e->last_seen = items[i].observed_at;
 		for (k = 0; k < r->n; k++) {
-			const struct scan_result *x = &r->items[k];
-
 			if (skip[at++])
 				continue;
-			snprintf(e->check_code, sizeof(e->check_code), "%s", x->code);
-			snprintf(e->outcome, sizeof(e->outcome), "%s", x->outcome);
-			snprintf(e->observation_key, sizeof(e->observation_key), "%s", x->key);
-			e->details = x->details;
-			e->details_len = strlen(x->details);
+			results_evidence(e, &r->items[k]);
 			if (import_store_add_resolved(s, ++line, refs[i].company_id,
 			    refs[i].asset_id, e) != 0)
 				goto abort;

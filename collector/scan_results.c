@@ -249,6 +249,38 @@ results_evidence(struct import_evidence *e, const struct scan_result *x)
 	e->details_len = strlen(x->details);
 }
 
+/* e's source and collector version: the scanner's. */
+static void
+results_evidence_source(struct import_evidence *e)
+{
+	snprintf(e->source, sizeof(e->source), "%s", SCAN_RESULTS_SOURCE);
+	snprintf(e->collector_version, sizeof(e->collector_version), "%s",
+	    SCAN_RESULTS_VERSION);
+}
+
+/* Write the lines rows staged in s with coverage and commit (s is freed), adding to
+ * counts; 0, 1 or -1 as import_store_finish (why a refusal in rej). */
+static int
+results_finish(struct import_store *s, struct coverage_batch *coverage, long lines,
+    struct scan_results_counts *counts, struct results_rejects *rej)
+{
+	struct import_counts ic;
+	long rejected = 0;
+	int rc;
+
+	import_store_set_coverage(s, coverage);
+	memset(&ic, 0, sizeof(ic));
+	rc = import_store_finish(s, SCAN_RESULTS_SOURCE, 1, results_report, rej, &rejected,
+	    &ic);
+	if (rc == 0 && counts != NULL) {
+		counts->results += lines;
+		counts->inserted += ic.evidence_inserted;
+		counts->updated += ic.evidence_updated;
+		counts->unchanged += lines - ic.evidence_inserted - ic.evidence_updated;
+	}
+	return (rc);
+}
+
 /* Stage and write the results of items[0..n) in one import transaction. 0 written,
  * 1 refused by the database (nothing written; why in rej), -1 failure (logged). */
 static int
@@ -257,10 +289,9 @@ results_write_staged(PGconn *conn, const struct scan_results_item *items, size_t
 {
 	struct import_evidence *e;
 	struct import_store *s;
-	struct import_counts ic;
 	struct coverage_batch coverage;
 	unsigned char *skip = NULL;
-	long line = 0, rejected = 0, kept = 0;
+	long line = 0, kept = 0;
 	size_t i, k, total = 0, at = 0;
 	int rc = -1;
 
@@ -278,9 +309,7 @@ results_write_staged(PGconn *conn, const struct scan_results_item *items, size_t
 		goto done;
 	if ((s = import_store_begin(conn, IMPORT_EVIDENCE)) == NULL)
 		goto done;
-	snprintf(e->source, sizeof(e->source), "%s", SCAN_RESULTS_SOURCE);
-	snprintf(e->collector_version, sizeof(e->collector_version), "%s",
-	    SCAN_RESULTS_VERSION);
+	results_evidence_source(e);
 	for (i = 0; i < n; i++) {
 		const struct scan_results *r = items[i].results;
 
@@ -310,16 +339,7 @@ results_write_staged(PGconn *conn, const struct scan_results_item *items, size_t
 		rc = coverage_batch_write(conn, &coverage);
 		goto done;
 	}
-	import_store_set_coverage(s, &coverage);
-	memset(&ic, 0, sizeof(ic));
-	rc = import_store_finish(s, SCAN_RESULTS_SOURCE, 1, results_report, rej, &rejected,
-	    &ic);
-	if (rc == 0 && counts != NULL) {
-		counts->results += line;
-		counts->inserted += ic.evidence_inserted;
-		counts->updated += ic.evidence_updated;
-		counts->unchanged += line - ic.evidence_inserted - ic.evidence_updated;
-	}
+	rc = results_finish(s, &coverage, line, counts, rej);
 done:
 	coverage_batch_free(&coverage);
 	free(skip);
@@ -422,13 +442,12 @@ results_write(PGconn *conn, const struct scan_results_item *items, size_t n,
 {
 	struct import_evidence *e = NULL;
 	struct import_store *s = NULL;
-	struct import_counts ic;
 	struct coverage_batch coverage;
 	struct import_asset *assets = NULL;
 	struct import_asset_ref *refs = NULL;
 	const char **companies = NULL, **codes = NULL;
 	unsigned char *skip = NULL, *known = NULL;
-	long line = 0, rejected = 0, kept = 0;
+	long line = 0, kept = 0;
 	size_t i, k, c, total = 0, at = 0, ncodes;
 	int rc = -1;
 
@@ -502,9 +521,7 @@ results_write(PGconn *conn, const struct scan_results_item *items, size_t n,
 	}
 	if (counts != NULL)
 		counts->corrected_kept += kept;
-	snprintf(e->source, sizeof(e->source), "%s", SCAN_RESULTS_SOURCE);
-	snprintf(e->collector_version, sizeof(e->collector_version), "%s",
-	    SCAN_RESULTS_VERSION);
+	results_evidence_source(e);
 	line = 0;
 	for (i = 0, at = 0; i < n; i++) {
 		const struct scan_results *r = items[i].results;
@@ -519,17 +536,8 @@ results_write(PGconn *conn, const struct scan_results_item *items, size_t n,
 				goto abort;
 		}
 	}
-	import_store_set_coverage(s, &coverage);
-	memset(&ic, 0, sizeof(ic));
-	rc = import_store_finish(s, SCAN_RESULTS_SOURCE, 1, results_report, rej, &rejected,
-	    &ic);
+	rc = results_finish(s, &coverage, line, counts, rej);
 	s = NULL;
-	if (rc == 0 && counts != NULL) {
-		counts->results += line;
-		counts->inserted += ic.evidence_inserted;
-		counts->updated += ic.evidence_updated;
-		counts->unchanged += line - ic.evidence_inserted - ic.evidence_updated;
-	}
 	goto done;
 abort:
 	import_store_abort(s);

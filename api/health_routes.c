@@ -96,6 +96,7 @@ health_summary_cache_metrics(struct api_request *r, struct buf *out)
 	mc.evictions = st.evictions;
 	mc.invalidations = st.invalidations;
 	mc.refused_fills = st.refused_fills;
+	mc.not_admitted = st.not_admitted;
 	mc.entries = st.entries;
 	mc.bytes = st.bytes;
 	mc.max_bytes = st.max_bytes;

@@ -187,10 +187,14 @@ metrics_render_summary_cache(const struct metrics_summary_cache *c, struct buf *
 	    "# HELP fairrate_summary_cache_refused_fills_total Summaries not stored because "
 	    "something changed while they were read.\n"
 	    "# TYPE fairrate_summary_cache_refused_fills_total counter\n"
-	    "fairrate_summary_cache_refused_fills_total %llu\n",
+	    "fairrate_summary_cache_refused_fills_total %llu\n"
+	    "# HELP fairrate_summary_cache_not_admitted_total Summaries not stored because the "
+	    "cache was full and their company had not been looked up recently.\n"
+	    "# TYPE fairrate_summary_cache_not_admitted_total counter\n"
+	    "fairrate_summary_cache_not_admitted_total %llu\n",
 	    (unsigned long long)c->hits, (unsigned long long)c->misses,
 	    (unsigned long long)c->evictions, (unsigned long long)c->invalidations,
-	    (unsigned long long)c->refused_fills);
+	    (unsigned long long)c->refused_fills, (unsigned long long)c->not_admitted);
 	rc |= buf_appendf(out,
 	    "# HELP fairrate_summary_cache_entries Company summaries in memory.\n"
 	    "# TYPE fairrate_summary_cache_entries gauge\nfairrate_summary_cache_entries %zu\n"

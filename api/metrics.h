@@ -36,7 +36,8 @@ int metrics_render(struct metrics *m, const struct metrics_pool *pool, struct bu
 /* metrics_summary_cache: the investor summary cache's numbers (api/summary_cache.h)
  * and its listener's state, rendered as counters and gauges. */
 struct metrics_summary_cache {
-	uint64_t hits, misses, evictions, invalidations, refused_fills, listener_connects;
+	uint64_t hits, misses, evictions, invalidations, refused_fills, not_admitted;
+	uint64_t listener_connects;
 	size_t entries, bytes, max_bytes;
 	int enabled, listener_connected;
 };

@@ -11,6 +11,13 @@
 /* What an entry costs beyond its struct, slug and body: the allocator's header and
  * its two bucket slots. */
 #define SC_OVERHEAD 32
+/* The admission filter remembers a window of recent fills refused for a full shard:
+ * one slug per 512 bytes of cap (four times the 2 KB summaries it holds), at least
+ * 4096 slugs, in 16 bits a slug (two bits set for each; cleared when the window is
+ * full, so at most about 1.4% of new slugs pass as seen). */
+#define SC_SEEN_BYTES_PER_SLUG 512
+#define SC_SEEN_MIN_SLUGS 4096
+#define SC_SEEN_BITS_PER_SLUG 16
 
 struct sc_entry {
 	struct sc_entry *slug_next, *id_next;   /* hash chains */
@@ -43,7 +50,13 @@ struct summary_cache {
 	uint64_t generation;                    /* atomic */
 	int enabled;                            /* atomic */
 	uint64_t invalidations, refused;        /* atomic */
+	uint64_t not_admitted;                  /* atomic */
 	struct sc_shard *shards;
+	/* Slugs that missed while their shard was full: the first miss only marks the
+	 * slug here, a second one within the window stores it (atomic words). */
+	uint64_t *seen;
+	size_t seen_bits;                       /* a power of two */
+	uint64_t seen_marks;                    /* atomic: since the last clearing */
 };
 
 static uint64_t
@@ -102,7 +115,12 @@ summary_cache_new(size_t max_bytes)
 	c->max_bytes = max_bytes;
 	c->nshards = n;
 	c->enabled = 1;
-	if ((c->shards = calloc(n, sizeof(*c->shards))) == NULL) {
+	c->seen_bits = SC_SEEN_MIN_SLUGS * SC_SEEN_BITS_PER_SLUG;
+	while (c->seen_bits < max_bytes / SC_SEEN_BYTES_PER_SLUG * SC_SEEN_BITS_PER_SLUG)
+		c->seen_bits *= 2;
+	c->seen = calloc(c->seen_bits / 64, sizeof(*c->seen));
+	if (c->seen == NULL || (c->shards = calloc(n, sizeof(*c->shards))) == NULL) {
+		free(c->seen);
 		free(c);
 		return (NULL);
 	}
@@ -158,7 +176,7 @@ sc_remove(struct sc_shard *sh, struct sc_entry *e)
 		e->newer->older = e->older;
 	else
 		sh->newest = e->older;
-	sh->bytes -= e->size;
+	__atomic_store_n(&sh->bytes, sh->bytes - e->size, __ATOMIC_RELAXED);
 	sh->count--;
 	sc_release(e);
 }
@@ -283,6 +301,30 @@ summary_cache_ticket(struct summary_cache *c)
 	return (c != NULL ? __atomic_load_n(&c->generation, __ATOMIC_ACQUIRE) : 0);
 }
 
+/* Whether the slug of hash h has missed before within the window; if not, mark it
+ * (and clear the filter once it holds its share of marks). Lock-free: a mark lost
+ * to a concurrent clearing only delays a store by one more miss. */
+static int
+sc_seen_before(struct summary_cache *c, uint64_t h)
+{
+	uint64_t mask = c->seen_bits - 1;
+	uint64_t b1 = h & mask, b2 = (h * 0x9e3779b97f4a7c15ULL >> 20) & mask;
+	uint64_t m1 = 1ULL << (b1 & 63), m2 = 1ULL << (b2 & 63);
+	size_t i;
+
+	if ((__atomic_load_n(&c->seen[b1 / 64], __ATOMIC_RELAXED) & m1) &&
+	    (__atomic_load_n(&c->seen[b2 / 64], __ATOMIC_RELAXED) & m2))
+		return (1);
+	__atomic_fetch_or(&c->seen[b1 / 64], m1, __ATOMIC_RELAXED);
+	__atomic_fetch_or(&c->seen[b2 / 64], m2, __ATOMIC_RELAXED);
+	if (__atomic_add_fetch(&c->seen_marks, 1, __ATOMIC_RELAXED) == c->seen_bits / SC_SEEN_BITS_PER_SLUG) {
+		for (i = 0; i < c->seen_bits / 64; i++)
+			__atomic_store_n(&c->seen[i], 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&c->seen_marks, 0, __ATOMIC_RELAXED);
+	}
+	return (0);
+}
+
 int
 summary_cache_put(struct summary_cache *c, uint64_t ticket, const char *slug,
     int64_t company_id, unsigned status, const char *body, size_t len, int64_t expires_at)
@@ -303,7 +345,16 @@ summary_cache_put(struct summary_cache *c, uint64_t ticket, const char *slug,
 	size = sizeof(*e) + slen + 1 + len + SC_OVERHEAD;
 	h = sc_hash_slug(slug);
 	sh = sc_shard_of(c, h);
-	if (size > sh->max_bytes || (e = malloc(sizeof(*e) + slen + 1 + len)) == NULL)
+	if (size > sh->max_bytes)
+		goto refused;
+	/* A full shard takes a new slug only on its second miss (read without the lock:
+	 * a stale size only admits or defers one entry early). */
+	if (__atomic_load_n(&sh->bytes, __ATOMIC_RELAXED) + size > sh->max_bytes &&
+	    !sc_seen_before(c, h)) {
+		__atomic_fetch_add(&c->not_admitted, 1, __ATOMIC_RELAXED);
+		return (0);
+	}
+	if ((e = malloc(sizeof(*e) + slen + 1 + len)) == NULL)
 		goto refused;
 	memset(e, 0, sizeof(*e));
 	e->refs = 1;
@@ -331,7 +382,7 @@ summary_cache_put(struct summary_cache *c, uint64_t ticket, const char *slug,
 	sc_make_room(sh, size);
 	sc_append_newest(sh, e);
 	sc_link_chains(sh, e);
-	sh->bytes += size;
+	__atomic_store_n(&sh->bytes, sh->bytes + size, __ATOMIC_RELAXED);
 	sh->count++;
 	if (sh->count > sh->nbuckets)
 		sc_grow(sh);
@@ -419,6 +470,7 @@ summary_cache_stats(struct summary_cache *c, struct summary_cache_stats *out)
 	out->enabled = __atomic_load_n(&c->enabled, __ATOMIC_ACQUIRE);
 	out->invalidations = __atomic_load_n(&c->invalidations, __ATOMIC_RELAXED);
 	out->refused_fills = __atomic_load_n(&c->refused, __ATOMIC_RELAXED);
+	out->not_admitted = __atomic_load_n(&c->not_admitted, __ATOMIC_RELAXED);
 	for (i = 0; i < c->nshards; i++) {
 		sh = &c->shards[i];
 		out->hits += __atomic_load_n(&sh->hits, __ATOMIC_RELAXED);
@@ -449,5 +501,6 @@ summary_cache_free(struct summary_cache *c)
 		pthread_rwlock_destroy(&c->shards[i].lock);
 	}
 	free(c->shards);
+	free(c->seen);
 	free(c);
 }

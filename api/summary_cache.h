@@ -16,7 +16,11 @@
  * before its database query (summary_cache_ticket) and is refused if anything was
  * invalidated since, so that a summary read just before a change never outlives the
  * change. A 404 entry knows no company id: it is valid only until the next
- * invalidation of any kind. While the cache is disabled (summary_cache_set_enabled)
+ * invalidation of any kind. Once the cache is full, a slug is admitted only on its
+ * second fill within a window of recent fills (a bit filter, cleared as it fills), so
+ * that a sweep over many companies looked up once (a crawler, a portfolio export)
+ * does not evict the ones looked up again and again, nor cost a copy and an
+ * eviction per lookup. While the cache is disabled (summary_cache_set_enabled)
  * nothing is served or stored. The time is passed in so that expiry is tested
  * without a clock.
  */
@@ -25,13 +29,14 @@ struct summary_cache;
 
 /* What /metrics shows. */
 struct summary_cache_stats {
-	uint64_t hits, misses, evictions, invalidations, refused_fills;
+	uint64_t hits, misses, evictions, invalidations, refused_fills, not_admitted;
 	size_t entries, bytes, max_bytes;
 	int enabled;
 };
 
 /* summary_cache_new: a cache holding at most max_bytes (> 0) of entries, counting
- * each entry's bookkeeping as well as its slug and body. Starts enabled. NULL on bad
+ * each entry's bookkeeping as well as its slug and body (the admission filter takes
+ * another max_bytes / 256 bytes, at least 8 KB). Starts enabled. NULL on bad
  * arguments or no memory. */
 struct summary_cache *summary_cache_new(size_t max_bytes);
 
@@ -65,8 +70,9 @@ uint64_t summary_cache_ticket(struct summary_cache *c);
  * (Unix seconds; 0: never) is when the answer stops being true without any change
  * in the database (an upcoming methodology taking effect). Refused (0 returned) when
  * the generation moved past ticket, the cache is disabled, the entry alone exceeds a
- * shard's share of the cap, or memory is short; 1 when stored, after evicting what
- * the cap needs. A NULL cache stores nothing. */
+ * shard's share of the cap, or memory is short; also when the slug's shard is full
+ * and this is the slug's first fill within the admission window (it is remembered,
+ * and the next fill is stored); 1 when stored, after evicting what the cap needs. A NULL cache stores nothing. */
 int summary_cache_put(struct summary_cache *c, uint64_t ticket, const char *slug,
     int64_t company_id, unsigned status, const char *body, size_t len, int64_t expires_at);
 

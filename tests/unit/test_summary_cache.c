@@ -1,5 +1,6 @@
 /* The summary cache: hits and misses, invalidation by id and of 404s, refused fills,
- * expiry, the memory cap and clock eviction, disabling, and concurrent readers. */
+ * expiry, the memory cap and clock eviction, admission once full, disabling, and
+ * concurrent readers. */
 #include <criterion/criterion.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -127,13 +128,17 @@ Test(summary_cache, memory_stays_under_the_cap)
 	struct summary_cache *c = summary_cache_new(4 * 1024 * 1024);
 	struct summary_cache_stats st;
 	char slug[32], body[2048];
-	int i;
+	int i, k;
 
 	memset(body, 'x', sizeof(body) - 1);
 	body[sizeof(body) - 1] = '\0';
 	for (i = 0; i < 20000; i++) {
 		snprintf(slug, sizeof(slug), "company-%d", i);
-		put(c, slug, i + 1, body);
+		/* Full, a slug is admitted on its second fill (a third when the admission
+		 * window was cleared in between). */
+		for (k = 0; k < 3 && put(c, slug, i + 1, body) == 0; k++)
+			;
+		cr_assert(k < 3, "%s is never admitted", slug);
 	}
 	summary_cache_stats(c, &st);
 	cr_assert(st.bytes <= st.max_bytes, "%zu > %zu", st.bytes, st.max_bytes);
@@ -172,6 +177,7 @@ Test(summary_cache, the_clock_spares_recently_used_entries)
 	summary_cache_stats(c, &st);
 	cr_assert_eq(st.entries, 3);
 	cr_assert_eq(lookup(c, "c0", 0, got, sizeof(got)), 200);
+	cr_assert_eq(put(c, "c3", 4, body), 0, "full: a first fill is only remembered");
 	cr_assert_eq(put(c, "c3", 4, body), 1);
 	cr_assert_eq(lookup(c, "c0", 0, got, sizeof(got)), 200, "used: second chance");
 	cr_assert_eq(lookup(c, "c1", 0, got, sizeof(got)), 0, "the oldest unused goes");
@@ -179,6 +185,71 @@ Test(summary_cache, the_clock_spares_recently_used_entries)
 	cr_assert_eq(lookup(c, "c3", 0, got, sizeof(got)), 200);
 	summary_cache_stats(c, &st);
 	cr_assert_eq(st.evictions, 1);
+	summary_cache_free(c);
+}
+
+/* Full, the cache takes a slug only on its second fill: a sweep over companies
+ * looked up once leaves the ones in use where they are. (The filter may take a new
+ * slug for one it has seen, rarely: at most a few of the thousand here.) */
+Test(summary_cache, a_sweep_of_single_lookups_does_not_evict_the_cache)
+{
+	struct summary_cache *c = summary_cache_new(64 * 1024);
+	struct summary_cache_stats st;
+	char slug[32], body[1024], got[1100];
+	int i, hot, stayed = 0;
+
+	memset(body, 'z', sizeof(body) - 1);
+	body[sizeof(body) - 1] = '\0';
+	for (hot = 0; hot < 1000 && put(c, (snprintf(slug, sizeof(slug), "hot-%d", hot),
+	    slug), hot + 1, body) == 1; hot++)
+		;
+	cr_assert(hot > 20 && hot < 1000, "%d entries fit", hot);
+	for (i = 0; i < 1000; i++) {
+		snprintf(slug, sizeof(slug), "once-%d", i);
+		cr_assert_eq(lookup(c, slug, 0, got, sizeof(got)), 0);
+		(void)put(c, slug, 1000 + i, body);
+	}
+	summary_cache_stats(c, &st);
+	cr_assert(st.not_admitted >= 1 + 990, "%llu not admitted",
+	    (unsigned long long)st.not_admitted);
+	cr_assert(st.evictions <= 10, "%llu evicted", (unsigned long long)st.evictions);
+	for (i = 0; i < hot; i++) {
+		snprintf(slug, sizeof(slug), "hot-%d", i);
+		stayed += lookup(c, slug, 0, got, sizeof(got)) == 200;
+	}
+	cr_assert(stayed >= hot - 10, "%d of %d stayed", stayed, hot);
+	/* A company looked up again is admitted, in place of the clock's choice. */
+	cr_assert_eq(put(c, "once-999", 1999, body), 1);
+	cr_assert_eq(lookup(c, "once-999", 0, got, sizeof(got)), 200);
+	/* Below the cap every fill is stored at once. */
+	summary_cache_clear(c);
+	cr_assert_eq(put(c, "fresh", 1, body), 1);
+	summary_cache_free(c);
+}
+
+/* The filter forgets: after a window's worth of other refused fills (4096 for a
+ * small cache), a slug seen once must be filled twice again to be admitted. */
+Test(summary_cache, the_admission_window_forgets_old_fills)
+{
+	struct summary_cache *c = summary_cache_new(4096);
+	char slug[32], body[1100];
+	int i;
+
+	memset(body, 'w', sizeof(body) - 1);
+	body[sizeof(body) - 1] = '\0';
+	for (i = 0; i < 3; i++) {
+		snprintf(slug, sizeof(slug), "c%d", i);
+		cr_assert_eq(put(c, slug, i + 1, body), 1);
+	}
+	cr_assert_eq(put(c, "late", 99, body), 0);
+	cr_assert_eq(put(c, "soon", 98, body), 0);
+	cr_assert_eq(put(c, "soon", 98, body), 1, "within the window");
+	for (i = 0; i < 4200; i++) {
+		snprintf(slug, sizeof(slug), "other-%d", i);
+		(void)put(c, slug, 100 + i, body);
+	}
+	cr_assert_eq(put(c, "late", 99, body), 0, "forgotten after the window");
+	cr_assert_eq(put(c, "late", 99, body), 1);
 	summary_cache_free(c);
 }
 

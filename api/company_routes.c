@@ -121,7 +121,7 @@ company_render(struct api_request *r, PGconn *db, int64_t id, int64_t now, char 
 	*expires_at = stamp.expires_at;
 	/* A failed store costs the next lookup a rendering, nothing else. */
 	if (!server_read_only(r->srv))
-		(void)summary_store_put(request_pool(r), db, &stamp, *body);
+		(void)summary_store_put(db, &stamp, *body);
 	return (1);
 }
 
@@ -164,11 +164,30 @@ company_get_db(struct api_request *r, struct summary_cache *sc, const char *slug
 	buf_free(&stored);
 }
 
+/* One batch read's result, shared by the lookups it answers: freed when the last of
+ * them has been sent (the bodies are sent from it, not copied). */
+struct company_batch_read {
+	unsigned refs;                 /* atomic */
+	PGresult *res;
+};
+
+static void
+company_batch_read_release(void *p)
+{
+	struct company_batch_read *br = p;
+
+	if (__atomic_sub_fetch(&br->refs, 1, __ATOMIC_ACQ_REL) == 0) {
+		PQclear(br->res);
+		free(br);
+	}
+}
+
 /* What the batch read found for one lookup: its stored body, and the summary cache's
  * ticket taken before the read. */
 struct company_batched {
 	uint64_t ticket;
 	struct summary_stored s;
+	struct company_batch_read *read;
 };
 
 static void
@@ -176,7 +195,7 @@ company_batched_free(void *p)
 {
 	struct company_batched *b = p;
 
-	buf_free(&b->s.body);
+	company_batch_read_release(b->read);
 	free(b);
 }
 
@@ -187,25 +206,32 @@ company_routes_get_batch(struct api_request *const *reqs, size_t n, PGconn *db)
 	uint64_t ticket = sc != NULL ? summary_cache_ticket(sc) : 0;
 	struct summary_stored found[ROUTER_BATCH_MAX];
 	const char *slugs[ROUTER_BATCH_MAX];
+	struct company_batch_read *br;
 	struct company_batched *b;
+	PGresult *res;
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		slugs[i] = request_param(reqs[i], "slug");
-		buf_init(&found[i].body, COMPANY_SUMMARY_MAX);
-	}
-	if (summary_store_lookup_many(request_pool(reqs[0]), db, slugs, n, timefmt_now(),
-	    found) == 0)
-		for (i = 0; i < n; i++) {
-			if (!found[i].found || (b = malloc(sizeof(*b))) == NULL)
-				continue;
-			b->ticket = ticket;
-			b->s = found[i];        /* the body is b's now */
-			buf_init(&found[i].body, COMPANY_SUMMARY_MAX);
-			request_batch_set(reqs[i], b, company_batched_free);
-		}
 	for (i = 0; i < n; i++)
-		buf_free(&found[i].body);
+		slugs[i] = request_param(reqs[i], "slug");
+	if (summary_store_lookup_many(request_pool(reqs[0]), db, slugs, n, timefmt_now(),
+	    found, &res) != 0)
+		return;                    /* each handler then reads, and answers, itself */
+	if ((br = malloc(sizeof(*br))) == NULL) {
+		PQclear(res);
+		return;
+	}
+	br->refs = 1;                  /* this function's, until it returns */
+	br->res = res;
+	for (i = 0; i < n; i++) {
+		if (!found[i].found || (b = malloc(sizeof(*b))) == NULL)
+			continue;
+		b->ticket = ticket;
+		b->s = found[i];
+		b->read = br;
+		__atomic_add_fetch(&br->refs, 1, __ATOMIC_RELAXED);
+		request_batch_set(reqs[i], b, company_batched_free);
+	}
+	company_batch_read_release(br);
 }
 
 void
@@ -220,9 +246,11 @@ company_routes_get(struct api_request *r)
 	if (b != NULL) {
 		/* Read with other lookups by the batch read on this worker. */
 		if (sc != NULL)
-			(void)summary_cache_put(sc, b->ticket, slug, b->s.id, 200, b->s.body.data,
-			    b->s.body.len, b->s.expires_at);
-		request_reply_data(r, 200, "application/json", b->s.body.data, b->s.body.len);
+			(void)summary_cache_put(sc, b->ticket, slug, b->s.id, 200, b->s.body,
+			    b->s.len, b->s.expires_at);
+		__atomic_add_fetch(&b->read->refs, 1, __ATOMIC_RELAXED);
+		request_reply_held(r, 200, "application/json", b->s.body, b->s.len,
+		    company_batch_read_release, b->read);
 		return;
 	}
 

@@ -13,7 +13,15 @@
 
 #define SS_LOOKUP "summary_lookup"
 #define SS_LOOKUP_MANY "summary_lookup_many"
-#define SS_PUT "summary_put"
+
+/* The companies of a store that no one else holds, locked until it commits. FOR
+ * UPDATE conflicts with every row lock, the FOR KEY SHARE that a foreign-key check
+ * takes included: a company whose new rating (or evidence, dispute, row) is being
+ * written is skipped, not waited for (a rescoring holds its companies for minutes);
+ * and a rating written after the lock waits for the store to commit, then deletes
+ * what it stored. */
+#define SS_LOCK_SQL "SELECT id FROM companies WHERE id = ANY ($1::bigint[])" \
+	" ORDER BY id FOR UPDATE SKIP LOCKED"
 
 /* What a newer rendering replaces. */
 #define SS_UPSERT \
@@ -27,9 +35,10 @@
 static atomic_ullong ss_hits, ss_misses, ss_batched;
 
 /* The statement storing n rendered rows (parameters: id, rating, company epoch,
- * generation, expires, body for each) into sql: each row only while its company and
- * the generation are as rendered, with FOR SHARE so that a change in progress is
- * waited for and then seen. 0, or -1 when sql's cap is reached. */
+ * generation, expires, body for each) into sql: each row only while its company, its
+ * latest rating and the generation are as rendered (run after SS_LOCK_SQL, in a
+ * snapshot taken after the lock; FOR SHARE of the generation waits for a methodology
+ * change in progress and then sees it). 0, or -1 when sql's cap is reached. */
 static int
 ss_insert_sql(struct buf *sql, size_t n)
 {
@@ -50,18 +59,15 @@ ss_insert_sql(struct buf *sql, size_t n)
 	return (buf_appendf(sql, ") v (id, rating, cepoch, gen, expires, body)"
 	    " JOIN companies c ON c.id = v.id AND c.summary_epoch = v.cepoch"
 	    " AND c.visibility = 'public' JOIN summary_generation g ON g.n = v.gen"
-	    " FOR SHARE OF c, g%s", SS_UPSERT) != 0 ? -1 : 0);
+	    " WHERE NULLIF(v.rating, 0) IS NOT DISTINCT FROM (SELECT r.id FROM ratings r"
+	    " WHERE r.company_id = c.id ORDER BY r.id DESC LIMIT 1)"
+	    " FOR SHARE OF g%s", SS_UPSERT) != 0 ? -1 : 0);
 }
 
 int
 summary_store_register(struct db_pool *pool)
 {
-	struct buf put;
-	int rc;
-
-	buf_init(&put, 4096);
-	rc = ss_insert_sql(&put, 1) != 0 ||
-	    db_pool_register(pool, SS_LOOKUP,
+	return (db_pool_register(pool, SS_LOOKUP,
 	    "SELECT s.company_id, s.body, extract(epoch FROM s.expires_at)::bigint"
 	    " FROM company_summaries s WHERE s.slug = $1 AND"
 	    SUMMARY_STORE_CURRENT("s", "$2"), 2) != 0 ||
@@ -70,10 +76,7 @@ summary_store_register(struct db_pool *pool)
 	    " FROM unnest($1::text[]) WITH ORDINALITY u (slug, i)"
 	    " JOIN company_summaries s ON s.slug = u.slug WHERE"
 	    SUMMARY_STORE_CURRENT("s", "$2"), 2) != 0 ||
-	    db_pool_register(pool, SS_PUT, put.data, SS_NPARAMS) != 0 ||
-	    company_store_register(pool) != 0 ? -1 : 0;
-	buf_free(&put);
-	return (rc);
+	    company_store_register(pool) != 0 ? -1 : 0);
 }
 
 int
@@ -112,16 +115,16 @@ summary_store_lookup(struct db_pool *pool, PGconn *conn, const char *slug, int64
 
 int
 summary_store_lookup_many(struct db_pool *pool, PGconn *conn, const char *const *slugs,
-    size_t n, int64_t now, struct summary_stored *out)
+    size_t n, int64_t now, struct summary_stored *out, PGresult **res)
 {
 	char snow[24];
 	const char *params[2];
 	const char *p;
 	struct buf arr;
-	PGresult *res = NULL;
 	long k;
 	int i, rows, rc = -1;
 
+	*res = NULL;
 	if (n == 0 || n > SUMMARY_STORE_MANY_MAX)
 		return (-1);
 	/* A text[] literal: each slug quoted, its quotes and backslashes escaped. */
@@ -142,30 +145,27 @@ summary_store_lookup_many(struct db_pool *pool, PGconn *conn, const char *const 
 	snprintf(snow, sizeof(snow), "%lld", (long long)now);
 	params[0] = arr.data;
 	params[1] = snow;
-	if ((res = db_pool_exec(pool, conn, SS_LOOKUP_MANY, 2, params, NULL)) == NULL)
+	if ((*res = db_pool_exec(pool, conn, SS_LOOKUP_MANY, 2, params, NULL)) == NULL)
 		goto out;
-	rows = PQntuples(res);
+	rows = PQntuples(*res);
 	for (i = 0; i < rows; i++) {
 		struct summary_stored *o;
 
-		k = strtol(PQgetvalue(res, i, 0), NULL, 10) - 1;
+		k = strtol(PQgetvalue(*res, i, 0), NULL, 10) - 1;
 		if (k < 0 || k >= (long)n)
 			continue;
 		o = &out[k];
-		o->id = strtoll(PQgetvalue(res, i, 1), NULL, 10);
-		o->expires_at = PQgetisnull(res, i, 3) ? 0 :
-		    strtoll(PQgetvalue(res, i, 3), NULL, 10);
-		o->body.len = 0;
-		if (buf_append(&o->body, PQgetvalue(res, i, 2),
-		    (size_t)PQgetlength(res, i, 2)) == 0) {
-			o->found = 1;
-			atomic_fetch_add_explicit(&ss_hits, 1, memory_order_relaxed);
-			atomic_fetch_add_explicit(&ss_batched, 1, memory_order_relaxed);
-		}
+		o->id = strtoll(PQgetvalue(*res, i, 1), NULL, 10);
+		o->expires_at = PQgetisnull(*res, i, 3) ? 0 :
+		    strtoll(PQgetvalue(*res, i, 3), NULL, 10);
+		o->body = PQgetvalue(*res, i, 2);
+		o->len = (size_t)PQgetlength(*res, i, 2);
+		o->found = 1;
+		atomic_fetch_add_explicit(&ss_hits, 1, memory_order_relaxed);
+		atomic_fetch_add_explicit(&ss_batched, 1, memory_order_relaxed);
 	}
 	rc = 0;
 out:
-	PQclear(res);
 	buf_free(&arr);
 	return (rc);
 }
@@ -192,19 +192,91 @@ ss_row_params(const struct summary_stamp *st, const char *body, struct ss_row_te
 	params[5] = body;
 }
 
-int
-summary_store_put(struct db_pool *pool, PGconn *conn, const struct summary_stamp *stamp,
-    const char *body)
+static int
+ss_exec_ok(PGconn *conn, const char *sql, ExecStatusType want)
 {
-	struct ss_row_text t;
-	const char *params[SS_NPARAMS];
-	PGresult *res;
+	PGresult *res = PQexec(conn, sql);
+	int ok = PQresultStatus(res) == want;
 
-	ss_row_params(stamp, body, &t, params);
-	if ((res = db_pool_exec(pool, conn, SS_PUT, SS_NPARAMS, params, NULL)) == NULL)
-		return (-1);
 	PQclear(res);
-	return (0);
+	return (ok);
+}
+
+/* Store the n rendered rows (stamps, bodies) on conn in one transaction: lock their
+ * companies (skipping those held by a writer), then store the locked ones still as
+ * rendered. 0, or -1 (logged). */
+static int
+ss_store(PGconn *conn, const struct summary_stamp *stamps, char *const *bodies, size_t n)
+{
+	struct ss_row_text *t = calloc(n, sizeof(*t));
+	const char **params = calloc(n * SS_NPARAMS, sizeof(*params));
+	const char *lock_params[1];
+	struct buf ids, sql;
+	PGresult *res = NULL;
+	size_t i, m = 0;
+	int rows, k, rc = -1;
+
+	buf_init(&ids, 64 + n * 24);
+	buf_init(&sql, 1024 * 1024);  /* the statement; the bodies are parameters */
+	if (t == NULL || params == NULL)
+		goto out;
+	if (PQtransactionStatus(conn) != PQTRANS_IDLE) {
+		log_error("summaries: not stored: the connection is in a transaction");
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		if (buf_appendf(&ids, "%s%lld", i ? "," : "{",
+		    (long long)stamps[i].company_id) != 0)
+			goto out;
+	if (buf_append(&ids, "}", 1) != 0 || !ss_exec_ok(conn, "BEGIN", PGRES_COMMAND_OK))
+		goto out;
+	lock_params[0] = ids.data;
+	res = PQexecParams(conn, SS_LOCK_SQL, 1, NULL, lock_params, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		goto failed;
+	/* The rows whose company was locked, in the order given. */
+	rows = PQntuples(res);
+	for (i = 0; i < n; i++)
+		for (k = 0; k < rows; k++)
+			if (strtoll(PQgetvalue(res, k, 0), NULL, 10) == stamps[i].company_id) {
+				ss_row_params(&stamps[i], bodies[i], &t[m],
+				    params + m * SS_NPARAMS);
+				m++;
+				break;
+			}
+	PQclear(res);
+	res = NULL;
+	if (m > 0) {
+		if (ss_insert_sql(&sql, m) != 0)
+			goto failed;
+		res = PQexecParams(conn, sql.data, (int)(m * SS_NPARAMS), NULL, params, NULL,
+		    NULL, 0);
+		if (PQresultStatus(res) != PGRES_COMMAND_OK)
+			goto failed;
+	}
+	if (ss_exec_ok(conn, "COMMIT", PGRES_COMMAND_OK))
+		rc = 0;
+	else
+		log_error("summaries: cannot store %zu summaries: %s", n, PQerrorMessage(conn));
+	goto out;
+failed:
+	log_error("summaries: cannot store %zu summaries: %s", n, PQerrorMessage(conn));
+	(void)ss_exec_ok(conn, "ROLLBACK", PGRES_COMMAND_OK);
+out:
+	PQclear(res);
+	buf_free(&sql);
+	buf_free(&ids);
+	free(params);
+	free(t);
+	return (rc);
+}
+
+int
+summary_store_put(PGconn *conn, const struct summary_stamp *stamp, const char *body)
+{
+	char *bodies[1] = {(char *)body};
+
+	return (ss_store(conn, stamp, bodies, 1));
 }
 
 /* One batch of rendered summaries, written as one multi-row upsert. */
@@ -226,36 +298,6 @@ ss_batch_add(void *arg, const struct summary_stamp *stamp, json_t *summary)
 	b->stamps[b->n] = *stamp;
 	b->bodies[b->n++] = body;
 	return (0);
-}
-
-static int
-ss_batch_write(PGconn *conn, struct ss_batch *b)
-{
-	struct ss_row_text *t = calloc(b->n, sizeof(*t));
-	const char **params = calloc(b->n * SS_NPARAMS, sizeof(*params));
-	struct buf sql;
-	PGresult *res = NULL;
-	size_t i;
-	int rc = -1;
-
-	buf_init(&sql, 1024 * 1024);  /* the statement; the bodies are parameters */
-	if (t == NULL || params == NULL || ss_insert_sql(&sql, b->n) != 0)
-		goto out;
-	for (i = 0; i < b->n; i++)
-		ss_row_params(&b->stamps[i], b->bodies[i], &t[i], params + i * SS_NPARAMS);
-	res = PQexecParams(conn, sql.data, (int)(b->n * SS_NPARAMS), NULL, params, NULL,
-	    NULL, 0);
-	if (PQresultStatus(res) == PGRES_COMMAND_OK)
-		rc = 0;
-	else
-		log_error("summaries: cannot store %zu summaries: %s", b->n,
-		    PQerrorMessage(conn));
-out:
-	PQclear(res);
-	buf_free(&sql);
-	free(params);
-	free(t);
-	return (rc);
 }
 
 static void
@@ -304,7 +346,7 @@ ss_part_run(void *arg)
 	for (;;) {
 		n = company_store_summaries_stale(part->pool, conn, after, part->hi,
 		    part->now, part->batch, ss_batch_add, &b);
-		if (n < 0 || (b.n > 0 && ss_batch_write(conn, &b) != 0))
+		if (n < 0 || (b.n > 0 && ss_store(conn, b.stamps, b.bodies, b.n) != 0))
 			break;
 		if (n == 0) {
 			part->failed = 0;

@@ -13,12 +13,14 @@
  * Stored investor summaries (table company_summaries, migration 0035): the bytes of
  * GET /v1/companies/{slug}, rendered once and served by one prepared statement.
  * What a body was rendered from is its stamp, read in the same snapshot as the
- * rendering's data. A body is stored only while the company's summary_epoch and the
- * methodology generation are still its stamp's (a change to either deletes the
- * stored bodies it affects, in its own transaction); a new rating needs no write
- * here, because a body is served only while its rating_id is the company's latest.
- * So a body can be stored at any time after its rendering (on a lookup's miss, or by
- * `fairrate summaries` after a rescoring) and is still never served out of date.
+ * rendering's data. Every change a body shows deletes the stored bodies it affects,
+ * in its own transaction (a new rating included, migration 0039); so a body is stored
+ * only while the company's summary_epoch, its latest rating and the methodology
+ * generation are still its stamp's, and while no change of the company is being
+ * written (its row is locked, skipping a company a writer holds). So a body can be
+ * stored at any time after its rendering (on a lookup's miss, or by `fairrate
+ * summaries` after a rescoring) and is still never served out of date, and a lookup
+ * reads it with no check but its expiry.
  */
 
 struct db_pool;
@@ -33,12 +35,10 @@ struct summary_stamp {
 };
 
 /* SUMMARY_STORE_CURRENT(S, NOW): the SQL condition that stored row S (an alias of
- * company_summaries) still shows its company's latest rating and upcoming
- * methodology at Unix seconds NOW (a parameter such as "$2"). */
+ * company_summaries) still names the upcoming methodology at Unix seconds NOW (a
+ * parameter such as "$2"): a stored row is otherwise current while it exists. */
 #define SUMMARY_STORE_CURRENT(S, NOW) \
-	" " S ".rating_id IS NOT DISTINCT FROM (SELECT r.id FROM ratings r" \
-	"  WHERE r.company_id = " S ".company_id ORDER BY r.id DESC LIMIT 1)" \
-	" AND (" S ".expires_at IS NULL OR " S ".expires_at > to_timestamp(" NOW "))"
+	" (" S ".expires_at IS NULL OR " S ".expires_at > to_timestamp(" NOW "))"
 
 /* summary_store_register: register this store's statements with pool (and those of
  * api/company_store.h, which renders). 0 or -1. */
@@ -53,10 +53,11 @@ int summary_store_lookup(struct db_pool *pool, PGconn *conn, const char *slug,
 
 /* A stored body found by summary_store_lookup_many. */
 struct summary_stored {
-	int found;                     /* 1: the slug's current body is in body */
+	int found;                     /* 1: the slug's current body is at body */
 	int64_t id;                    /* its company */
 	int64_t expires_at;            /* as summary_store_lookup's */
-	struct buf body;
+	const char *body;              /* len bytes (NUL-terminated) in the read's result */
+	size_t len;
 };
 
 /* The most slugs summary_store_lookup_many reads at once. */
@@ -65,17 +66,18 @@ struct summary_stored {
 /* summary_store_lookup_many: the current stored bodies of the public companies
  * slugs[0..n) (n at most SUMMARY_STORE_MANY_MAX) at now, by one statement: out[i]
  * gets slugs[i]'s, or found 0 when it has none current (or none: summary_store_lookup
- * tells those apart). Each out[i].body must be initialised. 0, or -1 on a database
- * error (logged by the pool; out then holds nothing found). */
+ * tells those apart). The bodies are not copied: they lie in *res, the statement's
+ * result, which the caller frees with PQclear once it has sent them. 0, or -1 on a
+ * database error (logged by the pool; out then holds nothing found, *res is NULL). */
 int summary_store_lookup_many(struct db_pool *pool, PGconn *conn, const char *const *slugs,
-    size_t n, int64_t now, struct summary_stored *out);
+    size_t n, int64_t now, struct summary_stored *out, PGresult **res);
 
 /* summary_store_put: store body (the response as sent, NUL-terminated) rendered as
- * stamp says, replacing the company's stored one, unless the company or the
- * methodology generation has changed since (then nothing is stored). 0, or -1
- * (logged). */
-int summary_store_put(struct db_pool *pool, PGconn *conn, const struct summary_stamp *stamp,
-    const char *body);
+ * stamp says, replacing the company's stored one, in a transaction of its own on conn
+ * (which must be in none), unless the company, its latest rating or the methodology
+ * generation has changed since, or a change of the company is being written (then
+ * nothing is stored). 0, or -1 (logged). */
+int summary_store_put(PGconn *conn, const struct summary_stamp *stamp, const char *body);
 
 /* summary_store_encode: summary as the API sends it (compact, a final newline), a
  * NUL-terminated malloc'ed string of *len bytes (the NUL not counted); NULL when

@@ -193,6 +193,14 @@ ss_row_params(const struct summary_stamp *st, const char *body, struct ss_row_te
 }
 
 static int
+ss_id_cmp(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return ((x > y) - (x < y));
+}
+
+static int
 ss_exec_ok(PGconn *conn, const char *sql, ExecStatusType want)
 {
 	PGresult *res = PQexec(conn, sql);
@@ -210,6 +218,7 @@ ss_store(PGconn *conn, const struct summary_stamp *stamps, char *const *bodies, 
 {
 	struct ss_row_text *t = calloc(n, sizeof(*t));
 	const char **params = calloc(n * SS_NPARAMS, sizeof(*params));
+	int64_t *locked = calloc(n, sizeof(*locked));
 	const char *lock_params[1];
 	struct buf ids, sql;
 	PGresult *res = NULL;
@@ -218,7 +227,7 @@ ss_store(PGconn *conn, const struct summary_stamp *stamps, char *const *bodies, 
 
 	buf_init(&ids, 64 + n * 24);
 	buf_init(&sql, 1024 * 1024);  /* the statement; the bodies are parameters */
-	if (t == NULL || params == NULL)
+	if (t == NULL || params == NULL || locked == NULL)
 		goto out;
 	if (PQtransactionStatus(conn) != PQTRANS_IDLE) {
 		log_error("summaries: not stored: the connection is in a transaction");
@@ -232,18 +241,19 @@ ss_store(PGconn *conn, const struct summary_stamp *stamps, char *const *bodies, 
 		goto out;
 	lock_params[0] = ids.data;
 	res = PQexecParams(conn, SS_LOCK_SQL, 1, NULL, lock_params, NULL, NULL, 0);
-	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) > (int)n)
 		goto failed;
-	/* The rows whose company was locked, in the order given. */
+	/* The rows whose company was locked (the ids come back in order), in the order
+	 * given. */
 	rows = PQntuples(res);
+	for (k = 0; k < rows; k++)
+		locked[k] = strtoll(PQgetvalue(res, k, 0), NULL, 10);
 	for (i = 0; i < n; i++)
-		for (k = 0; k < rows; k++)
-			if (strtoll(PQgetvalue(res, k, 0), NULL, 10) == stamps[i].company_id) {
-				ss_row_params(&stamps[i], bodies[i], &t[m],
-				    params + m * SS_NPARAMS);
-				m++;
-				break;
-			}
+		if (bsearch(&stamps[i].company_id, locked, (size_t)rows, sizeof(*locked),
+		    ss_id_cmp) != NULL) {
+			ss_row_params(&stamps[i], bodies[i], &t[m], params + m * SS_NPARAMS);
+			m++;
+		}
 	PQclear(res);
 	res = NULL;
 	if (m > 0) {
@@ -266,6 +276,7 @@ out:
 	PQclear(res);
 	buf_free(&sql);
 	buf_free(&ids);
+	free(locked);
 	free(params);
 	free(t);
 	return (rc);

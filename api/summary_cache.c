@@ -317,7 +317,8 @@ sc_seen_before(struct summary_cache *c, uint64_t h)
 		return (1);
 	__atomic_fetch_or(&c->seen[b1 / 64], m1, __ATOMIC_RELAXED);
 	__atomic_fetch_or(&c->seen[b2 / 64], m2, __ATOMIC_RELAXED);
-	if (__atomic_add_fetch(&c->seen_marks, 1, __ATOMIC_RELAXED) == c->seen_bits / SC_SEEN_BITS_PER_SLUG) {
+	if (__atomic_add_fetch(&c->seen_marks, 1, __ATOMIC_RELAXED) ==
+	    c->seen_bits / SC_SEEN_BITS_PER_SLUG) {
 		for (i = 0; i < c->seen_bits / 64; i++)
 			__atomic_store_n(&c->seen[i], 0, __ATOMIC_RELAXED);
 		__atomic_store_n(&c->seen_marks, 0, __ATOMIC_RELAXED);

@@ -30,6 +30,19 @@ put(struct summary_cache *c, const char *slug, int64_t id, const char *body)
 	    strlen(body), 0));
 }
 
+/* Store c0, c1, c2 (ids 1 to 3) with body: a 4096-byte cache is then full. */
+static void
+fill_three(struct summary_cache *c, const char *body)
+{
+	char slug[32];
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		snprintf(slug, sizeof(slug), "c%d", i);
+		cr_assert_eq(put(c, slug, i + 1, body), 1);
+	}
+}
+
 Test(summary_cache, hit_after_put_and_miss_before)
 {
 	struct summary_cache *c = summary_cache_new(1024 * 1024);
@@ -165,15 +178,11 @@ Test(summary_cache, the_clock_spares_recently_used_entries)
 {
 	struct summary_cache *c = summary_cache_new(4096);
 	struct summary_cache_stats st;
-	char slug[32], body[1100], got[1200];
-	int i;
+	char body[1100], got[1200];
 
 	memset(body, 'y', sizeof(body) - 1);
 	body[sizeof(body) - 1] = '\0';
-	for (i = 0; i < 3; i++) {
-		snprintf(slug, sizeof(slug), "c%d", i);
-		cr_assert_eq(put(c, slug, i + 1, body), 1);
-	}
+	fill_three(c, body);
 	summary_cache_stats(c, &st);
 	cr_assert_eq(st.entries, 3);
 	cr_assert_eq(lookup(c, "c0", 0, got, sizeof(got)), 200);
@@ -237,10 +246,7 @@ Test(summary_cache, the_admission_window_forgets_old_fills)
 
 	memset(body, 'w', sizeof(body) - 1);
 	body[sizeof(body) - 1] = '\0';
-	for (i = 0; i < 3; i++) {
-		snprintf(slug, sizeof(slug), "c%d", i);
-		cr_assert_eq(put(c, slug, i + 1, body), 1);
-	}
+	fill_three(c, body);
 	cr_assert_eq(put(c, "late", 99, body), 0);
 	cr_assert_eq(put(c, "soon", 98, body), 0);
 	cr_assert_eq(put(c, "soon", 98, body), 1, "within the window");

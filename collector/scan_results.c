@@ -119,9 +119,7 @@ results_any_corrected_of(PGconn *conn, const struct scan_results_item *items, si
 		/* A batch holds a company's domains next to one another, mostly. */
 		if (i > 0 && strcmp(items[i].company, items[i - 1].company) == 0)
 			continue;
-		if (slugs.len > 1)
-			bad |= buf_append(&slugs, ",", 1);
-		bad |= db_array_append_text(&slugs, items[i].company);
+		bad |= db_array_add_text(&slugs, items[i].company);
 	}
 	bad |= buf_append(&slugs, "}", 1);
 	if (bad) {
@@ -164,11 +162,8 @@ results_corrected(PGconn *conn, const struct scan_results_item *items, size_t n,
 			const char *v[6] = {items[i].company, items[i].domain, r->items[k].code,
 			    r->items[k].key, r->items[k].outcome, r->items[k].details};
 
-			for (c = 0; c < 6; c++) {
-				if (cols[c].len > 1)
-					bad |= buf_append(&cols[c], ",", 1);
-				bad |= db_array_append_text(&cols[c], v[c]);
-			}
+			for (c = 0; c < 6; c++)
+				bad |= db_array_add_text(&cols[c], v[c]);
 		}
 	}
 	for (c = 0; c < 6; c++) {
@@ -281,69 +276,135 @@ results_finish(struct import_store *s, struct coverage_batch *coverage, long lin
 	return (rc);
 }
 
-/* Stage and write the results of items[0..n) in one import transaction. 0 written,
- * 1 refused by the database (nothing written; why in rej), -1 failure (logged). */
+/* What both ways of writing a batch of results need first: its coverage, and which
+ * results repeat a fact a dispute corrected (skip, one byte a result in order; kept
+ * of them), which are left as corrected. */
+struct results_batch {
+	struct coverage_batch coverage;
+	unsigned char *skip;
+	size_t total;                         /* results in all */
+	long kept;
+};
+
+/* Fill b for items[0..n); 0, or -1 (logged). results_batch_free in either case. */
 static int
-results_write_staged(PGconn *conn, const struct scan_results_item *items, size_t n,
+results_batch_prepare(PGconn *conn, const struct scan_results_item *items, size_t n,
+    struct results_batch *b)
+{
+	size_t i;
+
+	memset(b, 0, sizeof(*b));
+	coverage_batch_init(&b->coverage);
+	for (i = 0; i < n; i++)
+		b->total += items[i].results->n;
+	if ((b->skip = calloc(b->total + 1, 1)) == NULL) {
+		log_error("scan: out of memory");
+		return (-1);
+	}
+	if (results_coverage(items, n, &b->coverage) != 0 ||
+	    (b->total > 0 && results_corrected(conn, items, n, b->total, b->skip) != 0))
+		return (-1);
+	for (i = 0; i < b->total; i++)
+		b->kept += b->skip[i];
+	return (0);
+}
+
+static void
+results_batch_free(struct results_batch *b)
+{
+	coverage_batch_free(&b->coverage);
+	free(b->skip);
+}
+
+/* When every result of b repeats a corrected fact: write b's coverage alone and
+ * count what was kept; 0 or -1. */
+static int
+results_batch_only_kept(PGconn *conn, struct results_batch *b,
+    struct scan_results_counts *counts)
+{
+	if (counts != NULL)
+		counts->corrected_kept += b->kept;
+	return (coverage_batch_write(conn, &b->coverage));
+}
+
+/* A domain as the asset its results are about. */
+static void
+results_asset(struct import_asset *a, const char *domain)
+{
+	a->kind = strchr(domain, '/') != NULL ? IMPORT_ASSET_IP_RANGE : IMPORT_ASSET_DOMAIN;
+	snprintf(a->value, sizeof(a->value), "%s", domain);
+}
+
+/* Write b's rows staged in s (lines of them) with its coverage and commit (s is
+ * freed), counting what was kept as corrected once the batch is written. */
+static int
+results_batch_finish(struct import_store *s, struct results_batch *b, long lines,
     struct scan_results_counts *counts, struct results_rejects *rej)
+{
+	int rc = results_finish(s, &b->coverage, lines, counts, rej);
+
+	if (rc == 0 && counts != NULL)
+		counts->corrected_kept += b->kept;
+	return (rc);
+}
+
+/* Stage the results of items[0..n) (b prepared for them) by company slug and asset
+ * value and write them in one import transaction. 0 written, 1 refused by the
+ * database (nothing written; why in rej), -1 failure (logged). */
+static int
+results_write_staged_batch(PGconn *conn, const struct scan_results_item *items, size_t n,
+    struct results_batch *b, struct scan_results_counts *counts,
+    struct results_rejects *rej)
 {
 	struct import_evidence *e;
 	struct import_store *s;
-	struct coverage_batch coverage;
-	unsigned char *skip = NULL;
-	long line = 0, kept = 0;
-	size_t i, k, total = 0, at = 0;
-	int rc = -1;
+	long line = 0;
+	size_t i, k, at = 0;
 
-	coverage_batch_init(&coverage);
-	for (i = 0; i < n; i++)
-		total += items[i].results->n;
-	if ((e = calloc(1, sizeof(*e))) == NULL || (skip = calloc(total + 1, 1)) == NULL) {
+	if ((size_t)b->kept == b->total)
+		return (results_batch_only_kept(conn, b, counts));
+	if ((e = calloc(1, sizeof(*e))) == NULL) {
 		log_error("scan: out of memory");
+		return (-1);
+	}
+	if ((s = import_store_begin(conn, IMPORT_EVIDENCE)) == NULL) {
 		free(e);
 		return (-1);
 	}
-	if (results_coverage(items, n, &coverage) != 0)
-		goto done;
-	if (total > 0 && results_corrected(conn, items, n, total, skip) != 0)
-		goto done;
-	if ((s = import_store_begin(conn, IMPORT_EVIDENCE)) == NULL)
-		goto done;
 	results_evidence_source(e);
 	for (i = 0; i < n; i++) {
 		const struct scan_results *r = items[i].results;
 
 		/* What all of a domain's rows share. */
 		snprintf(e->company, sizeof(e->company), "%s", items[i].company);
-		e->asset.kind = strchr(items[i].domain, '/') != NULL ?
-		    IMPORT_ASSET_IP_RANGE : IMPORT_ASSET_DOMAIN;
-		snprintf(e->asset.value, sizeof(e->asset.value), "%s", items[i].domain);
+		results_asset(&e->asset, items[i].domain);
 		e->first_seen = e->last_seen = items[i].observed_at;
 		for (k = 0; k < r->n; k++) {
-			if (skip[at++]) {
-				kept++;
+			if (b->skip[at++])
 				continue;
-			}
 			results_evidence(e, &r->items[k]);
 			if (import_store_add_evidence(s, ++line, e) != 0) {
 				import_store_abort(s);
-				goto done;
+				free(e);
+				return (-1);
 			}
 		}
 	}
-	if (counts != NULL)
-		counts->corrected_kept += kept;
-	if (line == 0) {
-		/* Every result repeats a corrected fact: nothing to write but coverage. */
-		import_store_abort(s);
-		rc = coverage_batch_write(conn, &coverage);
-		goto done;
-	}
-	rc = results_finish(s, &coverage, line, counts, rej);
-done:
-	coverage_batch_free(&coverage);
-	free(skip);
 	free(e);
+	return (results_batch_finish(s, b, line, counts, rej));
+}
+
+/* results_write_staged_batch with the batch prepared here. */
+static int
+results_write_staged(PGconn *conn, const struct scan_results_item *items, size_t n,
+    struct scan_results_counts *counts, struct results_rejects *rej)
+{
+	struct results_batch b;
+	int rc = -1;
+
+	if (results_batch_prepare(conn, items, n, &b) == 0)
+		rc = results_write_staged_batch(conn, items, n, &b, counts, rej);
+	results_batch_free(&b);
 	return (rc);
 }
 
@@ -440,54 +501,41 @@ static int
 results_write(PGconn *conn, const struct scan_results_item *items, size_t n,
     struct scan_results_counts *counts, struct results_rejects *rej)
 {
+	struct results_batch b;
 	struct import_evidence *e = NULL;
 	struct import_store *s = NULL;
-	struct coverage_batch coverage;
 	struct import_asset *assets = NULL;
 	struct import_asset_ref *refs = NULL;
 	const char **companies = NULL, **codes = NULL;
-	unsigned char *skip = NULL, *known = NULL;
-	long line = 0, kept = 0;
-	size_t i, k, c, total = 0, at = 0, ncodes;
+	unsigned char *known = NULL;
+	long line = 0;
+	size_t i, k, c, at, ncodes;
 	int rc = -1;
 
-	coverage_batch_init(&coverage);
-	for (i = 0; i < n; i++)
-		total += items[i].results->n;
+	if (results_batch_prepare(conn, items, n, &b) != 0)
+		goto done;
+	if ((size_t)b.kept == b.total) {
+		rc = results_batch_only_kept(conn, &b, counts);
+		goto done;
+	}
 	e = calloc(1, sizeof(*e));
-	skip = calloc(total + 1, 1);
-	known = calloc(total + 1, 1);
-	codes = calloc(total + 1, sizeof(*codes));
+	known = calloc(b.total + 1, 1);
+	codes = calloc(b.total + 1, sizeof(*codes));
 	assets = calloc(n + 1, sizeof(*assets));
 	refs = calloc(n + 1, sizeof(*refs));
 	companies = calloc(n + 1, sizeof(*companies));
-	if (e == NULL || skip == NULL || known == NULL || codes == NULL || assets == NULL ||
-	    refs == NULL || companies == NULL) {
+	if (e == NULL || known == NULL || codes == NULL || assets == NULL || refs == NULL ||
+	    companies == NULL) {
 		log_error("scan: out of memory");
-		goto done;
-	}
-	if (results_coverage(items, n, &coverage) != 0)
-		goto done;
-	if (total > 0 && results_corrected(conn, items, n, total, skip) != 0)
-		goto done;
-	for (at = 0; at < total; at++)
-		kept += skip[at];
-	if ((size_t)kept == total) {
-		/* Every result repeats a corrected fact: nothing to write but coverage. */
-		if (counts != NULL)
-			counts->corrected_kept += kept;
-		rc = coverage_batch_write(conn, &coverage);
 		goto done;
 	}
 	if ((s = import_store_begin_resolved(conn)) == NULL)
 		goto done;
 	for (i = 0; i < n; i++) {
 		companies[i] = items[i].company;
-		assets[i].kind = strchr(items[i].domain, '/') != NULL ?
-		    IMPORT_ASSET_IP_RANGE : IMPORT_ASSET_DOMAIN;
-		snprintf(assets[i].value, sizeof(assets[i].value), "%s", items[i].domain);
+		results_asset(&assets[i], items[i].domain);
 	}
-	ncodes = results_codes(items, n, skip, codes);
+	ncodes = results_codes(items, n, b.skip, codes);
 	if (import_store_resolve_assets(s, companies, assets, n, refs) != 0 ||
 	    import_store_known_checks(s, codes, ncodes, known) != 0)
 		goto abort;
@@ -496,7 +544,7 @@ results_write(PGconn *conn, const struct scan_results_item *items, size_t n,
 		const struct scan_results *r = items[i].results;
 
 		for (k = 0; k < r->n && rej->first_line == 0; k++) {
-			if (skip[at++])
+			if (b.skip[at++])
 				continue;
 			line++;
 			for (c = 0; strcmp(codes[c], r->items[k].code) != 0; c++)
@@ -508,19 +556,14 @@ results_write(PGconn *conn, const struct scan_results_item *items, size_t n,
 		}
 	}
 	if (rej->first_line != 0) {
-		if (counts != NULL)
-			counts->corrected_kept += kept;
 		rc = 1;
 		goto abort;
 	}
-	if (results_repeat(items, n, refs, skip)) {
+	if (results_repeat(items, n, refs, b.skip)) {
 		import_store_abort(s);
-		s = NULL;
-		rc = results_write_staged(conn, items, n, counts, rej);
+		rc = results_write_staged_batch(conn, items, n, &b, counts, rej);
 		goto done;
 	}
-	if (counts != NULL)
-		counts->corrected_kept += kept;
 	results_evidence_source(e);
 	line = 0;
 	for (i = 0, at = 0; i < n; i++) {
@@ -528,7 +571,7 @@ results_write(PGconn *conn, const struct scan_results_item *items, size_t n,
 
 		e->first_seen = e->last_seen = items[i].observed_at;
 		for (k = 0; k < r->n; k++) {
-			if (skip[at++])
+			if (b.skip[at++])
 				continue;
 			results_evidence(e, &r->items[k]);
 			if (import_store_add_resolved(s, ++line, refs[i].company_id,
@@ -536,19 +579,17 @@ results_write(PGconn *conn, const struct scan_results_item *items, size_t n,
 				goto abort;
 		}
 	}
-	rc = results_finish(s, &coverage, line, counts, rej);
-	s = NULL;
+	rc = results_batch_finish(s, &b, line, counts, rej);
 	goto done;
 abort:
 	import_store_abort(s);
 done:
-	coverage_batch_free(&coverage);
+	results_batch_free(&b);
 	free(companies);
 	free(refs);
 	free(assets);
 	free(codes);
 	free(known);
-	free(skip);
 	free(e);
 	return (rc);
 }

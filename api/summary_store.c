@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "api/company_store.h"
+#include "common/db.h"
 #include "common/db_pool.h"
 #include "common/log.h"
 #include "rater/rating_json.h"
@@ -119,7 +120,6 @@ summary_store_lookup_many(struct db_pool *pool, PGconn *conn, const char *const 
 {
 	char snow[24];
 	const char *params[2];
-	const char *p;
 	struct buf arr;
 	long k;
 	int i, rows, rc = -1;
@@ -127,17 +127,12 @@ summary_store_lookup_many(struct db_pool *pool, PGconn *conn, const char *const 
 	*res = NULL;
 	if (n == 0 || n > SUMMARY_STORE_MANY_MAX)
 		return (-1);
-	/* A text[] literal: each slug quoted, its quotes and backslashes escaped. */
 	buf_init(&arr, SUMMARY_STORE_MANY_MAX * 2 * 160);
+	if (buf_append(&arr, "{", 1) != 0)
+		goto out;
 	for (k = 0; k < (long)n; k++) {
 		out[k].found = 0;
-		if (buf_append(&arr, k ? ",\"" : "{\"", 2) != 0)
-			goto out;
-		for (p = slugs[k]; *p != '\0'; p++)
-			if (((*p == '"' || *p == '\\') && buf_append(&arr, "\\", 1) != 0) ||
-			    buf_append(&arr, p, 1) != 0)
-				goto out;
-		if (buf_append(&arr, "\"", 1) != 0)
+		if (db_array_add_text(&arr, slugs[k]) != 0)
 			goto out;
 	}
 	if (buf_append(&arr, "}", 1) != 0)

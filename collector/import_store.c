@@ -583,15 +583,6 @@ store_finish_incidents(struct store_finish *f, struct import_counts *counts)
 	return (store_evidence(f, counts));
 }
 
-/* Append v to the open array literal b (a comma before all but the first). */
-static int
-store_array_add(struct buf *b, const char *v)
-{
-	if (b->len > 1 && buf_append(b, ",", 1) != 0)
-		return (-1);
-	return (db_array_append_text(b, v));
-}
-
 int
 import_store_resolve_assets(struct import_store *s, const char *const *companies,
     const struct import_asset *assets, size_t n, struct import_asset_ref *refs)
@@ -609,10 +600,10 @@ import_store_resolve_assets(struct import_store *s, const char *const *companies
 	for (i = 0; i < n && !bad; i++) {
 		const struct import_asset *a = &assets[i];
 
-		bad |= store_array_add(&cols[0], companies[i]);
-		bad |= store_array_add(&cols[1], a->kind == IMPORT_ASSET_DOMAIN ? "domain" :
+		bad |= db_array_add_text(&cols[0], companies[i]);
+		bad |= db_array_add_text(&cols[1], a->kind == IMPORT_ASSET_DOMAIN ? "domain" :
 		    a->kind == IMPORT_ASSET_IP_RANGE ? "ip_range" : "");
-		bad |= store_array_add(&cols[2], a->value);
+		bad |= db_array_add_text(&cols[2], a->value);
 	}
 	for (c = 0; c < 3; c++) {
 		bad |= buf_append(&cols[c], "}", 1);
@@ -656,7 +647,7 @@ import_store_known_checks(struct import_store *s, const char *const *codes, size
 	buf_init(&arr, STORE_ARRAY_LIMIT);
 	bad = buf_append(&arr, "{", 1);
 	for (i = 0; i < n && !bad; i++)
-		bad |= store_array_add(&arr, codes[i]);
+		bad |= db_array_add_text(&arr, codes[i]);
 	bad |= buf_append(&arr, "}", 1);
 	if (bad) {
 		log_error("import: too many check codes at once");

@@ -172,3 +172,11 @@ db_array_append_text(struct buf *b, const char *s)
 	}
 	return (rc == 0 ? buf_append(b, "\"", 1) : -1);
 }
+
+int
+db_array_add_text(struct buf *b, const char *s)
+{
+	if (b->len > 1 && buf_append(b, ",", 1) != 0)
+		return (-1);
+	return (db_array_append_text(b, s));
+}

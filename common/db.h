@@ -59,4 +59,9 @@ struct buf;
  * commas. 0, or -1 when b's cap is reached (b then ends in a partial element). */
 int db_array_append_text(struct buf *b, const char *s);
 
+/* db_array_add_text: append s to b, which holds nothing but an array literal opened
+ * with "{", as its next element: db_array_append_text after a comma, unless it is the
+ * first. The caller closes the literal with "}". 0, or -1 as db_array_append_text. */
+int db_array_add_text(struct buf *b, const char *s);
+
 #endif

@@ -83,32 +83,35 @@ err1:
 	return (NULL);
 }
 
+/* Start s's COPY into its stage table (copy_sql); 0, or -1 (logged). */
+static int
+store_copy_start(struct import_store *s, const char *copy_sql)
+{
+	PGresult *res = PQexec(s->conn, copy_sql);
+
+	if (PQresultStatus(res) != PGRES_COPY_IN) {
+		log_error("import: cannot stage rows: %s", PQerrorMessage(s->conn));
+		PQclear(res);
+		return (-1);
+	}
+	PQclear(res);
+	s->copying = 1;
+	return (0);
+}
+
 struct import_store *
 import_store_begin(PGconn *conn, enum import_kind kind)
 {
 	struct import_store *s;
-	PGresult *res;
 
 	if ((s = store_open(conn, kind, store_stage_sql[kind])) == NULL)
 		return (NULL);
-	if (kind == IMPORT_INCIDENTS && db_exec(conn, store_stage_sql[IMPORT_EVIDENCE], 0,
-	    NULL) != 0)
-		goto err;
-	res = PQexec(conn, store_copy_sql[kind]);
-	if (PQresultStatus(res) != PGRES_COPY_IN) {
-		log_error("import: cannot stage rows: %s", PQerrorMessage(conn));
-		PQclear(res);
-		goto err;
+	if ((kind == IMPORT_INCIDENTS && db_exec(conn, store_stage_sql[IMPORT_EVIDENCE], 0,
+	    NULL) != 0) || store_copy_start(s, store_copy_sql[kind]) != 0) {
+		import_store_abort(s);
+		return (NULL);
 	}
-	PQclear(res);
-	s->copying = 1;
 	return (s);
-
-err:
-	db_rollback(conn);
-	buf_free(&s->copy);
-	free(s);
-	return (NULL);
 }
 
 struct import_store *
@@ -274,18 +277,9 @@ int
 import_store_add_resolved(struct import_store *s, long line, int64_t company_id,
     int64_t asset_id, const struct import_evidence *e)
 {
-	PGresult *res;
-
-	if (!s->copying) {
-		res = PQexec(s->conn, "COPY ev_merged FROM STDIN");
-		if (PQresultStatus(res) != PGRES_COPY_IN) {
-			log_error("import: cannot stage rows: %s", PQerrorMessage(s->conn));
-			PQclear(res);
-			return (-1);
-		}
-		PQclear(res);
-		s->copying = 1;
-	}
+	/* The COPY starts with the first row: the resolution runs before it. */
+	if (!s->copying && store_copy_start(s, "COPY ev_merged FROM STDIN") != 0)
+		return (-1);
 	if (store_row_start(s, line) || store_id(s, company_id) || store_id(s, asset_id) ||
 	    store_text(s, e->check_code) || store_text(s, e->outcome) ||
 	    store_text(s, e->observation_key) || store_time(s, e->first_seen) ||
